@@ -1,0 +1,7 @@
+//! Passerelle's engine: everything that turns files into diagnostics, plans and journals.
+//!
+//! Data flows one way: file -> rows -> diagnostics -> plan -> requests -> journal -> report.
+//! This crate has no browser or network dependency: it is tested natively and compiled into the page.
+
+/// The product's version, shown by every front end.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,2 @@
+//! Passerelle's page.
+fn main() {}

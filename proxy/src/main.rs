@@ -1,0 +1,2 @@
+//! passerelle-proxy binary.
+fn main() {}

@@ -2,6 +2,15 @@
 //!
 //! Data flows one way: file -> rows -> diagnostics -> plan -> requests -> journal -> report.
 //! This crate has no browser or network dependency: it is tested natively and compiled into the page.
+#![warn(missing_docs)]
+
+pub mod detect;
+pub mod diagnostic;
+pub mod directory;
+pub mod export;
+pub mod map;
+pub mod read;
+pub mod validate;
 
 /// The product's version, shown by every front end.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

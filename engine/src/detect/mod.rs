@@ -1,0 +1,1 @@
+//! Recognising the GLPI item type of a file from its headers.

@@ -1,0 +1,1 @@
+//! The HR directory (annuaire) import format of seed 004: two-phase validation.

@@ -1,0 +1,1 @@
+//! Files the tool writes: diagnostics and rejected rows, with formula neutralisation.

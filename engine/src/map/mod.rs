@@ -1,0 +1,1 @@
+//! Mapping source columns to GLPI fields: automatic matching, constants, templates.

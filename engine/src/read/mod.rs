@@ -1,0 +1,1 @@
+//! Reading bytes into rows: encoding, delimiter, quoting, header detection, GLPI export quirks.

@@ -1,0 +1,1 @@
+//! Validating mapped rows: field types, duplicates, cross-file references.

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: what .ci/run calls. Installs what is missing first (idempotent).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+. "${PASSERELLE_TOOLS:-$HOME/.cache/passerelle-tools}/env.sh"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "page build (trunk, release)"
+bash scripts/build-page.sh
+
+step "native tests (engine, cli, proxy, sandbox, end-to-end in headless Chromium)"
+cargo test --workspace --locked
+
+step "wasm tests in headless Chromium"
+RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --locked --target wasm32-unknown-unknown -p passerelle-frontend

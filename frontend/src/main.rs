@@ -1,2 +1,5 @@
-//! Passerelle's page.
-fn main() {}
+//! Passerelle's page: entry point of the wasm binary built by trunk.
+
+fn main() {
+    passerelle_frontend::start();
+}

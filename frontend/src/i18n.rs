@@ -1,0 +1,288 @@
+//! Every text the page shows, in French (default) and English.
+//!
+//! Texts live in one place so a translator reviews a single file, and so a test can check that
+//! no key is left untranslated.
+
+use crate::api::NotReadyReason;
+
+/// A language the page can be shown in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// French: the users' language, shown first.
+    #[default]
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Every supported language, in the order of the switch.
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// The BCP 47 code, used for `<html lang>` and to remember the choice.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a code saved by [`Lang::code`]; anything else is `None` (the caller falls back to French).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The text for `key` in this language.
+    pub fn t(self, key: Key) -> &'static str {
+        let (fr, en) = texts(key);
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Identifies one text of the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// Product name in the header.
+    Title,
+    /// One line under the title saying what the product does.
+    Subtitle,
+    /// Accessible label of the language switch.
+    LanguageSwitch,
+    /// Heading of the status panel.
+    StatusHeading,
+    /// Label before the proxy state.
+    ProxyLabel,
+    /// Proxy state while the first request is in flight.
+    ProxyChecking,
+    /// The proxy answered `/info`.
+    ProxyReachable,
+    /// The proxy did not answer `/info`.
+    ProxyUnreachable,
+    /// Hint shown when the proxy is unreachable.
+    ProxyUnreachableHelp,
+    /// Label before the proxy version.
+    VersionLabel,
+    /// Label before the GLPI API address.
+    GlpiTargetLabel,
+    /// Placeholder when the target is not known yet.
+    Unknown,
+    /// Badge shown when the target is a sandbox (test) GLPI.
+    SandboxBadge,
+    /// Badge shown when the target is the real (production) GLPI.
+    ProductionBadge,
+    /// Label before the GLPI readiness.
+    GlpiReadyLabel,
+    /// Readiness while its request is in flight.
+    GlpiChecking,
+    /// GLPI accepts the proxy.
+    GlpiReady,
+    /// GLPI refuses or does not answer the proxy.
+    GlpiNotReady,
+    /// Readiness unknown because the proxy did not answer `/readyz`.
+    GlpiReadinessUnknown,
+    /// Label before the raw message returned by the proxy.
+    DetailLabel,
+    /// Button that runs the checks again.
+    Recheck,
+    /// Explanation of [`NotReadyReason::IpRefused`].
+    ReasonIpRefused,
+    /// Explanation of [`NotReadyReason::AppTokenRefused`].
+    ReasonAppTokenRefused,
+    /// Explanation of [`NotReadyReason::Unreachable`].
+    ReasonUnreachable,
+    /// Explanation of [`NotReadyReason::Timeout`].
+    ReasonTimeout,
+    /// Explanation of [`NotReadyReason::ApiDisabled`].
+    ReasonApiDisabled,
+    /// Explanation of [`NotReadyReason::Unexpected`].
+    ReasonUnexpected,
+}
+
+impl Key {
+    /// Every key, so tests can check each one has both translations.
+    pub const ALL: [Key; 27] = [
+        Key::Title,
+        Key::Subtitle,
+        Key::LanguageSwitch,
+        Key::StatusHeading,
+        Key::ProxyLabel,
+        Key::ProxyChecking,
+        Key::ProxyReachable,
+        Key::ProxyUnreachable,
+        Key::ProxyUnreachableHelp,
+        Key::VersionLabel,
+        Key::GlpiTargetLabel,
+        Key::Unknown,
+        Key::SandboxBadge,
+        Key::ProductionBadge,
+        Key::GlpiReadyLabel,
+        Key::GlpiChecking,
+        Key::GlpiReady,
+        Key::GlpiNotReady,
+        Key::GlpiReadinessUnknown,
+        Key::DetailLabel,
+        Key::Recheck,
+        Key::ReasonIpRefused,
+        Key::ReasonAppTokenRefused,
+        Key::ReasonUnreachable,
+        Key::ReasonTimeout,
+        Key::ReasonApiDisabled,
+        Key::ReasonUnexpected,
+    ];
+
+    /// The explanation shown for a readiness failure reason.
+    pub fn for_reason(reason: NotReadyReason) -> Key {
+        match reason {
+            NotReadyReason::IpRefused => Key::ReasonIpRefused,
+            NotReadyReason::AppTokenRefused => Key::ReasonAppTokenRefused,
+            NotReadyReason::Unreachable => Key::ReasonUnreachable,
+            NotReadyReason::Timeout => Key::ReasonTimeout,
+            NotReadyReason::ApiDisabled => Key::ReasonApiDisabled,
+            NotReadyReason::Unexpected => Key::ReasonUnexpected,
+        }
+    }
+}
+
+/// (French, English) for each key.
+fn texts(key: Key) -> (&'static str, &'static str) {
+    match key {
+        Key::Title => ("Passerelle", "Passerelle"),
+        Key::Subtitle => (
+            "Migration d'un GLPI local vers le GLPI national",
+            "Migration from a local GLPI to the national GLPI",
+        ),
+        Key::LanguageSwitch => ("Langue", "Language"),
+        Key::StatusHeading => ("État de la connexion", "Connection status"),
+        Key::ProxyLabel => ("Proxy", "Proxy"),
+        Key::ProxyChecking => ("Vérification du proxy…", "Checking the proxy…"),
+        Key::ProxyReachable => ("Proxy joignable", "Proxy reachable"),
+        Key::ProxyUnreachable => ("Proxy injoignable", "Proxy unreachable"),
+        Key::ProxyUnreachableHelp => (
+            "La page n'obtient pas de réponse du proxy Passerelle : vérifiez qu'il est démarré et que l'adresse de la page est celle du proxy.",
+            "The page gets no answer from the Passerelle proxy: check that it is running and that the page is served by the proxy.",
+        ),
+        Key::VersionLabel => ("Version", "Version"),
+        Key::GlpiTargetLabel => ("GLPI cible", "Target GLPI"),
+        Key::Unknown => ("inconnu", "unknown"),
+        Key::SandboxBadge => ("bac à sable", "sandbox"),
+        Key::ProductionBadge => ("production", "production"),
+        Key::GlpiReadyLabel => ("GLPI", "GLPI"),
+        Key::GlpiChecking => ("Vérification de GLPI…", "Checking GLPI…"),
+        Key::GlpiReady => (
+            "GLPI prêt : le proxy est accepté",
+            "GLPI ready: the proxy is accepted",
+        ),
+        Key::GlpiNotReady => ("GLPI non prêt", "GLPI not ready"),
+        Key::GlpiReadinessUnknown => (
+            "État de GLPI inconnu : le proxy n'a pas répondu",
+            "GLPI status unknown: the proxy did not answer",
+        ),
+        Key::DetailLabel => ("Détail", "Detail"),
+        Key::Recheck => ("Vérifier à nouveau", "Check again"),
+        Key::ReasonIpRefused => (
+            "GLPI refuse l'adresse IP du proxy : dans GLPI (Configuration > Générale > API), ajoutez l'adresse du proxy à la plage IPv4 d'un client API actif.",
+            "GLPI refuses the proxy's IP address: in GLPI (Setup > General > API), add the proxy's address to the IPv4 range of an active API client.",
+        ),
+        Key::ReasonAppTokenRefused => (
+            "GLPI refuse le jeton d'application (App-Token) du proxy : vérifiez que PASSERELLE_GLPI_APP_TOKEN correspond au client API déclaré dans GLPI.",
+            "GLPI refuses the proxy's application token (App-Token): check that PASSERELLE_GLPI_APP_TOKEN matches the API client declared in GLPI.",
+        ),
+        Key::ReasonUnreachable => (
+            "GLPI est injoignable depuis le proxy : vérifiez l'adresse de l'API (PASSERELLE_GLPI_API_URL), le DNS et le pare-feu.",
+            "GLPI cannot be reached from the proxy: check the API address (PASSERELLE_GLPI_API_URL), DNS and firewall.",
+        ),
+        Key::ReasonTimeout => (
+            "GLPI ne répond pas à temps : le serveur est peut-être surchargé, ou un pare-feu retient la connexion.",
+            "GLPI does not answer in time: the server may be overloaded, or a firewall holds the connection.",
+        ),
+        Key::ReasonApiDisabled => (
+            "L'API REST est désactivée dans GLPI : activez-la dans Configuration > Générale > API.",
+            "The REST API is disabled in GLPI: enable it in Setup > General > API.",
+        ),
+        Key::ReasonUnexpected => (
+            "GLPI a renvoyé une réponse inattendue : consultez le détail ci-dessous et le journal du proxy.",
+            "GLPI sent an unexpected answer: see the detail below and the proxy's log.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_key_has_a_french_and_an_english_text() {
+        for key in Key::ALL {
+            assert!(
+                !Lang::Fr.t(key).trim().is_empty(),
+                "{key:?} has no French text"
+            );
+            assert!(
+                !Lang::En.t(key).trim().is_empty(),
+                "{key:?} has no English text"
+            );
+        }
+    }
+
+    #[test]
+    fn key_list_has_no_duplicates() {
+        let set: HashSet<Key> = Key::ALL.into_iter().collect();
+        assert_eq!(set.len(), Key::ALL.len());
+    }
+
+    #[test]
+    fn sentences_are_really_translated() {
+        // Short labels may coincide ("Version"); whole sentences must not.
+        for key in [
+            Key::Subtitle,
+            Key::ProxyReachable,
+            Key::ProxyUnreachable,
+            Key::SandboxBadge,
+            Key::GlpiReady,
+            Key::ReasonUnreachable,
+            Key::ReasonIpRefused,
+        ] {
+            assert_ne!(Lang::Fr.t(key), Lang::En.t(key), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn required_wording() {
+        assert_eq!(
+            Lang::Fr.t(Key::Subtitle),
+            "Migration d'un GLPI local vers le GLPI national"
+        );
+        assert_eq!(Lang::Fr.t(Key::ProxyReachable), "Proxy joignable");
+        assert_eq!(Lang::Fr.t(Key::ProxyUnreachable), "Proxy injoignable");
+        assert_eq!(Lang::Fr.t(Key::SandboxBadge), "bac à sable");
+        assert_eq!(Lang::En.t(Key::SandboxBadge), "sandbox");
+    }
+
+    #[test]
+    fn each_reason_has_its_own_explanation() {
+        let explanations: HashSet<&str> = NotReadyReason::ALL
+            .into_iter()
+            .map(|r| Lang::Fr.t(Key::for_reason(r)))
+            .collect();
+        assert_eq!(explanations.len(), NotReadyReason::ALL.len());
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+        }
+        assert_eq!(Lang::from_code(" EN "), Some(Lang::En));
+        assert_eq!(Lang::from_code("de"), None);
+        assert_eq!(Lang::from_code(""), None);
+        assert_eq!(Lang::default(), Lang::Fr);
+    }
+}

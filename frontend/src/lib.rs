@@ -1,0 +1,16 @@
+//! Passerelle's page: a Yew single-page app served by the proxy.
+//!
+//! The page only talks to its own origin (the proxy); it never sees a GLPI secret.
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod prefs;
+pub mod state;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -23,7 +23,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum HarnessError {
     /// A binary the tests need was not built.
-    #[error("binary `{name}` not found at {path}: build it first (`cargo build -p {package}`, or run the whole `cargo test --workspace`), or set {env} to its path")]
+    #[error("binary `{name}` not found at {path}: build it first (`cargo build -p {package}`, or `cargo build --workspace --bins`), or set {env} to its path")]
     MissingBinary {
         /// Binary name.
         name: &'static str,

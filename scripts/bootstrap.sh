@@ -33,12 +33,13 @@ else
   apt_install rustc-web cargo-web rust-web-src lld-22
   WASM_RUSTC=/usr/bin/rustc
   stamp="$WASM_STD_DIR/.passerelle-std-for"
-  want="$($WASM_RUSTC --version)"
+  want="$($WASM_RUSTC --version) +bitcode"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] || ! ls "$WASM_STD_DIR"/libstd-*.rlib >/dev/null 2>&1; then
     log "building the wasm32 standard library with $want (about a minute)"
     d=$(mktemp -d); mkdir -p "$d/src"; echo 'pub fn f() {}' > "$d/src/lib.rs"
     printf '[package]\nname="stdbuild"\nversion="0.0.0"\nedition="2021"\n[workspace]\n' > "$d/Cargo.toml"
-    (cd "$d" && RUSTC=$WASM_RUSTC RUSTC_BOOTSTRAP=1 /usr/bin/cargo build -q --release \
+    # Bitcode is embedded so that release builds with LTO can link against this std.
+    (cd "$d" && RUSTC=$WASM_RUSTC RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Cembed-bitcode=yes" /usr/bin/cargo build -q --release \
         --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort,test)
     $SUDO mkdir -p "$WASM_STD_DIR"
     $SUDO rm -f "$WASM_STD_DIR"/*.rlib
@@ -46,6 +47,8 @@ else
     $SUDO rm -f "$WASM_STD_DIR"/libstdbuild-*.rlib
     echo "$want" | $SUDO tee "$stamp" >/dev/null
     rm -rf "$d"
+    # Artifacts built against the previous std would not link: drop them.
+    rm -rf "$(dirname "$0")/../target/wasm"
   fi
 fi
 

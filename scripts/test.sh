@@ -17,6 +17,8 @@ step "page build (trunk, release)"
 bash scripts/build-page.sh
 
 step "native tests (engine, cli, proxy, sandbox, end-to-end in headless Chromium)"
+# The end-to-end tests start the real proxy and sandbox binaries: build them first.
+cargo build --workspace --bins --locked
 cargo test --workspace --locked
 
 step "wasm tests in headless Chromium"

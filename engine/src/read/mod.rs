@@ -1,1 +1,377 @@
 //! Reading bytes into rows: encoding, delimiter, quoting, header detection, GLPI export quirks.
+//!
+//! The result is a [`Table`]: headers, records each with the physical line it starts on, and the
+//! diagnostics found while reading (column counts, mixed encodings, …). Reading never panics on
+//! user data: what cannot be read is a [`ReadError`] with a message a user can act on.
+
+pub mod encoding;
+pub mod sniff;
+
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
+pub use encoding::{decode, Decoded, EncodingSource};
+
+/// Options chosen by the user; `None` means "detect".
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// WHATWG encoding label (`utf-8`, `windows-1252`, `iso-8859-1`…).
+    pub encoding: Option<String>,
+    /// Field delimiter.
+    pub delimiter: Option<u8>,
+    /// Whether `"` quotes fields (false for the HR directory format).
+    pub quoting: Option<bool>,
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// 0 bytes: GLPI exports an empty search as an empty file.
+    #[error(
+        "le fichier est vide (0 octet) : une recherche GLPI sans résultat exporte un fichier vide"
+    )]
+    Empty,
+    /// NUL or control bytes: not a text file.
+    #[error("ce n'est pas un fichier texte : octet de contrôle à la position {offset}")]
+    Binary {
+        /// Byte offset of the first control byte.
+        offset: usize,
+    },
+    /// The encoding label chosen by the user is unknown.
+    #[error("encodage inconnu « {0} » (essayez utf-8, windows-1252 ou iso-8859-1)")]
+    UnknownEncoding(String),
+    /// Only blank lines.
+    #[error("le fichier ne contient aucune ligne")]
+    NoLines,
+}
+
+impl ReadError {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::Empty => "read.empty",
+            ReadError::Binary { .. } => "read.binary",
+            ReadError::UnknownEncoding(_) => "read.unknown_encoding",
+            ReadError::NoLines => "read.no_lines",
+        }
+    }
+
+    /// English message.
+    pub fn message_en(&self) -> String {
+        match self {
+            ReadError::Empty => {
+                "the file is empty (0 bytes): GLPI exports an empty search as an empty file".into()
+            }
+            ReadError::Binary { offset } => {
+                format!("not a text file: control byte at offset {offset}")
+            }
+            ReadError::UnknownEncoding(l) => {
+                format!("unknown encoding \"{l}\" (try utf-8, windows-1252 or iso-8859-1)")
+            }
+            ReadError::NoLines => "the file holds no line".into(),
+        }
+    }
+
+    /// As a blocking diagnostic on the file.
+    pub fn to_diagnostic(&self, file: &str) -> Diagnostic {
+        Diagnostic {
+            file: file.to_string(),
+            line: 0,
+            column: None,
+            value: None,
+            code: self.code().to_string(),
+            severity: Severity::Error,
+            blocking: true,
+            message_fr: self.to_string(),
+            message_en: self.message_en(),
+        }
+    }
+}
+
+/// One record of the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    /// 1-based physical line where the record starts (the header is line 1).
+    pub line: u64,
+    /// Cells, as many as the header has (missing ones empty, extra ones kept in `extra`).
+    pub cells: Vec<String>,
+    /// Number of fields actually found on the line (differs from the header's when malformed).
+    pub field_count: usize,
+}
+
+/// A file read into rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    /// File name as given.
+    pub file: String,
+    /// Encoding used (WHATWG name).
+    pub encoding: String,
+    /// How the encoding was decided.
+    pub encoding_source: EncodingSource,
+    /// Field delimiter.
+    pub delimiter: char,
+    /// Whether fields were quoted.
+    pub quoted: bool,
+    /// True when every line ended with an extra delimiter (GLPI's CSV export), now removed.
+    pub trailing_delimiter: bool,
+    /// Line ending seen first (`\r\n` or `\n`).
+    pub line_ending: String,
+    /// Header cells.
+    pub headers: Vec<String>,
+    /// Data records.
+    pub records: Vec<Record>,
+    /// Problems found while reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Table {
+    /// The header's column reference for a 0-based index.
+    pub fn column(&self, index: usize) -> ColumnRef {
+        ColumnRef {
+            index: index + 1,
+            name: self.headers.get(index).cloned(),
+        }
+    }
+}
+
+/// Reads a whole file.
+pub fn read_bytes(file: &str, bytes: &[u8], options: &ReadOptions) -> Result<Table, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let decoded = decode(bytes, options.encoding.as_deref())?;
+    read_text(file, decoded, options)
+}
+
+/// Reads already decoded text.
+pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<Table, ReadError> {
+    let text = decoded.text.as_str();
+    if text.trim().is_empty() {
+        return Err(ReadError::NoLines);
+    }
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| sniff::sniff_delimiter(text));
+    let quoted = options
+        .quoting
+        .unwrap_or_else(|| sniff::uses_quotes(text, delimiter));
+    let line_ending = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut diagnostics = Vec::new();
+    if decoded.utf8_sequences_in_legacy > 0 {
+        diagnostics.push(mixed_encoding(file, &decoded));
+    }
+
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .quoting(quoted)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let cells: Vec<String> = record.iter().map(str::to_string).collect();
+                // A line of nothing (not even delimiters) is not a record.
+                if cells.len() == 1 && cells[0].is_empty() {
+                    continue;
+                }
+                rows.push((line, cells));
+            }
+            // Input is valid UTF-8 text, so the only error left is malformed quoting: report the
+            // line and stop rather than guess where the record ends.
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                diagnostics.push(Diagnostic {
+                    file: file.to_string(),
+                    line,
+                    column: None,
+                    value: None,
+                    code: "read.malformed".into(),
+                    severity: Severity::Error,
+                    blocking: true,
+                    message_fr: format!("ligne illisible : {e}"),
+                    message_en: format!("unreadable line: {e}"),
+                });
+                break;
+            }
+        }
+    }
+    if rows.is_empty() {
+        return Err(ReadError::NoLines);
+    }
+
+    // GLPI ends every line with the delimiter: an empty last column on every line, header included.
+    let trailing_delimiter = !rows.is_empty()
+        && rows
+            .iter()
+            .all(|(_, c)| c.len() > 1 && c.last().is_some_and(|s| s.is_empty()));
+    if trailing_delimiter {
+        for (_, cells) in rows.iter_mut() {
+            cells.pop();
+        }
+    }
+
+    let mut iter = rows.into_iter();
+    let (_, headers) = iter.next().expect("rows is not empty");
+    let headers: Vec<String> = headers.into_iter().map(|h| h.trim().to_string()).collect();
+    let width = headers.len();
+    let mut records = Vec::new();
+    for (line, mut cells) in iter {
+        let field_count = cells.len();
+        if field_count != width {
+            diagnostics.push(Diagnostic {
+                file: file.to_string(),
+                line,
+                column: None,
+                value: None,
+                code: "read.column_count".into(),
+                severity: Severity::Error,
+                blocking: false,
+                message_fr: format!("{field_count} colonnes au lieu de {width} (comme l'en-tête)"),
+                message_en: format!("{field_count} columns instead of {width} (as in the header)"),
+            });
+        }
+        cells.resize(width.max(field_count), String::new());
+        records.push(Record {
+            line,
+            cells,
+            field_count,
+        });
+    }
+
+    Ok(Table {
+        file: file.to_string(),
+        encoding: decoded.encoding.name().to_string(),
+        encoding_source: decoded.source,
+        delimiter: delimiter as char,
+        quoted,
+        trailing_delimiter,
+        line_ending: line_ending.to_string(),
+        headers,
+        records,
+        diagnostics,
+    })
+}
+
+fn mixed_encoding(file: &str, decoded: &Decoded) -> Diagnostic {
+    let n = decoded.utf8_sequences_in_legacy;
+    Diagnostic {
+        file: file.to_string(),
+        line: 0,
+        column: None,
+        value: None,
+        code: "read.mixed_encoding".into(),
+        severity: Severity::Warning,
+        blocking: false,
+        message_fr: format!(
+            "encodages mélangés : lu en {} mais {n} caractère(s) y sont encodés en UTF-8 (accents doublés possibles, ex. « Ã© ») ; choisissez l'encodage à la main ou réenregistrez le fichier",
+            decoded.encoding.name()
+        ),
+        message_en: format!(
+            "mixed encodings: read as {} but {n} character(s) are UTF-8 encoded (accents may show doubled, e.g. \"Ã©\"); choose the encoding by hand or save the file again",
+            decoded.encoding.name()
+        ),
+    }
+}
+
+/// GLPI export cell clean-up: `&nbsp;` and a lone space mean empty; HTML entities are decoded.
+pub fn glpi_cell_value(raw: &str) -> String {
+    let t = raw.trim();
+    if t.is_empty() || t == "&nbsp;" {
+        return String::new();
+    }
+    if !t.contains('&') {
+        return t.to_string();
+    }
+    t.replace("&nbsp;", " ")
+        .replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// Splits a GLPI multi-valued cell (`a<br>b`, `Dupré Chloé <br>Gaillard Inès`) into its values.
+pub fn split_multi(value: &str) -> Vec<String> {
+    value
+        .split("<br>")
+        .map(|s| s.trim().trim_end_matches(" -").trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &[u8]) -> Table {
+        read_bytes("t.csv", text, &ReadOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn glpi_format_trailing_delimiter_and_embedded_newline() {
+        let t = read(b"\xEF\xBB\xBF\"Nom\";\"Commentaires\";\n\"PC-1\";\"ligne 1\nligne 2\";\n\"PC-2\";\"\";\n");
+        assert_eq!(t.headers, vec!["Nom", "Commentaires"]);
+        assert!(t.trailing_delimiter);
+        assert_eq!(t.records.len(), 2);
+        assert_eq!(t.records[0].cells[1], "ligne 1\nligne 2");
+        assert_eq!(
+            t.records[1].line, 4,
+            "the second record starts on physical line 4"
+        );
+        assert!(t.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn directory_format_has_no_quote_character() {
+        let t = read(b"MODE\tNOM\tCOMMENTAIRE\r\nC\tDupont\tdit \"Jo\"\r\n");
+        assert!(!t.quoted);
+        assert_eq!(t.records[0].cells[2], "dit \"Jo\"");
+        assert_eq!(t.line_ending, "\r\n");
+        assert_eq!(t.records.len(), 1, "no extra record after the final CRLF");
+    }
+
+    #[test]
+    fn column_count_mismatch_is_located() {
+        let t = read(b"a;b;c\n1;2;3\n1;2\n1;2;3;4\n");
+        let lines: Vec<u64> = t.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, vec![3, 4]);
+        assert!(t.diagnostics[0]
+            .message_fr
+            .contains("2 colonnes au lieu de 3"));
+    }
+
+    #[test]
+    fn empty_header_only_and_blank() {
+        assert_eq!(
+            read_bytes("e", b"", &ReadOptions::default()).unwrap_err(),
+            ReadError::Empty
+        );
+        assert_eq!(
+            read_bytes("e", b"\n\n  \n", &ReadOptions::default()).unwrap_err(),
+            ReadError::NoLines
+        );
+        let t = read(b"\"Nom\";\n");
+        assert_eq!(t.records.len(), 0);
+    }
+
+    #[test]
+    fn glpi_cells() {
+        assert_eq!(glpi_cell_value("&nbsp;"), "");
+        assert_eq!(glpi_cell_value(" "), "");
+        assert_eq!(glpi_cell_value("a &#60;b&#62; &#38; c"), "a <b> & c");
+        assert_eq!(
+            split_multi("Dupré Chloé <br>Gaillard Inès"),
+            vec!["Dupré Chloé", "Gaillard Inès"]
+        );
+        assert_eq!(split_multi("PC-1 -"), vec!["PC-1"]);
+    }
+}

@@ -1,0 +1,167 @@
+//! Turning bytes into text: BOM, valid UTF-8, else a detected legacy encoding, or the user's choice.
+
+use encoding_rs::Encoding;
+use serde::Serialize;
+
+use super::ReadError;
+
+/// How the encoding of a file was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EncodingSource {
+    /// A byte-order mark said so.
+    Bom,
+    /// The bytes are valid UTF-8.
+    ValidUtf8,
+    /// Guessed by the detector (chardetng) from the bytes.
+    Detected,
+    /// Chosen by the user.
+    Override,
+}
+
+/// A file's text and how it was decoded.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The decoded text, without BOM.
+    pub text: String,
+    /// The encoding used (WHATWG name, e.g. `UTF-8`, `windows-1252`).
+    pub encoding: &'static Encoding,
+    /// How the encoding was decided.
+    pub source: EncodingSource,
+    /// Number of valid multi-byte UTF-8 sequences found in a file decoded as a legacy encoding:
+    /// non-zero means the file mixes encodings (part of it was saved as UTF-8).
+    pub utf8_sequences_in_legacy: usize,
+}
+
+/// Decodes `bytes`. `override_label` is a WHATWG label (`utf-8`, `latin1`, `windows-1252`, …).
+pub fn decode(bytes: &[u8], override_label: Option<&str>) -> Result<Decoded, ReadError> {
+    if let Some(label) = override_label {
+        let encoding = Encoding::for_label(label.trim().as_bytes())
+            .ok_or_else(|| ReadError::UnknownEncoding(label.to_string()))?;
+        let (text, _) = encoding.decode_with_bom_removal(bytes);
+        return Ok(Decoded {
+            text: text.into_owned(),
+            encoding,
+            source: EncodingSource::Override,
+            utf8_sequences_in_legacy: 0,
+        });
+    }
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return Ok(Decoded {
+            text: text.into_owned(),
+            encoding,
+            source: EncodingSource::Bom,
+            utf8_sequences_in_legacy: 0,
+        });
+    }
+    if let Some(offset) = binary_offset(bytes) {
+        return Err(ReadError::Binary { offset });
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Decoded {
+            text: text.to_string(),
+            encoding: encoding_rs::UTF_8,
+            source: EncodingSource::ValidUtf8,
+            utf8_sequences_in_legacy: 0,
+        });
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    // French files: let the detector prefer Western encodings on ties.
+    let encoding = detector.guess(Some(b"fr"), true);
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding,
+        source: EncodingSource::Detected,
+        utf8_sequences_in_legacy: count_utf8_sequences(bytes),
+    })
+}
+
+/// Offset of the first byte that no text file holds (NUL or most C0 controls), if any.
+fn binary_offset(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .iter()
+        .take(64 * 1024)
+        .position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)))
+}
+
+/// Counts well-formed 2- to 4-byte UTF-8 sequences.
+pub fn count_utf8_sequences(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let len = match b {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        if i + len <= bytes.len() && std::str::from_utf8(&bytes[i..i + len]).is_ok() {
+            count += 1;
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_wins_and_is_removed() {
+        let d = decode(b"\xEF\xBB\xBF\"Nom\";", None).unwrap();
+        assert_eq!(d.text, "\"Nom\";");
+        assert_eq!(d.source, EncodingSource::Bom);
+    }
+
+    #[test]
+    fn latin1_is_detected_as_western() {
+        let d = decode(b"NOM\tPRENOM\r\nB\xe9lizaire\tOc\xe9ane\r\n", None).unwrap();
+        assert_eq!(d.source, EncodingSource::Detected);
+        assert!(d.text.contains("Bélizaire"), "{}", d.text);
+        assert_eq!(d.utf8_sequences_in_legacy, 0);
+    }
+
+    #[test]
+    fn mixed_encodings_are_counted() {
+        let d = decode(
+            "é\t"
+                .as_bytes()
+                .iter()
+                .chain(b"\xe9")
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(d.utf8_sequences_in_legacy, 1);
+    }
+
+    #[test]
+    fn override_and_unknown_label() {
+        let d = decode(b"caf\xe9", Some("latin1")).unwrap();
+        assert_eq!(d.text, "café");
+        assert!(matches!(
+            decode(b"x", Some("klingon")),
+            Err(ReadError::UnknownEncoding(_))
+        ));
+    }
+
+    #[test]
+    fn binary_is_refused_with_offset() {
+        assert!(matches!(
+            decode(b"ab\x00cd", None),
+            Err(ReadError::Binary { offset: 2 })
+        ));
+    }
+}

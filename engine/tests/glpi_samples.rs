@@ -1,0 +1,69 @@
+//! The real GLPI 10.0.11 exports in ../shared/samples, read where they are.
+
+use passerelle_engine::detect::{detect, ItemType};
+use passerelle_engine::read::{read_bytes, EncodingSource, ReadOptions};
+use std::path::PathBuf;
+
+fn sample(name: &str) -> (String, Vec<u8>) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/samples/glpi-10.0.11-export/fr")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (name.to_string(), bytes)
+}
+
+#[test]
+fn every_export_reads_with_its_type_and_row_count() {
+    let expected = [
+        ("Computer.csv", ItemType::Computer, 120),
+        ("Monitor.csv", ItemType::Monitor, 40),
+        ("Printer.csv", ItemType::Printer, 15),
+        ("NetworkEquipment.csv", ItemType::NetworkEquipment, 10),
+        ("Phone.csv", ItemType::Phone, 10),
+        ("Peripheral.csv", ItemType::Peripheral, 10),
+        ("Software.csv", ItemType::Software, 8),
+        ("User.csv", ItemType::User, 44),
+        ("Group.csv", ItemType::Group, 3),
+        ("Location.csv", ItemType::Location, 8),
+        ("Ticket.csv", ItemType::Ticket, 60),
+    ];
+    for (file, item_type, rows) in expected {
+        let (name, bytes) = sample(file);
+        let table = read_bytes(&name, &bytes, &ReadOptions::default()).unwrap();
+        assert_eq!(table.encoding, "UTF-8", "{file}");
+        assert_eq!(table.encoding_source, EncodingSource::Bom, "{file}");
+        assert_eq!(table.delimiter, ';', "{file}");
+        assert!(table.quoted && table.trailing_delimiter, "{file}");
+        assert_eq!(table.records.len(), rows, "{file}");
+        assert!(
+            table.diagnostics.is_empty(),
+            "{file}: {:?}",
+            table.diagnostics
+        );
+        let d = detect(&name, &table.headers);
+        assert_eq!(d.item_type, Some(item_type), "{file}: {d:?}");
+        // Without the file name, the headers alone must still say it for distinctive lists.
+        let blind = detect("glpi.csv", &table.headers);
+        if !matches!(item_type, ItemType::Peripheral | ItemType::NetworkEquipment) {
+            assert_eq!(
+                blind.item_type,
+                Some(item_type),
+                "{file} (headers only): {blind:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn multi_line_ticket_cells_keep_their_start_line() {
+    let (name, bytes) = sample("Ticket.csv");
+    let table = read_bytes(&name, &bytes, &ReadOptions::default()).unwrap();
+    let mut previous = 1;
+    for r in &table.records {
+        assert!(r.line > previous, "lines increase");
+        previous = r.line;
+    }
+    let physical_lines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    assert!(table.records.last().unwrap().line < physical_lines);
+    assert!(physical_lines > 61, "some ticket cells span several lines");
+}

@@ -1,0 +1,788 @@
+//! What GLPI fields each item type has, how their export labels read, and what values they take.
+
+use crate::detect::ItemType;
+
+/// The kind of value a field holds: decides validation and normalisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Free single-line text (varchar 255).
+    Text,
+    /// Multi-line text (comments, ticket descriptions).
+    LongText,
+    /// Whole number; GLPI writes thousands with a space.
+    Integer,
+    /// Decimal with comma or point.
+    Decimal,
+    /// Date (`YYYY-MM-DD`).
+    Date,
+    /// Date and time (`YYYY-MM-DD HH:MM:SS`).
+    DateTime,
+    /// IPv4 or IPv6 addresses, several per cell.
+    Ips,
+    /// MAC addresses, several per cell.
+    Macs,
+    /// E-mail addresses, several per cell.
+    Emails,
+    /// Phone number.
+    Phone,
+    /// A dropdown value by name.
+    Dropdown,
+    /// A tree dropdown by complete path `A > B > C` (locations, categories, entities).
+    TreePath,
+    /// A group by complete path.
+    GroupPath,
+    /// A user shown as `Nom Prénom` (several per cell for ticket actors).
+    UserName,
+    /// Yes/no (`Oui`/`Non`).
+    YesNo,
+    /// One of the ticket enumerations.
+    Enum(EnumKind),
+    /// Exported for information only (counts, last update): not migrated.
+    Ignored,
+}
+
+/// Ticket enumerations and their labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumKind {
+    /// Ticket status 1..6.
+    TicketStatus,
+    /// Urgency or impact 1..5.
+    Level,
+    /// Priority 1..6.
+    Priority,
+    /// Incident (1) or request (2).
+    TicketType,
+}
+
+impl EnumKind {
+    /// Accepted labels (normalised: lower case, no accents) and their GLPI values.
+    pub fn labels(self) -> &'static [(&'static str, u8)] {
+        match self {
+            EnumKind::TicketStatus => &[
+                ("nouveau", 1),
+                ("new", 1),
+                ("en cours (attribue)", 2),
+                ("processing (assigned)", 2),
+                ("en cours (planifie)", 3),
+                ("processing (planned)", 3),
+                ("en attente", 4),
+                ("pending", 4),
+                ("resolu", 5),
+                ("solved", 5),
+                ("clos", 6),
+                ("closed", 6),
+            ],
+            EnumKind::Level | EnumKind::Priority => &[
+                ("tres basse", 1),
+                ("tres bas", 1),
+                ("very low", 1),
+                ("basse", 2),
+                ("bas", 2),
+                ("low", 2),
+                ("moyenne", 3),
+                ("moyen", 3),
+                ("medium", 3),
+                ("haute", 4),
+                ("haut", 4),
+                ("high", 4),
+                ("tres haute", 5),
+                ("tres haut", 5),
+                ("very high", 5),
+                ("majeure", 6),
+                ("major", 6),
+            ],
+            EnumKind::TicketType => &[("incident", 1), ("demande", 2), ("request", 2)],
+        }
+    }
+
+    /// Highest numeric value accepted.
+    pub fn max(self) -> u8 {
+        match self {
+            EnumKind::TicketStatus | EnumKind::Priority => 6,
+            EnumKind::Level => 5,
+            EnumKind::TicketType => 2,
+        }
+    }
+
+    /// Text listing what is accepted, for messages.
+    pub fn expected_fr(self) -> &'static str {
+        match self {
+            EnumKind::TicketStatus => "Nouveau, En cours (Attribué), En cours (Planifié), En attente, Résolu, Clos ou 1 à 6",
+            EnumKind::Level => "Très basse, Basse, Moyenne, Haute, Très haute ou 1 à 5",
+            EnumKind::Priority => "Très basse, Basse, Moyenne, Haute, Très haute, Majeure ou 1 à 6",
+            EnumKind::TicketType => "Incident, Demande ou 1, 2",
+        }
+    }
+
+    /// Same in English.
+    pub fn expected_en(self) -> &'static str {
+        match self {
+            EnumKind::TicketStatus => "New, Processing (assigned), Processing (planned), Pending, Solved, Closed or 1 to 6",
+            EnumKind::Level => "Very low, Low, Medium, High, Very high or 1 to 5",
+            EnumKind::Priority => "Very low, Low, Medium, High, Very high, Major or 1 to 6",
+            EnumKind::TicketType => "Incident, Request or 1, 2",
+        }
+    }
+}
+
+/// One GLPI field of an item type.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    /// GLPI field name (or a pseudo-field starting with `_` for relations the plan handles).
+    pub field: &'static str,
+    /// Value kind.
+    pub kind: FieldKind,
+    /// Normalised labels that name it: French and English export labels, and the API name.
+    pub labels: &'static [&'static str],
+    /// Must not be empty.
+    pub required: bool,
+}
+
+const fn f(
+    field: &'static str,
+    kind: FieldKind,
+    labels: &'static [&'static str],
+    required: bool,
+) -> FieldSpec {
+    FieldSpec {
+        field,
+        kind,
+        labels,
+        required,
+    }
+}
+
+use FieldKind::*;
+
+const ASSET_COMMON: &[FieldSpec] = &[
+    f("name", Text, &["nom", "name"], false),
+    f(
+        "entities_id",
+        TreePath,
+        &["entite", "entity", "entities_id"],
+        false,
+    ),
+    f("id", Ignored, &["id"], false),
+    f(
+        "serial",
+        Text,
+        &["numero de serie", "serial number", "serial"],
+        false,
+    ),
+    f(
+        "otherserial",
+        Text,
+        &["numero d'inventaire", "inventory number", "otherserial"],
+        false,
+    ),
+    f(
+        "manufacturers_id",
+        Dropdown,
+        &["fabricant", "manufacturer", "manufacturers_id"],
+        false,
+    ),
+    f("_model", Dropdown, &["modele", "model"], false),
+    f("_type", Dropdown, &["type"], false),
+    f(
+        "states_id",
+        TreePath,
+        &["statut", "status", "states_id"],
+        false,
+    ),
+    f(
+        "locations_id",
+        TreePath,
+        &["lieu", "location", "locations_id"],
+        false,
+    ),
+    f(
+        "users_id",
+        UserName,
+        &["utilisateur", "user", "users_id"],
+        false,
+    ),
+    f(
+        "contact",
+        Text,
+        &["usager", "alternate username", "contact"],
+        false,
+    ),
+    f(
+        "groups_id",
+        GroupPath,
+        &["groupe", "group", "groups_id"],
+        false,
+    ),
+    f(
+        "users_id_tech",
+        UserName,
+        &[
+            "technicien responsable",
+            "technician in charge of the hardware",
+            "technician in charge",
+            "users_id_tech",
+        ],
+        false,
+    ),
+    f(
+        "groups_id_tech",
+        GroupPath,
+        &[
+            "groupe responsable",
+            "group in charge of the hardware",
+            "group in charge",
+            "groups_id_tech",
+        ],
+        false,
+    ),
+    f("_ips", Ips, &["reseau - ip", "network - ip", "ip"], false),
+    f(
+        "_macs",
+        Macs,
+        &["reseau - adresse mac", "network - mac address", "mac"],
+        false,
+    ),
+    f(
+        "operatingsystems_id",
+        Dropdown,
+        &["systeme d'exploitation - nom", "operating system - name"],
+        false,
+    ),
+    f(
+        "operatingsystemversions_id",
+        Dropdown,
+        &[
+            "systeme d'exploitation - version",
+            "operating system - version",
+        ],
+        false,
+    ),
+    f(
+        "_monitor_count",
+        Ignored,
+        &[
+            "moniteurs - nombre de moniteurs",
+            "monitors - number of monitors",
+        ],
+        false,
+    ),
+    f(
+        "buy_date",
+        Date,
+        &[
+            "informations financieres et administratives - date d'achat",
+            "financial and administrative information - date of purchase",
+            "date d'achat",
+            "buy_date",
+        ],
+        false,
+    ),
+    f(
+        "warranty_expiration",
+        Date,
+        &[
+            "informations financieres et administratives - date d'expiration de la garantie",
+            "financial and administrative information - warranty expiration date",
+        ],
+        false,
+    ),
+    f(
+        "value",
+        Decimal,
+        &[
+            "informations financieres et administratives - valeur",
+            "financial and administrative information - value",
+        ],
+        false,
+    ),
+    f(
+        "suppliers_id",
+        Dropdown,
+        &[
+            "informations financieres et administratives - fournisseur",
+            "financial and administrative information - supplier",
+        ],
+        false,
+    ),
+    f("size", Decimal, &["taille", "size"], false),
+    f(
+        "number_line",
+        Text,
+        &["nombre de lignes", "number of lines", "number_line"],
+        false,
+    ),
+    f(
+        "last_pages_counter",
+        Integer,
+        &[
+            "compteur de page actuel",
+            "current counter of pages",
+            "last_pages_counter",
+        ],
+        false,
+    ),
+    f(
+        "comment",
+        LongText,
+        &["commentaires", "comments", "comment"],
+        false,
+    ),
+    f(
+        "date_creation",
+        DateTime,
+        &["date de creation", "creation date", "date_creation"],
+        false,
+    ),
+    f(
+        "date_mod",
+        Ignored,
+        &["derniere modification", "last update", "date_mod"],
+        false,
+    ),
+];
+
+const SOFTWARE: &[FieldSpec] = &[
+    f("name", Text, &["nom", "name"], true),
+    f(
+        "entities_id",
+        TreePath,
+        &["entite", "entity", "entities_id"],
+        false,
+    ),
+    f("id", Ignored, &["id"], false),
+    f(
+        "manufacturers_id",
+        Dropdown,
+        &["editeur", "publisher", "manufacturers_id"],
+        false,
+    ),
+    f(
+        "softwarecategories_id",
+        TreePath,
+        &["categorie", "category", "softwarecategories_id"],
+        false,
+    ),
+    f(
+        "_versions",
+        Text,
+        &["versions - nom", "versions - name"],
+        false,
+    ),
+    f(
+        "_installations",
+        Ignored,
+        &["nombre d'installations", "number of installations"],
+        false,
+    ),
+    f(
+        "is_recursive",
+        YesNo,
+        &["sous-entites", "child entities", "is_recursive"],
+        false,
+    ),
+    f(
+        "comment",
+        LongText,
+        &["commentaires", "comments", "comment"],
+        false,
+    ),
+    f(
+        "date_mod",
+        Ignored,
+        &["derniere modification", "last update", "date_mod"],
+        false,
+    ),
+];
+
+const USER: &[FieldSpec] = &[
+    f("name", Text, &["identifiant", "login", "name"], true),
+    f("id", Ignored, &["id"], false),
+    f(
+        "realname",
+        Text,
+        &["nom de famille", "last name", "surname", "realname"],
+        false,
+    ),
+    f(
+        "firstname",
+        Text,
+        &["prenom", "first name", "firstname"],
+        false,
+    ),
+    f(
+        "_useremails",
+        Emails,
+        &["courriels", "emails", "email", "_useremails"],
+        false,
+    ),
+    f("phone", Phone, &["telephone", "phone"], false),
+    f(
+        "mobile",
+        Phone,
+        &["telephone mobile", "mobile phone", "mobile"],
+        false,
+    ),
+    f(
+        "registration_number",
+        Text,
+        &["matricule", "administrative number", "registration_number"],
+        false,
+    ),
+    f(
+        "usertitles_id",
+        Dropdown,
+        &["titre", "title", "usertitles_id"],
+        false,
+    ),
+    f(
+        "usercategories_id",
+        Dropdown,
+        &["categorie", "category", "usercategories_id"],
+        false,
+    ),
+    f(
+        "locations_id",
+        TreePath,
+        &["lieu", "location", "locations_id"],
+        false,
+    ),
+    f("_groups", GroupPath, &["groupes", "groups"], false),
+    f(
+        "_profiles",
+        Text,
+        &["profils (entite)", "profiles (entity)"],
+        false,
+    ),
+    f(
+        "_entities_profiles",
+        Ignored,
+        &["entites (profil)", "entities (profile)"],
+        false,
+    ),
+    f("is_active", YesNo, &["actif", "active", "is_active"], false),
+    f(
+        "last_login",
+        Ignored,
+        &["derniere connexion", "last login"],
+        false,
+    ),
+    f(
+        "comment",
+        LongText,
+        &["commentaires", "comments", "comment"],
+        false,
+    ),
+    f(
+        "date_creation",
+        DateTime,
+        &["date de creation", "creation date", "date_creation"],
+        false,
+    ),
+    f(
+        "date_mod",
+        Ignored,
+        &["derniere modification", "last update", "date_mod"],
+        false,
+    ),
+];
+
+const GROUP: &[FieldSpec] = &[
+    f(
+        "completename",
+        TreePath,
+        &["nom complet", "complete name", "completename"],
+        true,
+    ),
+    f(
+        "entities_id",
+        TreePath,
+        &["entite", "entity", "entities_id"],
+        false,
+    ),
+    f("id", Ignored, &["id"], false),
+    f("name", Text, &["nom", "name"], false),
+    f(
+        "_parent",
+        TreePath,
+        &["pere", "as child of", "parent"],
+        false,
+    ),
+    f(
+        "is_recursive",
+        YesNo,
+        &["sous-entites", "child entities", "is_recursive"],
+        false,
+    ),
+    f(
+        "is_manager",
+        YesNo,
+        &["responsable", "manager", "is_manager"],
+        false,
+    ),
+    f(
+        "is_requester",
+        YesNo,
+        &["demandeur", "requester", "is_requester"],
+        false,
+    ),
+    f(
+        "is_assign",
+        YesNo,
+        &["attribue a", "assigned to", "is_assign"],
+        false,
+    ),
+    f(
+        "is_usergroup",
+        YesNo,
+        &[
+            "peut contenir utilisateurs",
+            "can contain users",
+            "is_usergroup",
+        ],
+        false,
+    ),
+    f(
+        "is_itemgroup",
+        YesNo,
+        &[
+            "peut contenir elements",
+            "can contain items",
+            "is_itemgroup",
+        ],
+        false,
+    ),
+    f(
+        "comment",
+        LongText,
+        &["commentaires", "comments", "comment"],
+        false,
+    ),
+    f(
+        "date_mod",
+        Ignored,
+        &["derniere modification", "last update", "date_mod"],
+        false,
+    ),
+];
+
+const LOCATION: &[FieldSpec] = &[
+    f(
+        "completename",
+        TreePath,
+        &["nom complet", "complete name", "completename"],
+        true,
+    ),
+    f(
+        "entities_id",
+        TreePath,
+        &["entite", "entity", "entities_id"],
+        false,
+    ),
+    f("id", Ignored, &["id"], false),
+    f("name", Text, &["nom", "name"], false),
+    f(
+        "_parent",
+        TreePath,
+        &["pere", "as child of", "parent"],
+        false,
+    ),
+    f(
+        "is_recursive",
+        YesNo,
+        &["sous-entites", "child entities", "is_recursive"],
+        false,
+    ),
+    f("address", Text, &["adresse", "address"], false),
+    f(
+        "postcode",
+        Text,
+        &["code postal", "postal code", "postcode"],
+        false,
+    ),
+    f("town", Text, &["ville", "town"], false),
+    f(
+        "building",
+        Text,
+        &["numero du batiment", "building number", "building"],
+        false,
+    ),
+    f(
+        "room",
+        Text,
+        &["numero de la piece", "room number", "room"],
+        false,
+    ),
+    f(
+        "comment",
+        LongText,
+        &["commentaires", "comments", "comment"],
+        false,
+    ),
+    f(
+        "date_mod",
+        Ignored,
+        &["derniere modification", "last update", "date_mod"],
+        false,
+    ),
+];
+
+const TICKET: &[FieldSpec] = &[
+    f("id", Ignored, &["id"], false),
+    f("name", Text, &["titre", "title", "name"], true),
+    f(
+        "entities_id",
+        TreePath,
+        &["entite", "entity", "entities_id"],
+        false,
+    ),
+    f("type", Enum(EnumKind::TicketType), &["type"], false),
+    f(
+        "status",
+        Enum(EnumKind::TicketStatus),
+        &["statut", "status"],
+        false,
+    ),
+    f(
+        "urgency",
+        Enum(EnumKind::Level),
+        &["urgence", "urgency"],
+        false,
+    ),
+    f("impact", Enum(EnumKind::Level), &["impact"], false),
+    f(
+        "priority",
+        Enum(EnumKind::Priority),
+        &["priorite", "priority"],
+        false,
+    ),
+    f(
+        "itilcategories_id",
+        TreePath,
+        &["categorie", "category", "itilcategories_id"],
+        false,
+    ),
+    f(
+        "_users_id_requester",
+        UserName,
+        &["demandeur - demandeur", "requester - requester"],
+        false,
+    ),
+    f(
+        "_groups_id_requester",
+        GroupPath,
+        &[
+            "demandeur - groupe demandeur",
+            "requester - requester group",
+        ],
+        false,
+    ),
+    f(
+        "_users_id_assign",
+        UserName,
+        &["attribue a - technicien", "assigned to - technician"],
+        false,
+    ),
+    f(
+        "_groups_id_assign",
+        GroupPath,
+        &[
+            "attribue a - groupe de techniciens",
+            "assigned to - technician group",
+        ],
+        false,
+    ),
+    f(
+        "_items",
+        Text,
+        &["elements associes", "associated elements", "items"],
+        false,
+    ),
+    f(
+        "locations_id",
+        TreePath,
+        &["lieu", "location", "locations_id"],
+        false,
+    ),
+    f(
+        "requesttypes_id",
+        Dropdown,
+        &["source de la demande", "request source", "requesttypes_id"],
+        false,
+    ),
+    f(
+        "date",
+        DateTime,
+        &["date d'ouverture", "opening date", "date"],
+        false,
+    ),
+    f(
+        "solvedate",
+        DateTime,
+        &["date de resolution", "resolution date", "solvedate"],
+        false,
+    ),
+    f(
+        "closedate",
+        DateTime,
+        &["date de cloture", "closing date", "closedate"],
+        false,
+    ),
+    f(
+        "date_mod",
+        Ignored,
+        &["derniere modification", "last update", "date_mod"],
+        false,
+    ),
+    f("content", LongText, &["description", "content"], true),
+    f(
+        "_followups",
+        Ignored,
+        &[
+            "suivis - nombre de suivis",
+            "followups - number of followups",
+        ],
+        false,
+    ),
+    f(
+        "_tasks",
+        Ignored,
+        &["taches - nombre de taches", "tasks - number of tasks"],
+        false,
+    ),
+    f(
+        "actiontime",
+        Ignored,
+        &["duree totale", "total duration"],
+        false,
+    ),
+];
+
+/// The fields of an item type (empty for the HR directory, which has its own rules).
+pub fn fields(item_type: ItemType) -> &'static [FieldSpec] {
+    match item_type {
+        ItemType::Computer
+        | ItemType::Monitor
+        | ItemType::Printer
+        | ItemType::NetworkEquipment
+        | ItemType::Peripheral
+        | ItemType::Phone => ASSET_COMMON,
+        ItemType::Software => SOFTWARE,
+        ItemType::User => USER,
+        ItemType::Group => GROUP,
+        ItemType::Location => LOCATION,
+        ItemType::Ticket => TICKET,
+        ItemType::Directory => &[],
+    }
+}
+
+/// The field that identifies a row when matching duplicates and the target, in order of preference.
+pub fn key_fields(item_type: ItemType) -> &'static [&'static str] {
+    match item_type {
+        ItemType::User => &["name"],
+        ItemType::Group | ItemType::Location => &["completename"],
+        ItemType::Software => &["name"],
+        ItemType::Ticket => &[],
+        ItemType::Directory => &[],
+        _ => &["serial", "otherserial"],
+    }
+}

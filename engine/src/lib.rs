@@ -4,6 +4,7 @@
 //! This crate has no browser or network dependency: it is tested natively and compiled into the page.
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod detect;
 pub mod diagnostic;
 pub mod directory;

@@ -67,3 +67,76 @@ fn multi_line_ticket_cells_keep_their_start_line() {
     assert!(table.records.last().unwrap().line < physical_lines);
     assert!(physical_lines > 61, "some ticket cells span several lines");
 }
+
+fn all_samples() -> Vec<(String, Vec<u8>)> {
+    [
+        "Computer.csv",
+        "Monitor.csv",
+        "Printer.csv",
+        "NetworkEquipment.csv",
+        "Phone.csv",
+        "Peripheral.csv",
+        "Software.csv",
+        "User.csv",
+        "Group.csv",
+        "Location.csv",
+        "Ticket.csv",
+    ]
+    .iter()
+    .map(|f| sample(f))
+    .collect()
+}
+
+#[test]
+fn checking_all_exports_together_locates_the_real_data_damage() {
+    use passerelle_engine::check::{check_files, CheckOptions};
+    let report = check_files(&all_samples(), &CheckOptions::default());
+    // The two "Usager" cells where GLPI stored `GUYANE\n…` as a real line break.
+    let damaged: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == "Computer.csv" && d.code == "value.line_break")
+        .collect();
+    assert_eq!(damaged.len(), 2, "{damaged:#?}");
+    for d in damaged {
+        assert_eq!(d.column.as_ref().unwrap().name.as_deref(), Some("Usager"));
+        let v = d.value.as_ref().unwrap();
+        assert!(
+            v.starts_with("GUYANE") && (v.contains('\n') || v.contains('\r')),
+            "{v:?}"
+        );
+        assert!(d.line > 1);
+    }
+    let computer = &report.files[0];
+    assert_eq!(computer.summary.rows, 120);
+    assert_eq!(computer.encoding.as_deref(), Some("UTF-8"));
+}
+
+#[test]
+fn homonyms_are_reported_not_guessed() {
+    use passerelle_engine::check::{check_files, CheckOptions};
+    let report = check_files(&all_samples(), &CheckOptions::default());
+    let ambiguous: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "reference.ambiguous_user")
+        .collect();
+    assert!(!ambiguous.is_empty());
+    for d in &ambiguous {
+        assert_eq!(d.value.as_deref(), Some("Joseph Céline"));
+        assert!(
+            d.message_fr.contains("celine.joseph, celine.joseph2"),
+            "{}",
+            d.message_fr
+        );
+    }
+    // Every other value of the samples is valid: no error but the homonyms.
+    let other_errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == passerelle_engine::diagnostic::Severity::Error)
+        .filter(|d| d.code != "reference.ambiguous_user")
+        .map(|d| d.to_string())
+        .collect();
+    assert!(other_errors.is_empty(), "{other_errors:#?}");
+}

@@ -514,9 +514,9 @@ const GROUP: &[FieldSpec] = &[
         false,
     ),
     f(
-        "is_manager",
-        YesNo,
-        &["responsable", "manager", "is_manager"],
+        "_manager",
+        UserName,
+        &["responsable", "manager"],
         false,
     ),
     f(
@@ -693,7 +693,7 @@ const TICKET: &[FieldSpec] = &[
     ),
     f(
         "_items",
-        Text,
+        LongText,
         &["elements associes", "associated elements", "items"],
         false,
     ),

@@ -1,0 +1,432 @@
+//! Field-level checks and normalisation: one cell against its field's kind.
+
+use crate::detect::normalize_label;
+use crate::map::{EnumKind, FieldKind};
+use crate::read::{glpi_cell_value, split_multi};
+
+/// A problem with one value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueProblem {
+    /// Required and empty.
+    #[error("valeur obligatoire manquante")]
+    Missing,
+    /// A line break inside a single-line field: usually `\n` or `\r` typed in a value and stored by GLPI as a real line break.
+    #[error("retour à la ligne dans une valeur sur une ligne (souvent « \\n » ou « \\r » saisi, par exemple DOMAINE\\nom, et enregistré par GLPI comme un vrai retour à la ligne)")]
+    LineBreak,
+    /// Longer than GLPI's column.
+    #[error("{len} caractères : GLPI en accepte 255 au plus")]
+    TooLong {
+        /// Length in characters.
+        len: usize,
+    },
+    /// Not a whole number.
+    #[error("nombre entier attendu")]
+    NotInteger,
+    /// Not a decimal.
+    #[error("nombre décimal attendu (virgule ou point)")]
+    NotDecimal,
+    /// Not a date.
+    #[error("date attendue (AAAA-MM-JJ, JJ/MM/AAAA ou JJ-MM-AAAA)")]
+    NotDate,
+    /// Not a date and time.
+    #[error("date et heure attendues (AAAA-MM-JJ HH:MM[:SS] ou JJ/MM/AAAA HH:MM)")]
+    NotDateTime,
+    /// Not an IP address.
+    #[error("adresse IP invalide : « {0} »")]
+    NotIp(String),
+    /// Not a MAC address.
+    #[error("adresse MAC invalide : « {0} » (attendu aa:bb:cc:dd:ee:ff)")]
+    NotMac(String),
+    /// Not an e-mail.
+    #[error("adresse électronique invalide : « {0} »")]
+    NotEmail(String),
+    /// Not a phone number.
+    #[error("numéro de téléphone invalide (chiffres, espaces, + . - ( ) seulement)")]
+    NotPhone,
+    /// Not yes/no.
+    #[error("Oui ou Non attendu")]
+    NotYesNo,
+    /// Not in the enumeration.
+    #[error("valeur inconnue ; valeurs permises : {0}")]
+    NotInEnum(&'static str),
+}
+
+impl ValueProblem {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValueProblem::Missing => "value.missing",
+            ValueProblem::LineBreak => "value.line_break",
+            ValueProblem::TooLong { .. } => "value.too_long",
+            ValueProblem::NotInteger => "value.integer",
+            ValueProblem::NotDecimal => "value.decimal",
+            ValueProblem::NotDate => "value.date",
+            ValueProblem::NotDateTime => "value.datetime",
+            ValueProblem::NotIp(_) => "value.ip",
+            ValueProblem::NotMac(_) => "value.mac",
+            ValueProblem::NotEmail(_) => "value.email",
+            ValueProblem::NotPhone => "value.phone",
+            ValueProblem::NotYesNo => "value.yes_no",
+            ValueProblem::NotInEnum(_) => "value.enum",
+        }
+    }
+
+    /// English message.
+    pub fn message_en(&self, kind: FieldKind) -> String {
+        match self {
+            ValueProblem::Missing => "required value missing".into(),
+            ValueProblem::LineBreak => "line break in a single-line value (often \\n or \\r typed, e.g. DOMAIN\\name, stored by GLPI as a real line break)".into(),
+            ValueProblem::TooLong { len } => format!("{len} characters: GLPI accepts 255 at most"),
+            ValueProblem::NotInteger => "whole number expected".into(),
+            ValueProblem::NotDecimal => "decimal number expected (comma or point)".into(),
+            ValueProblem::NotDate => "date expected (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY)".into(),
+            ValueProblem::NotDateTime => "date and time expected (YYYY-MM-DD HH:MM[:SS] or DD/MM/YYYY HH:MM)".into(),
+            ValueProblem::NotIp(v) => format!("invalid IP address: \"{v}\""),
+            ValueProblem::NotMac(v) => format!("invalid MAC address: \"{v}\" (expected aa:bb:cc:dd:ee:ff)"),
+            ValueProblem::NotEmail(v) => format!("invalid e-mail address: \"{v}\""),
+            ValueProblem::NotPhone => "invalid phone number (digits, spaces, + . - ( ) only)".into(),
+            ValueProblem::NotYesNo => "Yes or No expected".into(),
+            ValueProblem::NotInEnum(_) => match kind {
+                FieldKind::Enum(e) => format!("unknown value; allowed: {}", e.expected_en()),
+                _ => "unknown value".into(),
+            },
+        }
+    }
+}
+
+/// Checks a raw cell against a field kind; returns the value as GLPI wants it.
+pub fn check_value(raw: &str, kind: FieldKind, required: bool) -> Result<String, ValueProblem> {
+    let value = glpi_cell_value(raw);
+    if value.is_empty() {
+        return if required {
+            Err(ValueProblem::Missing)
+        } else {
+            Ok(String::new())
+        };
+    }
+    let single_line = !matches!(kind, FieldKind::LongText | FieldKind::Ignored)
+        && !matches!(kind, FieldKind::UserName | FieldKind::GroupPath | FieldKind::Text if value.contains("<br>"));
+    if single_line && (value.contains('\n') || value.contains('\r')) {
+        return Err(ValueProblem::LineBreak);
+    }
+    match kind {
+        FieldKind::Text
+        | FieldKind::Dropdown
+        | FieldKind::TreePath
+        | FieldKind::GroupPath
+        | FieldKind::UserName => {
+            let len = value.chars().count();
+            if len > 255 {
+                return Err(ValueProblem::TooLong { len });
+            }
+            Ok(value)
+        }
+        FieldKind::LongText | FieldKind::Ignored => Ok(value),
+        FieldKind::Integer => integer(&value).ok_or(ValueProblem::NotInteger),
+        FieldKind::Decimal => decimal(&value).ok_or(ValueProblem::NotDecimal),
+        FieldKind::Date => date(&value).map(|(d, _)| d).ok_or(ValueProblem::NotDate),
+        FieldKind::DateTime => datetime(&value).ok_or(ValueProblem::NotDateTime),
+        FieldKind::Ips => {
+            for ip in split_multi(&value) {
+                if ip.parse::<std::net::IpAddr>().is_err() {
+                    return Err(ValueProblem::NotIp(ip));
+                }
+            }
+            Ok(value)
+        }
+        FieldKind::Macs => {
+            for mac in split_multi(&value) {
+                if !is_mac(&mac) {
+                    return Err(ValueProblem::NotMac(mac));
+                }
+            }
+            Ok(value.to_lowercase().replace('-', ":"))
+        }
+        FieldKind::Emails => {
+            for e in split_multi(&value) {
+                if !is_email(&e) {
+                    return Err(ValueProblem::NotEmail(e));
+                }
+            }
+            Ok(value)
+        }
+        FieldKind::Phone => {
+            let ok = value
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +.-()/".contains(c))
+                && value.chars().filter(char::is_ascii_digit).count() >= 3
+                && value.len() <= 30;
+            if ok {
+                Ok(value)
+            } else {
+                Err(ValueProblem::NotPhone)
+            }
+        }
+        FieldKind::YesNo => match normalize_label(&value).as_str() {
+            "oui" | "yes" | "1" => Ok("1".into()),
+            "non" | "no" | "0" => Ok("0".into()),
+            _ => Err(ValueProblem::NotYesNo),
+        },
+        FieldKind::Enum(e) => enum_value(&value, e)
+            .map(|n| n.to_string())
+            .ok_or(ValueProblem::NotInEnum(e.expected_fr())),
+    }
+}
+
+/// `"2 409"` -> `2409`.
+pub fn integer(value: &str) -> Option<String> {
+    let digits: String = value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    let body = digits.strip_prefix('-').unwrap_or(&digits);
+    (!body.is_empty() && body.chars().all(|c| c.is_ascii_digit())).then_some(digits)
+}
+
+/// `"1 049,50"` -> `1049.50`.
+pub fn decimal(value: &str) -> Option<String> {
+    let compact: String = value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    let body = compact.strip_prefix('-').unwrap_or(&compact);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    let ok = !int.is_empty()
+        && int.chars().all(|c| c.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
+    ok.then_some(compact)
+}
+
+/// Parses a date in GLPI's or French formats, returning `YYYY-MM-DD` and the rest of the text.
+fn date(value: &str) -> Option<(String, &str)> {
+    let (d, rest) = value
+        .split_once(' ')
+        .map_or((value, ""), |(d, r)| (d, r.trim()));
+    let parts: Vec<&str> = d.split(['-', '/', '.']).collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (y, m, day) = if parts[0].len() == 4 {
+        (parts[0], parts[1], parts[2])
+    } else if parts[2].len() == 4 {
+        (parts[2], parts[1], parts[0])
+    } else {
+        return None;
+    };
+    let (y, m, day): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, day.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&m)
+        || day == 0
+        || day > days[(m - 1) as usize]
+        || !(1900..=2200).contains(&y)
+    {
+        return None;
+    }
+    Some((format!("{y:04}-{m:02}-{day:02}"), rest))
+}
+
+/// Parses a date with an optional time, normalised to `YYYY-MM-DD HH:MM:SS`.
+pub fn datetime(value: &str) -> Option<String> {
+    let (d, rest) = date(value)?;
+    if rest.is_empty() {
+        return Some(format!("{d} 00:00:00"));
+    }
+    let t: Vec<&str> = rest.split(':').collect();
+    if !(2..=3).contains(&t.len()) {
+        return None;
+    }
+    let nums: Option<Vec<u32>> = t
+        .iter()
+        .map(|p| (p.len() == 2).then(|| p.parse().ok()).flatten())
+        .collect();
+    let nums = nums?;
+    let (h, mi, s) = (nums[0], nums[1], nums.get(2).copied().unwrap_or(0));
+    (h < 24 && mi < 60 && s < 60).then(|| format!("{d} {h:02}:{mi:02}:{s:02}"))
+}
+
+/// Normalises a date to `YYYY-MM-DD`.
+pub fn normalize_date(value: &str) -> Option<String> {
+    date(value)
+        .filter(|(_, rest)| rest.is_empty())
+        .map(|(d, _)| d)
+}
+
+fn is_mac(v: &str) -> bool {
+    let parts: Vec<&str> = v.split([':', '-']).collect();
+    parts.len() == 6
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn is_email(v: &str) -> bool {
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !domain.contains('@')
+}
+
+/// The numeric value of an enumeration label or number.
+pub fn enum_value(value: &str, kind: EnumKind) -> Option<u8> {
+    if let Ok(n) = value.trim().parse::<u8>() {
+        return (1..=kind.max()).contains(&n).then_some(n);
+    }
+    let norm = normalize_label(value);
+    kind.labels()
+        .iter()
+        .find(|(l, n)| *l == norm && *n <= kind.max())
+        .map(|(_, n)| *n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use FieldKind::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(check_value("2 409", Integer, false).unwrap(), "2409");
+        assert_eq!(check_value("1 049.00", Decimal, false).unwrap(), "1049.00");
+        assert_eq!(check_value("899,5", Decimal, false).unwrap(), "899.5");
+        assert_eq!(
+            check_value("12a", Integer, false),
+            Err(ValueProblem::NotInteger)
+        );
+        assert_eq!(
+            check_value("1,2,3", Decimal, false),
+            Err(ValueProblem::NotDecimal)
+        );
+    }
+
+    #[test]
+    fn dates_in_glpi_and_french_formats() {
+        assert_eq!(
+            check_value("2026-03-02 09:50", DateTime, false).unwrap(),
+            "2026-03-02 09:50:00"
+        );
+        assert_eq!(
+            check_value("02/03/2026 09:50", DateTime, false).unwrap(),
+            "2026-03-02 09:50:00"
+        );
+        assert_eq!(
+            check_value("02-03-2026", DateTime, false).unwrap(),
+            "2026-03-02 00:00:00"
+        );
+        assert_eq!(
+            check_value("2026-02-01", Date, false).unwrap(),
+            "2026-02-01"
+        );
+        assert_eq!(
+            check_value("31/02/2026", Date, false),
+            Err(ValueProblem::NotDate)
+        );
+        assert_eq!(
+            check_value("2026-03-02 25:00", DateTime, false),
+            Err(ValueProblem::NotDateTime)
+        );
+        assert_eq!(
+            check_value("29/02/2024", Date, false).unwrap(),
+            "2024-02-29"
+        );
+    }
+
+    #[test]
+    fn network_and_contact_values() {
+        assert!(check_value("10.73.10.20<br>fe80::1", Ips, false).is_ok());
+        assert_eq!(
+            check_value("10.73.10.256", Ips, false),
+            Err(ValueProblem::NotIp("10.73.10.256".into()))
+        );
+        assert_eq!(
+            check_value("A4-BB-6D-A0-1F-51", Macs, false).unwrap(),
+            "a4:bb:6d:a0:1f:51"
+        );
+        assert!(matches!(
+            check_value("a4:bb:6d", Macs, false),
+            Err(ValueProblem::NotMac(_))
+        ));
+        assert!(check_value("a.b@guyane.gouv.fr<br><br>c@d.fr", Emails, false).is_ok());
+        assert!(matches!(
+            check_value("a.b@", Emails, false),
+            Err(ValueProblem::NotEmail(_))
+        ));
+        assert!(check_value("05 94 39 57 28", Phone, false).is_ok());
+        assert_eq!(
+            check_value("appelez-moi", Phone, false),
+            Err(ValueProblem::NotPhone)
+        );
+    }
+
+    #[test]
+    fn enumerations_and_flags() {
+        assert_eq!(
+            check_value("En cours (Attribué)", Enum(EnumKind::TicketStatus), false).unwrap(),
+            "2"
+        );
+        assert_eq!(
+            check_value("Très haut", Enum(EnumKind::Level), false).unwrap(),
+            "5"
+        );
+        assert_eq!(
+            check_value("Majeure", Enum(EnumKind::Priority), false).unwrap(),
+            "6"
+        );
+        assert!(
+            check_value("Majeure", Enum(EnumKind::Level), false).is_err(),
+            "urgency stops at 5"
+        );
+        assert_eq!(
+            check_value("7", Enum(EnumKind::Priority), false),
+            Err(ValueProblem::NotInEnum(EnumKind::Priority.expected_fr()))
+        );
+        assert_eq!(
+            check_value("Demande", Enum(EnumKind::TicketType), false).unwrap(),
+            "2"
+        );
+        assert_eq!(check_value("Oui", YesNo, false).unwrap(), "1");
+    }
+
+    #[test]
+    fn required_empties_line_breaks_and_length() {
+        assert_eq!(
+            check_value("&nbsp;", Text, true),
+            Err(ValueProblem::Missing)
+        );
+        assert_eq!(check_value(" ", Text, false).unwrap(), "");
+        assert_eq!(
+            check_value("GUYANE\noel.sylvestre", Text, false),
+            Err(ValueProblem::LineBreak)
+        );
+        assert!(check_value("a\nb", LongText, false).is_ok());
+        assert_eq!(
+            check_value(&"x".repeat(256), Text, false),
+            Err(ValueProblem::TooLong { len: 256 })
+        );
+    }
+}

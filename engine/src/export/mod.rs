@@ -1,1 +1,171 @@
-//! Files the tool writes: diagnostics and rejected rows, with formula neutralisation.
+//! Files the tool writes: diagnostics and rejected rows. Every cell that a spreadsheet would run
+//! as a formula (`= + - @`, tab, CR) is neutralised with a leading apostrophe.
+
+use crate::diagnostic::{Diagnostic, Lang, Severity};
+use crate::read::Table;
+use encoding_rs::Encoding;
+
+/// A cell made safe for spreadsheets.
+pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+fn csv_writer(delimiter: u8, quoting: bool) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .quote_style(if quoting {
+            csv::QuoteStyle::Necessary
+        } else {
+            csv::QuoteStyle::Never
+        })
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// The diagnostics as a UTF-8 CSV (with BOM, `;`, so a French spreadsheet opens it as is).
+pub fn diagnostics_csv(diagnostics: &[Diagnostic], lang: Lang) -> Vec<u8> {
+    let mut w = csv_writer(b';', true);
+    let header: [&str; 8] = match lang {
+        Lang::Fr => [
+            "fichier",
+            "ligne",
+            "colonne",
+            "nom de colonne",
+            "valeur",
+            "gravité",
+            "code",
+            "message",
+        ],
+        Lang::En => [
+            "file",
+            "line",
+            "column",
+            "column name",
+            "value",
+            "severity",
+            "code",
+            "message",
+        ],
+    };
+    let _ = w.write_record(header);
+    for d in diagnostics {
+        let col = d
+            .column
+            .as_ref()
+            .map(|c| c.index.to_string())
+            .unwrap_or_default();
+        let col_name = d
+            .column
+            .as_ref()
+            .and_then(|c| c.name.clone())
+            .unwrap_or_default();
+        let value = d.value.clone().unwrap_or_default();
+        let line = d.line.to_string();
+        let row = [
+            d.file.as_str(),
+            line.as_str(),
+            col.as_str(),
+            col_name.as_str(),
+            value.as_str(),
+            d.severity.label(lang),
+            d.code.as_str(),
+            d.message(lang),
+        ];
+        let _ = w.write_record(
+            row.iter()
+                .map(|c| neutralize(c))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|c| c.as_ref()),
+        );
+    }
+    let mut out = vec![0xEF, 0xBB, 0xBF];
+    out.extend(w.into_inner().unwrap_or_default());
+    out
+}
+
+/// The rows that have an error, with the header, in the original encoding and delimiter, ready to
+/// be corrected and dropped again. Unencodable characters become numeric entities (encoding_rs).
+pub fn rejected_rows(table: &Table, diagnostics: &[Diagnostic]) -> Vec<u8> {
+    let mut lines: Vec<u64> = diagnostics
+        .iter()
+        .filter(|d| d.file == table.file && d.severity == Severity::Error && d.line > 1)
+        .map(|d| d.line)
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    let mut w = csv_writer(table.delimiter as u8, table.quoted);
+    let _ = w.write_record(table.headers.iter().map(|c| neutralize(c).into_owned()));
+    for rec in table
+        .records
+        .iter()
+        .filter(|r| lines.binary_search(&r.line).is_ok())
+    {
+        let _ = w.write_record(rec.cells.iter().map(|c| neutralize(c).into_owned()));
+    }
+    let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    let text = if table.line_ending == "\n" {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    let encoding = Encoding::for_label(table.encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
+    let (bytes, _, _) = encoding.encode(&text);
+    let mut out = Vec::new();
+    if encoding == encoding_rs::UTF_8 && table.encoding_source == crate::read::EncodingSource::Bom {
+        out.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
+    }
+    out.extend_from_slice(&bytes);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{read_bytes, ReadOptions};
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralize("=1+1"), "'=1+1");
+        assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralize("-2"), "'-2");
+        assert_eq!(neutralize("PC-1"), "PC-1");
+    }
+
+    fn error_at(file: &str, line: u64) -> Diagnostic {
+        Diagnostic {
+            file: file.into(),
+            line,
+            column: None,
+            value: None,
+            code: "x".into(),
+            severity: Severity::Error,
+            blocking: false,
+            message_fr: "m".into(),
+            message_en: "m".into(),
+        }
+    }
+
+    #[test]
+    fn rejected_rows_keep_encoding_and_delimiter() {
+        let bytes = b"NOM\tPRENOM\r\nB\xe9lizaire\tOc\xe9ane\r\n=cmd\tx\r\n";
+        let table = read_bytes("a.tsv", bytes, &ReadOptions::default()).unwrap();
+        let lines: Vec<u64> = table.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 3], "{:?}", table.records);
+        let out = rejected_rows(&table, &[error_at("a.tsv", 3)]);
+        assert_eq!(out, b"NOM\tPRENOM\r\n'=cmd\tx\r\n".to_vec());
+        // Latin-1 stays Latin-1.
+        let out = rejected_rows(&table, &[error_at("a.tsv", 2)]);
+        assert_eq!(out, b"NOM\tPRENOM\r\nB\xe9lizaire\tOc\xe9ane\r\n".to_vec());
+    }
+
+    #[test]
+    fn diagnostics_csv_is_located_and_bom_prefixed() {
+        let csv = String::from_utf8(diagnostics_csv(&[error_at("a.tsv", 3)], Lang::Fr)).unwrap();
+        assert!(csv.starts_with("\u{feff}fichier;ligne;"));
+        assert!(csv.contains("a.tsv;3;;;;ERREUR;x;m"), "{csv}");
+    }
+}

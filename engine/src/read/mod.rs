@@ -170,11 +170,22 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
         .from_reader(text.as_bytes());
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
     let mut record = csv::StringRecord::new();
+    let (mut line_no, mut counted) = (1u64, 0usize);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                // Line numbers from byte offsets: csv's own line counter does not count CRLF
+                // the way a user does.
+                // After a CR, csv places the next record on the LF that completes the CRLF.
+                let mut start = record.position().map_or(0, |p| p.byte() as usize);
+                if text.as_bytes().get(start) == Some(&b'\n') {
+                    start += 1;
+                }
+                let start = start.clamp(counted, text.len());
+                line_no += count_newlines(&text.as_bytes()[counted..start]);
+                counted = start;
+                let line = line_no;
                 let cells: Vec<String> = record.iter().map(str::to_string).collect();
                 // A line of nothing (not even delimiters) is not a record.
                 if cells.len() == 1 && cells[0].is_empty() {
@@ -256,6 +267,10 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
         records,
         diagnostics,
     })
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 fn mixed_encoding(file: &str, decoded: &Decoded) -> Diagnostic {
@@ -347,6 +362,14 @@ mod tests {
         assert!(t.diagnostics[0]
             .message_fr
             .contains("2 colonnes au lieu de 3"));
+    }
+
+    #[test]
+    fn crlf_line_numbers_count_like_a_user() {
+        let t = read(b"A\tB\r\n1\t2\r\n3\r\n5\t6\r\n");
+        let lines: Vec<u64> = t.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 3, 4]);
+        assert_eq!(t.diagnostics[0].line, 3);
     }
 
     #[test]

@@ -1,11 +1,153 @@
-//! `passerelle`: the engine as a native command.
-use clap::Parser;
+//! `passerelle`: the engine as a native command, for scripted checks and benchmarks.
 
-/// Passerelle: check GLPI CSV exports and migrate them to a national GLPI.
+use clap::{Parser, Subcommand, ValueEnum};
+use passerelle_engine::check::{check_files, CheckOptions, CheckReport};
+use passerelle_engine::detect::ItemType;
+use passerelle_engine::diagnostic::Lang;
+use passerelle_engine::read::ReadOptions;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Passerelle: check GLPI CSV exports and HR directory files before migrating them.
 #[derive(Parser)]
-#[command(version = passerelle_engine::VERSION)]
-struct Cli {}
+#[command(name = "passerelle", version = passerelle_engine::VERSION)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _ = Cli::parse();
+#[derive(Subcommand)]
+enum Command {
+    /// Check files offline: read, recognise, map and validate. Exit code 1 when errors are found.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files to check together (cross-file references are looked up among them).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Encoding to use instead of detecting it (utf-8, windows-1252, iso-8859-1…).
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Item type of every file, instead of recognising it (Computer, User, Ticket…).
+    #[arg(long = "type", value_parser = parse_item_type)]
+    item_type: Option<ItemType>,
+    /// Language of the messages.
+    #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+    lang: LangArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Fr,
+    En,
+}
+
+fn parse_item_type(s: &str) -> Result<ItemType, String> {
+    ItemType::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = ItemType::ALL.iter().map(|t| t.glpi_name()).collect();
+        format!(
+            "type inconnu « {s} » ; types possibles : {}",
+            names.join(", ")
+        )
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check(args),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let lang = match args.lang {
+        LangArg::Fr => Lang::Fr,
+        LangArg::En => Lang::En,
+    };
+    let mut inputs = Vec::new();
+    for path in &args.files {
+        match std::fs::read(path) {
+            Ok(bytes) => inputs.push((display_name(path), bytes)),
+            Err(e) => {
+                eprintln!("passerelle: {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let options = CheckOptions {
+        read: ReadOptions {
+            encoding: args.encoding,
+            ..ReadOptions::default()
+        },
+        item_type: args.item_type,
+        templates: Vec::new(),
+    };
+    let report = check_files(&inputs, &options);
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::other)
+            .and_then(|_| writeln!(out))
+    } else {
+        write_human(&mut out, &report, lang)
+    };
+    if written.is_err() {
+        return ExitCode::from(2);
+    }
+    if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn display_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn write_human(out: &mut impl Write, report: &CheckReport, lang: Lang) -> std::io::Result<()> {
+    let (rows, valid, warnings, errors, unknown) = match lang {
+        Lang::Fr => (
+            "lignes",
+            "valides",
+            "avertissements",
+            "erreurs",
+            "type inconnu",
+        ),
+        Lang::En => ("rows", "valid", "warnings", "errors", "unknown type"),
+    };
+    for f in &report.files {
+        let s = &f.summary;
+        let kind = s.item_type.map_or(unknown, |t| t.label(lang));
+        let enc = f.encoding.as_deref().unwrap_or("-");
+        let delim = match f.delimiter {
+            Some('\t') => "TAB".to_string(),
+            Some(c) => c.to_string(),
+            None => "-".into(),
+        };
+        writeln!(
+            out,
+            "{} [{kind}, {enc}, « {delim} »] : {} {rows}, {} {valid}, {} {warnings}, {} {errors}",
+            s.file, s.rows, s.valid, s.warnings, s.errors
+        )?;
+    }
+    if !report.diagnostics.is_empty() {
+        writeln!(out)?;
+    }
+    for d in &report.diagnostics {
+        write!(out, "{}:{}", d.file, d.line)?;
+        if let Some(c) = &d.column {
+            write!(out, ":{}", c.index)?;
+        }
+        writeln!(out, ": {}: {}", d.severity.label(lang), d.message(lang))?;
+    }
+    Ok(())
 }

@@ -1,0 +1,74 @@
+//! The `passerelle check` command on real files: exit codes, human and JSON output.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn samples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples")
+}
+
+fn passerelle(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .args(args)
+        .output()
+        .expect("run passerelle")
+}
+
+#[test]
+fn clean_file_exits_zero_with_a_summary() {
+    let file = samples().join("glpi-10.0.11-export/fr/Location.csv");
+    let out = passerelle(&["check", file.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("Location.csv [Lieux, UTF-8, « ; »] : 8 lignes, 8 valides"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn errors_exit_one_and_are_located() {
+    let dir = samples().join("glpi-10.0.11-export/fr");
+    let out = passerelle(&[
+        "check",
+        dir.join("Computer.csv").to_str().unwrap(),
+        dir.join("User.csv").to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "Computer.csv:51:11: ERREUR: « Joseph Céline » désigne plusieurs utilisateurs"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn json_output_and_english() {
+    let file = samples().join("glpi-10.0.11-export/fr/Ticket.csv");
+    let out = passerelle(&["check", "--json", "--lang", "en", file.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["files"][0]["summary"]["rows"], 60);
+    assert_eq!(report["files"][0]["summary"]["item_type"], "Ticket");
+    assert!(report["diagnostics"].as_array().is_some());
+}
+
+#[test]
+fn unreadable_and_missing_files() {
+    let out = passerelle(&["check", "/nonexistent/file.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/file.csv"));
+    let dir = std::env::temp_dir().join(format!("passerelle-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("glpi.csv");
+    std::fs::write(&empty, b"").unwrap();
+    let out = passerelle(&["check", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("glpi.csv:0: ERREUR: le fichier est vide")
+    );
+    let out = passerelle(&["check", "--type", "Spaceship", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("type inconnu « Spaceship »"));
+}

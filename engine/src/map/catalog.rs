@@ -513,12 +513,7 @@ const GROUP: &[FieldSpec] = &[
         &["sous-entites", "child entities", "is_recursive"],
         false,
     ),
-    f(
-        "_manager",
-        UserName,
-        &["responsable", "manager"],
-        false,
-    ),
+    f("_manager", UserName, &["responsable", "manager"], false),
     f(
         "is_requester",
         YesNo,

@@ -4,7 +4,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{Header, StatusPanel};
+use crate::components::{Checker, Header, StatusPanel};
 use crate::prefs;
 use crate::state::{Action, AppState};
 
@@ -50,6 +50,7 @@ pub fn app() -> Html {
                     readiness={state.readiness.clone()}
                     {on_recheck}
                 />
+                <Checker lang={state.lang} />
             </main>
         </>
     }

@@ -16,6 +16,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The engine's language for messages it writes.
+    pub fn engine(self) -> passerelle_engine::diagnostic::Lang {
+        match self {
+            Lang::Fr => passerelle_engine::diagnostic::Lang::Fr,
+            Lang::En => passerelle_engine::diagnostic::Lang::En,
+        }
+    }
+
     /// Every supported language, in the order of the switch.
     pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
 
@@ -103,11 +111,67 @@ pub enum Key {
     ReasonApiDisabled,
     /// Explanation of [`NotReadyReason::Unexpected`].
     ReasonUnexpected,
+    /// Heading of the file check section.
+    CheckHeading,
+    /// What the check does, and that nothing is sent.
+    CheckIntro,
+    /// Text of the drop zone.
+    DropHere,
+    /// Label of the file picker.
+    ChooseFiles,
+    /// Shown while files are read and checked.
+    Checking,
+    /// Heading of the per-file summary.
+    SummaryHeading,
+    /// Column: file.
+    ColFile,
+    /// Column: detected item type.
+    ColType,
+    /// Column: encoding and delimiter.
+    ColEncoding,
+    /// Column: rows.
+    ColRows,
+    /// Column: valid rows.
+    ColValid,
+    /// Column: warnings.
+    ColWarnings,
+    /// Column: errors.
+    ColErrors,
+    /// Column: line.
+    ColLine,
+    /// Column: column.
+    ColColumn,
+    /// Column: value.
+    ColValue,
+    /// Column: severity.
+    ColSeverity,
+    /// Column: message.
+    ColMessage,
+    /// Heading of the problems table.
+    ProblemsHeading,
+    /// Label of the severity filter.
+    FilterSeverity,
+    /// Label of the column filter.
+    FilterColumn,
+    /// Label of the message filter.
+    FilterText,
+    /// Filter option: everything.
+    All,
+    /// Shown when nothing matches.
+    NoProblems,
+    /// Count of problems shown (a number follows).
+    ProblemsShown,
+    /// Button: diagnostics CSV.
+    DownloadDiagnostics,
+    /// Button: rejected rows of a file.
+    DownloadRejected,
+    /// Item type not recognised.
+    UnknownType,
 }
 
 impl Key {
     /// Every key, so tests can check each one has both translations.
-    pub const ALL: [Key; 27] = [
+    pub const ALL: [Key; 55] = [
         Key::Title,
         Key::Subtitle,
         Key::LanguageSwitch,
@@ -135,6 +199,34 @@ impl Key {
         Key::ReasonTimeout,
         Key::ReasonApiDisabled,
         Key::ReasonUnexpected,
+        Key::CheckHeading,
+        Key::CheckIntro,
+        Key::DropHere,
+        Key::ChooseFiles,
+        Key::Checking,
+        Key::SummaryHeading,
+        Key::ColFile,
+        Key::ColType,
+        Key::ColEncoding,
+        Key::ColRows,
+        Key::ColValid,
+        Key::ColWarnings,
+        Key::ColErrors,
+        Key::ColLine,
+        Key::ColColumn,
+        Key::ColValue,
+        Key::ColSeverity,
+        Key::ColMessage,
+        Key::ProblemsHeading,
+        Key::FilterSeverity,
+        Key::FilterColumn,
+        Key::FilterText,
+        Key::All,
+        Key::NoProblems,
+        Key::ProblemsShown,
+        Key::DownloadDiagnostics,
+        Key::DownloadRejected,
+        Key::UnknownType,
     ];
 
     /// The explanation shown for a readiness failure reason.
@@ -210,6 +302,34 @@ fn texts(key: Key) -> (&'static str, &'static str) {
             "GLPI a renvoyé une réponse inattendue : consultez le détail ci-dessous et le journal du proxy.",
             "GLPI sent an unexpected answer: see the detail below and the proxy's log.",
         ),
+        Key::CheckHeading => ("Vérifier des fichiers", "Check files"),
+        Key::CheckIntro => ("Déposez les exports CSV du GLPI local et les fichiers d'annuaire : ils sont lus et vérifiés dans ce navigateur, rien n'est envoyé.", "Drop the local GLPI's CSV exports and directory files: they are read and checked in this browser, nothing is sent."),
+        Key::DropHere => ("Déposez des fichiers ici ou", "Drop files here or"),
+        Key::ChooseFiles => ("choisissez-les", "choose them"),
+        Key::Checking => ("Lecture et vérification…", "Reading and checking…"),
+        Key::SummaryHeading => ("Résumé par fichier", "Summary per file"),
+        Key::ColFile => ("Fichier", "File"),
+        Key::ColType => ("Type", "Type"),
+        Key::ColEncoding => ("Encodage", "Encoding"),
+        Key::ColRows => ("Lignes", "Rows"),
+        Key::ColValid => ("Valides", "Valid"),
+        Key::ColWarnings => ("Avertissements", "Warnings"),
+        Key::ColErrors => ("Erreurs", "Errors"),
+        Key::ColLine => ("Ligne", "Line"),
+        Key::ColColumn => ("Colonne", "Column"),
+        Key::ColValue => ("Valeur", "Value"),
+        Key::ColSeverity => ("Gravité", "Severity"),
+        Key::ColMessage => ("Message", "Message"),
+        Key::ProblemsHeading => ("Problèmes", "Problems"),
+        Key::FilterSeverity => ("Gravité", "Severity"),
+        Key::FilterColumn => ("Colonne", "Column"),
+        Key::FilterText => ("Rechercher", "Search"),
+        Key::All => ("Toutes", "All"),
+        Key::NoProblems => ("Aucun problème.", "No problem."),
+        Key::ProblemsShown => ("Problèmes affichés :", "Problems shown:"),
+        Key::DownloadDiagnostics => ("Télécharger le diagnostic (CSV)", "Download the diagnostics (CSV)"),
+        Key::DownloadRejected => ("Lignes rejetées", "Rejected rows"),
+        Key::UnknownType => ("non reconnu", "not recognised"),
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod files;
 pub mod i18n;
 pub mod prefs;
 pub mod state;

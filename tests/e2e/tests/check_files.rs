@@ -1,0 +1,105 @@
+//! Checking real GLPI exports in the page: files go into the file input, the engine runs in
+//! WebAssembly, and the summary and located problems appear — also with the proxy gone.
+
+use fantoccini::Locator;
+use passerelle_e2e::{repo_root, Browser, Proxy, Sandbox};
+
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn sample(name: &str) -> String {
+    repo_root()
+        .join("../shared/samples/glpi-10.0.11-export/fr")
+        .join(name)
+        .canonicalize()
+        .expect("sample file")
+        .display()
+        .to_string()
+}
+
+async fn drop_files(browser: &Browser, files: &[&str]) {
+    let paths: Vec<String> = files.iter().map(|f| sample(f)).collect();
+    let input = browser
+        .client
+        .find(Locator::Css("#file-input"))
+        .await
+        .expect("file input");
+    // WebDriver: several files in one input are separated by newlines.
+    input
+        .send_keys(&paths.join("\n"))
+        .await
+        .expect("send files");
+}
+
+async fn cell(browser: &Browser, file: &str, class: &str) -> String {
+    let selector = format!("tr.summary-row[data-file=\"{file}\"] td.{class}");
+    for _ in 0..200 {
+        if let Ok(Some(t)) = browser.text(&selector).await {
+            return t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no summary cell {selector}");
+}
+
+#[tokio::test]
+async fn real_exports_are_checked_in_the_page_with_located_problems() {
+    let _one = ONE_BROWSER.lock().await;
+    let sandbox = Sandbox::start().unwrap_or_else(|e| panic!("{e}"));
+    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
+    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.goto(&proxy.url("/")).await.unwrap();
+    browser
+        .wait_text("#proxy-status", "Proxy joignable")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    drop_files(&browser, &["Computer.csv", "User.csv"]).await;
+    assert_eq!(cell(&browser, "Computer.csv", "rows").await, "120");
+    assert_eq!(cell(&browser, "Computer.csv", "type").await, "Ordinateurs");
+    assert_eq!(cell(&browser, "User.csv", "rows").await, "44");
+    assert_eq!(cell(&browser, "User.csv", "errors").await, "0");
+
+    // The homonyms of the sample, located on line 51 of Computer.csv.
+    let row = browser
+        .client
+        .find(Locator::Css(
+            "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"51\"]",
+        ))
+        .await
+        .expect("problem on line 51");
+    let text = row.text().await.unwrap();
+    assert!(text.contains("Joseph Céline"), "{text}");
+    assert!(text.contains("ERREUR"), "{text}");
+
+    // Filtering by severity keeps only warnings: the line-break damage in "Usager".
+    let select = browser
+        .client
+        .find(Locator::Css("#filter-severity"))
+        .await
+        .unwrap();
+    select.select_by_value("warning").await.unwrap();
+    browser
+        .wait_text("#problems-count", "Problèmes affichés : 2")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn files_are_checked_with_the_network_gone() {
+    let _one = ONE_BROWSER.lock().await;
+    let sandbox = Sandbox::start().unwrap_or_else(|e| panic!("{e}"));
+    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
+    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.goto(&proxy.url("/")).await.unwrap();
+    browser
+        .wait_text("#proxy-status", "Proxy joignable")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Once loaded, the page needs nothing more from the network.
+    drop(proxy);
+    drop(sandbox);
+    drop_files(&browser, &["Ticket.csv"]).await;
+    assert_eq!(cell(&browser, "Ticket.csv", "rows").await, "60");
+    browser.close().await.unwrap();
+}

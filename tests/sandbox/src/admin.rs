@@ -1,0 +1,126 @@
+//! The admin API, outside GLPI's path: reset, seed, dump, counters, faults, notifications,
+//! API clients and settings. Tests and demos drive the sandbox through it.
+
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use crate::itemtypes;
+use crate::reply::json_reply;
+use crate::state::{ApiClient, Faults, State};
+
+fn bad(message: &str) -> Response {
+    json_reply(400, &json!({ "error": message }))
+}
+
+/// Handles `/sandbox/{action}`.
+pub fn handle(state: &mut State, method: &str, action: &str, body: &[u8]) -> Response {
+    let json: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return bad(&format!("invalid JSON: {e}")),
+        }
+    };
+    match (method, action) {
+        ("POST", "reset") => {
+            let faults = Faults::default();
+            let credentials = state.credentials_login;
+            *state = State::fresh(faults, credentials);
+            json_reply(200, &json!({ "reset": true }))
+        }
+        ("POST", "seed") => seed(state, json),
+        ("GET", "dump") => {
+            let mut out = Map::new();
+            for (t, items) in &state.items {
+                out.insert(
+                    (*t).to_string(),
+                    Value::Array(items.values().cloned().map(Value::Object).collect()),
+                );
+            }
+            json_reply(200, &Value::Object(out))
+        }
+        ("GET", "counters") => json_reply(
+            200,
+            &json!({ "calls": state.calls, "items": state.changes }),
+        ),
+        ("GET", "faults") => json_reply(200, &json!(state.faults)),
+        ("POST", "faults") => match serde_json::from_value::<Faults>(json) {
+            Ok(f) => {
+                state.rng = f.seed.max(1);
+                state.faults = f;
+                json_reply(200, &json!(state.faults))
+            }
+            Err(e) => bad(&format!("faults: {e}")),
+        },
+        ("GET", "notifications") => json_reply(200, &json!(state.notifications)),
+        ("POST", "clients") => match serde_json::from_value::<Vec<ApiClient>>(json) {
+            Ok(c) => {
+                state.clients = c;
+                json_reply(200, &json!(state.clients))
+            }
+            Err(e) => bad(&format!("clients: {e}")),
+        },
+        ("POST", "config") => {
+            if let Some(b) = json.get("enable_api").and_then(Value::as_bool) {
+                state.api_enabled = b;
+            }
+            if let Some(b) = json
+                .get("enable_api_login_credentials")
+                .and_then(Value::as_bool)
+            {
+                state.credentials_login = b;
+            }
+            json_reply(
+                200,
+                &json!({"enable_api": state.api_enabled, "enable_api_login_credentials": state.credentials_login}),
+            )
+        }
+        _ => json_reply(
+            404,
+            &json!({ "error": format!("unknown admin call {method} /sandbox/{action}") }),
+        ),
+    }
+}
+
+/// Seeds items: `{"Computer": [{"name": …}, …], "Location": […]}`. Items keep their `id` if given.
+fn seed(state: &mut State, json: Value) -> Response {
+    let Value::Object(types) = json else {
+        return bad("seed: an object of item lists is expected");
+    };
+    let mut created = Map::new();
+    for (t, list) in types {
+        let Some(info) = itemtypes::find(&t) else {
+            return bad(&format!("seed: unknown itemtype {t}"));
+        };
+        let Value::Array(list) = list else {
+            return bad(&format!("seed: {t} must be a list"));
+        };
+        let mut n = 0;
+        for item in list {
+            let Value::Object(mut m) = item else {
+                return bad(&format!("seed: {t} items must be objects"));
+            };
+            if let Some(id) = m.remove("id").and_then(|v| v.as_u64()) {
+                // insert() allocates the next id: make it this one, then restore the maximum.
+                let previous = *state.next_id.entry(info.name).or_insert(1);
+                state.next_id.insert(info.name, id);
+                state.insert(info.name, m);
+                state.next_id.insert(info.name, previous.max(id + 1));
+            } else {
+                state.insert(info.name, m);
+            }
+            // Seeding is not a change made through the API.
+            if let Some(c) = state
+                .changes
+                .get_mut("created")
+                .and_then(|c| c.get_mut(info.name))
+            {
+                *c -= 1;
+            }
+            n += 1;
+        }
+        created.insert(info.name.to_string(), json!(n));
+    }
+    json_reply(200, &json!({ "seeded": created }))
+}

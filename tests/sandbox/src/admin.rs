@@ -42,7 +42,7 @@ pub fn handle(state: &mut State, method: &str, action: &str, body: &[u8]) -> Res
         }
         ("GET", "counters") => json_reply(
             200,
-            &json!({ "calls": state.calls, "items": state.changes }),
+            &json!({ "calls": state.calls, "items": state.changes, "simulated_ms": state.simulated_ms }),
         ),
         ("GET", "faults") => json_reply(200, &json!(state.faults)),
         ("POST", "faults") => match serde_json::from_value::<Faults>(json) {

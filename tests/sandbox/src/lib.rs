@@ -164,6 +164,7 @@ async fn dispatch(
             None
         };
         let drop_it = f.drop_connection > 0.0 && st.draw() < f.drop_connection;
+        st.simulated_ms += f.latency_ms;
         (f.latency_ms, fail, drop_it)
     };
     if latency > 0 {
@@ -184,7 +185,7 @@ async fn dispatch(
     }
     let outcome = {
         let mut st = lock(&shared);
-        api::handle(
+        let outcome = api::handle(
             &mut st,
             api::Call {
                 method,
@@ -194,7 +195,9 @@ async fn dispatch(
                 ip: peer.ip(),
                 api_url,
             },
-        )
+        );
+        st.simulated_ms += outcome.work_ms;
+        outcome
     };
     if outcome.work_ms > 0 {
         tokio::time::sleep(Duration::from_millis(outcome.work_ms)).await;

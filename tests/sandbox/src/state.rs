@@ -138,6 +138,8 @@ pub struct State {
     pub notifications: Vec<Notification>,
     /// Counter for session tokens.
     pub token_counter: u64,
+    /// Total latency the sandbox simulated, in milliseconds (checked by tests instead of clocks).
+    pub simulated_ms: u64,
     /// Fault generator state.
     pub rng: u64,
 }
@@ -174,6 +176,7 @@ impl State {
             changes: BTreeMap::new(),
             notifications: Vec::new(),
             token_counter: 0,
+            simulated_ms: 0,
         };
         let ts = now();
         s.put("Entity", 0, json!({"name":"Root Entity","completename":"Root Entity","entities_id":0,"level":1,"comment":null,"date_mod":ts,"date_creation":ts}));

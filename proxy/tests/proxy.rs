@@ -518,3 +518,78 @@ async fn tls_listener_serves_the_same_routes() {
     let e = spawn(bad).await.err().expect("refused");
     assert!(e.to_string().contains("PASSERELLE_TLS_CERT"), "{e}");
 }
+
+#[tokio::test]
+async fn intranet_ca_bundle_and_outbound_http_proxy() {
+    // An HTTPS upstream signed by an "intranet CA": another proxy instance with a TLS listener.
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let dir = std::env::temp_dir().join(format!("passerelle-ca-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("cert.pem"), cert.cert.pem()).unwrap();
+    std::fs::write(dir.join("key.pem"), cert.key_pair.serialize_pem()).unwrap();
+    let (up, _t) = fake_glpi("ok").await;
+    let tls_front = proxy(
+        &format!("http://{up}/apirest.php"),
+        &[
+            (
+                "PASSERELLE_TLS_CERT",
+                dir.join("cert.pem").to_str().unwrap(),
+            ),
+            ("PASSERELLE_TLS_KEY", dir.join("key.pem").to_str().unwrap()),
+        ],
+    )
+    .await;
+    let https_api = format!("https://localhost:{}/api", tls_front.addr().port());
+    // Without the CA bundle the certificate is refused: 502.
+    let p = proxy(&https_api, &[]).await;
+    let res = client()
+        .get(format!("http://{}/api/Computer", p.addr()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 502);
+    // With it, the call goes through.
+    let p = proxy(
+        &https_api,
+        &[(
+            "PASSERELLE_GLPI_CA_BUNDLE",
+            dir.join("cert.pem").to_str().unwrap(),
+        )],
+    )
+    .await;
+    let res = client()
+        .get(format!("http://{}/api/Computer", p.addr()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 206, "{:?}", res.text().await);
+
+    // Outbound HTTP proxy: every upstream call goes through it.
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let forward_proxy = Router::new().fallback(any(move |req: Request| {
+        let log = log.clone();
+        async move {
+            log.lock().unwrap().push(req.uri().to_string());
+            (StatusCode::OK, "[]")
+        }
+    }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let fp = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, forward_proxy).await.unwrap() });
+    let p = proxy(
+        "http://glpi.intranet.test/apirest.php",
+        &[("PASSERELLE_GLPI_HTTP_PROXY", &format!("http://{fp}"))],
+    )
+    .await;
+    let res = client()
+        .get(format!("http://{}/api/Computer?range=0-1", p.addr()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        seen.lock().unwrap().as_slice(),
+        ["http://glpi.intranet.test/apirest.php/Computer?range=0-1"]
+    );
+}

@@ -488,28 +488,26 @@ pub fn present(state: &State, info: &TypeInfo, item: &Item, call: &Call<'_>) -> 
     Value::Object(out)
 }
 
+/// `ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM`, for an unknown item type anywhere in a path.
+pub fn unknown_itemtype(doc: Option<&str>) -> Response {
+    error(
+        400,
+        "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM",
+        "resource not found or not an instance of CommonDBTM",
+        doc,
+    )
+}
+
 fn items(state: &mut State, call: &Call<'_>, session: &Session) -> Outcome {
     let doc = Some(call.api_url.as_str());
     let seg = &call.segments;
     let Some(info) = itemtypes::find(&seg[0]) else {
-        return error(
-            400,
-            "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM",
-            "resource not found or not an instance of CommonDBTM",
-            doc,
-        )
-        .into();
+        return unknown_itemtype(doc).into();
     };
     // /Parent/id/Child[/id]
     if seg.len() >= 3 {
         let Some(child) = itemtypes::find(&seg[2]) else {
-            return error(
-                400,
-                "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM",
-                "resource not found or not an instance of CommonDBTM",
-                doc,
-            )
-            .into();
+            return unknown_itemtype(doc).into();
         };
         let parent_id = seg[1].parse::<u64>().unwrap_or(u64::MAX);
         if state.get(info.name, parent_id).is_none() {
@@ -524,19 +522,21 @@ fn items(state: &mut State, call: &Call<'_>, session: &Session) -> Outcome {
         }
         return write(state, child, call, session, seg.get(3).map(String::as_str));
     }
-    match call.method {
-        Method::POST => crate::write::add(state, info, call, session),
-        Method::PUT | Method::PATCH => {
-            crate::write::update(state, info, call, session, seg.get(1).map(String::as_str)).into()
+    match (&call.method, seg.get(1)) {
+        // Any verb other than POST, PUT, PATCH and DELETE reads, as in GLPI.
+        (m, Some(id)) if !is_write(m) => get_one(state, info, id, call, session).into(),
+        (m, None) if !is_write(m) => {
+            crate::collection::list(state, info, call, session, None).into()
         }
-        Method::DELETE => {
-            crate::write::delete(state, info, call, session, seg.get(1).map(String::as_str)).into()
-        }
-        _ => match seg.get(1) {
-            Some(id) => get_one(state, info, id, call, session).into(),
-            None => crate::collection::list(state, info, call, session, None).into(),
-        },
+        (_, id) => write(state, info, call, session, id.map(String::as_str)),
     }
+}
+
+fn is_write(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    )
 }
 
 fn write(

@@ -381,12 +381,7 @@ fn matches(state: &State, item: &Item, c: &Criterion) -> bool {
 pub fn search(state: &State, call: &Call<'_>, session: &Session) -> Response {
     let doc = Some(call.api_url.as_str());
     let Some(info) = call.segments.get(1).and_then(|t| itemtypes::find(t)) else {
-        return error(
-            400,
-            "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM",
-            "resource not found or not an instance of CommonDBTM",
-            doc,
-        );
+        return crate::api::unknown_itemtype(doc);
     };
     if !can(session.profile_id, info.right, Action::Read) {
         return error(403, "ERROR_RIGHT_MISSING", NO_RIGHT, None);
@@ -547,12 +542,7 @@ pub fn search(state: &State, call: &Call<'_>, session: &Session) -> Response {
 pub fn list_options(call: &Call<'_>) -> Response {
     let doc = Some(call.api_url.as_str());
     let Some(info) = call.segments.get(1).and_then(|t| itemtypes::find(t)) else {
-        return error(
-            400,
-            "ERROR_RESOURCE_NOT_FOUND_NOR_COMMONDBTM",
-            "resource not found or not an instance of CommonDBTM",
-            doc,
-        );
+        return crate::api::unknown_itemtype(doc);
     };
     let mut out = Map::new();
     out.insert("common".into(), json!({ "name": "Characteristics" }));

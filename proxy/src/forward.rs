@@ -27,7 +27,7 @@ const HOP_BY_HOP: [&str; 9] = [
 ];
 
 /// Request headers the proxy never passes on: its own concerns, and any App-Token a client tries.
-const DROPPED_REQUEST: [&str; 5] = ["host", "content-length", "app-token", "cookie", "forwarded"];
+const DROPPED_REQUEST: [&str; 4] = ["host", "app-token", "cookie", "forwarded"];
 
 /// Checks the part of the path after `/api/`: it must stay inside the GLPI API.
 pub fn checked_rest(raw: &str) -> Result<&str, ProxyError> {
@@ -147,23 +147,26 @@ async fn send(state: &AppState, req: Request) -> Result<Response, ProxyError> {
     headers.insert(HeaderName::from_static("app-token"), token);
 
     let method = req.method().clone();
-    let body = axum::body::to_bytes(req.into_body(), state.config.body_limit_bytes)
-        .await
-        .map_err(|_| ProxyError::TooLarge)?;
-    let upstream = state
-        .client
-        .request(method, &url)
-        .headers(headers)
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| {
-            if e.is_timeout() {
-                ProxyError::UpstreamTimeout
-            } else {
-                ProxyError::UpstreamUnreachable
-            }
-        })?;
+    // The body is streamed to GLPI as it arrives, cut off at the size limit (a chunked body has
+    // no Content-Length to check up front).
+    let has_body = req.headers().contains_key(header::CONTENT_LENGTH)
+        || req.headers().contains_key(header::TRANSFER_ENCODING);
+    let mut upstream_request = state.client.request(method, &url).headers(headers);
+    if has_body {
+        let limited = http_body_util::Limited::new(req.into_body(), state.config.body_limit_bytes);
+        upstream_request = upstream_request.body(reqwest::Body::wrap_stream(
+            http_body_util::BodyDataStream::new(limited),
+        ));
+    }
+    let upstream = upstream_request.send().await.map_err(|e| {
+        if caused_by_limit(&e) {
+            ProxyError::TooLarge
+        } else if e.is_timeout() {
+            ProxyError::UpstreamTimeout
+        } else {
+            ProxyError::UpstreamUnreachable
+        }
+    })?;
 
     let status = upstream.status();
     let mut out = HeaderMap::new();
@@ -187,6 +190,18 @@ async fn send(state: &AppState, req: Request) -> Result<Response, ProxyError> {
     *response.status_mut() = status;
     *response.headers_mut() = out;
     Ok(response)
+}
+
+/// Whether a failed upstream call was cut because the client's body went over the limit.
+fn caused_by_limit(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 #[cfg(test)]

@@ -259,6 +259,27 @@ async fn upstream_down_slow_and_oversized_bodies() {
     assert_eq!(res.status(), 413);
     let v: serde_json::Value = res.json().await.unwrap();
     assert_eq!(v["error"], "payload_too_large");
+    // A chunked body has no length to check first: it is cut while streaming.
+    let chunks =
+        futures_util::stream::iter((0..20).map(|_| Ok::<_, std::io::Error>(vec![b'y'; 64])));
+    let res = client()
+        .post(format!("http://{}/api/Computer", p.addr()))
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    // A small chunked body goes through, streamed.
+    let chunks =
+        futures_util::stream::iter((0..2).map(|_| Ok::<_, std::io::Error>(vec![b'z'; 10])));
+    let res = client()
+        .post(format!("http://{}/api/Computer", p.addr()))
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    let echo: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(echo["body_len"], 20);
 }
 
 #[tokio::test]

@@ -1,9 +1,10 @@
 //! `passerelle`: the engine as a native command, for scripted checks and benchmarks.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use passerelle_engine::check::{check_files, CheckOptions, CheckReport};
+use passerelle_engine::check::{check_files, CheckOptions, CheckReport, DirectoryContext};
 use passerelle_engine::detect::ItemType;
 use passerelle_engine::diagnostic::Lang;
+use passerelle_engine::directory::{Importer, References};
 use passerelle_engine::read::ReadOptions;
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,6 +38,13 @@ struct CheckArgs {
     /// Item type of every file, instead of recognising it (Computer, User, Ticket…).
     #[arg(long = "type", value_parser = parse_item_type)]
     item_type: Option<ItemType>,
+    /// Folder of the HR directory's reference exports (profils.tsv, privileges.tsv,
+    /// services.tsv, annuaire-export.tsv), to check directory files.
+    #[arg(long, requires = "service")]
+    refs: Option<PathBuf>,
+    /// The importer's level-1 service (SERV_NIV1), for directory files.
+    #[arg(long)]
+    service: Option<String>,
     /// Language of the messages.
     #[arg(long, value_enum, default_value_t = LangArg::Fr)]
     lang: LangArg,
@@ -80,7 +88,23 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
+    let directory = match (&args.refs, &args.service) {
+        (Some(dir), Some(service)) => match load_references(dir) {
+            Ok(references) => Some(DirectoryContext {
+                references,
+                importer: Importer {
+                    serv_niv1: service.clone(),
+                },
+            }),
+            Err(e) => {
+                eprintln!("passerelle: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => None,
+    };
     let options = CheckOptions {
+        directory,
         read: ReadOptions {
             encoding: args.encoding,
             ..ReadOptions::default()
@@ -105,6 +129,19 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn load_references(dir: &std::path::Path) -> Result<References, String> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()))
+    };
+    References::from_exports(
+        &read("profils.tsv")?,
+        &read("privileges.tsv")?,
+        &read("services.tsv")?,
+        &read("annuaire-export.tsv")?,
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn display_name(path: &std::path::Path) -> String {

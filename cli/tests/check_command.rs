@@ -72,3 +72,37 @@ fn unreadable_and_missing_files() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("type inconnu « Spaceship »"));
 }
+
+#[test]
+fn directory_files_with_their_reference_exports() {
+    let dir = samples().join("directory");
+    let refs = dir.join("reference");
+    let run = |file: &str| {
+        passerelle(&[
+            "check",
+            "--refs",
+            refs.to_str().unwrap(),
+            "--service",
+            "Préfecture de Guyane",
+            dir.join(file).to_str().unwrap(),
+        ])
+    };
+    let out = run("valid.tsv");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("valid.tsv [Annuaire RH, windows-1252, « TAB »] : 29 lignes, 29 valides"),
+        "{stdout}"
+    );
+    let out = run("line-errors.tsv");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("line-errors.tsv:3:6: ERREUR: mode C : NOM vide"),
+        "{stdout}"
+    );
+    // Without the references, a clear message instead of a guess.
+    let out = passerelle(&["check", dir.join("valid.tsv").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("fournissez les exports de référence"));
+}

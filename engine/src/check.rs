@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::detect::{detect, ItemType};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::directory::{self, Importer, References};
 use crate::map::{auto_map, Mapping, MappingTemplate};
 use crate::read::{read_bytes, ReadOptions, Table};
 use crate::validate::{summarize, validate_files, FileInput, FileSummary};
@@ -18,6 +19,17 @@ pub struct CheckOptions {
     pub item_type: Option<ItemType>,
     /// Saved mapping templates, reused when a file's header matches one.
     pub templates: Vec<MappingTemplate>,
+    /// Reference exports and importer for HR directory files (seed 004).
+    pub directory: Option<DirectoryContext>,
+}
+
+/// What the HR directory rules need besides the file.
+#[derive(Debug, Clone)]
+pub struct DirectoryContext {
+    /// Profiles, privileges, services and the existing directory.
+    pub references: References,
+    /// Who imports.
+    pub importer: Importer,
 }
 
 /// What was learnt about one file.
@@ -121,6 +133,27 @@ pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> Chec
                 });
                 diagnostics.push(d.clone());
             }
+            Ok(l)
+                if l.mapping
+                    .as_ref()
+                    .is_some_and(|m| m.item_type == ItemType::Directory) =>
+            {
+                let bytes = inputs
+                    .iter()
+                    .find(|(n, _)| *n == l.table.file)
+                    .map(|(_, b)| b.as_slice())
+                    .unwrap_or(&[]);
+                let (summary, mut file_diags) =
+                    check_directory(&l.table.file, bytes, l.table.records.len(), options);
+                diagnostics.append(&mut file_diags);
+                files.push(FileReport {
+                    summary,
+                    encoding: Some(l.table.encoding.clone()),
+                    delimiter: Some(l.table.delimiter),
+                    confidence: l.confidence,
+                    mapping: None,
+                });
+            }
             Ok(l) => {
                 let file = &l.table.file;
                 let (summary, mut file_diags) = match summaries.iter().find(|s| &s.file == file) {
@@ -149,6 +182,60 @@ pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> Chec
         }
     }
     CheckReport { files, diagnostics }
+}
+
+/// The HR directory rules on one file; without the reference exports, one blocking message.
+fn check_directory(
+    file: &str,
+    bytes: &[u8],
+    rows: usize,
+    options: &CheckOptions,
+) -> (FileSummary, Vec<Diagnostic>) {
+    let Some(ctx) = &options.directory else {
+        let d = Diagnostic {
+            file: file.to_string(),
+            line: 0,
+            column: None,
+            value: None,
+            code: "directory.references_missing".into(),
+            severity: Severity::Error,
+            blocking: true,
+            message_fr: "fichier d'annuaire : fournissez les exports de référence (profils, privilèges, services, annuaire) et le service de niveau 1 de l'importateur pour le vérifier".into(),
+            message_en: "directory file: give the reference exports (profiles, privileges, services, directory) and the importer's level-1 service to check it".into(),
+        };
+        let summary = FileSummary {
+            file: file.into(),
+            item_type: Some(ItemType::Directory),
+            rows,
+            valid: 0,
+            warnings: 0,
+            errors: 1,
+        };
+        return (summary, vec![d]);
+    };
+    let report = directory::validate(file, bytes, &ctx.references, &ctx.importer);
+    let c = &report.counts;
+    let summary = FileSummary {
+        file: file.into(),
+        item_type: Some(ItemType::Directory),
+        rows: report.lines.len(),
+        valid: if report.phase_one_ok {
+            c.created + c.modified + c.deleted
+        } else {
+            0
+        },
+        warnings: report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count(),
+        errors: report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count(),
+    };
+    (summary, report.diagnostics)
 }
 
 fn unknown_type(file: &str) -> Diagnostic {

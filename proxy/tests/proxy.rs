@@ -496,11 +496,7 @@ async fn raw_get(addr: SocketAddr, path: &str) -> (u16, String) {
 
 #[tokio::test]
 async fn tls_listener_serves_the_same_routes() {
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let dir = std::env::temp_dir().join(format!("passerelle-tls-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("cert.pem"), cert.cert.pem()).unwrap();
-    std::fs::write(dir.join("key.pem"), cert.key_pair.serialize_pem()).unwrap();
+    let (cert, dir) = self_signed("tls");
     let (up, _t) = fake_glpi("ok").await;
     let p = proxy(
         &format!("http://{up}/apirest.php"),
@@ -543,11 +539,7 @@ async fn tls_listener_serves_the_same_routes() {
 #[tokio::test]
 async fn intranet_ca_bundle_and_outbound_http_proxy() {
     // An HTTPS upstream signed by an "intranet CA": another proxy instance with a TLS listener.
-    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
-    let dir = std::env::temp_dir().join(format!("passerelle-ca-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("cert.pem"), cert.cert.pem()).unwrap();
-    std::fs::write(dir.join("key.pem"), cert.key_pair.serialize_pem()).unwrap();
+    let (_cert, dir) = self_signed("ca");
     let (up, _t) = fake_glpi("ok").await;
     let tls_front = proxy(
         &format!("http://{up}/apirest.php"),
@@ -613,4 +605,14 @@ async fn intranet_ca_bundle_and_outbound_http_proxy() {
         seen.lock().unwrap().as_slice(),
         ["http://glpi.intranet.test/apirest.php/Computer?range=0-1"]
     );
+}
+
+/// A self-signed certificate for `localhost`, written as cert.pem and key.pem in a fresh folder.
+fn self_signed(tag: &str) -> (rcgen::CertifiedKey, std::path::PathBuf) {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let dir = std::env::temp_dir().join(format!("passerelle-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("cert.pem"), cert.cert.pem()).unwrap();
+    std::fs::write(dir.join("key.pem"), cert.key_pair.serialize_pem()).unwrap();
+    (cert, dir)
 }

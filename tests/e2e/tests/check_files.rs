@@ -41,9 +41,8 @@ async fn cell(browser: &Browser, file: &str, class: &str) -> String {
     panic!("no summary cell {selector}");
 }
 
-#[tokio::test]
-async fn real_exports_are_checked_in_the_page_with_located_problems() {
-    let _one = ONE_BROWSER.lock().await;
+/// The sandbox, the proxy in front of it, and Chromium showing the page once it reached the proxy.
+async fn open_page() -> (Sandbox, Proxy, Browser) {
     let sandbox = Sandbox::start().unwrap_or_else(|e| panic!("{e}"));
     let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
@@ -52,6 +51,13 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
         .wait_text("#proxy-status", "Proxy joignable")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    (sandbox, proxy, browser)
+}
+
+#[tokio::test]
+async fn real_exports_are_checked_in_the_page_with_located_problems() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
 
     drop_files(&browser, &["Computer.csv", "User.csv"]).await;
     assert_eq!(cell(&browser, "Computer.csv", "rows").await, "120");
@@ -88,14 +94,7 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
 #[tokio::test]
 async fn files_are_checked_with_the_network_gone() {
     let _one = ONE_BROWSER.lock().await;
-    let sandbox = Sandbox::start().unwrap_or_else(|e| panic!("{e}"));
-    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
-    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
-    browser.goto(&proxy.url("/")).await.unwrap();
-    browser
-        .wait_text("#proxy-status", "Proxy joignable")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (sandbox, proxy, browser) = open_page().await;
     // Once loaded, the page needs nothing more from the network.
     drop(proxy);
     drop(sandbox);

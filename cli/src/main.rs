@@ -10,6 +10,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod migrate;
+
 /// Passerelle: check GLPI CSV exports and HR directory files before migrating them.
 #[derive(Parser)]
 #[command(name = "passerelle", version = passerelle_engine::VERSION)]
@@ -22,6 +24,8 @@ struct Cli {
 enum Command {
     /// Check files offline: read, recognise, map and validate. Exit code 1 when errors are found.
     Check(CheckArgs),
+    /// Migrate checked files into a GLPI: plan, dry-run, run, resume, undo, verify.
+    Migrate(migrate::MigrateArgs),
 }
 
 #[derive(clap::Args)]
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Migrate(args) => migrate::migrate(args),
     }
 }
 

@@ -1,1 +1,181 @@
-//! Native adapters: drive the engine's migration against a GLPI over HTTP, keep the journal on disk.
+//! Native adapters: drive the engine's migration against a GLPI over HTTP, keep the journal on
+//! disk. The CLI (`passerelle migrate`) and the fault tests use them.
+#![warn(missing_docs)]
+
+use std::cell::{Cell, RefCell};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use passerelle_engine::migrate::api::{ApiRequest, ApiResponse, Method, Transport, TransportError};
+use passerelle_engine::migrate::journal::{Event, Journal};
+use passerelle_engine::migrate::run::JournalSink;
+
+/// Calls a GLPI API (or the proxy's `/api`) over HTTP.
+pub struct HttpTransport {
+    client: reqwest::Client,
+    base: String,
+    app_token: Option<String>,
+    start: Instant,
+    rng: RefCell<fastrand::Rng>,
+    timeout: Duration,
+}
+
+impl HttpTransport {
+    /// `base` is the API root: `http://proxy:8080/api` or `https://glpi/apirest.php`.
+    /// `app_token` only when talking to GLPI directly (the proxy adds its own).
+    pub fn new(base: &str, app_token: Option<String>, timeout: Duration) -> Self {
+        HttpTransport {
+            client: reqwest::Client::builder()
+                .timeout(timeout)
+                .pool_max_idle_per_host(16)
+                .build()
+                .unwrap_or_default(),
+            base: base.trim_end_matches('/').to_string(),
+            app_token,
+            start: Instant::now(),
+            rng: RefCell::new(fastrand::Rng::new()),
+            timeout,
+        }
+    }
+
+    /// The API root.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+}
+
+impl Transport for HttpTransport {
+    async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
+        let url = format!("{}{}", self.base, request.path);
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut req = self.client.request(method, &url).timeout(self.timeout);
+        if let Some(t) = &self.app_token {
+            req = req.header("App-Token", t);
+        }
+        for (n, v) in &request.headers {
+            req = req.header(n.as_str(), v.as_str());
+        }
+        if let Some(body) = &request.body {
+            req = req
+                .header("Content-Type", "application/json")
+                .body(body.to_string());
+        }
+        let map_err = |e: reqwest::Error| {
+            if e.is_timeout() {
+                TransportError::Timeout
+            } else {
+                // reqwest's text names the URL, never a header: no secret in it.
+                TransportError::Connection(e.to_string())
+            }
+        };
+        let res = req.send().await.map_err(map_err)?;
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_ascii_lowercase(),
+                    v.to_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let body = res.bytes().await.map_err(map_err)?.to_vec();
+        Ok(ApiResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    async fn sleep(&self, ms: u64) {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.start.elapsed().as_secs_f64() * 1000.0
+    }
+
+    fn random(&self) -> f64 {
+        self.rng.borrow_mut().f64()
+    }
+}
+
+/// A journal kept as JSON lines in a file, synced to disk before each batch is sent.
+pub struct FileJournal {
+    path: PathBuf,
+    file: RefCell<File>,
+    failed: Cell<bool>,
+}
+
+/// The journal file could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("journal {path}: {source}")]
+pub struct JournalFileError {
+    path: String,
+    #[source]
+    source: std::io::Error,
+}
+
+impl FileJournal {
+    /// Opens (creating it if needed) a journal file for appending, and reads what it holds.
+    pub fn open(path: &Path) -> Result<(FileJournal, Journal), JournalFileError> {
+        let err = |source| JournalFileError {
+            path: path.display().to_string(),
+            source,
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(err(e)),
+        };
+        let journal = Journal::from_json_lines(&text);
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(err)?;
+        // A line cut by a crash: start the next event on a line of its own.
+        if !text.is_empty() && !text.ends_with('\n') {
+            file.write_all(b"\n").map_err(err)?;
+        }
+        Ok((
+            FileJournal {
+                path: path.to_path_buf(),
+                file: RefCell::new(file),
+                failed: Cell::new(false),
+            },
+            journal,
+        ))
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl JournalSink for FileJournal {
+    async fn append(&self, events: &[Event]) -> Result<(), String> {
+        if self.failed.get() {
+            return Err("écriture précédente en échec".into());
+        }
+        let mut text = String::new();
+        for e in events {
+            text.push_str(&Journal::json_line(e));
+        }
+        let mut f = self.file.borrow_mut();
+        let result = f.write_all(text.as_bytes()).and_then(|_| f.sync_data());
+        result.map_err(|e| {
+            self.failed.set(true);
+            format!("{}: {e}", self.path.display())
+        })
+    }
+}

@@ -278,6 +278,11 @@ fn full_session(state: &State, s: &Session) -> Response {
         .cloned()
         .unwrap_or_default();
     let active: Vec<u64> = state.active_entities(s);
+    // GLPI puts the profile's rights in `glpiactiveprofile`, one bit mask per right name.
+    let mut profile = profile;
+    for (name, bits) in crate::rights::profile_rights(s.profile_id) {
+        profile.insert(name.to_string(), json!(bits));
+    }
     json_reply(
         200,
         &json!({"session": {

@@ -41,3 +41,46 @@ pub fn can(profile: u64, right: Right, action: Action) -> bool {
 pub fn can_change_priority(profile: u64) -> bool {
     matches!(profile, 3 | 4 | 6 | 7)
 }
+
+/// GLPI's right names and the family each belongs to here.
+const RIGHT_NAMES: &[(&str, Right)] = &[
+    ("computer", Right::Asset),
+    ("monitor", Right::Asset),
+    ("printer", Right::Asset),
+    ("networking", Right::Asset),
+    ("peripheral", Right::Asset),
+    ("phone", Right::Asset),
+    ("software", Right::Asset),
+    ("user", Right::User),
+    ("group", Right::Setup),
+    ("location", Right::Setup),
+    ("state", Right::Setup),
+    ("dropdown", Right::Setup),
+    ("entity", Right::Setup),
+    ("contact_enterprise", Right::Setup),
+    ("ticket", Right::Ticket),
+    ("followup", Right::Ticket),
+    ("task", Right::Ticket),
+];
+
+/// The rights of a profile as GLPI's session shows them: READ 1, UPDATE 2, CREATE 4,
+/// DELETE 8, PURGE 16.
+pub fn profile_rights(profile: u64) -> Vec<(&'static str, u64)> {
+    RIGHT_NAMES
+        .iter()
+        .map(|(name, family)| {
+            let mut bits = 0;
+            for (action, bit) in [
+                (Action::Read, 1),
+                (Action::Update, 2),
+                (Action::Create, 4),
+                (Action::Delete, 8 | 16),
+            ] {
+                if can(profile, *family, action) {
+                    bits |= bit;
+                }
+            }
+            (*name, bits)
+        })
+        .collect()
+}

@@ -365,6 +365,62 @@ fn add_user_relations(
     }
 }
 
+type Matcher<'a> = dyn Fn(&Map<String, Value>) -> bool + 'a;
+
+/// What GLPI's `cleanDBonPurge` removes with an item: its authorizations, memberships and
+/// e-mails (users), its connections and installations (assets), its versions (software).
+fn purge_dependents(state: &mut State, itemtype: &str, id: u64) {
+    let by_field = |field: &'static str| move |m: &Map<String, Value>| u(m.get(field)) == Some(id);
+    let by_item = |m: &Map<String, Value>| {
+        m.get("itemtype").and_then(Value::as_str) == Some(itemtype)
+            && u(m.get("items_id")) == Some(id)
+    };
+    let mut rules: Vec<(&'static str, Box<Matcher<'_>>)> = Vec::new();
+    match itemtype {
+        "User" => {
+            rules.push(("Profile_User", Box::new(by_field("users_id"))));
+            rules.push(("Group_User", Box::new(by_field("users_id"))));
+            rules.push(("UserEmail", Box::new(by_field("users_id"))));
+        }
+        "Group" => rules.push(("Group_User", Box::new(by_field("groups_id")))),
+        "Computer" => {
+            rules.push(("Computer_Item", Box::new(by_field("computers_id"))));
+            rules.push(("Item_SoftwareVersion", Box::new(by_item)));
+        }
+        "Monitor" | "Printer" | "Phone" | "Peripheral" => {
+            rules.push(("Computer_Item", Box::new(by_item)));
+        }
+        "SoftwareVersion" => {
+            rules.push((
+                "Item_SoftwareVersion",
+                Box::new(by_field("softwareversions_id")),
+            ));
+        }
+        _ => {}
+    }
+    let mut versions = Vec::new();
+    if itemtype == "Software" {
+        if let Some(m) = state.items.get("SoftwareVersion") {
+            versions = m
+                .iter()
+                .filter(|(_, v)| u(v.get("softwares_id")) == Some(id))
+                .map(|(k, _)| *k)
+                .collect();
+        }
+    }
+    for (child, matches) in rules {
+        if let Some(m) = state.items.get_mut(child) {
+            m.retain(|_, v| !matches(v));
+        }
+    }
+    for v in versions {
+        if let Some(m) = state.items.get_mut("SoftwareVersion") {
+            m.remove(&v);
+        }
+        purge_dependents(state, "SoftwareVersion", v);
+    }
+}
+
 /// `POST /{itemtype}`.
 pub fn add(
     state: &mut State,
@@ -576,6 +632,7 @@ pub fn delete(
             }
         } else if let Some(m) = state.items.get_mut(info.name) {
             m.remove(&id);
+            purge_dependents(state, info.name, id);
         }
         *state
             .changes

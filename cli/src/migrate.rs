@@ -1,0 +1,474 @@
+//! `passerelle migrate`: the same plan, journal and resume as the page, for scripted runs.
+
+use clap::Args;
+use passerelle_engine::migrate::api::Credentials;
+use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
+use passerelle_engine::migrate::companion::CompanionKind;
+use passerelle_engine::migrate::inputs::Prepared;
+use passerelle_engine::migrate::journal::{Journal, Outcome};
+use passerelle_engine::migrate::plan::{Plan, PlanOptions, TargetData, ValueChoice};
+use passerelle_engine::migrate::run::{self, ControlState, RunOptions, Runner};
+use passerelle_engine::read::ReadOptions;
+use passerelle_native::{FileJournal, HttpTransport};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Secrets come from the environment, never from the command line (visible in `ps`).
+const USER_TOKEN_ENV: &str = "PASSERELLE_USER_TOKEN";
+const PASSWORD_ENV: &str = "PASSERELLE_PASSWORD";
+const APP_TOKEN_ENV: &str = "PASSERELLE_GLPI_APP_TOKEN";
+
+#[derive(Args)]
+pub struct MigrateArgs {
+    /// Checked exports and companion files to migrate together.
+    #[arg(required_unless_present_any = ["template", "undo"])]
+    files: Vec<PathBuf>,
+    /// API root: the proxy's `http://HOST:8080/api` (App-Token added by the proxy) or GLPI's
+    /// `…/apirest.php` (then the App-Token comes from PASSERELLE_GLPI_APP_TOKEN).
+    #[arg(long, default_value = "http://127.0.0.1:8080/api")]
+    api: String,
+    /// Log in with this GLPI login; the password comes from PASSERELLE_PASSWORD. Without it, the
+    /// personal API token comes from PASSERELLE_USER_TOKEN.
+    #[arg(long)]
+    login: Option<String>,
+    /// Active profile id.
+    #[arg(long)]
+    profile: Option<u64>,
+    /// Target entity id for rows whose source entity is not mapped (also the active entity).
+    #[arg(long, default_value_t = 0)]
+    entity: u64,
+    /// Map a source entity to a target entity: `"Root Entity > Préfecture=3"` (repeatable).
+    #[arg(long = "map-entity", value_parser = parse_pair)]
+    map_entity: Vec<(String, String)>,
+    /// Choice for a value missing on the target: `"Location|Cayenne > X=create"`, `=empty` or
+    /// `=ID` (repeatable).
+    #[arg(long = "value", value_parser = parse_pair)]
+    values: Vec<(String, String)>,
+    /// Never create missing dropdown values (they are left empty unless mapped).
+    #[arg(long)]
+    no_create_dropdowns: bool,
+    /// Never replace a non-empty value on the target.
+    #[arg(long)]
+    never_overwrite: bool,
+    /// Journal file (JSON lines): created, or continued by --resume.
+    #[arg(long, default_value = "passerelle-journal.jsonl")]
+    journal: PathBuf,
+    /// Show the plan and the requests that would be sent; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// With --dry-run: print every request body.
+    #[arg(long)]
+    show_requests: bool,
+    /// Continue an interrupted run from its journal.
+    #[arg(long)]
+    resume: bool,
+    /// Remove what the journal's runs created and restore what they updated.
+    #[arg(long, conflicts_with_all = ["dry_run", "resume", "verify"])]
+    undo: bool,
+    /// After the run (or alone, from the journal): read everything back and compare.
+    #[arg(long)]
+    verify: bool,
+    /// Write the report (one line per source line) as CSV.
+    #[arg(long)]
+    report_csv: Option<PathBuf>,
+    /// Write the whole journal as JSON.
+    #[arg(long)]
+    report_json: Option<PathBuf>,
+    /// First batch size (adapted to response times afterwards).
+    #[arg(long, default_value_t = 50)]
+    batch_size: usize,
+    /// Largest batch size.
+    #[arg(long, default_value_t = 400)]
+    max_batch_size: usize,
+    /// Calls in flight at once.
+    #[arg(long, default_value_t = 4)]
+    in_flight: usize,
+    /// Ceiling of calls per second (0: none).
+    #[arg(long, default_value_t = 20.0)]
+    max_calls_per_second: f64,
+    /// First retry delay in milliseconds.
+    #[arg(long, default_value_t = 250)]
+    backoff_ms: u64,
+    /// Timeout of one call, in seconds.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+    /// Print the template of a companion file (connections or installations) and exit.
+    #[arg(long, value_parser = ["connections", "installations"])]
+    template: Option<String>,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    s.rsplit_once('=')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .ok_or_else(|| format!("« {s} » : attendu CLÉ=VALEUR"))
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("passerelle migrate: {message}");
+    ExitCode::from(2)
+}
+
+pub fn migrate(args: MigrateArgs) -> ExitCode {
+    if let Some(t) = &args.template {
+        let kind = if t == "connections" {
+            CompanionKind::Connections
+        } else {
+            CompanionKind::Installations
+        };
+        print!("{}", kind.template());
+        eprintln!("{}", kind.help_fr());
+        return ExitCode::SUCCESS;
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    runtime.block_on(migrate_async(args))
+}
+
+fn credentials(args: &MigrateArgs) -> Result<Credentials, String> {
+    match &args.login {
+        Some(login) => std::env::var(PASSWORD_ENV)
+            .map(|password| Credentials::Password {
+                login: login.clone(),
+                password,
+            })
+            .map_err(|_| format!("--login demande le mot de passe dans {PASSWORD_ENV}")),
+        None => std::env::var(USER_TOKEN_ENV)
+            .map(|token| Credentials::UserToken { token })
+            .map_err(|_| {
+                format!("jeton personnel attendu dans {USER_TOKEN_ENV} (ou --login avec {PASSWORD_ENV})")
+            }),
+    }
+}
+
+fn plan_options(args: &MigrateArgs) -> Result<PlanOptions, String> {
+    let mut o = PlanOptions {
+        default_entity: args.entity,
+        allow_create_dropdowns: !args.no_create_dropdowns,
+        never_overwrite: args.never_overwrite,
+        ..PlanOptions::default()
+    };
+    for (src, id) in &args.map_entity {
+        let id = id
+            .parse()
+            .map_err(|_| format!("--map-entity « {src}={id} » : id numérique attendu"))?;
+        o.entities.insert(src.clone(), id);
+    }
+    for (key, choice) in &args.values {
+        let (itemtype, value) = key
+            .split_once('|')
+            .ok_or_else(|| format!("--value « {key} » : attendu Type|valeur=choix"))?;
+        let c = match choice.as_str() {
+            "create" => ValueChoice::Create,
+            "empty" => ValueChoice::Empty,
+            n => ValueChoice::MapTo(n.parse().map_err(|_| {
+                format!("--value « {key}={choice} » : create, empty ou un id attendu")
+            })?),
+        };
+        o.values.insert(PlanOptions::value_key(itemtype, value), c);
+    }
+    Ok(o)
+}
+
+async fn migrate_async(args: MigrateArgs) -> ExitCode {
+    let credentials = match credentials(&args) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let options = match plan_options(&args) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let mut inputs = Vec::new();
+    for path in &args.files {
+        match std::fs::read(path) {
+            Ok(bytes) => inputs.push((crate::display_name(path), bytes)),
+            Err(e) => return fail(format!("{}: {e}", path.display())),
+        }
+    }
+    let app_token = if args.api.contains("apirest.php") {
+        std::env::var(APP_TOKEN_ENV).ok()
+    } else {
+        None
+    };
+    let transport = HttpTransport::new(&args.api, app_token, Duration::from_secs(args.timeout));
+    let client = GlpiClient::new(
+        &transport,
+        credentials,
+        ClientOptions {
+            max_calls_per_second: args.max_calls_per_second,
+            backoff_ms: args.backoff_ms,
+            ..ClientOptions::default()
+        },
+    );
+    if let Err(e) = client.login().await {
+        return fail(e);
+    }
+    if let Some(p) = args.profile {
+        if let Err(e) = client.set_profile(p).await {
+            return fail(format!("profil {p} : {e}"));
+        }
+    }
+    if let Err(e) = client.set_entity(args.entity, true).await {
+        return fail(format!("entité {} : {e}", args.entity));
+    }
+    let code = work(&args, &client, &inputs, options).await;
+    client.logout().await;
+    code
+}
+
+async fn read_target(
+    client: &GlpiClient<'_, HttpTransport>,
+    prepared: &Prepared,
+) -> Result<TargetData, String> {
+    let draft = prepared.draft();
+    let mut target = TargetData::default();
+    let mut types = draft.needed_types();
+    types.insert("Entity".into());
+    for t in types {
+        let items = client
+            .read_all(&t)
+            .await
+            .map_err(|e| format!("lecture de {t} sur la cible : {e}"))?;
+        target.items.insert(t, items);
+    }
+    Ok(target)
+}
+
+async fn make_plan(
+    client: &GlpiClient<'_, HttpTransport>,
+    inputs: &[(String, Vec<u8>)],
+    options: &PlanOptions,
+) -> Result<(Prepared, Plan), String> {
+    let prepared = Prepared::from_files(inputs, &ReadOptions::default(), &BTreeMap::new());
+    let target = read_target(client, &prepared).await?;
+    let plan = prepared.draft().plan(&target, options);
+    Ok((prepared, plan))
+}
+
+async fn work(
+    args: &MigrateArgs,
+    client: &GlpiClient<'_, HttpTransport>,
+    inputs: &[(String, Vec<u8>)],
+    options: PlanOptions,
+) -> ExitCode {
+    let (sink, journal) = if args.dry_run {
+        (None, Journal::default())
+    } else {
+        match FileJournal::open(&args.journal) {
+            Ok((s, j)) => (Some(s), j),
+            Err(e) => return fail(e),
+        }
+    };
+    let run_options = RunOptions {
+        batch_size: args.batch_size,
+        max_batch_size: args.max_batch_size,
+        in_flight: args.in_flight,
+        api_url: args.api.clone(),
+        ..RunOptions::default()
+    };
+    if args.undo {
+        let Some(sink) = &sink else {
+            return fail("--undo needs a journal");
+        };
+        if !journal.started() {
+            return fail(format!(
+                "{} : journal vide, rien à annuler",
+                args.journal.display()
+            ));
+        }
+        let runner = Runner::new(
+            client,
+            journal,
+            sink,
+            &ControlState::Running,
+            run_options,
+            Box::new(|_| {}),
+        );
+        return match runner.undo().await {
+            Ok(s) => {
+                println!(
+                    "annulation : {} supprimés, {} rétablis, {} échecs",
+                    s.removed, s.restored, s.failed
+                );
+                if s.failed > 0 {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) => fail(e),
+        };
+    }
+    if !args.dry_run && journal.started() && !journal.finished() && !args.resume && !args.verify {
+        return fail(format!(
+            "{} : une migration a été interrompue ; relancez avec --resume pour la terminer (rien ne sera créé deux fois)",
+            args.journal.display()
+        ));
+    }
+    let (prepared, plan) = match make_plan(client, inputs, &options).await {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let blocking_files: Vec<_> = prepared
+        .diagnostics
+        .iter()
+        .filter(|d| d.blocking && d.line <= 1 && d.code.starts_with("migrate."))
+        .collect();
+    for d in &blocking_files {
+        eprintln!("{}: {}", d.file, d.message_fr);
+    }
+    print_plan(&plan);
+    if args.dry_run {
+        if args.show_requests {
+            for r in plan.preview_requests(args.batch_size) {
+                println!(
+                    "{} {} {}",
+                    r.method.as_str(),
+                    r.path,
+                    r.body.map(|b| b.to_string()).unwrap_or_default()
+                );
+            }
+        } else {
+            println!(
+                "requêtes qui seraient envoyées : {}",
+                plan.preview_requests(args.batch_size).len()
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(sink) = sink else {
+        return fail("journal absent");
+    };
+    let only_verify = args.verify && !args.resume && journal.finished();
+    let journal = if only_verify {
+        journal
+    } else {
+        match run::preflight(client, &plan, false).await {
+            Ok(missing) if !missing.is_empty() => {
+                for m in &missing {
+                    eprintln!(
+                        "droit manquant pour {} (droit « {} ») : {}",
+                        m.itemtype,
+                        m.right,
+                        m.needed.join(", ")
+                    );
+                }
+                eprintln!("rien n'a été écrit");
+                return ExitCode::from(3);
+            }
+            Ok(_) => {}
+            Err(e) => return fail(format!("vérification des droits : {e}")),
+        }
+        let last = std::cell::Cell::new(0.0f64);
+        let runner = Runner::new(
+            client,
+            journal,
+            &sink,
+            &ControlState::Running,
+            run_options,
+            Box::new(move |p: &run::Progress| {
+                if p.elapsed_ms - last.get() >= 1000.0 {
+                    last.set(p.elapsed_ms);
+                    let done: usize = p.types.iter().map(|(_, t)| t.done()).sum();
+                    let total: usize = p.types.iter().map(|(_, t)| t.total).sum();
+                    eprintln!(
+                        "{done}/{total} objets, {:.0}/s, lot de {}, {} appels ({} reprises, {} reconnexions)",
+                        p.items_per_second, p.batch_size, p.calls, p.retries, p.relogins
+                    );
+                }
+            }),
+        );
+        if let Err(e) = runner
+            .run(&plan, &format!("run-{}", std::process::id()))
+            .await
+        {
+            return fail(e);
+        }
+        runner.into_journal()
+    };
+    let mut code = ExitCode::SUCCESS;
+    for (itemtype, outcomes) in journal.counts() {
+        let parts: Vec<String> = Outcome::ALL
+            .iter()
+            .filter_map(|o| outcomes.get(o).map(|n| format!("{n} {}", o.label_fr())))
+            .collect();
+        println!("{itemtype}: {}", parts.join(", "));
+        if outcomes.contains_key(&Outcome::Failed) || outcomes.contains_key(&Outcome::Rejected) {
+            code = ExitCode::from(1);
+        }
+    }
+    if let Some(p) = &args.report_csv {
+        if let Err(e) = std::fs::write(p, journal.to_csv()) {
+            return fail(format!("{}: {e}", p.display()));
+        }
+    }
+    if let Some(p) = &args.report_json {
+        if let Err(e) = std::fs::write(p, journal.to_json()) {
+            return fail(format!("{}: {e}", p.display()));
+        }
+    }
+    if args.verify {
+        match run::verify(client, &plan, &journal).await {
+            Ok(report) => {
+                for (t, (expected, found, same)) in &report.counts {
+                    println!(
+                        "vérification {t}: {expected} attendus, {found} trouvés, {same} identiques"
+                    );
+                }
+                for d in report.differences.iter().take(50) {
+                    println!(
+                        "différence {} (id {}) {} : attendu « {} », lu « {} »",
+                        d.object, d.id, d.field, d.expected, d.actual
+                    );
+                }
+                if !report.is_clean() {
+                    code = ExitCode::from(1);
+                }
+            }
+            Err(e) => return fail(format!("vérification : {e}")),
+        }
+    }
+    code
+}
+
+fn print_plan(plan: &Plan) {
+    println!("plan :");
+    for c in plan.counts() {
+        let parts: Vec<String> = c
+            .counts
+            .iter()
+            .map(|(k, n)| format!("{n} {}", k.label_fr()))
+            .collect();
+        println!("  {}: {}", c.itemtype, parts.join(", "));
+    }
+    for e in &plan.entities {
+        println!(
+            "  entité source « {} » ({} lignes) → entité cible {}{}",
+            e.source,
+            e.rows,
+            e.target,
+            if e.mapped { "" } else { " (par défaut)" }
+        );
+    }
+    for u in &plan.unmatched {
+        let choice = match u.choice {
+            ValueChoice::Create => "sera créé".to_string(),
+            ValueChoice::Empty => "laissé vide".to_string(),
+            ValueChoice::MapTo(id) => format!("remplacé par l'id {id}"),
+        };
+        println!(
+            "  absent de la cible : {} « {} » ({} lignes) : {choice}",
+            u.itemtype, u.value, u.rows
+        );
+    }
+    for n in &plan.not_carried {
+        println!("  non transféré ({} lignes) : {}", n.rows, n.message_fr);
+    }
+}

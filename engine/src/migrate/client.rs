@@ -1,0 +1,562 @@
+//! A GLPI session over a [`Transport`]: login, profile and entity, transparent re-login when the
+//! session expires, retries with exponential backoff and jitter, a ceiling of calls per second,
+//! paged reads and bulk writes with GLPI's per-item results.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::cell::{Cell, RefCell};
+use thiserror::Error;
+
+use super::api::{
+    base64, ApiRequest, ApiResponse, Credentials, GlpiError, Method, Transport, TransportError,
+};
+
+/// How hard the client tries and how gently it treats the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientOptions {
+    /// Attempts for one call before giving up (5xx, timeouts, dropped connections).
+    pub max_attempts: u32,
+    /// First backoff delay in milliseconds; doubled each attempt, with full jitter.
+    pub backoff_ms: u64,
+    /// Longest backoff delay.
+    pub backoff_cap_ms: u64,
+    /// Ceiling of calls per second (0: none) to protect the national server.
+    pub max_calls_per_second: f64,
+    /// Rows per page when reading a whole item type.
+    pub page_size: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            max_attempts: 8,
+            backoff_ms: 250,
+            backoff_cap_ms: 15_000,
+            max_calls_per_second: 20.0,
+            page_size: 1000,
+        }
+    }
+}
+
+/// Why a call failed for good.
+#[derive(Debug, Clone, Error, PartialEq, Serialize, Deserialize)]
+pub enum CallError {
+    /// GLPI answered with an error.
+    #[error("GLPI a répondu {status} {}: {}", .error.code, .error.message)]
+    Glpi {
+        /// HTTP status.
+        status: u16,
+        /// GLPI's envelope.
+        error: GlpiError,
+    },
+    /// GLPI (or the proxy) answered something that is not GLPI's JSON.
+    #[error("réponse inattendue {status} : {excerpt}")]
+    Unexpected {
+        /// HTTP status.
+        status: u16,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// No answer after every attempt.
+    #[error("{0} (après plusieurs tentatives)")]
+    Transport(TransportError),
+    /// Login refused.
+    #[error("connexion refusée par GLPI : {0}")]
+    Login(String),
+}
+
+impl CallError {
+    /// GLPI's error code, or a code of ours (`HTTP_500`, `TRANSPORT_TIMEOUT`…).
+    pub fn code(&self) -> String {
+        match self {
+            CallError::Glpi { error, .. } => error.code.clone(),
+            CallError::Unexpected { status, .. } => format!("HTTP_{status}"),
+            CallError::Transport(TransportError::Timeout) => "TRANSPORT_TIMEOUT".into(),
+            CallError::Transport(TransportError::Connection(_)) => "TRANSPORT_CONNECTION".into(),
+            CallError::Login(_) => "ERROR_GLPI_LOGIN".into(),
+        }
+    }
+
+    /// Whether the request may have been carried out even though no usable answer came back
+    /// (a create must then be reconciled before it is sent again).
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            CallError::Transport(_) => true,
+            CallError::Unexpected { status, .. } => *status >= 500,
+            CallError::Glpi { status, .. } => *status >= 500,
+            CallError::Login(_) => false,
+        }
+    }
+}
+
+/// Result of one element of a bulk write, in input order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemResult {
+    /// Done; the id of the item.
+    Ok(u64),
+    /// Refused by GLPI, with its message.
+    Refused(String),
+}
+
+/// A bulk write's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkResult {
+    /// One per input element, in order (updates of unknown ids, which GLPI leaves out, are
+    /// reported as refused "Item Not Found").
+    pub items: Vec<ItemResult>,
+    /// GLPI's code for the whole call (`ERROR_GLPI_PARTIAL_ADD`…) when some failed.
+    pub code: Option<String>,
+}
+
+/// Counters the dashboard shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientStats {
+    /// Calls sent (attempts included).
+    pub calls: u64,
+    /// Attempts repeated after a failure.
+    pub retries: u64,
+    /// Sessions opened again after expiry.
+    pub relogins: u64,
+}
+
+/// An open GLPI session.
+pub struct GlpiClient<'t, T: Transport> {
+    transport: &'t T,
+    credentials: Credentials,
+    options: ClientOptions,
+    token: RefCell<Option<String>>,
+    generation: Cell<u64>,
+    profile: Cell<Option<u64>>,
+    entity: Cell<Option<(u64, bool)>>,
+    next_slot: Cell<f64>,
+    stats: RefCell<ClientStats>,
+}
+
+impl<'t, T: Transport> GlpiClient<'t, T> {
+    /// A client; nothing is sent until the first call.
+    pub fn new(transport: &'t T, credentials: Credentials, options: ClientOptions) -> Self {
+        GlpiClient {
+            transport,
+            credentials,
+            options,
+            token: RefCell::new(None),
+            generation: Cell::new(0),
+            profile: Cell::new(None),
+            entity: Cell::new(None),
+            next_slot: Cell::new(0.0),
+            stats: RefCell::new(ClientStats::default()),
+        }
+    }
+
+    /// The transport (clock, sleep).
+    pub fn transport(&self) -> &'t T {
+        self.transport
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> ClientStats {
+        self.stats.borrow().clone()
+    }
+
+    /// Options in force.
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    /// Opens the session (`initSession`), then applies the chosen profile and entity.
+    pub async fn login(&self) -> Result<(), CallError> {
+        let auth = match &self.credentials {
+            Credentials::UserToken { token } => format!("user_token {token}"),
+            Credentials::Password { login, password } => {
+                format!("Basic {}", base64(format!("{login}:{password}").as_bytes()))
+            }
+        };
+        let mut req = ApiRequest::new(Method::Get, "/initSession?get_full_session=false");
+        req.headers.push(("Authorization".into(), auth));
+        let res = self.send_raw(&req).await?;
+        let token = res
+            .json()
+            .get("session_token")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match (res.status, token) {
+            (200, Some(t)) => {
+                *self.token.borrow_mut() = Some(t);
+                self.generation.set(self.generation.get() + 1);
+            }
+            _ => {
+                let message = res
+                    .glpi_error()
+                    .map(|e| format!("{} {}", e.code, e.message))
+                    .unwrap_or_else(|| format!("HTTP {}", res.status));
+                return Err(CallError::Login(message));
+            }
+        }
+        if let Some(p) = self.profile.get() {
+            self.post_session_call("/changeActiveProfile", json!({"profiles_id": p}))
+                .await?;
+        }
+        if let Some((e, recursive)) = self.entity.get() {
+            self.post_session_call(
+                "/changeActiveEntities",
+                json!({"entities_id": e, "is_recursive": recursive}),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn post_session_call(&self, path: &str, body: Value) -> Result<(), CallError> {
+        let req = self.authed(ApiRequest::new(Method::Post, path).with_body(body));
+        let res = self.send_raw(&req).await?;
+        if res.status == 200 && res.json() != Value::Bool(false) {
+            Ok(())
+        } else {
+            Err(to_error(&res))
+        }
+    }
+
+    /// Chooses the active profile (kept when the session is opened again).
+    pub async fn set_profile(&self, profile_id: u64) -> Result<(), CallError> {
+        self.profile.set(Some(profile_id));
+        self.call(
+            ApiRequest::new(Method::Post, "/changeActiveProfile")
+                .with_body(json!({"profiles_id": profile_id})),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Chooses the active entity (kept when the session is opened again). GLPI answers 200
+    /// `false` for an entity that does not exist: reported as an error here.
+    pub async fn set_entity(&self, entity_id: u64, recursive: bool) -> Result<(), CallError> {
+        self.entity.set(Some((entity_id, recursive)));
+        let res = self
+            .call(
+                ApiRequest::new(Method::Post, "/changeActiveEntities")
+                    .with_body(json!({"entities_id": entity_id, "is_recursive": recursive})),
+            )
+            .await?;
+        if res.json() == Value::Bool(false) {
+            return Err(CallError::Glpi {
+                status: 200,
+                error: GlpiError {
+                    code: "ERROR_ENTITY_NOT_FOUND".into(),
+                    message: format!("l'entité {entity_id} n'existe pas ou n'est pas accessible"),
+                    details: Value::Null,
+                },
+            });
+        }
+        Ok(())
+    }
+
+    /// Closes the session.
+    pub async fn logout(&self) {
+        if self.token.borrow().is_some() {
+            let req = self.authed(ApiRequest::new(Method::Get, "/killSession"));
+            let _ = self.send_raw(&req).await;
+            *self.token.borrow_mut() = None;
+        }
+    }
+
+    fn authed(&self, mut req: ApiRequest) -> ApiRequest {
+        req.headers
+            .retain(|(n, _)| !n.eq_ignore_ascii_case("Session-Token"));
+        if let Some(t) = self.token.borrow().as_ref() {
+            req.headers.push(("Session-Token".into(), t.clone()));
+        }
+        req
+    }
+
+    async fn pace(&self) {
+        if self.options.max_calls_per_second <= 0.0 {
+            return;
+        }
+        let interval = 1000.0 / self.options.max_calls_per_second;
+        let now = self.transport.now_ms();
+        let slot = self.next_slot.get().max(now);
+        self.next_slot.set(slot + interval);
+        let wait = slot - now;
+        if wait >= 1.0 {
+            self.transport.sleep(wait as u64).await;
+        }
+    }
+
+    async fn send_raw(&self, req: &ApiRequest) -> Result<ApiResponse, CallError> {
+        self.pace().await;
+        self.stats.borrow_mut().calls += 1;
+        self.transport.send(req).await.map_err(CallError::Transport)
+    }
+
+    async fn backoff(&self, attempt: u32) {
+        let exp = self
+            .options
+            .backoff_ms
+            .saturating_mul(1u64 << attempt.min(20))
+            .min(self.options.backoff_cap_ms);
+        let wait = (exp as f64 * self.transport.random()) as u64 + self.options.backoff_ms / 2;
+        self.stats.borrow_mut().retries += 1;
+        self.transport.sleep(wait).await;
+    }
+
+    /// Sends a call with the session: re-login on expiry, and for idempotent methods retries on
+    /// 5xx, timeouts and dropped connections. A create (POST) is never sent twice here: its
+    /// unknown outcome is returned so the caller reconciles it first.
+    pub async fn call(&self, req: ApiRequest) -> Result<ApiResponse, CallError> {
+        let mut attempt = 0;
+        loop {
+            if self.token.borrow().is_none() {
+                self.login().await?;
+            }
+            let generation = self.generation.get();
+            let sent = self.authed(req.clone());
+            let result = self.send_raw(&sent).await;
+            let error = match result {
+                Ok(res) if res.status < 500 => {
+                    if res.status == 401
+                        && res
+                            .glpi_error()
+                            .is_some_and(|e| e.code == "ERROR_SESSION_TOKEN_INVALID")
+                        && attempt + 1 < self.options.max_attempts
+                    {
+                        // The session expired: GLPI refused before doing anything, so sending
+                        // again is safe for every method.
+                        if self.generation.get() == generation {
+                            self.stats.borrow_mut().relogins += 1;
+                            self.login().await?;
+                        }
+                        attempt += 1;
+                        continue;
+                    }
+                    return Ok(res);
+                }
+                Ok(res) => to_error(&res),
+                Err(e) => e,
+            };
+            attempt += 1;
+            if !req.method.is_idempotent() || attempt >= self.options.max_attempts {
+                return Err(error);
+            }
+            self.backoff(attempt).await;
+        }
+    }
+
+    /// A call whose answer must be 2xx JSON.
+    pub async fn call_json(&self, req: ApiRequest) -> Result<(u16, Value, ApiResponse), CallError> {
+        let res = self.call(req).await?;
+        if res.status >= 300 {
+            return Err(to_error(&res));
+        }
+        Ok((res.status, res.json(), res))
+    }
+
+    /// `getFullSession`.
+    pub async fn full_session(&self) -> Result<Value, CallError> {
+        let (_, v, _) = self
+            .call_json(ApiRequest::new(Method::Get, "/getFullSession"))
+            .await?;
+        Ok(v.get("session").cloned().unwrap_or(Value::Null))
+    }
+
+    /// Every item of a type visible in the active entities, in pages.
+    pub async fn read_all(&self, itemtype: &str) -> Result<Vec<Map<String, Value>>, CallError> {
+        self.read_pages(itemtype, "ASC", None).await
+    }
+
+    /// Items of a type with an id above `watermark`, newest first: what was created since.
+    pub async fn read_newer(
+        &self,
+        itemtype: &str,
+        watermark: u64,
+    ) -> Result<Vec<Map<String, Value>>, CallError> {
+        self.read_pages(itemtype, "DESC", Some(watermark)).await
+    }
+
+    async fn read_pages(
+        &self,
+        itemtype: &str,
+        order: &str,
+        above: Option<u64>,
+    ) -> Result<Vec<Map<String, Value>>, CallError> {
+        let mut out = Vec::new();
+        let size = self.options.page_size.max(1);
+        let mut start = 0usize;
+        loop {
+            let path = format!(
+                "/{itemtype}?range={start}-{}&get_hateoas=false&sort=id&order={order}",
+                start + size - 1
+            );
+            let res = self.call(ApiRequest::new(Method::Get, path)).await?;
+            if res.status == 400
+                && res
+                    .glpi_error()
+                    .is_some_and(|e| e.code == "ERROR_RANGE_EXCEED_TOTAL")
+            {
+                break;
+            }
+            if res.status >= 300 {
+                return Err(to_error(&res));
+            }
+            let rows = match res.json() {
+                Value::Array(rows) => rows,
+                _ => Vec::new(),
+            };
+            let n = rows.len();
+            let mut reached = false;
+            for row in rows {
+                if let Value::Object(m) = row {
+                    if let Some(w) = above {
+                        if m.get("id").and_then(Value::as_u64).unwrap_or(0) <= w {
+                            reached = true;
+                            break;
+                        }
+                    }
+                    out.push(m);
+                }
+            }
+            let total = res
+                .header("content-range")
+                .and_then(|r| r.rsplit('/').next())
+                .and_then(|t| t.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            start += size;
+            if reached || n < size || start >= total {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Creates items in one call (`POST` with a list in `input`).
+    pub async fn create(
+        &self,
+        itemtype: &str,
+        inputs: Vec<Value>,
+    ) -> Result<BulkResult, CallError> {
+        let n = inputs.len();
+        let req = ApiRequest::new(Method::Post, format!("/{itemtype}"))
+            .with_body(json!({ "input": inputs }));
+        let res = self.call(req).await?;
+        bulk_result(&res, n, BulkKind::Create, &[])
+    }
+
+    /// Updates items in one call (`PUT` with a list in `input`, each with its `id`).
+    pub async fn update(
+        &self,
+        itemtype: &str,
+        inputs: Vec<Value>,
+    ) -> Result<BulkResult, CallError> {
+        let ids: Vec<u64> = inputs
+            .iter()
+            .map(|v| v.get("id").and_then(Value::as_u64).unwrap_or(0))
+            .collect();
+        let req = ApiRequest::new(Method::Put, format!("/{itemtype}"))
+            .with_body(json!({ "input": inputs }));
+        let res = self.call(req).await?;
+        bulk_result(&res, ids.len(), BulkKind::Update, &ids)
+    }
+
+    /// Purges items in one call.
+    pub async fn purge(&self, itemtype: &str, ids: &[u64]) -> Result<BulkResult, CallError> {
+        let input: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+        let req = ApiRequest::new(Method::Delete, format!("/{itemtype}"))
+            .with_body(json!({ "input": input, "force_purge": true }));
+        let res = self.call(req).await?;
+        bulk_result(&res, ids.len(), BulkKind::Delete, ids)
+    }
+
+    /// The request a bulk create sends, for previews and cURL commands.
+    pub fn create_request(itemtype: &str, inputs: Vec<Value>) -> ApiRequest {
+        ApiRequest::new(Method::Post, format!("/{itemtype}")).with_body(json!({ "input": inputs }))
+    }
+}
+
+fn to_error(res: &ApiResponse) -> CallError {
+    match res.glpi_error() {
+        Some(error) => CallError::Glpi {
+            status: res.status,
+            error,
+        },
+        None => CallError::Unexpected {
+            status: res.status,
+            excerpt: String::from_utf8_lossy(&res.body[..res.body.len().min(200)]).into_owned(),
+        },
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum BulkKind {
+    Create,
+    Update,
+    Delete,
+}
+
+/// Reads GLPI's bulk answers: 201/200 lists, 207 partial envelopes, 400 all-failed envelopes.
+fn bulk_result(
+    res: &ApiResponse,
+    n: usize,
+    kind: BulkKind,
+    ids: &[u64],
+) -> Result<BulkResult, CallError> {
+    let body = res.json();
+    let (list, code) = match (&body, res.glpi_error()) {
+        (_, Some(e)) => match e.details {
+            Value::Array(items) if res.status == 207 || res.status == 400 => (items, Some(e.code)),
+            // A single failure (string message) for the whole call.
+            _ if res.status == 400 => {
+                let msg = e.message.clone();
+                return Ok(BulkResult {
+                    items: vec![ItemResult::Refused(msg); n],
+                    code: Some(e.code),
+                });
+            }
+            _ => return Err(to_error(res)),
+        },
+        (Value::Array(items), None) if res.status < 300 => (items.clone(), None),
+        _ => return Err(to_error(res)),
+    };
+    let mut items = Vec::with_capacity(n);
+    match kind {
+        BulkKind::Create => {
+            for i in 0..n {
+                let entry = list.get(i).cloned().unwrap_or(Value::Null);
+                let id = entry.get("id").and_then(|v| {
+                    v.as_u64()
+                        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                });
+                let message = entry
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                items.push(match id {
+                    Some(id) if id > 0 => ItemResult::Ok(id),
+                    _ => ItemResult::Refused(if message.is_empty() {
+                        "refusé par GLPI sans message".into()
+                    } else {
+                        message
+                    }),
+                });
+            }
+        }
+        BulkKind::Update | BulkKind::Delete => {
+            // Entries are `{"<id>": bool, "message": …}`; updates of unknown ids are left out.
+            for id in ids {
+                let key = id.to_string();
+                let entry = list.iter().find(|e| e.get(&key).is_some());
+                items.push(match entry {
+                    Some(e) if e.get(&key) == Some(&Value::Bool(true)) => ItemResult::Ok(*id),
+                    Some(e) => ItemResult::Refused(
+                        e.get("message")
+                            .and_then(Value::as_str)
+                            .filter(|m| !m.is_empty())
+                            .unwrap_or("refusé par GLPI")
+                            .to_string(),
+                    ),
+                    None => ItemResult::Refused("Item Not Found".into()),
+                });
+            }
+        }
+    }
+    Ok(BulkResult { items, code })
+}

@@ -1,0 +1,234 @@
+//! The objects a migration plans: what is created or updated, from which source lines, with
+//! which field values (literal, an existing target id, or another planned object).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// The identity of a planned object: its GLPI type and a readable key (`serial:ABC`, a login,
+/// a complete name). Stable across runs, so the journal can find it again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ObjectKey {
+    /// GLPI itemtype.
+    pub itemtype: String,
+    /// Readable key, unique within the type.
+    pub key: String,
+}
+
+impl ObjectKey {
+    /// A key.
+    pub fn new(itemtype: &str, key: impl Into<String>) -> Self {
+        ObjectKey {
+            itemtype: itemtype.to_string(),
+            key: key.into(),
+        }
+    }
+}
+
+impl fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} « {} »", self.itemtype, self.key)
+    }
+}
+
+/// A field value in the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum FieldValue {
+    /// Text, already normalised (dates in GLPI's format, decimals with a point).
+    Text(String),
+    /// A number.
+    Number(i64),
+    /// An item that already exists on the target.
+    Id(u64),
+    /// An object of this plan, whose id is known once it is created or matched.
+    Ref(ObjectKey),
+    /// Several texts (a user's e-mails).
+    Texts(Vec<String>),
+}
+
+/// Ids of planned objects on the target, known from matching and from creations.
+pub type IdMap = HashMap<ObjectKey, u64>;
+
+impl FieldValue {
+    /// The JSON sent to GLPI, or the object it waits for.
+    pub fn to_json(&self, ids: &IdMap) -> Result<Value, ObjectKey> {
+        Ok(match self {
+            FieldValue::Text(s) => Value::String(s.clone()),
+            FieldValue::Number(n) => Value::from(*n),
+            FieldValue::Id(id) => Value::from(*id),
+            FieldValue::Ref(k) => Value::from(*ids.get(k).ok_or_else(|| k.clone())?),
+            FieldValue::Texts(list) => Value::from(list.clone()),
+        })
+    }
+
+    /// The JSON for a preview, with a placeholder for objects not created yet.
+    pub fn preview(&self, ids: &IdMap) -> Value {
+        self.to_json(ids)
+            .unwrap_or_else(|k| Value::String(format!("{{{{{}:{}}}}}", k.itemtype, k.key)))
+    }
+}
+
+/// A line of a source file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SourceLine {
+    /// File name.
+    pub file: String,
+    /// 1-based physical line.
+    pub line: usize,
+}
+
+/// What the plan does with an object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "decision")]
+pub enum Decision {
+    /// Not on the target: created.
+    Create,
+    /// On the target with different values: only the differing fields are sent.
+    Update {
+        /// Target id.
+        id: u64,
+        /// Fields to change.
+        changes: BTreeMap<String, FieldValue>,
+        /// Their values on the target before the change (for undo).
+        before: Map<String, Value>,
+    },
+    /// Already on the target with the same values.
+    Skip {
+        /// Target id.
+        id: u64,
+    },
+    /// Several target items match: rejected, never guessed.
+    Conflict {
+        /// The matching ids.
+        ids: Vec<u64>,
+    },
+    /// Cannot be migrated (blocking problem in the source, missing reference…).
+    Rejected {
+        /// Code of the reason.
+        code: String,
+        /// Message in French.
+        message: String,
+    },
+}
+
+/// The decision kinds, for counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// Created.
+    Create,
+    /// Updated.
+    Update,
+    /// Skipped as already present.
+    Skip,
+    /// Conflict.
+    Conflict,
+    /// Rejected.
+    Rejected,
+}
+
+impl Decision {
+    /// The kind.
+    pub fn kind(&self) -> DecisionKind {
+        match self {
+            Decision::Create => DecisionKind::Create,
+            Decision::Update { .. } => DecisionKind::Update,
+            Decision::Skip { .. } => DecisionKind::Skip,
+            Decision::Conflict { .. } => DecisionKind::Conflict,
+            Decision::Rejected { .. } => DecisionKind::Rejected,
+        }
+    }
+
+    /// The target id when the object is already there.
+    pub fn existing_id(&self) -> Option<u64> {
+        match self {
+            Decision::Update { id, .. } | Decision::Skip { id } => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+impl DecisionKind {
+    /// French label.
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            DecisionKind::Create => "à créer",
+            DecisionKind::Update => "à mettre à jour",
+            DecisionKind::Skip => "déjà présent",
+            DecisionKind::Conflict => "conflit",
+            DecisionKind::Rejected => "rejeté",
+        }
+    }
+
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DecisionKind::Create => "to create",
+            DecisionKind::Update => "to update",
+            DecisionKind::Skip => "already present",
+            DecisionKind::Conflict => "conflict",
+            DecisionKind::Rejected => "rejected",
+        }
+    }
+}
+
+/// One object of the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedObject {
+    /// Identity.
+    pub key: ObjectKey,
+    /// Creation order: dependency stage × 100 + depth in a tree.
+    pub rank: u32,
+    /// Fields sent on creation.
+    pub fields: BTreeMap<String, FieldValue>,
+    /// Fields used only to find the object on the target (`completename`).
+    pub lookup: BTreeMap<String, FieldValue>,
+    /// Source lines it comes from (for implied dropdown values: the lines that use them).
+    pub sources: Vec<SourceLine>,
+    /// Created because rows refer to it, not from a row of its own.
+    pub implied: bool,
+    /// What happens to it.
+    pub decision: Decision,
+    /// Warnings (values left empty…), in French.
+    pub warnings: Vec<String>,
+}
+
+impl PlannedObject {
+    /// A new object to be decided.
+    pub fn new(key: ObjectKey, rank: u32) -> Self {
+        PlannedObject {
+            key,
+            rank,
+            fields: BTreeMap::new(),
+            lookup: BTreeMap::new(),
+            sources: Vec::new(),
+            implied: false,
+            decision: Decision::Create,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A field value, looking at lookup-only fields first.
+    pub fn value(&self, field: &str) -> Option<&FieldValue> {
+        self.lookup.get(field).or_else(|| self.fields.get(field))
+    }
+
+    /// The creation payload, or the object it still waits for.
+    pub fn payload(&self, ids: &IdMap) -> Result<Map<String, Value>, ObjectKey> {
+        let mut m = Map::new();
+        for (k, v) in &self.fields {
+            m.insert(k.clone(), v.to_json(ids)?);
+        }
+        Ok(m)
+    }
+
+    /// Objects this one points to.
+    pub fn dependencies(&self) -> impl Iterator<Item = &ObjectKey> {
+        self.fields.values().filter_map(|v| match v {
+            FieldValue::Ref(k) => Some(k),
+            _ => None,
+        })
+    }
+}

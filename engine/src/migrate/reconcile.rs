@@ -1,0 +1,263 @@
+//! Matching planned objects with what the target already holds: an index per item type built
+//! from one read of the target, keys compared the way GLPI's database does (case- and
+//! accent-insensitive, HTML entities of GLPI 10 decoded), and a decision per object.
+
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+
+use super::model::{Decision, FieldValue, IdMap, PlannedObject};
+use crate::detect::normalize_label;
+
+/// Decodes the entities GLPI 10 stores for `<`, `>` and `&` (numeric and named).
+pub fn decode_glpi_text(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// A key part as GLPI's database compares it.
+pub fn normalize_key(s: &str) -> String {
+    normalize_label(&decode_glpi_text(s))
+}
+
+/// A target value as comparable text (`null`, `0` and `""` are all empty for ids).
+pub fn target_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => decode_glpi_text(s).trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => u8::from(*b).to_string(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The items of one type on the target, indexed by every key alternative.
+#[derive(Debug, Default, Clone)]
+pub struct TargetIndex {
+    items: HashMap<u64, Map<String, Value>>,
+    by_key: HashMap<Vec<String>, HashMap<String, Vec<u64>>>,
+    max_id: u64,
+}
+
+impl TargetIndex {
+    /// Indexes items for the given key alternatives.
+    pub fn new(items: Vec<Map<String, Value>>, keys: &[Vec<String>]) -> Self {
+        let mut index = TargetIndex::default();
+        for fields in keys {
+            index.by_key.insert(fields.clone(), HashMap::new());
+        }
+        for item in items {
+            index.add(item);
+        }
+        index
+    }
+
+    /// Adds (or replaces) one item.
+    pub fn add(&mut self, item: Map<String, Value>) {
+        let Some(id) = item.get("id").and_then(Value::as_u64) else {
+            return;
+        };
+        self.max_id = self.max_id.max(id);
+        for (fields, map) in self.by_key.iter_mut() {
+            if let Some(k) = target_key(&item, fields) {
+                let ids = map.entry(k).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        self.items.insert(id, item);
+    }
+
+    /// The highest id seen: items created later have higher ids.
+    pub fn max_id(&self) -> u64 {
+        self.max_id
+    }
+
+    /// An item by id.
+    pub fn get(&self, id: u64) -> Option<&Map<String, Value>> {
+        self.items.get(&id)
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Ids matching a key alternative's value.
+    pub fn lookup(&self, fields: &[String], key: &str) -> &[u64] {
+        self.by_key
+            .get(fields)
+            .and_then(|m| m.get(key))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+fn target_key(item: &Map<String, Value>, fields: &[String]) -> Option<String> {
+    let mut parts = Vec::with_capacity(fields.len());
+    for f in fields {
+        let t = target_text(item.get(f));
+        // 0 is "none" for a foreign key, but the root entity for `entities_id`.
+        if t.is_empty() || (t == "0" && f.ends_with("_id") && f != "entities_id") {
+            return None;
+        }
+        parts.push(normalize_key(&t));
+    }
+    Some(parts.join("\u{1f}"))
+}
+
+/// A planned object's key for one alternative.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyValue {
+    /// The normalised key.
+    Known(String),
+    /// A part is empty: try the next alternative.
+    Empty,
+    /// A part points to an object not created yet, so it cannot be on the target.
+    Pending,
+}
+
+/// The key of a planned object for one alternative.
+pub fn object_key(obj: &PlannedObject, fields: &[String], ids: &IdMap) -> KeyValue {
+    let mut parts = Vec::with_capacity(fields.len());
+    for f in fields {
+        let text = match obj.value(f) {
+            None => return KeyValue::Empty,
+            Some(FieldValue::Text(s)) => s.trim().to_string(),
+            Some(FieldValue::Number(n)) => n.to_string(),
+            Some(FieldValue::Id(id)) => id.to_string(),
+            Some(FieldValue::Ref(k)) => match ids.get(k) {
+                Some(id) => id.to_string(),
+                None => return KeyValue::Pending,
+            },
+            Some(FieldValue::Texts(_)) => return KeyValue::Empty,
+        };
+        if text.is_empty() {
+            return KeyValue::Empty;
+        }
+        parts.push(normalize_key(&text));
+    }
+    KeyValue::Known(parts.join("\u{1f}"))
+}
+
+/// What reconciliation may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReconcileRules {
+    /// Never replace a non-empty target value (only fill empty ones).
+    pub never_overwrite: bool,
+}
+
+/// Fields never compared nor updated: the entity (moving items between entities is not the
+/// migration's call) and relations sent only on creation.
+fn compared(field: &str) -> bool {
+    field != "entities_id" && field != "is_recursive" && !field.starts_with('_')
+}
+
+/// Decides create / update / skip / conflict for an object, against the target index.
+pub fn decide(
+    obj: &PlannedObject,
+    keys: &[Vec<String>],
+    index: &TargetIndex,
+    ids: &IdMap,
+    rules: ReconcileRules,
+) -> Decision {
+    for fields in keys {
+        match object_key(obj, fields, ids) {
+            KeyValue::Pending => return Decision::Create,
+            KeyValue::Empty => continue,
+            KeyValue::Known(k) => {
+                let found = index.lookup(fields, &k);
+                return match found {
+                    [] => Decision::Create,
+                    [id] => match index.get(*id) {
+                        Some(item) => diff(obj, *id, item, ids, rules),
+                        None => Decision::Skip { id: *id },
+                    },
+                    many => Decision::Conflict { ids: many.to_vec() },
+                };
+            }
+        }
+    }
+    Decision::Rejected {
+        code: "migrate.no_key".into(),
+        message: format!(
+            "aucune clé de rapprochement renseignée ({}) : la ligne ne peut pas être migrée sans risque de doublon",
+            keys.iter()
+                .map(|k| k.join("+"))
+                .collect::<Vec<_>>()
+                .join(", puis ")
+        ),
+    }
+}
+
+/// The fields that differ between an object and its target item.
+pub fn diff(
+    obj: &PlannedObject,
+    id: u64,
+    item: &Map<String, Value>,
+    ids: &IdMap,
+    rules: ReconcileRules,
+) -> Decision {
+    let mut changes = BTreeMap::new();
+    let mut before = Map::new();
+    for (field, value) in &obj.fields {
+        if !compared(field) {
+            continue;
+        }
+        let current = item.get(field);
+        let current_text = target_text(current);
+        let differs = match value.to_json(ids) {
+            Err(_) => true,
+            Ok(expected) => !same_value(&expected, &current_text),
+        };
+        if !differs {
+            continue;
+        }
+        let empty = current_text.is_empty() || (field.ends_with("_id") && current_text == "0");
+        if rules.never_overwrite && !empty {
+            continue;
+        }
+        changes.insert(field.clone(), value.clone());
+        before.insert(field.clone(), current.cloned().unwrap_or(Value::Null));
+    }
+    if changes.is_empty() {
+        Decision::Skip { id }
+    } else {
+        Decision::Update {
+            id,
+            changes,
+            before,
+        }
+    }
+}
+
+/// Whether an expected JSON value equals a target value's text (numbers, dates with or without
+/// seconds, decimals `12.50` vs `12.5`).
+pub fn same_value(expected: &Value, current: &str) -> bool {
+    let e = target_text(Some(expected));
+    if e == current {
+        return true;
+    }
+    if let (Ok(a), Ok(b)) = (e.parse::<f64>(), current.parse::<f64>()) {
+        return (a - b).abs() < 1e-9;
+    }
+    if e.is_empty() && (current.is_empty() || current == "0") {
+        return true;
+    }
+    // GLPI keeps text as entered; the comparison ignores case only for keys, not here.
+    e.trim() == current.trim()
+}

@@ -173,7 +173,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
         };
         let mut req = ApiRequest::new(Method::Get, "/initSession?get_full_session=false");
         req.headers.push(("Authorization".into(), auth));
-        let res = self.send_raw(&req).await?;
+        let res = self.send_session_call(&req).await?;
         let token = res
             .json()
             .get("session_token")
@@ -208,7 +208,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
 
     async fn post_session_call(&self, path: &str, body: Value) -> Result<(), CallError> {
         let req = self.authed(ApiRequest::new(Method::Post, path).with_body(body));
-        let res = self.send_raw(&req).await?;
+        let res = self.send_session_call(&req).await?;
         if res.status == 200 && res.json() != Value::Bool(false) {
             Ok(())
         } else {
@@ -288,6 +288,24 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
         self.transport.send(req).await.map_err(CallError::Transport)
     }
 
+    /// Session calls (open, choose profile or entity) change nothing in GLPI's data: retried on
+    /// 5xx and lost connections like reads.
+    async fn send_session_call(&self, req: &ApiRequest) -> Result<ApiResponse, CallError> {
+        let mut attempt = 0;
+        loop {
+            let error = match self.send_raw(req).await {
+                Ok(res) if res.status < 500 => return Ok(res),
+                Ok(res) => to_error(&res),
+                Err(e) => e,
+            };
+            attempt += 1;
+            if attempt >= self.options.max_attempts {
+                return Err(error);
+            }
+            self.backoff(attempt).await;
+        }
+    }
+
     async fn backoff(&self, attempt: u32) {
         let exp = self
             .options
@@ -334,7 +352,8 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
                 Err(e) => e,
             };
             attempt += 1;
-            if !req.method.is_idempotent() || attempt >= self.options.max_attempts {
+            let retryable = req.method.is_idempotent() || req.path.starts_with("/changeActive");
+            if !retryable || attempt >= self.options.max_attempts {
                 return Err(error);
             }
             self.backoff(attempt).await;

@@ -7,6 +7,9 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 use std::net::IpAddr;
 
+/// The GLPI version the sandbox reproduces.
+pub const GLPI_VERSION: &str = "10.0.11";
+
 use crate::itemtypes::{self, TypeInfo, UNDISCLOSED};
 use crate::params::Params;
 use crate::reply::{error, json_reply, NO_RIGHT};
@@ -144,6 +147,21 @@ pub fn handle(state: &mut State, call: Call<'_>) -> Outcome {
             json_reply(200, &json!(true)).into()
         }
         "getFullSession" => full_session(state, &session).into(),
+        // GLPI sends its configuration without secrets (passwords and keys are removed).
+        "getGlpiConfig" => json_reply(
+            200,
+            &json!({"cfg_glpi": {
+                "version": GLPI_VERSION,
+                "list_limit": 15,
+                "list_limit_max": 50,
+                "url_base": "http://localhost",
+                "url_base_api": call.api_url,
+                "enable_api": 1,
+                "enable_api_login_credentials": u8::from(state.credentials_login),
+                "language": "fr_FR",
+            }}),
+        )
+        .into(),
         "getMyProfiles" => my_profiles(state, &session).into(),
         "getActiveProfile" => {
             let p = state

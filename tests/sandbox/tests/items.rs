@@ -483,3 +483,37 @@ async fn relations_and_their_messages() {
         .await;
     assert_eq!(a.body["message"], "Item Successfully Added: pc-0");
 }
+
+#[tokio::test]
+async fn purging_a_user_removes_its_authorizations_and_emails_like_glpi() {
+    let mut g = Glpi::start().await;
+    g.login(glpi_sandbox::DEMO_USER_TOKEN).await;
+    let r = g
+        .post(
+            "User",
+            serde_json::json!({"input": {"name": "purge.me", "_useremails": ["a@b.fr"]}}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let id = r.body["id"].as_u64().unwrap();
+    assert_eq!(
+        g.get(&format!("User/{id}/Profile_User"))
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let d = g.delete(&format!("User/{id}?force_purge=true")).await;
+    assert_eq!(d.status, 200);
+    let dump = g.admin_call("GET", "dump", None).await;
+    let left = |t: &str| {
+        dump[t]
+            .as_array()
+            .map(|a| a.iter().filter(|i| i["users_id"] == id).count())
+            .unwrap_or(0)
+    };
+    assert_eq!(left("Profile_User"), 0);
+    assert_eq!(left("UserEmail"), 0);
+}

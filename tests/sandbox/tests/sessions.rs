@@ -273,3 +273,25 @@ async fn sessions_can_expire_after_n_calls() {
     assert_eq!(a.status, 401);
     assert_eq!(a.body[0], "ERROR_SESSION_TOKEN_INVALID");
 }
+
+#[tokio::test]
+async fn glpi_config_gives_the_version_and_the_session_gives_rights_per_right_name() {
+    let mut g = Glpi::start().await;
+    g.login(DEMO_USER_TOKEN).await;
+    let c = g.get("getGlpiConfig").await;
+    assert_eq!(c.status, 200);
+    assert_eq!(c.body["cfg_glpi"]["version"], "10.0.11");
+    let s = g.get("getFullSession").await;
+    let profile = &s.body["session"]["glpiactiveprofile"];
+    // Super-Admin: read, update, create, delete and purge on computers and dropdowns.
+    assert_eq!(profile["computer"], 31);
+    assert_eq!(profile["dropdown"], 31);
+    let mut tech = Glpi::start().await;
+    tech.login(glpi_sandbox::DEMO_TECH_TOKEN).await;
+    let s = tech.get("getFullSession").await;
+    let profile = &s.body["session"]["glpiactiveprofile"];
+    assert_eq!(profile["computer"], 31);
+    // Technicians only read the setup.
+    assert_eq!(profile["location"], 1);
+    assert_eq!(profile["user"], 1);
+}

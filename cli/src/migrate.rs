@@ -6,7 +6,7 @@ use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
 use passerelle_engine::migrate::companion::CompanionKind;
 use passerelle_engine::migrate::inputs::Prepared;
 use passerelle_engine::migrate::journal::{Journal, Outcome};
-use passerelle_engine::migrate::plan::{Plan, PlanOptions, TargetData, ValueChoice};
+use passerelle_engine::migrate::plan::{Plan, PlanOptions, ValueChoice};
 use passerelle_engine::migrate::run::{self, ControlState, RunOptions, Runner};
 use passerelle_engine::read::ReadOptions;
 use passerelle_native::{FileJournal, HttpTransport};
@@ -223,31 +223,15 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
     code
 }
 
-async fn read_target(
-    client: &GlpiClient<'_, HttpTransport>,
-    prepared: &Prepared,
-) -> Result<TargetData, String> {
-    let draft = prepared.draft();
-    let mut target = TargetData::default();
-    let mut types = draft.needed_types();
-    types.insert("Entity".into());
-    for t in types {
-        let items = client
-            .read_all(&t)
-            .await
-            .map_err(|e| format!("lecture de {t} sur la cible : {e}"))?;
-        target.items.insert(t, items);
-    }
-    Ok(target)
-}
-
 async fn make_plan(
     client: &GlpiClient<'_, HttpTransport>,
     inputs: &[(String, Vec<u8>)],
     options: &PlanOptions,
 ) -> Result<(Prepared, Plan), String> {
     let prepared = Prepared::from_files(inputs, &ReadOptions::default(), &BTreeMap::new());
-    let target = read_target(client, &prepared).await?;
+    let target = run::read_target(client, &prepared.draft())
+        .await
+        .map_err(|e| format!("lecture de la cible : {e}"))?;
     let plan = prepared.draft().plan(&target, options);
     Ok((prepared, plan))
 }

@@ -4,7 +4,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::api;
-use crate::components::{Checker, Header, StatusPanel};
+use crate::components::{Checker, Header, Migration, StatusPanel};
 use crate::prefs;
 use crate::state::{Action, AppState};
 
@@ -51,6 +51,7 @@ pub fn app() -> Html {
                     {on_recheck}
                 />
                 <Checker lang={state.lang} />
+                <Migration lang={state.lang} />
             </main>
         </>
     }

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod files;
 pub mod i18n;

@@ -154,7 +154,7 @@ pub enum Event {
 }
 
 /// What the events say, folded.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Journal {
     /// Every event, in order.
     pub events: Vec<Event>,

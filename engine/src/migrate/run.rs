@@ -15,7 +15,7 @@ use super::api::{ApiRequest, Method, Transport};
 use super::client::{BulkResult, CallError, GlpiClient, ItemResult};
 use super::journal::{BatchAction, Event, Journal, Outcome, Record};
 use super::model::{Decision, FieldValue, IdMap, ObjectKey, PlannedObject};
-use super::plan::Plan;
+use super::plan::{Draft, Plan, TargetData};
 use super::reconcile::{
     decide, diff, object_key, same_value, target_text, KeyValue, ReconcileRules, TargetIndex,
 };
@@ -142,6 +142,21 @@ pub enum RunError {
     /// The session could not be opened.
     #[error("{0}")]
     Session(CallError),
+}
+
+/// Reads, once and in large pages, every target itemtype a draft plan needs (and the entities).
+pub async fn read_target<T: Transport>(
+    client: &GlpiClient<'_, T>,
+    draft: &Draft,
+) -> Result<TargetData, CallError> {
+    let mut target = TargetData::default();
+    let mut types = draft.needed_types();
+    types.insert("Entity".into());
+    for t in types {
+        let items = client.read_all(&t).await?;
+        target.items.insert(t, items);
+    }
+    Ok(target)
 }
 
 /// A right missing for the plan.

@@ -2,8 +2,10 @@
 
 pub mod checker;
 pub mod header;
+pub mod migrate;
 pub mod status;
 
 pub use checker::Checker;
 pub use header::Header;
+pub use migrate::Migration;
 pub use status::StatusPanel;

@@ -20,11 +20,21 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts `glpi-sandbox --listen 127.0.0.1:0` and reads its address.
     pub fn start() -> Result<Sandbox> {
+        Sandbox::start_with(&[])
+    }
+
+    /// Same, with extra arguments (`--latency realistic`).
+    pub fn start_with(args: &[&str]) -> Result<Sandbox> {
         let mut command = Command::new(binaries::locate(SANDBOX)?);
-        command.args(["--listen", "127.0.0.1:0"]);
+        command.args(["--listen", "127.0.0.1:0"]).args(args);
         let (process, api_url) =
             ChildProcess::spawn_announcing("glpi-sandbox", command, "GLPI sandbox listening on ")?;
         Ok(Sandbox { process, api_url })
+    }
+
+    /// Its admin API, `http://ADDR/sandbox`.
+    pub fn admin_url(&self) -> String {
+        self.api_url.replace("/apirest.php", "/sandbox")
     }
 
     /// The end of the sandbox's stderr, for failure messages.

@@ -1,0 +1,84 @@
+//! The engine's [`Transport`] over the browser's fetch, to the proxy's `/api` (same origin: the
+//! proxy adds the App-Token, the page never sees it).
+
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use passerelle_engine::migrate::api::{ApiRequest, ApiResponse, Method, Transport, TransportError};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Calls `/api{path}` on the page's origin.
+#[derive(Debug, Clone)]
+pub struct FetchTransport {
+    base: String,
+}
+
+impl Default for FetchTransport {
+    fn default() -> Self {
+        FetchTransport {
+            base: "/api".into(),
+        }
+    }
+}
+
+impl Transport for FetchTransport {
+    async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
+        let method = match request.method {
+            Method::Get => HttpMethod::GET,
+            Method::Post => HttpMethod::POST,
+            Method::Put => HttpMethod::PUT,
+            Method::Delete => HttpMethod::DELETE,
+        };
+        let mut builder = RequestBuilder::new(&format!("{}{}", self.base, request.path))
+            .method(method)
+            .header("Accept", "application/json");
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let built = match &request.body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body.to_string()),
+            None => builder.build(),
+        };
+        let req = built.map_err(|e| TransportError::Connection(e.to_string()))?;
+        let res = req
+            .send()
+            .await
+            .map_err(|e| TransportError::Connection(e.to_string()))?;
+        let status = res.status();
+        let headers = res
+            .headers()
+            .entries()
+            .map(|(n, v)| (n.to_ascii_lowercase(), v))
+            .collect();
+        let body = res
+            .binary()
+            .await
+            .map_err(|e| TransportError::Connection(e.to_string()))?;
+        Ok(ApiResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    async fn sleep(&self, ms: u64) {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    resolve.unchecked_ref(),
+                    ms.min(i32::MAX as u64) as i32,
+                );
+            }
+        });
+        let _ = JsFuture::from(promise).await;
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}

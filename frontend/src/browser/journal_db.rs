@@ -1,0 +1,143 @@
+//! The run's journal in IndexedDB: each event is stored (and its transaction completed) before
+//! the batch it announces is sent, so a closed tab or a crash loses nothing. The plan is stored
+//! with it, so the page can offer to resume after a reload.
+
+use passerelle_engine::migrate::journal::{Event, Journal};
+use passerelle_engine::migrate::plan::Plan;
+use passerelle_engine::migrate::run::{JournalSink, RunOptions};
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+const DB_NAME: &str = "passerelle";
+const EVENTS: &str = "journal_events";
+const META: &str = "journal_meta";
+const META_KEY: &str = "current";
+
+/// What is needed to resume a run after the page was closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunMeta {
+    /// Run identifier.
+    pub run: String,
+    /// The plan being carried out.
+    pub plan: Plan,
+    /// How batches are sent.
+    pub options: RunOptions,
+    /// Target entity chosen at connection.
+    pub entity: u64,
+    /// When it started (ms since epoch).
+    pub started_ms: f64,
+}
+
+/// The journal database.
+pub struct JournalDb {
+    db: Rexie,
+}
+
+fn text(e: impl std::fmt::Debug) -> String {
+    format!("IndexedDB : {e:?}")
+}
+
+impl JournalDb {
+    /// Opens (creating) the database.
+    pub async fn open() -> Result<JournalDb, String> {
+        let db = Rexie::builder(DB_NAME)
+            .version(1)
+            .add_object_store(ObjectStore::new(EVENTS).auto_increment(true))
+            .add_object_store(ObjectStore::new(META))
+            .build()
+            .await
+            .map_err(text)?;
+        Ok(JournalDb { db })
+    }
+
+    /// Starts a new run: forgets the previous journal and stores the plan.
+    pub async fn start(&self, meta: &RunMeta) -> Result<(), String> {
+        let json = serde_json::to_string(meta).map_err(text)?;
+        let tx = self
+            .db
+            .transaction(&[EVENTS, META], TransactionMode::ReadWrite)
+            .map_err(text)?;
+        tx.store(EVENTS)
+            .map_err(text)?
+            .clear()
+            .await
+            .map_err(text)?;
+        tx.store(META)
+            .map_err(text)?
+            .put(
+                &JsValue::from_str(&json),
+                Some(&JsValue::from_str(META_KEY)),
+            )
+            .await
+            .map_err(text)?;
+        tx.done().await.map_err(text)?;
+        Ok(())
+    }
+
+    /// The stored run and its journal, if any.
+    pub async fn load(&self) -> Result<Option<(RunMeta, Journal)>, String> {
+        let tx = self
+            .db
+            .transaction(&[EVENTS, META], TransactionMode::ReadOnly)
+            .map_err(text)?;
+        let meta = tx
+            .store(META)
+            .map_err(text)?
+            .get(JsValue::from_str(META_KEY))
+            .await
+            .map_err(text)?;
+        let Some(meta) = meta.and_then(|v| v.as_string()) else {
+            return Ok(None);
+        };
+        let meta: RunMeta = serde_json::from_str(&meta).map_err(text)?;
+        let values = tx
+            .store(EVENTS)
+            .map_err(text)?
+            .get_all(None, None)
+            .await
+            .map_err(text)?;
+        let events = values
+            .into_iter()
+            .filter_map(|v| v.as_string())
+            .filter_map(|s| serde_json::from_str::<Event>(&s).ok())
+            .collect();
+        Ok(Some((meta, Journal::from_events(events))))
+    }
+
+    /// Forgets the stored run.
+    pub async fn clear(&self) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[EVENTS, META], TransactionMode::ReadWrite)
+            .map_err(text)?;
+        tx.store(EVENTS)
+            .map_err(text)?
+            .clear()
+            .await
+            .map_err(text)?;
+        tx.store(META).map_err(text)?.clear().await.map_err(text)?;
+        tx.done().await.map_err(text)?;
+        Ok(())
+    }
+}
+
+impl JournalSink for JournalDb {
+    async fn append(&self, events: &[Event]) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction(&[EVENTS], TransactionMode::ReadWrite)
+            .map_err(text)?;
+        let store = tx.store(EVENTS).map_err(text)?;
+        for e in events {
+            let json = serde_json::to_string(e).map_err(text)?;
+            store
+                .add(&JsValue::from_str(&json), None)
+                .await
+                .map_err(text)?;
+        }
+        // Only once the transaction is complete is the event on disk.
+        tx.done().await.map_err(text)?;
+        Ok(())
+    }
+}

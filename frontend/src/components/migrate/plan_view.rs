@@ -1,0 +1,218 @@
+//! The plan as the administrator reviews it before anything is written: counts per item type
+//! and decision, values missing on the target (with a choice each), entities, what the files
+//! cannot carry, the rows one by one, and how many requests would be sent.
+
+use std::rc::Rc;
+
+use passerelle_engine::migrate::model::{Decision, DecisionKind};
+use passerelle_engine::migrate::plan::{Plan, PlanOptions, ValueChoice};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::texts::T;
+use crate::i18n::Lang;
+
+/// Rows shown in the row-by-row table (the journal and downloads hold all of them).
+const ROWS_SHOWN: usize = 500;
+
+const KINDS: [DecisionKind; 5] = [
+    DecisionKind::Create,
+    DecisionKind::Update,
+    DecisionKind::Skip,
+    DecisionKind::Conflict,
+    DecisionKind::Rejected,
+];
+
+/// Props of [`PlanView`].
+#[derive(Properties, PartialEq)]
+pub struct PlanViewProps {
+    /// Current language.
+    pub lang: Lang,
+    /// The plan.
+    pub plan: Rc<Plan>,
+    /// Current options (choices made here change them; "prepare the plan" applies them).
+    pub options: PlanOptions,
+    /// Called with changed options.
+    pub on_options: Callback<PlanOptions>,
+}
+
+fn value_of(e: &Event) -> String {
+    e.target()
+        .and_then(|t| {
+            t.clone()
+                .dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value())
+                .ok()
+                .or_else(|| {
+                    t.dyn_into::<web_sys::HtmlInputElement>()
+                        .map(|i| i.value())
+                        .ok()
+                })
+        })
+        .unwrap_or_default()
+}
+
+/// The plan.
+#[function_component(PlanView)]
+pub fn plan_view(props: &PlanViewProps) -> Html {
+    let lang = props.lang;
+    let tr = move |t: T| t.in_lang(lang);
+    let label = move |k: DecisionKind| {
+        if lang == Lang::Fr {
+            k.label_fr()
+        } else {
+            k.label_en()
+        }
+    };
+    let plan = &props.plan;
+
+    let counts = plan.counts().into_iter().map(|c| {
+        let total: usize = c.counts.values().sum();
+        html! {
+            <tr class="plan-row" data-itemtype={c.itemtype.clone()}>
+                <td>{ &c.itemtype }</td>
+                { for KINDS.iter().map(|k| html! {
+                    <td class={format!("count-{}", label(*k).replace(' ', "-"))} data-kind={format!("{k:?}").to_lowercase()}>
+                        { c.counts.get(k).copied().unwrap_or(0) }
+                    </td>
+                }) }
+                <td>{ total }</td>
+            </tr>
+        }
+    });
+
+    let unmatched = plan.unmatched.iter().map(|u| {
+        let key = PlanOptions::value_key(&u.itemtype, &u.value);
+        let onchange = {
+            let (options, on_options, key) = (props.options.clone(), props.on_options.clone(), key.clone());
+            Callback::from(move |e: Event| {
+                let v = value_of(&e);
+                let choice = match v.as_str() {
+                    "create" => ValueChoice::Create,
+                    "empty" => ValueChoice::Empty,
+                    other => match other.parse() {
+                        Ok(id) => ValueChoice::MapTo(id),
+                        Err(_) => return,
+                    },
+                };
+                let mut o = options.clone();
+                o.values.insert(key.clone(), choice);
+                on_options.emit(o);
+            })
+        };
+        let current = match u.choice {
+            ValueChoice::Create => "create".to_string(),
+            ValueChoice::Empty => "empty".to_string(),
+            ValueChoice::MapTo(id) => id.to_string(),
+        };
+        html! {
+            <tr class="unmatched-row" data-value={u.value.clone()}>
+                <td>{ &u.itemtype }</td>
+                <td>{ &u.value }</td>
+                <td>{ u.rows }</td>
+                <td>
+                    <select class="value-choice" onchange={onchange.clone()}>
+                        if u.creatable {
+                            <option value="create" selected={current == "create"}>{ tr(T::ChoiceCreate) }</option>
+                        }
+                        <option value="empty" selected={current == "empty"}>{ tr(T::ChoiceEmpty) }</option>
+                    </select>
+                    <label class="map-to">{ tr(T::ChoiceMap) }
+                        <input class="value-map" type="number" min="1" onchange={onchange}
+                            value={if let ValueChoice::MapTo(id) = u.choice { id.to_string() } else { String::new() }} />
+                    </label>
+                </td>
+            </tr>
+        }
+    });
+
+    let entities = plan.entities.iter().map(|e| {
+        let onchange = {
+            let (options, on_options, source) = (props.options.clone(), props.on_options.clone(), e.source.clone());
+            Callback::from(move |ev: Event| {
+                if let Ok(id) = value_of(&ev).parse::<u64>() {
+                    let mut o = options.clone();
+                    o.entities.insert(source.clone(), id);
+                    on_options.emit(o);
+                }
+            })
+        };
+        html! {
+            <tr class="entity-row">
+                <td>{ &e.source }</td>
+                <td>{ e.rows }</td>
+                <td><input class="entity-map" type="number" min="0" value={e.target.to_string()} {onchange} /></td>
+            </tr>
+        }
+    });
+
+    let rows = plan.objects.iter().take(ROWS_SHOWN).map(|o| {
+        let source = o
+            .sources
+            .first()
+            .map(|s| format!("{}:{}", s.file, s.line))
+            .unwrap_or_default();
+        let detail = match &o.decision {
+            Decision::Update { id, changes, .. } => format!("#{id} : {}", changes.keys().cloned().collect::<Vec<_>>().join(", ")),
+            Decision::Skip { id } => format!("#{id}"),
+            Decision::Conflict { ids } => format!("{ids:?}"),
+            Decision::Rejected { message, .. } => message.clone(),
+            Decision::Create => o.warnings.join(" ; "),
+        };
+        html! {
+            <tr class="object-row" data-decision={format!("{:?}", o.decision.kind()).to_lowercase()}>
+                <td>{ source }</td>
+                <td>{ &o.key.itemtype }</td>
+                <td>{ &o.key.key }</td>
+                <td>{ label(o.decision.kind()) }</td>
+                <td>{ detail }</td>
+            </tr>
+        }
+    });
+    let requests = plan.preview_requests(50);
+
+    html! {
+        <div id="plan" class="plan">
+            <h3>{ tr(T::PlanHeading) }</h3>
+            <table id="plan-counts" class="counts">
+                <thead><tr>
+                    <th>{ tr(T::ItemType) }</th>
+                    { for KINDS.iter().map(|k| html! { <th>{ label(*k) }</th> }) }
+                    <th>{ tr(T::Total) }</th>
+                </tr></thead>
+                <tbody>{ for counts }</tbody>
+            </table>
+            <p id="plan-requests">{ format!("{} {}", requests.len(), tr(T::Requests)) }</p>
+            <details>
+                <summary>{ tr(T::Requests) }</summary>
+                <pre class="requests">{ requests.iter().take(20).map(|r| format!("{} {} {}\n", r.method.as_str(), r.path, r.body.as_ref().map(|b| b.to_string()).unwrap_or_default())).collect::<String>() }</pre>
+            </details>
+            if !plan.unmatched.is_empty() {
+                <h4>{ tr(T::Unmatched) }</h4>
+                <table id="unmatched" class="unmatched">
+                    <thead><tr><th>{ tr(T::ItemType) }</th><th>{ "" }</th><th>{ tr(T::Rows) }</th><th>{ tr(T::Choice) }</th></tr></thead>
+                    <tbody>{ for unmatched }</tbody>
+                </table>
+            }
+            if !plan.entities.is_empty() {
+                <h4>{ tr(T::Entities) }</h4>
+                <table id="entities" class="entities">
+                    <thead><tr><th>{ tr(T::SourceEntity) }</th><th>{ tr(T::Rows) }</th><th>{ tr(T::TargetEntity) }</th></tr></thead>
+                    <tbody>{ for entities }</tbody>
+                </table>
+            }
+            if !plan.not_carried.is_empty() {
+                <h4>{ tr(T::NotCarried) }</h4>
+                <ul id="not-carried">
+                    { for plan.not_carried.iter().map(|n| html! {
+                        <li data-code={n.code.clone()}>{ format!("{} ({} {})", if lang == Lang::Fr { &n.message_fr } else { &n.message_en }, n.rows, tr(T::Rows)) }</li>
+                    }) }
+                </ul>
+            }
+            <details id="plan-rows">
+                <summary>{ format!("{} ({})", tr(T::RowByRow), plan.objects.len()) }</summary>
+                <table class="objects"><tbody>{ for rows }</tbody></table>
+            </details>
+        </div>
+    }
+}

@@ -1,0 +1,223 @@
+//! The whole migration in the page, through the proxy, against the sandbox: connect, plan
+//! (dry-run), run, verify, undo; and a run cut by a page reload, resumed with nothing created
+//! twice.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use fantoccini::Locator;
+use passerelle_e2e::{http, repo_root, Browser, Proxy, Sandbox};
+use serde_json::Value;
+
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const FILES: [&str; 5] = [
+    "Location.csv",
+    "Group.csv",
+    "User.csv",
+    "Computer.csv",
+    "Monitor.csv",
+];
+
+fn sample(name: &str) -> String {
+    repo_root()
+        .join("../shared/samples/glpi-10.0.11-export/fr")
+        .join(name)
+        .canonicalize()
+        .expect("sample file")
+        .display()
+        .to_string()
+}
+
+fn dump(sandbox: &Sandbox) -> Value {
+    let r = http::get(&format!("{}/dump", sandbox.admin_url())).expect("dump");
+    serde_json::from_str(&r.body).expect("dump JSON")
+}
+
+fn count(d: &Value, t: &str) -> usize {
+    d[t].as_array().map(Vec::len).unwrap_or(0)
+}
+
+async fn open(sandbox_args: &[&str]) -> (Sandbox, Proxy, Browser) {
+    let sandbox = Sandbox::start_with(sandbox_args).unwrap_or_else(|e| panic!("{e}"));
+    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
+    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.goto(&proxy.url("/")).await.unwrap();
+    browser
+        .wait_text("#proxy-status", "Proxy joignable")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (sandbox, proxy, browser)
+}
+
+async fn connect(browser: &Browser) {
+    let token = browser
+        .client
+        .find(Locator::Css("#login-token"))
+        .await
+        .expect("token field");
+    token.send_keys("passerelle-demo-user-token").await.unwrap();
+    browser.click("#connect-button").await.unwrap();
+    browser
+        .wait_text("#glpi-version", "10.0.11")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn choose_files(browser: &Browser) {
+    let paths: Vec<String> = FILES.iter().map(|f| sample(f)).collect();
+    let input = browser
+        .client
+        .find(Locator::Css("#migrate-files"))
+        .await
+        .expect("file input");
+    input.send_keys(&paths.join("\n")).await.unwrap();
+    for _ in 0..100 {
+        if browser
+            .text("#migrate-file-names")
+            .await
+            .unwrap()
+            .is_some_and(|t| t.contains("Monitor.csv"))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("files not read");
+}
+
+async fn plan(browser: &Browser) {
+    browser.click("#plan-button").await.unwrap();
+    browser
+        .wait_text(
+            "tr.plan-row[data-itemtype=\"Computer\"] td[data-kind=\"create\"]",
+            "118",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[tokio::test]
+async fn whole_flow_connect_plan_run_verify_undo() {
+    let _one = ONE_BROWSER.lock().await;
+    let (sandbox, _proxy, browser) = open(&[]).await;
+    let before = dump(&sandbox);
+    connect(&browser).await;
+    choose_files(&browser).await;
+    plan(&browser).await;
+    // The dry-run wrote nothing.
+    assert_eq!(count(&dump(&sandbox), "Computer"), 0);
+    assert_eq!(
+        browser
+            .text("tr.plan-row[data-itemtype=\"Computer\"] td[data-kind=\"rejected\"]")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("2")
+    );
+    assert!(browser
+        .text("#unmatched")
+        .await
+        .unwrap()
+        .unwrap()
+        .contains("Dell Inc."));
+
+    browser.click("#run-button").await.unwrap();
+    browser
+        .wait_attr("#run-status", "data-phase", "finished")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = dump(&sandbox);
+    assert_eq!(count(&after, "Computer"), 118);
+    assert_eq!(count(&after, "Monitor"), 39);
+    assert_eq!(count(&after, "Location"), 8);
+    let bar = browser
+        .attr(
+            ".type-progress[data-itemtype=\"Computer\"] progress",
+            "value",
+        )
+        .await
+        .unwrap();
+    assert_eq!(bar.as_deref(), Some("120"));
+    // The rejected homonym rows are listed with their reason.
+    browser.click("#failures summary").await.unwrap();
+    let failures = browser.text("#failures").await.unwrap().unwrap();
+    assert!(failures.contains("Computer.csv:51"), "{failures}");
+
+    browser.click("#verify-button").await.unwrap();
+    browser
+        .wait_attr("#verify-result", "data-clean", "true")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    browser.click("#undo-button").await.unwrap();
+    browser.click("#undo-confirm-yes").await.unwrap();
+    for _ in 0..300 {
+        if browser.text("#undo-result").await.unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let undone = dump(&sandbox);
+    for t in [
+        "Computer",
+        "Monitor",
+        "Location",
+        "User",
+        "Group",
+        "Manufacturer",
+    ] {
+        assert_eq!(count(&undone, t), count(&before, t), "{t}");
+    }
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
+    let _one = ONE_BROWSER.lock().await;
+    // Realistic latency: the run lasts long enough to be cut.
+    let (sandbox, proxy, browser) = open(&["--latency", "realistic"]).await;
+    let users_before = count(&dump(&sandbox), "User");
+    connect(&browser).await;
+    choose_files(&browser).await;
+    plan(&browser).await;
+    browser.click("#run-button").await.unwrap();
+    // Cut once users are being created.
+    for _ in 0..600 {
+        if count(&dump(&sandbox), "User") > 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    browser.goto(&proxy.url("/")).await.unwrap();
+    browser
+        .wait_text("#proxy-status", "Proxy joignable")
+        .await
+        .unwrap();
+    let banner = browser.text("#resume-banner").await.unwrap();
+    assert!(banner.is_some_and(|b| b.contains("interrompue")));
+    connect(&browser).await;
+    browser.click("#resume-interrupted").await.unwrap();
+    browser
+        .wait_attr("#run-status", "data-phase", "finished")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = dump(&sandbox);
+    let unique = |t: &str, field: &str| {
+        let values: Vec<String> = d[t]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i[field].to_string())
+            .collect();
+        let set: HashSet<&String> = values.iter().collect();
+        assert_eq!(set.len(), values.len(), "{t} created twice");
+        values.len()
+    };
+    assert_eq!(unique("Computer", "serial"), 118);
+    assert_eq!(unique("Location", "completename"), 8);
+    // 40 new users; the 4 others of the file already exist on the sandbox.
+    assert_eq!(unique("User", "name"), users_before + 40);
+    assert_eq!(unique("Profile_User", "id"), count(&d, "Profile_User"));
+    browser.close().await.unwrap();
+}

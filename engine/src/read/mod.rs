@@ -7,6 +7,8 @@
 pub mod encoding;
 pub mod sniff;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use thiserror::Error;
 
@@ -296,14 +298,20 @@ fn mixed_encoding(file: &str, decoded: &Decoded) -> Diagnostic {
 
 /// GLPI export cell clean-up: `&nbsp;` and a lone space mean empty; HTML entities are decoded.
 pub fn glpi_cell_value(raw: &str) -> String {
+    glpi_cell_str(raw).into_owned()
+}
+
+/// [`glpi_cell_value`] without copying when nothing is decoded (most cells): a slice of `raw`.
+pub fn glpi_cell_str(raw: &str) -> Cow<'_, str> {
     let t = raw.trim();
     if t.is_empty() || t == "&nbsp;" {
-        return String::new();
+        return Cow::Borrowed("");
     }
     if !t.contains('&') {
-        return t.to_string();
+        return Cow::Borrowed(t);
     }
-    t.replace("&nbsp;", " ")
+    let decoded = t
+        .replace("&nbsp;", " ")
         .replace("&#60;", "<")
         .replace("&#62;", ">")
         .replace("&lt;", "<")
@@ -311,7 +319,8 @@ pub fn glpi_cell_value(raw: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&#38;", "&")
-        .replace("&amp;", "&")
+        .replace("&amp;", "&");
+    Cow::Owned(decoded)
 }
 
 /// Splits a GLPI multi-valued cell (`a<br>b`, `Dupré Chloé <br>Gaillard Inès`) into its values.

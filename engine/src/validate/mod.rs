@@ -3,13 +3,14 @@
 pub mod values;
 
 use serde::Serialize;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::detect::{normalize_label, ItemType};
 use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
 use crate::map::{fields, key_fields, spec_for, FieldKind, Mapping};
 use crate::read::{glpi_cell_value, split_multi, Table};
-pub use values::{check_value, ValueProblem};
+pub use values::{check_cell, check_value, ValueProblem};
 
 /// One file to validate: what was read and how it maps.
 #[derive(Debug, Clone, Copy)]
@@ -208,23 +209,28 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
         }
     }
 
-    let mapped: Vec<(usize, &'static crate::map::FieldSpec, String)> = mapping
+    // (column, field spec, field, whether the column holds locations), decided once per file.
+    let mapped: Vec<(usize, &'static crate::map::FieldSpec, String, bool)> = mapping
         .columns
         .iter()
         .filter_map(|c| {
             let field = c.field.as_ref()?;
-            spec_for(item_type, field).map(|s| (c.column, s, field.clone()))
+            let is_location = table.column(c.column).name.as_deref().is_some_and(|n| {
+                let n = normalize_label(n);
+                n == "lieu" || n == "location"
+            });
+            spec_for(item_type, field).map(|s| (c.column, s, field.clone(), is_location))
         })
         .collect();
 
     let keys = key_fields(item_type);
-    let mut seen: BTreeMap<(usize, String), u64> = BTreeMap::new();
+    let mut seen: HashMap<(usize, String), u64> = HashMap::new();
     let mut unresolved: BTreeMap<(usize, &'static str), usize> = BTreeMap::new();
 
     for rec in &table.records {
-        for (col, spec, field) in &mapped {
+        for (col, spec, field, is_location) in &mapped {
             let raw = rec.cells.get(*col).map(String::as_str).unwrap_or("");
-            let value = match check_value(raw, spec.kind, spec.required) {
+            let value = match check_cell(raw, spec.kind, spec.required) {
                 Ok(v) => v,
                 Err(problem) => {
                     let severity = if problem == ValueProblem::LineBreak
@@ -254,19 +260,18 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
             }
             // Duplicates on the reconciliation key within the file.
             if keys.contains(&spec.field) {
-                let norm = normalize_label(&value);
-                match seen.get(&(*col, norm.clone())) {
-                    Some(first) => ctx.push(
+                match seen.entry((*col, normalize_label(&value))) {
+                    Entry::Occupied(first) => ctx.push(
                         rec.line,
                         Some(*col),
                         Some(&value),
                         Severity::Error,
                         "duplicate.key",
-                        format!("doublon : « {value} » figure déjà ligne {first} ; la ligne ne peut pas être rapprochée sans ambiguïté"),
-                        format!("duplicate: \"{value}\" already on line {first}; the row cannot be reconciled unambiguously"),
+                        format!("doublon : « {value} » figure déjà ligne {} ; la ligne ne peut pas être rapprochée sans ambiguïté", first.get()),
+                        format!("duplicate: \"{value}\" already on line {}; the row cannot be reconciled unambiguously", first.get()),
                     ),
-                    None => {
-                        seen.insert((*col, norm), rec.line);
+                    Entry::Vacant(slot) => {
+                        slot.insert(rec.line);
                     }
                 }
             }
@@ -276,6 +281,7 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
                 rec.line,
                 *col,
                 spec.kind,
+                *is_location,
                 &value,
                 &mut unresolved,
             );
@@ -298,24 +304,19 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
     ctx.out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_reference(
     ctx: &mut Ctx<'_>,
     refs: &References,
     line: u64,
     col: usize,
     kind: FieldKind,
+    is_location: bool,
     value: &str,
     unresolved: &mut BTreeMap<(usize, &'static str), usize>,
 ) {
     let (index, what_fr, what_en): (Option<&HashMap<String, ()>>, &'static str, &str) = match kind {
-        FieldKind::TreePath
-            if ctx.table.column(col).name.as_deref().is_some_and(|n| {
-                let n = normalize_label(n);
-                n == "lieu" || n == "location"
-            }) =>
-        {
-            (refs.locations.as_ref(), "Lieux", "Locations")
-        }
+        FieldKind::TreePath if is_location => (refs.locations.as_ref(), "Lieux", "Locations"),
         FieldKind::GroupPath => (refs.groups.as_ref(), "Groupes", "Groups"),
         FieldKind::UserName => {
             let Some(users) = &refs.users else {

@@ -4,6 +4,7 @@
 //! diagnostics found while reading (column counts, mixed encodings, …). Reading never panics on
 //! user data: what cannot be read is a [`ReadError`] with a message a user can act on.
 
+pub mod cells;
 pub mod encoding;
 pub mod sniff;
 
@@ -13,6 +14,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
+pub use cells::{CellSource, Cells};
 pub use encoding::{decode, Decoded, EncodingSource};
 
 /// Options chosen by the user; `None` means "detect".
@@ -96,8 +98,8 @@ impl ReadError {
 pub struct Record {
     /// 1-based physical line where the record starts (the header is line 1).
     pub line: u64,
-    /// Cells, as many as the header has (missing ones empty, extra ones kept in `extra`).
-    pub cells: Vec<String>,
+    /// Cells, as many as the header has (missing ones empty, extra ones kept at the end).
+    pub cells: Cells,
     /// Number of fields actually found on the line (differs from the header's when malformed).
     pub field_count: usize,
 }
@@ -170,7 +172,7 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut rows: Vec<(u64, Cells)> = Vec::new();
     let mut record = csv::StringRecord::new();
     let (mut line_no, mut counted) = (1u64, 0usize);
     loop {
@@ -188,11 +190,11 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
                 line_no += count_newlines(&text.as_bytes()[counted..start]);
                 counted = start;
                 let line = line_no;
-                let cells: Vec<String> = record.iter().map(str::to_string).collect();
                 // A line of nothing (not even delimiters) is not a record.
-                if cells.len() == 1 && cells[0].is_empty() {
+                if record.len() == 1 && record[0].is_empty() {
                     continue;
                 }
+                let cells = Cells::from_record(&record);
                 rows.push((line, cells));
             }
             // Input is valid UTF-8 text, so the only error left is malformed quoting: report the
@@ -222,7 +224,7 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
     let trailing_delimiter = !rows.is_empty()
         && rows
             .iter()
-            .all(|(_, c)| c.len() > 1 && c.last().is_some_and(|s| s.is_empty()));
+            .all(|(_, c)| c.len() > 1 && c.last().is_some_and(str::is_empty));
     if trailing_delimiter {
         for (_, cells) in rows.iter_mut() {
             cells.pop();
@@ -231,7 +233,7 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
 
     let mut iter = rows.into_iter();
     let (_, headers) = iter.next().expect("rows is not empty");
-    let headers: Vec<String> = headers.into_iter().map(|h| h.trim().to_string()).collect();
+    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     let width = headers.len();
     let mut records = Vec::new();
     for (line, mut cells) in iter {
@@ -249,7 +251,7 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
                 message_en: format!("{field_count} columns instead of {width} (as in the header)"),
             });
         }
-        cells.resize(width.max(field_count), String::new());
+        cells.pad_to(width);
         records.push(Record {
             line,
             cells,
@@ -346,7 +348,7 @@ mod tests {
         assert_eq!(t.headers, vec!["Nom", "Commentaires"]);
         assert!(t.trailing_delimiter);
         assert_eq!(t.records.len(), 2);
-        assert_eq!(t.records[0].cells[1], "ligne 1\nligne 2");
+        assert_eq!(&t.records[0].cells[1], "ligne 1\nligne 2");
         assert_eq!(
             t.records[1].line, 4,
             "the second record starts on physical line 4"
@@ -358,7 +360,7 @@ mod tests {
     fn directory_format_has_no_quote_character() {
         let t = read(b"MODE\tNOM\tCOMMENTAIRE\r\nC\tDupont\tdit \"Jo\"\r\n");
         assert!(!t.quoted);
-        assert_eq!(t.records[0].cells[2], "dit \"Jo\"");
+        assert_eq!(&t.records[0].cells[2], "dit \"Jo\"");
         assert_eq!(t.line_ending, "\r\n");
         assert_eq!(t.records.len(), 1, "no extra record after the final CRLF");
     }

@@ -149,8 +149,12 @@ pub fn read_bytes(file: &str, bytes: &[u8], options: &ReadOptions) -> Result<Tab
 }
 
 /// Reads already decoded text.
-pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<Table, ReadError> {
-    let text = decoded.text.as_str();
+pub fn read_text(
+    file: &str,
+    decoded: Decoded<'_>,
+    options: &ReadOptions,
+) -> Result<Table, ReadError> {
+    let text: &str = &decoded.text;
     if text.trim().is_empty() {
         return Err(ReadError::NoLines);
     }
@@ -277,7 +281,7 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-fn mixed_encoding(file: &str, decoded: &Decoded) -> Diagnostic {
+fn mixed_encoding(file: &str, decoded: &Decoded<'_>) -> Diagnostic {
     let n = decoded.utf8_sequences_in_legacy;
     Diagnostic {
         file: file.to_string(),

@@ -31,6 +31,7 @@ pin=(); command -v taskset >/dev/null && pin=(taskset -c 0)
 echo "## Check speed"
 echo
 echo "Command: \`bash bench/check/run.sh $SIZES $RUNS\`, $(date -u +%Y-%m-%d); generated GLPI 10.0.11 Computer exports (seeded, \`--bin generate\`)."
+echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows both sides of each comparison alike)."
 echo
 echo "### Native: read + validate (\`check_files\`), one thread pinned to one core, release build"
 echo

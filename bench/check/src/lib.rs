@@ -25,9 +25,13 @@ pub fn median(values: &[f64]) -> f64 {
 
 /// The machine, as BENCHMARKS.md reports it: cores, CPU model, RAM.
 pub fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
+    // The machine's cores, not this process's affinity (the native run is pinned to one core).
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cores = cpuinfo
+        .lines()
+        .filter(|l| l.starts_with("processor"))
+        .count();
+    let cpu = Some(&cpuinfo)
         .and_then(|s| {
             s.lines()
                 .find(|l| l.starts_with("model name"))

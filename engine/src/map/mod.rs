@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 use crate::detect::{normalize_label, ItemType};
+use crate::read::CellSource;
 pub use catalog::{fields, key_fields, EnumKind, FieldKind, FieldSpec};
 
 /// How a column was matched.
@@ -193,13 +194,13 @@ impl Mapping {
     }
 
     /// The value of `field` for a row of cells: column, then template, then constant.
-    pub fn value<'a>(
+    pub fn value<'a, C: CellSource + ?Sized>(
         &'a self,
         field: &str,
-        cells: &'a [String],
+        cells: &'a C,
     ) -> Option<std::borrow::Cow<'a, str>> {
         if let Some(i) = self.column_of(field) {
-            return cells.get(i).map(|s| std::borrow::Cow::Borrowed(s.as_str()));
+            return cells.cell(i).map(std::borrow::Cow::Borrowed);
         }
         if let Some(t) = self.templates.get(field) {
             return Some(std::borrow::Cow::Owned(self.render(t, cells)));
@@ -210,7 +211,7 @@ impl Mapping {
     }
 
     /// Renders a template: `%x%` is replaced by the cell of the column whose header or field is x.
-    pub fn render(&self, template: &str, cells: &[String]) -> String {
+    pub fn render<C: CellSource + ?Sized>(&self, template: &str, cells: &C) -> String {
         let mut out = String::new();
         let mut rest = template;
         while let Some(start) = rest.find('%') {
@@ -223,7 +224,7 @@ impl Mapping {
                         .columns
                         .iter()
                         .find(|c| c.field.as_deref() == Some(key) || c.header == key)
-                        .and_then(|c| cells.get(c.column));
+                        .and_then(|c| cells.cell(c.column));
                     match cell {
                         Some(v) => out.push_str(v.trim()),
                         None if key.is_empty() => out.push('%'),

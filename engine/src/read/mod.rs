@@ -4,13 +4,17 @@
 //! diagnostics found while reading (column counts, mixed encodings, …). Reading never panics on
 //! user data: what cannot be read is a [`ReadError`] with a message a user can act on.
 
+pub mod cells;
 pub mod encoding;
 pub mod sniff;
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 use thiserror::Error;
 
 use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
+pub use cells::{CellSource, Cells};
 pub use encoding::{decode, Decoded, EncodingSource};
 
 /// Options chosen by the user; `None` means "detect".
@@ -94,8 +98,8 @@ impl ReadError {
 pub struct Record {
     /// 1-based physical line where the record starts (the header is line 1).
     pub line: u64,
-    /// Cells, as many as the header has (missing ones empty, extra ones kept in `extra`).
-    pub cells: Vec<String>,
+    /// Cells, as many as the header has (missing ones empty, extra ones kept at the end).
+    pub cells: Cells,
     /// Number of fields actually found on the line (differs from the header's when malformed).
     pub field_count: usize,
 }
@@ -145,8 +149,12 @@ pub fn read_bytes(file: &str, bytes: &[u8], options: &ReadOptions) -> Result<Tab
 }
 
 /// Reads already decoded text.
-pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<Table, ReadError> {
-    let text = decoded.text.as_str();
+pub fn read_text(
+    file: &str,
+    decoded: Decoded<'_>,
+    options: &ReadOptions,
+) -> Result<Table, ReadError> {
+    let text: &str = &decoded.text;
     if text.trim().is_empty() {
         return Err(ReadError::NoLines);
     }
@@ -168,7 +176,7 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut rows: Vec<(u64, Cells)> = Vec::new();
     let mut record = csv::StringRecord::new();
     let (mut line_no, mut counted) = (1u64, 0usize);
     loop {
@@ -186,11 +194,11 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
                 line_no += count_newlines(&text.as_bytes()[counted..start]);
                 counted = start;
                 let line = line_no;
-                let cells: Vec<String> = record.iter().map(str::to_string).collect();
                 // A line of nothing (not even delimiters) is not a record.
-                if cells.len() == 1 && cells[0].is_empty() {
+                if record.len() == 1 && record[0].is_empty() {
                     continue;
                 }
+                let cells = Cells::from_record(&record);
                 rows.push((line, cells));
             }
             // Input is valid UTF-8 text, so the only error left is malformed quoting: report the
@@ -220,7 +228,7 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
     let trailing_delimiter = !rows.is_empty()
         && rows
             .iter()
-            .all(|(_, c)| c.len() > 1 && c.last().is_some_and(|s| s.is_empty()));
+            .all(|(_, c)| c.len() > 1 && c.last().is_some_and(str::is_empty));
     if trailing_delimiter {
         for (_, cells) in rows.iter_mut() {
             cells.pop();
@@ -229,7 +237,7 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
 
     let mut iter = rows.into_iter();
     let (_, headers) = iter.next().expect("rows is not empty");
-    let headers: Vec<String> = headers.into_iter().map(|h| h.trim().to_string()).collect();
+    let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     let width = headers.len();
     let mut records = Vec::new();
     for (line, mut cells) in iter {
@@ -247,7 +255,7 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
                 message_en: format!("{field_count} columns instead of {width} (as in the header)"),
             });
         }
-        cells.resize(width.max(field_count), String::new());
+        cells.pad_to(width);
         records.push(Record {
             line,
             cells,
@@ -273,7 +281,7 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-fn mixed_encoding(file: &str, decoded: &Decoded) -> Diagnostic {
+fn mixed_encoding(file: &str, decoded: &Decoded<'_>) -> Diagnostic {
     let n = decoded.utf8_sequences_in_legacy;
     Diagnostic {
         file: file.to_string(),
@@ -296,14 +304,20 @@ fn mixed_encoding(file: &str, decoded: &Decoded) -> Diagnostic {
 
 /// GLPI export cell clean-up: `&nbsp;` and a lone space mean empty; HTML entities are decoded.
 pub fn glpi_cell_value(raw: &str) -> String {
+    glpi_cell_str(raw).into_owned()
+}
+
+/// [`glpi_cell_value`] without copying when nothing is decoded (most cells): a slice of `raw`.
+pub fn glpi_cell_str(raw: &str) -> Cow<'_, str> {
     let t = raw.trim();
     if t.is_empty() || t == "&nbsp;" {
-        return String::new();
+        return Cow::Borrowed("");
     }
     if !t.contains('&') {
-        return t.to_string();
+        return Cow::Borrowed(t);
     }
-    t.replace("&nbsp;", " ")
+    let decoded = t
+        .replace("&nbsp;", " ")
         .replace("&#60;", "<")
         .replace("&#62;", ">")
         .replace("&lt;", "<")
@@ -311,7 +325,8 @@ pub fn glpi_cell_value(raw: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&#38;", "&")
-        .replace("&amp;", "&")
+        .replace("&amp;", "&");
+    Cow::Owned(decoded)
 }
 
 /// Splits a GLPI multi-valued cell (`a<br>b`, `Dupré Chloé <br>Gaillard Inès`) into its values.
@@ -337,7 +352,7 @@ mod tests {
         assert_eq!(t.headers, vec!["Nom", "Commentaires"]);
         assert!(t.trailing_delimiter);
         assert_eq!(t.records.len(), 2);
-        assert_eq!(t.records[0].cells[1], "ligne 1\nligne 2");
+        assert_eq!(&t.records[0].cells[1], "ligne 1\nligne 2");
         assert_eq!(
             t.records[1].line, 4,
             "the second record starts on physical line 4"
@@ -349,7 +364,7 @@ mod tests {
     fn directory_format_has_no_quote_character() {
         let t = read(b"MODE\tNOM\tCOMMENTAIRE\r\nC\tDupont\tdit \"Jo\"\r\n");
         assert!(!t.quoted);
-        assert_eq!(t.records[0].cells[2], "dit \"Jo\"");
+        assert_eq!(&t.records[0].cells[2], "dit \"Jo\"");
         assert_eq!(t.line_ending, "\r\n");
         assert_eq!(t.records.len(), 1, "no extra record after the final CRLF");
     }

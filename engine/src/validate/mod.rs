@@ -3,13 +3,15 @@
 pub mod values;
 
 use serde::Serialize;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::detect::{normalize_label, ItemType};
 use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
 use crate::map::{fields, key_fields, spec_for, FieldKind, Mapping};
 use crate::read::{glpi_cell_value, split_multi, Table};
-pub use values::{check_value, ValueProblem};
+pub use values::{check_cell, check_value, ValueProblem};
 
 /// One file to validate: what was read and how it maps.
 #[derive(Debug, Clone, Copy)]
@@ -173,6 +175,44 @@ impl Ctx<'_> {
     }
 }
 
+/// A fast non-cryptographic hasher (FxHash's) for the duplicate index: the file is the user's
+/// own, so there is no one to defend against hash flooding, and SipHash took a tenth of the check.
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(n.into());
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiplications only carry entropy upwards: mix it back into the low bits,
+        // which pick the bucket.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
     let FileInput { table, mapping } = *input;
     let mut ctx = Ctx {
@@ -208,23 +248,29 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
         }
     }
 
-    let mapped: Vec<(usize, &'static crate::map::FieldSpec, String)> = mapping
+    // (column, field spec, field, whether the column holds locations), decided once per file.
+    let mapped: Vec<(usize, &'static crate::map::FieldSpec, String, bool)> = mapping
         .columns
         .iter()
         .filter_map(|c| {
             let field = c.field.as_ref()?;
-            spec_for(item_type, field).map(|s| (c.column, s, field.clone()))
+            let is_location = table.column(c.column).name.as_deref().is_some_and(|n| {
+                let n = normalize_label(n);
+                n == "lieu" || n == "location"
+            });
+            spec_for(item_type, field).map(|s| (c.column, s, field.clone(), is_location))
         })
         .collect();
 
     let keys = key_fields(item_type);
-    let mut seen: BTreeMap<(usize, String), u64> = BTreeMap::new();
+    let mut seen: HashMap<(usize, String), u64, BuildHasherDefault<FastHasher>> =
+        HashMap::default();
     let mut unresolved: BTreeMap<(usize, &'static str), usize> = BTreeMap::new();
 
     for rec in &table.records {
-        for (col, spec, field) in &mapped {
-            let raw = rec.cells.get(*col).map(String::as_str).unwrap_or("");
-            let value = match check_value(raw, spec.kind, spec.required) {
+        for (col, spec, field, is_location) in &mapped {
+            let raw = rec.cells.get(*col).unwrap_or("");
+            let value = match check_cell(raw, spec.kind, spec.required) {
                 Ok(v) => v,
                 Err(problem) => {
                     let severity = if problem == ValueProblem::LineBreak
@@ -254,19 +300,18 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
             }
             // Duplicates on the reconciliation key within the file.
             if keys.contains(&spec.field) {
-                let norm = normalize_label(&value);
-                match seen.get(&(*col, norm.clone())) {
-                    Some(first) => ctx.push(
+                match seen.entry((*col, normalize_label(&value))) {
+                    Entry::Occupied(first) => ctx.push(
                         rec.line,
                         Some(*col),
                         Some(&value),
                         Severity::Error,
                         "duplicate.key",
-                        format!("doublon : « {value} » figure déjà ligne {first} ; la ligne ne peut pas être rapprochée sans ambiguïté"),
-                        format!("duplicate: \"{value}\" already on line {first}; the row cannot be reconciled unambiguously"),
+                        format!("doublon : « {value} » figure déjà ligne {} ; la ligne ne peut pas être rapprochée sans ambiguïté", first.get()),
+                        format!("duplicate: \"{value}\" already on line {}; the row cannot be reconciled unambiguously", first.get()),
                     ),
-                    None => {
-                        seen.insert((*col, norm), rec.line);
+                    Entry::Vacant(slot) => {
+                        slot.insert(rec.line);
                     }
                 }
             }
@@ -276,6 +321,7 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
                 rec.line,
                 *col,
                 spec.kind,
+                *is_location,
                 &value,
                 &mut unresolved,
             );
@@ -298,24 +344,19 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
     ctx.out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_reference(
     ctx: &mut Ctx<'_>,
     refs: &References,
     line: u64,
     col: usize,
     kind: FieldKind,
+    is_location: bool,
     value: &str,
     unresolved: &mut BTreeMap<(usize, &'static str), usize>,
 ) {
     let (index, what_fr, what_en): (Option<&HashMap<String, ()>>, &'static str, &str) = match kind {
-        FieldKind::TreePath
-            if ctx.table.column(col).name.as_deref().is_some_and(|n| {
-                let n = normalize_label(n);
-                n == "lieu" || n == "location"
-            }) =>
-        {
-            (refs.locations.as_ref(), "Lieux", "Locations")
-        }
+        FieldKind::TreePath if is_location => (refs.locations.as_ref(), "Lieux", "Locations"),
         FieldKind::GroupPath => (refs.groups.as_ref(), "Groupes", "Groups"),
         FieldKind::UserName => {
             let Some(users) = &refs.users else {

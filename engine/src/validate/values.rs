@@ -2,7 +2,11 @@
 
 use crate::detect::normalize_label;
 use crate::map::{EnumKind, FieldKind};
-use crate::read::{glpi_cell_value, split_multi};
+use std::borrow::Cow;
+
+use crate::read::glpi_cell_str;
+#[cfg(doc)]
+use crate::read::split_multi;
 
 /// A problem with one value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,12 +100,22 @@ impl ValueProblem {
 
 /// Checks a raw cell against a field kind; returns the value as GLPI wants it.
 pub fn check_value(raw: &str, kind: FieldKind, required: bool) -> Result<String, ValueProblem> {
-    let value = glpi_cell_value(raw);
+    check_cell(raw, kind, required).map(Cow::into_owned)
+}
+
+/// [`check_value`] without copying the value when it is already as GLPI wants it (most cells):
+/// the validation of a whole file allocates only for values that change.
+pub fn check_cell(
+    raw: &str,
+    kind: FieldKind,
+    required: bool,
+) -> Result<Cow<'_, str>, ValueProblem> {
+    let value = glpi_cell_str(raw);
     if value.is_empty() {
         return if required {
             Err(ValueProblem::Missing)
         } else {
-            Ok(String::new())
+            Ok(Cow::Borrowed(""))
         };
     }
     let single_line = !matches!(kind, FieldKind::LongText | FieldKind::Ignored)
@@ -115,37 +129,76 @@ pub fn check_value(raw: &str, kind: FieldKind, required: bool) -> Result<String,
         | FieldKind::TreePath
         | FieldKind::GroupPath
         | FieldKind::UserName => {
-            let len = value.chars().count();
-            if len > 255 {
-                return Err(ValueProblem::TooLong { len });
+            // A character takes at least one byte: only long texts need counting.
+            if value.len() > 255 {
+                let len = value.chars().count();
+                if len > 255 {
+                    return Err(ValueProblem::TooLong { len });
+                }
             }
             Ok(value)
         }
         FieldKind::LongText | FieldKind::Ignored => Ok(value),
-        FieldKind::Integer => integer(&value).ok_or(ValueProblem::NotInteger),
-        FieldKind::Decimal => decimal(&value).ok_or(ValueProblem::NotDecimal),
-        FieldKind::Date => date(&value).map(|(d, _)| d).ok_or(ValueProblem::NotDate),
-        FieldKind::DateTime => datetime(&value).ok_or(ValueProblem::NotDateTime),
+        FieldKind::Integer => {
+            if value.contains(SPACES) {
+                integer(&value)
+                    .map(Cow::Owned)
+                    .ok_or(ValueProblem::NotInteger)
+            } else if is_integer(&value) {
+                Ok(value)
+            } else {
+                Err(ValueProblem::NotInteger)
+            }
+        }
+        FieldKind::Decimal => {
+            if value.contains(SPACES) || value.contains(',') {
+                decimal(&value)
+                    .map(Cow::Owned)
+                    .ok_or(ValueProblem::NotDecimal)
+            } else if is_decimal(&value) {
+                Ok(value)
+            } else {
+                Err(ValueProblem::NotDecimal)
+            }
+        }
+        FieldKind::Date => {
+            let (len, normalized) = match date_parts(&value) {
+                Some(p) if p.normalized => (p.len, None),
+                Some(p) => (p.len, Some(p.to_string())),
+                None => return Err(ValueProblem::NotDate),
+            };
+            Ok(normalized.map_or_else(|| prefix(value, len), Cow::Owned))
+        }
+        FieldKind::DateTime => datetime(&value)
+            .map(Cow::Owned)
+            .ok_or(ValueProblem::NotDateTime),
         FieldKind::Ips => {
-            for ip in split_multi(&value) {
+            for ip in multi(&value) {
                 if ip.parse::<std::net::IpAddr>().is_err() {
-                    return Err(ValueProblem::NotIp(ip));
+                    return Err(ValueProblem::NotIp(ip.to_string()));
                 }
             }
             Ok(value)
         }
         FieldKind::Macs => {
-            for mac in split_multi(&value) {
-                if !is_mac(&mac) {
-                    return Err(ValueProblem::NotMac(mac));
+            for mac in multi(&value) {
+                if !is_mac(mac) {
+                    return Err(ValueProblem::NotMac(mac.to_string()));
                 }
             }
-            Ok(value.to_lowercase().replace('-', ":"))
+            if value
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'-')
+            {
+                Ok(value)
+            } else {
+                Ok(Cow::Owned(value.to_lowercase().replace('-', ":")))
+            }
         }
         FieldKind::Emails => {
-            for e in split_multi(&value) {
-                if !is_email(&e) {
-                    return Err(ValueProblem::NotEmail(e));
+            for e in multi(&value) {
+                if !is_email(e) {
+                    return Err(ValueProblem::NotEmail(e.to_string()));
                 }
             }
             Ok(value)
@@ -163,60 +216,105 @@ pub fn check_value(raw: &str, kind: FieldKind, required: bool) -> Result<String,
             }
         }
         FieldKind::YesNo => match normalize_label(&value).as_str() {
-            "oui" | "yes" | "1" => Ok("1".into()),
-            "non" | "no" | "0" => Ok("0".into()),
+            "oui" | "yes" | "1" => Ok(Cow::Borrowed("1")),
+            "non" | "no" | "0" => Ok(Cow::Borrowed("0")),
             _ => Err(ValueProblem::NotYesNo),
         },
         FieldKind::Enum(e) => enum_value(&value, e)
-            .map(|n| n.to_string())
+            .map(|n| Cow::Owned(n.to_string()))
             .ok_or(ValueProblem::NotInEnum(e.expected_fr())),
+    }
+}
+
+/// What GLPI and French users put between thousands.
+const SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
+
+/// The values of a multi-valued cell, as [`split_multi`] gives them, without copying.
+fn multi(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split("<br>")
+        .map(|s| s.trim().trim_end_matches(" -").trim())
+        .filter(|s| !s.is_empty())
+}
+
+/// The first `len` bytes of a checked value, borrowed when the value is.
+fn prefix(value: Cow<'_, str>, len: usize) -> Cow<'_, str> {
+    match value {
+        Cow::Borrowed(s) => Cow::Borrowed(&s[..len]),
+        Cow::Owned(s) => Cow::Owned(s[..len].to_string()),
     }
 }
 
 /// `"2 409"` -> `2409`.
 pub fn integer(value: &str) -> Option<String> {
-    let digits: String = value
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-        .collect();
-    let body = digits.strip_prefix('-').unwrap_or(&digits);
-    (!body.is_empty() && body.chars().all(|c| c.is_ascii_digit())).then_some(digits)
+    let digits: String = value.chars().filter(|c| !SPACES.contains(c)).collect();
+    is_integer(&digits).then_some(digits)
+}
+
+/// An optional `-` then at least one ASCII digit.
+fn is_integer(value: &str) -> bool {
+    let body = value.strip_prefix('-').unwrap_or(value);
+    !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// `"1 049,50"` -> `1049.50`.
 pub fn decimal(value: &str) -> Option<String> {
     let compact: String = value
         .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .filter(|c| !SPACES.contains(c))
         .map(|c| if c == ',' { '.' } else { c })
         .collect();
-    let body = compact.strip_prefix('-').unwrap_or(&compact);
+    is_decimal(&compact).then_some(compact)
+}
+
+/// Digits, an optional `.` followed by digits, an optional leading `-`.
+fn is_decimal(compact: &str) -> bool {
+    let body = compact.strip_prefix('-').unwrap_or(compact);
     let mut parts = body.splitn(2, '.');
     let int = parts.next().unwrap_or("");
     let frac = parts.next();
-    let ok = !int.is_empty()
-        && int.chars().all(|c| c.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_digit()));
-    ok.then_some(compact)
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Parses a date in GLPI's or French formats, returning `YYYY-MM-DD` and the rest of the text.
-fn date(value: &str) -> Option<(String, &str)> {
+/// A date read from the start of a value.
+struct DateParts<'a> {
+    y: u32,
+    m: u32,
+    day: u32,
+    /// Byte length of the date part.
+    len: usize,
+    /// True when the date part is already `YYYY-MM-DD`.
+    normalized: bool,
+    /// What follows the date, trimmed.
+    rest: &'a str,
+}
+
+impl std::fmt::Display for DateParts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.y, self.m, self.day)
+    }
+}
+
+/// Parses a date in GLPI's or French formats, without allocating.
+fn date_parts(value: &str) -> Option<DateParts<'_>> {
     let (d, rest) = value
         .split_once(' ')
         .map_or((value, ""), |(d, r)| (d, r.trim()));
-    let parts: Vec<&str> = d.split(['-', '/', '.']).collect();
-    if parts.len() != 3
-        || parts
+    let mut parts = d.split(['-', '/', '.']);
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || [a, b, c]
             .iter()
-            .any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()))
+            .any(|p| p.is_empty() || !p.bytes().all(|x| x.is_ascii_digit()))
     {
         return None;
     }
-    let (y, m, day) = if parts[0].len() == 4 {
-        (parts[0], parts[1], parts[2])
-    } else if parts[2].len() == 4 {
-        (parts[2], parts[1], parts[0])
+    let (y, m, day) = if a.len() == 4 {
+        (a, b, c)
+    } else if c.len() == 4 {
+        (c, b, a)
     } else {
         return None;
     };
@@ -243,26 +341,45 @@ fn date(value: &str) -> Option<(String, &str)> {
     {
         return None;
     }
-    Some((format!("{y:04}-{m:02}-{day:02}"), rest))
+    let db = d.as_bytes();
+    let normalized = db.len() == 10 && a.len() == 4 && db[4] == b'-' && db[7] == b'-';
+    Some(DateParts {
+        y,
+        m,
+        day,
+        len: d.len(),
+        normalized,
+        rest,
+    })
+}
+
+/// Parses a date in GLPI's or French formats, returning `YYYY-MM-DD` and the rest of the text.
+fn date(value: &str) -> Option<(String, &str)> {
+    date_parts(value).map(|p| (p.to_string(), p.rest))
 }
 
 /// Parses a date with an optional time, normalised to `YYYY-MM-DD HH:MM:SS`.
 pub fn datetime(value: &str) -> Option<String> {
-    let (d, rest) = date(value)?;
+    let p = date_parts(value)?;
+    let rest = p.rest;
     if rest.is_empty() {
-        return Some(format!("{d} 00:00:00"));
+        return Some(format!("{p} 00:00:00"));
     }
-    let t: Vec<&str> = rest.split(':').collect();
-    if !(2..=3).contains(&t.len()) {
+    let mut t = rest.split(':');
+    let mut nums = [0u32; 3];
+    let mut n = 0;
+    for part in t.by_ref().take(3) {
+        if part.len() != 2 {
+            return None;
+        }
+        nums[n] = part.parse().ok()?;
+        n += 1;
+    }
+    if t.next().is_some() || n < 2 {
         return None;
     }
-    let nums: Option<Vec<u32>> = t
-        .iter()
-        .map(|p| (p.len() == 2).then(|| p.parse().ok()).flatten())
-        .collect();
-    let nums = nums?;
-    let (h, mi, s) = (nums[0], nums[1], nums.get(2).copied().unwrap_or(0));
-    (h < 24 && mi < 60 && s < 60).then(|| format!("{d} {h:02}:{mi:02}:{s:02}"))
+    let [h, mi, s] = nums;
+    (h < 24 && mi < 60 && s < 60).then(|| format!("{p} {h:02}:{mi:02}:{s:02}"))
 }
 
 /// Normalises a date to `YYYY-MM-DD`.
@@ -273,11 +390,11 @@ pub fn normalize_date(value: &str) -> Option<String> {
 }
 
 fn is_mac(v: &str) -> bool {
-    let parts: Vec<&str> = v.split([':', '-']).collect();
-    parts.len() == 6
-        && parts
-            .iter()
-            .all(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_hexdigit()))
+    let mut n = 0;
+    v.split([':', '-']).all(|p| {
+        n += 1;
+        p.len() == 2 && p.bytes().all(|c| c.is_ascii_hexdigit())
+    }) && n == 6
 }
 
 fn is_email(v: &str) -> bool {
@@ -410,6 +527,44 @@ mod tests {
             "2"
         );
         assert_eq!(check_value("Oui", YesNo, false).unwrap(), "1");
+    }
+
+    #[test]
+    fn check_cell_borrows_what_needs_no_change_and_agrees_with_check_value() {
+        let cases: &[(&str, FieldKind)] = &[
+            (" PC-1 ", Text),
+            ("2026-02-01", Date),
+            ("01/02/2026", Date),
+            ("2026-02-01 10:00", Date),
+            ("2026-03-02 09:50", DateTime),
+            ("2 409", Integer),
+            ("2409", Integer),
+            ("899.00", Decimal),
+            ("1 049,50", Decimal),
+            ("a4:bb:6d:a0:1f:51", Macs),
+            ("A4-BB-6D-A0-1F-51", Macs),
+            ("10.73.10.20<br>10.73.50.12", Ips),
+            ("a &#60;b&#62;", Text),
+            ("Oui", YesNo),
+            ("x", Integer),
+            ("2026-13-01", Date),
+        ];
+        for &(raw, kind) in cases {
+            assert_eq!(
+                check_cell(raw, kind, false).map(Cow::into_owned),
+                check_value(raw, kind, false),
+                "{raw:?} as {kind:?}"
+            );
+        }
+        for (raw, kind) in [
+            ("PC-1", Text),
+            ("2026-02-01", Date),
+            ("2409", Integer),
+            ("899.00", Decimal),
+            ("a4:bb:6d:a0:1f:51", Macs),
+        ] {
+            assert!(matches!(check_cell(raw, kind, false), Ok(Cow::Borrowed(_))));
+        }
     }
 
     #[test]

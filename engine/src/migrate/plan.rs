@@ -383,7 +383,7 @@ impl Draft {
         &mut self,
         file: &SourceFile<'_>,
         itemtype: &str,
-        cells: &[String],
+        cells: &crate::read::Cells,
         source: SourceLine,
     ) {
         let item_type = file.mapping.item_type;

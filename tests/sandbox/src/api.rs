@@ -181,6 +181,7 @@ pub fn handle(state: &mut State, call: Call<'_>) -> Outcome {
             json_reply(200, &json!({"active_entity": {"id": session.entity_id, "active_entity_recursive": session.recursive, "active_entities": active}})).into()
         }
         "changeActiveEntities" => change_entities(state, &call, &token).into(),
+        "getMultipleItems" => multiple_items(state, &call, &session).into(),
         "search" => crate::search::search(state, &call, &session).into(),
         "listSearchOptions" => crate::search::list_options(&call).into(),
         _ => items(state, &call, &session),
@@ -611,6 +612,56 @@ fn get_one(
         }
     }
     res
+}
+
+/// `GET /getMultipleItems?items[0][itemtype]=User&items[0][items_id]=2…`: the items in request
+/// order; one missing item fails the whole call with 404, as in GLPI.
+fn multiple_items(state: &State, call: &Call<'_>, session: &Session) -> Response {
+    let doc = Some(call.api_url.as_str());
+    let mut wanted: std::collections::BTreeMap<usize, (Option<String>, Option<String>)> =
+        std::collections::BTreeMap::new();
+    for (k, v) in &call.params.query {
+        let Some(rest) = k.strip_prefix("items[") else {
+            continue;
+        };
+        let Some((n, field)) = rest.split_once("][") else {
+            continue;
+        };
+        let Ok(n) = n.parse::<usize>() else { continue };
+        let e = wanted.entry(n).or_default();
+        match field.trim_end_matches(']') {
+            "itemtype" => e.0 = Some(v.clone()),
+            "items_id" => e.1 = Some(v.clone()),
+            _ => {}
+        }
+    }
+    if wanted.is_empty() {
+        return error(
+            400,
+            "ERROR_BAD_ARRAY",
+            "items parameter must be an array of objects",
+            doc,
+        );
+    }
+    let active = state.active_entities(session);
+    let mut out = Vec::new();
+    for (itemtype, id) in wanted.into_values() {
+        let Some(info) = itemtype.as_deref().and_then(itemtypes::find) else {
+            return unknown_itemtype(doc);
+        };
+        if !can(session.profile_id, info.right, Action::Read) {
+            return error(403, "ERROR_RIGHT_MISSING", NO_RIGHT, None);
+        }
+        let item = id
+            .and_then(|i| i.parse::<u64>().ok())
+            .and_then(|i| state.get(info.name, i))
+            .filter(|item| visible(state, info, item, &active));
+        match item {
+            Some(item) => out.push(present(state, info, item, call)),
+            None => return error(404, "ERROR_ITEM_NOT_FOUND", "Item Not Found", None),
+        }
+    }
+    json_reply(200, &Value::Array(out))
 }
 
 /// Records a notification GLPI would have sent, unless the input disabled them.

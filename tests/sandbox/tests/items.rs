@@ -517,3 +517,32 @@ async fn purging_a_user_removes_its_authorizations_and_emails_like_glpi() {
     assert_eq!(left("Profile_User"), 0);
     assert_eq!(left("UserEmail"), 0);
 }
+
+#[tokio::test]
+async fn get_multiple_items_in_request_order_and_404_when_one_is_missing() {
+    let mut g = Glpi::start().await;
+    g.login(glpi_sandbox::DEMO_USER_TOKEN).await;
+    let ids = computers(&g, 2, "multi").await;
+    let r = g
+        .get(&format!(
+            "getMultipleItems?items[0][itemtype]=Computer&items[0][items_id]={}&items[1][itemtype]=User&items[1][items_id]=2&items[2][itemtype]=Computer&items[2][items_id]={}",
+            ids[1], ids[0]
+        ))
+        .await;
+    assert_eq!(r.status, 200);
+    let list = r.body.as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0]["id"], json!(ids[1]));
+    assert_eq!(list[1]["name"], "glpi");
+    assert_eq!(list[2]["id"], json!(ids[0]));
+    let missing = g
+        .get("getMultipleItems?items[0][itemtype]=User&items[0][items_id]=2&items[1][itemtype]=Computer&items[1][items_id]=987654")
+        .await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.body[0], "ERROR_ITEM_NOT_FOUND");
+    let bad = g.get("getMultipleItems").await;
+    assert_eq!(
+        (bad.status, bad.body[0].as_str()),
+        (400, Some("ERROR_BAD_ARRAY"))
+    );
+}

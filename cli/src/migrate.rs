@@ -46,6 +46,11 @@ pub struct MigrateArgs {
     /// `=ID` (repeatable).
     #[arg(long = "value", value_parser = parse_pair)]
     values: Vec<(String, String)>,
+    /// Reconciliation key of a type, alternatives in order, fields joined by `+`:
+    /// `"Computer=otherserial,serial"` or `"Monitor=name+serial"` (repeatable; defaults: serial
+    /// then name for assets, login for users, complete name for trees, name otherwise).
+    #[arg(long = "key", value_parser = parse_pair)]
+    keys: Vec<(String, String)>,
     /// Never create missing dropdown values (they are left empty unless mapped).
     #[arg(long)]
     no_create_dropdowns: bool,
@@ -159,6 +164,24 @@ fn plan_options(args: &MigrateArgs) -> Result<PlanOptions, String> {
             .parse()
             .map_err(|_| format!("--map-entity « {src}={id} » : id numérique attendu"))?;
         o.entities.insert(src.clone(), id);
+    }
+    for (itemtype, spec) in &args.keys {
+        let alternatives: Vec<Vec<String>> = spec
+            .split(',')
+            .map(|alt| {
+                alt.split('+')
+                    .map(|f| f.trim().to_string())
+                    .filter(|f| !f.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|alt: &Vec<String>| !alt.is_empty())
+            .collect();
+        if alternatives.is_empty() {
+            return Err(format!(
+                "--key « {itemtype}={spec} » : au moins un champ attendu"
+            ));
+        }
+        o.keys.insert(itemtype.clone(), alternatives);
     }
     for (key, choice) in &args.values {
         let (itemtype, value) = key

@@ -640,3 +640,58 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&p).unwrap();
     p
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_key_reconciles_on_the_inventory_number() {
+    let sb = Sandbox::start(Faults::default()).await;
+    let dir = tempdir();
+    // The target already has this computer, with another serial but the same inventory number.
+    let seed = sb
+        .http
+        .post(format!("{}/seed", sb.running.admin_url()))
+        .json(&json!({"Computer": [{"name": "old-name", "serial": "OLD", "otherserial": "INV-7", "entities_id": 0, "is_deleted": 0}]}))
+        .send()
+        .await
+        .unwrap();
+    assert!(seed.status().is_success());
+    std::fs::write(
+        dir.join("Computer.csv"),
+        "\u{feff}\"Nom\";\"Numéro de série\";\"Numéro d'inventaire\"\n\"pc-7\";\"NEW\";\"INV-7\"\n",
+    )
+    .unwrap();
+    let file = dir.join("Computer.csv").display().to_string();
+    let journal = dir.join("j.jsonl").display().to_string();
+    let (code, out, err) = run(
+        &sb,
+        DEMO_USER_TOKEN,
+        &["--dry-run", "--journal", &journal, &file],
+    )
+    .await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Computer: 1 à créer"), "{out}");
+    let (code, out, err) = run(
+        &sb,
+        DEMO_USER_TOKEN,
+        &[
+            "--key",
+            "Computer=otherserial",
+            "--journal",
+            &journal,
+            &file,
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("Computer: 1 à mettre à jour"), "{out}");
+    assert!(out.contains("Computer: 1 mis à jour"), "{out}");
+    let d = sb.dump().await;
+    assert_eq!(d["Computer"].len(), 1);
+    assert_eq!(d["Computer"][0]["serial"], "NEW");
+    assert_eq!(d["Computer"][0]["name"], "pc-7");
+    // Undo restores the values from before.
+    let (code, _, err) = run(&sb, DEMO_USER_TOKEN, &["--undo", "--journal", &journal]).await;
+    assert_eq!(code, 0, "{err}");
+    let d = sb.dump().await;
+    assert_eq!(d["Computer"][0]["serial"], "OLD");
+    assert_eq!(d["Computer"][0]["name"], "old-name");
+}

@@ -25,7 +25,7 @@ enum Command {
     /// Check files offline: read, recognise, map and validate. Exit code 1 when errors are found.
     Check(CheckArgs),
     /// Migrate checked files into a GLPI: plan, dry-run, run, resume, undo, verify.
-    Migrate(migrate::MigrateArgs),
+    Migrate(Box<migrate::MigrateArgs>),
 }
 
 #[derive(clap::Args)]
@@ -74,7 +74,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Migrate(args) => migrate::migrate(args),
+        Command::Migrate(args) => migrate::migrate(*args),
     }
 }
 

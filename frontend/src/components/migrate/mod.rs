@@ -385,6 +385,14 @@ pub fn migration(props: &MigrationProps) -> Html {
                             (meta, j)
                         }
                         None => {
+                            // Preflight: the proxy reaches GLPI with its App-Token, then rights.
+                            match crate::api::fetch_readiness().await {
+                                Ok(crate::api::Readiness::Ready) => {}
+                                Ok(crate::api::Readiness::NotReady { message, .. }) => {
+                                    return error.set(Some(message))
+                                }
+                                Err(e) => return error.set(Some(e.to_string())),
+                            }
                             match run::preflight(&c, &plan, false).await {
                                 Ok(m) if !m.is_empty() => return missing.set(m),
                                 Ok(_) => missing.set(Vec::new()),

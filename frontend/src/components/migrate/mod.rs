@@ -423,6 +423,8 @@ pub fn migration(props: &MigrationProps) -> Html {
                         Box::new(move |p: &Progress| setter.set(Some(p.clone()))),
                     );
                     let result = runner.run(&meta.plan, &meta.run).await;
+                    // The session is closed at the end; verify and undo open a new one.
+                    c.logout().await;
                     let cancelled = control.get() == ControlState::Cancelled;
                     journal.set(Some(Rc::new(runner.into_journal())));
                     phase.set(match result {

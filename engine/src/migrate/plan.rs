@@ -1054,36 +1054,17 @@ impl<'a> Resolver<'a> {
                     },
                     None => None,
                 };
-                let mut o = PlannedObject::new(
-                    ObjectKey::new(itemtype, path),
-                    rank_of(itemtype, tree_depth(path)),
-                );
-                o.implied = true;
-                o.lookup
-                    .insert("completename".into(), FieldValue::Text(path.to_string()));
-                o.fields.insert(
-                    "name".into(),
-                    FieldValue::Text(last_segment(path).to_string()),
-                );
-                if let (Some(p), Some(pf)) = (parent, schema::tree_parent_field(itemtype)) {
-                    o.fields.insert(pf.into(), p);
-                }
-                if schema::has_entity(itemtype) {
-                    o.fields.insert(
-                        "entities_id".into(),
-                        FieldValue::Id(self.options.default_entity),
-                    );
-                    o.fields
-                        .insert("is_recursive".into(), FieldValue::Number(1));
-                }
-                o.sources.extend_from_slice(source);
-                let k = o.key.clone();
-                self.index.insert(
-                    (itemtype.to_string(), normalize_key(path)),
-                    self.objects.len(),
-                );
-                self.objects.push(o);
-                Resolved::Value(FieldValue::Ref(k))
+                let parent = parent
+                    .and_then(|p| schema::tree_parent_field(itemtype).map(|f| (f.to_string(), p)));
+                self.create_implied(
+                    itemtype,
+                    path,
+                    tree_depth(path),
+                    last_segment(path),
+                    parent,
+                    true,
+                    source,
+                )
             }
         }
     }
@@ -1129,29 +1110,51 @@ impl<'a> Resolver<'a> {
                 "{itemtype} « {value} » absent de la cible : valeur laissée vide"
             )),
             ValueChoice::Create => {
-                let mut o =
-                    PlannedObject::new(ObjectKey::new(itemtype, value), rank_of(itemtype, 0));
-                o.implied = true;
-                o.fields
-                    .insert("name".into(), FieldValue::Text(value.to_string()));
-                if schema::has_entity(itemtype) {
-                    o.fields.insert(
-                        "entities_id".into(),
-                        FieldValue::Id(self.options.default_entity),
-                    );
-                    o.fields
-                        .insert("is_recursive".into(), FieldValue::Number(1));
-                }
-                o.sources.extend_from_slice(source);
-                let k = o.key.clone();
-                self.index.insert(
-                    (itemtype.to_string(), normalize_key(value)),
-                    self.objects.len(),
-                );
-                self.objects.push(o);
-                Resolved::Value(FieldValue::Ref(k))
+                self.create_implied(itemtype, value, 0, value, None, false, source)
             }
         }
+    }
+
+    /// A value the target lacks, created by the plan (dropdowns, tree levels): visible in the
+    /// default entity and its sub-entities.
+    #[allow(clippy::too_many_arguments)]
+    fn create_implied(
+        &mut self,
+        itemtype: &'static str,
+        key: &str,
+        depth: usize,
+        name: &str,
+        parent: Option<(String, FieldValue)>,
+        tree: bool,
+        source: &[SourceLine],
+    ) -> Resolved {
+        let mut o = PlannedObject::new(ObjectKey::new(itemtype, key), rank_of(itemtype, depth));
+        o.implied = true;
+        if tree {
+            o.lookup
+                .insert("completename".into(), FieldValue::Text(key.to_string()));
+        }
+        o.fields
+            .insert("name".into(), FieldValue::Text(name.to_string()));
+        if let Some((field, value)) = parent {
+            o.fields.insert(field, value);
+        }
+        if schema::has_entity(itemtype) {
+            o.fields.insert(
+                "entities_id".into(),
+                FieldValue::Id(self.options.default_entity),
+            );
+            o.fields
+                .insert("is_recursive".into(), FieldValue::Number(1));
+        }
+        o.sources.extend_from_slice(source);
+        let k = o.key.clone();
+        self.index.insert(
+            (itemtype.to_string(), normalize_key(key)),
+            self.objects.len(),
+        );
+        self.objects.push(o);
+        Resolved::Value(FieldValue::Ref(k))
     }
 
     fn user(&mut self, value: &str) -> Resolved {

@@ -958,39 +958,9 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
             for chunk in created.chunks(self.options.max_batch_size.max(1)) {
                 let ids: Vec<u64> = chunk.iter().filter_map(|r| r.id).collect();
                 let result = self.client.purge(&itemtype, &ids).await;
-                let mut events = Vec::new();
-                for (n, r) in chunk.iter().enumerate() {
-                    let (ok, message) = match &result {
-                        Ok(b) => match b.items.get(n) {
-                            Some(ItemResult::Ok(_)) => (true, "supprimé".to_string()),
-                            // Already gone (a resumed undo, or GLPI removed it with its parent).
-                            Some(ItemResult::Refused(m))
-                                if m.eq_ignore_ascii_case("Item Not Found") =>
-                            {
-                                (true, "déjà absent".to_string())
-                            }
-                            Some(ItemResult::Refused(m)) => (false, m.clone()),
-                            None => (false, "sans réponse".into()),
-                        },
-                        Err(CallError::Glpi { error, .. })
-                            if error.message.eq_ignore_ascii_case("Item Not Found") =>
-                        {
-                            (true, "déjà absent".into())
-                        }
-                        Err(e) => (false, e.to_string()),
-                    };
-                    if ok {
-                        summary.removed += 1
-                    } else {
-                        summary.failed += 1
-                    }
-                    events.push(Event::Undone {
-                        object: r.object.clone(),
-                        ok,
-                        message,
-                    });
-                }
-                self.record(events).await?;
+                let n = self.record_undo(chunk, &result, "supprimé").await?;
+                summary.removed += n;
+                summary.failed += chunk.len() - n;
             }
             for chunk in updated.chunks(self.options.max_batch_size.max(1)) {
                 let inputs: Vec<Value> = chunk
@@ -1002,33 +972,49 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
                     })
                     .collect();
                 let result = self.client.update(&itemtype, inputs).await;
-                let mut events = Vec::new();
-                for (n, r) in chunk.iter().enumerate() {
-                    let (ok, message) = match &result {
-                        Ok(b) => match b.items.get(n) {
-                            Some(ItemResult::Ok(_)) => {
-                                (true, "valeurs d'avant rétablies".to_string())
-                            }
-                            Some(ItemResult::Refused(m)) => (false, m.clone()),
-                            None => (false, "sans réponse".into()),
-                        },
-                        Err(e) => (false, e.to_string()),
-                    };
-                    if ok {
-                        summary.restored += 1
-                    } else {
-                        summary.failed += 1
-                    }
-                    events.push(Event::Undone {
-                        object: r.object.clone(),
-                        ok,
-                        message,
-                    });
-                }
-                self.record(events).await?;
+                let n = self
+                    .record_undo(chunk, &result, "valeurs d'avant rétablies")
+                    .await?;
+                summary.restored += n;
+                summary.failed += chunk.len() - n;
             }
         }
         Ok(summary)
+    }
+
+    /// Journals the undo of a chunk; returns how many succeeded. An item already gone (a
+    /// resumed undo, or GLPI removed it with its parent) counts as undone.
+    async fn record_undo(
+        &self,
+        chunk: &[Record],
+        result: &Result<BulkResult, CallError>,
+        done: &str,
+    ) -> Result<usize, RunError> {
+        let gone = |m: &str| m.eq_ignore_ascii_case("Item Not Found");
+        let mut events = Vec::new();
+        let mut ok_count = 0;
+        for (n, r) in chunk.iter().enumerate() {
+            let (ok, message) = match result {
+                Ok(b) => match b.items.get(n) {
+                    Some(ItemResult::Ok(_)) => (true, done.to_string()),
+                    Some(ItemResult::Refused(m)) if gone(m) => (true, "déjà absent".to_string()),
+                    Some(ItemResult::Refused(m)) => (false, m.clone()),
+                    None => (false, "sans réponse".into()),
+                },
+                Err(CallError::Glpi { error, .. }) if gone(&error.message) => {
+                    (true, "déjà absent".into())
+                }
+                Err(e) => (false, e.to_string()),
+            };
+            ok_count += usize::from(ok);
+            events.push(Event::Undone {
+                object: r.object.clone(),
+                ok,
+                message,
+            });
+        }
+        self.record(events).await?;
+        Ok(ok_count)
     }
 }
 

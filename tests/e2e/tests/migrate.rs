@@ -189,6 +189,26 @@ async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // Pause: the batches in flight end, then nothing more is written until "resume".
+    browser.click("#pause-button").await.unwrap();
+    browser
+        .wait_text("#run-status", "En pause")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let paused = dump(&sandbox);
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(count(&dump(&sandbox), "User"), count(&paused, "User"));
+    assert_eq!(
+        count(&dump(&sandbox), "Profile_User"),
+        count(&paused, "Profile_User")
+    );
+    browser.click("#resume-button").await.unwrap();
+    browser
+        .wait_text("#run-status", "Migration en cours")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Then the tab is reloaded in the middle of the run.
     browser.goto(&proxy.url("/")).await.unwrap();
     browser
         .wait_text("#proxy-status", "Proxy joignable")

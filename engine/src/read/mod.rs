@@ -146,6 +146,34 @@ pub fn read_bytes(file: &str, bytes: &[u8], options: &ReadOptions) -> Result<Tab
 
 /// Reads already decoded text.
 pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<Table, ReadError> {
+    read_text_with_progress(file, decoded, options, &mut |_, _| {})
+}
+
+/// How often (in records) the `*_with_progress` readers report.
+pub const PROGRESS_EVERY: usize = 2000;
+
+/// [`read_bytes`], calling `progress(bytes_done, bytes_total)` of the decoded text as records are
+/// read, so a page can show a progress bar on large files.
+pub fn read_bytes_with_progress(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let decoded = decode(bytes, options.encoding.as_deref())?;
+    read_text_with_progress(file, decoded, options, progress)
+}
+
+/// [`read_text`] with progress, see [`read_bytes_with_progress`].
+pub fn read_text_with_progress(
+    file: &str,
+    decoded: Decoded,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table, ReadError> {
     let text = decoded.text.as_str();
     if text.trim().is_empty() {
         return Err(ReadError::NoLines);
@@ -186,6 +214,9 @@ pub fn read_text(file: &str, decoded: Decoded, options: &ReadOptions) -> Result<
                 line_no += count_newlines(&text.as_bytes()[counted..start]);
                 counted = start;
                 let line = line_no;
+                if rows.len().is_multiple_of(PROGRESS_EVERY) {
+                    progress(start as u64, text.len() as u64);
+                }
                 let cells: Vec<String> = record.iter().map(str::to_string).collect();
                 // A line of nothing (not even delimiters) is not a record.
                 if cells.len() == 1 && cells[0].is_empty() {

@@ -1,14 +1,14 @@
 //! The whole offline check of a set of files: read, recognise, map, validate. What the page,
 //! the `passerelle check` command and the benchmarks call.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::detect::{detect, ItemType};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::directory::{self, Importer, References};
 use crate::map::{auto_map, Mapping, MappingTemplate};
-use crate::read::{read_bytes, ReadOptions, Table};
-use crate::validate::{summarize, validate_files, FileInput, FileSummary};
+use crate::read::{read_bytes_with_progress, ReadError, ReadOptions, Table};
+use crate::validate::{summarize, validate_files_with_progress, FileInput, FileSummary};
 
 /// Choices the user made for the whole check.
 #[derive(Debug, Clone, Default)]
@@ -32,8 +32,84 @@ pub struct DirectoryContext {
     pub importer: Importer,
 }
 
+/// What the user changed for one file in the page: every field empty means "as detected".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileOverrides {
+    /// WHATWG encoding label forced for this file (over [`CheckOptions::read`]).
+    pub encoding: Option<String>,
+    /// Item type forced for this file (over [`CheckOptions::item_type`]).
+    pub item_type: Option<ItemType>,
+    /// Mapping edited by the user; used when its item type is the file's.
+    pub mapping: Option<Mapping>,
+    /// Cells corrected in place, applied after reading, in order.
+    pub corrections: Vec<Correction>,
+}
+
+/// One cell corrected by the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// Physical line where the record starts (as in diagnostics).
+    pub line: u64,
+    /// 0-based column index.
+    pub column: usize,
+    /// The new value.
+    pub value: String,
+}
+
+/// One file to check.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckInput<'a> {
+    /// File name.
+    pub name: &'a str,
+    /// Its bytes, as dropped.
+    pub bytes: &'a [u8],
+    /// What the user changed for it.
+    pub overrides: &'a FileOverrides,
+}
+
+/// Which part of the check is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Decoding and splitting files into rows (measured in bytes).
+    Reading,
+    /// Validating rows (measured in rows).
+    Checking,
+}
+
+/// How far a check has gone, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The stage.
+    pub stage: Stage,
+    /// Units done.
+    pub done: u64,
+    /// Units in all (never 0).
+    pub total: u64,
+}
+
+/// Reads one file as the check does: encoding override, then the user's cell corrections.
+/// Corrections pointing outside the table are ignored (the file may have changed since).
+pub fn read_input(
+    input: &CheckInput<'_>,
+    read: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table, ReadError> {
+    let mut options = read.clone();
+    if input.overrides.encoding.is_some() {
+        options.encoding = input.overrides.encoding.clone();
+    }
+    let mut table = read_bytes_with_progress(input.name, input.bytes, &options, progress)?;
+    for c in &input.overrides.corrections {
+        if let Some(r) = table.records.iter_mut().find(|r| r.line == c.line) {
+            r.cells.set(c.column, &c.value);
+        }
+    }
+    Ok(table)
+}
+
 /// What was learnt about one file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileReport {
     /// Counts.
     pub summary: FileSummary,
@@ -45,10 +121,13 @@ pub struct FileReport {
     pub confidence: f32,
     /// The mapping used, when the type is known.
     pub mapping: Option<Mapping>,
+    /// Name of the saved template the mapping came from, if one matched the header.
+    #[serde(default)]
+    pub template: Option<String>,
 }
 
 /// The result of a check.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckReport {
     /// One entry per file, in the order given.
     pub files: Vec<FileReport>,
@@ -67,32 +146,85 @@ impl CheckReport {
 
 /// Reads, recognises, maps and validates `inputs` (file name, bytes) together.
 pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> CheckReport {
+    let none = FileOverrides::default();
+    let inputs: Vec<CheckInput<'_>> = inputs
+        .iter()
+        .map(|(name, bytes)| CheckInput {
+            name,
+            bytes,
+            overrides: &none,
+        })
+        .collect();
+    check_inputs(&inputs, options, &mut |_| {})
+}
+
+/// [`check_files`] with per-file overrides, reporting its [`Progress`] as it goes.
+pub fn check_inputs(
+    inputs: &[CheckInput<'_>],
+    options: &CheckOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> CheckReport {
     struct Loaded {
         table: Table,
         mapping: Option<Mapping>,
+        template: Option<String>,
         confidence: f32,
     }
+    let total_bytes = inputs
+        .iter()
+        .map(|i| i.bytes.len() as u64)
+        .sum::<u64>()
+        .max(1);
+    let mut bytes_before = 0u64;
     let mut loaded: Vec<Result<Loaded, (String, Diagnostic)>> = Vec::new();
-    for (name, bytes) in inputs {
-        match read_bytes(name, bytes, &options.read) {
-            Err(e) => loaded.push(Err((name.clone(), e.to_diagnostic(name)))),
+    for input in inputs {
+        let name = input.name;
+        let len = input.bytes.len() as u64;
+        let read = read_input(input, &options.read, &mut |done, total| {
+            // Decoded text and bytes differ in length: scale to the file's share of the bytes.
+            let part = (len * done).checked_div(total).unwrap_or(0);
+            progress(Progress {
+                stage: Stage::Reading,
+                done: bytes_before + part,
+                total: total_bytes,
+            });
+        });
+        bytes_before += len;
+        progress(Progress {
+            stage: Stage::Reading,
+            done: bytes_before,
+            total: total_bytes,
+        });
+        match read {
+            Err(e) => loaded.push(Err((name.to_string(), e.to_diagnostic(name)))),
             Ok(table) => {
-                let (item_type, confidence) = match options.item_type {
+                let forced = input.overrides.item_type.or(options.item_type);
+                let (item_type, confidence) = match forced {
                     Some(t) => (Some(t), 1.0),
                     None => {
                         let d = detect(name, &table.headers);
                         (d.item_type, d.confidence)
                     }
                 };
-                let mapping = item_type.map(|t| {
-                    MappingTemplate::find(&options.templates, &table.headers)
-                        .filter(|s| s.mapping.item_type == t)
-                        .map(|s| s.mapping.clone())
-                        .unwrap_or_else(|| auto_map(t, &table.headers))
+                let edited = input.overrides.mapping.as_ref().filter(|m| {
+                    Some(m.item_type) == item_type && m.columns.len() == table.headers.len()
                 });
+                let (mapping, template) = match (item_type, edited) {
+                    (None, _) => (None, None),
+                    (Some(_), Some(m)) => (Some(m.clone()), None),
+                    (Some(t), None) => {
+                        match MappingTemplate::find(&options.templates, &table.headers)
+                            .filter(|s| s.mapping.item_type == t)
+                        {
+                            Some(s) => (Some(s.mapping.clone()), Some(s.name.clone())),
+                            None => (Some(auto_map(t, &table.headers)), None),
+                        }
+                    }
+                };
                 loaded.push(Ok(Loaded {
                     table,
                     mapping,
+                    template,
                     confidence,
                 }));
             }
@@ -110,7 +242,28 @@ pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> Chec
         })
         .filter(|i| i.mapping.item_type != ItemType::Directory)
         .collect();
-    let (summaries, diags) = validate_files(&inputs_ok);
+    let total_rows = inputs_ok
+        .iter()
+        .map(|i| i.table.records.len() as u64)
+        .sum::<u64>()
+        .max(1);
+    progress(Progress {
+        stage: Stage::Checking,
+        done: 0,
+        total: total_rows,
+    });
+    let (summaries, diags) = validate_files_with_progress(&inputs_ok, &mut |done| {
+        progress(Progress {
+            stage: Stage::Checking,
+            done,
+            total: total_rows,
+        })
+    });
+    progress(Progress {
+        stage: Stage::Checking,
+        done: total_rows,
+        total: total_rows,
+    });
 
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -130,6 +283,7 @@ pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> Chec
                     delimiter: None,
                     confidence: 0.0,
                     mapping: None,
+                    template: None,
                 });
                 diagnostics.push(d.clone());
             }
@@ -140,8 +294,8 @@ pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> Chec
             {
                 let bytes = inputs
                     .iter()
-                    .find(|(n, _)| *n == l.table.file)
-                    .map(|(_, b)| b.as_slice())
+                    .find(|i| i.name == l.table.file)
+                    .map(|i| i.bytes)
                     .unwrap_or(&[]);
                 let (summary, mut file_diags) =
                     check_directory(&l.table.file, bytes, l.table.records.len(), options);
@@ -152,6 +306,7 @@ pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> Chec
                     delimiter: Some(l.table.delimiter),
                     confidence: l.confidence,
                     mapping: None,
+                    template: None,
                 });
             }
             Ok(l) => {
@@ -177,6 +332,7 @@ pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> Chec
                     delimiter: Some(l.table.delimiter),
                     confidence: l.confidence,
                     mapping: l.mapping.clone(),
+                    template: l.template.clone(),
                 });
             }
         }

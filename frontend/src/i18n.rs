@@ -167,11 +167,83 @@ pub enum Key {
     DownloadRejected,
     /// Item type not recognised.
     UnknownType,
+    /// Progress label while files are read.
+    StageReading,
+    /// Progress label while rows are checked.
+    StageChecking,
+    /// Accessible label of the per-file item type selector.
+    TypeOverride,
+    /// Accessible label of the per-file encoding selector.
+    EncodingOverride,
+    /// Selector option: as detected (the detected value follows).
+    Auto,
+    /// Accessible label of an editable value cell.
+    CorrectValue,
+    /// Heading of the HR directory references section.
+    RefsHeading,
+    /// What the references are for.
+    RefsIntro,
+    /// After a reference file name not dropped yet.
+    RefMissing,
+    /// A dropped file that is no reference export.
+    RefUnknown,
+    /// Label of the importer's service field.
+    ServiceLabel,
+    /// Example in the service field.
+    ServicePlaceholder,
+    /// Heading of a file's mapping editor (file name follows).
+    MappingHeading,
+    /// Mapping editor column: the file's column.
+    ColHeader,
+    /// Mapping editor column: GLPI field.
+    ColField,
+    /// Mapping editor column: confidence and method.
+    ColConfidence,
+    /// Mapping option: the column is not imported.
+    Ignore,
+    /// Match method: exact label.
+    MethodExact,
+    /// Match method: same label without accents or case.
+    MethodNormalized,
+    /// Match method: close label.
+    MethodFuzzy,
+    /// Match method: chosen by the user.
+    MethodManual,
+    /// Match method: not mapped.
+    MethodUnmapped,
+    /// Heading of constants and templates.
+    ExtraHeading,
+    /// Kind: a constant value.
+    ExtraConstant,
+    /// Kind: a template built from columns.
+    ExtraTemplate,
+    /// Button: add a constant or template.
+    ExtraAdd,
+    /// Button: remove a constant or template.
+    ExtraRemove,
+    /// Heading of the saved mapping templates.
+    TemplatesHeading,
+    /// Label of the template name field.
+    TemplateName,
+    /// Button: save the file's mapping as a template.
+    TemplateSave,
+    /// Before the name of the template applied to a file.
+    TemplateApplied,
+    /// No template saved.
+    TemplatesNone,
+    /// Button: export templates as JSON.
+    TemplatesExport,
+    /// Label of the JSON import picker.
+    TemplatesImport,
+    /// Button: delete a saved template.
+    TemplateDelete,
+    /// IndexedDB refused.
+    TemplatesUnavailable,
 }
 
 impl Key {
     /// Every key, so tests can check each one has both translations.
-    pub const ALL: [Key; 55] = [
+    pub const ALL: [Key; 91] = [
         Key::Title,
         Key::Subtitle,
         Key::LanguageSwitch,
@@ -227,6 +299,42 @@ impl Key {
         Key::DownloadDiagnostics,
         Key::DownloadRejected,
         Key::UnknownType,
+        Key::StageReading,
+        Key::StageChecking,
+        Key::TypeOverride,
+        Key::EncodingOverride,
+        Key::Auto,
+        Key::CorrectValue,
+        Key::RefsHeading,
+        Key::RefsIntro,
+        Key::RefMissing,
+        Key::RefUnknown,
+        Key::ServiceLabel,
+        Key::ServicePlaceholder,
+        Key::MappingHeading,
+        Key::ColHeader,
+        Key::ColField,
+        Key::ColConfidence,
+        Key::Ignore,
+        Key::MethodExact,
+        Key::MethodNormalized,
+        Key::MethodFuzzy,
+        Key::MethodManual,
+        Key::MethodUnmapped,
+        Key::ExtraHeading,
+        Key::ExtraConstant,
+        Key::ExtraTemplate,
+        Key::ExtraAdd,
+        Key::ExtraRemove,
+        Key::TemplatesHeading,
+        Key::TemplateName,
+        Key::TemplateSave,
+        Key::TemplateApplied,
+        Key::TemplatesNone,
+        Key::TemplatesExport,
+        Key::TemplatesImport,
+        Key::TemplateDelete,
+        Key::TemplatesUnavailable,
     ];
 
     /// The explanation shown for a readiness failure reason.
@@ -330,6 +438,42 @@ fn texts(key: Key) -> (&'static str, &'static str) {
         Key::DownloadDiagnostics => ("Télécharger le diagnostic (CSV)", "Download the diagnostics (CSV)"),
         Key::DownloadRejected => ("Lignes rejetées", "Rejected rows"),
         Key::UnknownType => ("non reconnu", "not recognised"),
+        Key::StageReading => ("Lecture", "Reading"),
+        Key::StageChecking => ("Vérification", "Checking"),
+        Key::TypeOverride => ("Type d'objet de ce fichier", "Item type of this file"),
+        Key::EncodingOverride => ("Encodage de ce fichier", "Encoding of this file"),
+        Key::Auto => ("auto", "auto"),
+        Key::CorrectValue => ("Corriger la valeur (Entrée pour valider)", "Correct the value (Enter to apply)"),
+        Key::RefsHeading => ("Annuaire RH : exports de référence et service de l'importateur", "HR directory: reference exports and importer's service"),
+        Key::RefsIntro => ("Pour vérifier un fichier d'annuaire, déposez les quatre exports de référence (profils, privilèges, services, annuaire existant) et indiquez votre service de niveau 1.", "To check a directory file, drop the four reference exports (profiles, privileges, services, existing directory) and give your level-1 service."),
+        Key::RefMissing => ("(manquant)", "(missing)"),
+        Key::RefUnknown => ("pas un export de référence (profils, privilèges, services, annuaire)", "not a reference export (profiles, privileges, services, directory)"),
+        Key::ServiceLabel => ("Service de niveau 1 de l'importateur (SERV_NIV1)", "Importer's level-1 service (SERV_NIV1)"),
+        Key::ServicePlaceholder => ("ex. Préfecture de Guyane", "e.g. Préfecture de Guyane"),
+        Key::MappingHeading => ("Correspondance des colonnes :", "Column mapping:"),
+        Key::ColHeader => ("Colonne du fichier", "File column"),
+        Key::ColField => ("Champ GLPI", "GLPI field"),
+        Key::ColConfidence => ("Confiance", "Confidence"),
+        Key::Ignore => ("ignorer", "ignore"),
+        Key::MethodExact => ("exact", "exact"),
+        Key::MethodNormalized => ("sans accents ni casse", "accent- and case-insensitive"),
+        Key::MethodFuzzy => ("approché", "fuzzy"),
+        Key::MethodManual => ("choisi", "chosen"),
+        Key::MethodUnmapped => ("non rapproché", "not matched"),
+        Key::ExtraHeading => ("Valeurs constantes et modèles (%colonne%)", "Constant values and templates (%column%)"),
+        Key::ExtraConstant => ("constante", "constant"),
+        Key::ExtraTemplate => ("modèle", "template"),
+        Key::ExtraAdd => ("Ajouter", "Add"),
+        Key::ExtraRemove => ("Retirer", "Remove"),
+        Key::TemplatesHeading => ("Modèles de correspondance enregistrés", "Saved mapping templates"),
+        Key::TemplateName => ("Nom du modèle", "Template name"),
+        Key::TemplateSave => ("Enregistrer comme modèle", "Save as template"),
+        Key::TemplateApplied => ("Modèle appliqué :", "Template applied:"),
+        Key::TemplatesNone => ("Aucun modèle enregistré.", "No saved template."),
+        Key::TemplatesExport => ("Exporter les modèles (JSON)", "Export templates (JSON)"),
+        Key::TemplatesImport => ("Importer des modèles (JSON)", "Import templates (JSON)"),
+        Key::TemplateDelete => ("Supprimer", "Delete"),
+        Key::TemplatesUnavailable => ("Les modèles ne peuvent pas être enregistrés dans ce navigateur (IndexedDB indisponible).", "Templates cannot be saved in this browser (IndexedDB unavailable)."),
     }
 }
 

@@ -11,6 +11,8 @@ pub mod files;
 pub mod i18n;
 pub mod prefs;
 pub mod state;
+pub mod templates;
+pub mod worker;
 
 /// Mounts the app on `<body>`.
 pub fn start() {

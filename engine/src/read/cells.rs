@@ -76,6 +76,20 @@ impl Cells {
         self.text.get(start..end)
     }
 
+    /// Replaces the cell at `index` (an in-place correction); false when there is no such cell.
+    pub fn set(&mut self, index: usize, value: &str) -> bool {
+        let Some(&end) = self.ends.get(index) else {
+            return false;
+        };
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        self.text.replace_range(start..end, value);
+        let shift = value.len() as isize - (end - start) as isize;
+        for e in &mut self.ends[index..] {
+            *e = (*e as isize + shift) as usize;
+        }
+        true
+    }
+
     /// The last cell, if any.
     pub fn last(&self) -> Option<&str> {
         self.len().checked_sub(1).and_then(|i| self.get(i))
@@ -163,6 +177,15 @@ impl CellSource for [&str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_is_corrected_in_place() {
+        let mut c: Cells = ["GUYANE\noel", "b", "ccc"].into_iter().collect();
+        assert!(c.set(0, "GUYANE-noel.sylvestre"));
+        assert!(c.set(2, ""));
+        assert!(!c.set(3, "x"));
+        assert_eq!(c.to_vec(), vec!["GUYANE-noel.sylvestre", "b", ""]);
+    }
 
     #[test]
     fn reads_like_a_vec_of_strings() {

@@ -154,6 +154,34 @@ pub fn read_text(
     decoded: Decoded<'_>,
     options: &ReadOptions,
 ) -> Result<Table, ReadError> {
+    read_text_with_progress(file, decoded, options, &mut |_, _| {})
+}
+
+/// How often (in records) the `*_with_progress` readers report.
+pub const PROGRESS_EVERY: usize = 2000;
+
+/// [`read_bytes`], calling `progress(bytes_done, bytes_total)` of the decoded text as records are
+/// read, so a page can show a progress bar on large files.
+pub fn read_bytes_with_progress(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let decoded = decode(bytes, options.encoding.as_deref())?;
+    read_text_with_progress(file, decoded, options, progress)
+}
+
+/// [`read_text`] with progress, see [`read_bytes_with_progress`].
+pub fn read_text_with_progress(
+    file: &str,
+    decoded: Decoded<'_>,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table, ReadError> {
     let text: &str = &decoded.text;
     if text.trim().is_empty() {
         return Err(ReadError::NoLines);
@@ -194,6 +222,9 @@ pub fn read_text(
                 line_no += count_newlines(&text.as_bytes()[counted..start]);
                 counted = start;
                 let line = line_no;
+                if rows.len().is_multiple_of(PROGRESS_EVERY) {
+                    progress(start as u64, text.len() as u64);
+                }
                 // A line of nothing (not even delimiters) is not a record.
                 if record.len() == 1 && record[0].is_empty() {
                     continue;

@@ -2,7 +2,7 @@
 
 pub mod values;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -23,7 +23,7 @@ pub struct FileInput<'a> {
 }
 
 /// Counts for one file, as shown in the summary.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileSummary {
     /// File name.
     pub file: String,
@@ -98,11 +98,26 @@ impl References {
 
 /// Validates several files together (references are looked up across them).
 pub fn validate_files(inputs: &[FileInput<'_>]) -> (Vec<FileSummary>, Vec<Diagnostic>) {
+    validate_files_with_progress(inputs, &mut |_| {})
+}
+
+/// How often (in records) [`validate_files_with_progress`] reports.
+pub const PROGRESS_EVERY: usize = 2000;
+
+/// [`validate_files`], calling `progress` with the number of records checked so far (every
+/// [`PROGRESS_EVERY`] records and at the end of each file), so a page can show a progress bar.
+pub fn validate_files_with_progress(
+    inputs: &[FileInput<'_>],
+    progress: &mut dyn FnMut(u64),
+) -> (Vec<FileSummary>, Vec<Diagnostic>) {
     let refs = References::build(inputs);
     let mut summaries = Vec::new();
     let mut all = Vec::new();
+    let mut done = 0u64;
     for input in inputs {
-        let diags = validate_file(input, &refs);
+        let diags = validate_file(input, &refs, &mut |n| progress(done + n));
+        done += input.table.records.len() as u64;
+        progress(done);
         summaries.push(summarize(
             input.table,
             Some(input.mapping.item_type),
@@ -213,7 +228,11 @@ impl FastHasher {
     }
 }
 
-fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
+fn validate_file(
+    input: &FileInput<'_>,
+    refs: &References,
+    progress: &mut dyn FnMut(u64),
+) -> Vec<Diagnostic> {
     let FileInput { table, mapping } = *input;
     let mut ctx = Ctx {
         table,
@@ -267,7 +286,10 @@ fn validate_file(input: &FileInput<'_>, refs: &References) -> Vec<Diagnostic> {
         HashMap::default();
     let mut unresolved: BTreeMap<(usize, &'static str), usize> = BTreeMap::new();
 
-    for rec in &table.records {
+    for (i, rec) in table.records.iter().enumerate() {
+        if i > 0 && i.is_multiple_of(PROGRESS_EVERY) {
+            progress(i as u64);
+        }
         for (col, spec, field, is_location) in &mapped {
             let raw = rec.cells.get(*col).unwrap_or("");
             let value = match check_cell(raw, spec.kind, spec.required) {

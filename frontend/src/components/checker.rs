@@ -4,18 +4,28 @@
 //! The problems table renders only the rows in view (virtual scrolling), so 100,000 problems stay
 //! smooth; heights and offsets are set through the CSSOM because the CSP forbids style attributes.
 
+pub mod mapping;
+pub mod model;
+pub mod refs;
+pub mod saved;
+
 use std::rc::Rc;
 
-use passerelle_engine::check::{check_files, CheckOptions, CheckReport};
+use passerelle_engine::check::{read_input, CheckInput, CheckReport, Correction, Stage};
+use passerelle_engine::detect::ItemType;
 use passerelle_engine::diagnostic::{Diagnostic, Severity};
 use passerelle_engine::export::{diagnostics_csv, rejected_rows};
-use passerelle_engine::read::{read_bytes, ReadOptions};
+use passerelle_engine::read::ReadOptions;
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::files;
 use crate::i18n::{Key, Lang};
+use crate::templates;
+use crate::worker::Runner;
+use model::{Failure, Model, Msg};
+use passerelle_engine::map::MappingTemplate;
 
 /// Height of one problem row, in pixels (matches `.problem-row` in main.css).
 pub const ROW_HEIGHT: f64 = 32.0;
@@ -75,38 +85,54 @@ pub fn visible_range(scroll_top: f64, total: usize) -> (usize, usize) {
     (start, (start + count).min(total))
 }
 
+/// Encodings offered in the per-file selector (WHATWG labels); "auto" is the empty value.
+pub const ENCODINGS: [(&str, &str); 3] = [
+    ("utf-8", "UTF-8"),
+    ("windows-1252", "Windows-1252"),
+    ("iso-8859-1", "ISO-8859-1"),
+];
+
 /// The file-check section.
 #[function_component(Checker)]
 pub fn checker(props: &CheckerProps) -> Html {
     let lang = props.lang;
-    let inputs = use_state(|| Rc::new(Vec::<(String, Vec<u8>)>::new()));
-    let report = use_state(|| None::<Rc<CheckReport>>);
-    let busy = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let model = use_reducer(Model::default);
     let filter = use_state(Filter::default);
     let scroll_top = use_state(|| 0.0f64);
 
-    let run = {
-        let (inputs, report, busy, error) =
-            (inputs.clone(), report.clone(), busy.clone(), error.clone());
+    // One worker for the page's life; its replies go through the reducer.
+    let runner = {
+        let d = model.dispatcher();
+        use_memo((), move |_| Runner::new(move |r| d.dispatch(Msg::Reply(r))))
+    };
+    // One request per job (see model.rs).
+    {
+        let (model, runner) = (model.clone(), runner.clone());
+        use_effect_with(model.job, move |&job| {
+            if job > 0 {
+                let bytes = model.files.iter().map(|f| f.bytes.clone()).collect();
+                runner.send(model.request(), bytes, model.ref_bytes());
+            }
+        });
+    }
+
+    let read_into = |make: fn(Vec<(String, Vec<u8>)>) -> Msg| {
+        let d = model.dispatcher();
         Callback::from(move |list: web_sys::FileList| {
-            let (inputs, report, busy, error) =
-                (inputs.clone(), report.clone(), busy.clone(), error.clone());
-            busy.set(true);
+            let d = d.clone();
             spawn_local(async move {
                 match files::read_file_list(list).await {
-                    Ok(read) => {
-                        let result = check_files(&read, &CheckOptions::default());
-                        inputs.set(Rc::new(read));
-                        report.set(Some(Rc::new(result)));
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(e)),
+                    Ok(read) => d.dispatch(make(read)),
+                    Err(e) => d.dispatch(Msg::ReadFailed(Failure {
+                        fr: e.clone(),
+                        en: e,
+                    })),
                 }
-                busy.set(false);
             });
         })
     };
+    let run = read_into(Msg::FilesRead);
+    let on_refs = read_into(Msg::RefsRead);
 
     let onchange = {
         let run = run.clone();
@@ -130,6 +156,71 @@ pub fn checker(props: &CheckerProps) -> Html {
             }
         })
     };
+    let dispatch = {
+        let d = model.dispatcher();
+        Callback::from(move |m: Msg| d.dispatch(m))
+    };
+
+    // Saved templates: loaded once from IndexedDB, then kept in the model (sent with each check).
+    let template_error = use_state(|| None::<String>);
+    let reload_templates = {
+        let (d, err) = (model.dispatcher(), template_error.clone());
+        Callback::from(move |()| {
+            let (d, err) = (d.clone(), err.clone());
+            spawn_local(async move {
+                match templates::load_all().await {
+                    Ok(list) => d.dispatch(Msg::SetTemplates(list)),
+                    Err(e) => err.set(Some(format!("{} ({e})", lang_neutral_unavailable()))),
+                }
+            });
+        })
+    };
+    {
+        let reload = reload_templates.clone();
+        use_effect_with((), move |_| reload.emit(()));
+    }
+    // Saved, deleted or imported templates change the page at once; IndexedDB follows.
+    let persist = {
+        let err = template_error.clone();
+        move |list: Vec<MappingTemplate>| {
+            let err = err.clone();
+            spawn_local(async move {
+                match templates::save(&list).await {
+                    Ok(()) => err.set(None),
+                    Err(e) => err.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let on_save_template = {
+        let (d, persist) = (model.dispatcher(), persist.clone());
+        Callback::from(move |t: MappingTemplate| {
+            d.dispatch(Msg::AddTemplates(vec![t.clone()]));
+            persist(vec![t]);
+        })
+    };
+    let on_delete_template = {
+        let (d, err) = (model.dispatcher(), template_error.clone());
+        Callback::from(move |name: String| {
+            d.dispatch(Msg::RemoveTemplate(name.clone()));
+            let err = err.clone();
+            spawn_local(async move {
+                if let Err(e) = templates::delete(&name).await {
+                    err.set(Some(e.to_string()));
+                }
+            });
+        })
+    };
+    let on_import_templates = {
+        let (d, err) = (model.dispatcher(), template_error.clone());
+        Callback::from(move |text: String| match templates::import_json(&text) {
+            Ok(list) => {
+                d.dispatch(Msg::AddTemplates(list.clone()));
+                persist(list);
+            }
+            Err(e) => err.set(Some(e.to_string())),
+        })
+    };
 
     html! {
         <section id="checker" class="panel" aria-labelledby="checker-heading">
@@ -142,25 +233,69 @@ pub fn checker(props: &CheckerProps) -> Html {
                     <input id="file-input" type="file" multiple=true {onchange} />
                 </label>
             </div>
-            if *busy {
-                <p id="check-busy" class="state-pending">{ lang.t(Key::Checking) }</p>
-                <progress id="check-progress"></progress>
+            <refs::RefsPanel {lang}
+                loaded={model::RefKind::ALL.iter().map(|k| model.reference(*k).map(str::to_string)).collect::<Vec<_>>()}
+                unknown={model.refs_unknown.clone()} service={model.service.clone()}
+                on_files={on_refs} on_msg={dispatch.clone()} />
+            if model.busy {
+                { progress_view(lang, &model) }
             }
-            if let Some(e) = &*error {
-                <p id="check-error" class="state-error">{ e.clone() }</p>
+            if let Some(f) = &model.failure {
+                <p id="check-error" class="state-error">{ if lang == Lang::Fr { f.fr.clone() } else { f.en.clone() } }</p>
             }
-            if let Some(r) = &*report {
-                { summary(lang, r, &inputs) }
+            <saved::SavedTemplates {lang} templates={model.templates.clone()}
+                on_delete={on_delete_template} on_import={on_import_templates}
+                error={(*template_error).clone()} />
+            if let Some(r) = &model.report {
+                { summary(lang, r, &model, &dispatch) }
+                { for r.files.iter().filter_map(|f| f.mapping.clone().map(|m| html! {
+                    <mapping::MappingEditor key={f.summary.file.clone()} {lang} file={f.summary.file.clone()}
+                        mapping={m} template={f.template.clone()} on_msg={dispatch.clone()}
+                        on_save={on_save_template.clone()} />
+                })) }
                 <ProblemsTable lang={lang} report={SharedReport(r.clone())} filter={(*filter).clone()}
                     on_filter={Callback::from({ let f = filter.clone(); let s = scroll_top.clone(); move |v| { f.set(v); s.set(0.0); } })}
                     scroll_top={*scroll_top}
-                    on_scroll={Callback::from({ let s = scroll_top.clone(); move |v| s.set(v) })} />
+                    on_scroll={Callback::from({ let s = scroll_top.clone(); move |v| s.set(v) })}
+                    on_correct={Callback::from({ let d = dispatch.clone(); move |(file, c): (String, Correction)| d.emit(Msg::Correct(file, c)) })} />
             }
         </section>
     }
 }
 
-fn summary(lang: Lang, report: &Rc<CheckReport>, inputs: &Rc<Vec<(String, Vec<u8>)>>) -> Html {
+/// IndexedDB failures are shown with the engine's (French) error; this prefix is bilingual because
+/// it is set from an async task that does not know the language at the time it is shown.
+fn lang_neutral_unavailable() -> String {
+    format!(
+        "{} / {}",
+        Lang::Fr.t(Key::TemplatesUnavailable),
+        Lang::En.t(Key::TemplatesUnavailable)
+    )
+}
+
+/// The progress bar of the running check: reading (bytes) then checking (rows), in percent.
+fn progress_view(lang: Lang, model: &Model) -> Html {
+    let (stage, percent) = match model.progress {
+        Some(p) => (
+            p.stage,
+            (p.done.saturating_mul(100) / p.total.max(1)).min(100),
+        ),
+        None => (Stage::Reading, 0),
+    };
+    let (stage_key, stage_name) = match stage {
+        Stage::Reading => (Key::StageReading, "reading"),
+        Stage::Checking => (Key::StageChecking, "checking"),
+    };
+    html! {
+        <div id="check-busy" class="check-progress" data-stage={stage_name}>
+            <span class="state-pending">{ lang.t(Key::Checking) }</span>{ " " }
+            <label for="check-progress">{ lang.t(stage_key) }{ format!(" {percent} %") }</label>
+            <progress id="check-progress" max="100" value={percent.to_string()}></progress>
+        </div>
+    }
+}
+
+fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callback<Msg>) -> Html {
     let download_all = {
         let report = report.clone();
         Callback::from(move |_: MouseEvent| {
@@ -185,19 +320,57 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, inputs: &Rc<Vec<(String, Vec<u8
                     let delim = match f.delimiter { Some('\t') => "TAB".to_string(), Some(c) => c.to_string(), None => String::new() };
                     let enc = f.encoding.clone().map(|e| format!("{e} « {delim} »")).unwrap_or_default();
                     let name = s.file.clone();
+                    let input = model.file(&name).cloned();
+                    let overrides = input.as_ref().map(|i| i.overrides.clone()).unwrap_or_default();
                     let rejected = {
-                        let (report, inputs, name) = (report.clone(), inputs.clone(), name.clone());
+                        let (report, input) = (report.clone(), input.clone());
                         Callback::from(move |_: MouseEvent| {
-                            let Some((_, bytes)) = inputs.iter().find(|(n, _)| *n == name) else { return };
-                            if let Ok(table) = read_bytes(&name, bytes, &ReadOptions::default()) {
+                            let Some(input) = &input else { return };
+                            let check_input = CheckInput { name: &input.name, bytes: &input.bytes, overrides: &input.overrides };
+                            // The corrected cells are in the table: rejected rows carry the corrections.
+                            if let Ok(table) = read_input(&check_input, &ReadOptions::default(), &mut |_, _| {}) {
                                 let out = rejected_rows(&table, &report.diagnostics);
-                                let _ = files::download(&format!("rejets-{name}"), "text/csv", &out);
+                                let _ = files::download(&format!("rejets-{}", input.name), "text/csv", &out);
                             }
                         })
                     };
+                    let on_encoding = {
+                        let (d, name) = (dispatch.clone(), name.clone());
+                        Callback::from(move |e: Event| {
+                            let v = select_value(&e);
+                            d.emit(Msg::SetEncoding(name.clone(), (!v.is_empty()).then_some(v)));
+                        })
+                    };
+                    let on_type = {
+                        let (d, name) = (dispatch.clone(), name.clone());
+                        Callback::from(move |e: Event| {
+                            let v = select_value(&e);
+                            d.emit(Msg::SetItemType(name.clone(), ItemType::from_name(&v)));
+                        })
+                    };
+                    let detected_type = if overrides.item_type.is_none() { kind } else { "" };
+                    let detected_enc = if overrides.encoding.is_none() { f.encoding.clone().unwrap_or_default() } else { String::new() };
                     html! {
                         <tr class="summary-row" data-file={name.clone()}>
-                            <td>{ name.clone() }</td><td class="type">{ kind }</td><td>{ enc }</td>
+                            <td>{ name.clone() }</td>
+                            <td>
+                                <span class="type">{ kind }</span>
+                                <select class="type-select" aria-label={lang.t(Key::TypeOverride)} onchange={on_type}>
+                                    <option value="" selected={overrides.item_type.is_none()}>{ format!("{} ({detected_type})", lang.t(Key::Auto)) }</option>
+                                    { for ItemType::ALL.iter().map(|t| html! {
+                                        <option value={t.glpi_name()} selected={overrides.item_type == Some(*t)}>{ t.label(lang.engine()) }</option>
+                                    }) }
+                                </select>
+                            </td>
+                            <td>
+                                <span class="encoding">{ enc }</span>
+                                <select class="encoding-select" aria-label={lang.t(Key::EncodingOverride)} onchange={on_encoding}>
+                                    <option value="" selected={overrides.encoding.is_none()}>{ format!("{} ({detected_enc})", lang.t(Key::Auto)) }</option>
+                                    { for ENCODINGS.iter().map(|(label, shown)| html! {
+                                        <option value={*label} selected={overrides.encoding.as_deref() == Some(*label)}>{ *shown }</option>
+                                    }) }
+                                </select>
+                            </td>
                             <td class="rows">{ s.rows }</td><td class="valid">{ s.valid }</td>
                             <td class="warnings">{ s.warnings }</td><td class="errors">{ s.errors }</td>
                             <td>if s.errors > 0 && s.rows > 0 {
@@ -239,6 +412,8 @@ pub struct ProblemsTableProps {
     pub scroll_top: f64,
     /// Called when the viewport scrolls.
     pub on_scroll: Callback<f64>,
+    /// Called when the user corrects a value cell: (file, correction).
+    pub on_correct: Callback<(String, Correction)>,
 }
 
 /// The filterable, virtually scrolled table of problems.
@@ -369,7 +544,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
                         if total == 0 {
                             <p id="no-problems">{ lang.t(Key::NoProblems) }</p>
                         }
-                        { for shown[start..end].iter().map(|d| problem_row(lang, d)) }
+                        { for shown[start..end].iter().map(|d| problem_row(lang, d, editable(&props.report.0, d), &props.on_correct)) }
                     </div>
                 </div>
             </div>
@@ -377,7 +552,29 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
     }
 }
 
-fn problem_row(lang: Lang, d: &Diagnostic) -> Html {
+/// Whether a problem's value can be corrected in place: a cell of a data row, in a file read as a
+/// table (HR directory files are checked on their bytes, so they are corrected in the file).
+fn editable(report: &CheckReport, d: &Diagnostic) -> bool {
+    d.line > 1
+        && d.column.is_some()
+        && report
+            .files
+            .iter()
+            .find(|f| f.summary.file == d.file)
+            .is_some_and(|f| f.mapping.is_some())
+}
+
+/// Line breaks are shown as ⏎ (an `<input>` cannot hold them); typed back, ⏎ is a line break.
+fn shown_value(value: &str) -> String {
+    value.replace("\r\n", "⏎").replace(['\n', '\r'], "⏎")
+}
+
+fn problem_row(
+    lang: Lang,
+    d: &Diagnostic,
+    editable: bool,
+    on_correct: &Callback<(String, Correction)>,
+) -> Html {
     let col = d
         .column
         .as_ref()
@@ -391,15 +588,57 @@ fn problem_row(lang: Lang, d: &Diagnostic) -> Html {
         Severity::Warning => "sev-warning",
         Severity::Info => "sev-info",
     };
-    let value = d
-        .value
-        .clone()
-        .unwrap_or_default()
-        .replace(['\n', '\r'], "⏎");
+    let value = shown_value(d.value.as_deref().unwrap_or_default());
+    let key = format!(
+        "{}|{}|{}|{}",
+        d.file,
+        d.line,
+        d.column.as_ref().map_or(0, |c| c.index),
+        d.code
+    );
+    let value_cell = match (&d.column, editable) {
+        (Some(c), true) => {
+            let onchange = {
+                let (cb, file, line, column, before) = (
+                    on_correct.clone(),
+                    d.file.clone(),
+                    d.line,
+                    c.index - 1,
+                    value.clone(),
+                );
+                Callback::from(move |e: Event| {
+                    let Some(input) = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    else {
+                        return;
+                    };
+                    let typed = input.value();
+                    if typed != before {
+                        cb.emit((
+                            file.clone(),
+                            Correction {
+                                line,
+                                column,
+                                value: typed.replace('⏎', "\n"),
+                            },
+                        ));
+                    }
+                })
+            };
+            html! {
+                <span class="value">
+                    <input class="value-edit" type="text" value={value.clone()} title={value.clone()}
+                        aria-label={lang.t(Key::CorrectValue)} {onchange} />
+                </span>
+            }
+        }
+        _ => html! { <span class="value" title={value.clone()}>{ value.clone() }</span> },
+    };
     html! {
-        <div class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code.clone()}>
+        <div key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code.clone()}>
             <span>{ d.file.clone() }</span><span class="line">{ d.line }</span><span>{ col }</span>
-            <span class="value" title={value.clone()}>{ value }</span>
+            { value_cell }
             <span>{ d.severity.label(lang.engine()) }</span>
             <span class="message" title={d.message(lang.engine()).to_string()}>{ d.message(lang.engine()).to_string() }</span>
         </div>

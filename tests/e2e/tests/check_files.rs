@@ -31,7 +31,7 @@ async fn drop_files(browser: &Browser, files: &[&str]) {
 }
 
 async fn cell(browser: &Browser, file: &str, class: &str) -> String {
-    let selector = format!("tr.summary-row[data-file=\"{file}\"] td.{class}");
+    let selector = format!("tr.summary-row[data-file=\"{file}\"] .{class}");
     for _ in 0..200 {
         if let Ok(Some(t)) = browser.text(&selector).await {
             return t;
@@ -74,8 +74,17 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
         .await
         .expect("problem on line 51");
     let text = row.text().await.unwrap();
-    assert!(text.contains("Joseph Céline"), "{text}");
     assert!(text.contains("ERREUR"), "{text}");
+    // The value cell is editable (corrected in place): its text is the input's value.
+    let value = row
+        .find(Locator::Css("input.value-edit"))
+        .await
+        .expect("editable value")
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(value.contains("Joseph Céline"), "{value}");
 
     // Filtering by severity keeps only warnings: the line-break damage in "Usager".
     let select = browser

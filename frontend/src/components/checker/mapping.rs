@@ -1,0 +1,225 @@
+//! The mapping editor of one file: each column's GLPI field with the confidence and method of the
+//! automatic match, changeable or ignored; constant values and templates built from columns
+//! (`%Nom% - %Numéro de série%`); and "save as template". Every change re-runs the check.
+
+use passerelle_engine::map::{
+    concrete_field, fields, header_signature, FieldKind, Mapping, MappingTemplate, MatchMethod,
+};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::model::Msg;
+use crate::i18n::{Key, Lang};
+
+/// Props of [`MappingEditor`].
+#[derive(Properties, PartialEq)]
+pub struct MappingEditorProps {
+    /// Current language.
+    pub lang: Lang,
+    /// The file.
+    pub file: String,
+    /// The mapping the last check used.
+    pub mapping: Mapping,
+    /// Name of the saved template it came from, if any.
+    pub template: Option<String>,
+    /// Sends changes to the checker.
+    pub on_msg: Callback<Msg>,
+    /// Saves a template.
+    pub on_save: Callback<MappingTemplate>,
+}
+
+/// The label of a match method.
+pub fn method_key(method: MatchMethod) -> Key {
+    match method {
+        MatchMethod::Exact => Key::MethodExact,
+        MatchMethod::Normalized => Key::MethodNormalized,
+        MatchMethod::Fuzzy => Key::MethodFuzzy,
+        MatchMethod::Manual => Key::MethodManual,
+        MatchMethod::Unmapped => Key::MethodUnmapped,
+    }
+}
+
+/// (concrete field, label) of every field a column can be mapped to.
+pub fn field_choices(mapping: &Mapping) -> Vec<(String, &'static str)> {
+    fields(mapping.item_type)
+        .iter()
+        .filter(|s| s.kind != FieldKind::Ignored)
+        .map(|s| {
+            (
+                concrete_field(mapping.item_type, s.field),
+                s.labels.first().copied().unwrap_or(s.field),
+            )
+        })
+        .collect()
+}
+
+fn input_value(node: &NodeRef) -> String {
+    node.cast::<web_sys::HtmlInputElement>()
+        .map(|i| i.value())
+        .or_else(|| node.cast::<web_sys::HtmlSelectElement>().map(|s| s.value()))
+        .unwrap_or_default()
+}
+
+/// One file's mapping editor, folded by default.
+#[function_component(MappingEditor)]
+pub fn mapping_editor(props: &MappingEditorProps) -> Html {
+    let lang = props.lang;
+    let m = &props.mapping;
+    let choices = field_choices(m);
+    let extra_field = use_node_ref();
+    let extra_kind = use_node_ref();
+    let extra_value = use_node_ref();
+    let template_name = use_node_ref();
+
+    let rows = m.columns.iter().map(|c| {
+        let onchange = {
+            let (m, file, cb) = (m.clone(), props.file.clone(), props.on_msg.clone());
+            let column = c.column;
+            Callback::from(move |e: Event| {
+                let v = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                    .map(|s| s.value())
+                    .unwrap_or_default();
+                let mut next = m.clone();
+                // Choices come from the catalogue: set() only refuses a stale page.
+                if next.set(column, (!v.is_empty()).then_some(v.as_str())).is_ok() {
+                    cb.emit(Msg::SetMapping(file.clone(), next));
+                }
+            })
+        };
+        let confidence = format!(
+            "{} % ({})",
+            (c.confidence * 100.0).round() as u32,
+            lang.t(method_key(c.method))
+        );
+        let low = c.method == MatchMethod::Fuzzy;
+        html! {
+            <tr class="mapping-row" data-column={c.column.to_string()}>
+                <td class="header">{ c.header.clone() }</td>
+                <td>
+                    <select class="field-select" aria-label={format!("{} {}", lang.t(Key::ColField), c.header)} {onchange}>
+                        <option value="" selected={c.field.is_none()}>{ format!("— {} —", lang.t(Key::Ignore)) }</option>
+                        { for choices.iter().map(|(f, label)| html! {
+                            <option value={f.clone()} selected={c.field.as_deref() == Some(f.as_str())}>{ format!("{label} ({f})") }</option>
+                        }) }
+                    </select>
+                </td>
+                <td class={classes!("confidence", low.then_some("confidence-low"))}>{ confidence }</td>
+            </tr>
+        }
+    });
+
+    let extras = m
+        .constants
+        .iter()
+        .map(|(f, v)| (f.clone(), v.clone(), false))
+        .chain(m.templates.iter().map(|(f, v)| (f.clone(), v.clone(), true)))
+        .map(|(field, value, is_template)| {
+            let onclick = {
+                let (m, file, cb, field) = (
+                    m.clone(),
+                    props.file.clone(),
+                    props.on_msg.clone(),
+                    field.clone(),
+                );
+                Callback::from(move |_: MouseEvent| {
+                    let mut next = m.clone();
+                    if is_template {
+                        next.templates.remove(&field);
+                    } else {
+                        next.constants.remove(&field);
+                    }
+                    cb.emit(Msg::SetMapping(file.clone(), next));
+                })
+            };
+            let kind = if is_template {
+                Key::ExtraTemplate
+            } else {
+                Key::ExtraConstant
+            };
+            html! {
+                <li class="extra" data-field={field.clone()}>
+                    <code>{ field.clone() }</code>{ format!(" = {value} ({})", lang.t(kind)) }{ " " }
+                    <button type="button" class="extra-remove" {onclick}>{ lang.t(Key::ExtraRemove) }</button>
+                </li>
+            }
+        });
+
+    let on_add = {
+        let (m, file, cb) = (m.clone(), props.file.clone(), props.on_msg.clone());
+        let (extra_field, extra_kind, extra_value) =
+            (extra_field.clone(), extra_kind.clone(), extra_value.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (field, kind, value) = (
+                input_value(&extra_field),
+                input_value(&extra_kind),
+                input_value(&extra_value),
+            );
+            if field.is_empty() || value.trim().is_empty() {
+                return;
+            }
+            let mut next = m.clone();
+            if kind == "template" {
+                next.constants.remove(&field);
+                next.templates.insert(field, value);
+            } else {
+                next.templates.remove(&field);
+                next.constants.insert(field, value);
+            }
+            cb.emit(Msg::SetMapping(file.clone(), next));
+        })
+    };
+
+    let on_save = {
+        let (m, cb, template_name) = (m.clone(), props.on_save.clone(), template_name.clone());
+        let headers: Vec<String> = m.columns.iter().map(|c| c.header.clone()).collect();
+        Callback::from(move |_: MouseEvent| {
+            let name = input_value(&template_name).trim().to_string();
+            if name.is_empty() {
+                return;
+            }
+            cb.emit(MappingTemplate {
+                name,
+                signature: header_signature(&headers),
+                mapping: m.clone(),
+            });
+        })
+    };
+
+    html! {
+        <details class="mapping-editor" data-file={props.file.clone()}>
+            <summary>
+                { lang.t(Key::MappingHeading) }{ " " }{ props.file.clone() }
+                if let Some(t) = &props.template {
+                    <span class="template-applied">{ format!(" — {} {t}", lang.t(Key::TemplateApplied)) }</span>
+                }
+            </summary>
+            <table class="mapping">
+                <thead><tr>
+                    <th>{ lang.t(Key::ColHeader) }</th><th>{ lang.t(Key::ColField) }</th><th>{ lang.t(Key::ColConfidence) }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            <h4>{ lang.t(Key::ExtraHeading) }</h4>
+            <ul class="extras">{ for extras }</ul>
+            <div class="extra-form">
+                <select class="extra-field" ref={extra_field} aria-label={lang.t(Key::ColField)}>
+                    { for choices.iter().map(|(f, label)| html! { <option value={f.clone()}>{ format!("{label} ({f})") }</option> }) }
+                </select>
+                <select class="extra-kind" ref={extra_kind}>
+                    <option value="constant">{ lang.t(Key::ExtraConstant) }</option>
+                    <option value="template">{ lang.t(Key::ExtraTemplate) }</option>
+                </select>
+                <input class="extra-value" type="text" ref={extra_value} placeholder="%Nom% - %Numéro de série%" />
+                <button type="button" class="extra-add" onclick={on_add}>{ lang.t(Key::ExtraAdd) }</button>
+            </div>
+            <div class="template-form">
+                <label>{ lang.t(Key::TemplateName) }{ " " }
+                    <input class="template-name" type="text" ref={template_name} />
+                </label>
+                <button type="button" class="template-save" onclick={on_save}>{ lang.t(Key::TemplateSave) }</button>
+            </div>
+        </details>
+    }
+}

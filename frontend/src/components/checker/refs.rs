@@ -1,0 +1,96 @@
+//! What HR directory files need to be checked: the reference exports (profiles, privileges,
+//! services, existing directory) and the importer's level-1 service. A second picker and drop
+//! zone, beside the one for the files to check.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::model::{Msg, RefKind};
+use crate::i18n::{Key, Lang};
+
+/// Props of [`RefsPanel`].
+#[derive(Properties, PartialEq)]
+pub struct RefsPanelProps {
+    /// Current language.
+    pub lang: Lang,
+    /// File name dropped for each [`RefKind::ALL`], in that order.
+    pub loaded: Vec<Option<String>>,
+    /// Dropped files that are no reference export.
+    pub unknown: Vec<String>,
+    /// The importer's level-1 service as typed.
+    pub service: String,
+    /// Called with the reference files picked or dropped.
+    pub on_files: Callback<web_sys::FileList>,
+    /// Called with the service typed.
+    pub on_msg: Callback<Msg>,
+}
+
+/// The reference exports and service, folded away until needed.
+#[function_component(RefsPanel)]
+pub fn refs_panel(props: &RefsPanelProps) -> Html {
+    let lang = props.lang;
+    let onchange = {
+        let cb = props.on_files.clone();
+        Callback::from(move |e: Event| {
+            if let Some(list) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|i| i.files())
+            {
+                cb.emit(list);
+            }
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let cb = props.on_files.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(list) = e.data_transfer().and_then(|d| d.files()) {
+                cb.emit(list);
+            }
+        })
+    };
+    let on_service = {
+        let cb = props.on_msg.clone();
+        Callback::from(move |e: Event| {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                cb.emit(Msg::SetService(i.value()));
+            }
+        })
+    };
+    let any = props.loaded.iter().any(Option::is_some) || !props.service.is_empty();
+    html! {
+        <details id="refs" class="refs" open={any}>
+            <summary>{ lang.t(Key::RefsHeading) }</summary>
+            <p class="intro">{ lang.t(Key::RefsIntro) }</p>
+            <div id="refs-zone" class="drop-zone drop-zone-small" {ondragover} {ondrop}>
+                <span>{ lang.t(Key::DropHere) }{ " " }</span>
+                <label class="file-label">
+                    { lang.t(Key::ChooseFiles) }
+                    <input id="refs-input" type="file" multiple=true {onchange} />
+                </label>
+            </div>
+            <ul id="refs-list" class="refs-list">
+                { for RefKind::ALL.iter().zip(props.loaded.iter()).map(|(kind, name)| {
+                    let (class, text) = match name {
+                        Some(n) => ("state-ok", n.clone()),
+                        None => ("state-pending", format!("{} {}", kind.file_name(), lang.t(Key::RefMissing))),
+                    };
+                    html! { <li class={classes!("ref", class)}>{ text }</li> }
+                }) }
+                { for props.unknown.iter().map(|n| html! {
+                    <li class="ref state-error">{ format!("{n} : {}", lang.t(Key::RefUnknown)) }</li>
+                }) }
+            </ul>
+            <label class="service">
+                { lang.t(Key::ServiceLabel) }{ " " }
+                <input id="service-input" type="text" value={props.service.clone()}
+                    placeholder={lang.t(Key::ServicePlaceholder)} onchange={on_service} />
+            </label>
+        </details>
+    }
+}

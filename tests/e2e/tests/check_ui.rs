@@ -1,0 +1,488 @@
+//! The file check's controls in the page, in real headless Chromium: the Web Worker and its
+//! progress bar, the per-file encoding and item type overrides, cells corrected in place, the HR
+//! directory's reference exports, the mapping editor and saved templates.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::Locator;
+use passerelle_e2e::{repo_root, Browser, Proxy, Sandbox};
+
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// WebDriver key codes.
+const ENTER: &str = "\u{E007}";
+const CONTROL: &str = "\u{E009}";
+const RELEASE: &str = "\u{E000}";
+
+fn glpi_sample(name: &str) -> PathBuf {
+    repo_root()
+        .join("../shared/samples/glpi-10.0.11-export/fr")
+        .join(name)
+        .canonicalize()
+        .expect("GLPI sample file")
+}
+
+fn directory_sample(name: &str) -> PathBuf {
+    repo_root()
+        .join("../shared/samples/directory")
+        .join(name)
+        .canonicalize()
+        .expect("directory sample file")
+}
+
+async fn open_page() -> (Sandbox, Proxy, Browser) {
+    let sandbox = Sandbox::start().unwrap_or_else(|e| panic!("{e}"));
+    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
+    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.goto(&proxy.url("/")).await.unwrap();
+    browser
+        .wait_text("#proxy-status", "Proxy joignable")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (sandbox, proxy, browser)
+}
+
+async fn find(browser: &Browser, selector: &str) -> Element {
+    browser
+        .client
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"))
+}
+
+async fn send_files(browser: &Browser, input: &str, paths: &[PathBuf]) {
+    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    // WebDriver: several files in one input are separated by newlines.
+    find(browser, input)
+        .await
+        .send_keys(&paths.join("\n"))
+        .await
+        .expect("send files");
+}
+
+fn summary_cell(file: &str, class: &str) -> String {
+    format!("tr.summary-row[data-file=\"{file}\"] .{class}")
+}
+
+/// Waits until the summary cell of `file` reads `expected`.
+async fn wait_cell(browser: &Browser, file: &str, class: &str, expected: &str) {
+    browser
+        .wait_text(&summary_cell(file, class), expected)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn present(browser: &Browser, selector: &str) -> bool {
+    matches!(browser.text(selector).await, Ok(Some(_)))
+}
+
+async fn select(browser: &Browser, selector: &str, value: &str) {
+    find(browser, selector)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{selector} = {value}: {e}"));
+}
+
+/// Computer.csv with its records repeated `times` times: a large, realistic export.
+fn large_export(times: usize) -> (PathBuf, usize) {
+    let bytes = std::fs::read(glpi_sample("Computer.csv")).unwrap();
+    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    let body = &bytes[header_end..];
+    let rows_per_copy = 120;
+    let mut out = Vec::with_capacity(header_end + body.len() * times);
+    out.extend_from_slice(&bytes[..header_end]);
+    for _ in 0..times {
+        out.extend_from_slice(body);
+    }
+    let dir = std::env::temp_dir().join(format!("passerelle-e2e-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("Computer.csv");
+    std::fs::write(&path, out).unwrap();
+    (path, rows_per_copy * times)
+}
+
+#[tokio::test]
+async fn a_large_file_is_checked_in_a_worker_with_a_progress_bar_and_the_page_answers() {
+    let _one = ONE_BROWSER.lock().await;
+    let (path, rows) = large_export(700);
+    let (_sandbox, _proxy, browser) = open_page().await;
+
+    send_files(&browser, "#file-input", std::slice::from_ref(&path)).await;
+    // The progress bar appears while the worker reads and checks.
+    let start = Instant::now();
+    while !present(&browser, "#check-progress").await {
+        assert!(start.elapsed() < Duration::from_secs(20), "no progress bar");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The page still answers clicks during the check: the language switch takes effect at once,
+    // while the check is still running.
+    browser.click("#lang-en").await.unwrap();
+    assert_eq!(
+        browser.text("#checker-heading").await.unwrap().as_deref(),
+        Some("Check files")
+    );
+    assert!(
+        present(&browser, "#check-progress").await,
+        "the check ended before the click was answered: make the file larger"
+    );
+    // The bar moves: reading then checking, with percents in between.
+    let mut seen = std::collections::BTreeSet::new();
+    while present(&browser, "#check-progress").await {
+        if let Ok(Some(v)) = browser.attr("#check-progress", "value").await {
+            let stage = browser
+                .attr("#check-busy", "data-stage")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            seen.insert((stage, v));
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "check too long");
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    assert!(
+        seen.iter()
+            .any(|(s, v)| s == "reading" && v != "0" && v != "100"),
+        "no reading percent seen: {seen:?}"
+    );
+    assert!(
+        seen.iter().any(|(s, _)| s == "checking"),
+        "no checking stage seen: {seen:?}"
+    );
+    wait_cell(&browser, "Computer.csv", "rows", &rows.to_string()).await;
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+#[tokio::test]
+async fn encoding_and_item_type_overrides_re_run_the_check_of_that_file() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    send_files(
+        &browser,
+        "#file-input",
+        &[glpi_sample("Computer.csv"), glpi_sample("User.csv")],
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "rows", "120").await;
+    wait_cell(&browser, "Computer.csv", "encoding", "UTF-8 « ; »").await;
+    wait_cell(&browser, "Computer.csv", "type", "Ordinateurs").await;
+
+    // Forced to Windows-1252, the UTF-8 file's accents become two characters.
+    select(
+        &browser,
+        &summary_cell("Computer.csv", "encoding-select"),
+        "windows-1252",
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "encoding", "windows-1252 « ; »").await;
+    // The other file is untouched.
+    wait_cell(&browser, "User.csv", "encoding", "UTF-8 « ; »").await;
+    // Back to automatic detection.
+    select(
+        &browser,
+        &summary_cell("Computer.csv", "encoding-select"),
+        "",
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "encoding", "UTF-8 « ; »").await;
+
+    // Forced item type: the file is checked as monitors.
+    select(
+        &browser,
+        &summary_cell("Computer.csv", "type-select"),
+        "Monitor",
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "type", "Moniteurs").await;
+    wait_cell(&browser, "User.csv", "type", "Utilisateurs").await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cell_corrected_in_place_is_re_validated() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    send_files(&browser, "#file-input", &[glpi_sample("Computer.csv")]).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+
+    // Line 29, column Usager: "GUYANE\noel.sylvestre" saved by GLPI with a real line break.
+    let cell =
+        "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"29\"] input.value-edit";
+    let input = find(&browser, cell).await;
+    assert_eq!(
+        input.prop("value").await.unwrap().as_deref(),
+        Some("GUYANE⏎oel.sylvestre")
+    );
+    input
+        .send_keys(&format!("{CONTROL}a{RELEASE}GUYANE\\noel.sylvestre{ENTER}"))
+        .await
+        .unwrap();
+    wait_cell(&browser, "Computer.csv", "warnings", "1").await;
+    assert!(
+        !present(
+            &browser,
+            "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"29\"]"
+        )
+        .await,
+        "the corrected problem is still listed"
+    );
+    // The other damaged cell (line 69) is still flagged.
+    assert!(
+        present(
+            &browser,
+            "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"69\"]"
+        )
+        .await
+    );
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+
+    // Without the references: one blocking message says what is missing.
+    send_files(
+        &browser,
+        "#file-input",
+        &[directory_sample("line-errors.tsv")],
+    )
+    .await;
+    wait_cell(&browser, "line-errors.tsv", "type", "Annuaire RH").await;
+    wait_cell(&browser, "line-errors.tsv", "errors", "1").await;
+    assert!(
+        present(
+            &browser,
+            "#problems .problem-row[data-code=\"directory.references_missing\"]"
+        )
+        .await
+    );
+
+    // The four reference exports, then the importer's service.
+    browser.click("#refs > summary").await.unwrap();
+    let refs: Vec<PathBuf> = [
+        "profils.tsv",
+        "privileges.tsv",
+        "services.tsv",
+        "annuaire-export.tsv",
+    ]
+    .iter()
+    .map(|n| directory_sample(&format!("reference/{n}")))
+    .collect();
+    send_files(&browser, "#refs-input", &refs).await;
+    browser
+        .wait_text("#refs-list li:nth-child(4)", "annuaire-export.tsv")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    find(&browser, "#service-input")
+        .await
+        .send_keys(&format!("Préfecture de Guyane{ENTER}"))
+        .await
+        .unwrap();
+
+    // EXPECTED.md: 17 lines, 10 rejected, 4 warnings, 7 imported.
+    wait_cell(&browser, "line-errors.tsv", "errors", "10").await;
+    wait_cell(&browser, "line-errors.tsv", "rows", "17").await;
+    wait_cell(&browser, "line-errors.tsv", "warnings", "4").await;
+    wait_cell(&browser, "line-errors.tsv", "valid", "7").await;
+    let row = find(
+        &browser,
+        "#problems .problem-row[data-file=\"line-errors.tsv\"][data-line=\"12\"]",
+    )
+    .await;
+    let text = row.text().await.unwrap();
+    assert!(text.contains("ERREUR"), "{text}");
+    browser.close().await.unwrap();
+}
+
+const EDITOR: &str = "details.mapping-editor[data-file=\"Computer.csv\"]";
+
+async fn open_editor(browser: &Browser) {
+    browser.click(&format!("{EDITOR} > summary")).await.unwrap();
+}
+
+/// Ignores column 12 (Usager, 0-based 11) of Computer.csv in its mapping editor.
+async fn ignore_usager(browser: &Browser) {
+    let row = format!("{EDITOR} tr.mapping-row[data-column=\"11\"]");
+    browser
+        .wait_text(&format!("{row} td.header"), "Usager")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    select(browser, &format!("{row} select.field-select"), "").await;
+}
+
+#[tokio::test]
+async fn a_changed_column_mapping_changes_the_problems() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    send_files(&browser, "#file-input", &[glpi_sample("Computer.csv")]).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+    open_editor(&browser).await;
+    // Automatic matches are shown with their confidence and method.
+    browser
+        .wait_text(
+            &format!("{EDITOR} tr.mapping-row[data-column=\"0\"] td.confidence"),
+            "100 % (exact)",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        find(
+            &browser,
+            &format!("{EDITOR} tr.mapping-row[data-column=\"11\"] select.field-select")
+        )
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .as_deref(),
+        Some("contact")
+    );
+
+    // "Usager" ignored: its two line-break warnings go.
+    ignore_usager(&browser).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "0").await;
+    browser
+        .wait_text(
+            &format!("{EDITOR} tr.mapping-row[data-column=\"11\"] td.confidence"),
+            "100 % (non rapproché)",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Mapped again by hand: they come back.
+    select(
+        &browser,
+        &format!("{EDITOR} tr.mapping-row[data-column=\"11\"] select.field-select"),
+        "contact",
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+
+    // A template built from columns, kept through the re-check.
+    select(&browser, &format!("{EDITOR} select.extra-field"), "comment").await;
+    select(&browser, &format!("{EDITOR} select.extra-kind"), "template").await;
+    find(&browser, &format!("{EDITOR} input.extra-value"))
+        .await
+        .send_keys("%Nom% - %Numéro de série%")
+        .await
+        .unwrap();
+    browser
+        .click(&format!("{EDITOR} button.extra-add"))
+        .await
+        .unwrap();
+    let extra = format!("{EDITOR} li.extra[data-field=\"comment\"]");
+    let start = Instant::now();
+    while !present(&browser, &extra).await {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "template not kept"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let text = browser.text(&extra).await.unwrap().unwrap();
+    assert!(text.contains("%Nom% - %Numéro de série%"), "{text}");
+    browser.close().await.unwrap();
+}
+
+async fn reload(browser: &Browser, proxy: &Proxy) {
+    browser.goto(&proxy.url("/")).await.unwrap();
+    browser
+        .wait_text("#proxy-status", "Proxy joignable")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn wait_present(browser: &Browser, selector: &str, want: bool) {
+    let start = Instant::now();
+    while present(browser, selector).await != want {
+        if start.elapsed() > Duration::from_secs(20) {
+            let error = browser.text("#templates-error").await.ok().flatten();
+            let list = browser.text("#templates").await.ok().flatten();
+            panic!("{selector} present should be {want}; templates: {list:?}, error: {error:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn templates_are_saved_reapplied_after_a_reload_exported_and_imported() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, proxy, browser) = open_page().await;
+    send_files(&browser, "#file-input", &[glpi_sample("Computer.csv")]).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+    open_editor(&browser).await;
+    ignore_usager(&browser).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "0").await;
+    find(&browser, &format!("{EDITOR} input.template-name"))
+        .await
+        .send_keys("Parc Guyane")
+        .await
+        .unwrap();
+    browser
+        .click(&format!("{EDITOR} button.template-save"))
+        .await
+        .unwrap();
+    let saved = "#templates-list li[data-name=\"Parc Guyane\"]";
+    wait_present(&browser, saved, true).await;
+
+    // Same header after a reload: the template is applied by itself.
+    reload(&browser, &proxy).await;
+    wait_present(&browser, saved, true).await;
+    send_files(&browser, "#file-input", &[glpi_sample("Computer.csv")]).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "0").await;
+    let applied = browser
+        .text(&format!("{EDITOR} .template-applied"))
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(applied.contains("Parc Guyane"), "{applied:?}");
+
+    // Export: the JSON file offered for download (its blob is read back through WebDriver).
+    browser
+        .client
+        .execute(
+            "window.__blobs = []; const o = URL.createObjectURL; \
+             URL.createObjectURL = (b) => { window.__blobs.push(b); return o.call(URL, b); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.click("#templates-export").await.unwrap();
+    let json = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; window.__blobs[0].text().then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let json = json.as_str().expect("exported text").to_string();
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed[0]["name"], "Parc Guyane");
+
+    // Deleted: the next drop is mapped automatically again.
+    browser
+        .click(&format!("{saved} button.template-delete"))
+        .await
+        .unwrap();
+    wait_present(&browser, saved, false).await;
+    reload(&browser, &proxy).await;
+    send_files(&browser, "#file-input", &[glpi_sample("Computer.csv")]).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+
+    // Imported from the exported file: saved again, and the open file is re-checked with it.
+    let dir = std::env::temp_dir().join(format!("passerelle-e2e-tpl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("passerelle-modeles.json");
+    std::fs::write(&file, json).unwrap();
+    send_files(&browser, "#templates-import", &[file]).await;
+    wait_present(&browser, saved, true).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "0").await;
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -10,7 +10,6 @@ use passerelle_engine::migrate::plan::{Plan, PlanOptions, ValueChoice};
 use passerelle_engine::migrate::run::{self, ControlState, RunOptions, Runner};
 use passerelle_engine::read::ReadOptions;
 use passerelle_native::{FileJournal, HttpTransport};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -251,7 +250,7 @@ async fn make_plan(
     inputs: &[(String, Vec<u8>)],
     options: &PlanOptions,
 ) -> Result<(Prepared, Plan), String> {
-    let prepared = Prepared::from_files(inputs, &ReadOptions::default(), &BTreeMap::new());
+    let prepared = Prepared::from_files(inputs, &ReadOptions::default());
     let target = run::read_target(client, &prepared.draft())
         .await
         .map_err(|e| format!("lecture de la cible : {e}"))?;

@@ -1,7 +1,10 @@
 //! The root component: owns the state, runs the checks against the proxy.
 
+use std::rc::Rc;
 use yew::platform::spawn_local;
 use yew::prelude::*;
+
+use crate::components::checker::model::CheckedFiles;
 
 use crate::api;
 use crate::components::{Checker, Header, Migration, StatusPanel};
@@ -31,6 +34,13 @@ pub fn app() -> Html {
 
     use_effect_with(state.lang, |&lang| prefs::apply_lang(lang));
 
+    // What the check holds (files, the user's changes, templates), offered to the migration.
+    let checked = use_state(|| Rc::new(CheckedFiles::default()));
+    let on_checked = {
+        let checked = checked.clone();
+        Callback::from(move |c: CheckedFiles| checked.set(Rc::new(c)))
+    };
+
     let on_lang = {
         let dispatcher = state.dispatcher();
         Callback::from(move |lang| dispatcher.dispatch(Action::SetLang(lang)))
@@ -50,8 +60,8 @@ pub fn app() -> Html {
                     readiness={state.readiness.clone()}
                     {on_recheck}
                 />
-                <Checker lang={state.lang} />
-                <Migration lang={state.lang} />
+                <Checker lang={state.lang} {on_checked} />
+                <Migration lang={state.lang} checked={(*checked).clone()} />
             </main>
         </>
     }

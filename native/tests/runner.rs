@@ -2,7 +2,6 @@
 //! handled item by item, cancel then resume, and the journal file surviving a cut line.
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use glpi_sandbox::{SandboxConfig, DEMO_APP_TOKEN, DEMO_USER_TOKEN};
@@ -28,11 +27,7 @@ async fn plan_for(
     bytes: Vec<u8>,
     options: &PlanOptions,
 ) -> Plan {
-    let prepared = Prepared::from_files(
-        &[("Computer.csv".into(), bytes)],
-        &ReadOptions::default(),
-        &BTreeMap::new(),
-    );
+    let prepared = Prepared::from_files(&[("Computer.csv".into(), bytes)], &ReadOptions::default());
     let draft = prepared.draft();
     let target = run::read_target(client, &draft).await.expect("target read");
     draft.plan(&target, options)

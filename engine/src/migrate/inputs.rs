@@ -1,14 +1,15 @@
 //! From file bytes to what the plan needs: tables with their mappings and the check's
-//! diagnostics, and the companion files recognised by their header.
-
-use std::collections::BTreeMap;
+//! diagnostics, and the companion files recognised by their header. The user's choices in the
+//! check (forced encoding or type, edited mapping, corrected cells, saved templates) carry over,
+//! so what is migrated is what was checked.
 
 use super::companion::{detect_companion, CompanionFile, CompanionKind};
 use super::plan::{Draft, SourceFile};
+use crate::check::{read_input, CheckInput, FileOverrides};
 use crate::detect::{detect, ItemType};
-use crate::diagnostic::Diagnostic;
-use crate::map::{auto_map, Mapping};
-use crate::read::{read_bytes, ReadOptions, Table};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::map::{auto_map, Mapping, MappingTemplate};
+use crate::read::{ReadOptions, Table};
 use crate::validate::{validate_files, FileInput};
 
 /// Files read and checked, ready for a plan.
@@ -22,16 +23,46 @@ pub struct Prepared {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+fn unsupported(name: &str) -> Diagnostic {
+    Diagnostic {
+        file: name.to_string(),
+        line: 1,
+        column: None,
+        value: None,
+        code: "migrate.unsupported_file".into(),
+        severity: Severity::Error,
+        blocking: true,
+        message_fr: "type de fichier non pris en charge par la migration (ni export GLPI d'inventaire, d'utilisateurs, de groupes ou de lieux, ni fichier compagnon)".into(),
+        message_en: "file type not supported by the migration (neither a GLPI asset, user, group or location export, nor a companion file)".into(),
+    }
+}
+
 impl Prepared {
-    /// Reads and checks files. `mappings` replaces the automatic mapping of a file by name.
-    pub fn from_files(
-        inputs: &[(String, Vec<u8>)],
+    /// Reads and checks files as dropped, with automatic recognition and mapping.
+    pub fn from_files(inputs: &[(String, Vec<u8>)], read: &ReadOptions) -> Prepared {
+        let none = FileOverrides::default();
+        let inputs: Vec<CheckInput<'_>> = inputs
+            .iter()
+            .map(|(name, bytes)| CheckInput {
+                name,
+                bytes,
+                overrides: &none,
+            })
+            .collect();
+        Prepared::from_inputs(&inputs, read, &[])
+    }
+
+    /// Reads and checks files with what the user set in the check: encoding, item type, edited
+    /// mapping, corrected cells; a saved template applies when the header matches.
+    pub fn from_inputs(
+        inputs: &[CheckInput<'_>],
         read: &ReadOptions,
-        mappings: &BTreeMap<String, Mapping>,
+        templates: &[MappingTemplate],
     ) -> Prepared {
         let mut p = Prepared::default();
-        for (name, bytes) in inputs {
-            let table = match read_bytes(name, bytes, read) {
+        for input in inputs {
+            let name = input.name;
+            let table = match read_input(input, read, &mut |_, _| {}) {
                 Ok(t) => t,
                 Err(e) => {
                     p.diagnostics.push(e.to_diagnostic(name));
@@ -43,28 +74,27 @@ impl Prepared {
                 p.companions.push((table, kind));
                 continue;
             }
-            let mapping = match mappings.get(name) {
-                Some(m) => m.clone(),
-                None => match detect(name, &table.headers).item_type {
-                    Some(t) if !matches!(t, ItemType::Directory | ItemType::Ticket) => {
-                        auto_map(t, &table.headers)
-                    }
-                    _ => {
-                        p.diagnostics.push(Diagnostic {
-                            file: name.clone(),
-                            line: 1,
-                            column: None,
-                            value: None,
-                            code: "migrate.unsupported_file".into(),
-                            severity: crate::diagnostic::Severity::Error,
-                            blocking: true,
-                            message_fr: "type de fichier non pris en charge par la migration (ni export GLPI d'inventaire, d'utilisateurs, de groupes ou de lieux, ni fichier compagnon)".into(),
-                            message_en: "file type not supported by the migration (neither a GLPI asset, user, group or location export, nor a companion file)".into(),
-                        });
-                        continue;
-                    }
-                },
+            let item_type = input
+                .overrides
+                .item_type
+                .or_else(|| detect(name, &table.headers).item_type);
+            let Some(item_type) =
+                item_type.filter(|t| !matches!(t, ItemType::Directory | ItemType::Ticket))
+            else {
+                p.diagnostics.push(unsupported(name));
+                continue;
             };
+            let mapping = input
+                .overrides
+                .mapping
+                .clone()
+                .filter(|m| m.item_type == item_type)
+                .or_else(|| {
+                    MappingTemplate::find(templates, &table.headers)
+                        .filter(|t| t.mapping.item_type == item_type)
+                        .map(|t| t.mapping.clone())
+                })
+                .unwrap_or_else(|| auto_map(item_type, &table.headers));
             p.sources.push((table, mapping));
         }
         let inputs: Vec<FileInput<'_>> = p
@@ -94,5 +124,68 @@ impl Prepared {
             .map(|(table, kind)| CompanionFile { table, kind: *kind })
             .collect();
         Draft::build(&sources, &companions)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Correction;
+    use crate::migrate::model::{Decision, FieldValue};
+    use crate::migrate::plan::{PlanOptions, TargetData};
+
+    const CSV: &str = "\u{feff}\"Nom\";\"Numéro de série\";\"Usager\"\n\"pc-1\";\"SN1\";\"GUYANE\nnoel\"\n\"pc-2\";\"SN2\";\"\"\n";
+
+    #[test]
+    fn corrections_and_edited_mappings_from_the_check_are_what_is_planned() {
+        let mut overrides = FileOverrides::default();
+        overrides.corrections.push(Correction {
+            line: 2,
+            column: 2,
+            value: "GUYANE-noel".into(),
+        });
+        let input = CheckInput {
+            name: "Computer.csv",
+            bytes: CSV.as_bytes(),
+            overrides: &overrides,
+        };
+        let p = Prepared::from_inputs(&[input], &ReadOptions::default(), &[]);
+        let plan = p
+            .draft()
+            .plan(&TargetData::default(), &PlanOptions::default());
+        let pc1 = plan
+            .objects
+            .iter()
+            .find(|o| o.key.key == "serial:SN1")
+            .unwrap();
+        assert_eq!(
+            pc1.fields.get("contact"),
+            Some(&FieldValue::Text("GUYANE-noel".into()))
+        );
+        assert_eq!(pc1.decision, Decision::Create);
+
+        // The user ignores the "Usager" column: it is not sent.
+        let mut mapping = auto_map(
+            ItemType::Computer,
+            &["Nom".into(), "Numéro de série".into(), "Usager".into()],
+        );
+        mapping.set(2, None).unwrap();
+        let overrides = FileOverrides {
+            mapping: Some(mapping),
+            ..FileOverrides::default()
+        };
+        let input = CheckInput {
+            name: "Computer.csv",
+            bytes: CSV.as_bytes(),
+            overrides: &overrides,
+        };
+        let p = Prepared::from_inputs(&[input], &ReadOptions::default(), &[]);
+        let plan = p
+            .draft()
+            .plan(&TargetData::default(), &PlanOptions::default());
+        assert!(plan
+            .objects
+            .iter()
+            .all(|o| !o.fields.contains_key("contact")));
     }
 }

@@ -9,7 +9,8 @@ use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
-const DB_NAME: &str = "passerelle";
+// Its own database: the saved templates live in "passerelle" with their own schema version.
+const DB_NAME: &str = "passerelle-journal";
 const EVENTS: &str = "journal_events";
 const META: &str = "journal_meta";
 const META_KEY: &str = "current";

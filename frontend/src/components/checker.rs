@@ -39,6 +39,9 @@ const VIEWPORT_HEIGHT: f64 = 480.0;
 pub struct CheckerProps {
     /// Current language.
     pub lang: Lang,
+    /// Told the files and the user's changes each time they change (for the migration).
+    #[prop_or_default]
+    pub on_checked: Callback<model::CheckedFiles>,
 }
 
 /// Which problems are shown.
@@ -108,8 +111,13 @@ pub fn checker(props: &CheckerProps) -> Html {
     // One request per job (see model.rs).
     {
         let (model, runner) = (model.clone(), runner.clone());
+        let on_checked = props.on_checked.clone();
         use_effect_with(model.job, move |&job| {
             if job > 0 {
+                on_checked.emit(model::CheckedFiles {
+                    files: model.files.clone(),
+                    templates: model.templates.clone(),
+                });
                 let bytes = model.files.iter().map(|f| f.bytes.clone()).collect();
                 runner.send(model.request(), bytes, model.ref_bytes());
             }

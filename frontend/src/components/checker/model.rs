@@ -24,6 +24,16 @@ pub struct InputFile {
     pub overrides: FileOverrides,
 }
 
+/// What the check holds once files are dropped: the files with the user's changes and the saved
+/// templates. The migration takes them as they are, corrections included.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CheckedFiles {
+    /// Files, in the order dropped.
+    pub files: Vec<InputFile>,
+    /// Saved mapping templates.
+    pub templates: Vec<MappingTemplate>,
+}
+
 /// Which reference export a file is, from its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefKind {

@@ -11,9 +11,10 @@ mod plan_view;
 pub mod texts;
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use passerelle_engine::check::{CheckInput, FileOverrides};
+use passerelle_engine::map::MappingTemplate;
 use passerelle_engine::migrate::api::{ApiRequest, Credentials, Method};
 use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
 use passerelle_engine::migrate::companion::CompanionKind;
@@ -30,6 +31,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::browser::{FetchTransport, JournalDb, RunMeta};
+use crate::components::checker::model::CheckedFiles;
 use crate::files;
 use crate::i18n::Lang;
 use texts::T;
@@ -159,6 +161,34 @@ fn input_checked(e: &Event) -> bool {
 pub struct MigrationProps {
     /// Current language.
     pub lang: Lang,
+    /// The files of the check above, with the user's corrections and mappings.
+    #[prop_or_default]
+    pub checked: Rc<CheckedFiles>,
+}
+
+/// The files to migrate: each with the user's changes from the check (none for files picked
+/// here), and the saved templates.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sources {
+    /// (name, bytes, overrides).
+    pub files: Vec<(String, Rc<Vec<u8>>, FileOverrides)>,
+    /// Saved mapping templates.
+    pub templates: Vec<MappingTemplate>,
+}
+
+impl Sources {
+    fn prepare(&self) -> Prepared {
+        let inputs: Vec<CheckInput<'_>> = self
+            .files
+            .iter()
+            .map(|(name, bytes, overrides)| CheckInput {
+                name,
+                bytes,
+                overrides,
+            })
+            .collect();
+        Prepared::from_inputs(&inputs, &ReadOptions::default(), &self.templates)
+    }
 }
 
 /// The migration panel.
@@ -175,7 +205,7 @@ pub fn migration(props: &MigrationProps) -> Html {
     let token = use_state(String::new);
     let login = use_state(String::new);
     let password = use_state(String::new);
-    let inputs = use_state(|| Rc::new(Vec::<(String, Vec<u8>)>::new()));
+    let inputs = use_state(|| Rc::new(Sources::default()));
     let options = use_state(PlanOptions::default);
     let plan = use_state(|| None::<Rc<Plan>>);
     let missing = use_state(Vec::<MissingRight>::new);
@@ -302,12 +332,34 @@ pub fn migration(props: &MigrationProps) -> Html {
             spawn_local(async move {
                 match files::read_file_list(list).await {
                     Ok(read) => {
-                        inputs.set(Rc::new(read));
+                        inputs.set(Rc::new(Sources {
+                            files: read
+                                .into_iter()
+                                .map(|(n, b)| (n, Rc::new(b), FileOverrides::default()))
+                                .collect(),
+                            templates: Vec::new(),
+                        }));
                         plan.set(None);
                     }
                     Err(e) => error.set(Some(e)),
                 }
             });
+        })
+    };
+
+    // The files of the check above, with their corrections, mappings and templates.
+    let on_use_checked = {
+        let (inputs, plan, checked) = (inputs.clone(), plan.clone(), props.checked.clone());
+        Callback::from(move |_: MouseEvent| {
+            inputs.set(Rc::new(Sources {
+                files: checked
+                    .files
+                    .iter()
+                    .map(|f| (f.name.clone(), f.bytes.clone(), f.overrides.clone()))
+                    .collect(),
+                templates: checked.templates.clone(),
+            }));
+            plan.set(None);
         })
     };
 
@@ -323,14 +375,13 @@ pub fn migration(props: &MigrationProps) -> Html {
         );
         Callback::from(move |_: MouseEvent| {
             let Some(c) = (*client).clone() else { return };
-            let files = (*inputs).clone();
+            let sources = (*inputs).clone();
             let opts = (*options).clone();
             let (plan, busy, error, missing) =
                 (plan.clone(), busy.clone(), error.clone(), missing.clone());
             busy.set(true);
             spawn_local(async move {
-                let prepared =
-                    Prepared::from_files(&files, &ReadOptions::default(), &BTreeMap::new());
+                let prepared = sources.prepare();
                 let draft = prepared.draft();
                 match run::read_target(&c, &draft).await {
                     Ok(target) => {
@@ -749,15 +800,20 @@ pub fn migration(props: &MigrationProps) -> Html {
             }
             <h3>{ tr(T::FilesHeading) }</h3>
             <p class="help">{ tr(T::FilesHelp) }</p>
+            if !props.checked.files.is_empty() {
+                <button id="use-checked" type="button" onclick={on_use_checked}>
+                    { format!("{} ({})", tr(T::UseChecked), props.checked.files.len()) }
+                </button>
+            }
             <input id="migrate-files" type="file" multiple=true onchange={on_files} />
             <p id="migrate-file-names">
-                { if inputs.is_empty() { tr(T::NoFiles).to_string() } else { inputs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ") } }
+                { if inputs.files.is_empty() { tr(T::NoFiles).to_string() } else { inputs.files.iter().map(|(n, _, _)| n.as_str()).collect::<Vec<_>>().join(", ") } }
             </p>
             <p>{ tr(T::Templates) }</p>
             <ul class="templates">{ for templates }</ul>
             <h3>{ tr(T::OptionsHeading) }</h3>
             { option_toggles }
-            <button id="plan-button" type="button" disabled={!connected || inputs.is_empty() || *busy || running} onclick={on_plan}>
+            <button id="plan-button" type="button" disabled={!connected || inputs.files.is_empty() || *busy || running} onclick={on_plan}>
                 { if *busy && connected { tr(T::Planning) } else { tr(T::PlanButton) } }
             </button>
             if !connected {

@@ -80,6 +80,7 @@ pub enum T {
     ShowCurl,
     NoFiles,
     LoginFirst,
+    UseChecked,
 }
 
 impl T {
@@ -167,6 +168,7 @@ impl T {
             T::ShowCurl => ("cURL", "cURL"),
             T::NoFiles => ("Aucun fichier choisi", "No file chosen"),
             T::LoginFirst => ("Connectez-vous d'abord", "Connect first"),
+            T::UseChecked => ("Reprendre les fichiers vérifiés ci-dessus, avec vos corrections", "Use the files checked above, with your corrections"),
         }
     }
 
@@ -245,6 +247,7 @@ impl T {
         T::ShowCurl,
         T::NoFiles,
         T::LoginFirst,
+        T::UseChecked,
     ];
 }
 

@@ -302,7 +302,7 @@ impl Bench {
             .set_entity(0, true)
             .await
             .map_err(|e| e.to_string())?;
-        let prepared = Prepared::from_files(&inputs, &ReadOptions::default(), &BTreeMap::new());
+        let prepared = Prepared::from_files(&inputs, &ReadOptions::default());
         let draft = prepared.draft();
         let mut target = TargetData::default();
         let mut types = draft.needed_types();

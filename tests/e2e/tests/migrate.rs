@@ -86,12 +86,12 @@ async fn choose_files(browser: &Browser) {
     panic!("files not read");
 }
 
-async fn plan(browser: &Browser) {
+async fn plan(browser: &Browser, computers_to_create: &str) {
     browser.click("#plan-button").await.unwrap();
     browser
         .wait_text(
             "tr.plan-row[data-itemtype=\"Computer\"] td[data-kind=\"create\"]",
-            "118",
+            computers_to_create,
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -104,7 +104,7 @@ async fn whole_flow_connect_plan_run_verify_undo() {
     let before = dump(&sandbox);
     connect(&browser).await;
     choose_files(&browser).await;
-    plan(&browser).await;
+    plan(&browser, "118").await;
     // The dry-run wrote nothing.
     assert_eq!(count(&dump(&sandbox), "Computer"), 0);
     assert_eq!(
@@ -180,7 +180,7 @@ async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
     let users_before = count(&dump(&sandbox), "User");
     connect(&browser).await;
     choose_files(&browser).await;
-    plan(&browser).await;
+    plan(&browser, "118").await;
     browser.click("#run-button").await.unwrap();
     // Cut once users are being created.
     for _ in 0..600 {
@@ -239,5 +239,62 @@ async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
     // 40 new users; the 4 others of the file already exist on the sandbox.
     assert_eq!(unique("User", "name"), users_before + 40);
     assert_eq!(unique("Profile_User", "id"), count(&d, "Profile_User"));
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_checked_files_with_a_correction_are_what_is_migrated() {
+    let _one = ONE_BROWSER.lock().await;
+    let (sandbox, _proxy, browser) = open(&[]).await;
+    // Check Computer.csv above, and correct the line-29 "Usager" cell broken by a line feed.
+    let input = browser
+        .client
+        .find(Locator::Css("#file-input"))
+        .await
+        .expect("checker file input");
+    input.send_keys(&sample("Computer.csv")).await.unwrap();
+    let cell =
+        "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"29\"] input.value-edit";
+    let mut edit = None;
+    for _ in 0..200 {
+        if let Ok(e) = browser.client.find(Locator::Css(cell)).await {
+            edit = Some(e);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let edit = edit.expect("editable cell of line 29");
+    // Ctrl-A, the new value, Enter (WebDriver key codes).
+    edit.send_keys("\u{E009}a\u{E000}noel.sylvestre\u{E007}")
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if browser.text(cell).await.unwrap().is_none()
+            && browser.client.find(Locator::Css(cell)).await.is_err()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The migration takes those files, corrections included.
+    browser.click("#use-checked").await.unwrap();
+    connect(&browser).await;
+    // Without the users file, the homonyms cannot be seen: all 120 rows go.
+    plan(&browser, "120").await;
+    browser.click("#run-button").await.unwrap();
+    browser
+        .wait_attr("#run-status", "data-phase", "finished")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = dump(&sandbox);
+    let contacts: Vec<&str> = d["Computer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["contact"].as_str())
+        .collect();
+    assert!(contacts.contains(&"noel.sylvestre"), "{contacts:?}");
+    // The other damaged cell (line 69) was not corrected: migrated as it is, never altered.
+    assert!(contacts.iter().any(|c| c.contains(['\n', '\r'])), "{contacts:?}");
     browser.close().await.unwrap();
 }

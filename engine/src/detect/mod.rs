@@ -123,36 +123,58 @@ pub struct Detection {
 
 /// Lower case, no accents, single spaces, typographic apostrophes made plain: how labels compare.
 pub fn normalize_label(label: &str) -> String {
+    let label = label.trim();
     let mut out = String::with_capacity(label.len());
     let mut space = false;
-    for c in label.trim().chars() {
-        let mapped: &str = match c {
-            'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => "a",
-            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
-            'î' | 'ï' | 'í' | 'Î' | 'Ï' => "i",
-            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => "o",
-            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => "u",
-            'ç' | 'Ç' => "c",
-            'œ' | 'Œ' => "oe",
-            'æ' | 'Æ' => "ae",
-            'ÿ' => "y",
-            '’' | '`' => "'",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            out.push_str(mapped);
-            space = false;
-        } else if c.is_whitespace() {
-            if !space && !out.is_empty() {
-                out.push(' ');
+    if label.is_ascii() {
+        // Most cells (serials, logins, names without accents): one pass over bytes.
+        for &b in label.as_bytes() {
+            if b.is_ascii_whitespace() || b == 0x0b {
+                if !space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = true;
+            } else {
+                out.push(if b == b'`' {
+                    '\''
+                } else {
+                    char::from(b.to_ascii_lowercase())
+                });
+                space = false;
             }
-            space = true;
-        } else {
-            out.extend(c.to_lowercase());
-            space = false;
+        }
+    } else {
+        for c in label.chars() {
+            let mapped: &str = match c {
+                'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => "a",
+                'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
+                'î' | 'ï' | 'í' | 'Î' | 'Ï' => "i",
+                'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => "o",
+                'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => "u",
+                'ç' | 'Ç' => "c",
+                'œ' | 'Œ' => "oe",
+                'æ' | 'Æ' => "ae",
+                'ÿ' => "y",
+                '’' | '`' => "'",
+                _ => "",
+            };
+            if !mapped.is_empty() {
+                out.push_str(mapped);
+                space = false;
+            } else if c.is_whitespace() {
+                if !space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = true;
+            } else {
+                out.extend(c.to_lowercase());
+                space = false;
+            }
         }
     }
-    out.trim_end().to_string()
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out
 }
 
 /// Distinctive columns per type (normalised French and English labels and API field names).

@@ -5,7 +5,6 @@ pub mod values;
 use serde::{Deserialize, Serialize};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::detect::{normalize_label, ItemType};
 use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
@@ -190,44 +189,6 @@ impl Ctx<'_> {
     }
 }
 
-/// A fast non-cryptographic hasher (FxHash's) for the duplicate index: the file is the user's
-/// own, so there is no one to defend against hash flooding, and SipHash took a tenth of the check.
-#[derive(Default)]
-struct FastHasher(u64);
-
-impl Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(n.into());
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // The multiplications only carry entropy upwards: mix it back into the low bits,
-        // which pick the bucket.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^ (h >> 33)
-    }
-}
-
-impl FastHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
 fn validate_file(
     input: &FileInput<'_>,
     refs: &References,
@@ -282,7 +243,7 @@ fn validate_file(
         .collect();
 
     let keys = key_fields(item_type);
-    let mut seen: HashMap<(usize, String), u64, BuildHasherDefault<FastHasher>> =
+    let mut seen: HashMap<(usize, String), u64, rustc_hash::FxBuildHasher> =
         HashMap::default();
     let mut unresolved: BTreeMap<(usize, &'static str), usize> = BTreeMap::new();
 

@@ -189,6 +189,19 @@ async fn real_samples_migrate_verify_and_a_second_run_creates_nothing() {
         })
         .collect();
     let report = std::fs::read_to_string(dir.join("report.csv")).unwrap();
+    // No secret in anything the command wrote or printed.
+    let journal_text = std::fs::read_to_string(&journal).unwrap();
+    for secret in [DEMO_USER_TOKEN, DEMO_APP_TOKEN] {
+        for (what, text) in [
+            ("journal", &journal_text),
+            ("report", &report),
+            ("stdout", &out),
+            ("stderr", &err),
+        ] {
+            assert!(!text.contains(secret), "{what} holds a secret");
+        }
+    }
+    assert!(!journal_text.contains("session_token"));
     assert!(report.starts_with('\u{feff}'));
     assert!(report
         .contains("Computer.csv;51;Computer;Computer.csv:51;rejected;;reference.ambiguous_user"));

@@ -243,8 +243,7 @@ fn validate_file(
         .collect();
 
     let keys = key_fields(item_type);
-    let mut seen: HashMap<(usize, String), u64, rustc_hash::FxBuildHasher> =
-        HashMap::default();
+    let mut seen: HashMap<(usize, String), u64, rustc_hash::FxBuildHasher> = HashMap::default();
     let mut unresolved: BTreeMap<(usize, &'static str), usize> = BTreeMap::new();
 
     for (i, rec) in table.records.iter().enumerate() {

@@ -295,6 +295,9 @@ async fn the_checked_files_with_a_correction_are_what_is_migrated() {
         .collect();
     assert!(contacts.contains(&"noel.sylvestre"), "{contacts:?}");
     // The other damaged cell (line 69) was not corrected: migrated as it is, never altered.
-    assert!(contacts.iter().any(|c| c.contains(['\n', '\r'])), "{contacts:?}");
+    assert!(
+        contacts.iter().any(|c| c.contains(['\n', '\r'])),
+        "{contacts:?}"
+    );
     browser.close().await.unwrap();
 }

@@ -1,0 +1,249 @@
+//! One plan across every checked file: rows become objects in dependency order, references
+//! (locations, models, users, groups…) become links to other planned objects or to items that
+//! already exist on the target, values with no match are listed for the administrator to map,
+//! create or leave empty, and each object is reconciled with the target.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+use super::api::ApiRequest;
+use super::model::{Decision, DecisionKind, IdMap, PlannedObject};
+use super::reconcile::normalize_key;
+use super::schema::{self};
+use crate::diagnostic::Diagnostic;
+use crate::map::Mapping;
+use crate::read::Table;
+
+mod draft;
+mod resolve;
+
+pub use draft::Draft;
+
+/// A checked file given to the plan.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFile<'a> {
+    /// The rows.
+    pub table: &'a Table,
+    /// Its mapping (item type included).
+    pub mapping: &'a Mapping,
+    /// The check's diagnostics: rows with a blocking one are rejected.
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// What to do with a value that has no match on the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "choice", content = "id")]
+pub enum ValueChoice {
+    /// Create it (dropdowns only, when allowed).
+    Create,
+    /// Use this existing target item.
+    MapTo(u64),
+    /// Leave the field empty, with a warning.
+    Empty,
+}
+
+/// The administrator's choices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanOptions {
+    /// Target entity for rows whose source entity is not mapped.
+    pub default_entity: u64,
+    /// Source entity (complete name) → target entity id.
+    pub entities: BTreeMap<String, u64>,
+    /// `Itemtype|value` → choice, for values with no match on the target.
+    pub values: BTreeMap<String, ValueChoice>,
+    /// Whether missing dropdown values may be created.
+    pub allow_create_dropdowns: bool,
+    /// Never replace a non-empty value on the target.
+    pub never_overwrite: bool,
+    /// Reconciliation keys per itemtype (alternatives of field lists), replacing the defaults.
+    pub keys: BTreeMap<String, Vec<Vec<String>>>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            default_entity: 0,
+            entities: BTreeMap::new(),
+            values: BTreeMap::new(),
+            allow_create_dropdowns: true,
+            never_overwrite: false,
+            keys: BTreeMap::new(),
+        }
+    }
+}
+
+impl PlanOptions {
+    /// The keys used for an itemtype.
+    pub fn keys_for(&self, itemtype: &str) -> Vec<Vec<String>> {
+        self.keys
+            .get(itemtype)
+            .cloned()
+            .unwrap_or_else(|| schema::default_keys(itemtype))
+    }
+
+    /// The key of a value choice.
+    pub fn value_key(itemtype: &str, value: &str) -> String {
+        format!("{itemtype}|{}", normalize_key(value))
+    }
+}
+
+/// A value used by the files that the target does not have.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnmatchedValue {
+    /// The type it should be.
+    pub itemtype: String,
+    /// The value as written in the files.
+    pub value: String,
+    /// Rows using it.
+    pub rows: usize,
+    /// What the plan does with it.
+    pub choice: ValueChoice,
+    /// Whether it may be created.
+    pub creatable: bool,
+}
+
+/// A source entity and where its rows go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityUse {
+    /// Complete name in the source.
+    pub source: String,
+    /// Rows.
+    pub rows: usize,
+    /// Target entity id.
+    pub target: u64,
+    /// Whether the administrator mapped it (otherwise the default entity).
+    pub mapped: bool,
+}
+
+/// A relation the given files cannot carry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotCarried {
+    /// Stable code.
+    pub code: String,
+    /// French explanation, with what to do.
+    pub message_fr: String,
+    /// English explanation.
+    pub message_en: String,
+    /// Rows concerned.
+    pub rows: usize,
+}
+
+/// The items of the target the plan was made against, per itemtype.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetData {
+    /// Items as GLPI returns them.
+    pub items: BTreeMap<String, Vec<Map<String, Value>>>,
+}
+
+/// The whole plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Objects in creation order.
+    pub objects: Vec<PlannedObject>,
+    /// Values with no match on the target.
+    pub unmatched: Vec<UnmatchedValue>,
+    /// Source entities.
+    pub entities: Vec<EntityUse>,
+    /// Relations the files cannot carry.
+    pub not_carried: Vec<NotCarried>,
+    /// Options it was made with.
+    pub options: PlanOptions,
+}
+
+/// Counts of one itemtype.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeCounts {
+    /// Itemtype.
+    pub itemtype: String,
+    /// Per decision.
+    pub counts: BTreeMap<DecisionKind, usize>,
+}
+
+impl Plan {
+    /// Counts per itemtype and decision, in creation order.
+    pub fn counts(&self) -> Vec<TypeCounts> {
+        let mut out: Vec<TypeCounts> = Vec::new();
+        for o in &self.objects {
+            let pos = match out.iter().position(|c| c.itemtype == o.key.itemtype) {
+                Some(p) => p,
+                None => {
+                    out.push(TypeCounts {
+                        itemtype: o.key.itemtype.clone(),
+                        counts: BTreeMap::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            *out[pos].counts.entry(o.decision.kind()).or_default() += 1;
+        }
+        out
+    }
+
+    /// Ids already known (matched items).
+    pub fn known_ids(&self) -> IdMap {
+        self.objects
+            .iter()
+            .filter_map(|o| o.decision.existing_id().map(|id| (o.key.clone(), id)))
+            .collect()
+    }
+
+    /// The requests a run would send, batch by batch (ids of objects not created yet shown as
+    /// `{{Type:key}}`).
+    pub fn preview_requests(&self, batch_size: usize) -> Vec<ApiRequest> {
+        let ids = self.known_ids();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.objects.len() {
+            let first = &self.objects[i];
+            let mut j = i;
+            while j < self.objects.len()
+                && self.objects[j].rank == first.rank
+                && self.objects[j].key.itemtype == first.key.itemtype
+            {
+                j += 1;
+            }
+            let group = &self.objects[i..j];
+            let creates: Vec<Value> = group
+                .iter()
+                .filter(|o| o.decision == Decision::Create)
+                .map(|o| {
+                    Value::Object(
+                        o.fields
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.preview(&ids)))
+                            .collect(),
+                    )
+                })
+                .collect();
+            for chunk in creates.chunks(batch_size.max(1)) {
+                out.push(
+                    ApiRequest::new(super::api::Method::Post, format!("/{}", first.key.itemtype))
+                        .with_body(json!({ "input": chunk })),
+                );
+            }
+            let updates: Vec<Value> = group
+                .iter()
+                .filter_map(|o| match &o.decision {
+                    Decision::Update { id, changes, .. } => {
+                        let mut m: Map<String, Value> = changes
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.preview(&ids)))
+                            .collect();
+                        m.insert("id".into(), json!(id));
+                        Some(Value::Object(m))
+                    }
+                    _ => None,
+                })
+                .collect();
+            for chunk in updates.chunks(batch_size.max(1)) {
+                out.push(
+                    ApiRequest::new(super::api::Method::Put, format!("/{}", first.key.itemtype))
+                        .with_body(json!({ "input": chunk })),
+                );
+            }
+            i = j;
+        }
+        out
+    }
+}

@@ -1,0 +1,459 @@
+//! References resolved against the target (planned object, existing item, or a value to map,
+//! create or leave empty), then every object reconciled, in creation order.
+
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::migrate::model::{Decision, FieldValue, IdMap, ObjectKey, PlannedObject, SourceLine};
+use crate::migrate::reconcile::{decide, normalize_key, target_text, ReconcileRules, TargetIndex};
+use crate::migrate::schema::{self, Target};
+
+use super::draft::{last_segment, parent_path, rank_of, tree_depth, Draft};
+use super::{EntityUse, NotCarried, Plan, PlanOptions, TargetData, UnmatchedValue, ValueChoice};
+
+/// Index of a target type by name, complete name and (for users) display name.
+struct TypeLookup {
+    by_name: HashMap<String, Vec<u64>>,
+}
+
+fn type_lookup(itemtype: &str, items: &[Map<String, Value>]) -> TypeLookup {
+    let mut by_name: HashMap<String, Vec<u64>> = HashMap::new();
+    for item in items {
+        let Some(id) = item.get("id").and_then(Value::as_u64) else {
+            continue;
+        };
+        let mut names: Vec<String> = Vec::new();
+        if schema::tree_parent_field(itemtype).is_some() {
+            names.push(target_text(item.get("completename")));
+        } else {
+            names.push(target_text(item.get("name")));
+        }
+        match itemtype {
+            "User" => names.push(format!(
+                "{} {}",
+                target_text(item.get("realname")),
+                target_text(item.get("firstname"))
+            )),
+            "Computer" | "Monitor" | "Printer" | "Phone" | "Peripheral" | "NetworkEquipment" => {
+                names.push(target_text(item.get("serial")))
+            }
+            _ => {}
+        }
+        for n in names {
+            let n = normalize_key(n.trim());
+            if !n.is_empty() {
+                let ids = by_name.entry(n).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    TypeLookup { by_name }
+}
+
+pub(super) struct Resolver<'a> {
+    draft: &'a Draft,
+    target: &'a TargetData,
+    options: &'a PlanOptions,
+    objects: Vec<PlannedObject>,
+    index: HashMap<(String, String), usize>,
+    lookups: HashMap<String, TypeLookup>,
+    unmatched: BTreeMap<String, UnmatchedValue>,
+}
+
+enum Resolved {
+    Value(FieldValue),
+    Empty(String),
+}
+
+impl<'a> Resolver<'a> {
+    pub(super) fn new(draft: &'a Draft, target: &'a TargetData, options: &'a PlanOptions) -> Self {
+        Resolver {
+            draft,
+            target,
+            options,
+            objects: draft.objects.clone(),
+            index: draft.index.clone(),
+            lookups: HashMap::new(),
+            unmatched: BTreeMap::new(),
+        }
+    }
+
+    fn lookup(&mut self, itemtype: &str, value: &str) -> Vec<u64> {
+        if !self.lookups.contains_key(itemtype) {
+            let items = self
+                .target
+                .items
+                .get(itemtype)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            self.lookups
+                .insert(itemtype.to_string(), type_lookup(itemtype, items));
+        }
+        self.lookups[itemtype]
+            .by_name
+            .get(&normalize_key(value))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Counts one more row for a value that has no match on the target.
+    fn count_unmatched(&mut self, itemtype: &str, value: &str) {
+        if let Some(u) = self
+            .unmatched
+            .get_mut(&PlanOptions::value_key(itemtype, value))
+        {
+            u.rows += 1;
+        }
+    }
+
+    fn planned(&self, itemtype: &str, key: &str) -> Option<ObjectKey> {
+        self.index
+            .get(&(itemtype.to_string(), normalize_key(key)))
+            .map(|i| self.objects[*i].key.clone())
+    }
+
+    /// A planned asset by serial or name.
+    fn planned_asset(&self, itemtype: &str, value: &str) -> Option<ObjectKey> {
+        self.planned(itemtype, &format!("serial:{value}"))
+            .or_else(|| self.planned(itemtype, &format!("name:{value}")))
+            .or_else(|| {
+                // Named asset whose key is its serial: find by the name field.
+                let n = normalize_key(value);
+                self.objects
+                    .iter()
+                    .find(|o| {
+                        o.key.itemtype == itemtype
+                            && !o.implied
+                            && matches!(o.fields.get("name"), Some(FieldValue::Text(t)) if normalize_key(t) == n)
+                    })
+                    .map(|o| o.key.clone())
+            })
+    }
+
+    fn unmatched_choice(&mut self, itemtype: &str, value: &str, creatable: bool) -> ValueChoice {
+        let key = PlanOptions::value_key(itemtype, value);
+        let default = if creatable && self.options.allow_create_dropdowns {
+            ValueChoice::Create
+        } else {
+            ValueChoice::Empty
+        };
+        let choice = match self.options.values.get(&key).copied() {
+            Some(ValueChoice::Create) if !creatable => ValueChoice::Empty,
+            Some(c) => c,
+            None => default,
+        };
+        let u = self.unmatched.entry(key).or_insert(UnmatchedValue {
+            itemtype: itemtype.to_string(),
+            value: value.to_string(),
+            rows: 0,
+            choice,
+            creatable,
+        });
+        u.rows += 1;
+        choice
+    }
+
+    fn entity(&self, value: &str) -> u64 {
+        if let Some(id) = self.options.entities.get(value) {
+            return *id;
+        }
+        let n = normalize_key(value);
+        self.options
+            .entities
+            .iter()
+            .find(|(k, _)| normalize_key(k) == n)
+            .map(|(_, v)| *v)
+            .unwrap_or(self.options.default_entity)
+    }
+
+    /// A tree path: planned, on the target, or created level by level.
+    fn tree(&mut self, itemtype: &'static str, path: &str, source: &[SourceLine]) -> Resolved {
+        if let Some(k) = self.planned(itemtype, path) {
+            let i = self.index[&(itemtype.to_string(), normalize_key(path))];
+            if self.objects[i].implied {
+                self.objects[i].sources.extend_from_slice(source);
+                self.count_unmatched(itemtype, path);
+            }
+            return Resolved::Value(FieldValue::Ref(k));
+        }
+        let found = self.lookup(itemtype, path);
+        match found.as_slice() {
+            [id] => return Resolved::Value(FieldValue::Id(*id)),
+            [] => {}
+            many => {
+                return Resolved::Empty(format!(
+                    "{itemtype} « {path} » existe {} fois sur la cible : valeur laissée vide",
+                    many.len()
+                ))
+            }
+        }
+        let creatable = itemtype != "Group" && schema::is_creatable_dropdown(itemtype);
+        match self.unmatched_choice(itemtype, path, creatable) {
+            ValueChoice::MapTo(id) => Resolved::Value(FieldValue::Id(id)),
+            ValueChoice::Empty => Resolved::Empty(format!(
+                "{itemtype} « {path} » absent de la cible : valeur laissée vide"
+            )),
+            ValueChoice::Create => {
+                let parent = match parent_path(path) {
+                    Some(p) => match self.tree(itemtype, p, source) {
+                        Resolved::Value(v) => Some(v),
+                        Resolved::Empty(w) => return Resolved::Empty(w),
+                    },
+                    None => None,
+                };
+                let parent = parent
+                    .and_then(|p| schema::tree_parent_field(itemtype).map(|f| (f.to_string(), p)));
+                self.create_implied(
+                    itemtype,
+                    path,
+                    tree_depth(path),
+                    last_segment(path),
+                    parent,
+                    true,
+                    source,
+                )
+            }
+        }
+    }
+
+    fn dropdown(&mut self, itemtype: &'static str, value: &str, source: &[SourceLine]) -> Resolved {
+        let is_asset = matches!(
+            itemtype,
+            "Computer" | "Monitor" | "Printer" | "Phone" | "Peripheral" | "NetworkEquipment"
+        );
+        let planned = if is_asset {
+            self.planned_asset(itemtype, value)
+        } else {
+            self.planned(itemtype, value)
+        };
+        if let Some(k) = planned {
+            let i = self.index[&(itemtype.to_string(), normalize_key(&k.key))];
+            if self.objects[i].implied {
+                self.objects[i].sources.extend_from_slice(source);
+                self.count_unmatched(itemtype, value);
+            }
+            return Resolved::Value(FieldValue::Ref(k));
+        }
+        let found = self.lookup(itemtype, value);
+        match found.as_slice() {
+            [id] => return Resolved::Value(FieldValue::Id(*id)),
+            [] => {}
+            many => {
+                return Resolved::Empty(format!(
+                    "{itemtype} « {value} » : {} éléments de la cible correspondent, aucun n'est choisi",
+                    many.len()
+                ))
+            }
+        }
+        if is_asset || itemtype == "Software" {
+            return Resolved::Empty(format!(
+                "{itemtype} « {value} » introuvable dans les fichiers et sur la cible"
+            ));
+        }
+        let creatable = schema::is_creatable_dropdown(itemtype);
+        match self.unmatched_choice(itemtype, value, creatable) {
+            ValueChoice::MapTo(id) => Resolved::Value(FieldValue::Id(id)),
+            ValueChoice::Empty => Resolved::Empty(format!(
+                "{itemtype} « {value} » absent de la cible : valeur laissée vide"
+            )),
+            ValueChoice::Create => {
+                self.create_implied(itemtype, value, 0, value, None, false, source)
+            }
+        }
+    }
+
+    /// A value the target lacks, created by the plan (dropdowns, tree levels): visible in the
+    /// default entity and its sub-entities.
+    #[allow(clippy::too_many_arguments)]
+    fn create_implied(
+        &mut self,
+        itemtype: &'static str,
+        key: &str,
+        depth: usize,
+        name: &str,
+        parent: Option<(String, FieldValue)>,
+        tree: bool,
+        source: &[SourceLine],
+    ) -> Resolved {
+        let mut o = PlannedObject::new(ObjectKey::new(itemtype, key), rank_of(itemtype, depth));
+        o.implied = true;
+        if tree {
+            o.lookup
+                .insert("completename".into(), FieldValue::Text(key.to_string()));
+        }
+        o.fields
+            .insert("name".into(), FieldValue::Text(name.to_string()));
+        if let Some((field, value)) = parent {
+            o.fields.insert(field, value);
+        }
+        if schema::has_entity(itemtype) {
+            o.fields.insert(
+                "entities_id".into(),
+                FieldValue::Id(self.options.default_entity),
+            );
+            o.fields
+                .insert("is_recursive".into(), FieldValue::Number(1));
+        }
+        o.sources.extend_from_slice(source);
+        let k = o.key.clone();
+        self.index.insert(
+            (itemtype.to_string(), normalize_key(key)),
+            self.objects.len(),
+        );
+        self.objects.push(o);
+        Resolved::Value(FieldValue::Ref(k))
+    }
+
+    fn user(&mut self, value: &str) -> Resolved {
+        let n = normalize_key(value);
+        let planned: Vec<ObjectKey> = self.draft.user_names.get(&n).cloned().unwrap_or_default();
+        match planned.as_slice() {
+            [k] => return Resolved::Value(FieldValue::Ref(k.clone())),
+            [] => {}
+            many => {
+                return Resolved::Empty(format!(
+                    "utilisateur « {value} » : {} homonymes dans les fichiers, aucun n'est choisi",
+                    many.len()
+                ))
+            }
+        }
+        if let Some(k) = self.planned("User", value) {
+            return Resolved::Value(FieldValue::Ref(k));
+        }
+        let found = self.lookup("User", value);
+        match found.as_slice() {
+            [id] => Resolved::Value(FieldValue::Id(*id)),
+            [] => match self.unmatched_choice("User", value, false) {
+                ValueChoice::MapTo(id) => Resolved::Value(FieldValue::Id(id)),
+                _ => Resolved::Empty(format!("utilisateur « {value} » absent des fichiers et de la cible : valeur laissée vide")),
+            },
+            many => Resolved::Empty(format!(
+                "utilisateur « {value} » : {} homonymes sur la cible, aucun n'est choisi",
+                many.len()
+            )),
+        }
+    }
+
+    pub(super) fn run(mut self) -> Plan {
+        for p in self.draft.pending.clone() {
+            let sources = self.objects[p.object].sources.clone();
+            let resolved = match p.target {
+                Target::Entity => Resolved::Value(FieldValue::Id(self.entity(&p.value))),
+                Target::Tree(t) => self.tree(t, &p.value, &sources),
+                Target::Group => self.tree("Group", &p.value, &sources),
+                Target::Dropdown(t) => self.dropdown(t, &p.value, &sources),
+                Target::User => self.user(&p.value),
+            };
+            let is_relation = matches!(
+                self.objects[p.object].key.itemtype.as_str(),
+                "Group_User"
+                    | "Profile_User"
+                    | "Computer_Item"
+                    | "Item_SoftwareVersion"
+                    | "SoftwareVersion"
+            );
+            match resolved {
+                Resolved::Value(v) => {
+                    self.objects[p.object].fields.insert(p.field, v);
+                }
+                Resolved::Empty(w) if is_relation => {
+                    self.objects[p.object].decision = Decision::Rejected {
+                        code: "migrate.reference_missing".into(),
+                        message: w,
+                    };
+                }
+                Resolved::Empty(w) => self.objects[p.object].warnings.push(w),
+            }
+        }
+        // Relations whose computer was rejected cannot be made.
+        // Order: by rank, stable within (files order).
+        let mut order: Vec<usize> = (0..self.objects.len()).collect();
+        order.sort_by_key(|i| (self.objects[*i].rank, *i));
+        let mut objects: Vec<PlannedObject> =
+            order.into_iter().map(|i| self.objects[i].clone()).collect();
+        // Reconcile in order, so references to matched objects are known.
+        let mut indexes: HashMap<String, TargetIndex> = HashMap::new();
+        let mut ids: IdMap = IdMap::new();
+        let rejected: BTreeSet<ObjectKey> = objects
+            .iter()
+            .filter(|o| matches!(o.decision, Decision::Rejected { .. }))
+            .map(|o| o.key.clone())
+            .collect();
+        let rules = ReconcileRules {
+            never_overwrite: self.options.never_overwrite,
+        };
+        let mut failed: BTreeSet<ObjectKey> = rejected;
+        for o in objects.iter_mut() {
+            if let Decision::Rejected { .. } = o.decision {
+                continue;
+            }
+            let dep = o.dependencies().find(|d| failed.contains(*d)).cloned();
+            if let Some(dep) = dep {
+                o.decision = Decision::Rejected {
+                    code: "migrate.dependency_rejected".into(),
+                    message: format!("dépend de {dep}, qui est rejeté"),
+                };
+                failed.insert(o.key.clone());
+                continue;
+            }
+            let keys = self.options.keys_for(&o.key.itemtype);
+            let index = indexes.entry(o.key.itemtype.clone()).or_insert_with(|| {
+                TargetIndex::new(
+                    self.target
+                        .items
+                        .get(&o.key.itemtype)
+                        .cloned()
+                        .unwrap_or_default(),
+                    &keys,
+                )
+            });
+            o.decision = decide(o, &keys, index, &ids, rules);
+            match &o.decision {
+                Decision::Conflict { .. } | Decision::Rejected { .. } => {
+                    failed.insert(o.key.clone());
+                }
+                d => {
+                    if let Some(id) = d.existing_id() {
+                        ids.insert(o.key.clone(), id);
+                    }
+                }
+            }
+        }
+        let entities = self
+            .draft
+            .entity_rows
+            .iter()
+            .map(|(source, rows)| EntityUse {
+                source: source.clone(),
+                rows: *rows,
+                target: self.entity(source),
+                mapped: self.options.entities.contains_key(source),
+            })
+            .collect();
+        let not_carried = self
+            .draft
+            .not_carried
+            .iter()
+            .filter(|(code, _)| {
+                !(**code == "migrate.not_carried.connections" && self.draft.has_connections
+                    || **code == "migrate.not_carried.installations"
+                        && self.draft.has_installations)
+            })
+            .map(|(code, (rows, fr, en))| NotCarried {
+                code: code.to_string(),
+                message_fr: fr.to_string(),
+                message_en: en.to_string(),
+                rows: *rows,
+            })
+            .collect();
+        Plan {
+            objects,
+            unmatched: self.unmatched.into_values().collect(),
+            entities,
+            not_carried,
+            options: self.options.clone(),
+        }
+    }
+}

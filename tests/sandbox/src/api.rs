@@ -120,24 +120,12 @@ pub fn handle(state: &mut State, call: Call<'_>) -> Outcome {
     };
     let expiry = state.faults.session_expiry_calls;
     let Some(session) = state.sessions.get_mut(&token) else {
-        return error(
-            401,
-            "ERROR_SESSION_TOKEN_INVALID",
-            "session_token seems invalid",
-            None,
-        )
-        .into();
+        return invalid_session().into();
     };
     session.calls += 1;
     if expiry.is_some_and(|n| session.calls > n) {
         state.sessions.remove(&token);
-        return error(
-            401,
-            "ERROR_SESSION_TOKEN_INVALID",
-            "session_token seems invalid",
-            None,
-        )
-        .into();
+        return invalid_session().into();
     }
     let session = session.clone();
 
@@ -186,6 +174,16 @@ pub fn handle(state: &mut State, call: Call<'_>) -> Outcome {
         "listSearchOptions" => crate::search::list_options(&call).into(),
         _ => items(state, &call, &session),
     }
+}
+
+/// An unknown or expired session token (GLPI gives no documentation link here).
+fn invalid_session() -> Response {
+    error(
+        401,
+        "ERROR_SESSION_TOKEN_INVALID",
+        "session_token seems invalid",
+        None,
+    )
 }
 
 fn init_session(state: &mut State, call: &Call<'_>) -> Response {
@@ -367,12 +365,7 @@ fn change_profile(state: &mut State, call: &Call<'_>, token: &str) -> Response {
     };
     let session = state.sessions.get(token).cloned();
     let Some(session) = session else {
-        return error(
-            401,
-            "ERROR_SESSION_TOKEN_INVALID",
-            "session_token seems invalid",
-            None,
-        );
+        return invalid_session();
     };
     let Some((_, eid, _)) = state
         .user_profiles(session.user_id)
@@ -405,12 +398,7 @@ fn change_entities(state: &mut State, call: &Call<'_>, token: &str) -> Response 
         },
     };
     let Some(session) = state.sessions.get(token).cloned() else {
-        return error(
-            401,
-            "ERROR_SESSION_TOKEN_INVALID",
-            "session_token seems invalid",
-            None,
-        );
+        return invalid_session();
     };
     let (entity, rec) = match target {
         // "all": the user's top entity, recursive.

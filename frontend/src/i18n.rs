@@ -5,47 +5,17 @@
 
 use crate::api::NotReadyReason;
 
-/// A language the page can be shown in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// French: the users' language, shown first.
-    #[default]
-    Fr,
-    /// English.
-    En,
+/// The page's language is the engine's: one type from the engine's messages to the page's texts.
+pub use passerelle_engine::diagnostic::Lang;
+
+/// The page's texts in a language.
+pub trait Translate {
+    /// The text for `key`.
+    fn t(self, key: Key) -> &'static str;
 }
 
-impl Lang {
-    /// The engine's language for messages it writes.
-    pub fn engine(self) -> passerelle_engine::diagnostic::Lang {
-        match self {
-            Lang::Fr => passerelle_engine::diagnostic::Lang::Fr,
-            Lang::En => passerelle_engine::diagnostic::Lang::En,
-        }
-    }
-
-    /// Every supported language, in the order of the switch.
-    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
-
-    /// The BCP 47 code, used for `<html lang>` and to remember the choice.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
-
-    /// Parses a code saved by [`Lang::code`]; anything else is `None` (the caller falls back to French).
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "fr" => Some(Lang::Fr),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The text for `key` in this language.
-    pub fn t(self, key: Key) -> &'static str {
+impl Translate for Lang {
+    fn t(self, key: Key) -> &'static str {
         let (fr, en) = texts(key);
         match self {
             Lang::Fr => fr,

@@ -13,7 +13,7 @@ use passerelle_frontend::api::{ApiError, GlpiTarget, Info, NotReadyReason, Readi
 use passerelle_frontend::app::App;
 use passerelle_frontend::components::header::{Header, HeaderProps};
 use passerelle_frontend::components::status::{StatusPanel, StatusPanelProps};
-use passerelle_frontend::i18n::{Key, Lang};
+use passerelle_frontend::i18n::{Key, Lang, Translate};
 use passerelle_frontend::prefs;
 use passerelle_frontend::state::Remote;
 use wasm_bindgen::JsCast;

@@ -21,7 +21,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::files;
-use crate::i18n::{Key, Lang};
+use crate::i18n::{Key, Lang, Translate};
 use crate::templates;
 use crate::worker::Runner;
 use model::{Failure, Model, Msg};
@@ -70,7 +70,7 @@ impl Filter {
             return true;
         }
         let needle = self.text.to_lowercase();
-        d.message(lang.engine()).to_lowercase().contains(&needle)
+        d.message(lang).to_lowercase().contains(&needle)
             || d.value
                 .as_deref()
                 .unwrap_or("")
@@ -307,7 +307,7 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
     let download_all = {
         let report = report.clone();
         Callback::from(move |_: MouseEvent| {
-            let bytes = diagnostics_csv(&report.diagnostics, lang.engine());
+            let bytes = diagnostics_csv(&report.diagnostics, lang);
             let _ = files::download("diagnostic.csv", "text/csv;charset=utf-8", &bytes);
         })
     };
@@ -324,7 +324,7 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                 <tbody>
                 { for report.files.iter().map(|f| {
                     let s = &f.summary;
-                    let kind = s.item_type.map_or(lang.t(Key::UnknownType), |t| t.label(lang.engine()));
+                    let kind = s.item_type.map_or(lang.t(Key::UnknownType), |t| t.label(lang));
                     let delim = match f.delimiter { Some('\t') => "TAB".to_string(), Some(c) => c.to_string(), None => String::new() };
                     let enc = f.encoding.clone().map(|e| format!("{e} « {delim} »")).unwrap_or_default();
                     let name = s.file.clone();
@@ -366,7 +366,7 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                                 <select class="type-select" aria-label={lang.t(Key::TypeOverride)} onchange={on_type}>
                                     <option value="" selected={overrides.item_type.is_none()}>{ format!("{} ({detected_type})", lang.t(Key::Auto)) }</option>
                                     { for ItemType::ALL.iter().map(|t| html! {
-                                        <option value={t.glpi_name()} selected={overrides.item_type == Some(*t)}>{ t.label(lang.engine()) }</option>
+                                        <option value={t.glpi_name()} selected={overrides.item_type == Some(*t)}>{ t.label(lang) }</option>
                                     }) }
                                 </select>
                             </td>
@@ -526,7 +526,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
                         <option value="">{ lang.t(Key::All) }</option>
                         { for [Severity::Error, Severity::Warning, Severity::Info].into_iter().map(|s| {
                             let v = match s { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
-                            html! { <option value={v} selected={f.severity == Some(s)}>{ s.label(lang.engine()) }</option> }
+                            html! { <option value={v} selected={f.severity == Some(s)}>{ s.label(lang) }</option> }
                         }) }
                     </select>
                 </label>
@@ -647,8 +647,8 @@ fn problem_row(
         <div key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code.clone()}>
             <span>{ d.file.clone() }</span><span class="line">{ d.line }</span><span>{ col }</span>
             { value_cell }
-            <span>{ d.severity.label(lang.engine()) }</span>
-            <span class="message" title={d.message(lang.engine()).to_string()}>{ d.message(lang.engine()).to_string() }</span>
+            <span>{ d.severity.label(lang) }</span>
+            <span class="message" title={d.message(lang).to_string()}>{ d.message(lang).to_string() }</span>
         </div>
     }
 }

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::i18n::{Key, Lang};
+use crate::i18n::{Key, Lang, Translate};
 
 /// Props of [`Header`].
 #[derive(Properties, PartialEq)]

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::api::{Info, Readiness};
-use crate::i18n::{Key, Lang};
+use crate::i18n::{Key, Lang, Translate};
 use crate::state::{AppState, GlpiStatus, ProxyStatus, Remote};
 
 /// Props of [`StatusPanel`].

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::model::Msg;
-use crate::i18n::{Key, Lang};
+use crate::i18n::{Key, Lang, Translate};
 
 /// Props of [`MappingEditor`].
 #[derive(Properties, PartialEq)]

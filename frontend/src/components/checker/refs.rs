@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::model::{Msg, RefKind};
-use crate::i18n::{Key, Lang};
+use crate::i18n::{Key, Lang, Translate};
 
 /// Props of [`RefsPanel`].
 #[derive(Properties, PartialEq)]

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::files;
-use crate::i18n::{Key, Lang};
+use crate::i18n::{Key, Lang, Translate};
 
 /// Props of [`SavedTemplates`].
 #[derive(Properties, PartialEq)]
@@ -76,7 +76,7 @@ pub fn saved_templates(props: &SavedTemplatesProps) -> Html {
                     html! {
                         <li class="template" data-name={t.name.clone()}>
                             <span class="template-name">{ t.name.clone() }</span>
-                            { format!(" — {} ", t.mapping.item_type.label(lang.engine())) }
+                            { format!(" — {} ", t.mapping.item_type.label(lang)) }
                             <button type="button" class="template-delete" {onclick}>{ lang.t(Key::TemplateDelete) }</button>
                         </li>
                     }

@@ -11,6 +11,7 @@
 pub mod binaries;
 pub mod browser;
 pub mod http;
+pub mod page;
 pub mod process;
 pub mod services;
 

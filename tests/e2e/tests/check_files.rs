@@ -2,32 +2,14 @@
 //! WebAssembly, and the summary and located problems appear — also with the proxy gone.
 
 use fantoccini::Locator;
-use passerelle_e2e::{repo_root, Browser, Proxy, Sandbox};
+use passerelle_e2e::page::{glpi_sample, open_page, send_files};
+use passerelle_e2e::Browser;
 
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-fn sample(name: &str) -> String {
-    repo_root()
-        .join("../shared/samples/glpi-10.0.11-export/fr")
-        .join(name)
-        .canonicalize()
-        .expect("sample file")
-        .display()
-        .to_string()
-}
-
 async fn drop_files(browser: &Browser, files: &[&str]) {
-    let paths: Vec<String> = files.iter().map(|f| sample(f)).collect();
-    let input = browser
-        .client
-        .find(Locator::Css("#file-input"))
-        .await
-        .expect("file input");
-    // WebDriver: several files in one input are separated by newlines.
-    input
-        .send_keys(&paths.join("\n"))
-        .await
-        .expect("send files");
+    let paths: Vec<_> = files.iter().map(|f| glpi_sample(f)).collect();
+    send_files(browser, "#file-input", &paths).await;
 }
 
 async fn cell(browser: &Browser, file: &str, class: &str) -> String {
@@ -42,18 +24,6 @@ async fn cell(browser: &Browser, file: &str, class: &str) -> String {
 }
 
 /// The sandbox, the proxy in front of it, and Chromium showing the page once it reached the proxy.
-async fn open_page() -> (Sandbox, Proxy, Browser) {
-    let sandbox = Sandbox::start().unwrap_or_else(|e| panic!("{e}"));
-    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
-    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
-    browser.goto(&proxy.url("/")).await.unwrap();
-    browser
-        .wait_text("#proxy-status", "Proxy joignable")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    (sandbox, proxy, browser)
-}
-
 #[tokio::test]
 async fn real_exports_are_checked_in_the_page_with_located_problems() {
     let _one = ONE_BROWSER.lock().await;

@@ -7,42 +7,12 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::Locator;
-use passerelle_e2e::{repo_root, Browser, Proxy, Sandbox};
+use passerelle_e2e::page::{
+    directory_sample, glpi_sample, open_page, send_files, CONTROL, ENTER, RELEASE,
+};
+use passerelle_e2e::{Browser, Proxy};
 
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// WebDriver key codes.
-const ENTER: &str = "\u{E007}";
-const CONTROL: &str = "\u{E009}";
-const RELEASE: &str = "\u{E000}";
-
-fn glpi_sample(name: &str) -> PathBuf {
-    repo_root()
-        .join("../shared/samples/glpi-10.0.11-export/fr")
-        .join(name)
-        .canonicalize()
-        .expect("GLPI sample file")
-}
-
-fn directory_sample(name: &str) -> PathBuf {
-    repo_root()
-        .join("../shared/samples/directory")
-        .join(name)
-        .canonicalize()
-        .expect("directory sample file")
-}
-
-async fn open_page() -> (Sandbox, Proxy, Browser) {
-    let sandbox = Sandbox::start().unwrap_or_else(|e| panic!("{e}"));
-    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
-    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
-    browser.goto(&proxy.url("/")).await.unwrap();
-    browser
-        .wait_text("#proxy-status", "Proxy joignable")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    (sandbox, proxy, browser)
-}
 
 async fn find(browser: &Browser, selector: &str) -> Element {
     browser
@@ -50,16 +20,6 @@ async fn find(browser: &Browser, selector: &str) -> Element {
         .find(Locator::Css(selector))
         .await
         .unwrap_or_else(|e| panic!("{selector}: {e}"))
-}
-
-async fn send_files(browser: &Browser, input: &str, paths: &[PathBuf]) {
-    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    // WebDriver: several files in one input are separated by newlines.
-    find(browser, input)
-        .await
-        .send_keys(&paths.join("\n"))
-        .await
-        .expect("send files");
 }
 
 fn summary_cell(file: &str, class: &str) -> String {

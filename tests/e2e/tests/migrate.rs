@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use fantoccini::Locator;
-use passerelle_e2e::{http, repo_root, Browser, Proxy, Sandbox};
+use passerelle_e2e::page::{glpi_sample, open_page_with, send_files, CONTROL, ENTER, RELEASE};
+use passerelle_e2e::{http, Browser, Sandbox};
 use serde_json::Value;
 
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -19,16 +20,6 @@ const FILES: [&str; 5] = [
     "Monitor.csv",
 ];
 
-fn sample(name: &str) -> String {
-    repo_root()
-        .join("../shared/samples/glpi-10.0.11-export/fr")
-        .join(name)
-        .canonicalize()
-        .expect("sample file")
-        .display()
-        .to_string()
-}
-
 fn dump(sandbox: &Sandbox) -> Value {
     let r = http::get(&format!("{}/dump", sandbox.admin_url())).expect("dump");
     serde_json::from_str(&r.body).expect("dump JSON")
@@ -36,18 +27,6 @@ fn dump(sandbox: &Sandbox) -> Value {
 
 fn count(d: &Value, t: &str) -> usize {
     d[t].as_array().map(Vec::len).unwrap_or(0)
-}
-
-async fn open(sandbox_args: &[&str]) -> (Sandbox, Proxy, Browser) {
-    let sandbox = Sandbox::start_with(sandbox_args).unwrap_or_else(|e| panic!("{e}"));
-    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
-    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
-    browser.goto(&proxy.url("/")).await.unwrap();
-    browser
-        .wait_text("#proxy-status", "Proxy joignable")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    (sandbox, proxy, browser)
 }
 
 async fn connect(browser: &Browser) {
@@ -65,13 +44,8 @@ async fn connect(browser: &Browser) {
 }
 
 async fn choose_files(browser: &Browser) {
-    let paths: Vec<String> = FILES.iter().map(|f| sample(f)).collect();
-    let input = browser
-        .client
-        .find(Locator::Css("#migrate-files"))
-        .await
-        .expect("file input");
-    input.send_keys(&paths.join("\n")).await.unwrap();
+    let paths: Vec<_> = FILES.iter().map(|f| glpi_sample(f)).collect();
+    send_files(browser, "#migrate-files", &paths).await;
     for _ in 0..100 {
         if browser
             .text("#migrate-file-names")
@@ -100,7 +74,7 @@ async fn plan(browser: &Browser, computers_to_create: &str) {
 #[tokio::test]
 async fn whole_flow_connect_plan_run_verify_undo() {
     let _one = ONE_BROWSER.lock().await;
-    let (sandbox, _proxy, browser) = open(&[]).await;
+    let (sandbox, _proxy, browser) = open_page_with(&[]).await;
     let before = dump(&sandbox);
     connect(&browser).await;
     choose_files(&browser).await;
@@ -176,7 +150,7 @@ async fn whole_flow_connect_plan_run_verify_undo() {
 async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
     let _one = ONE_BROWSER.lock().await;
     // Realistic latency: the run lasts long enough to be cut.
-    let (sandbox, proxy, browser) = open(&["--latency", "realistic"]).await;
+    let (sandbox, proxy, browser) = open_page_with(&["--latency", "realistic"]).await;
     let users_before = count(&dump(&sandbox), "User");
     connect(&browser).await;
     choose_files(&browser).await;
@@ -245,14 +219,9 @@ async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
 #[tokio::test]
 async fn the_checked_files_with_a_correction_are_what_is_migrated() {
     let _one = ONE_BROWSER.lock().await;
-    let (sandbox, _proxy, browser) = open(&[]).await;
+    let (sandbox, _proxy, browser) = open_page_with(&[]).await;
     // Check Computer.csv above, and correct the line-29 "Usager" cell broken by a line feed.
-    let input = browser
-        .client
-        .find(Locator::Css("#file-input"))
-        .await
-        .expect("checker file input");
-    input.send_keys(&sample("Computer.csv")).await.unwrap();
+    send_files(&browser, "#file-input", &[glpi_sample("Computer.csv")]).await;
     let cell =
         "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"29\"] input.value-edit";
     let mut edit = None;
@@ -265,7 +234,7 @@ async fn the_checked_files_with_a_correction_are_what_is_migrated() {
     }
     let edit = edit.expect("editable cell of line 29");
     // Ctrl-A, the new value, Enter (WebDriver key codes).
-    edit.send_keys("\u{E009}a\u{E000}noel.sylvestre\u{E007}")
+    edit.send_keys(&format!("{CONTROL}a{RELEASE}noel.sylvestre{ENTER}"))
         .await
         .unwrap();
     for _ in 0..200 {

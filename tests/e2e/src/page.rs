@@ -1,0 +1,66 @@
+//! What the browser tests share: the reference samples where they are, the page opened through
+//! the proxy in front of a sandbox, files given to a file input, WebDriver key codes.
+
+use std::path::PathBuf;
+
+use fantoccini::Locator;
+
+use crate::{repo_root, Browser, Proxy, Sandbox};
+
+/// WebDriver key: Enter.
+pub const ENTER: &str = "\u{E007}";
+/// WebDriver key: Control (held until [`RELEASE`]).
+pub const CONTROL: &str = "\u{E009}";
+/// WebDriver: release every held key.
+pub const RELEASE: &str = "\u{E000}";
+
+/// A real GLPI 10.0.11 export of `../shared/samples` (read where it is, never copied).
+pub fn glpi_sample(name: &str) -> PathBuf {
+    repo_root()
+        .join("../shared/samples/glpi-10.0.11-export/fr")
+        .join(name)
+        .canonicalize()
+        .expect("GLPI sample file")
+}
+
+/// An HR directory sample of `../shared/samples/directory`.
+pub fn directory_sample(name: &str) -> PathBuf {
+    repo_root()
+        .join("../shared/samples/directory")
+        .join(name)
+        .canonicalize()
+        .expect("directory sample file")
+}
+
+/// The sandbox (with extra arguments, e.g. `--latency realistic`), the proxy in front of it, and
+/// Chromium showing the page once it reached the proxy.
+pub async fn open_page_with(sandbox_args: &[&str]) -> (Sandbox, Proxy, Browser) {
+    let sandbox = Sandbox::start_with(sandbox_args).unwrap_or_else(|e| panic!("{e}"));
+    let proxy = Proxy::start(&sandbox.api_url).unwrap_or_else(|e| panic!("{e}"));
+    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
+    browser.goto(&proxy.url("/")).await.unwrap();
+    browser
+        .wait_text("#proxy-status", "Proxy joignable")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (sandbox, proxy, browser)
+}
+
+/// [`open_page_with`] a plain sandbox.
+pub async fn open_page() -> (Sandbox, Proxy, Browser) {
+    open_page_with(&[]).await
+}
+
+/// Gives files to the file input matching `input` (several paths separated by newlines, as
+/// WebDriver wants them).
+pub async fn send_files(browser: &Browser, input: &str, paths: &[PathBuf]) {
+    let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    browser
+        .client
+        .find(Locator::Css(input))
+        .await
+        .unwrap_or_else(|e| panic!("{input}: {e}"))
+        .send_keys(&paths.join("\n"))
+        .await
+        .expect("send files");
+}

@@ -362,24 +362,48 @@ fn date(value: &str) -> Option<(String, &str)> {
 pub fn datetime(value: &str) -> Option<String> {
     let p = date_parts(value)?;
     let rest = p.rest;
-    if rest.is_empty() {
-        return Some(format!("{p} 00:00:00"));
-    }
-    let mut t = rest.split(':');
-    let mut nums = [0u32; 3];
-    let mut n = 0;
-    for part in t.by_ref().take(3) {
-        if part.len() != 2 {
+    let [mut h, mut mi, mut sec] = [0u32; 3];
+    if !rest.is_empty() {
+        let mut t = rest.split(':');
+        let mut nums = [0u32; 3];
+        let mut n = 0;
+        for part in t.by_ref().take(3) {
+            if part.len() != 2 {
+                return None;
+            }
+            nums[n] = part.parse().ok()?;
+            n += 1;
+        }
+        if t.next().is_some() || n < 2 {
             return None;
         }
-        nums[n] = part.parse().ok()?;
-        n += 1;
+        [h, mi, sec] = nums;
+        if h >= 24 || mi >= 60 || sec >= 60 {
+            return None;
+        }
     }
-    if t.next().is_some() || n < 2 {
-        return None;
+    // Written by hand: `format!` was a visible share of checking a large export.
+    let mut out = String::with_capacity(19);
+    push_digits(&mut out, p.y, 4);
+    out.push('-');
+    push_digits(&mut out, p.m, 2);
+    out.push('-');
+    push_digits(&mut out, p.day, 2);
+    out.push(' ');
+    push_digits(&mut out, h, 2);
+    out.push(':');
+    push_digits(&mut out, mi, 2);
+    out.push(':');
+    push_digits(&mut out, sec, 2);
+    Some(out)
+}
+
+/// `n` as `width` decimal digits, zero-padded (`n` fits: years and time parts).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for i in (0..width).rev() {
+        let d = (n / 10u32.pow(i)) % 10;
+        out.push(char::from(b'0' + d as u8));
     }
-    let [h, mi, s] = nums;
-    (h < 24 && mi < 60 && s < 60).then(|| format!("{p} {h:02}:{mi:02}:{s:02}"))
 }
 
 /// Normalises a date to `YYYY-MM-DD`.

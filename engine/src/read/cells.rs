@@ -21,18 +21,18 @@ impl Cells {
         Cells::default()
     }
 
-    /// The cells of a CSV record, copied in one go.
-    pub fn from_record(record: &csv::StringRecord) -> Cells {
+    /// The cells of a CSV byte record read from UTF-8 text, checked once as a whole with a
+    /// SIMD validator (`None` if the bytes are not UTF-8, which text split at ASCII delimiters
+    /// and quotes cannot produce).
+    pub fn from_byte_record(record: &csv::ByteRecord) -> Option<Cells> {
+        let text = simdutf8::basic::from_utf8(record.as_slice()).ok()?.to_string();
         let mut ends = Vec::with_capacity(record.len());
         let mut end = 0;
         for field in record.iter() {
             end += field.len();
             ends.push(end);
         }
-        Cells {
-            text: record.as_slice().to_string(),
-            ends,
-        }
+        Some(Cells { text, ends })
     }
 
     /// Adds a cell at the end.

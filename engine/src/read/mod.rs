@@ -205,10 +205,11 @@ pub fn read_text_with_progress(
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows: Vec<(u64, Cells)> = Vec::new();
-    let mut record = csv::StringRecord::new();
+    // Byte records: the text is already UTF-8; each record is checked once, with SIMD, below.
+    let mut record = csv::ByteRecord::new();
     let (mut line_no, mut counted) = (1u64, 0usize);
     loop {
-        match reader.read_record(&mut record) {
+        match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 // Line numbers from byte offsets: csv's own line counter does not count CRLF
@@ -229,8 +230,23 @@ pub fn read_text_with_progress(
                 if record.len() == 1 && record[0].is_empty() {
                     continue;
                 }
-                let cells = Cells::from_record(&record);
-                rows.push((line, cells));
+                match Cells::from_byte_record(&record) {
+                    Some(cells) => rows.push((line, cells)),
+                    None => {
+                        diagnostics.push(Diagnostic {
+                            file: file.to_string(),
+                            line,
+                            column: None,
+                            value: None,
+                            code: "read.malformed".into(),
+                            severity: Severity::Error,
+                            blocking: true,
+                            message_fr: "ligne illisible : texte qui n'est pas de l'UTF-8".into(),
+                            message_en: "unreadable line: not UTF-8 text".into(),
+                        });
+                        break;
+                    }
+                }
             }
             // Input is valid UTF-8 text, so the only error left is malformed quoting: report the
             // line and stop rather than guess where the record ends.

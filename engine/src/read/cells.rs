@@ -25,7 +25,9 @@ impl Cells {
     /// SIMD validator (`None` if the bytes are not UTF-8, which text split at ASCII delimiters
     /// and quotes cannot produce).
     pub fn from_byte_record(record: &csv::ByteRecord) -> Option<Cells> {
-        let text = simdutf8::basic::from_utf8(record.as_slice()).ok()?.to_string();
+        let text = simdutf8::basic::from_utf8(record.as_slice())
+            .ok()?
+            .to_string();
         let mut ends = Vec::with_capacity(record.len());
         let mut end = 0;
         for field in record.iter() {

@@ -118,9 +118,11 @@ pub fn check_cell(
             Ok(Cow::Borrowed(""))
         };
     }
-    let single_line = !matches!(kind, FieldKind::LongText | FieldKind::Ignored)
-        && !matches!(kind, FieldKind::UserName | FieldKind::GroupPath | FieldKind::Text if value.contains("<br>"));
-    if single_line && (value.contains('\n') || value.contains('\r')) {
+    // One pass for line breaks; the `<br>` exception is only looked for when there is one.
+    if value.bytes().any(|b| b == b'\n' || b == b'\r')
+        && !matches!(kind, FieldKind::LongText | FieldKind::Ignored)
+        && !matches!(kind, FieldKind::UserName | FieldKind::GroupPath | FieldKind::Text if value.contains("<br>"))
+    {
         return Err(ValueProblem::LineBreak);
     }
     match kind {

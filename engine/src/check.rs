@@ -67,6 +67,20 @@ pub struct CheckInput<'a> {
     pub overrides: &'a FileOverrides,
 }
 
+impl<'a> CheckInput<'a> {
+    /// Files as dropped, without any change of the user's.
+    pub fn plain(inputs: &'a [(String, Vec<u8>)], none: &'a FileOverrides) -> Vec<CheckInput<'a>> {
+        inputs
+            .iter()
+            .map(|(name, bytes)| CheckInput {
+                name,
+                bytes,
+                overrides: none,
+            })
+            .collect()
+    }
+}
+
 /// Which part of the check is running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -147,15 +161,7 @@ impl CheckReport {
 /// Reads, recognises, maps and validates `inputs` (file name, bytes) together.
 pub fn check_files(inputs: &[(String, Vec<u8>)], options: &CheckOptions) -> CheckReport {
     let none = FileOverrides::default();
-    let inputs: Vec<CheckInput<'_>> = inputs
-        .iter()
-        .map(|(name, bytes)| CheckInput {
-            name,
-            bytes,
-            overrides: &none,
-        })
-        .collect();
-    check_inputs(&inputs, options, &mut |_| {})
+    check_inputs(&CheckInput::plain(inputs, &none), options, &mut |_| {})
 }
 
 /// [`check_files`] with per-file overrides, reporting its [`Progress`] as it goes.

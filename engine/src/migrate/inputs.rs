@@ -41,15 +41,7 @@ impl Prepared {
     /// Reads and checks files as dropped, with automatic recognition and mapping.
     pub fn from_files(inputs: &[(String, Vec<u8>)], read: &ReadOptions) -> Prepared {
         let none = FileOverrides::default();
-        let inputs: Vec<CheckInput<'_>> = inputs
-            .iter()
-            .map(|(name, bytes)| CheckInput {
-                name,
-                bytes,
-                overrides: &none,
-            })
-            .collect();
-        Prepared::from_inputs(&inputs, read, &[])
+        Prepared::from_inputs(&CheckInput::plain(inputs, &none), read, &[])
     }
 
     /// Reads and checks files with what the user set in the check: encoding, item type, edited
@@ -107,6 +99,26 @@ impl Prepared {
         p
     }
 
+    /// Problems that stop the migration before anything is planned or sent: a file that cannot
+    /// be read, is not a migratable export, or whose reading stopped part-way (malformed
+    /// quoting). Migrating the rest would silently lose those rows.
+    pub fn stopping_problems(&self) -> Vec<&Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.code.as_str(),
+                    "read.empty"
+                        | "read.binary"
+                        | "read.unknown_encoding"
+                        | "read.no_lines"
+                        | "read.malformed"
+                        | "migrate.unsupported_file"
+                )
+            })
+            .collect()
+    }
+
     /// The draft plan of these files.
     pub fn draft(&self) -> Draft {
         let sources: Vec<SourceFile<'_>> = self
@@ -135,6 +147,33 @@ mod tests {
     use crate::migrate::plan::{PlanOptions, TargetData};
 
     const CSV: &str = "\u{feff}\"Nom\";\"Numéro de série\";\"Usager\"\n\"pc-1\";\"SN1\";\"GUYANE\nnoel\"\n\"pc-2\";\"SN2\";\"\"\n";
+
+    #[test]
+    fn unreadable_or_unsupported_files_stop_the_migration_with_their_name() {
+        let files = vec![
+            ("Computer.csv".to_string(), CSV.as_bytes().to_vec()),
+            (
+                "photo.csv".to_string(),
+                vec![0u8, 159, 146, 150, 0, 0, 1, 2, 3],
+            ),
+            ("notes.csv".to_string(), b"a;b\n1;2\n".to_vec()),
+        ];
+        let p = Prepared::from_files(&files, &ReadOptions::default());
+        let stops: Vec<(&str, &str)> = p
+            .stopping_problems()
+            .iter()
+            .map(|d| (d.file.as_str(), d.code.as_str()))
+            .collect();
+        assert_eq!(
+            stops,
+            vec![
+                ("photo.csv", "read.binary"),
+                ("notes.csv", "migrate.unsupported_file")
+            ]
+        );
+        let clean = Prepared::from_files(&files[..1], &ReadOptions::default());
+        assert!(clean.stopping_problems().is_empty());
+    }
 
     #[test]
     fn corrections_and_edited_mappings_from_the_check_are_what_is_planned() {

@@ -310,12 +310,7 @@ impl Draft {
                     .insert("users_id".into(), FieldValue::Ref(login_key.clone()));
                 rel.sources.push(source.clone());
                 let i = self.push(rel);
-                self.pending.push(Pending {
-                    object: i,
-                    field: "groups_id".into(),
-                    target: Target::Group,
-                    value: g,
-                });
+                self.wait_for(i, "groups_id", Target::Group, g);
             }
             for p in profiles {
                 // "Profile - Entity complete name".
@@ -336,18 +331,8 @@ impl Draft {
                     .insert("is_recursive".into(), FieldValue::Number(0));
                 rel.sources.push(source.clone());
                 let i = self.push(rel);
-                self.pending.push(Pending {
-                    object: i,
-                    field: "profiles_id".into(),
-                    target: Target::Dropdown("Profile"),
-                    value: profile,
-                });
-                self.pending.push(Pending {
-                    object: i,
-                    field: "entities_id".into(),
-                    target: Target::Entity,
-                    value: ent,
-                });
+                self.wait_for(i, "profiles_id", Target::Dropdown("Profile"), profile);
+                self.wait_for(i, "entities_id", Target::Entity, ent);
             }
         }
     }
@@ -491,18 +476,8 @@ impl Draft {
                         .insert("itemtype".into(), FieldValue::Text(itemtype.into()));
                     rel.sources.push(source);
                     let i = self.push(rel);
-                    self.pending.push(Pending {
-                        object: i,
-                        field: "computers_id".into(),
-                        target: Target::Dropdown("Computer"),
-                        value: computer,
-                    });
-                    self.pending.push(Pending {
-                        object: i,
-                        field: "items_id".into(),
-                        target: Target::Dropdown(itemtype),
-                        value: third,
-                    });
+                    self.wait_for(i, "computers_id", Target::Dropdown("Computer"), computer);
+                    self.wait_for(i, "items_id", Target::Dropdown(itemtype), third);
                 }
                 CompanionKind::Installations => {
                     if computer.is_empty() || second.is_empty() || third.is_empty() {
@@ -531,18 +506,13 @@ impl Draft {
                             v.sources.push(source.clone());
                             let k = v.key.clone();
                             let i = self.push(v);
-                            self.pending.push(Pending {
-                                object: i,
-                                field: "softwares_id".into(),
-                                target: Target::Dropdown("Software"),
-                                value: second.clone(),
-                            });
-                            self.pending.push(Pending {
-                                object: i,
-                                field: "entities_id".into(),
-                                target: Target::Entity,
-                                value: String::new(),
-                            });
+                            self.wait_for(
+                                i,
+                                "softwares_id",
+                                Target::Dropdown("Software"),
+                                second.clone(),
+                            );
+                            self.wait_for(i, "entities_id", Target::Entity, String::new());
                             k
                         }
                     };
@@ -557,15 +527,20 @@ impl Draft {
                         .insert("softwareversions_id".into(), FieldValue::Ref(version));
                     rel.sources.push(source);
                     let i = self.push(rel);
-                    self.pending.push(Pending {
-                        object: i,
-                        field: "items_id".into(),
-                        target: Target::Dropdown("Computer"),
-                        value: computer,
-                    });
+                    self.wait_for(i, "items_id", Target::Dropdown("Computer"), computer);
                 }
             }
         }
+    }
+
+    /// Records that field `field` of object `object` waits for `value` to be found as `target`.
+    fn wait_for(&mut self, object: usize, field: &str, target: Target, value: String) {
+        self.pending.push(Pending {
+            object,
+            field: field.to_string(),
+            target,
+            value,
+        });
     }
 
     /// A relation from a companion file, or `None` (and a rejection) when the same one was

@@ -249,13 +249,23 @@ async fn make_plan(
     client: &GlpiClient<'_, HttpTransport>,
     inputs: &[(String, Vec<u8>)],
     options: &PlanOptions,
-) -> Result<(Prepared, Plan), String> {
+) -> Result<Plan, String> {
     let prepared = Prepared::from_files(inputs, &ReadOptions::default());
-    let target = run::read_target(client, &prepared.draft())
+    // A file that cannot be read or migrated stops everything: migrating the others would lose
+    // its rows without a trace.
+    let stops = prepared.stopping_problems();
+    if !stops.is_empty() {
+        let lines: Vec<String> = stops
+            .iter()
+            .map(|d| format!("{}, ligne {} : {}", d.file, d.line, d.message_fr))
+            .collect();
+        return Err(format!("{}\nrien n'a été écrit", lines.join("\n")));
+    }
+    let draft = prepared.draft();
+    let target = run::read_target(client, &draft)
         .await
         .map_err(|e| format!("lecture de la cible : {e}"))?;
-    let plan = prepared.draft().plan(&target, options);
-    Ok((prepared, plan))
+    Ok(draft.plan(&target, options))
 }
 
 async fn work(
@@ -318,18 +328,10 @@ async fn work(
             args.journal.display()
         ));
     }
-    let (prepared, plan) = match make_plan(client, inputs, &options).await {
+    let plan = match make_plan(client, inputs, &options).await {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    let blocking_files: Vec<_> = prepared
-        .diagnostics
-        .iter()
-        .filter(|d| d.blocking && d.line <= 1 && d.code.starts_with("migrate."))
-        .collect();
-    for d in &blocking_files {
-        eprintln!("{}: {}", d.file, d.message_fr);
-    }
     print_plan(&plan);
     if args.dry_run {
         if args.show_requests {

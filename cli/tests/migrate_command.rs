@@ -397,6 +397,32 @@ async fn companion_files_carry_connections_and_installations() {
     assert_eq!(installs.len(), 3);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_or_unsupported_file_stops_everything_with_its_name() {
+    let sb = Sandbox::start(Faults::default()).await;
+    let dir = tempdir();
+    std::fs::write(dir.join("photo.csv"), [0u8, 159, 146, 150, 0, 0, 1, 2, 3]).unwrap();
+    std::fs::write(dir.join("notes.csv"), "a;b\n1;2\n").unwrap();
+    let journal = dir.join("j.jsonl").display().to_string();
+    let computer = samples().join("Computer.csv").display().to_string();
+    let photo = dir.join("photo.csv").display().to_string();
+    let notes = dir.join("notes.csv").display().to_string();
+    let (code, out, err) = run(
+        &sb,
+        DEMO_USER_TOKEN,
+        &["--journal", &journal, &computer, &photo, &notes],
+    )
+    .await;
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("photo.csv, ligne"), "{err}");
+    assert!(
+        err.contains("notes.csv, ligne 1 : type de fichier non pris en charge"),
+        "{err}"
+    );
+    assert!(err.contains("rien n'a été écrit"), "{err}");
+    assert_eq!(writes(&sb.admin("counters").await), 0);
+}
+
 #[tokio::test]
 async fn companion_templates_are_downloadable() {
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_passerelle"))

@@ -270,3 +270,47 @@ async fn the_checked_files_with_a_correction_are_what_is_migrated() {
     );
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_file_that_cannot_be_migrated_stops_the_plan_with_its_name() {
+    let _one = ONE_BROWSER.lock().await;
+    let (sandbox, _proxy, browser) = open_page_with(&[]).await;
+    let dir = std::env::temp_dir().join(format!("passerelle-e2e-stop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = dir.join("photo.csv");
+    std::fs::write(&photo, [0u8, 159, 146, 150, 0, 0, 1, 2, 3]).unwrap();
+    connect(&browser).await;
+    send_files(
+        &browser,
+        "#migrate-files",
+        &[glpi_sample("Computer.csv"), photo],
+    )
+    .await;
+    for _ in 0..100 {
+        if browser
+            .text("#migrate-file-names")
+            .await
+            .unwrap()
+            .is_some_and(|t| t.contains("photo.csv"))
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.click("#plan-button").await.unwrap();
+    let mut message = None;
+    for _ in 0..100 {
+        message = browser.text("#migrate-error").await.unwrap();
+        if message.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let message = message.expect("an error names the file");
+    assert!(message.starts_with("photo.csv, ligne"), "{message}");
+    // No plan, so nothing can be run; nothing was written.
+    assert!(browser.text("#plan-counts").await.unwrap().is_none());
+    assert!(browser.text("#run-button").await.unwrap().is_none());
+    assert_eq!(count(&dump(&sandbox), "Computer"), 0);
+    browser.close().await.unwrap();
+}

@@ -382,6 +382,27 @@ pub fn migration(props: &MigrationProps) -> Html {
             busy.set(true);
             spawn_local(async move {
                 let prepared = sources.prepare();
+                // A file that cannot be read or migrated stops everything (its rows would be
+                // lost without a trace); each is named with its line.
+                let stops: Vec<String> = prepared
+                    .stopping_problems()
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}, {} {} : {}",
+                            d.file,
+                            tr(T::Line),
+                            d.line,
+                            d.message(lang)
+                        )
+                    })
+                    .collect();
+                if !stops.is_empty() {
+                    plan.set(None);
+                    error.set(Some(stops.join(" — ")));
+                    busy.set(false);
+                    return;
+                }
                 let draft = prepared.draft();
                 match run::read_target(&c, &draft).await {
                     Ok(target) => {

@@ -81,6 +81,7 @@ pub enum T {
     NoFiles,
     LoginFirst,
     UseChecked,
+    Line,
 }
 
 impl T {
@@ -168,6 +169,7 @@ impl T {
             T::ShowCurl => ("cURL", "cURL"),
             T::NoFiles => ("Aucun fichier choisi", "No file chosen"),
             T::LoginFirst => ("Connectez-vous d'abord", "Connect first"),
+            T::Line => ("ligne", "line"),
             T::UseChecked => ("Reprendre les fichiers vérifiés ci-dessus, avec vos corrections", "Use the files checked above, with your corrections"),
         }
     }
@@ -248,6 +250,7 @@ impl T {
         T::NoFiles,
         T::LoginFirst,
         T::UseChecked,
+        T::Line,
     ];
 }
 

@@ -233,17 +233,12 @@ pub fn read_text_with_progress(
                 match Cells::from_byte_record(&record) {
                     Some(cells) => rows.push((line, cells)),
                     None => {
-                        diagnostics.push(Diagnostic {
-                            file: file.to_string(),
+                        diagnostics.push(malformed(
+                            file,
                             line,
-                            column: None,
-                            value: None,
-                            code: "read.malformed".into(),
-                            severity: Severity::Error,
-                            blocking: true,
-                            message_fr: "ligne illisible : texte qui n'est pas de l'UTF-8".into(),
-                            message_en: "unreadable line: not UTF-8 text".into(),
-                        });
+                            "texte qui n'est pas de l'UTF-8",
+                            "not UTF-8 text",
+                        ));
                         break;
                     }
                 }
@@ -252,17 +247,7 @@ pub fn read_text_with_progress(
             // line and stop rather than guess where the record ends.
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                diagnostics.push(Diagnostic {
-                    file: file.to_string(),
-                    line,
-                    column: None,
-                    value: None,
-                    code: "read.malformed".into(),
-                    severity: Severity::Error,
-                    blocking: true,
-                    message_fr: format!("ligne illisible : {e}"),
-                    message_en: format!("unreadable line: {e}"),
-                });
+                diagnostics.push(malformed(file, line, &e.to_string(), &e.to_string()));
                 break;
             }
         }
@@ -352,6 +337,21 @@ fn mixed_encoding(file: &str, decoded: &Decoded<'_>) -> Diagnostic {
 /// GLPI export cell clean-up: `&nbsp;` and a lone space mean empty; HTML entities are decoded.
 pub fn glpi_cell_value(raw: &str) -> String {
     glpi_cell_str(raw).into_owned()
+}
+
+/// A line the reader could not split: the file's reading stops there (blocking).
+fn malformed(file: &str, line: u64, why_fr: &str, why_en: &str) -> Diagnostic {
+    Diagnostic {
+        file: file.to_string(),
+        line,
+        column: None,
+        value: None,
+        code: "read.malformed".into(),
+        severity: Severity::Error,
+        blocking: true,
+        message_fr: format!("ligne illisible : {why_fr}"),
+        message_en: format!("unreadable line: {why_en}"),
+    }
 }
 
 /// [`glpi_cell_value`] without copying when nothing is decoded (most cells): a slice of `raw`.

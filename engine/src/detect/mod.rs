@@ -123,58 +123,65 @@ pub struct Detection {
 
 /// Lower case, no accents, single spaces, typographic apostrophes made plain: how labels compare.
 pub fn normalize_label(label: &str) -> String {
-    let label = label.trim();
     let mut out = String::with_capacity(label.len());
+    normalize_label_into(label, &mut out);
+    out
+}
+
+/// [`normalize_label`] written into `out` (cleared first), so that a loop over many cells can
+/// reuse one buffer instead of allocating a string per cell.
+pub fn normalize_label_into(label: &str, out: &mut String) {
+    out.clear();
+    let label = label.trim();
+    // A space is written only when something follows it: no trailing space to trim afterwards.
     let mut space = false;
     if label.is_ascii() {
         // Most cells (serials, logins, names without accents): one pass over bytes.
         for &b in label.as_bytes() {
             if b.is_ascii_whitespace() || b == 0x0b {
-                if !space && !out.is_empty() {
-                    out.push(' ');
-                }
-                space = true;
+                space = !out.is_empty();
             } else {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
                 out.push(if b == b'`' {
                     '\''
                 } else {
                     char::from(b.to_ascii_lowercase())
                 });
-                space = false;
             }
         }
-    } else {
-        for c in label.chars() {
-            let mapped: &str = match c {
-                'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => "a",
-                'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
-                'î' | 'ï' | 'í' | 'Î' | 'Ï' => "i",
-                'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => "o",
-                'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => "u",
-                'ç' | 'Ç' => "c",
-                'œ' | 'Œ' => "oe",
-                'æ' | 'Æ' => "ae",
-                'ÿ' => "y",
-                '’' | '`' => "'",
-                _ => "",
-            };
-            if !mapped.is_empty() {
-                out.push_str(mapped);
-                space = false;
-            } else if c.is_whitespace() {
-                if !space && !out.is_empty() {
-                    out.push(' ');
-                }
-                space = true;
-            } else {
-                out.extend(c.to_lowercase());
-                space = false;
-            }
+        return;
+    }
+    for c in label.chars() {
+        let mapped: &str = match c {
+            'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' | 'Á' => "a",
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => "e",
+            'î' | 'ï' | 'í' | 'Î' | 'Ï' => "i",
+            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => "o",
+            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => "u",
+            'ç' | 'Ç' => "c",
+            'œ' | 'Œ' => "oe",
+            'æ' | 'Æ' => "ae",
+            'ÿ' => "y",
+            '’' | '`' => "'",
+            _ => "",
+        };
+        if c.is_whitespace() && mapped.is_empty() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if mapped.is_empty() {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push_str(mapped);
         }
     }
-    let end = out.trim_end().len();
-    out.truncate(end);
-    out
 }
 
 /// Distinctive columns per type (normalised French and English labels and API field names).

@@ -11,8 +11,9 @@ use serde::ser::{Serialize, SerializeSeq, Serializer};
 pub struct Cells {
     /// Every cell, one after the other.
     text: String,
-    /// Where each cell ends in `text`.
-    ends: Vec<usize>,
+    /// Where each cell ends in `text`: 32 bits, as a record is never 4 GiB (the reader refuses
+    /// one), which halves this part of a large file's memory.
+    ends: Vec<u32>,
 }
 
 impl Cells {
@@ -23,31 +24,44 @@ impl Cells {
 
     /// The cells of a CSV byte record read from UTF-8 text, checked once as a whole with a
     /// SIMD validator (`None` if the bytes are not UTF-8, which text split at ASCII delimiters
-    /// and quotes cannot produce).
+    /// and quotes cannot produce, or if the record reaches [`Cells::MAX_BYTES`]).
     pub fn from_byte_record(record: &csv::ByteRecord) -> Option<Cells> {
+        if record.as_slice().len() > Cells::MAX_BYTES {
+            return None;
+        }
         let text = simdutf8::basic::from_utf8(record.as_slice())
             .ok()?
             .to_string();
         let mut ends = Vec::with_capacity(record.len());
         let mut end = 0;
         for field in record.iter() {
-            end += field.len();
+            end += field.len() as u32;
             ends.push(end);
         }
         Some(Cells { text, ends })
     }
 
-    /// Adds a cell at the end.
+    /// The most text one record holds (4 GiB - 1: more than a browser page can hold).
+    pub const MAX_BYTES: usize = u32::MAX as usize;
+
+    /// Adds a cell at the end; a cell that would take the record past [`Cells::MAX_BYTES`] is
+    /// cut there, at a character boundary.
     pub fn push(&mut self, cell: &str) {
-        self.text.push_str(cell);
-        self.ends.push(self.text.len());
+        let room = Cells::MAX_BYTES.saturating_sub(self.text.len());
+        let mut take = cell.len().min(room);
+        while !cell.is_char_boundary(take) {
+            take -= 1;
+        }
+        self.text.push_str(&cell[..take]);
+        self.ends.push(self.text.len() as u32);
     }
 
     /// Removes the last cell; false when there was none.
     pub fn pop(&mut self) -> bool {
         match self.ends.pop() {
             Some(_) => {
-                self.text.truncate(self.ends.last().copied().unwrap_or(0));
+                self.text
+                    .truncate(self.ends.last().map_or(0, |&e| e as usize));
                 true
             }
             None => false,
@@ -56,9 +70,8 @@ impl Cells {
 
     /// Adds empty cells until there are `len`.
     pub fn pad_to(&mut self, len: usize) {
-        while self.ends.len() < len {
-            self.ends.push(self.text.len());
-        }
+        let end = self.text.len() as u32;
+        self.ends.resize(len.max(self.ends.len()), end);
     }
 
     /// Number of cells.
@@ -72,24 +85,38 @@ impl Cells {
     }
 
     /// The cell at `index`, if any.
+    #[inline]
     pub fn get(&self, index: usize) -> Option<&str> {
-        let end = *self.ends.get(index)?;
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        let end = *self.ends.get(index)? as usize;
+        let start = if index == 0 {
+            0
+        } else {
+            self.ends[index - 1] as usize
+        };
         self.text.get(start..end)
     }
 
-    /// Replaces the cell at `index` (an in-place correction); false when there is no such cell.
+    /// Replaces the cell at `index` (an in-place correction); false when there is no such cell
+    /// or when the record would reach [`Cells::MAX_BYTES`].
     pub fn set(&mut self, index: usize, value: &str) -> bool {
         let Some(&end) = self.ends.get(index) else {
             return false;
         };
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        let (start, end) = (start as usize, end as usize);
+        if self.text.len() - (end - start) + value.len() > Cells::MAX_BYTES {
+            return false;
+        }
         self.text.replace_range(start..end, value);
-        let shift = value.len() as isize - (end - start) as isize;
         for e in &mut self.ends[index..] {
-            *e = (*e as isize + shift) as usize;
+            *e = (*e as usize + value.len() - (end - start)) as u32;
         }
         true
+    }
+
+    /// Every cell's text, one after the other (for a search over the whole record).
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// The last cell, if any.

@@ -4,13 +4,15 @@ pub mod values;
 
 use serde::{Deserialize, Serialize};
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
-use crate::detect::{normalize_label, ItemType};
+use crate::detect::{normalize_label, normalize_label_into, ItemType};
 use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
-use crate::map::{fields, key_fields, spec_for, FieldKind, Mapping};
-use crate::read::{glpi_cell_value, split_multi, Table};
-pub use values::{check_cell, check_value, ValueProblem};
+use crate::map::{fields, key_fields, spec_for, FieldKind, FieldSpec, Mapping};
+use crate::read::{glpi_cell_value, Table};
+pub use values::{check_cell, check_value, clean_cell, ValueProblem};
+use values::{clean_cell_in, has_entity_or_break, multi, normalized};
 
 /// One file to validate: what was read and how it maps.
 #[derive(Debug, Clone, Copy)]
@@ -189,6 +191,28 @@ impl Ctx<'_> {
     }
 }
 
+impl Ctx<'_> {
+    /// A cell that failed its field's check.
+    #[cold]
+    fn push_problem(&mut self, line: u64, check: &ColumnCheck, raw: &str, problem: ValueProblem) {
+        let severity = if problem == ValueProblem::LineBreak {
+            check.line_break
+        } else {
+            Severity::Error
+        };
+        let en = problem.message_en(check.spec.kind);
+        self.push(
+            line,
+            Some(check.column),
+            Some(raw),
+            severity,
+            problem.code(),
+            problem.to_string(),
+            en,
+        );
+    }
+}
+
 fn validate_file(
     input: &FileInput<'_>,
     refs: &References,
@@ -229,105 +253,104 @@ fn validate_file(
     }
 
     let keys = key_fields(item_type);
-    // (column, spec, field, holds locations, is a reconciliation key), decided once per file.
-    #[allow(clippy::type_complexity)]
-    let mapped: Vec<(usize, &'static crate::map::FieldSpec, String, bool, bool)> = mapping
+    let columns: Vec<ColumnCheck> = mapping
         .columns
         .iter()
         .filter_map(|c| {
             let field = c.field.as_ref()?;
+            let spec = spec_for(item_type, field)?;
             let is_location = table.column(c.column).name.as_deref().is_some_and(|n| {
                 let n = normalize_label(n);
                 n == "lieu" || n == "location"
             });
-            spec_for(item_type, field).map(|s| {
-                (
-                    c.column,
-                    s,
-                    field.clone(),
-                    is_location,
-                    keys.contains(&s.field),
-                )
+            let is_key = keys.contains(&spec.field);
+            let reference = match spec.kind {
+                FieldKind::TreePath if is_location => Some(RefKind::Location),
+                FieldKind::GroupPath => Some(RefKind::Group),
+                FieldKind::UserName => Some(RefKind::User),
+                _ => None,
+            };
+            let line_break = if spec.kind == FieldKind::Text && !is_key && field != "name" {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            Some(ColumnCheck {
+                column: c.column,
+                spec,
+                is_key,
+                reference,
+                line_break,
             })
         })
         .collect();
 
-    // Sized for every row up front: growing it was a visible share of large checks.
-    let mut seen: HashMap<(usize, String), u64, rustc_hash::FxBuildHasher> =
-        HashMap::with_capacity_and_hasher(
-            table.records.len() * keys.len(),
-            rustc_hash::FxBuildHasher,
-        );
-    let mut unresolved: BTreeMap<(usize, &'static str), usize> = BTreeMap::new();
+    let mut keys_seen =
+        KeyIndex::with_capacity(table.records.len() * columns.iter().filter(|c| c.is_key).count());
+    // Values of each column left to the target because no file lists them, counted per column.
+    let mut unresolved = vec![0usize; columns.len()];
+    let mut scratch = String::new();
 
     for (i, rec) in table.records.iter().enumerate() {
         if i > 0 && i.is_multiple_of(PROGRESS_EVERY) {
             progress(i as u64);
         }
-        for (col, spec, field, is_location, is_key) in &mapped {
-            let raw = rec.cells.get(*col).unwrap_or("");
-            let value = match check_cell(raw, spec.kind, spec.required) {
-                Ok(v) => v,
+        // Most records hold no entity and no line break: one search over the record spares one
+        // per cell.
+        let plain = !has_entity_or_break(rec.cells.text().as_bytes());
+        for (slot, check) in columns.iter().enumerate() {
+            let col = check.column;
+            let raw = rec.cells.get(col).unwrap_or("");
+            // Only keys and references need the value itself; the rest is only checked, on a path
+            // of its own so that the cleaned value is never built in memory (measured: a
+            // store-forwarding stall on every cell when both paths shared one result).
+            if !(check.is_key || check.reference.is_some()) {
+                if let Err(problem) =
+                    clean_cell_in(raw, check.spec.kind, check.spec.required, plain)
+                {
+                    ctx.push_problem(rec.line, check, raw, problem);
+                }
+                continue;
+            }
+            // `check_cell`, spelt out so that it is inlined here too.
+            let value = match clean_cell_in(raw, check.spec.kind, check.spec.required, plain) {
+                Ok(v) if v.is_empty() => continue,
+                Ok(v) => normalized(v, check.spec.kind),
                 Err(problem) => {
-                    let severity = if problem == ValueProblem::LineBreak
-                        && spec.kind == FieldKind::Text
-                        && !keys.contains(&spec.field)
-                        && field != "name"
-                    {
-                        Severity::Warning
-                    } else {
-                        Severity::Error
-                    };
-                    let en = problem.message_en(spec.kind);
-                    ctx.push(
-                        rec.line,
-                        Some(*col),
-                        Some(raw),
-                        severity,
-                        problem.code(),
-                        problem.to_string(),
-                        en,
-                    );
+                    ctx.push_problem(rec.line, check, raw, problem);
                     continue;
                 }
             };
-            if value.is_empty() {
-                continue;
-            }
             // Duplicates on the reconciliation key within the file.
-            if *is_key {
-                match seen.entry((*col, normalize_label(&value))) {
-                    Entry::Occupied(first) => ctx.push(
+            if check.is_key {
+                if let Some(first) = keys_seen.first_line(table, check, i, &value, &mut scratch) {
+                    ctx.push(
                         rec.line,
-                        Some(*col),
+                        Some(col),
                         Some(&value),
                         Severity::Error,
                         "duplicate.key",
-                        format!("doublon : « {value} » figure déjà ligne {} ; la ligne ne peut pas être rapprochée sans ambiguïté", first.get()),
-                        format!("duplicate: \"{value}\" already on line {}; the row cannot be reconciled unambiguously", first.get()),
-                    ),
-                    Entry::Vacant(slot) => {
-                        slot.insert(rec.line);
-                    }
+                        format!("doublon : « {value} » figure déjà ligne {first} ; la ligne ne peut pas être rapprochée sans ambiguïté"),
+                        format!("duplicate: \"{value}\" already on line {first}; the row cannot be reconciled unambiguously"),
+                    );
                 }
             }
-            check_reference(
-                &mut ctx,
-                refs,
-                rec.line,
-                *col,
-                spec.kind,
-                *is_location,
-                &value,
-                &mut unresolved,
-            );
+            if let Some(kind) = check.reference {
+                if !check_reference(&mut ctx, refs, rec.line, col, kind, &value, &mut scratch) {
+                    unresolved[slot] += 1;
+                }
+            }
         }
     }
 
-    for ((col, what), count) in unresolved {
+    for (check, count) in columns.iter().zip(unresolved) {
+        if count == 0 {
+            continue;
+        }
+        let what = check.reference.map_or("", RefKind::file_fr);
         ctx.push(
             1,
-            Some(col),
+            Some(check.column),
             None,
             Severity::Info,
             "reference.on_target",
@@ -340,31 +363,134 @@ fn validate_file(
     ctx.out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How one mapped column is checked, decided once per file.
+struct ColumnCheck {
+    /// 0-based column in the file.
+    column: usize,
+    /// The field it maps to.
+    spec: &'static FieldSpec,
+    /// A reconciliation key: duplicates are errors.
+    is_key: bool,
+    /// Values that other files may list.
+    reference: Option<RefKind>,
+    /// How bad a line break in a value is (a warning in free text, an error elsewhere).
+    line_break: Severity,
+}
+
+/// What a column refers to in another file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RefKind {
+    Location,
+    Group,
+    User,
+}
+
+impl RefKind {
+    /// The file that lists such values, as the French messages name it.
+    fn file_fr(self) -> &'static str {
+        match self {
+            RefKind::Location => "Lieux",
+            RefKind::Group => "Groupes",
+            RefKind::User => "Utilisateurs",
+        }
+    }
+
+    /// The same in English.
+    fn file_en(self) -> &'static str {
+        match self {
+            RefKind::Location => "Locations",
+            RefKind::Group => "Groups",
+            RefKind::User => "Users",
+        }
+    }
+}
+
+/// The reconciliation keys met so far in one file, for duplicates. Keyed by a hash of the column
+/// and the normalised value, pointing to the record that had it first: no string is kept per row,
+/// which on a large file was most of the check's allocations. A hash match is confirmed by
+/// comparing the two normalised values; the rare different values sharing a hash go to `collided`.
+struct KeyIndex {
+    first: HashMap<u64, u32, rustc_hash::FxBuildHasher>,
+    collided: HashMap<(usize, String), u64>,
+}
+
+impl KeyIndex {
+    fn with_capacity(capacity: usize) -> Self {
+        KeyIndex {
+            first: HashMap::with_capacity_and_hasher(capacity, rustc_hash::FxBuildHasher),
+            collided: HashMap::new(),
+        }
+    }
+
+    /// Records `value` (the checked key of record `record` in `check`'s column); returns the line
+    /// of the record that already had it, if any.
+    fn first_line(
+        &mut self,
+        table: &Table,
+        check: &ColumnCheck,
+        record: usize,
+        value: &str,
+        scratch: &mut String,
+    ) -> Option<u64> {
+        normalize_label_into(value, scratch);
+        let hash = key_hash(check.column, scratch);
+        let earlier = match self.first.entry(hash) {
+            Entry::Vacant(slot) => {
+                slot.insert(record as u32);
+                return None;
+            }
+            Entry::Occupied(first) => &table.records[*first.get() as usize],
+        };
+        let earlier_value = earlier
+            .cells
+            .get(check.column)
+            .and_then(|raw| check_cell(raw, check.spec.kind, check.spec.required).ok())
+            .map(|v| normalize_label(&v));
+        if earlier_value.as_deref() == Some(scratch.as_str()) {
+            return Some(earlier.line);
+        }
+        match self.collided.entry((check.column, scratch.clone())) {
+            Entry::Occupied(first) => Some(*first.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(table.records[record].line);
+                None
+            }
+        }
+    }
+}
+
+/// The hash a normalised key is indexed under in its column.
+fn key_hash(column: usize, normalized: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    (column, normalized).hash(&mut h);
+    h.finish()
+}
+
+/// Looks the values of a reference cell up in the other files; false when no file of that kind
+/// was given (the value is left to the target).
 fn check_reference(
     ctx: &mut Ctx<'_>,
     refs: &References,
     line: u64,
     col: usize,
-    kind: FieldKind,
-    is_location: bool,
+    kind: RefKind,
     value: &str,
-    unresolved: &mut BTreeMap<(usize, &'static str), usize>,
-) {
-    let (index, what_fr, what_en): (Option<&HashMap<String, ()>>, &'static str, &str) = match kind {
-        FieldKind::TreePath if is_location => (refs.locations.as_ref(), "Lieux", "Locations"),
-        FieldKind::GroupPath => (refs.groups.as_ref(), "Groupes", "Groups"),
-        FieldKind::UserName => {
+    scratch: &mut String,
+) -> bool {
+    let index = match kind {
+        RefKind::Location => refs.locations.as_ref(),
+        RefKind::Group => refs.groups.as_ref(),
+        RefKind::User => {
             let Some(users) = &refs.users else {
-                *unresolved.entry((col, "Utilisateurs")).or_default() += 1;
-                return;
+                return false;
             };
-            for name in split_multi(value) {
-                match users.get(&normalize_label(&name)).map(Vec::as_slice) {
+            for name in multi(value) {
+                normalize_label_into(name, scratch);
+                match users.get(scratch.as_str()).map(Vec::as_slice) {
                     None | Some([]) => ctx.push(
                         line,
                         Some(col),
-                        Some(&name),
+                        Some(name),
                         Severity::Warning,
                         "reference.not_in_files",
                         format!("utilisateur « {name} » absent du fichier Utilisateurs : à trouver sur la cible"),
@@ -376,7 +502,7 @@ fn check_reference(
                         ctx.push(
                             line,
                             Some(col),
-                            Some(&name),
+                            Some(name),
                             Severity::Error,
                             "reference.ambiguous_user",
                             format!("« {name} » désigne plusieurs utilisateurs (homonymes : {list}) : précisez l'identifiant"),
@@ -385,26 +511,101 @@ fn check_reference(
                     }
                 }
             }
-            return;
+            return true;
         }
-        _ => return,
     };
-    match index {
-        None => *unresolved.entry((col, what_fr)).or_default() += 1,
-        Some(index) => {
-            for v in split_multi(value) {
-                if !index.contains_key(&normalize_label(&v)) {
-                    ctx.push(
-                        line,
-                        Some(col),
-                        Some(&v),
-                        Severity::Warning,
-                        "reference.not_in_files",
-                        format!("« {v} » absent du fichier {what_fr} : à trouver sur la cible"),
-                        format!("\"{v}\" is not in the {what_en} file: to be found on the target"),
-                    );
-                }
-            }
+    let Some(index) = index else {
+        return false;
+    };
+    for v in multi(value) {
+        normalize_label_into(v, scratch);
+        if !index.contains_key(scratch.as_str()) {
+            let (what_fr, what_en) = (kind.file_fr(), kind.file_en());
+            ctx.push(
+                line,
+                Some(col),
+                Some(v),
+                Severity::Warning,
+                "reference.not_in_files",
+                format!("« {v} » absent du fichier {what_fr} : à trouver sur la cible"),
+                format!("\"{v}\" is not in the {what_en} file: to be found on the target"),
+            );
         }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{read_bytes, ReadOptions};
+
+    fn computers(csv: &str) -> (Table, Mapping) {
+        let table = read_bytes("Computer.csv", csv.as_bytes(), &ReadOptions::default()).unwrap();
+        let mapping = crate::map::auto_map(ItemType::Computer, &table.headers);
+        (table, mapping)
+    }
+
+    fn duplicates(diags: &[Diagnostic]) -> Vec<(u64, usize, String)> {
+        diags
+            .iter()
+            .filter(|d| d.code == "duplicate.key")
+            .map(|d| {
+                let column = d.column.as_ref().map_or(0, |c| c.index);
+                (d.line, column, d.message_en.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn duplicate_keys_compare_like_mysql_and_name_the_first_line() {
+        let (table, mapping) = computers(
+            "Nom;Numéro de série;Numéro d'inventaire\n\
+             PC-1;ABC-é1;INV-1\n\
+             PC-2; abc-E1 ;INV-2\n\
+             PC-3;INV-1;ABC-é1\n\
+             PC-4;;\n\
+             PC-5;\"&nbsp;\";inv-1\n\
+             PC-6;abc-e1;\n",
+        );
+        let (_, diags) = validate_files(&[FileInput {
+            table: &table,
+            mapping: &mapping,
+        }]);
+        let found = duplicates(&diags);
+        let lines: Vec<(u64, usize)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
+        // Same serial up to case, accents and spaces on lines 3 and 7; the same text in another
+        // column (line 4) is not a duplicate; empty serials never are.
+        assert_eq!(lines, vec![(3, 2), (6, 3), (7, 2)], "{found:?}");
+        assert!(found[0].2.contains("already on line 2"), "{found:?}");
+        assert!(
+            found[1].2.contains("\"inv-1\" already on line 2"),
+            "{found:?}"
+        );
+        assert!(found[2].2.contains("already on line 2"), "{found:?}");
+    }
+
+    #[test]
+    fn different_keys_sharing_a_hash_are_not_duplicates() {
+        let (table, _) = computers("Nom;Numéro de série\nPC-1;AAA\nPC-2;BBB\nPC-3;BBB\n");
+        let columns = ColumnCheck {
+            column: 1,
+            spec: spec_for(ItemType::Computer, "serial").unwrap(),
+            is_key: true,
+            reference: None,
+            line_break: Severity::Error,
+        };
+        let mut index = KeyIndex::with_capacity(4);
+        let mut scratch = String::new();
+        // Pretend "bbb" hashes like record 0's "AAA": the comparison must tell them apart.
+        index.first.insert(key_hash(1, "bbb"), 0);
+        assert_eq!(
+            index.first_line(&table, &columns, 1, "BBB", &mut scratch),
+            None
+        );
+        assert_eq!(
+            index.first_line(&table, &columns, 2, "BBB", &mut scratch),
+            Some(3)
+        );
     }
 }

@@ -4,9 +4,9 @@ use crate::detect::normalize_label;
 use crate::map::{EnumKind, FieldKind};
 use std::borrow::Cow;
 
-use crate::read::glpi_cell_str;
 #[cfg(doc)]
 use crate::read::split_multi;
+use crate::read::{glpi_cell_str, trim_cell};
 
 /// A problem with one value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,21 +110,86 @@ pub fn check_cell(
     kind: FieldKind,
     required: bool,
 ) -> Result<Cow<'_, str>, ValueProblem> {
-    let value = glpi_cell_str(raw);
+    let value = clean_cell(raw, kind, required)?;
+    Ok(if value.is_empty() {
+        value
+    } else {
+        normalized(value, kind)
+    })
+}
+
+/// Checks a raw cell against a field kind like [`check_cell`], but returns the cell only cleaned
+/// (trimmed, HTML entities decoded), not normalised: what a validation needs, without building
+/// the normalised text of every date or number of a large file.
+#[inline]
+pub fn clean_cell(
+    raw: &str,
+    kind: FieldKind,
+    required: bool,
+) -> Result<Cow<'_, str>, ValueProblem> {
+    clean_cell_in(raw, kind, required, false)
+}
+
+/// [`clean_cell`], told whether the whole record is known to hold no `&` and no line break (one
+/// SIMD search per record instead of one scan per cell). Inlined into the validation loop: a
+/// result returned through memory was read back too early (a store-forwarding stall per cell).
+#[inline(always)]
+pub(crate) fn clean_cell_in(
+    raw: &str,
+    kind: FieldKind,
+    required: bool,
+    record_plain: bool,
+) -> Result<Cow<'_, str>, ValueProblem> {
+    let trimmed = trim_cell(raw);
+    let plain = record_plain || !has_entity_or_break(trimmed.as_bytes());
+    let value = if plain {
+        Cow::Borrowed(trimmed)
+    } else {
+        glpi_cell_str(raw)
+    };
     if value.is_empty() {
         return if required {
             Err(ValueProblem::Missing)
         } else {
-            Ok(Cow::Borrowed(""))
+            Ok(value)
         };
     }
-    // One pass for line breaks; the `<br>` exception is only looked for when there is one.
-    if value.bytes().any(|b| b == b'\n' || b == b'\r')
+    // The `<br>` exception is only looked for when there is a line break.
+    if !plain
+        && memchr::memchr2(b'\n', b'\r', value.as_bytes()).is_some()
         && !matches!(kind, FieldKind::LongText | FieldKind::Ignored)
         && !matches!(kind, FieldKind::UserName | FieldKind::GroupPath | FieldKind::Text if value.contains("<br>"))
     {
         return Err(ValueProblem::LineBreak);
     }
+    match kind {
+        // The usual text cell: nothing more to look at (a character takes at least one byte).
+        FieldKind::Text
+        | FieldKind::Dropdown
+        | FieldKind::TreePath
+        | FieldKind::GroupPath
+        | FieldKind::UserName
+            if value.len() <= 255 =>
+        {
+            Ok(value)
+        }
+        FieldKind::LongText | FieldKind::Ignored => Ok(value),
+        _ => match kind_problem(&value, kind) {
+            Some(problem) => Err(problem),
+            None => Ok(value),
+        },
+    }
+}
+
+/// True when the bytes hold `&` (an entity to decode) or a line break.
+#[inline(always)]
+pub(crate) fn has_entity_or_break(bytes: &[u8]) -> bool {
+    memchr::memchr3(b'&', b'\n', b'\r', bytes).is_some()
+}
+
+/// What is wrong with a cleaned, non-empty value for its kind, if anything. Allocates only to
+/// name the faulty part of a multi-valued cell.
+fn kind_problem(value: &str, kind: FieldKind) -> Option<ValueProblem> {
     match kind {
         FieldKind::Text
         | FieldKind::Dropdown
@@ -135,96 +200,82 @@ pub fn check_cell(
             if value.len() > 255 {
                 let len = value.chars().count();
                 if len > 255 {
-                    return Err(ValueProblem::TooLong { len });
+                    return Some(ValueProblem::TooLong { len });
                 }
             }
-            Ok(value)
+            None
         }
-        FieldKind::LongText | FieldKind::Ignored => Ok(value),
-        FieldKind::Integer => {
-            if value.contains(SPACES) {
-                integer(&value)
-                    .map(Cow::Owned)
-                    .ok_or(ValueProblem::NotInteger)
-            } else if is_integer(&value) {
-                Ok(value)
-            } else {
-                Err(ValueProblem::NotInteger)
-            }
-        }
-        FieldKind::Decimal => {
-            if value.contains(SPACES) || value.contains(',') {
-                decimal(&value)
-                    .map(Cow::Owned)
-                    .ok_or(ValueProblem::NotDecimal)
-            } else if is_decimal(&value) {
-                Ok(value)
-            } else {
-                Err(ValueProblem::NotDecimal)
-            }
-        }
-        FieldKind::Date => {
-            let (len, normalized) = match date_parts(&value) {
-                Some(p) if p.normalized => (p.len, None),
-                Some(p) => (p.len, Some(p.to_string())),
-                None => return Err(ValueProblem::NotDate),
-            };
-            Ok(normalized.map_or_else(|| prefix(value, len), Cow::Owned))
-        }
-        FieldKind::DateTime => datetime(&value)
-            .map(Cow::Owned)
-            .ok_or(ValueProblem::NotDateTime),
-        FieldKind::Ips => {
-            for ip in multi(&value) {
-                if ip.parse::<std::net::IpAddr>().is_err() {
-                    return Err(ValueProblem::NotIp(ip.to_string()));
-                }
-            }
-            Ok(value)
-        }
-        FieldKind::Macs => {
-            for mac in multi(&value) {
-                if !is_mac(mac) {
-                    return Err(ValueProblem::NotMac(mac.to_string()));
-                }
-            }
-            if value
-                .bytes()
-                .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'-')
-            {
-                Ok(value)
-            } else {
-                Ok(Cow::Owned(value.to_lowercase().replace('-', ":")))
-            }
-        }
-        FieldKind::Emails => {
-            for e in multi(&value) {
-                if !is_email(e) {
-                    return Err(ValueProblem::NotEmail(e.to_string()));
-                }
-            }
-            Ok(value)
-        }
+        FieldKind::LongText | FieldKind::Ignored => None,
+        FieldKind::Integer => (!is_number(value, false)).then_some(ValueProblem::NotInteger),
+        FieldKind::Decimal => (!is_number(value, true)).then_some(ValueProblem::NotDecimal),
+        FieldKind::Date => date_parts(value).is_none().then_some(ValueProblem::NotDate),
+        FieldKind::DateTime => datetime_parts(value)
+            .is_none()
+            .then_some(ValueProblem::NotDateTime),
+        FieldKind::Ips => multi(value)
+            .find(|ip| ip.parse::<std::net::IpAddr>().is_err())
+            .map(|ip| ValueProblem::NotIp(ip.to_string())),
+        FieldKind::Macs => multi(value)
+            .find(|mac| !is_mac(mac))
+            .map(|mac| ValueProblem::NotMac(mac.to_string())),
+        FieldKind::Emails => multi(value)
+            .find(|e| !is_email(e))
+            .map(|e| ValueProblem::NotEmail(e.to_string())),
         FieldKind::Phone => {
             let ok = value
                 .chars()
                 .all(|c| c.is_ascii_digit() || " +.-()/".contains(c))
                 && value.chars().filter(char::is_ascii_digit).count() >= 3
                 && value.len() <= 30;
-            if ok {
-                Ok(value)
-            } else {
-                Err(ValueProblem::NotPhone)
-            }
+            (!ok).then_some(ValueProblem::NotPhone)
         }
-        FieldKind::YesNo => match normalize_label(&value).as_str() {
-            "oui" | "yes" | "1" => Ok(Cow::Borrowed("1")),
-            "non" | "no" | "0" => Ok(Cow::Borrowed("0")),
-            _ => Err(ValueProblem::NotYesNo),
-        },
-        FieldKind::Enum(e) => enum_value(&value, e)
-            .map(|n| Cow::Owned(n.to_string()))
-            .ok_or(ValueProblem::NotInEnum(e.expected_fr())),
+        FieldKind::YesNo => yes_no(value).is_none().then_some(ValueProblem::NotYesNo),
+        FieldKind::Enum(e) => enum_value(value, e)
+            .is_none()
+            .then(|| ValueProblem::NotInEnum(e.expected_fr())),
+    }
+}
+
+/// A checked, non-empty value as GLPI wants it, borrowed when it already is.
+pub(crate) fn normalized(value: Cow<'_, str>, kind: FieldKind) -> Cow<'_, str> {
+    let owned = match kind {
+        FieldKind::Integer if value.contains(SPACES) => integer(&value),
+        FieldKind::Decimal if value.contains(SPACES) || value.contains(',') => decimal(&value),
+        FieldKind::Date => {
+            let (len, text) = match date_parts(&value) {
+                Some(p) if p.normalized => (p.len, None),
+                Some(p) => (p.len, Some(p.to_string())),
+                None => (value.len(), None),
+            };
+            return text.map_or_else(|| prefix(value, len), Cow::Owned);
+        }
+        FieldKind::DateTime => datetime(&value),
+        FieldKind::Macs
+            if !value
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'-') =>
+        {
+            Some(value.to_lowercase().replace('-', ":"))
+        }
+        FieldKind::YesNo => {
+            return Cow::Borrowed(if yes_no(&value) == Some(true) {
+                "1"
+            } else {
+                "0"
+            })
+        }
+        FieldKind::Enum(e) => enum_value(&value, e).map(|n| n.to_string()),
+        _ => None,
+    };
+    owned.map_or(value, Cow::Owned)
+}
+
+/// `Oui`/`Yes`/`1` or `Non`/`No`/`0`, in any case.
+fn yes_no(value: &str) -> Option<bool> {
+    match normalize_label(value).as_str() {
+        "oui" | "yes" | "1" => Some(true),
+        "non" | "no" | "0" => Some(false),
+        _ => None,
     }
 }
 
@@ -232,9 +283,15 @@ pub fn check_cell(
 const SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
 
 /// The values of a multi-valued cell, as [`split_multi`] gives them, without copying.
-fn multi(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split("<br>")
+pub(crate) fn multi(value: &str) -> impl Iterator<Item = &str> {
+    // Most cells hold one value: no `<br>` to look for when there is no `<`.
+    let (one, many) = if memchr::memchr(b'<', value.as_bytes()).is_none() {
+        (Some(value), None)
+    } else {
+        (None, Some(value.split("<br>")))
+    };
+    one.into_iter()
+        .chain(many.into_iter().flatten())
         .map(|s| s.trim().trim_end_matches(" -").trim())
         .filter(|s| !s.is_empty())
 }
@@ -245,6 +302,25 @@ fn prefix(value: Cow<'_, str>, len: usize) -> Cow<'_, str> {
         Cow::Borrowed(s) => Cow::Borrowed(&s[..len]),
         Cow::Owned(s) => Cow::Owned(s[..len].to_string()),
     }
+}
+
+/// An integer (or, with `fraction`, a decimal with `.` or `,`) once the thousands spaces are
+/// left out: the shapes [`integer`] and [`decimal`] accept, checked without building them.
+fn is_number(value: &str, fraction: bool) -> bool {
+    let mut chars = value.chars().filter(|c| !SPACES.contains(c)).peekable();
+    if chars.peek() == Some(&'-') {
+        chars.next();
+    }
+    let (mut int, mut frac, mut in_fraction) = (0usize, 0usize, false);
+    for c in chars {
+        match c {
+            '0'..='9' if in_fraction => frac += 1,
+            '0'..='9' => int += 1,
+            '.' | ',' if fraction && !in_fraction => in_fraction = true,
+            _ => return false,
+        }
+    }
+    int > 0 && (!in_fraction || frac > 0)
 }
 
 /// `"2 409"` -> `2409`.
@@ -360,14 +436,13 @@ fn date(value: &str) -> Option<(String, &str)> {
     date_parts(value).map(|p| (p.to_string(), p.rest))
 }
 
-/// Parses a date with an optional time, normalised to `YYYY-MM-DD HH:MM:SS`.
-pub fn datetime(value: &str) -> Option<String> {
+/// A date and its optional time, `[hours, minutes, seconds]`, read without allocating.
+fn datetime_parts(value: &str) -> Option<(DateParts<'_>, [u32; 3])> {
     let p = date_parts(value)?;
     let rest = p.rest;
-    let [mut h, mut mi, mut sec] = [0u32; 3];
+    let mut nums = [0u32; 3];
     if !rest.is_empty() {
         let mut t = rest.split(':');
-        let mut nums = [0u32; 3];
         let mut n = 0;
         for part in t.by_ref().take(3) {
             if part.len() != 2 {
@@ -379,11 +454,17 @@ pub fn datetime(value: &str) -> Option<String> {
         if t.next().is_some() || n < 2 {
             return None;
         }
-        [h, mi, sec] = nums;
+        let [h, mi, sec] = nums;
         if h >= 24 || mi >= 60 || sec >= 60 {
             return None;
         }
     }
+    Some((p, nums))
+}
+
+/// Parses a date with an optional time, normalised to `YYYY-MM-DD HH:MM:SS`.
+pub fn datetime(value: &str) -> Option<String> {
+    let (p, [h, mi, sec]) = datetime_parts(value)?;
     // Written by hand: `format!` was a visible share of checking a large export.
     let mut out = String::with_capacity(19);
     push_digits(&mut out, p.y, 4);
@@ -590,6 +671,53 @@ mod tests {
             ("a4:bb:6d:a0:1f:51", Macs),
         ] {
             assert!(matches!(check_cell(raw, kind, false), Ok(Cow::Borrowed(_))));
+        }
+    }
+
+    #[test]
+    fn clean_cell_accepts_exactly_what_check_cell_accepts_without_normalising() {
+        let cases: &[(&str, FieldKind)] = &[
+            ("2 409", Integer),
+            ("-2\u{a0}409", Integer),
+            ("- 12", Integer),
+            ("1-2", Integer),
+            ("-", Integer),
+            ("1 049,50", Decimal),
+            ("1.2.3", Decimal),
+            ("1,", Decimal),
+            (",5", Decimal),
+            ("-0.5", Decimal),
+            ("12a", Decimal),
+            ("02/03/2026 09:50", DateTime),
+            ("2026-03-02 9:50", DateTime),
+            ("2026-03-02 09:50:00:00", DateTime),
+            ("31/02/2026", Date),
+            ("02.03.2026", Date),
+            ("A4-BB-6D-A0-1F-51", Macs),
+            ("a4:bb:6d", Macs),
+            ("10.0.0.1<br>::1", Ips),
+            ("10.0.0.1<br>x", Ips),
+            ("a@b.fr<br>c@", Emails),
+            ("NON", YesNo),
+            ("peut-être", YesNo),
+            ("Très haut", Enum(EnumKind::Level)),
+            ("9", Enum(EnumKind::Level)),
+            ("&nbsp;", Text),
+            ("a\nb", Text),
+            ("a\nb", LongText),
+        ];
+        for &(raw, kind) in cases {
+            for required in [false, true] {
+                let clean = clean_cell(raw, kind, required);
+                let check = check_cell(raw, kind, required);
+                assert_eq!(clean.is_ok(), check.is_ok(), "{raw:?} as {kind:?}");
+                if let (Err(a), Err(b)) = (&clean, &check) {
+                    assert_eq!(a, b, "{raw:?} as {kind:?}");
+                }
+                if let Ok(v) = clean {
+                    assert_eq!(v, crate::read::glpi_cell_str(raw), "only cleaned");
+                }
+            }
         }
     }
 

@@ -115,9 +115,7 @@ pub fn read_input(
     }
     let mut table = read_bytes_with_progress(input.name, input.bytes, &options, progress)?;
     for c in &input.overrides.corrections {
-        if let Some(r) = table.records.iter_mut().find(|r| r.line == c.line) {
-            r.cells.set(c.column, &c.value);
-        }
+        table.correct(c.line, c.column, &c.value);
     }
     Ok(table)
 }

@@ -100,8 +100,7 @@ pub fn rejected_rows(table: &Table, diagnostics: &[Diagnostic]) -> Vec<u8> {
     let mut w = csv_writer(table.delimiter as u8, table.quoted);
     let _ = w.write_record(table.headers.iter().map(|c| neutralize(c).into_owned()));
     for rec in table
-        .records
-        .iter()
+        .rows()
         .filter(|r| lines.binary_search(&r.line).is_ok())
     {
         let _ = w.write_record(rec.cells.iter().map(|c| neutralize(c).into_owned()));

@@ -1,132 +1,209 @@
-//! A record's cells kept in one buffer: two allocations per record instead of one per cell, which
-//! is what makes reading a 200 MB export fast and keeps its memory near the file's size.
+//! Every record's cells of one file kept in one buffer, like an arena: no allocation per record
+//! or per cell, which is what makes reading a 200 MB export fast (in WebAssembly above all, where
+//! the allocator was a sixth of a check) and keeps its memory near the file's size.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Index;
 
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
-/// The cells of one record, read like a `Vec<String>`: [`Cells::get`], indexing, [`Cells::iter`].
+/// The cells of all the records of a file, one after the other, with where each cell ends.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Cells {
-    /// Every cell, one after the other.
+pub struct CellStore {
+    /// Every cell's text.
     text: String,
-    /// Where each cell ends in `text`: 32 bits, as a record is never 4 GiB (the reader refuses
-    /// one), which halves this part of a large file's memory.
+    /// Where each cell ends in `text`: 32 bits, as a file's text stays under 4 GiB (the reader
+    /// refuses more), which halves this part of a large file's memory.
     ends: Vec<u32>,
 }
 
-impl Cells {
-    /// No cell.
-    pub fn new() -> Cells {
-        Cells::default()
-    }
-
-    /// The cells of a CSV byte record read from UTF-8 text, checked once as a whole with a
-    /// SIMD validator (`None` if the bytes are not UTF-8, which text split at ASCII delimiters
-    /// and quotes cannot produce, or if the record reaches [`Cells::MAX_BYTES`]).
-    pub fn from_byte_record(record: &csv::ByteRecord) -> Option<Cells> {
-        if record.as_slice().len() > Cells::MAX_BYTES {
-            return None;
-        }
-        let text = simdutf8::basic::from_utf8(record.as_slice())
-            .ok()?
-            .to_string();
-        let mut ends = Vec::with_capacity(record.len());
-        let mut end = 0;
-        for field in record.iter() {
-            end += field.len() as u32;
-            ends.push(end);
-        }
-        Some(Cells { text, ends })
-    }
-
-    /// The most text one record holds (4 GiB - 1: more than a browser page can hold).
+impl CellStore {
+    /// The most text a store holds: 4 GiB - 1, more than a browser page can hold.
     pub const MAX_BYTES: usize = u32::MAX as usize;
 
-    /// Adds a cell at the end; a cell that would take the record past [`Cells::MAX_BYTES`] is
-    /// cut there, at a character boundary.
-    pub fn push(&mut self, cell: &str) {
-        let room = Cells::MAX_BYTES.saturating_sub(self.text.len());
-        let mut take = cell.len().min(room);
-        while !cell.is_char_boundary(take) {
-            take -= 1;
+    /// Appends the fields of a CSV byte record read from UTF-8 text, checked once as a whole with
+    /// a SIMD validator; returns the index of its first cell. `None` (and nothing appended) when
+    /// the bytes are not UTF-8, which text split at ASCII delimiters and quotes cannot produce,
+    /// or when the store would pass [`CellStore::MAX_BYTES`].
+    pub fn push_record(&mut self, record: &csv::ByteRecord) -> Option<usize> {
+        let bytes = record.as_slice();
+        if self.text.len() + bytes.len() > CellStore::MAX_BYTES {
+            return None;
         }
-        self.text.push_str(&cell[..take]);
-        self.ends.push(self.text.len() as u32);
+        let text = simdutf8::basic::from_utf8(bytes).ok()?;
+        let first = self.ends.len();
+        let mut end = self.text.len();
+        for field in record.iter() {
+            end += field.len();
+            self.ends.push(end as u32);
+        }
+        self.text.push_str(text);
+        Some(first)
     }
 
-    /// Removes the last cell; false when there was none.
-    pub fn pop(&mut self) -> bool {
-        match self.ends.pop() {
-            Some(_) => {
-                self.text
-                    .truncate(self.ends.last().map_or(0, |&e| e as usize));
-                true
+    /// Appends cells given as text (tests, small tables built by hand); returns the index of the
+    /// first. A cell that would take the store past [`CellStore::MAX_BYTES`] is cut there, at a
+    /// character boundary.
+    pub fn push_cells<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> usize {
+        let first = self.ends.len();
+        for cell in cells {
+            let cell = cell.as_ref();
+            let room = CellStore::MAX_BYTES.saturating_sub(self.text.len());
+            let mut take = cell.len().min(room);
+            while !cell.is_char_boundary(take) {
+                take -= 1;
             }
-            None => false,
+            self.text.push_str(&cell[..take]);
+            self.ends.push(self.text.len() as u32);
         }
+        first
     }
 
-    /// Adds empty cells until there are `len`.
-    pub fn pad_to(&mut self, len: usize) {
-        let end = self.text.len() as u32;
-        self.ends.resize(len.max(self.ends.len()), end);
+    /// Room for `bytes` more bytes of cell text.
+    pub fn reserve_text(&mut self, bytes: usize) {
+        self.text.reserve(bytes.min(CellStore::MAX_BYTES));
     }
 
-    /// Number of cells.
-    pub fn len(&self) -> usize {
+    /// Room for `cells` cells in all (a hint: the store grows as needed).
+    pub fn reserve_cells(&mut self, cells: usize) {
+        self.ends.reserve(cells.saturating_sub(self.ends.len()));
+    }
+
+    /// Number of cells held.
+    pub fn cell_count(&self) -> usize {
         self.ends.len()
     }
 
-    /// True when there is no cell.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+    /// The cell at a store-wide index.
+    #[inline]
+    pub fn cell_at(&self, index: usize) -> Option<&str> {
+        self.cell(index)
     }
 
-    /// The cell at `index`, if any.
     #[inline]
-    pub fn get(&self, index: usize) -> Option<&str> {
+    fn cell(&self, index: usize) -> Option<&str> {
         let end = *self.ends.get(index)? as usize;
-        let start = if index == 0 {
-            0
-        } else {
-            self.ends[index - 1] as usize
+        let start = match index {
+            0 => 0,
+            i => self.ends[i - 1] as usize,
         };
         self.text.get(start..end)
     }
 
-    /// Replaces the cell at `index` (an in-place correction); false when there is no such cell
-    /// or when the record would reach [`Cells::MAX_BYTES`].
-    pub fn set(&mut self, index: usize, value: &str) -> bool {
-        let Some(&end) = self.ends.get(index) else {
-            return false;
+    /// The text of `count` cells from `first`, one after the other.
+    fn span(&self, first: usize, count: usize) -> &str {
+        let start = match first {
+            0 => 0,
+            i => self.ends.get(i - 1).map_or(0, |&e| e as usize),
         };
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        let (start, end) = (start as usize, end as usize);
-        if self.text.len() - (end - start) + value.len() > Cells::MAX_BYTES {
-            return false;
-        }
-        self.text.replace_range(start..end, value);
-        for e in &mut self.ends[index..] {
-            *e = (*e as usize + value.len() - (end - start)) as u32;
-        }
-        true
+        let end = match (first + count).checked_sub(1) {
+            Some(last) if count > 0 => self.ends.get(last).map_or(start, |&e| e as usize),
+            _ => start,
+        };
+        self.text.get(start..end).unwrap_or("")
     }
 
-    /// Every cell's text, one after the other (for a search over the whole record).
-    pub fn text(&self) -> &str {
-        &self.text
+    /// Bytes held (text and cell ends), for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<u32>()
+    }
+}
+
+impl fmt::Debug for CellStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CellStore")
+            .field("cells", &self.ends.len())
+            .field("bytes", &self.text.len())
+            .finish()
+    }
+}
+
+/// Cells corrected by the user, by (record index, column): read instead of what the file said.
+pub type Corrections = BTreeMap<(usize, usize), String>;
+
+/// The cells of one record, read like a `&[String]`: [`Cells::get`], indexing, [`Cells::iter`].
+/// As many as the header has (missing ones read as empty), more when the line had more.
+#[derive(Clone, Copy)]
+pub struct Cells<'a> {
+    store: &'a CellStore,
+    /// Store index of the record's first cell.
+    first: usize,
+    /// Cells the record holds in the store.
+    stored: usize,
+    /// Cells it reads as: at least the header's width.
+    len: usize,
+    /// The record's index, to find its corrections.
+    record: usize,
+    /// `None` when the table has no correction at all (the usual case: no lookup per cell).
+    corrections: Option<&'a Corrections>,
+}
+
+impl<'a> Cells<'a> {
+    /// A view of `stored` cells from `first`, padded to `width`.
+    pub(crate) fn new(
+        store: &'a CellStore,
+        first: usize,
+        stored: usize,
+        width: usize,
+        record: usize,
+        corrections: Option<&'a Corrections>,
+    ) -> Self {
+        Cells {
+            store,
+            first,
+            stored,
+            len: stored.max(width),
+            record,
+            corrections,
+        }
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there is no cell.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The cell at `index`, if any.
+    #[inline]
+    pub fn get(&self, index: usize) -> Option<&'a str> {
+        if index >= self.len {
+            return None;
+        }
+        if let Some(corrected) = self.corrections.and_then(|c| c.get(&(self.record, index))) {
+            return Some(corrected);
+        }
+        if index >= self.stored {
+            return Some("");
+        }
+        self.store.cell(self.first + index)
+    }
+
+    /// The record's cells as read from the file, one after the other, when none was corrected
+    /// (for one search over a whole record instead of one per cell).
+    pub fn uncorrected_text(&self) -> Option<&'a str> {
+        let corrected = self.corrections.is_some_and(|c| {
+            c.range((self.record, 0)..(self.record + 1, 0))
+                .next()
+                .is_some()
+        });
+        (!corrected).then(|| self.store.span(self.first, self.stored))
     }
 
     /// The last cell, if any.
-    pub fn last(&self) -> Option<&str> {
-        self.len().checked_sub(1).and_then(|i| self.get(i))
+    pub fn last(&self) -> Option<&'a str> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
     }
 
     /// The cells in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        (0..self.len()).map(move |i| &self[i])
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        let cells = *self;
+        (0..self.len).map(move |i| cells.get(i).unwrap_or(""))
     }
 
     /// The cells as owned strings.
@@ -135,7 +212,7 @@ impl Cells {
     }
 }
 
-impl Index<usize> for Cells {
+impl Index<usize> for Cells<'_> {
     type Output = str;
 
     fn index(&self, index: usize) -> &str {
@@ -146,24 +223,20 @@ impl Index<usize> for Cells {
     }
 }
 
-impl<S: AsRef<str>> FromIterator<S> for Cells {
-    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Cells {
-        let mut cells = Cells::new();
-        for cell in iter {
-            cells.push(cell.as_ref());
-        }
-        cells
-    }
-}
-
-impl fmt::Debug for Cells {
+impl fmt::Debug for Cells<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
+impl PartialEq for Cells<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
 /// Serialised as a list of strings, as a `Vec<String>` would be.
-impl Serialize for Cells {
+impl Serialize for Cells<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.len()))?;
         for cell in self.iter() {
@@ -179,7 +252,7 @@ pub trait CellSource {
     fn cell(&self, index: usize) -> Option<&str>;
 }
 
-impl CellSource for Cells {
+impl CellSource for Cells<'_> {
     fn cell(&self, index: usize) -> Option<&str> {
         self.get(index)
     }
@@ -208,35 +281,66 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_cell_is_corrected_in_place() {
-        let mut c: Cells = ["GUYANE\noel", "b", "ccc"].into_iter().collect();
-        assert!(c.set(0, "GUYANE-noel.sylvestre"));
-        assert!(c.set(2, ""));
-        assert!(!c.set(3, "x"));
-        assert_eq!(c.to_vec(), vec!["GUYANE-noel.sylvestre", "b", ""]);
-    }
-
-    #[test]
-    fn reads_like_a_vec_of_strings() {
-        let mut c: Cells = ["Nom", "", "Dupré ; Chloé", ""].into_iter().collect();
-        assert_eq!(c.len(), 4);
+    fn records_read_like_padded_vecs_of_strings() {
+        let mut store = CellStore::default();
+        let a = store.push_cells(["Nom", "", "Dupré ; Chloé"]);
+        let b = store.push_cells(["x"]);
+        let c = Cells::new(&store, a, 3, 5, 0, None);
+        assert_eq!(c.len(), 5);
         assert_eq!(&c[2], "Dupré ; Chloé");
         assert_eq!(c.get(1), Some(""));
-        assert_eq!(c.get(4), None);
+        assert_eq!(c.get(4), Some(""), "padded to the header's width");
+        assert_eq!(c.get(5), None);
         assert_eq!(c.last(), Some(""));
-        assert!(c.pop());
-        assert_eq!(c.to_vec(), vec!["Nom", "", "Dupré ; Chloé"]);
-        c.pad_to(5);
-        assert_eq!(
-            c.iter().collect::<Vec<_>>(),
-            vec!["Nom", "", "Dupré ; Chloé", "", ""]
-        );
+        assert_eq!(c.uncorrected_text(), Some("NomDupré ; Chloé"));
         assert_eq!(format!("{c:?}"), r#"["Nom", "", "Dupré ; Chloé", "", ""]"#);
         assert_eq!(
             serde_json::to_string(&c).unwrap(),
             r#"["Nom","","Dupré ; Chloé","",""]"#
         );
-        let mut empty = Cells::new();
-        assert!(!empty.pop() && empty.is_empty() && empty.last().is_none());
+        let wide = Cells::new(&store, b, 1, 0, 1, None);
+        assert_eq!(
+            wide.to_vec(),
+            vec!["x"],
+            "more cells than the header are kept"
+        );
+        let empty = Cells::new(&store, b, 0, 0, 1, None);
+        assert!(empty.is_empty() && empty.last().is_none());
+        assert_eq!(empty.uncorrected_text(), Some(""));
+    }
+
+    #[test]
+    fn corrections_are_read_instead_of_the_file() {
+        let mut store = CellStore::default();
+        let a = store.push_cells(["GUYANE\noel", "b"]);
+        let b = store.push_cells(["c", "d"]);
+        let mut fixes = Corrections::new();
+        fixes.insert((0, 0), "GUYANE-noel.sylvestre".into());
+        fixes.insert((0, 2), "added".into());
+        let first = Cells::new(&store, a, 2, 3, 0, Some(&fixes));
+        let second = Cells::new(&store, b, 2, 3, 1, Some(&fixes));
+        assert_eq!(first.to_vec(), vec!["GUYANE-noel.sylvestre", "b", "added"]);
+        assert_eq!(first.uncorrected_text(), None);
+        assert_eq!(second.to_vec(), vec!["c", "d", ""]);
+        assert_eq!(second.uncorrected_text(), Some("cd"));
+    }
+
+    #[test]
+    fn byte_records_go_in_whole_and_non_utf8_is_refused() {
+        let mut store = CellStore::default();
+        let mut rec = csv::ByteRecord::new();
+        rec.push_field("é".as_bytes());
+        rec.push_field(b"");
+        rec.push_field(b"z");
+        let first = store.push_record(&rec).unwrap();
+        assert_eq!(
+            Cells::new(&store, first, 3, 3, 0, None).to_vec(),
+            vec!["é", "", "z"]
+        );
+        let mut bad = csv::ByteRecord::new();
+        bad.push_field(&[0xff, b'a']);
+        assert_eq!(store.push_record(&bad), None);
+        let again = store.push_record(&rec).unwrap();
+        assert_eq!(again, 3, "nothing of the refused record was kept");
     }
 }

@@ -10,11 +10,10 @@ pub mod sniff;
 
 use std::borrow::Cow;
 
-use serde::Serialize;
 use thiserror::Error;
 
 use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
-pub use cells::{CellSource, Cells};
+pub use cells::{CellSource, CellStore, Cells, Corrections};
 pub use encoding::{decode, Decoded, EncodingSource};
 
 /// Options chosen by the user; `None` means "detect".
@@ -48,6 +47,12 @@ pub enum ReadError {
     /// Only blank lines.
     #[error("le fichier ne contient aucune ligne")]
     NoLines,
+    /// More text than one file can hold in memory here.
+    #[error("fichier trop grand ({bytes} octets de texte) : 4 Go au plus ; découpez l'export en plusieurs fichiers")]
+    TooLarge {
+        /// Bytes of decoded text.
+        bytes: u64,
+    },
 }
 
 impl ReadError {
@@ -58,6 +63,7 @@ impl ReadError {
             ReadError::Binary { .. } => "read.binary",
             ReadError::UnknownEncoding(_) => "read.unknown_encoding",
             ReadError::NoLines => "read.no_lines",
+            ReadError::TooLarge { .. } => "read.too_large",
         }
     }
 
@@ -74,6 +80,9 @@ impl ReadError {
                 format!("unknown encoding \"{l}\" (try utf-8, windows-1252 or iso-8859-1)")
             }
             ReadError::NoLines => "the file holds no line".into(),
+            ReadError::TooLarge { bytes } => format!(
+                "file too large ({bytes} bytes of text): 4 GiB at most; split the export into several files"
+            ),
         }
     }
 
@@ -93,19 +102,34 @@ impl ReadError {
     }
 }
 
-/// One record of the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One record of the file: where it starts and where its cells are in the table's [`CellStore`]
+/// (read them with [`Table::rows`] or [`Table::cells`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     /// 1-based physical line where the record starts (the header is line 1).
     pub line: u64,
-    /// Cells, as many as the header has (missing ones empty, extra ones kept at the end).
-    pub cells: Cells,
     /// Number of fields actually found on the line (differs from the header's when malformed).
     pub field_count: usize,
+    /// Store index of its first cell.
+    first: usize,
+}
+
+/// A record with its cells, as [`Table::rows`] gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// 0-based index among the table's records.
+    pub index: usize,
+    /// 1-based physical line where the record starts.
+    pub line: u64,
+    /// Number of fields actually found on the line.
+    pub field_count: usize,
+    /// Cells, as many as the header has (missing ones empty, extra ones kept at the end), with
+    /// the user's corrections.
+    pub cells: Cells<'a>,
 }
 
 /// A file read into rows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Table {
     /// File name as given.
     pub file: String,
@@ -123,13 +147,65 @@ pub struct Table {
     pub line_ending: String,
     /// Header cells.
     pub headers: Vec<String>,
-    /// Data records.
+    /// Data records, in file order.
     pub records: Vec<Record>,
     /// Problems found while reading.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every record's cells.
+    cells: CellStore,
+    /// Cells corrected in place by the user.
+    corrections: Corrections,
 }
 
 impl Table {
+    /// The cells of the record at `index`, with the user's corrections.
+    pub fn cells(&self, index: usize) -> Option<Cells<'_>> {
+        let record = self.records.get(index)?;
+        let corrections = (!self.corrections.is_empty()).then_some(&self.corrections);
+        Some(Cells::new(
+            &self.cells,
+            record.first,
+            record.field_count,
+            self.headers.len(),
+            index,
+            corrections,
+        ))
+    }
+
+    /// The records with their cells, in file order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> + '_ {
+        (0..self.records.len()).map(move |index| {
+            let record = &self.records[index];
+            Row {
+                index,
+                line: record.line,
+                field_count: record.field_count,
+                cells: self
+                    .cells(index)
+                    .unwrap_or_else(|| unreachable!("index in range")),
+            }
+        })
+    }
+
+    /// Replaces the cell of the record on `line` at `column` (0-based): an in-place correction,
+    /// read instead of the file's value from then on. False when there is no such cell.
+    pub fn correct(&mut self, line: u64, column: usize, value: &str) -> bool {
+        let Ok(index) = self.records.binary_search_by_key(&line, |r| r.line) else {
+            return false;
+        };
+        let len = self.records[index].field_count.max(self.headers.len());
+        if column >= len {
+            return false;
+        }
+        self.corrections.insert((index, column), value.to_string());
+        true
+    }
+
+    /// Memory held by the records and their cells, in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.cells.heap_bytes() + self.records.capacity() * std::mem::size_of::<Record>()
+    }
+
     /// The header's column reference for a 0-based index.
     pub fn column(&self, index: usize) -> ColumnRef {
         ColumnRef {
@@ -192,7 +268,13 @@ pub fn read_text_with_progress(
     let quoted = options
         .quoting
         .unwrap_or_else(|| sniff::uses_quotes(text, delimiter));
-    let line_ending = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // The first line's ending (a search for "\r\n" through a whole LF file was a tenth of a check
+    // in WebAssembly).
+    let first_lf = memchr::memchr(b'\n', text.as_bytes());
+    let line_ending = match first_lf {
+        Some(at) if at > 0 && text.as_bytes()[at - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    };
     let mut diagnostics = Vec::new();
     if decoded.utf8_sequences_in_legacy > 0 {
         diagnostics.push(mixed_encoding(file, &decoded));
@@ -204,8 +286,12 @@ pub fn read_text_with_progress(
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    // The header, then the records built in place: each record is moved once, into its row.
-    let mut header: Option<Cells> = None;
+    // Every cell goes into one store, sized for the whole text up front (cells are the text less
+    // quotes and delimiters): no allocation per record and no copy as it grows.
+    let mut store = CellStore::default();
+    store.reserve_text(text.len());
+    // The header, then the records.
+    let mut header: Option<(usize, usize)> = None;
     let mut records: Vec<Record> = Vec::new();
     // Byte records: the text is already UTF-8; each record is checked once, with SIMD, below.
     let mut record = csv::ByteRecord::new();
@@ -227,26 +313,28 @@ pub fn read_text_with_progress(
                 let line = line_no;
                 if records.len().is_multiple_of(PROGRESS_EVERY) {
                     progress(start as u64, text.len() as u64);
+                    if records.len() == PROGRESS_EVERY {
+                        // Enough records to size the rest from.
+                        let expected = records.len() * text.len() / start.max(1);
+                        records.reserve(expected + expected / 16);
+                        store.reserve_cells(store.cell_count() * text.len() / start.max(1));
+                    }
                 }
                 // A line of nothing (not even delimiters) is not a record.
                 if record.len() == 1 && record[0].is_empty() {
                     continue;
                 }
-                match Cells::from_byte_record(&record) {
-                    Some(cells) if header.is_none() => header = Some(cells),
-                    Some(cells) => records.push(Record {
+                match store.push_record(&record) {
+                    Some(first) if header.is_none() => header = Some((first, record.len())),
+                    Some(first) => records.push(Record {
                         line,
-                        field_count: cells.len(),
-                        cells,
+                        field_count: record.len(),
+                        first,
                     }),
-                    None if record.as_slice().len() > Cells::MAX_BYTES => {
-                        diagnostics.push(malformed(
-                            file,
-                            line,
-                            "enregistrement de plus de 4 Go",
-                            "record of more than 4 GiB",
-                        ));
-                        break;
+                    None if text.len() > CellStore::MAX_BYTES => {
+                        return Err(ReadError::TooLarge {
+                            bytes: text.len() as u64,
+                        });
                     }
                     None => {
                         diagnostics.push(malformed(
@@ -268,25 +356,30 @@ pub fn read_text_with_progress(
             }
         }
     }
-    let Some(mut header) = header else {
+    let Some((header_first, mut header_len)) = header else {
         return Err(ReadError::NoLines);
     };
 
     // GLPI ends every line with the delimiter: an empty last column on every line, header included.
-    let ends_with_delimiter = |c: &Cells| c.len() > 1 && c.last().is_some_and(str::is_empty);
-    let trailing_delimiter =
-        ends_with_delimiter(&header) && records.iter().all(|r| ends_with_delimiter(&r.cells));
+    let ends_with_delimiter = |first: usize, len: usize| {
+        len > 1 && store.cell_at(first + len - 1).is_some_and(str::is_empty)
+    };
+    let trailing_delimiter = ends_with_delimiter(header_first, header_len)
+        && records
+            .iter()
+            .all(|r| ends_with_delimiter(r.first, r.field_count));
     if trailing_delimiter {
-        header.pop();
+        header_len -= 1;
     }
-    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let headers: Vec<String> = (header_first..header_first + header_len)
+        .map(|i| store.cell_at(i).unwrap_or("").trim().to_string())
+        .collect();
     let width = headers.len();
     for record in &mut records {
         if trailing_delimiter {
-            record.cells.pop();
+            record.field_count -= 1;
         }
-        let field_count = record.cells.len();
-        record.field_count = field_count;
+        let field_count = record.field_count;
         if field_count != width {
             diagnostics.push(Diagnostic {
                 file: file.to_string(),
@@ -300,7 +393,6 @@ pub fn read_text_with_progress(
                 message_en: format!("{field_count} columns instead of {width} (as in the header)"),
             });
         }
-        record.cells.pad_to(width);
     }
 
     Ok(Table {
@@ -314,6 +406,8 @@ pub fn read_text_with_progress(
         headers,
         records,
         diagnostics,
+        cells: store,
+        corrections: Corrections::new(),
     })
 }
 
@@ -407,11 +501,45 @@ pub fn trim_cell(raw: &str) -> &str {
 
 /// Splits a GLPI multi-valued cell (`a<br>b`, `Dupré Chloé <br>Gaillard Inès`) into its values.
 pub fn split_multi(value: &str) -> Vec<String> {
-    value
-        .split("<br>")
-        .map(|s| s.trim().trim_end_matches(" -").trim().to_string())
+    multi_values(value).map(str::to_string).collect()
+}
+
+/// The values of a multi-valued cell, as [`split_multi`] gives them, without copying.
+pub fn multi_values(value: &str) -> impl Iterator<Item = &str> {
+    SplitBr { rest: Some(value) }
+        .map(|s| {
+            let mut s = s.trim();
+            while let Some(shorter) = s.strip_suffix(" -") {
+                s = shorter;
+            }
+            s.trim()
+        })
         .filter(|s| !s.is_empty())
-        .collect()
+}
+
+/// The parts of a text between `<br>` tags. Looks for `<` with `memchr`: a generic substring
+/// search was set up anew for every cell, a visible share of a large check in WebAssembly.
+struct SplitBr<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for SplitBr<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        let mut from = 0;
+        while let Some(at) = memchr::memchr(b'<', &rest.as_bytes()[from..]) {
+            let at = from + at;
+            if rest[at..].starts_with("<br>") {
+                self.rest = Some(&rest[at + 4..]);
+                return Some(&rest[..at]);
+            }
+            from = at + 1;
+        }
+        self.rest = None;
+        Some(rest)
+    }
 }
 
 #[cfg(test)]
@@ -428,7 +556,7 @@ mod tests {
         assert_eq!(t.headers, vec!["Nom", "Commentaires"]);
         assert!(t.trailing_delimiter);
         assert_eq!(t.records.len(), 2);
-        assert_eq!(&t.records[0].cells[1], "ligne 1\nligne 2");
+        assert_eq!(&t.cells(0).unwrap()[1], "ligne 1\nligne 2");
         assert_eq!(
             t.records[1].line, 4,
             "the second record starts on physical line 4"
@@ -437,10 +565,36 @@ mod tests {
     }
 
     #[test]
+    fn short_lines_read_padded_long_ones_whole_and_corrections_apply_by_line() {
+        let mut t = read(b"a;b;c\n1;2;3\n\n4;5\n6;7;8;9\n");
+        let rows: Vec<(u64, usize, Vec<String>)> = t
+            .rows()
+            .map(|r| (r.line, r.field_count, r.cells.to_vec()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                (2, 3, vec!["1".into(), "2".into(), "3".into()]),
+                (4, 2, vec!["4".into(), "5".into(), "".into()]),
+                (5, 4, vec!["6".into(), "7".into(), "8".into(), "9".into()]),
+            ]
+        );
+        assert!(t.correct(4, 2, "five"));
+        assert!(t.correct(5, 3, "nine"));
+        assert!(!t.correct(3, 0, "x"), "line 3 is blank: no record");
+        assert!(!t.correct(2, 3, "x"), "no fourth column on line 2");
+        assert_eq!(t.cells(1).unwrap().to_vec(), vec!["4", "5", "five"]);
+        assert_eq!(&t.cells(2).unwrap()[3], "nine");
+        assert_eq!(t.cells(0).unwrap().uncorrected_text(), Some("123"));
+        assert_eq!(t.cells(1).unwrap().uncorrected_text(), None);
+        assert!(t.cells(3).is_none());
+    }
+
+    #[test]
     fn directory_format_has_no_quote_character() {
         let t = read(b"MODE\tNOM\tCOMMENTAIRE\r\nC\tDupont\tdit \"Jo\"\r\n");
         assert!(!t.quoted);
-        assert_eq!(&t.records[0].cells[2], "dit \"Jo\"");
+        assert_eq!(&t.cells(0).unwrap()[2], "dit \"Jo\"");
         assert_eq!(t.line_ending, "\r\n");
         assert_eq!(t.records.len(), 1, "no extra record after the final CRLF");
     }
@@ -487,6 +641,10 @@ mod tests {
             vec!["Dupré Chloé", "Gaillard Inès"]
         );
         assert_eq!(split_multi("PC-1 -"), vec!["PC-1"]);
+        assert_eq!(
+            split_multi("<br>a <b>x</b> - -<br><br><br b><br>c<br"),
+            vec!["a <b>x</b>", "<br b>", "c<br"]
+        );
     }
 
     #[test]

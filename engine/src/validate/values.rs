@@ -4,9 +4,7 @@ use crate::detect::normalize_label;
 use crate::map::{EnumKind, FieldKind};
 use std::borrow::Cow;
 
-#[cfg(doc)]
-use crate::read::split_multi;
-use crate::read::{glpi_cell_str, trim_cell};
+use crate::read::{glpi_cell_str, multi_values as multi, trim_cell};
 
 /// A problem with one value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -281,20 +279,6 @@ fn yes_no(value: &str) -> Option<bool> {
 
 /// What GLPI and French users put between thousands.
 const SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
-
-/// The values of a multi-valued cell, as [`split_multi`] gives them, without copying.
-pub(crate) fn multi(value: &str) -> impl Iterator<Item = &str> {
-    // Most cells hold one value: no `<br>` to look for when there is no `<`.
-    let (one, many) = if memchr::memchr(b'<', value.as_bytes()).is_none() {
-        (Some(value), None)
-    } else {
-        (None, Some(value.split("<br>")))
-    };
-    one.into_iter()
-        .chain(many.into_iter().flatten())
-        .map(|s| s.trim().trim_end_matches(" -").trim())
-        .filter(|s| !s.is_empty())
-}
 
 /// The first `len` bytes of a checked value, borrowed when the value is.
 fn prefix(value: Cow<'_, str>, len: usize) -> Cow<'_, str> {

@@ -127,7 +127,7 @@ impl Draft {
             })
             .map(|d| (d.line, d))
             .collect();
-        for record in &file.table.records {
+        for record in file.table.rows() {
             let source = SourceLine {
                 file: file.table.file.clone(),
                 line: record.line as usize,
@@ -149,7 +149,7 @@ impl Draft {
         &mut self,
         file: &SourceFile<'_>,
         itemtype: &str,
-        cells: &crate::read::Cells,
+        cells: &crate::read::Cells<'_>,
         source: SourceLine,
     ) {
         let item_type = file.mapping.item_type;
@@ -440,7 +440,7 @@ impl Draft {
     }
 
     fn add_companion(&mut self, c: &CompanionFile<'_>) {
-        for record in &c.table.records {
+        for record in c.table.rows() {
             let source = SourceLine {
                 file: c.table.file.clone(),
                 line: record.line as usize,

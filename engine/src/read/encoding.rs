@@ -50,7 +50,12 @@ pub fn decode<'a>(bytes: &'a [u8], override_label: Option<&str>) -> Result<Decod
         });
     }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        let body = &bytes[bom_len..];
+        // UTF-8 checked with SIMD (encoding_rs has no SIMD in WebAssembly on stable Rust).
+        let text = match simdutf8::basic::from_utf8(body) {
+            Ok(text) if encoding == encoding_rs::UTF_8 => Cow::Borrowed(text),
+            _ => encoding.decode_without_bom_handling(body).0,
+        };
         return Ok(Decoded {
             text,
             encoding,
@@ -61,7 +66,7 @@ pub fn decode<'a>(bytes: &'a [u8], override_label: Option<&str>) -> Result<Decod
     if let Some(offset) = binary_offset(bytes) {
         return Err(ReadError::Binary { offset });
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Ok(Decoded {
             text: Cow::Borrowed(text),
             encoding: encoding_rs::UTF_8,

@@ -100,8 +100,7 @@ impl Prepared {
     }
 
     /// Problems that stop the migration before anything is planned or sent: a file that cannot
-    /// be read, is not a migratable export, or whose reading stopped part-way (malformed
-    /// quoting). Migrating the rest would silently lose those rows.
+    /// be read or is not a migratable export. Migrating the rest would silently lose its rows.
     pub fn stopping_problems(&self) -> Vec<&Diagnostic> {
         self.diagnostics
             .iter()
@@ -112,7 +111,6 @@ impl Prepared {
                         | "read.binary"
                         | "read.unknown_encoding"
                         | "read.no_lines"
-                        | "read.malformed"
                         | "migrate.unsupported_file"
                 )
             })

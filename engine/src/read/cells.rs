@@ -22,24 +22,10 @@ impl CellStore {
     /// The most text a store holds: 4 GiB - 1, more than a browser page can hold.
     pub const MAX_BYTES: usize = u32::MAX as usize;
 
-    /// Appends the fields of a CSV byte record read from UTF-8 text, checked once as a whole with
-    /// a SIMD validator; returns the index of its first cell. `None` (and nothing appended) when
-    /// the bytes are not UTF-8, which text split at ASCII delimiters and quotes cannot produce,
-    /// or when the store would pass [`CellStore::MAX_BYTES`].
-    pub fn push_record(&mut self, record: &csv::ByteRecord) -> Option<usize> {
-        let bytes = record.as_slice();
-        if self.text.len() + bytes.len() > CellStore::MAX_BYTES {
-            return None;
-        }
-        let text = simdutf8::basic::from_utf8(bytes).ok()?;
-        let first = self.ends.len();
-        let mut end = self.text.len();
-        for field in record.iter() {
-            end += field.len();
-            self.ends.push(end as u32);
-        }
-        self.text.push_str(text);
-        Some(first)
+    /// A store from its text and where each cell ends in it (ends never past the text).
+    pub(crate) fn from_parts(text: String, ends: Vec<u32>) -> CellStore {
+        debug_assert!(ends.last().is_none_or(|&e| e as usize <= text.len()));
+        CellStore { text, ends }
     }
 
     /// Appends cells given as text (tests, small tables built by hand); returns the index of the
@@ -58,16 +44,6 @@ impl CellStore {
             self.ends.push(self.text.len() as u32);
         }
         first
-    }
-
-    /// Room for `bytes` more bytes of cell text.
-    pub fn reserve_text(&mut self, bytes: usize) {
-        self.text.reserve(bytes.min(CellStore::MAX_BYTES));
-    }
-
-    /// Room for `cells` cells in all (a hint: the store grows as needed).
-    pub fn reserve_cells(&mut self, cells: usize) {
-        self.ends.reserve(cells.saturating_sub(self.ends.len()));
     }
 
     /// Number of cells held.
@@ -323,24 +299,5 @@ mod tests {
         assert_eq!(first.uncorrected_text(), None);
         assert_eq!(second.to_vec(), vec!["c", "d", ""]);
         assert_eq!(second.uncorrected_text(), Some("cd"));
-    }
-
-    #[test]
-    fn byte_records_go_in_whole_and_non_utf8_is_refused() {
-        let mut store = CellStore::default();
-        let mut rec = csv::ByteRecord::new();
-        rec.push_field("é".as_bytes());
-        rec.push_field(b"");
-        rec.push_field(b"z");
-        let first = store.push_record(&rec).unwrap();
-        assert_eq!(
-            Cells::new(&store, first, 3, 3, 0, None).to_vec(),
-            vec!["é", "", "z"]
-        );
-        let mut bad = csv::ByteRecord::new();
-        bad.push_field(&[0xff, b'a']);
-        assert_eq!(store.push_record(&bad), None);
-        let again = store.push_record(&rec).unwrap();
-        assert_eq!(again, 3, "nothing of the refused record was kept");
     }
 }

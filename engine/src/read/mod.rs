@@ -7,6 +7,7 @@
 pub mod cells;
 pub mod encoding;
 pub mod sniff;
+pub mod split;
 
 use std::borrow::Cow;
 
@@ -280,82 +281,33 @@ pub fn read_text_with_progress(
         diagnostics.push(mixed_encoding(file, &decoded));
     }
 
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .quoting(quoted)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    // Every cell goes into one store, sized for the whole text up front (cells are the text less
-    // quotes and delimiters): no allocation per record and no copy as it grows.
-    let mut store = CellStore::default();
-    store.reserve_text(text.len());
-    // The header, then the records.
+    // The text becomes the store of cells: moved when it was transcoded, copied once when it is
+    // the caller's bytes.
+    let total = text.len();
+    let owned = decoded.text.into_owned();
     let mut header: Option<(usize, usize)> = None;
     let mut records: Vec<Record> = Vec::new();
-    // Byte records: the text is already UTF-8; each record is checked once, with SIMD, below.
-    let mut record = csv::ByteRecord::new();
-    let (mut line_no, mut counted) = (1u64, 0usize);
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                // Line numbers from byte offsets: csv's own line counter does not count CRLF
-                // the way a user does.
-                // After a CR, csv places the next record on the LF that completes the CRLF.
-                let mut start = record.position().map_or(0, |p| p.byte() as usize);
-                if text.as_bytes().get(start) == Some(&b'\n') {
-                    start += 1;
-                }
-                let start = start.clamp(counted, text.len());
-                line_no += count_newlines(&text.as_bytes()[counted..start]);
-                counted = start;
-                let line = line_no;
-                if records.len().is_multiple_of(PROGRESS_EVERY) {
-                    progress(start as u64, text.len() as u64);
-                    if records.len() == PROGRESS_EVERY {
-                        // Enough records to size the rest from.
-                        let expected = records.len() * text.len() / start.max(1);
-                        records.reserve(expected + expected / 16);
-                        store.reserve_cells(store.cell_count() * text.len() / start.max(1));
-                    }
-                }
-                // A line of nothing (not even delimiters) is not a record.
-                if record.len() == 1 && record[0].is_empty() {
-                    continue;
-                }
-                match store.push_record(&record) {
-                    Some(first) if header.is_none() => header = Some((first, record.len())),
-                    Some(first) => records.push(Record {
-                        line,
-                        field_count: record.len(),
-                        first,
-                    }),
-                    None if text.len() > CellStore::MAX_BYTES => {
-                        return Err(ReadError::TooLarge {
-                            bytes: text.len() as u64,
-                        });
-                    }
-                    None => {
-                        diagnostics.push(malformed(
-                            file,
-                            line,
-                            "texte qui n'est pas de l'UTF-8",
-                            "not UTF-8 text",
-                        ));
-                        break;
-                    }
-                }
-            }
-            // Input is valid UTF-8 text, so the only error left is malformed quoting: report the
-            // line and stop rather than guess where the record ends.
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                diagnostics.push(malformed(file, line, &e.to_string(), &e.to_string()));
-                break;
-            }
+    let store = split::split_in_place(owned, delimiter, quoted, &mut |record, consumed| {
+        if records.len().is_multiple_of(PROGRESS_EVERY) {
+            progress(consumed as u64, total as u64);
         }
-    }
+        // A line of nothing (not even delimiters) is not a record.
+        if record.blank {
+            return;
+        }
+        if header.is_none() {
+            header = Some((record.first, record.len));
+            return;
+        }
+        records.push(Record {
+            line: record.line,
+            field_count: record.len,
+            first: record.first,
+        });
+    })
+    .map_err(|split::SplitError::TooLarge| ReadError::TooLarge {
+        bytes: total as u64,
+    })?;
     let Some((header_first, mut header_len)) = header else {
         return Err(ReadError::NoLines);
     };
@@ -411,17 +363,6 @@ pub fn read_text_with_progress(
     })
 }
 
-/// Line feeds in `bytes`, counted 64 bytes at a time so that the compiler vectorises it (this runs
-/// over every byte of the file).
-fn count_newlines(bytes: &[u8]) -> u64 {
-    let mut chunks = bytes.chunks_exact(64);
-    let mut n = 0u64;
-    for chunk in &mut chunks {
-        n += u64::from(chunk.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>());
-    }
-    n + chunks.remainder().iter().filter(|&&b| b == b'\n').count() as u64
-}
-
 fn mixed_encoding(file: &str, decoded: &Decoded<'_>) -> Diagnostic {
     let n = decoded.utf8_sequences_in_legacy;
     Diagnostic {
@@ -446,21 +387,6 @@ fn mixed_encoding(file: &str, decoded: &Decoded<'_>) -> Diagnostic {
 /// GLPI export cell clean-up: `&nbsp;` and a lone space mean empty; HTML entities are decoded.
 pub fn glpi_cell_value(raw: &str) -> String {
     glpi_cell_str(raw).into_owned()
-}
-
-/// A line the reader could not split: the file's reading stops there (blocking).
-fn malformed(file: &str, line: u64, why_fr: &str, why_en: &str) -> Diagnostic {
-    Diagnostic {
-        file: file.to_string(),
-        line,
-        column: None,
-        value: None,
-        code: "read.malformed".into(),
-        severity: Severity::Error,
-        blocking: true,
-        message_fr: format!("ligne illisible : {why_fr}"),
-        message_en: format!("unreadable line: {why_en}"),
-    }
 }
 
 /// [`glpi_cell_value`] without copying when nothing is decoded (most cells): a slice of `raw`.

@@ -1,7 +1,7 @@
 //! `passerelle`: the engine as a native command, for scripted checks and benchmarks.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use passerelle_engine::check::{check_files, CheckOptions, CheckReport, DirectoryContext};
+use passerelle_engine::check::{check_owned_files, CheckOptions, CheckReport, DirectoryContext};
 use passerelle_engine::detect::ItemType;
 use passerelle_engine::diagnostic::Lang;
 use passerelle_engine::directory::{Importer, References};
@@ -117,7 +117,7 @@ fn check(args: CheckArgs) -> ExitCode {
         item_type: args.item_type,
         templates: Vec::new(),
     };
-    let report = check_files(&inputs, &options);
+    let report = check_owned_files(inputs, &options);
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &report)

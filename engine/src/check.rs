@@ -1,13 +1,17 @@
 //! The whole offline check of a set of files: read, recognise, map, validate. What the page,
 //! the `passerelle check` command and the benchmarks call.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::detect::{detect, ItemType};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::directory::{self, Importer, References};
 use crate::map::{auto_map, Mapping, MappingTemplate};
-use crate::read::{read_bytes_with_progress, ReadError, ReadOptions, Table};
+use crate::read::{
+    read_bytes, read_bytes_with_progress, read_owned_with_progress, ReadError, ReadOptions, Table,
+};
 use crate::validate::{summarize, validate_files_with_progress, FileInput, FileSummary};
 
 /// Choices the user made for the whole check.
@@ -109,15 +113,142 @@ pub fn read_input(
     read: &ReadOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Table, ReadError> {
-    let mut options = read.clone();
-    if input.overrides.encoding.is_some() {
-        options.encoding = input.overrides.encoding.clone();
-    }
+    let options = with_overrides(read, input.overrides);
     let mut table = read_bytes_with_progress(input.name, input.bytes, &options, progress)?;
-    for c in &input.overrides.corrections {
+    apply_corrections(&mut table, input.overrides);
+    Ok(table)
+}
+
+/// [`read_input`] for a file whose bytes are given: UTF-8 text is read in place, not copied.
+fn read_owned_input(
+    input: OwnedCheckInput,
+    read: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table, ReadError> {
+    let options = with_overrides(read, &input.overrides);
+    let mut table = read_owned_with_progress(&input.name, input.bytes, &options, progress)?;
+    apply_corrections(&mut table, &input.overrides);
+    Ok(table)
+}
+
+/// The reading options with the file's own encoding, when the user chose one.
+fn with_overrides(read: &ReadOptions, overrides: &FileOverrides) -> ReadOptions {
+    let mut options = read.clone();
+    if overrides.encoding.is_some() {
+        options.encoding = overrides.encoding.clone();
+    }
+    options
+}
+
+/// The user's cell corrections; those pointing outside the table are ignored.
+fn apply_corrections(table: &mut Table, overrides: &FileOverrides) {
+    for c in &overrides.corrections {
         table.correct(c.line, c.column, &c.value);
     }
-    Ok(table)
+}
+
+/// One file to check, with its bytes given to the check: a large UTF-8 export is then held once
+/// (its text becomes the table's cells) instead of twice.
+#[derive(Debug, Clone)]
+pub struct OwnedCheckInput {
+    /// File name.
+    pub name: String,
+    /// Its bytes, as dropped.
+    pub bytes: Vec<u8>,
+    /// What the user changed for it.
+    pub overrides: FileOverrides,
+}
+
+/// [`check_files`] for files whose bytes are given to the check: what `passerelle check` and the
+/// page's worker run (a large UTF-8 export is held once, see [`OwnedCheckInput`]).
+pub fn check_owned_files(inputs: Vec<(String, Vec<u8>)>, options: &CheckOptions) -> CheckReport {
+    let inputs = inputs
+        .into_iter()
+        .map(|(name, bytes)| OwnedCheckInput {
+            name,
+            bytes,
+            overrides: FileOverrides::default(),
+        })
+        .collect();
+    check_owned_inputs(inputs, options, &mut |_| {})
+}
+
+/// [`check_inputs`] for files whose bytes are given to the check (see [`OwnedCheckInput`]).
+pub fn check_owned_inputs(
+    inputs: Vec<OwnedCheckInput>,
+    options: &CheckOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> CheckReport {
+    let sources = inputs
+        .into_iter()
+        .map(|input| Source::Owned(Box::new(input)))
+        .collect();
+    check_sources(sources, options, progress)
+}
+
+/// A file to read, borrowed or given.
+enum Source<'a> {
+    Borrowed(CheckInput<'a>),
+    Owned(Box<OwnedCheckInput>),
+}
+
+impl<'a> Source<'a> {
+    fn len(&self) -> u64 {
+        match self {
+            Source::Borrowed(i) => i.bytes.len() as u64,
+            Source::Owned(i) => i.bytes.len() as u64,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Source::Borrowed(i) => i.name,
+            Source::Owned(i) => &i.name,
+        }
+    }
+
+    fn overrides(&self) -> &FileOverrides {
+        match self {
+            Source::Borrowed(i) => i.overrides,
+            Source::Owned(i) => &i.overrides,
+        }
+    }
+
+    /// Reads the file; also returns its bytes when the HR directory rules may need them (they
+    /// read the file again their own way): a copy only for a given file whose header looks like
+    /// the directory format.
+    fn read(
+        self,
+        options: &CheckOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> (Result<Table, ReadError>, Option<Cow<'a, [u8]>>) {
+        match self {
+            Source::Borrowed(i) => (
+                read_input(&i, &options.read, progress),
+                Some(Cow::Borrowed(i.bytes)),
+            ),
+            Source::Owned(i) => {
+                let kept = may_be_directory(&i, options).then(|| Cow::Owned(i.bytes.clone()));
+                (read_owned_input(*i, &options.read, progress), kept)
+            }
+        }
+    }
+}
+
+/// Whether a file is, or may be, in the HR directory format: its type is forced so, or its first
+/// line reads as the directory's header.
+fn may_be_directory(input: &OwnedCheckInput, options: &CheckOptions) -> bool {
+    match input.overrides.item_type.or(options.item_type) {
+        Some(t) => t == ItemType::Directory,
+        None => {
+            let first_line = input.bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
+            let first_line = &first_line[..first_line.len().min(64 * 1024)];
+            let options = with_overrides(&options.read, &input.overrides);
+            read_bytes(&input.name, first_line, &options).is_ok_and(|t| {
+                detect(&input.name, &t.headers).item_type == Some(ItemType::Directory)
+            })
+        }
+    }
 }
 
 /// What was learnt about one file.
@@ -168,23 +299,32 @@ pub fn check_inputs(
     options: &CheckOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> CheckReport {
+    let sources = inputs.iter().map(|i| Source::Borrowed(*i)).collect();
+    check_sources(sources, options, progress)
+}
+
+fn check_sources(
+    inputs: Vec<Source<'_>>,
+    options: &CheckOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> CheckReport {
     struct Loaded {
         table: Table,
         mapping: Option<Mapping>,
         template: Option<String>,
         confidence: f32,
     }
-    let total_bytes = inputs
-        .iter()
-        .map(|i| i.bytes.len() as u64)
-        .sum::<u64>()
-        .max(1);
+    let total_bytes = inputs.iter().map(Source::len).sum::<u64>().max(1);
     let mut bytes_before = 0u64;
     let mut loaded: Vec<Result<Loaded, (String, Diagnostic)>> = Vec::new();
+    // The bytes of each file as the HR directory rules may need them, same order as `loaded`.
+    let mut directory_bytes: Vec<Option<Cow<'_, [u8]>>> = Vec::new();
     for input in inputs {
-        let name = input.name;
-        let len = input.bytes.len() as u64;
-        let read = read_input(input, &options.read, &mut |done, total| {
+        let name = input.name().to_string();
+        let name = name.as_str();
+        let len = input.len();
+        let overrides = input.overrides().clone();
+        let (read, bytes) = input.read(options, &mut |done, total| {
             // Decoded text and bytes differ in length: scale to the file's share of the bytes.
             let part = (len * done).checked_div(total).unwrap_or(0);
             progress(Progress {
@@ -194,6 +334,7 @@ pub fn check_inputs(
             });
         });
         bytes_before += len;
+        directory_bytes.push(bytes);
         progress(Progress {
             stage: Stage::Reading,
             done: bytes_before,
@@ -202,7 +343,7 @@ pub fn check_inputs(
         match read {
             Err(e) => loaded.push(Err((name.to_string(), e.to_diagnostic(name)))),
             Ok(table) => {
-                let forced = input.overrides.item_type.or(options.item_type);
+                let forced = overrides.item_type.or(options.item_type);
                 let (item_type, confidence) = match forced {
                     Some(t) => (Some(t), 1.0),
                     None => {
@@ -210,7 +351,7 @@ pub fn check_inputs(
                         (d.item_type, d.confidence)
                     }
                 };
-                let edited = input.overrides.mapping.as_ref().filter(|m| {
+                let edited = overrides.mapping.as_ref().filter(|m| {
                     Some(m.item_type) == item_type && m.columns.len() == table.headers.len()
                 });
                 let (mapping, template) = match (item_type, edited) {
@@ -271,7 +412,7 @@ pub fn check_inputs(
 
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    for l in &loaded {
+    for (l, bytes) in loaded.iter().zip(&directory_bytes) {
         match l {
             Err((name, d)) => {
                 files.push(FileReport {
@@ -296,11 +437,7 @@ pub fn check_inputs(
                     .as_ref()
                     .is_some_and(|m| m.item_type == ItemType::Directory) =>
             {
-                let bytes = inputs
-                    .iter()
-                    .find(|i| i.name == l.table.file)
-                    .map(|i| i.bytes)
-                    .unwrap_or(&[]);
+                let bytes = bytes.as_deref().unwrap_or(&[]);
                 let (summary, mut file_diags) =
                     check_directory(&l.table.file, bytes, l.table.records.len(), options);
                 diagnostics.append(&mut file_diags);

@@ -168,3 +168,102 @@ fn progress_goes_through_reading_then_checking_to_the_end() {
     let last = seen.last().unwrap();
     assert_eq!(last.done, last.total);
 }
+
+#[test]
+fn files_given_to_the_check_give_the_same_report_as_files_lent_to_it() {
+    use passerelle_engine::check::{check_owned_inputs, DirectoryContext, OwnedCheckInput};
+    use passerelle_engine::directory::{Importer, References};
+    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples");
+    let read = |p: &str| std::fs::read(shared.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"));
+    let mut files: Vec<(String, Vec<u8>)> =
+        std::fs::read_dir(shared.join("glpi-10.0.11-export/fr"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read(&p).unwrap())
+            })
+            .collect();
+    files.sort();
+    for name in [
+        "valid.tsv",
+        "invalid-header.tsv",
+        "line-errors.tsv",
+        "valid-but-utf8.tsv",
+    ] {
+        files.push((name.to_string(), read(&format!("directory/{name}"))));
+    }
+    // A Latin-1 file and a corrected cell: the paths that decode and correct.
+    let latin1: Vec<u8> = "Nom;Numéro de série\nPC-é;SN1\n"
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect();
+    files.push(("Computer-latin1.csv".into(), latin1));
+    let mut corrected = FileOverrides::default();
+    corrected.corrections.push(Correction {
+        line: 2,
+        column: 0,
+        value: "PC-corrigé".into(),
+    });
+    let options = CheckOptions {
+        directory: Some(DirectoryContext {
+            references: References::from_exports(
+                &read("directory/reference/profils.tsv"),
+                &read("directory/reference/privileges.tsv"),
+                &read("directory/reference/services.tsv"),
+                &read("directory/reference/annuaire-export.tsv"),
+            )
+            .unwrap(),
+            importer: Importer {
+                serv_niv1: "Préfecture de Guyane".into(),
+            },
+        }),
+        ..CheckOptions::default()
+    };
+    let overrides = |name: &str| {
+        if name == "Computer-latin1.csv" {
+            corrected.clone()
+        } else {
+            FileOverrides::default()
+        }
+    };
+    let lent: Vec<FileOverrides> = files.iter().map(|(n, _)| overrides(n)).collect();
+    let inputs: Vec<CheckInput<'_>> = files
+        .iter()
+        .zip(&lent)
+        .map(|((name, bytes), overrides)| CheckInput {
+            name,
+            bytes,
+            overrides,
+        })
+        .collect();
+    let (mut lent_progress, mut given_progress) = (Vec::new(), Vec::new());
+    let lent_report = check_inputs(&inputs, &options, &mut |p| lent_progress.push(p));
+    let given: Vec<OwnedCheckInput> = files
+        .iter()
+        .map(|(name, bytes)| OwnedCheckInput {
+            name: name.clone(),
+            bytes: bytes.clone(),
+            overrides: overrides(name),
+        })
+        .collect();
+    let given_report = check_owned_inputs(given, &options, &mut |p| given_progress.push(p));
+    assert!(
+        lent_report
+            .diagnostics
+            .iter()
+            .any(|d| d.code.starts_with("directory.")),
+        "the directory rules ran"
+    );
+    assert!(lent_report
+        .files
+        .iter()
+        .any(|f| f.summary.file == "Computer-latin1.csv"
+            && f.encoding.as_deref() == Some("windows-1252")));
+    assert_eq!(
+        serde_json::to_value(&given_report).unwrap(),
+        serde_json::to_value(&lent_report).unwrap()
+    );
+    assert_eq!(given_progress, lent_progress);
+}

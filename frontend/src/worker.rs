@@ -6,8 +6,9 @@
 //! start the app when there is no `window` (see `main.rs`); the worker calls
 //! [`worker_handle`] for each request instead.
 //!
-//! Messages are plain JS objects: the request's description as JSON text, the file bytes as
-//! `Uint8Array`s beside it (no JSON of bytes). Replies are JSON text of [`Reply`], one per
+//! Messages are plain JS objects: each file's bytes in parts of a few MB, transferred (not
+//! copied) to the worker, which gathers them in wasm memory; then the request's description as
+//! JSON text (no JSON of bytes). Replies are JSON text of [`Reply`], one per
 //! progress step and one at the end. When no worker can be started (no meta tag, as in the wasm
 //! unit tests, or a browser refusing module workers) the same [`run`] function runs on the main
 //! thread instead: slower to show, but the same result.
@@ -16,7 +17,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use passerelle_engine::check::{
-    check_inputs, CheckInput, CheckOptions, CheckReport, DirectoryContext, FileOverrides, Progress,
+    check_owned_inputs, CheckOptions, CheckReport, DirectoryContext, FileOverrides,
+    OwnedCheckInput, Progress,
 };
 use passerelle_engine::directory::{Importer, References};
 use passerelle_engine::map::MappingTemplate;
@@ -101,7 +103,7 @@ impl Reply {
 /// Runs a request: the whole check, reporting progress through `post`, then the result.
 pub fn run(
     request: &Request,
-    files: &[Vec<u8>],
+    files: Vec<Vec<u8>>,
     refs: Option<&RefBytes>,
     post: &mut dyn FnMut(Reply),
 ) {
@@ -140,18 +142,19 @@ pub fn run(
         directory,
         ..CheckOptions::default()
     };
-    let inputs: Vec<CheckInput<'_>> = request
+    // The bytes are given to the check: a large export's text becomes its table, held once.
+    let inputs: Vec<OwnedCheckInput> = request
         .files
         .iter()
         .zip(files)
-        .map(|(spec, bytes)| CheckInput {
-            name: &spec.name,
+        .map(|(spec, bytes)| OwnedCheckInput {
+            name: spec.name.clone(),
             bytes,
-            overrides: &spec.overrides,
+            overrides: spec.overrides.clone(),
         })
         .collect();
     let mut last: Option<(Progress, u64)> = None;
-    let report = check_inputs(&inputs, &options, &mut |p| {
+    let report = check_owned_inputs(inputs, &options, &mut |p| {
         // At most one message per percent and stage: the page only draws percents.
         let percent = p.done.saturating_mul(100) / p.total.max(1);
         if last.is_some_and(|(l, lp)| l.stage == p.stage && lp == percent) {
@@ -179,16 +182,39 @@ fn byte_arrays(value: &JsValue) -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Encodes a request as the message the worker expects.
-pub fn to_message(request: &Request, files: &[Rc<Vec<u8>>], refs: Option<&RefBytes>) -> JsValue {
+/// How much of a file goes in one message: the page never makes a JavaScript copy of a whole
+/// large file, and each part is transferred to the worker, not copied again.
+const PART: usize = 4 << 20;
+
+/// The messages the page posts for one request: each file in parts (`{part: id, file, size,
+/// data}`, `data` transferred), then the request with the reference exports (`{request, refs}`).
+pub fn to_messages(
+    request: &Request,
+    files: &[Rc<Vec<u8>>],
+    refs: Option<&RefBytes>,
+) -> Vec<(JsValue, js_sys::Array)> {
+    let mut messages = Vec::new();
+    for (index, bytes) in files.iter().enumerate() {
+        // An empty file still sends one (empty) part, so that the worker knows it.
+        let parts: Vec<&[u8]> = if bytes.is_empty() {
+            vec![&[]]
+        } else {
+            bytes.chunks(PART).collect()
+        };
+        for part in parts {
+            let msg = js_sys::Object::new();
+            let data = js_sys::Uint8Array::from(part);
+            let _ = js_sys::Reflect::set(&msg, &"part".into(), &JsValue::from(request.id));
+            let _ = js_sys::Reflect::set(&msg, &"file".into(), &JsValue::from(index as u32));
+            let _ = js_sys::Reflect::set(&msg, &"size".into(), &JsValue::from(bytes.len() as f64));
+            let _ = js_sys::Reflect::set(&msg, &"data".into(), &data);
+            let transfer = js_sys::Array::of1(&data.buffer());
+            messages.push((msg.into(), transfer));
+        }
+    }
     let msg = js_sys::Object::new();
     let json = serde_json::to_string(request).unwrap_or_default();
     let _ = js_sys::Reflect::set(&msg, &"request".into(), &JsValue::from_str(&json));
-    let arrays = js_sys::Array::new();
-    for f in files {
-        arrays.push(&js_sys::Uint8Array::from(f.as_slice()));
-    }
-    let _ = js_sys::Reflect::set(&msg, &"files".into(), &arrays);
     if let Some(r) = refs {
         let refs_arr = js_sys::Array::new();
         for b in [&r.profils, &r.privileges, &r.services, &r.existing] {
@@ -196,19 +222,59 @@ pub fn to_message(request: &Request, files: &[Rc<Vec<u8>>], refs: Option<&RefByt
         }
         let _ = js_sys::Reflect::set(&msg, &"refs".into(), &refs_arr);
     }
-    msg.into()
+    messages.push((msg.into(), js_sys::Array::new()));
+    messages
 }
 
 /// A request with its file bytes and reference exports, as the worker receives it.
 pub type Message = (Request, Vec<Vec<u8>>, Option<RefBytes>);
 
-/// Decodes a message made by [`to_message`].
-pub fn from_message(data: &JsValue) -> Result<Message, String> {
+thread_local! {
+    /// The request the parts received belong to, and its files as they arrive (worker side).
+    static RECEIVED: RefCell<(u32, Vec<Vec<u8>>)> = const { RefCell::new((0, Vec::new())) };
+}
+
+/// Takes one message posted by [`to_messages`]: a file part is kept (copied straight into wasm
+/// memory, the part's JavaScript buffer left to be freed); the request comes back with every
+/// file received since the previous one.
+pub fn receive(data: &JsValue) -> Result<Option<Message>, String> {
+    if let Some(id) = field(data, "part").as_f64() {
+        let index = field(data, "file").as_f64().unwrap_or(0.0) as usize;
+        let size = field(data, "size").as_f64().unwrap_or(0.0) as usize;
+        let part = js_sys::Uint8Array::new(&field(data, "data"));
+        RECEIVED.with(|received| {
+            let (current, received) = &mut *received.borrow_mut();
+            // Parts of an earlier request that never came (the page fell back) are dropped.
+            if *current != id as u32 {
+                *current = id as u32;
+                received.clear();
+            }
+            if received.len() <= index {
+                received.resize_with(index + 1, Vec::new);
+            }
+            let file = &mut received[index];
+            if file.capacity() == 0 {
+                file.reserve_exact(size);
+            }
+            let start = file.len();
+            file.resize(start + part.length() as usize, 0);
+            part.copy_to(&mut file[start..]);
+        });
+        return Ok(None);
+    }
     let json = field(data, "request")
         .as_string()
         .ok_or_else(|| "no request".to_string())?;
     let request: Request = serde_json::from_str(&json).map_err(|e| e.to_string())?;
-    let files = byte_arrays(&field(data, "files"));
+    let files = RECEIVED.with(|received| {
+        let (current, received) = &mut *received.borrow_mut();
+        let files = std::mem::take(received);
+        if *current == request.id {
+            files
+        } else {
+            Vec::new()
+        }
+    });
     let refs = byte_arrays(&field(data, "refs"));
     let refs = match <[Vec<u8>; 4]>::try_from(refs) {
         Ok([profils, privileges, services, existing]) => Some(RefBytes {
@@ -219,7 +285,7 @@ pub fn from_message(data: &JsValue) -> Result<Message, String> {
         }),
         Err(_) => None,
     };
-    Ok((request, files, refs))
+    Ok(Some((request, files, refs)))
 }
 
 /// Worker entry point, called by `worker.js` with each message's data.
@@ -230,8 +296,9 @@ pub fn worker_handle(data: JsValue) {
         let text = serde_json::to_string(&reply).unwrap_or_default();
         let _ = scope.post_message(&JsValue::from_str(&text));
     };
-    match from_message(&data) {
-        Ok((request, files, refs)) => run(&request, &files, refs.as_ref(), &mut post),
+    match receive(&data) {
+        Ok(None) => {}
+        Ok(Some((request, files, refs))) => run(&request, files, refs.as_ref(), &mut post),
         Err(e) => post(Reply::failed(
             0,
             format!("message illisible pour le vérificateur : {e}"),
@@ -314,8 +381,10 @@ impl Runner {
     /// Starts a check; replies come to the callback given to [`Runner::new`].
     pub fn send(&self, request: Request, files: Vec<Rc<Vec<u8>>>, refs: Option<RefBytes>) {
         if let Some(w) = &self.worker {
-            let msg = to_message(&request, &files, refs.as_ref());
-            if w.post_message(&msg).is_ok() {
+            let posted = to_messages(&request, &files, refs.as_ref())
+                .into_iter()
+                .all(|(msg, transfer)| w.post_message_with_transfer(&msg, &transfer).is_ok());
+            if posted {
                 return;
             }
         }
@@ -324,7 +393,7 @@ impl Runner {
         yew::platform::spawn_local(async move {
             let bytes: Vec<Vec<u8>> = files.iter().map(|f| f.as_ref().clone()).collect();
             let mut replies = Vec::new();
-            run(&request, &bytes, refs.as_ref(), &mut |r| replies.push(r));
+            run(&request, bytes, refs.as_ref(), &mut |r| replies.push(r));
             for r in replies
                 .into_iter()
                 .filter(|r| !matches!(r, Reply::Progress { .. }))

@@ -1,17 +1,17 @@
 //! `check(name, bytes)`: Passerelle's offline check of one file (read + recognise + map +
-//! validate, exactly `check_files`), exported to JavaScript for the browser benchmark.
+//! validate, exactly `check_owned_files`, as the page's worker runs it), exported to JavaScript
+//! for the browser benchmark.
 #![warn(missing_docs)]
 
-use passerelle_engine::check::{check_files, CheckOptions};
+use passerelle_engine::check::{check_owned_files, CheckOptions};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Checks one file; returns a JSON summary: `{"rows", "valid", "warnings", "errors", "diagnostics"}`.
 /// The bytes are moved into the check (wasm-bindgen copies them once into wasm memory).
 #[wasm_bindgen]
 pub fn check(name: String, bytes: Vec<u8>) -> String {
-    let inputs = vec![(name, bytes)];
-    let report = check_files(&inputs, &CheckOptions::default());
-    drop(inputs);
+    // Given to the check, as the page's worker gives them: the text becomes the table.
+    let report = check_owned_files(vec![(name, bytes)], &CheckOptions::default());
     let s = &report.files[0].summary;
     serde_json::json!({
         "rows": s.rows,

@@ -87,6 +87,55 @@ pub fn decode<'a>(bytes: &'a [u8], override_label: Option<&str>) -> Result<Decod
     })
 }
 
+/// [`decode`], taking the bytes: UTF-8 text (the usual export) becomes the decoded text without
+/// a copy, so that a large file is held once, not twice. Same results as [`decode`], except that
+/// a UTF-8 byte-order mark stays at the start of the text (removing it would move the whole
+/// file): the reader skips it.
+pub fn decode_owned(
+    bytes: Vec<u8>,
+    override_label: Option<&str>,
+) -> Result<Decoded<'static>, ReadError> {
+    const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+    let source = match override_label {
+        Some(label) => match Encoding::for_label(label.trim().as_bytes()) {
+            Some(e) if e == encoding_rs::UTF_8 => EncodingSource::Override,
+            _ => return decode_copy(&bytes, override_label),
+        },
+        None if bytes.starts_with(&UTF8_BOM) => EncodingSource::Bom,
+        None if Encoding::for_bom(&bytes).is_some() => return decode_copy(&bytes, None),
+        None => {
+            if let Some(offset) = binary_offset(&bytes) {
+                return Err(ReadError::Binary { offset });
+            }
+            EncodingSource::ValidUtf8
+        }
+    };
+    if simdutf8::basic::from_utf8(&bytes).is_err() {
+        // Not UTF-8 after all: the general way.
+        return decode_copy(&bytes, override_label);
+    }
+    // SAFETY: just checked to be UTF-8 (simdutf8, several times faster than the standard
+    // library's check, which would otherwise run a second time over the whole file).
+    let text = unsafe { String::from_utf8_unchecked(bytes) };
+    Ok(Decoded {
+        text: Cow::Owned(text),
+        encoding: encoding_rs::UTF_8,
+        source,
+        utf8_sequences_in_legacy: 0,
+    })
+}
+
+/// [`decode`] into owned text.
+fn decode_copy(bytes: &[u8], override_label: Option<&str>) -> Result<Decoded<'static>, ReadError> {
+    let d = decode(bytes, override_label)?;
+    Ok(Decoded {
+        text: Cow::Owned(d.text.into_owned()),
+        encoding: d.encoding,
+        source: d.source,
+        utf8_sequences_in_legacy: d.utf8_sequences_in_legacy,
+    })
+}
+
 /// Offset of the first byte that no text file holds (NUL or most C0 controls), if any.
 fn binary_offset(bytes: &[u8]) -> Option<usize> {
     bytes
@@ -162,5 +211,36 @@ mod tests {
             decode(b"ab\x00cd", None),
             Err(ReadError::Binary { offset: 2 })
         ));
+    }
+
+    #[test]
+    fn decoding_owned_bytes_gives_what_decoding_borrowed_bytes_gives() {
+        let cases: Vec<(Vec<u8>, Option<&str>)> = vec![
+            (b"\xEF\xBB\xBFNom;Pr\xC3\xA9nom\n".to_vec(), None),
+            (b"Nom;Pr\xC3\xA9nom\n".to_vec(), None),
+            (b"Nom;Pr\xE9nom\n".to_vec(), None),
+            (b"\xEF\xBB\xBFNom;Pr\xE9nom\n".to_vec(), None),
+            (b"Nom;Pr\xE9nom\n".to_vec(), Some("utf-8")),
+            (b"\xEF\xBB\xBFNom\n".to_vec(), Some("UTF-8")),
+            (b"Nom;Pr\xE9nom\n".to_vec(), Some("windows-1252")),
+            (b"\xFF\xFEN\x00o\x00m\x00".to_vec(), None),
+            (b"a\x00b".to_vec(), None),
+            (b"x".to_vec(), Some("klingon")),
+        ];
+        for (bytes, label) in cases {
+            let borrowed = decode(&bytes, label);
+            let owned = decode_owned(bytes.clone(), label);
+            match (borrowed, owned) {
+                (Ok(b), Ok(o)) => {
+                    let text = o.text.strip_prefix('\u{feff}').unwrap_or(&o.text);
+                    assert_eq!(b.text, text, "{bytes:?} {label:?}");
+                    assert_eq!(b.encoding, o.encoding, "{bytes:?} {label:?}");
+                    assert_eq!(b.source, o.source, "{bytes:?} {label:?}");
+                    assert_eq!(b.utf8_sequences_in_legacy, o.utf8_sequences_in_legacy);
+                }
+                (Err(b), Err(o)) => assert_eq!(b, o, "{bytes:?} {label:?}"),
+                (b, o) => panic!("{bytes:?} {label:?}: {b:?} / {o:?}"),
+            }
+        }
     }
 }

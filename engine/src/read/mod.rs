@@ -15,7 +15,7 @@ use thiserror::Error;
 
 use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
 pub use cells::{CellSource, CellStore, Cells, Corrections};
-pub use encoding::{decode, Decoded, EncodingSource};
+pub use encoding::{decode, decode_owned, Decoded, EncodingSource};
 
 /// Options chosen by the user; `None` means "detect".
 #[derive(Debug, Clone, Default)]
@@ -252,6 +252,21 @@ pub fn read_bytes_with_progress(
     read_text_with_progress(file, decoded, options, progress)
 }
 
+/// [`read_bytes_with_progress`], taking the bytes: UTF-8 text (the usual export) is split into
+/// cells in place, so that a large file is held once instead of twice.
+pub fn read_owned_with_progress(
+    file: &str,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Table, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let decoded = decode_owned(bytes, options.encoding.as_deref())?;
+    read_text_with_progress(file, decoded, options, progress)
+}
+
 /// [`read_text`] with progress, see [`read_bytes_with_progress`].
 pub fn read_text_with_progress(
     file: &str,
@@ -259,7 +274,11 @@ pub fn read_text_with_progress(
     options: &ReadOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Table, ReadError> {
-    let text: &str = &decoded.text;
+    // A byte-order mark left in the text (see `decode_owned`) is read over, not removed.
+    let text: &str = decoded
+        .text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(&decoded.text);
     if text.trim().is_empty() {
         return Err(ReadError::NoLines);
     }
@@ -284,12 +303,13 @@ pub fn read_text_with_progress(
     // The text becomes the store of cells: moved when it was transcoded, copied once when it is
     // the caller's bytes.
     let total = text.len();
+    let skip = decoded.text.len() - text.len();
     let owned = decoded.text.into_owned();
     let mut header: Option<(usize, usize)> = None;
     let mut records: Vec<Record> = Vec::new();
-    let store = split::split_in_place(owned, delimiter, quoted, &mut |record, consumed| {
+    let store = split::split_in_place(owned, skip, delimiter, quoted, &mut |record, consumed| {
         if records.len().is_multiple_of(PROGRESS_EVERY) {
-            progress(consumed as u64, total as u64);
+            progress(consumed.saturating_sub(skip) as u64, total as u64);
         }
         // A line of nothing (not even delimiters) is not a record.
         if record.blank {

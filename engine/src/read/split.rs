@@ -33,10 +33,12 @@ pub enum SplitError {
     TooLarge,
 }
 
-/// Splits `text` into records; calls `each` with every record, in order, as it is found (with
-/// the text consumed so far, for progress). Returns the store of every cell.
+/// Splits `text` from byte `skip` on (a byte-order mark left in place) into records; calls `each`
+/// with every record, in order, as it is found (with the text consumed so far, for progress).
+/// Returns the store of every cell.
 pub fn split_in_place(
     text: String,
+    skip: usize,
     delimiter: u8,
     quoted: bool,
     each: &mut dyn FnMut(Split, usize),
@@ -53,8 +55,9 @@ pub fn split_in_place(
     // The block being read, moved out of `text` so that cells can be written over it.
     let mut block: Vec<u8> = Vec::with_capacity(BLOCK);
     let mut block_pos = 0;
-    // `text[..moved]` has been moved into blocks; `text[..written]` holds finished cells.
-    let (mut moved, mut written) = (0usize, 0usize);
+    // `text[..moved]` has been moved into blocks (or skipped); `text[..written]` holds finished
+    // cells.
+    let (mut moved, mut written) = (skip.min(total), 0usize);
     let mut ends: Vec<u32> = Vec::new();
     let mut field_ends = vec![0usize; 64];
     // The record being read: bytes and fields written so far.
@@ -114,7 +117,7 @@ pub fn split_in_place(
             }
             ReadRecordResult::Record => {
                 let consumed = moved - (block.len() - block_pos);
-                if ends.len() >= 1024 && ends.capacity() == ends.len() && moved == BLOCK {
+                if ends.len() >= 1024 && ends.capacity() == ends.len() && moved == skip + BLOCK {
                     // Cells of the whole text guessed from the first records, a tenth to spare:
                     // doubling past the guess would copy, and hold twice, the largest buffer.
                     let guess = ends.len() as f64 * total as f64 / consumed as f64 * 1.1;
@@ -173,7 +176,7 @@ mod tests {
 
     fn split(text: &str, delimiter: u8, quoted: bool) -> Vec<(u64, Vec<String>)> {
         let mut found = Vec::new();
-        let store = split_in_place(text.to_string(), delimiter, quoted, &mut |s, _| {
+        let store = split_in_place(text.to_string(), 0, delimiter, quoted, &mut |s, _| {
             found.push(s)
         })
         .unwrap();
@@ -199,6 +202,23 @@ mod tests {
                 (6, vec!["z".into(), "".into(), "".into()]),
             ]
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_left_in_place_is_read_over() {
+        let mut found = Vec::new();
+        let store = split_in_place(
+            "\u{feff}\"Nom\";\"Série\"\n\"PC\";\"S1\"\n".to_string(),
+            3,
+            b';',
+            true,
+            &mut |s, _| found.push(s),
+        )
+        .unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(store.cell_at(0), Some("Nom"));
+        assert_eq!(store.cell_at(3), Some("S1"));
+        assert_eq!(found[1].line, 2);
     }
 
     #[test]

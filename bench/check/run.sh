@@ -39,4 +39,6 @@ echo
 echo
 echo "### Headless Chromium: Papa Parse's parse alone vs Passerelle's check in WebAssembly, same page, same bytes"
 echo
-"$TARGET/release/browser" --sizes "$SIZES" --runs "$RUNS" --pkg "$pkg" --papaparse "$papa" --data bench/out/check
+# The product page too, as trunk builds it.
+bash scripts/build-page.sh >/dev/null 2>&1
+"$TARGET/release/browser" --sizes "$SIZES" --runs "$RUNS" --pkg "$pkg" --papaparse "$papa" --data bench/out/check --page dist

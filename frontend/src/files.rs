@@ -4,18 +4,39 @@
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+/// How much of a file is read into JavaScript at a time.
+const PART: f64 = (4 << 20) as f64;
+
 /// Reads every file of a `FileList` as (name, bytes).
 pub async fn read_file_list(list: web_sys::FileList) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
     for i in 0..list.length() {
         let Some(file) = list.get(i) else { continue };
-        let buffer = JsFuture::from(file.array_buffer())
+        let bytes = read_file(&file)
             .await
             .map_err(|_| format!("lecture impossible : {}", file.name()))?;
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
         out.push((file.name(), bytes));
     }
     Ok(out)
+}
+
+/// A file's bytes, read a few MB at a time straight into wasm memory: a large export is never
+/// held whole in JavaScript besides (measured: that copy alone was the size of the file).
+async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
+    let size = file.size();
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut start = 0.0;
+    while start < size {
+        let end = (start + PART).min(size);
+        let part = file.slice_with_f64_and_f64(start, end)?;
+        let buffer = JsFuture::from(part.array_buffer()).await?;
+        let array = js_sys::Uint8Array::new(&buffer);
+        let at = bytes.len();
+        bytes.resize(at + array.length() as usize, 0);
+        array.copy_to(&mut bytes[at..]);
+        start = end;
+    }
+    Ok(bytes)
 }
 
 /// Offers `bytes` as a download named `name` (a blob URL and a temporary link: no inline script).

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use fantoccini::wd::TimeoutConfiguration;
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use passerelle_bench_check::generate::{generate, DEFAULT_SEED};
 use passerelle_bench_check::{machine, median, parse_sizes, MB};
@@ -49,6 +49,10 @@ struct Args {
     /// Chromium.
     #[arg(long, env = "CHROME_BIN", default_value = "/usr/bin/chromium")]
     chromium: String,
+    /// The product page as trunk built it (`dist/`): when given, each file is also dropped on the
+    /// real page (its file input) and checked by its own worker, the renderer's memory sampled.
+    #[arg(long)]
+    page: Option<PathBuf>,
 }
 
 /// Chromium flags: the e2e tests' (headless, root-friendly, quiet network) plus precise heap figures.
@@ -127,7 +131,78 @@ async fn run(
     for l in worker_lines {
         println!("{l}");
     }
+    if let Some(page) = &args.page {
+        let app = axum::Router::new().fallback_service(ServeDir::new(page));
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+        let page_base = format!("http://{}", listener.local_addr()?);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        println!();
+        println!("The product page (`dist/`, fresh Chromium per size): the file picked in its file input, read and checked by its worker until the summary shows every row:");
+        println!();
+        println!("| size | rows | picked to summary ms | renderer RSS before MB | renderer RSS peak MB | (peak - before) / file size |");
+        println!("| --- | --- | --- | --- | --- | --- |");
+        for &mb in sizes {
+            let client = open(args, driver, profile).await?;
+            let outcome = measure_page(args, mb, &page_base, driver, &client).await;
+            let _ = client.close().await;
+            println!("{}", outcome?);
+        }
+    }
     Ok(())
+}
+
+/// One size on the real page: pick the generated file, wait for its row count in the summary.
+async fn measure_page(
+    args: &Args,
+    mb: usize,
+    base: &str,
+    driver: &Driver,
+    client: &Client,
+) -> Result<String, Error> {
+    let file = format!("generated-{mb}MB.csv");
+    let path = std::fs::canonicalize(args.data.join(&file))?;
+    let len = std::fs::metadata(&path)?.len() as f64;
+    let rows = generate_rows(mb);
+    client.goto(&format!("{base}/")).await?;
+    let input = client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#file-input"))
+        .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let baseline = driver.renderer_rss();
+    let sampler = RssSampler::start(driver.pid);
+    let start = std::time::Instant::now();
+    input.send_keys(&path.display().to_string()).await?;
+    let cell = format!("tr.summary-row[data-file=\"{file}\"] .rows");
+    loop {
+        let shown = match client.find(Locator::Css(&cell)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if shown.trim() == rows.to_string() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(600) {
+            return Err(
+                format!("{file}: the summary shows {shown:?} rows, expected {rows}").into(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let peak = sampler.stop();
+    Ok(format!(
+        "| {mb} MB | {rows} | {ms:.0} | {:.0} | {:.0} | {:.2}x |",
+        baseline as f64 / 1e6,
+        peak as f64 / 1e6,
+        (peak.saturating_sub(baseline)) as f64 / len,
+    ))
+}
+
+/// Rows of the generated export of `mb` MB (the generator is deterministic).
+fn generate_rows(mb: usize) -> usize {
+    generate(mb * MB, DEFAULT_SEED).rows
 }
 
 async fn open(args: &Args, driver: &Driver, profile: &std::path::Path) -> Result<Client, Error> {

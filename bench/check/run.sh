@@ -33,7 +33,7 @@ echo
 echo "Command: \`bash bench/check/run.sh $SIZES $RUNS\`, $(date -u +%Y-%m-%d); generated GLPI 10.0.11 Computer exports (seeded, \`--bin generate\`)."
 echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine slows both sides of each comparison alike)."
 echo
-echo "### Native: read + validate (\`check_files\`), one thread pinned to one core, release build"
+echo "### Native: read + validate (\`check_owned_files\`, as \`passerelle check\` runs it), one thread pinned to one core, release build"
 echo
 "${pin[@]}" "$TARGET/release/native" --sizes "$SIZES" --runs "$RUNS"
 echo

@@ -1,12 +1,21 @@
 //! Broken input never crashes the engine: the committed fuzz corpus, mutations of the real
 //! exports, random bytes and a 100 MB single line all come back as diagnostics.
 
-use passerelle_engine::check::{check_files, CheckOptions};
+use passerelle_engine::check::{check_files, check_owned_files, CheckOptions};
 use passerelle_engine::diagnostic::Severity;
 use std::path::PathBuf;
 
+/// The check of one file, lent and given (read in place): both ways, the same report.
 fn check(name: &str, bytes: Vec<u8>) -> passerelle_engine::check::CheckReport {
-    check_files(&[(name.to_string(), bytes)], &CheckOptions::default())
+    let inputs = vec![(name.to_string(), bytes)];
+    let lent = check_files(&inputs, &CheckOptions::default());
+    let given = check_owned_files(inputs, &CheckOptions::default());
+    assert_eq!(
+        serde_json::to_value(&lent).unwrap(),
+        serde_json::to_value(&given).unwrap(),
+        "{name}: lent and given differ"
+    );
+    lent
 }
 
 /// A small deterministic generator (xorshift): reproducible without a dependency.

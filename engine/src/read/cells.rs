@@ -80,6 +80,11 @@ impl CellStore {
         self.text.get(start..end).unwrap_or("")
     }
 
+    /// Whether the `count` cells from `first` hold a line break (the record ran over lines).
+    pub fn spans_lines(&self, first: usize, count: usize) -> bool {
+        memchr::memchr2(b'\n', b'\r', self.span(first, count).as_bytes()).is_some()
+    }
+
     /// Bytes held (text and cell ends), for memory accounting.
     pub fn heap_bytes(&self) -> usize {
         self.text.capacity() + self.ends.capacity() * std::mem::size_of::<u32>()

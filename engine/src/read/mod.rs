@@ -353,6 +353,16 @@ pub fn read_text_with_progress(
         }
         let field_count = record.field_count;
         if field_count != width {
+            // A record over several lines with the wrong count is most likely an unclosed quote
+            // that swallowed the lines after it: say so, or those lines vanish unexplained.
+            let (hint_fr, hint_en) = if store.spans_lines(record.first, field_count) {
+                (
+                    " ; l'enregistrement court sur plusieurs lignes : un guillemet non fermé a pu y absorber les lignes suivantes, vérifiez les guillemets à partir de cette ligne",
+                    "; the record runs over several lines: an unclosed quote may have swallowed the lines after it, check the quotes from this line on",
+                )
+            } else {
+                ("", "")
+            };
             diagnostics.push(Diagnostic {
                 file: file.to_string(),
                 line: record.line,
@@ -361,8 +371,12 @@ pub fn read_text_with_progress(
                 code: "read.column_count".into(),
                 severity: Severity::Error,
                 blocking: false,
-                message_fr: format!("{field_count} colonnes au lieu de {width} (comme l'en-tête)"),
-                message_en: format!("{field_count} columns instead of {width} (as in the header)"),
+                message_fr: format!(
+                    "{field_count} colonnes au lieu de {width} (comme l'en-tête){hint_fr}"
+                ),
+                message_en: format!(
+                    "{field_count} columns instead of {width} (as in the header){hint_en}"
+                ),
             });
         }
     }
@@ -553,6 +567,23 @@ mod tests {
         assert!(t.diagnostics[0]
             .message_fr
             .contains("2 colonnes au lieu de 3"));
+    }
+
+    #[test]
+    fn an_unclosed_quote_that_swallows_lines_is_pointed_at() {
+        let t = read(b"a;b\n1;2\n\"3;4\n5;6\n7;8\n");
+        assert_eq!(t.records.len(), 2, "the rest of the file is one cell");
+        let d = &t.diagnostics[0];
+        assert_eq!((d.line, d.code.as_str()), (3, "read.column_count"));
+        assert!(
+            d.message_fr.contains("guillemet non fermé"),
+            "{}",
+            d.message_fr
+        );
+        assert!(d.message_en.contains("unclosed quote"), "{}", d.message_en);
+        // A short line on one line gets no such hint.
+        let t = read(b"a;b\n1\n");
+        assert!(!t.diagnostics[0].message_fr.contains("guillemet"));
     }
 
     #[test]

@@ -162,7 +162,15 @@ impl Table {
     /// The cells of the record at `index`, with the user's corrections.
     pub fn cells(&self, index: usize) -> Option<Cells<'_>> {
         let record = self.records.get(index)?;
-        let corrections = (!self.corrections.is_empty()).then_some(&self.corrections);
+        // Looked up once per record, so that a record with no correction reads its cells with no
+        // lookup at all.
+        let corrected = !self.corrections.is_empty()
+            && self
+                .corrections
+                .range((index, 0)..(index + 1, 0))
+                .next()
+                .is_some();
+        let corrections = corrected.then_some(&self.corrections);
         Some(Cells::new(
             &self.cells,
             record.first,

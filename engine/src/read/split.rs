@@ -106,6 +106,7 @@ pub fn split_in_place(
             ReadRecordResult::OutputFull => {
                 // Cannot happen (a cell is never longer than its text): more text moved aside
                 // makes room; at the end, stop rather than loop.
+                debug_assert!(moved < total, "no room left for cells read from the text");
                 if moved == total {
                     break;
                 }

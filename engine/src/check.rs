@@ -235,16 +235,18 @@ impl<'a> Source<'a> {
     }
 }
 
-/// Whether a file is, or may be, in the HR directory format: its type is forced so, or its first
-/// line reads as the directory's header.
+/// Whether a file is, or may be, in the HR directory format: its type is forced so, it is small
+/// (HR directory files are: keeping a copy costs nothing), or the start of the file reads with
+/// the directory's header (the header is the first record, read the same way from the start).
 fn may_be_directory(input: &OwnedCheckInput, options: &CheckOptions) -> bool {
+    const SMALL: usize = 4 << 20;
     match input.overrides.item_type.or(options.item_type) {
         Some(t) => t == ItemType::Directory,
+        None if input.bytes.len() <= SMALL => true,
         None => {
-            let first_line = input.bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
-            let first_line = &first_line[..first_line.len().min(64 * 1024)];
+            let start = &input.bytes[..input.bytes.len().min(256 * 1024)];
             let options = with_overrides(&options.read, &input.overrides);
-            read_bytes(&input.name, first_line, &options).is_ok_and(|t| {
+            read_bytes(&input.name, start, &options).is_ok_and(|t| {
                 detect(&input.name, &t.headers).item_type == Some(ItemType::Directory)
             })
         }

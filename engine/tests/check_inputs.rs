@@ -194,6 +194,16 @@ fn files_given_to_the_check_give_the_same_report_as_files_lent_to_it() {
     ] {
         files.push((name.to_string(), read(&format!("directory/{name}"))));
     }
+    // A directory file too large to be kept whole just in case, after blank lines: recognised
+    // from its start, its bytes kept for the directory rules.
+    let valid = read("directory/valid.tsv");
+    let text = String::from_utf8_lossy(&valid).into_owned();
+    let (header, body) = text.split_once('\n').unwrap();
+    let mut large = format!("\n\n{header}\n");
+    while large.len() <= 5 << 20 {
+        large.push_str(body);
+    }
+    files.push(("annuaire-complet.tsv".into(), large.into_bytes()));
     // A Latin-1 file and a corrected cell: the paths that decode and correct.
     let latin1: Vec<u8> = "Nom;Numéro de série\nPC-é;SN1\n"
         .chars()
@@ -255,6 +265,13 @@ fn files_given_to_the_check_give_the_same_report_as_files_lent_to_it() {
             .iter()
             .any(|d| d.code.starts_with("directory.")),
         "the directory rules ran"
+    );
+    assert!(
+        lent_report
+            .diagnostics
+            .iter()
+            .any(|d| d.file == "annuaire-complet.tsv" && d.code.starts_with("directory.")),
+        "the directory rules ran on the large file"
     );
     assert!(lent_report
         .files

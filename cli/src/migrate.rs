@@ -214,6 +214,13 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
             Err(e) => return fail(format!("{}: {e}", path.display())),
         }
     }
+    if passerelle_native::has_userinfo(&args.api) {
+        return fail(format!(
+            "--api ne doit porter ni identifiant ni mot de passe (https://nom:secret@…) : ils \
+             finiraient dans le journal et les messages ; donnez un jeton personnel dans \
+             {USER_TOKEN_ENV}, ou --login et le mot de passe dans {PASSWORD_ENV}"
+        ));
+    }
     let app_token = if args.api.contains("apirest.php") {
         std::env::var(APP_TOKEN_ENV).ok()
     } else {

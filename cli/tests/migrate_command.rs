@@ -734,3 +734,41 @@ async fn a_configured_key_reconciles_on_the_inventory_number() {
     assert_eq!(d["Computer"][0]["serial"], "OLD");
     assert_eq!(d["Computer"][0]["name"], "old-name");
 }
+
+#[tokio::test]
+async fn an_api_url_carrying_credentials_is_refused_and_never_repeated() {
+    let dir = tempdir();
+    let journal = dir.join("journal.jsonl");
+    let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_passerelle"));
+    c.arg("migrate")
+        .arg("--api")
+        .arg("http://agent:S3cr3t-pass@127.0.0.1:9/api")
+        .arg("--journal")
+        .arg(&journal)
+        .arg(samples().join("Computer.csv"))
+        .env("PASSERELLE_USER_TOKEN", "tok-123456")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let out = c.output().await.unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--api ne doit porter ni identifiant"),
+        "{stderr}"
+    );
+    for secret in ["S3cr3t-pass", "tok-123456"] {
+        assert!(
+            !stderr.contains(secret) && !stdout.contains(secret),
+            "{secret} shown"
+        );
+    }
+    assert!(
+        std::fs::read_to_string(&journal).map_or(true, |j| !j.contains("S3cr3t")),
+        "nothing written with the password"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -22,6 +22,26 @@ pub struct HttpTransport {
     timeout: Duration,
 }
 
+/// True when a URL carries a user name or password (`https://user:pass@host/…`).
+pub fn has_userinfo(url: &str) -> bool {
+    url.split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+        .is_some_and(|authority| authority.contains('@'))
+}
+
+/// A URL as it may be shown: no user name or password, no query.
+pub fn without_secrets(url: &str) -> String {
+    let url = url.split(['?', '#']).next().unwrap_or("");
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority.rsplit('@').next().unwrap_or(authority);
+            format!("{scheme}://{host}{path}")
+        }
+        None => url.to_string(),
+    }
+}
+
 impl HttpTransport {
     /// `base` is the API root: `http://proxy:8080/api` or `https://glpi/apirest.php`.
     /// `app_token` only when talking to GLPI directly (the proxy adds its own).
@@ -71,8 +91,14 @@ impl Transport for HttpTransport {
             if e.is_timeout() {
                 TransportError::Timeout
             } else {
-                // reqwest's text names the URL, never a header: no secret in it.
-                TransportError::Connection(e.to_string())
+                // reqwest's text names no header; the URL is named here without any user or
+                // password it may carry, nor its query.
+                let url = e.url().map(|u| without_secrets(u.as_str()));
+                let text = e.without_url().to_string();
+                TransportError::Connection(match url {
+                    Some(url) => format!("{text} ({url})"),
+                    None => text,
+                })
             }
         };
         let res = req.send().await.map_err(map_err)?;
@@ -177,5 +203,55 @@ impl JournalSink for FileJournal {
             self.failed.set(true);
             format!("{}: {e}", self.path.display())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_shown_without_user_password_or_query() {
+        assert!(has_userinfo(
+            "https://agent:secret@glpi.example/apirest.php"
+        ));
+        assert!(has_userinfo("http://agent@127.0.0.1:8080/api"));
+        assert!(!has_userinfo("http://127.0.0.1:8080/api/search?x=a@b"));
+        assert!(!has_userinfo("http://127.0.0.1:8080/api"));
+        assert_eq!(
+            without_secrets(
+                "https://agent:secret@glpi.example/apirest.php/Computer?session_token=abc"
+            ),
+            "https://glpi.example/apirest.php/Computer"
+        );
+        assert_eq!(
+            without_secrets("http://127.0.0.1:8080/api"),
+            "http://127.0.0.1:8080/api"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_connection_error_never_repeats_credentials_of_the_url() {
+        let t = HttpTransport::new(
+            "http://agent:S3cr3t@127.0.0.1:9/api",
+            None,
+            Duration::from_secs(2),
+        );
+        let request = ApiRequest {
+            method: Method::Get,
+            path: "/initSession".into(),
+            headers: Vec::new(),
+            body: None,
+        };
+        match t.send(&request).await {
+            Err(TransportError::Connection(text)) => {
+                assert!(
+                    !text.contains("S3cr3t") && !text.contains("agent"),
+                    "{text}"
+                );
+                assert!(text.contains("127.0.0.1:9"), "{text}");
+            }
+            other => panic!("expected a connection error, got {other:?}"),
+        }
     }
 }

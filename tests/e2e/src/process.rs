@@ -27,22 +27,10 @@ impl ChildProcess {
     /// never blocks on a full pipe.
     pub fn spawn_announcing(
         name: &str,
-        mut command: Command,
+        command: Command,
         prefix: &str,
     ) -> Result<(ChildProcess, String)> {
-        command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().map_err(|source| HarnessError::Spawn {
-            name: name.to_string(),
-            source,
-        })?;
-        let stderr = Arc::new(Mutex::new(String::new()));
-        if let Some(err) = child.stderr.take() {
-            let keep = stderr.clone();
-            thread::spawn(move || drain_into(err, &keep));
-        }
+        let (mut child, stderr) = Self::start(name, command, Stdio::piped())?;
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
         thread::spawn(move || {
@@ -73,10 +61,24 @@ impl ChildProcess {
     }
 
     /// Starts `command` without waiting for anything; its output is drained (stderr kept).
-    pub fn spawn(name: &str, mut command: Command) -> Result<ChildProcess> {
+    pub fn spawn(name: &str, command: Command) -> Result<ChildProcess> {
+        let (child, stderr) = Self::start(name, command, Stdio::null())?;
+        Ok(ChildProcess {
+            name: name.to_string(),
+            child,
+            stderr,
+        })
+    }
+
+    /// Spawns `command` with its stdout as given; its stderr is drained into the returned text.
+    fn start(
+        name: &str,
+        mut command: Command,
+        stdout: Stdio,
+    ) -> Result<(std::process::Child, Arc<Mutex<String>>)> {
         command
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(stdout)
             .stderr(Stdio::piped());
         let mut child = command.spawn().map_err(|source| HarnessError::Spawn {
             name: name.to_string(),
@@ -87,11 +89,7 @@ impl ChildProcess {
             let keep = stderr.clone();
             thread::spawn(move || drain_into(err, &keep));
         }
-        Ok(ChildProcess {
-            name: name.to_string(),
-            child,
-            stderr,
-        })
+        Ok((child, stderr))
     }
 
     /// The last few KB the child wrote on stderr.

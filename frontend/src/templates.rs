@@ -3,10 +3,10 @@
 //! so another prefecture can reuse them.
 //!
 //! IndexedDB rather than localStorage: templates of wide exports add up, and localStorage is small
-//! and synchronous. Through the `idb` crate (see frontend/Cargo.toml).
+//! and synchronous. Through the `rexie` crate, as the migration journal (see frontend/Cargo.toml).
 
-use idb::{DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use passerelle_engine::map::MappingTemplate;
+use rexie::{ObjectStore, Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 
 const DB: &str = "passerelle";
@@ -23,31 +23,27 @@ pub enum TemplateError {
     BadFile(String),
 }
 
-impl From<idb::Error> for TemplateError {
-    fn from(e: idb::Error) -> Self {
+impl From<rexie::Error> for TemplateError {
+    fn from(e: rexie::Error) -> Self {
         TemplateError::Storage(e.to_string())
     }
 }
 
-async fn open() -> Result<idb::Database, TemplateError> {
-    let factory = Factory::new()?;
-    let mut request = factory.open(DB, Some(1))?;
-    request.on_upgrade_needed(|event| {
-        if let Ok(db) = event.database() {
-            if !db.store_names().iter().any(|n| n == STORE) {
-                let _ = db.create_object_store(STORE, ObjectStoreParams::new());
-            }
-        }
-    });
-    Ok(request.await?)
+/// Opens (creating) the templates database.
+async fn open() -> Result<Rexie, TemplateError> {
+    Ok(Rexie::builder(DB)
+        .version(1)
+        .add_object_store(ObjectStore::new(STORE))
+        .build()
+        .await?)
 }
 
 /// Every saved template, sorted by name; unreadable entries are skipped.
 pub async fn load_all() -> Result<Vec<MappingTemplate>, TemplateError> {
     let db = open().await?;
     let tx = db.transaction(&[STORE], TransactionMode::ReadOnly)?;
-    let store = tx.object_store(STORE)?;
-    let values = store.get_all(None, None)?.await?;
+    let store = tx.store(STORE)?;
+    let values = store.get_all(None, None).await?;
     let mut out: Vec<MappingTemplate> = values
         .into_iter()
         .filter_map(|v| v.as_string())
@@ -62,16 +58,17 @@ pub async fn load_all() -> Result<Vec<MappingTemplate>, TemplateError> {
 pub async fn save(templates: &[MappingTemplate]) -> Result<(), TemplateError> {
     let db = open().await?;
     let tx = db.transaction(&[STORE], TransactionMode::ReadWrite)?;
-    let store = tx.object_store(STORE)?;
-    // Requests are queued, not awaited one by one: awaiting lets the transaction auto-commit,
-    // after which commit() would fail. The transaction's own completion is awaited instead.
+    let store = tx.store(STORE)?;
     for t in templates {
-        store.put(
-            &JsValue::from_str(&t.to_json()),
-            Some(&JsValue::from_str(&t.name)),
-        )?;
+        store
+            .put(
+                &JsValue::from_str(&t.to_json()),
+                Some(&JsValue::from_str(&t.name)),
+            )
+            .await?;
     }
-    tx.commit()?.await?;
+    // Saved once the transaction is complete, as the journal's events are.
+    tx.done().await?;
     db.close();
     Ok(())
 }
@@ -80,9 +77,9 @@ pub async fn save(templates: &[MappingTemplate]) -> Result<(), TemplateError> {
 pub async fn delete(name: &str) -> Result<(), TemplateError> {
     let db = open().await?;
     let tx = db.transaction(&[STORE], TransactionMode::ReadWrite)?;
-    let store = tx.object_store(STORE)?;
-    store.delete(JsValue::from_str(name))?;
-    tx.commit()?.await?;
+    let store = tx.store(STORE)?;
+    store.delete(JsValue::from_str(name)).await?;
+    tx.done().await?;
     db.close();
     Ok(())
 }

@@ -18,7 +18,25 @@ async fn templates_are_saved_listed_and_deleted() {
     };
     templates::save(&[t.clone()]).await.unwrap();
     let listed = templates::load_all().await.unwrap();
-    assert_eq!(listed, vec![t]);
+    assert_eq!(listed, vec![t.clone()]);
     templates::delete("Parc Guyane").await.unwrap();
+    assert!(templates::load_all().await.unwrap().is_empty());
+    // Several in one transaction, each put awaited in turn: all kept, listed by name.
+    let named = |name: &str| MappingTemplate {
+        name: name.into(),
+        ..t.clone()
+    };
+    let many = vec![named("C"), named("A"), named("B")];
+    templates::save(&many).await.unwrap();
+    let listed: Vec<String> = templates::load_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(listed, vec!["A", "B", "C"]);
+    for name in ["A", "B", "C"] {
+        templates::delete(name).await.unwrap();
+    }
     assert!(templates::load_all().await.unwrap().is_empty());
 }

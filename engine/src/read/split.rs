@@ -33,9 +33,9 @@ pub enum SplitError {
     TooLarge,
 }
 
-/// Splits `text` from byte `skip` on (a byte-order mark left in place) into records; calls `each`
-/// with every record, in order, as it is found (with the text consumed so far, for progress).
-/// Returns the store of every cell.
+/// Splits `text` from byte `skip` on (a byte-order mark left in place; rounded down to a character
+/// boundary) into records; calls `each` with every record, in order, as it is found (with the
+/// text consumed so far, for progress). Returns the store of every cell.
 pub fn split_in_place(
     text: String,
     skip: usize,
@@ -45,6 +45,11 @@ pub fn split_in_place(
 ) -> Result<CellStore, SplitError> {
     if text.len() > CellStore::MAX_BYTES {
         return Err(SplitError::TooLarge);
+    }
+    // Whole characters only are skipped (the store's text must stay UTF-8, see below).
+    let mut skip = skip.min(text.len());
+    while !text.is_char_boundary(skip) {
+        skip -= 1;
     }
     let mut text = text.into_bytes();
     let total = text.len();
@@ -148,10 +153,10 @@ pub fn split_in_place(
     text.truncate(written);
     let text = if delimiter.is_ascii() {
         debug_assert!(std::str::from_utf8(&text).is_ok());
-        // SAFETY: `text` was a `String` and the state machine only leaves bytes out (it copies
-        // the others in order): the delimiter, `"`, CR and LF, all ASCII here, so each is a whole
-        // character. What is left is UTF-8 text less whole characters, still UTF-8. Checking it
-        // again was a sixteenth of a check.
+        // SAFETY: `text` was a `String`; the skipped start ends at a character boundary, and the
+        // state machine only leaves bytes out (it copies the others in order): the delimiter,
+        // `"`, CR and LF, all ASCII here, so each is a whole character. What is left is UTF-8
+        // text less whole characters, still UTF-8. Checking it again was a sixteenth of a check.
         unsafe { String::from_utf8_unchecked(text) }
     } else {
         String::from_utf8(text)
@@ -220,6 +225,17 @@ mod tests {
         assert_eq!(store.cell_at(0), Some("Nom"));
         assert_eq!(store.cell_at(3), Some("S1"));
         assert_eq!(found[1].line, 2);
+    }
+
+    #[test]
+    fn a_skip_inside_a_character_is_rounded_down() {
+        let mut found = Vec::new();
+        let store = split_in_place("éa;b\n".to_string(), 1, b';', true, &mut |s, _| {
+            found.push(s)
+        })
+        .unwrap();
+        assert_eq!(store.cell_at(0), Some("éa"));
+        assert_eq!(store.cell_at(1), Some("b"));
     }
 
     #[test]

@@ -28,10 +28,14 @@ impl CellStore {
         CellStore { text, ends }
     }
 
-    /// Appends cells given as text (tests, small tables built by hand); returns the index of the
+    /// Appends cells given as text (tests build small stores this way); returns the index of the
     /// first. A cell that would take the store past [`CellStore::MAX_BYTES`] is cut there, at a
     /// character boundary.
-    pub fn push_cells<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> usize {
+    #[cfg(test)]
+    pub(crate) fn push_cells<S: AsRef<str>>(
+        &mut self,
+        cells: impl IntoIterator<Item = S>,
+    ) -> usize {
         let first = self.ends.len();
         for cell in cells {
             let cell = cell.as_ref();
@@ -46,19 +50,9 @@ impl CellStore {
         first
     }
 
-    /// Number of cells held.
-    pub fn cell_count(&self) -> usize {
-        self.ends.len()
-    }
-
     /// The cell at a store-wide index.
     #[inline]
     pub fn cell_at(&self, index: usize) -> Option<&str> {
-        self.cell(index)
-    }
-
-    #[inline]
-    fn cell(&self, index: usize) -> Option<&str> {
         let end = *self.ends.get(index)? as usize;
         let start = match index {
             0 => 0,
@@ -83,11 +77,6 @@ impl CellStore {
     /// Whether the `count` cells from `first` hold a line break (the record ran over lines).
     pub fn spans_lines(&self, first: usize, count: usize) -> bool {
         memchr::memchr2(b'\n', b'\r', self.span(first, count).as_bytes()).is_some()
-    }
-
-    /// Bytes held (text and cell ends), for memory accounting.
-    pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * std::mem::size_of::<u32>()
     }
 }
 
@@ -162,7 +151,7 @@ impl<'a> Cells<'a> {
         if index >= self.stored {
             return Some("");
         }
-        self.store.cell(self.first + index)
+        self.store.cell_at(self.first + index)
     }
 
     /// The record's cells as read from the file, one after the other, when none was corrected

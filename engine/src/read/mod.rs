@@ -210,11 +210,6 @@ impl Table {
         true
     }
 
-    /// Memory held by the records and their cells, in bytes.
-    pub fn heap_bytes(&self) -> usize {
-        self.cells.heap_bytes() + self.records.capacity() * std::mem::size_of::<Record>()
-    }
-
     /// The header's column reference for a 0-based index.
     pub fn column(&self, index: usize) -> ColumnRef {
         ColumnRef {

@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod dom;
 pub mod files;
 pub mod i18n;
 pub mod prefs;

@@ -20,6 +20,7 @@ use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::dom::{event_input, event_value};
 use crate::files;
 use crate::i18n::{Key, Lang, Translate};
 use crate::templates;
@@ -145,11 +146,7 @@ pub fn checker(props: &CheckerProps) -> Html {
     let onchange = {
         let run = run.clone();
         Callback::from(move |e: Event| {
-            if let Some(list) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .and_then(|i| i.files())
-            {
+            if let Some(list) = event_input(&e).and_then(|i| i.files()) {
                 run.emit(list);
             }
         })
@@ -345,14 +342,14 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                     let on_encoding = {
                         let (d, name) = (dispatch.clone(), name.clone());
                         Callback::from(move |e: Event| {
-                            let v = select_value(&e);
+                            let v = event_value(&e);
                             d.emit(Msg::SetEncoding(name.clone(), (!v.is_empty()).then_some(v)));
                         })
                     };
                     let on_type = {
                         let (d, name) = (dispatch.clone(), name.clone());
                         Callback::from(move |e: Event| {
-                            let v = select_value(&e);
+                            let v = event_value(&e);
                             d.emit(Msg::SetItemType(name.clone(), ItemType::from_name(&v)));
                         })
                     };
@@ -468,7 +465,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
     let on_severity = {
         let (f, cb) = (f.clone(), props.on_filter.clone());
         Callback::from(move |e: Event| {
-            let v = select_value(&e);
+            let v = event_value(&e);
             let severity = match v.as_str() {
                 "error" => Some(Severity::Error),
                 "warning" => Some(Severity::Warning),
@@ -484,7 +481,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
     let on_column = {
         let (f, cb) = (f.clone(), props.on_filter.clone());
         Callback::from(move |e: Event| {
-            let v = select_value(&e);
+            let v = event_value(&e);
             cb.emit(Filter {
                 column: (!v.is_empty()).then_some(v),
                 ..f.clone()
@@ -494,11 +491,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
     let on_text = {
         let (f, cb) = (f.clone(), props.on_filter.clone());
         Callback::from(move |e: InputEvent| {
-            let v = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .map(|i| i.value())
-                .unwrap_or_default();
+            let v = event_input(&e).map(|i| i.value()).unwrap_or_default();
             cb.emit(Filter {
                 text: v,
                 ..f.clone()
@@ -615,10 +608,7 @@ fn problem_row(
                     value.clone(),
                 );
                 Callback::from(move |e: Event| {
-                    let Some(input) = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    else {
+                    let Some(input) = event_input(&e) else {
                         return;
                     };
                     let typed = input.value();
@@ -651,13 +641,6 @@ fn problem_row(
             <span class="message" title={d.message(lang).to_string()}>{ d.message(lang).to_string() }</span>
         </div>
     }
-}
-
-fn select_value(e: &Event) -> String {
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        .map(|s| s.value())
-        .unwrap_or_default()
 }
 
 fn set_style(node: &NodeRef, property: &str, value: &str) {

@@ -5,7 +5,6 @@
 use passerelle_engine::map::{
     concrete_field, fields, header_signature, FieldKind, Mapping, MappingTemplate, MatchMethod,
 };
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::model::Msg;
@@ -76,11 +75,7 @@ pub fn mapping_editor(props: &MappingEditorProps) -> Html {
             let (m, file, cb) = (m.clone(), props.file.clone(), props.on_msg.clone());
             let column = c.column;
             Callback::from(move |e: Event| {
-                let v = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                    .map(|s| s.value())
-                    .unwrap_or_default();
+                let v = crate::dom::event_value(&e);
                 let mut next = m.clone();
                 // Choices come from the catalogue: set() only refuses a stale page.
                 if next.set(column, (!v.is_empty()).then_some(v.as_str())).is_ok() {

@@ -2,10 +2,10 @@
 //! services, existing directory) and the importer's level-1 service. A second picker and drop
 //! zone, beside the one for the files to check.
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::model::{Msg, RefKind};
+use crate::dom::event_input;
 use crate::i18n::{Key, Lang, Translate};
 
 /// Props of [`RefsPanel`].
@@ -32,11 +32,7 @@ pub fn refs_panel(props: &RefsPanelProps) -> Html {
     let onchange = {
         let cb = props.on_files.clone();
         Callback::from(move |e: Event| {
-            if let Some(list) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .and_then(|i| i.files())
-            {
+            if let Some(list) = event_input(&e).and_then(|i| i.files()) {
                 cb.emit(list);
             }
         })
@@ -54,10 +50,7 @@ pub fn refs_panel(props: &RefsPanelProps) -> Html {
     let on_service = {
         let cb = props.on_msg.clone();
         Callback::from(move |e: Event| {
-            if let Some(i) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            {
+            if let Some(i) = event_input(&e) {
                 cb.emit(Msg::SetService(i.value()));
             }
         })

@@ -3,9 +3,9 @@
 //! `MappingTemplate::find`); saving happens in each file's mapping editor.
 
 use passerelle_engine::map::MappingTemplate;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::dom::event_input;
 use crate::files;
 use crate::i18n::{Key, Lang, Translate};
 
@@ -42,10 +42,7 @@ pub fn saved_templates(props: &SavedTemplatesProps) -> Html {
     let onchange = {
         let cb = props.on_import.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
+            let Some(input) = event_input(&e) else {
                 return;
             };
             let Some(list) = input.files() else { return };

@@ -26,12 +26,12 @@ use passerelle_engine::migrate::run::{
 };
 use passerelle_engine::read::ReadOptions;
 use serde_json::Value;
-use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::browser::{FetchTransport, JournalDb, RunMeta};
 use crate::components::checker::model::CheckedFiles;
+use crate::dom::{event_checked, event_input, event_value};
 use crate::files;
 use crate::i18n::Lang;
 use texts::T;
@@ -131,29 +131,6 @@ async fn connect(credentials: Credentials) -> Result<(Rc<Client>, Connection), S
         entity: session["glpiactive_entity"].as_u64().unwrap_or(0),
     };
     Ok((Rc::new(client), connection))
-}
-
-fn input_value(e: &Event) -> String {
-    e.target()
-        .and_then(|t| {
-            t.clone()
-                .dyn_into::<web_sys::HtmlInputElement>()
-                .map(|i| i.value())
-                .ok()
-                .or_else(|| {
-                    t.dyn_into::<web_sys::HtmlSelectElement>()
-                        .map(|s| s.value())
-                        .ok()
-                })
-        })
-        .unwrap_or_default()
-}
-
-fn input_checked(e: &Event) -> bool {
-    e.target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.checked())
-        .unwrap_or(false)
 }
 
 /// Props of [`Migration`].
@@ -321,11 +298,7 @@ pub fn migration(props: &MigrationProps) -> Html {
     let on_files = {
         let (inputs, plan, error) = (inputs.clone(), plan.clone(), error.clone());
         Callback::from(move |e: Event| {
-            let Some(list) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .and_then(|i| i.files())
-            else {
+            let Some(list) = event_input(&e).and_then(|i| i.files()) else {
                 return;
             };
             let (inputs, plan, error) = (inputs.clone(), plan.clone(), error.clone());
@@ -638,13 +611,13 @@ pub fn migration(props: &MigrationProps) -> Html {
                 let on_apply = on_apply.clone();
                 let entity = k.entity;
                 Callback::from(move |e: Event| {
-                    if let Ok(p) = input_value(&e).parse() {
+                    if let Ok(p) = event_value(&e).parse() {
                         on_apply.emit((p, entity));
                     }
                 })
             };
             let on_entity = Callback::from(move |e: Event| {
-                if let Ok(id) = input_value(&e).parse() {
+                if let Ok(id) = event_value(&e).parse() {
                     on_apply.emit((profile, id));
                 }
             });
@@ -672,15 +645,12 @@ pub fn migration(props: &MigrationProps) -> Html {
         None => {
             let toggle = {
                 let use_password = use_password.clone();
-                Callback::from(move |e: Event| use_password.set(input_value(&e) == "password"))
+                Callback::from(move |e: Event| use_password.set(event_value(&e) == "password"))
             };
             let set = |h: &UseStateHandle<String>| {
                 let h = h.clone();
                 Callback::from(move |e: InputEvent| {
-                    if let Some(i) = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    {
+                    if let Some(i) = event_input(&e) {
                         h.set(i.value());
                     }
                 })
@@ -723,7 +693,7 @@ pub fn migration(props: &MigrationProps) -> Html {
             let options = options.clone();
             Callback::from(move |e: Event| {
                 let mut o = (*options).clone();
-                o.allow_create_dropdowns = input_checked(&e);
+                o.allow_create_dropdowns = event_checked(&e);
                 options.set(o);
             })
         };
@@ -731,14 +701,14 @@ pub fn migration(props: &MigrationProps) -> Html {
             let options = options.clone();
             Callback::from(move |e: Event| {
                 let mut o = (*options).clone();
-                o.never_overwrite = input_checked(&e);
+                o.never_overwrite = event_checked(&e);
                 options.set(o);
             })
         };
         let on_key = {
             let options = options.clone();
             Callback::from(move |e: Event| {
-                let keys: Vec<Vec<String>> = match input_value(&e).as_str() {
+                let keys: Vec<Vec<String>> = match event_value(&e).as_str() {
                     "name" => vec![vec!["name".into()]],
                     "inventory" => vec![vec!["otherserial".into()], vec!["serial".into()]],
                     _ => vec![vec!["serial".into()], vec!["name".into()]],

@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use passerelle_engine::migrate::model::{Decision, DecisionKind};
 use passerelle_engine::migrate::plan::{Plan, PlanOptions, ValueChoice};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::texts::T;
+use crate::dom::event_value;
 use crate::i18n::Lang;
 
 /// Rows shown in the row-by-row table (the journal and downloads hold all of them).
@@ -34,22 +34,6 @@ pub struct PlanViewProps {
     pub options: PlanOptions,
     /// Called with changed options.
     pub on_options: Callback<PlanOptions>,
-}
-
-fn value_of(e: &Event) -> String {
-    e.target()
-        .and_then(|t| {
-            t.clone()
-                .dyn_into::<web_sys::HtmlSelectElement>()
-                .map(|s| s.value())
-                .ok()
-                .or_else(|| {
-                    t.dyn_into::<web_sys::HtmlInputElement>()
-                        .map(|i| i.value())
-                        .ok()
-                })
-        })
-        .unwrap_or_default()
 }
 
 /// The plan.
@@ -86,7 +70,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
         let onchange = {
             let (options, on_options, key) = (props.options.clone(), props.on_options.clone(), key.clone());
             Callback::from(move |e: Event| {
-                let v = value_of(&e);
+                let v = event_value(&e);
                 let choice = match v.as_str() {
                     "create" => ValueChoice::Create,
                     "empty" => ValueChoice::Empty,
@@ -130,7 +114,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
         let onchange = {
             let (options, on_options, source) = (props.options.clone(), props.on_options.clone(), e.source.clone());
             Callback::from(move |ev: Event| {
-                if let Ok(id) = value_of(&ev).parse::<u64>() {
+                if let Ok(id) = event_value(&ev).parse::<u64>() {
                     let mut o = options.clone();
                     o.entities.insert(source.clone(), id);
                     on_options.emit(o);

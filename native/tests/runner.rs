@@ -39,6 +39,20 @@ fn temp(name: &str) -> std::path::PathBuf {
     p
 }
 
+/// A client of the sandbox's demo user, with no ceiling on calls.
+fn demo_client(transport: &HttpTransport) -> GlpiClient<'_, HttpTransport> {
+    GlpiClient::new(
+        transport,
+        Credentials::UserToken {
+            token: DEMO_USER_TOKEN.into(),
+        },
+        ClientOptions {
+            max_calls_per_second: 0.0,
+            ..ClientOptions::default()
+        },
+    )
+}
+
 /// Runs `test` on a fresh runtime's local task set, with a transport to a fresh sandbox.
 fn against_sandbox<F, Fut>(test: F)
 where
@@ -68,16 +82,7 @@ where
 #[test]
 fn partial_bulk_failures_are_reported_item_by_item() {
     against_sandbox(|transport| async move {
-        let client = GlpiClient::new(
-            &transport,
-            Credentials::UserToken {
-                token: DEMO_USER_TOKEN.into(),
-            },
-            ClientOptions {
-                max_calls_per_second: 0.0,
-                ..ClientOptions::default()
-            },
-        );
+        let client = demo_client(&transport);
         // Rows of the second source entity go to an entity that does not exist: GLPI
         // refuses them as a permission problem, inside a 207.
         let mut options = PlanOptions::default();
@@ -135,16 +140,7 @@ fn partial_bulk_failures_are_reported_item_by_item() {
 #[test]
 fn cancel_stops_between_batches_and_a_resume_finishes_exactly_once() {
     against_sandbox(|transport| async move {
-        let client = GlpiClient::new(
-            &transport,
-            Credentials::UserToken {
-                token: DEMO_USER_TOKEN.into(),
-            },
-            ClientOptions {
-                max_calls_per_second: 0.0,
-                ..ClientOptions::default()
-            },
-        );
+        let client = demo_client(&transport);
         let bytes = computers_csv(300, |_| "Root Entity");
         let plan = plan_for(&client, bytes.clone(), &PlanOptions::default()).await;
         let path = temp("cancel.jsonl");

@@ -440,37 +440,31 @@ fn main() -> std::process::ExitCode {
     let args = Args::parse();
     // The sandbox serves from its own runtime and threads, as a separate GLPI would; the engine
     // runs on a current-thread runtime, as in `passerelle migrate`.
-    let server = match tokio::runtime::Builder::new_multi_thread()
+    let started = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("runtime: {e}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    let sandbox = match server.block_on(glpi_sandbox::spawn(
-        SandboxConfig {
-            faults: Faults::realistic(),
-            ..SandboxConfig::default()
-        },
-        "127.0.0.1:0".parse().expect("address"),
-    )) {
+        .map_err(|e| format!("runtime: {e}"))
+        .and_then(|server| {
+            let sandbox = server
+                .block_on(glpi_sandbox::spawn(
+                    SandboxConfig {
+                        faults: Faults::realistic(),
+                        ..SandboxConfig::default()
+                    },
+                    "127.0.0.1:0".parse().expect("address"),
+                ))
+                .map_err(|e| format!("sandbox: {e}"))?;
+            let client_rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("runtime: {e}"))?;
+            Ok((server, sandbox, client_rt))
+        });
+    let (_server, sandbox, client_rt) = match started {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("sandbox: {e}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    let client_rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("runtime: {e}");
+            eprintln!("{e}");
             return std::process::ExitCode::from(2);
         }
     };

@@ -173,6 +173,18 @@ mod tests {
         assert!(clean.stopping_problems().is_empty());
     }
 
+    /// The plan of the sample file as the check's overrides leave it, against an empty target.
+    fn plan_of(overrides: &FileOverrides) -> crate::migrate::plan::Plan {
+        let input = CheckInput {
+            name: "Computer.csv",
+            bytes: CSV.as_bytes(),
+            overrides,
+        };
+        Prepared::from_inputs(&[input], &ReadOptions::default(), &[])
+            .draft()
+            .plan(&TargetData::default(), &PlanOptions::default())
+    }
+
     #[test]
     fn corrections_and_edited_mappings_from_the_check_are_what_is_planned() {
         let mut overrides = FileOverrides::default();
@@ -181,15 +193,7 @@ mod tests {
             column: 2,
             value: "GUYANE-noel".into(),
         });
-        let input = CheckInput {
-            name: "Computer.csv",
-            bytes: CSV.as_bytes(),
-            overrides: &overrides,
-        };
-        let p = Prepared::from_inputs(&[input], &ReadOptions::default(), &[]);
-        let plan = p
-            .draft()
-            .plan(&TargetData::default(), &PlanOptions::default());
+        let plan = plan_of(&overrides);
         let pc1 = plan
             .objects
             .iter()
@@ -211,15 +215,7 @@ mod tests {
             mapping: Some(mapping),
             ..FileOverrides::default()
         };
-        let input = CheckInput {
-            name: "Computer.csv",
-            bytes: CSV.as_bytes(),
-            overrides: &overrides,
-        };
-        let p = Prepared::from_inputs(&[input], &ReadOptions::default(), &[]);
-        let plan = p
-            .draft()
-            .plan(&TargetData::default(), &PlanOptions::default());
+        let plan = plan_of(&overrides);
         assert!(plan
             .objects
             .iter()

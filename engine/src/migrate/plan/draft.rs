@@ -24,6 +24,18 @@ pub(super) struct Pending {
     pub(super) value: String,
 }
 
+/// What one row gives, gathered column by column before the object is built.
+#[derive(Default)]
+struct RowValues {
+    fields: BTreeMap<String, FieldValue>,
+    /// (field, what it refers to, the local value).
+    refs: Vec<(String, Target, String)>,
+    groups: Vec<String>,
+    profiles: Vec<String>,
+    completename: String,
+    entity: String,
+}
+
 /// Objects built from the files, before the target is read.
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
@@ -153,12 +165,7 @@ impl Draft {
         source: SourceLine,
     ) {
         let item_type = file.mapping.item_type;
-        let mut fields: BTreeMap<String, FieldValue> = BTreeMap::new();
-        let mut refs: Vec<(String, Target, String)> = Vec::new();
-        let mut groups: Vec<String> = Vec::new();
-        let mut profiles: Vec<String> = Vec::new();
-        let mut completename = String::new();
-        let mut entity = String::new();
+        let mut row = RowValues::default();
         for col in &file.mapping.columns {
             let Some(field) = col.field.as_deref() else {
                 continue;
@@ -166,18 +173,7 @@ impl Draft {
             let Some(raw) = cells.get(col.column) else {
                 continue;
             };
-            self.add_value(
-                item_type,
-                itemtype,
-                field,
-                raw,
-                &mut fields,
-                &mut refs,
-                &mut groups,
-                &mut profiles,
-                &mut completename,
-                &mut entity,
-            );
+            self.add_value(item_type, itemtype, field, raw, &mut row);
         }
         for (field, _) in file
             .mapping
@@ -185,25 +181,22 @@ impl Draft {
             .iter()
             .chain(file.mapping.constants.iter())
         {
-            if fields.contains_key(field) {
+            if row.fields.contains_key(field) {
                 continue;
             }
             if let Some(v) = file.mapping.value(field, cells) {
                 let v = v.into_owned();
-                self.add_value(
-                    item_type,
-                    itemtype,
-                    field,
-                    &v,
-                    &mut fields,
-                    &mut refs,
-                    &mut groups,
-                    &mut profiles,
-                    &mut completename,
-                    &mut entity,
-                );
+                self.add_value(item_type, itemtype, field, &v, &mut row);
             }
         }
+        let RowValues {
+            mut fields,
+            mut refs,
+            groups,
+            profiles,
+            mut completename,
+            entity,
+        } = row;
         // Identity.
         let is_tree = schema::tree_parent_field(itemtype).is_some();
         let key = if is_tree {
@@ -337,23 +330,25 @@ impl Draft {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn add_value(
         &mut self,
         item_type: ItemType,
         itemtype: &str,
         field: &str,
         raw: &str,
-        fields: &mut BTreeMap<String, FieldValue>,
-        refs: &mut Vec<(String, Target, String)>,
-        groups: &mut Vec<String>,
-        profiles: &mut Vec<String>,
-        completename: &mut String,
-        entity: &mut String,
+        row: &mut RowValues,
     ) {
         let Some(spec) = spec_for(item_type, field) else {
             return;
         };
+        let RowValues {
+            fields,
+            refs,
+            groups,
+            profiles,
+            completename,
+            entity,
+        } = row;
         // Rows with errors were rejected before; a warning (a line break in a name) keeps the
         // value as it is: nothing is altered silently.
         let value = check_value(raw, spec.kind, false).unwrap_or_else(|_| glpi_cell_value(raw));

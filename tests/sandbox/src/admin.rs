@@ -30,6 +30,7 @@ pub fn handle(state: &mut State, method: &str, action: &str, body: &[u8]) -> Res
             json_reply(200, &json!({ "reset": true }))
         }
         ("POST", "seed") => seed(state, json),
+        ("POST", "next-ids") => next_ids(state, json),
         ("GET", "dump") => {
             let mut out = Map::new();
             for (t, items) in &state.items {
@@ -81,6 +82,38 @@ pub fn handle(state: &mut State, method: &str, action: &str, body: &[u8]) -> Res
             &json!({ "error": format!("unknown admin call {method} /sandbox/{action}") }),
         ),
     }
+}
+
+/// Moves the id counters on, as on a GLPI that has been used (MariaDB's `AUTO_INCREMENT`
+/// never goes back when rows are purged): `{"UserEmail": 1000}`, or `{"*": 1000}` for every
+/// item type. A counter never goes below the ids already taken.
+///
+/// Ids matter beyond their value: `User::updateUserEmails` reads list positions as e-mail ids,
+/// so a user's two addresses survive only where the e-mail counter is past 1.
+fn next_ids(state: &mut State, json: Value) -> Response {
+    let Value::Object(counters) = json else {
+        return bad("next-ids: an object of item type -> next id is expected");
+    };
+    let mut out = Map::new();
+    for (t, n) in counters {
+        let Some(n) = n.as_u64() else {
+            return bad(&format!("next-ids: {t} needs a positive integer"));
+        };
+        let types: Vec<&'static str> = if t == "*" {
+            itemtypes::TYPES.iter().map(|i| i.name).collect()
+        } else {
+            match itemtypes::find(&t) {
+                Some(info) => vec![info.name],
+                None => return bad(&format!("next-ids: unknown itemtype {t}")),
+            }
+        };
+        for name in types {
+            let next = state.next_id.entry(name).or_insert(1);
+            *next = (*next).max(n);
+            out.insert(name.to_string(), json!(*next));
+        }
+    }
+    json_reply(200, &json!({ "next_ids": out }))
 }
 
 /// Seeds items: `{"Computer": [{"name": …}, …], "Location": […]}`. Items keep their `id` if given.

@@ -134,7 +134,7 @@ pub fn handle(state: &mut State, call: Call<'_>) -> Outcome {
             state.sessions.remove(&token);
             json_reply(200, &json!(true)).into()
         }
-        "getFullSession" => full_session(state, &session).into(),
+        "getFullSession" => full_session(state, &session, &token).into(),
         // GLPI sends its configuration without secrets (passwords and keys are removed).
         "getGlpiConfig" => json_reply(
             200,
@@ -151,13 +151,11 @@ pub fn handle(state: &mut State, call: Call<'_>) -> Outcome {
         )
         .into(),
         "getMyProfiles" => my_profiles(state, &session).into(),
-        "getActiveProfile" => {
-            let p = state
-                .get("Profile", session.profile_id)
-                .cloned()
-                .unwrap_or_default();
-            json_reply(200, &json!({ "active_profile": p })).into()
-        }
+        "getActiveProfile" => json_reply(
+            200,
+            &json!({ "active_profile": active_profile(state, &session) }),
+        )
+        .into(),
         "changeActiveProfile" => change_profile(state, &call, &token).into(),
         "getMyEntities" => my_entities(state, &session).into(),
         "getActiveEntities" => {
@@ -288,31 +286,101 @@ fn init_session(state: &mut State, call: &Call<'_>) -> Response {
     json_reply(200, &json!({ "session_token": token }))
 }
 
-fn full_session(state: &State, s: &Session) -> Response {
-    let user = state.get("User", s.user_id).cloned().unwrap_or_default();
-    let profile = state
+/// The user's entities for one profile, as the session lists them.
+fn profile_entities(state: &State, user: u64, profile: u64) -> Vec<Value> {
+    state
+        .user_profiles(user)
+        .into_iter()
+        .filter(|(p, _, _)| *p == profile)
+        .map(|(_, e, rec)| {
+            let name = state.get("Entity", e).and_then(|x| x.get("name")).cloned();
+            json!({"id": e, "name": name.unwrap_or(Value::Null), "is_recursive": u8::from(rec)})
+        })
+        .collect()
+}
+
+/// `glpiactiveprofile`: the profile's row and rights (only the helpdesk ones for a helpdesk
+/// profile, as `Profile::cleanProfile` does) and the user's entities for it.
+fn active_profile(state: &State, s: &Session) -> Value {
+    let mut profile = state
         .get("Profile", s.profile_id)
         .cloned()
         .unwrap_or_default();
-    let active: Vec<u64> = state.active_entities(s);
-    // GLPI puts the profile's rights in `glpiactiveprofile`, one bit mask per right name.
-    let mut profile = profile;
-    for (name, bits) in crate::rights::profile_rights(s.profile_id) {
+    let helpdesk = profile.get("interface").and_then(Value::as_str) == Some("helpdesk");
+    if helpdesk {
+        profile.retain(|k, _| {
+            ["id", "interface", "is_default", "name"].contains(&k.as_str())
+                || crate::profiles::HELPDESK_RIGHTS.contains(&k.as_str())
+        });
+    }
+    for (name, bits) in crate::profiles::session_rights(state, s.profile_id) {
         profile.insert(name.to_string(), json!(bits));
+    }
+    profile.insert(
+        "entities".into(),
+        Value::Array(profile_entities(state, s.user_id, s.profile_id)),
+    );
+    Value::Object(profile)
+}
+
+fn full_session(state: &State, s: &Session, token: &str) -> Response {
+    let user = state.get("User", s.user_id).cloned().unwrap_or_default();
+    let active: Vec<u64> = state.active_entities(s);
+    let text = |k: &str| {
+        user.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let friendly = format!("{} {}", text("realname"), text("firstname"))
+        .trim()
+        .to_string();
+    let entity_name = state
+        .get("Entity", s.entity_id)
+        .and_then(|e| e.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let mut profiles = Map::new();
+    for (pid, _, _) in state.user_profiles(s.user_id) {
+        let name = state
+            .get("Profile", pid)
+            .and_then(|p| p.get("name"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        profiles.insert(
+            pid.to_string(),
+            json!({"name": name, "entities": profile_entities(state, s.user_id, pid)}),
+        );
     }
     json_reply(
         200,
         &json!({"session": {
+            "valid_id": token,
             "glpiID": s.user_id,
             "glpiname": user.get("name"),
+            "glpifriendlyname": if friendly.is_empty() { text("name") } else { friendly },
+            "glpiauthtype": user.get("authtype").cloned().unwrap_or(json!(1)),
+            "glpidefault_entity": user.get("entities_id").cloned().unwrap_or(json!(0)),
             "glpiactive_entity": s.entity_id,
+            "glpiactive_entity_name": if s.is_recursive() { format!("{entity_name} (tree structure)") } else { entity_name },
             "glpiactive_entity_recursive": s.recursive,
             "glpiactiveentities": active,
-            "glpiactiveprofile": profile,
-            "glpilist_limit": user.get("list_limit").cloned().unwrap_or(json!(20)),
-            "glpilanguage": "en_GB",
+            "glpiactiveprofile": active_profile(state, s),
+            "glpiprofiles": profiles,
+            "glpilist_limit": list_limit(state, s.user_id),
+            "glpilanguage": user.get("language").and_then(Value::as_str).unwrap_or("en_US"),
         }}),
     )
+}
+
+/// The session's page size: the user's `list_limit` preference, else the global 15.
+pub fn list_limit(state: &State, user: u64) -> i64 {
+    state
+        .get("User", user)
+        .and_then(|u| u.get("list_limit"))
+        .and_then(Value::as_i64)
+        .unwrap_or(15)
 }
 
 fn my_profiles(state: &State, s: &Session) -> Response {
@@ -452,7 +520,9 @@ pub fn visible(state: &State, info: &TypeInfo, item: &Item, active: &[u64]) -> b
     false
 }
 
-/// An item as GET returns it: secrets removed, entities decoded on request, links added.
+/// An item as GET returns it: its table's columns in the database's order, secrets removed,
+/// foreign keys expanded on request, then GLPI's links (`API::parseDropdowns`: one per foreign
+/// key that is not empty, and always the entity; then `getHatoasClasses`' children).
 pub fn present(state: &State, info: &TypeInfo, item: &Item, call: &Call<'_>) -> Value {
     let decode = header_str(call.headers, "x-glpi-sanitized-content") == Some("false");
     let expand = call.params.flag("expand_dropdowns", false);
@@ -460,27 +530,41 @@ pub fn present(state: &State, info: &TypeInfo, item: &Item, call: &Call<'_>) -> 
     let hateoas = call.params.flag("get_hateoas", true);
     let mut out = Map::new();
     let mut links = Vec::new();
-    for (k, v) in item {
-        if UNDISCLOSED.contains(&k.as_str()) || (only_id && k != "id") {
+    let columns = crate::schema::columns(info.table);
+    let mut keys: Vec<&str> = columns.iter().map(|c| c.name).collect();
+    keys.extend(
+        item.keys()
+            .map(String::as_str)
+            .filter(|k| !columns.iter().any(|c| c.name == *k)),
+    );
+    for k in keys {
+        if UNDISCLOSED.contains(&k) || (only_id && k != "id") {
             continue;
         }
+        let Some(v) = item.get(k) else { continue };
         let mut v = v.clone();
-        if let Some(target) = itemtypes::fk_target(k).filter(|_| k != "id") {
-            if let Some(fk) = v.as_u64().filter(|id| *id > 0) {
+        if let Some(target) = itemtypes::link_target(item, k).filter(|_| k != "id") {
+            let linked = match v.as_i64() {
+                Some(fk) if fk != 0 => Some(fk),
+                Some(fk) if k == "entities_id" && fk >= 0 => Some(fk),
+                _ => None,
+            };
+            if let Some(fk) = linked {
                 if hateoas {
                     links.push(json!({"rel": target, "href": format!("{}/{}/{}", call.api_url, target, fk)}));
                 }
                 if expand {
-                    let label = state.get(target, fk).and_then(|t| {
+                    let label = state.get(target, fk as u64).and_then(|t| {
                         t.get("completename")
+                            .filter(|c| c.as_str().is_some_and(|c| !c.is_empty()))
                             .or_else(|| t.get("name"))
                             .and_then(Value::as_str)
                             .map(str::to_string)
                     });
-                    if let Some(l) = label {
-                        // The complete name comes back encoded, separators included.
-                        v = json!(sanitize(&unsanitize(&l)));
-                    }
+                    // GLPI answers an empty name for a dangling key.
+                    let l = label.unwrap_or_default();
+                    // The complete name comes back encoded, separators included.
+                    v = json!(sanitize(&unsanitize(&l)));
                 }
             }
         }
@@ -489,12 +573,16 @@ pub fn present(state: &State, info: &TypeInfo, item: &Item, call: &Call<'_>) -> 
                 v = json!(unsanitize(s));
             }
         }
-        out.insert(k.clone(), v);
-    }
-    if info.name == "User" && !only_id {
-        out.entry("password_forget_token").or_insert(Value::Null);
+        out.insert(k.to_string(), v);
     }
     if hateoas {
+        let id = item.get("id").cloned().unwrap_or(Value::Null);
+        for child in crate::hateoas::children(info.name) {
+            links.push(json!({"rel": child, "href": format!("{}/{}/{}/{}/", call.api_url, info.name, id, child)}));
+        }
+    }
+    // PHP appends to `$fields['links']`: no link, no key.
+    if !links.is_empty() {
         out.insert("links".into(), Value::Array(links));
     }
     Value::Object(out)

@@ -108,7 +108,9 @@ pub fn list(
                 k.trim_start_matches("searchText[")
                     .trim_end_matches(']')
                     .to_string(),
-                v.to_string(),
+                // GLPI un-sanitizes the value, then compares it with the stored (encoded) text:
+                // a name with `<`, `>` or `&` is found by neither form.
+                crate::text::unsanitize(v),
             )
         })
         .collect();
@@ -156,11 +158,7 @@ pub fn list(
     if order == "DESC" {
         rows.reverse();
     }
-    let list_limit = state
-        .get("User", session.user_id)
-        .and_then(|u| u.get("list_limit"))
-        .and_then(Value::as_i64)
-        .unwrap_or(20);
+    let list_limit = crate::api::list_limit(state, session.user_id);
     let range = call.params.get("range");
     let (page, status, content_range) =
         match page(&rows, range.as_deref(), list_limit, &call.api_url) {

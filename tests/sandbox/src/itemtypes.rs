@@ -244,6 +244,55 @@ pub const TYPES: &[TypeInfo] = &[
         false,
         Setup,
     ),
+    t(
+        "OperatingSystemArchitecture",
+        "glpi_operatingsystemarchitectures",
+        None,
+        false,
+        false,
+        Setup,
+    ),
+    t(
+        "OperatingSystemServicePack",
+        "glpi_operatingsystemservicepacks",
+        None,
+        false,
+        false,
+        Setup,
+    ),
+    t(
+        "OperatingSystemKernel",
+        "glpi_operatingsystemkernels",
+        None,
+        false,
+        false,
+        Setup,
+    ),
+    t(
+        "OperatingSystemKernelVersion",
+        "glpi_operatingsystemkernelversions",
+        None,
+        false,
+        false,
+        Setup,
+    ),
+    t(
+        "OperatingSystemEdition",
+        "glpi_operatingsystemeditions",
+        None,
+        false,
+        false,
+        Setup,
+    ),
+    t(
+        "Item_OperatingSystem",
+        "glpi_items_operatingsystems",
+        None,
+        true,
+        true,
+        Asset,
+    ),
+    t("Infocom", "glpi_infocoms", None, true, false, Asset),
     t("UserTitle", "glpi_usertitles", None, false, false, Setup),
     t(
         "UserCategory",
@@ -325,19 +374,35 @@ pub fn find(name: &str) -> Option<&'static TypeInfo> {
 
 /// The item type a foreign key points to (`locations_id` -> `Location`).
 pub fn fk_target(field: &str) -> Option<&'static str> {
-    let base = field.strip_suffix("_id")?;
-    let base = base.split("_id_").next().unwrap_or(base);
-    let special = match field {
-        "users_id_tech" | "users_id_recipient" | "users_id" => Some("User"),
-        "groups_id_tech" | "groups_id" => Some("Group"),
-        _ => None,
+    // GLPI's isForeignKeyField: `xxx_id` or `xxx_id_suffix`.
+    let base = match field.strip_suffix("_id") {
+        Some(b) => b.split("_id_").next().unwrap_or(b),
+        None => field.split_once("_id_")?.0,
     };
-    special.or_else(|| {
-        TYPES
-            .iter()
-            .find(|t| t.table.trim_start_matches("glpi_") == base)
-            .map(|t| t.name)
-    })
+    let base = match base {
+        "default_requesttypes" => "requesttypes",
+        b => b,
+    };
+    TYPES
+        .iter()
+        .find(|t| t.table.trim_start_matches("glpi_") == base)
+        .map(|t| t.name)
+}
+
+/// The item type an `items_id` points to, or a foreign key otherwise (`users_id_tech` ->
+/// `User`), as GLPI's API reads a row's keys for its links and expanded dropdowns.
+pub fn link_target(
+    item: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+) -> Option<&'static str> {
+    if key == "items_id" {
+        return item
+            .get("itemtype")
+            .and_then(serde_json::Value::as_str)
+            .and_then(find)
+            .map(|t| t.name);
+    }
+    fk_target(key)
 }
 
 /// Fields never returned by GET (secrets).

@@ -10,13 +10,18 @@
 pub mod admin;
 pub mod api;
 pub mod collection;
+pub mod hateoas;
 pub mod itemtypes;
 pub mod params;
+pub mod profiles;
+pub mod relations;
 pub mod reply;
 pub mod rights;
+pub mod schema;
 pub mod search;
 pub mod state;
 pub mod text;
+pub mod users;
 pub mod write;
 
 use axum::body::Bytes;

@@ -26,6 +26,8 @@ enum Source {
     Entity,
     /// The user's e-mails.
     Emails,
+    /// The operating system of an asset, through its `Item_OperatingSystem` rows.
+    ItemOs,
     /// The user's groups.
     UserGroups,
     /// A ticket's actors of a kind (1 requester, 2 assigned): user ids or group names.
@@ -75,6 +77,12 @@ fn options(info: &TypeInfo) -> Vec<Opt> {
             o(6, "Inventory number", Column("otherserial"), "string"),
             o(7, "Alternate username", Column("contact"), "string"),
             o(16, "Comments", Column("comment"), "text"),
+            o(
+                17,
+                "Alternate username number",
+                Column("contact_num"),
+                "string",
+            ),
             o(19, "Last update", Column("date_mod"), "datetime"),
             o(
                 23,
@@ -102,12 +110,7 @@ fn options(info: &TypeInfo) -> Vec<Opt> {
             o(121, "Creation date", Column("date_creation"), "datetime"),
         ];
         if info.name == "Computer" {
-            v.push(o(
-                45,
-                "Operating system - Name",
-                Dropdown("operatingsystems_id"),
-                "dropdown",
-            ));
+            v.push(o(45, "Operating system - Name", ItemOs, "dropdown"));
         }
         return v;
     }
@@ -174,10 +177,11 @@ fn options(info: &TypeInfo) -> Vec<Opt> {
 
 fn default_columns(info: &TypeInfo) -> Vec<u32> {
     match info.name {
-        "Computer" => vec![1, 3, 4, 5, 19, 23, 31, 40, 45],
-        "Monitor" | "Printer" | "NetworkEquipment" | "Peripheral" | "Phone" => {
-            vec![1, 3, 4, 5, 19, 23, 31, 40]
-        }
+        // A stock install's display preferences (glpi_displaypreferences, users_id 0), name first.
+        "Computer" => vec![1, 31, 23, 5, 4, 40, 45, 3, 19, 17],
+        "Monitor" | "Peripheral" | "Phone" => vec![1, 31, 23, 3, 4, 40, 19, 7],
+        "NetworkEquipment" => vec![1, 31, 23, 3, 4, 40, 11, 19],
+        "Printer" => vec![1, 31, 23, 3, 4, 40, 19],
         "User" => vec![1, 34, 5, 6, 3, 8],
         "Ticket" => vec![1, 12, 19, 15, 3, 4, 5, 7],
         _ => vec![1],
@@ -219,6 +223,24 @@ fn value(state: &State, item: &Item, opt: &Opt) -> Value {
             None => Value::Null,
         },
         Source::Id => json!(id),
+        Source::ItemOs => {
+            let names: Vec<Value> = state
+                .items
+                .get("Item_OperatingSystem")
+                .map(|m| {
+                    m.values()
+                        .filter(|r| {
+                            r.get("items_id").and_then(Value::as_u64) == Some(id)
+                                && r.get("itemtype").and_then(Value::as_str) == Some("Computer")
+                        })
+                        .filter_map(|r| r.get("operatingsystems_id").and_then(Value::as_u64))
+                        .filter(|os| *os > 0)
+                        .map(|os| name_of(state, "OperatingSystem", os))
+                        .collect()
+                })
+                .unwrap_or_default();
+            multi(names)
+        }
         Source::Dropdown(fk) => match (
             item.get(fk).and_then(Value::as_u64),
             itemtypes::fk_target(fk),
@@ -467,11 +489,7 @@ pub fn search(state: &State, call: &Call<'_>, session: &Session) -> Response {
         .filter_map(|c| opts.iter().find(|o| o.id == *c).copied())
         .collect();
 
-    let list_limit = state
-        .get("User", session.user_id)
-        .and_then(|u| u.get("list_limit"))
-        .and_then(Value::as_i64)
-        .unwrap_or(20);
+    let list_limit = crate::api::list_limit(state, session.user_id);
     let (start, end) = match call.params.get("range") {
         None => (0, list_limit - 1),
         Some(r) => match parse_range(&r) {
@@ -547,26 +565,50 @@ pub fn list_options(call: &Call<'_>) -> Response {
     let mut out = Map::new();
     out.insert("common".into(), json!({ "name": "Characteristics" }));
     for o in options(info) {
+        // A dropdown option reads the target's table: its complete name for a tree.
+        let target = match o.source {
+            Source::Dropdown(fk) => itemtypes::fk_target(fk).and_then(itemtypes::find),
+            Source::Entity => itemtypes::find("Entity"),
+            Source::UserId(_) => itemtypes::find("User"),
+            Source::ItemOs => itemtypes::find("OperatingSystem"),
+            _ => None,
+        };
+        let tree = target.is_some_and(|t| t.tree_parent.is_some());
         let searchtypes = match (o.id, o.datatype) {
-            (2, _) => json!(["contains", "notcontains"]),
+            (_, "dropdown") if tree => json!([
+                "contains",
+                "notcontains",
+                "equals",
+                "notequals",
+                "under",
+                "notunder"
+            ]),
             (_, "dropdown" | "itemlink") => {
                 json!(["contains", "notcontains", "equals", "notequals"])
             }
             (_, "specific") => json!(["equals", "notequals"]),
+            (_, "number" | "string" | "text") => json!(["contains", "notcontains"]),
             _ => json!(["contains", "notcontains", "equals", "notequals"]),
         };
-        let field = match o.source {
-            Source::Column(c) | Source::Dropdown(c) | Source::UserId(c) => c,
-            Source::Id => "id",
-            Source::Entity => "completename",
-            _ => "name",
+        let (table, field, uid) = match (target, o.source) {
+            (Some(t), _) => {
+                let field = if tree { "completename" } else { "name" };
+                (
+                    t.table,
+                    field,
+                    format!("{}.{}.{}", info.name, t.name, field),
+                )
+            }
+            (None, Source::Column(c)) => (info.table, c, format!("{}.{}", info.name, c)),
+            (None, Source::Id) => (info.table, "id", format!("{}.id", info.name)),
+            _ => (info.table, "name", format!("{}.name", info.name)),
         };
         out.insert(
             o.id.to_string(),
             json!({
-                "name": o.name, "table": info.table, "field": field, "datatype": o.datatype,
+                "name": o.name, "table": table, "field": field, "datatype": o.datatype,
                 "nosearch": false, "nodisplay": false, "available_searchtypes": searchtypes,
-                "uid": format!("{}.{}", info.name, field),
+                "uid": uid,
             }),
         );
     }

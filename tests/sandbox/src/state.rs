@@ -226,10 +226,11 @@ impl State {
     }
 
     fn put(&mut self, itemtype: &'static str, id: u64, fields: Value) {
-        let mut item = match fields {
+        let item = match fields {
             Value::Object(m) => m,
             _ => Map::new(),
         };
+        let mut item = Self::row(itemtype, item);
         item.insert("id".into(), json!(id));
         self.items.entry(itemtype).or_default().insert(id, item);
         let next = self.next_id.entry(itemtype).or_insert(1);
@@ -249,9 +250,25 @@ impl State {
         self.items.get(itemtype).and_then(|m| m.get(&id))
     }
 
-    /// Inserts a new item (sanitising its strings) and returns its id.
-    pub fn insert(&mut self, itemtype: &'static str, mut item: Item) -> u64 {
+    /// A new row of `itemtype`'s table: its columns with their defaults, the values of `input`
+    /// that are columns (the rest is dropped, as GLPI does), creation and modification dates.
+    fn row(itemtype: &str, input: Item) -> Item {
+        let table = itemtypes::find(itemtype).map_or("", |t| t.table);
+        let mut item = crate::schema::new_row(table, input);
+        let ts = now();
+        for date in ["date_creation", "date_mod"] {
+            if item.get(date).is_some_and(Value::is_null) {
+                item.insert(date.into(), json!(ts));
+            }
+        }
+        item
+    }
+
+    /// Inserts a new item (keeping only its table's columns, sanitising its strings) and
+    /// returns its id.
+    pub fn insert(&mut self, itemtype: &'static str, item: Item) -> u64 {
         let id = self.alloc(itemtype);
+        let mut item = Self::row(itemtype, item);
         for v in item.values_mut() {
             if let Value::String(s) = v {
                 *s = sanitize(s);

@@ -131,19 +131,16 @@ fn add_one(
             }
             input.entry("is_active").or_insert(json!(1));
             input.entry("authtype").or_insert(json!(1));
-            input.entry("list_limit").or_insert(json!(20));
-            for k in [
-                "realname",
-                "firstname",
-                "phone",
-                "mobile",
-                "registration_number",
-                "comment",
-                "password_forget_token",
-            ] {
-                input.entry(k).or_insert(Value::Null);
+            if p2.is_some() {
+                input.insert("password_last_update".into(), json!(now));
             }
-            input.insert("password_last_update".into(), json!(now));
+        }
+        "UserEmail" => {
+            // UserEmail::prepareInputForAdd: a valid address; the user's first is the default.
+            let email = input.get("email").and_then(Value::as_str).unwrap_or("");
+            if !crate::users::valid_email(email) {
+                return Err(String::new());
+            }
         }
         "Ticket" => {
             let level = |v: Option<&Value>| u(v).filter(|n| (1..=5).contains(n)).unwrap_or(3);
@@ -162,6 +159,7 @@ fn add_one(
             input.entry("requesttypes_id").or_insert(json!(1));
             input.insert("global_validation".into(), json!(1));
             input.insert("users_id_recipient".into(), json!(session.user_id));
+            input.insert("users_id_lastupdater".into(), json!(session.user_id));
             if let Some(date) = input.get("date").and_then(Value::as_str) {
                 let ok =
                     date.len() == 19 && date.as_bytes()[4] == b'-' && date.as_bytes()[10] == b' ';
@@ -183,7 +181,9 @@ fn add_one(
                 );
             }
         }
-        "ITILFollowup" => {
+        "ITILFollowup" | "TicketTask" => {
+            // prepareInputForAdd: dated now unless a date is given; the author is the session.
+            input.entry("date").or_insert(json!(now));
             input.entry("requesttypes_id").or_insert(json!(0));
             input.insert("users_id".into(), json!(session.user_id));
         }
@@ -213,8 +213,17 @@ fn add_one(
         }
         _ => {}
     }
+    let relation_message = match crate::relations::prepare_add(state, info.name, &mut input) {
+        Some(Err(message)) => return Err(message),
+        Some(Ok(message)) => message,
+        None => None,
+    };
 
-    let id = state.insert(info.name, input);
+    let id = if info.name == "UserEmail" {
+        crate::users::add_email(state, input)?
+    } else {
+        state.insert(info.name, input)
+    };
     let stored = state.get(info.name, id).cloned().unwrap_or_default();
     let name = stored
         .get("name")
@@ -222,6 +231,7 @@ fn add_one(
         .unwrap_or("")
         .to_string();
     let message = match info.name {
+        _ if relation_message.is_some() => relation_message.unwrap_or_default(),
         "User" => {
             let real = stored.get("realname").and_then(Value::as_str).unwrap_or("");
             let first = stored
@@ -260,7 +270,10 @@ fn add_one(
 
     // After-add relations.
     match info.name {
-        "User" => add_user_relations(state, id, &specials, session),
+        "User" => {
+            crate::users::update_user_emails(state, id, &specials);
+            crate::users::add_first_authorization(state, id, &specials, session);
+        }
         "Ticket" => {
             for (key, kind, itemtype) in [
                 ("_users_id_requester", 1, "Ticket_User"),
@@ -284,6 +297,9 @@ fn add_one(
                     );
                     m.insert("type".into(), json!(kind));
                     m.insert("use_notification".into(), json!(1));
+                    if itemtype == "Ticket_User" {
+                        m.insert("alternative_email".into(), json!(""));
+                    }
                     let t: &'static str = if itemtype == "Ticket_User" {
                         "Ticket_User"
                     } else {
@@ -306,121 +322,6 @@ fn add_one(
     Ok((id, message))
 }
 
-fn add_user_relations(
-    state: &mut State,
-    id: u64,
-    specials: &Map<String, Value>,
-    session: &Session,
-) {
-    let emails: Vec<String> = match specials.get("_useremails") {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        Some(Value::Object(m)) => m
-            .values()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
-        Some(Value::String(s)) => vec![s.clone()],
-        _ => Vec::new(),
-    };
-    for (i, email) in emails.into_iter().filter(|e| !e.is_empty()).enumerate() {
-        let mut m = Map::new();
-        m.insert("users_id".into(), json!(id));
-        m.insert("email".into(), json!(email));
-        m.insert("is_default".into(), json!(u8::from(i == 0)));
-        m.insert("is_dynamic".into(), json!(0));
-        state.insert("UserEmail", m);
-    }
-    let entity = u(specials.get("_entities_id")).unwrap_or(session.entity_id);
-    let mut m = Map::new();
-    m.insert("users_id".into(), json!(id));
-    m.insert("entities_id".into(), json!(entity));
-    match u(specials.get("_profiles_id")).filter(|p| *p > 0) {
-        Some(p) => {
-            m.insert("profiles_id".into(), json!(p));
-            m.insert(
-                "is_recursive".into(),
-                json!(u(specials.get("_is_recursive")).unwrap_or(0)),
-            );
-            m.insert("is_dynamic".into(), json!(0));
-            m.insert("is_default_profile".into(), json!(0));
-        }
-        None => {
-            // GLPI attaches the default profile (Self-Service) as a dynamic authorization.
-            m.insert("profiles_id".into(), json!(1));
-            m.insert("is_recursive".into(), json!(0));
-            m.insert("is_dynamic".into(), json!(1));
-            m.insert("is_default_profile".into(), json!(1));
-        }
-    }
-    state.insert("Profile_User", m);
-    for g in ids(specials.get("_groups_id")) {
-        let mut m = Map::new();
-        m.insert("users_id".into(), json!(id));
-        m.insert("groups_id".into(), json!(g));
-        m.insert("is_manager".into(), json!(0));
-        m.insert("is_userdelegate".into(), json!(0));
-        state.insert("Group_User", m);
-    }
-}
-
-type Matcher<'a> = dyn Fn(&Map<String, Value>) -> bool + 'a;
-
-/// What GLPI's `cleanDBonPurge` removes with an item: its authorizations, memberships and
-/// e-mails (users), its connections and installations (assets), its versions (software).
-fn purge_dependents(state: &mut State, itemtype: &str, id: u64) {
-    let by_field = |field: &'static str| move |m: &Map<String, Value>| u(m.get(field)) == Some(id);
-    let by_item = |m: &Map<String, Value>| {
-        m.get("itemtype").and_then(Value::as_str) == Some(itemtype)
-            && u(m.get("items_id")) == Some(id)
-    };
-    let mut rules: Vec<(&'static str, Box<Matcher<'_>>)> = Vec::new();
-    match itemtype {
-        "User" => {
-            rules.push(("Profile_User", Box::new(by_field("users_id"))));
-            rules.push(("Group_User", Box::new(by_field("users_id"))));
-            rules.push(("UserEmail", Box::new(by_field("users_id"))));
-        }
-        "Group" => rules.push(("Group_User", Box::new(by_field("groups_id")))),
-        "Computer" => {
-            rules.push(("Computer_Item", Box::new(by_field("computers_id"))));
-            rules.push(("Item_SoftwareVersion", Box::new(by_item)));
-        }
-        "Monitor" | "Printer" | "Phone" | "Peripheral" => {
-            rules.push(("Computer_Item", Box::new(by_item)));
-        }
-        "SoftwareVersion" => {
-            rules.push((
-                "Item_SoftwareVersion",
-                Box::new(by_field("softwareversions_id")),
-            ));
-        }
-        _ => {}
-    }
-    let mut versions = Vec::new();
-    if itemtype == "Software" {
-        if let Some(m) = state.items.get("SoftwareVersion") {
-            versions = m
-                .iter()
-                .filter(|(_, v)| u(v.get("softwares_id")) == Some(id))
-                .map(|(k, _)| *k)
-                .collect();
-        }
-    }
-    for (child, matches) in rules {
-        if let Some(m) = state.items.get_mut(child) {
-            m.retain(|_, v| !matches(v));
-        }
-    }
-    for v in versions {
-        if let Some(m) = state.items.get_mut("SoftwareVersion") {
-            m.remove(&v);
-        }
-        purge_dependents(state, "SoftwareVersion", v);
-    }
-}
-
 /// `POST /{itemtype}`.
 pub fn add(
     state: &mut State,
@@ -431,6 +332,23 @@ pub fn add(
     let input = match input(call) {
         Ok(i) => i,
         Err(e) => return e.into(),
+    };
+    // Messages quote the stored (encoded) name, decoded when the client asked for raw text.
+    let raw = call
+        .headers
+        .get("x-glpi-sanitized-content")
+        .is_some_and(|v| v.as_bytes() == b"false");
+    let add_one = |state: &mut State, info, m, session| {
+        add_one(state, info, m, session).map(|(id, message)| {
+            (
+                id,
+                if raw {
+                    crate::text::unsanitize(&message)
+                } else {
+                    message
+                },
+            )
+        })
     };
     match input {
         Input::One(m) => {
@@ -537,7 +455,8 @@ pub fn update(
             continue;
         }
         m.remove("id");
-        m.retain(|k, _| !k.starts_with('_'));
+        // GLPI updates only the table's columns; anything else is dropped without a word.
+        let m = crate::schema::keep_columns(info.table, m);
         let now = timestamp();
         if let Some(item) = state.items.get_mut(info.name).and_then(|x| x.get_mut(&id)) {
             for (k, v) in m {
@@ -632,7 +551,7 @@ pub fn delete(
             }
         } else if let Some(m) = state.items.get_mut(info.name) {
             m.remove(&id);
-            purge_dependents(state, info.name, id);
+            crate::relations::purge_dependents(state, info.name, id);
         }
         *state
             .changes

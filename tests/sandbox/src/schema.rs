@@ -217,7 +217,7 @@ mod tests {
             column("glpi_tickets_users", "alternative_email")
                 .unwrap()
                 .default,
-            json!("")
+            Value::Null
         );
     }
 

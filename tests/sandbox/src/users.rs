@@ -159,7 +159,6 @@ pub fn update_user_emails(state: &mut State, user: u64, input: &Map<String, Valu
                 let was_default = row.get("is_default").and_then(Value::as_u64);
                 row.insert("email".into(), json!(crate::text::sanitize(&email)));
                 row.insert("is_default".into(), json!(is_default));
-                row.insert("date_mod".into(), json!(crate::text::now()));
                 if is_default == 1 && was_default != Some(1) {
                     for other in emails_of(state, user).into_iter().filter(|o| *o != id) {
                         set_default(state, other, 0);

@@ -17,7 +17,8 @@ step "page build (trunk, release)"
 bash scripts/build-page.sh
 
 step "native tests (engine, cli, proxy, sandbox, end-to-end in headless Chromium)"
-# The end-to-end tests start the real proxy and sandbox binaries: build them first.
+# The end-to-end and real-GLPI tests (tests/e2e, tests/real-glpi) start the real proxy, sandbox and
+# `passerelle` binaries, and the page test needs dist/ (built above): build the binaries first.
 cargo build --workspace --bins --locked
 cargo test --workspace --locked
 

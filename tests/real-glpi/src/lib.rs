@@ -8,6 +8,11 @@
 //! `mysql -uroot` through the local socket.
 #![warn(missing_docs)]
 
+pub mod exports;
+pub mod migration;
+pub mod oracle;
+pub mod suite;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,6 +39,27 @@ pub enum RealGlpiError {
     /// An OS error (lock file, spawning a process).
     #[error("{0}: {1}")]
     Io(String, std::io::Error),
+    /// A CSV file could not be read.
+    #[error("{0}: {1}")]
+    Csv(String, String),
+    /// A workspace binary a test runs was not built.
+    #[error("binary `{name}` not found at {path}: build it first (`cargo build -p {package}`, or `cargo build --workspace --bins`), or set {env} to its path")]
+    MissingBinary {
+        /// Binary name.
+        name: &'static str,
+        /// Cargo package that builds it.
+        package: &'static str,
+        /// Environment variable that overrides the path.
+        env: &'static str,
+        /// Where it was looked for.
+        path: PathBuf,
+    },
+    /// The proxy did not start.
+    #[error("passerelle-proxy did not start: {0}")]
+    Proxy(String),
+    /// A GLPI API call made by the harness failed.
+    #[error("GLPI API: {0}")]
+    Api(String),
 }
 
 /// Result with [`RealGlpiError`].

@@ -1,0 +1,559 @@
+//! The database oracle: what a GLPI database holds, read where GLPI 10.0.11 keeps it, resolved to
+//! names and keyed by natural keys, so that a source and a target database can be compared
+//! object by object.
+//!
+//! Written from GLPI's schema only (never from the engine it checks): an asset's operating system
+//! is read in `glpi_items_operatingsystems`, its purchase data in `glpi_infocoms`, software
+//! versions in `glpi_softwareversions`, installations in `glpi_items_softwareversions`,
+//! connections in `glpi_computers_items`, e-mails in `glpi_useremails`, memberships in
+//! `glpi_groups_users`, authorizations in `glpi_profiles_users`.
+
+use std::collections::BTreeMap;
+
+use crate::Result;
+
+/// The fields of one object, by field name, normalized (`NULL` and empty are both `""`).
+pub type Fields = BTreeMap<String, String>;
+
+/// One kind of object: its name, the SQL that reads it (first column the natural key, then the
+/// fields), and how it is compared.
+#[derive(Debug, Clone)]
+pub struct Kind {
+    /// Name shown in differences (`Computer`, `Authorization`, …).
+    pub name: &'static str,
+    /// Names of the fields, in the order of the SQL's columns after the key.
+    pub fields: Vec<&'static str>,
+    /// The query (`SELECT key, field1, … FROM …`).
+    pub sql: String,
+    /// Every source object must be on the target, with equal fields.
+    pub check_missing: bool,
+}
+
+/// All objects of all kinds of one database: kind → key → every object with that key (more than
+/// one is a duplicate).
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// The objects.
+    pub kinds: BTreeMap<&'static str, BTreeMap<String, Vec<Fields>>>,
+}
+
+impl Snapshot {
+    /// Reads every kind of [`kinds`] from database `db`.
+    pub fn read(db: &str) -> Result<Snapshot> {
+        let mut snapshot = Snapshot::default();
+        for kind in kinds() {
+            let mut objects: BTreeMap<String, Vec<Fields>> = BTreeMap::new();
+            for row in crate::query(db, &kind.sql)? {
+                let mut cells = row.into_iter().map(|c| normalize(c.unwrap_or_default()));
+                let key = cells.next().unwrap_or_default();
+                let fields = kind
+                    .fields
+                    .iter()
+                    .map(|f| (f.to_string(), cells.next().unwrap_or_default()))
+                    .collect();
+                objects.entry(key).or_default().push(fields);
+            }
+            snapshot.kinds.insert(kind.name, objects);
+        }
+        Ok(snapshot)
+    }
+
+    /// The objects of `kind` (empty when none).
+    pub fn objects(&self, kind: &str) -> impl Iterator<Item = (&String, &Vec<Fields>)> {
+        self.kinds.get(kind).into_iter().flat_map(|m| m.iter())
+    }
+
+    /// The first object of `kind` with `key`.
+    pub fn get(&self, kind: &str, key: &str) -> Option<&Fields> {
+        self.kinds.get(kind)?.get(key)?.first()
+    }
+
+    /// How many objects of `kind` there are.
+    pub fn count(&self, kind: &str) -> usize {
+        self.objects(kind).map(|(_, v)| v.len()).sum()
+    }
+}
+
+/// GLPI 10 stores `&`, `<`, `>` as numeric entities; values are compared decoded and trimmed.
+pub fn normalize(value: String) -> String {
+    let v = if value.contains("&#") {
+        value
+            .replace("&#38;", "&")
+            .replace("&#60;", "<")
+            .replace("&#62;", ">")
+            .replace("&#39;", "'")
+            .replace("&#34;", "\"")
+    } else {
+        value
+    };
+    v.trim().to_string()
+}
+
+/// One difference between the source and the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    /// Kind of object.
+    pub kind: String,
+    /// Natural key.
+    pub key: String,
+    /// Field, or `(object)` for a missing, extra or duplicate object.
+    pub field: String,
+    /// What the source holds.
+    pub expected: String,
+    /// What the target holds.
+    pub found: String,
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} « {} » {}: expected {:?}, found {:?}",
+            self.kind, self.key, self.field, self.expected, self.found
+        )
+    }
+}
+
+/// Compares `source` with `target`, kind by kind: every source object must be on the target
+/// with equal fields (kinds with `check_missing`; only the fields `compared(kind, field)` says a
+/// migration can carry), and the target must hold nothing extra: no object whose key the source
+/// does not have, no second object with the same key.
+pub fn compare(
+    source: &Snapshot,
+    target: &Snapshot,
+    compared: &dyn Fn(&str, &str) -> bool,
+) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let empty = BTreeMap::new();
+    for kind in kinds() {
+        let src = source.kinds.get(kind.name).unwrap_or(&empty);
+        let dst = target.kinds.get(kind.name).unwrap_or(&empty);
+        let diff = |key: &str, field: &str, expected: &str, found: &str| Difference {
+            kind: kind.name.to_string(),
+            key: key.to_string(),
+            field: field.to_string(),
+            expected: expected.to_string(),
+            found: found.to_string(),
+        };
+        if kind.check_missing {
+            for (key, objects) in src {
+                let Some(found) = dst.get(key) else {
+                    out.push(diff(key, "(object)", "present", "missing"));
+                    continue;
+                };
+                for field in kind.fields.iter().filter(|f| compared(kind.name, f)) {
+                    let e = &objects[0][*field];
+                    let f = &found[0][*field];
+                    if e != f {
+                        out.push(diff(key, field, e, f));
+                    }
+                }
+            }
+        }
+        for (key, objects) in dst {
+            match src.get(key) {
+                None => out.push(diff(key, "(object)", "absent", "extra on the target")),
+                Some(s) if objects.len() > s.len() => out.push(diff(
+                    key,
+                    "(object)",
+                    &format!("{} object(s)", s.len()),
+                    &format!("{} objects (duplicate)", objects.len()),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    out
+}
+
+/// A dropdown's name, or `""` (joined on its id).
+fn name_of(table: &str, alias: &str, column: &str) -> String {
+    format!("LEFT JOIN {table} {alias} ON {alias}.id = {column}")
+}
+
+/// The natural key of an asset of `table` aliased `a`: serial, else name.
+fn asset_key(a: &str) -> String {
+    format!("COALESCE(NULLIF(TRIM({a}.serial), ''), {a}.name)")
+}
+
+/// Every kind of object the oracle compares.
+pub fn kinds() -> Vec<Kind> {
+    let mut kinds = Vec::new();
+    for (itemtype, table, model, typ, extra) in [
+        (
+            "Computer",
+            "glpi_computers",
+            "computermodels",
+            "computertypes",
+            &[][..],
+        ),
+        (
+            "Monitor",
+            "glpi_monitors",
+            "monitormodels",
+            "monitortypes",
+            &[("size", "CAST(a.size AS DECIMAL(10,2))")][..],
+        ),
+        (
+            "Printer",
+            "glpi_printers",
+            "printermodels",
+            "printertypes",
+            &[("last_pages_counter", "a.last_pages_counter")][..],
+        ),
+        (
+            "NetworkEquipment",
+            "glpi_networkequipments",
+            "networkequipmentmodels",
+            "networkequipmenttypes",
+            &[][..],
+        ),
+        (
+            "Phone",
+            "glpi_phones",
+            "phonemodels",
+            "phonetypes",
+            &[("number_line", "a.number_line")][..],
+        ),
+        (
+            "Peripheral",
+            "glpi_peripherals",
+            "peripheralmodels",
+            "peripheraltypes",
+            &[][..],
+        ),
+    ] {
+        kinds.push(asset_kind(itemtype, table, model, typ, extra));
+    }
+    kinds.push(Kind {
+        name: "User",
+        fields: vec![
+            "realname",
+            "firstname",
+            "phone",
+            "mobile",
+            "registration_number",
+            "title",
+            "category",
+            "location",
+            "is_active",
+            "comment",
+            "date_creation",
+        ],
+        sql: format!(
+            "SELECT u.name, u.realname, u.firstname, u.phone, u.mobile, u.registration_number, \
+             t.name, c.name, l.completename, u.is_active, u.comment, \
+             DATE_FORMAT(u.date_creation, '%Y-%m-%d %H:%i') \
+             FROM glpi_users u {} {} {} WHERE u.is_deleted = 0",
+            name_of("glpi_usertitles", "t", "u.usertitles_id"),
+            name_of("glpi_usercategories", "c", "u.usercategories_id"),
+            name_of("glpi_locations", "l", "u.locations_id"),
+        ),
+        check_missing: true,
+    });
+    kinds.push(Kind {
+        name: "UserEmail",
+        fields: vec!["is_default"],
+        sql: "SELECT CONCAT(u.name, ' / ', e.email), e.is_default FROM glpi_useremails e \
+              JOIN glpi_users u ON u.id = e.users_id"
+            .into(),
+        check_missing: true,
+    });
+    kinds.push(Kind {
+        name: "GroupMembership",
+        fields: vec!["is_manager"],
+        sql:
+            "SELECT CONCAT(u.name, ' / ', g.completename), gu.is_manager FROM glpi_groups_users gu \
+              JOIN glpi_users u ON u.id = gu.users_id JOIN glpi_groups g ON g.id = gu.groups_id"
+                .into(),
+        check_missing: true,
+    });
+    kinds.push(Kind {
+        name: "Authorization",
+        fields: vec!["is_recursive"],
+        sql: "SELECT CONCAT(u.name, ' / ', p.name, ' / ', e.completename), pu.is_recursive \
+              FROM glpi_profiles_users pu JOIN glpi_users u ON u.id = pu.users_id \
+              JOIN glpi_profiles p ON p.id = pu.profiles_id \
+              JOIN glpi_entities e ON e.id = pu.entities_id"
+            .into(),
+        check_missing: true,
+    });
+    kinds.push(Kind {
+        name: "Group",
+        fields: vec![
+            "name",
+            "parent",
+            "entity",
+            "is_recursive",
+            "is_requester",
+            "is_assign",
+            "is_usergroup",
+            "is_itemgroup",
+            "comment",
+        ],
+        sql: format!(
+            "SELECT g.completename, g.name, p.completename, e.completename, g.is_recursive, \
+             g.is_requester, g.is_assign, g.is_usergroup, g.is_itemgroup, g.comment \
+             FROM glpi_groups g {} {}",
+            name_of("glpi_groups", "p", "g.groups_id"),
+            name_of("glpi_entities", "e", "g.entities_id"),
+        ),
+        check_missing: true,
+    });
+    kinds.push(Kind {
+        name: "Location",
+        fields: vec![
+            "name",
+            "parent",
+            "entity",
+            "is_recursive",
+            "address",
+            "postcode",
+            "town",
+            "building",
+            "room",
+            "comment",
+        ],
+        sql: format!(
+            "SELECT l.completename, l.name, p.completename, e.completename, l.is_recursive, \
+             l.address, l.postcode, l.town, l.building, l.room, l.comment FROM glpi_locations l {} {}",
+            name_of("glpi_locations", "p", "l.locations_id"),
+            name_of("glpi_entities", "e", "l.entities_id"),
+        ),
+        check_missing: true,
+    });
+    kinds.push(Kind {
+        name: "Software",
+        fields: vec!["entity", "publisher", "category", "is_recursive", "comment"],
+        sql: format!(
+            "SELECT s.name, e.completename, m.name, c.completename, s.is_recursive, s.comment \
+             FROM glpi_softwares s {} {} {} WHERE s.is_deleted = 0 AND s.is_template = 0",
+            name_of("glpi_entities", "e", "s.entities_id"),
+            name_of("glpi_manufacturers", "m", "s.manufacturers_id"),
+            name_of("glpi_softwarecategories", "c", "s.softwarecategories_id"),
+        ),
+        check_missing: true,
+    });
+    kinds.push(Kind {
+        name: "SoftwareVersion",
+        fields: vec![],
+        sql: "SELECT CONCAT(s.name, ' / ', v.name) FROM glpi_softwareversions v \
+              JOIN glpi_softwares s ON s.id = v.softwares_id"
+            .into(),
+        check_missing: true,
+    });
+    kinds.push(Kind {
+        name: "Installation",
+        fields: vec![],
+        sql: format!(
+            "SELECT CONCAT({}, ' / ', s.name, ' / ', v.name) FROM glpi_items_softwareversions i \
+             JOIN glpi_computers a ON i.itemtype = 'Computer' AND a.id = i.items_id \
+             JOIN glpi_softwareversions v ON v.id = i.softwareversions_id \
+             JOIN glpi_softwares s ON s.id = v.softwares_id WHERE i.is_deleted = 0",
+            asset_key("a")
+        ),
+        check_missing: true,
+    });
+    let item_key = ["Monitor", "Printer", "Phone", "Peripheral"]
+        .iter()
+        .map(|t| {
+            format!(
+                "WHEN '{t}' THEN (SELECT {} FROM glpi_{}s x WHERE x.id = ci.items_id)",
+                asset_key("x"),
+                t.to_lowercase()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    kinds.push(Kind {
+        name: "Connection",
+        fields: vec![],
+        sql: format!(
+            "SELECT CONCAT({}, ' / ', ci.itemtype, ' / ', CASE ci.itemtype {item_key} END) \
+             FROM glpi_computers_items ci JOIN glpi_computers a ON a.id = ci.computers_id \
+             WHERE ci.is_deleted = 0",
+            asset_key("a")
+        ),
+        check_missing: true,
+    });
+    // Dropdowns: only "nothing extra, nothing twice" (a value no exported row uses cannot be
+    // carried; the values the rows use are compared through the rows' fields).
+    for (name, table, key) in [
+        ("Manufacturer", "glpi_manufacturers", "name"),
+        ("State", "glpi_states", "completename"),
+        ("Supplier", "glpi_suppliers", "name"),
+        ("OperatingSystem", "glpi_operatingsystems", "name"),
+        (
+            "OperatingSystemVersion",
+            "glpi_operatingsystemversions",
+            "name",
+        ),
+        ("UserTitle", "glpi_usertitles", "name"),
+        ("UserCategory", "glpi_usercategories", "name"),
+        (
+            "SoftwareCategory",
+            "glpi_softwarecategories",
+            "completename",
+        ),
+        ("ComputerModel", "glpi_computermodels", "name"),
+        ("ComputerType", "glpi_computertypes", "name"),
+        ("MonitorModel", "glpi_monitormodels", "name"),
+        ("MonitorType", "glpi_monitortypes", "name"),
+        ("PrinterModel", "glpi_printermodels", "name"),
+        ("PrinterType", "glpi_printertypes", "name"),
+        (
+            "NetworkEquipmentModel",
+            "glpi_networkequipmentmodels",
+            "name",
+        ),
+        ("NetworkEquipmentType", "glpi_networkequipmenttypes", "name"),
+        ("PhoneModel", "glpi_phonemodels", "name"),
+        ("PhoneType", "glpi_phonetypes", "name"),
+        ("PeripheralModel", "glpi_peripheralmodels", "name"),
+        ("PeripheralType", "glpi_peripheraltypes", "name"),
+    ] {
+        kinds.push(Kind {
+            name,
+            fields: vec![],
+            sql: format!("SELECT {key} FROM {table}"),
+            check_missing: false,
+        });
+    }
+    kinds
+}
+
+fn asset_kind(
+    itemtype: &'static str,
+    table: &str,
+    model: &str,
+    typ: &str,
+    extra: &[(&'static str, &str)],
+) -> Kind {
+    let mut fields = vec![
+        "name",
+        "entity",
+        "serial",
+        "otherserial",
+        "manufacturer",
+        "model",
+        "type",
+        "state",
+        "location",
+        "user",
+        "contact",
+        "group",
+        "user_tech",
+        "group_tech",
+        "comment",
+        "date_creation",
+    ];
+    let mut columns = vec![
+        "a.name".to_string(),
+        "e.completename".into(),
+        "a.serial".into(),
+        "a.otherserial".into(),
+        "m.name".into(),
+        "mo.name".into(),
+        "ty.name".into(),
+        "st.completename".into(),
+        "l.completename".into(),
+        "u.name".into(),
+        "a.contact".into(),
+        "g.completename".into(),
+        "ut.name".into(),
+        "gt.completename".into(),
+        "a.comment".into(),
+        "DATE_FORMAT(a.date_creation, '%Y-%m-%d %H:%i')".into(),
+    ];
+    for (field, column) in extra {
+        fields.push(field);
+        columns.push(column.to_string());
+    }
+    // Where GLPI keeps what a POST of the asset cannot: the operating system and the purchase data.
+    let os = |field: &'static str, table: &str, column: &str| {
+        (
+            field,
+            format!(
+                "(SELECT GROUP_CONCAT(COALESCE(d.name, '') ORDER BY io.id SEPARATOR '<br>') \
+                 FROM glpi_items_operatingsystems io LEFT JOIN {table} d ON d.id = io.{column} \
+                 WHERE io.itemtype = '{itemtype}' AND io.items_id = a.id)"
+            ),
+        )
+    };
+    let infocom = |field: &'static str, expr: &str| {
+        (
+            field,
+            format!(
+                "(SELECT GROUP_CONCAT(COALESCE({expr}, '') ORDER BY ic.id SEPARATOR '<br>') \
+                 FROM glpi_infocoms ic LEFT JOIN glpi_suppliers sup ON sup.id = ic.suppliers_id \
+                 WHERE ic.itemtype = '{itemtype}' AND ic.items_id = a.id)"
+            ),
+        )
+    };
+    for (field, column) in [
+        os("os_name", "glpi_operatingsystems", "operatingsystems_id"),
+        os(
+            "os_version",
+            "glpi_operatingsystemversions",
+            "operatingsystemversions_id",
+        ),
+        os(
+            "os_architecture",
+            "glpi_operatingsystemarchitectures",
+            "operatingsystemarchitectures_id",
+        ),
+        os(
+            "os_servicepack",
+            "glpi_operatingsystemservicepacks",
+            "operatingsystemservicepacks_id",
+        ),
+        os(
+            "os_kernel_version",
+            "glpi_operatingsystemkernelversions",
+            "operatingsystemkernelversions_id",
+        ),
+        os(
+            "os_edition",
+            "glpi_operatingsystemeditions",
+            "operatingsystemeditions_id",
+        ),
+        infocom("buy_date", "ic.buy_date"),
+        infocom("value", "CAST(ic.value AS DECIMAL(20,2))"),
+        infocom("supplier", "sup.name"),
+        infocom(
+            "warranty_expiration",
+            "IF(ic.warranty_date IS NULL OR ic.warranty_duration = 0, NULL, \
+             DATE_ADD(ic.warranty_date, INTERVAL ic.warranty_duration MONTH))",
+        ),
+    ] {
+        fields.push(field);
+        columns.push(column);
+    }
+    let lower = itemtype.to_lowercase();
+    let sql = format!(
+        "SELECT {key}, {columns} FROM {table} a {} {} {} {} {} {} {} {} {} {} \
+         WHERE a.is_deleted = 0 AND a.is_template = 0",
+        name_of("glpi_entities", "e", "a.entities_id"),
+        name_of("glpi_manufacturers", "m", "a.manufacturers_id"),
+        name_of(
+            &format!("glpi_{model}"),
+            "mo",
+            &format!("a.{lower}models_id")
+        ),
+        name_of(&format!("glpi_{typ}"), "ty", &format!("a.{lower}types_id")),
+        name_of("glpi_states", "st", "a.states_id"),
+        name_of("glpi_locations", "l", "a.locations_id"),
+        name_of("glpi_users", "u", "a.users_id"),
+        name_of("glpi_groups", "g", "a.groups_id"),
+        name_of("glpi_users", "ut", "a.users_id_tech"),
+        name_of("glpi_groups", "gt", "a.groups_id_tech"),
+        key = asset_key("a"),
+        columns = columns.join(", "),
+    );
+    Kind {
+        name: itemtype,
+        fields,
+        sql,
+        check_missing: true,
+    }
+}

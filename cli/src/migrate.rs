@@ -1,6 +1,8 @@
 //! `passerelle migrate`: the same plan, journal and resume as the page, for scripted runs.
 
 use clap::Args;
+use passerelle_engine::diagnostic::Lang;
+use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
 use passerelle_engine::migrate::companion::CompanionKind;
@@ -164,7 +166,9 @@ fn plan_options(args: &MigrateArgs) -> Result<PlanOptions, String> {
             .map_err(|_| format!("--map-entity « {src}={id} » : id numérique attendu"))?;
         o.entities.insert(src.clone(), id);
     }
-    for (itemtype, spec) in &args.keys {
+    for (name, spec) in &args.keys {
+        let itemtype = GlpiType::from_name(name.trim())
+            .map_err(|_| format!("--key « {name}={spec} » : type GLPI inconnu « {name} »"))?;
         let alternatives: Vec<Vec<String>> = spec
             .split(',')
             .map(|alt| {
@@ -180,7 +184,16 @@ fn plan_options(args: &MigrateArgs) -> Result<PlanOptions, String> {
                 "--key « {itemtype}={spec} » : au moins un champ attendu"
             ));
         }
-        o.keys.insert(itemtype.clone(), alternatives);
+        if let Some(field) = alternatives
+            .iter()
+            .flatten()
+            .find(|f| itemtype.check_field(f).is_err())
+        {
+            return Err(format!(
+                "--key « {itemtype}={spec} » : « {field} » n'est pas un champ que GLPI garde pour {itemtype}"
+            ));
+        }
+        o.keys.insert(itemtype, alternatives);
     }
     for (key, choice) in &args.values {
         let (itemtype, value) = key
@@ -193,6 +206,8 @@ fn plan_options(args: &MigrateArgs) -> Result<PlanOptions, String> {
                 format!("--value « {key}={choice} » : create, empty ou un id attendu")
             })?),
         };
+        let itemtype = GlpiType::from_name(itemtype.trim())
+            .map_err(|_| format!("--value « {key} » : type GLPI inconnu « {itemtype} »"))?;
         o.values.insert(PlanOptions::value_key(itemtype, value), c);
     }
     Ok(o)
@@ -485,5 +500,16 @@ fn print_plan(plan: &Plan) {
     }
     for n in &plan.not_carried {
         println!("  non transféré ({} lignes) : {}", n.rows, n.message_fr);
+    }
+    println!("colonnes :");
+    for c in &plan.columns {
+        let whither = match &c.destination {
+            Some(d) => d.describe(Lang::Fr),
+            None => "non reconnue : non transférée".into(),
+        };
+        println!(
+            "  {} « {} » ({} valeurs) → {whither}",
+            c.file, c.header, c.values
+        );
     }
 }

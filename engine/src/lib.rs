@@ -9,6 +9,7 @@ pub mod detect;
 pub mod diagnostic;
 pub mod directory;
 pub mod export;
+pub mod glpi;
 pub mod map;
 pub mod migrate;
 pub mod read;

@@ -1,6 +1,7 @@
 //! The engine's runner through the native adapters against the sandbox: partial bulk failures
 //! handled item by item, cancel then resume, and the journal file surviving a cut line.
 
+use passerelle_engine::glpi::GlpiType;
 use std::cell::Cell;
 use std::time::Duration;
 
@@ -108,7 +109,7 @@ fn partial_bulk_failures_are_reported_item_by_item() {
         );
         runner.run(&plan, "partial").await.unwrap();
         let j = runner.into_journal();
-        let counts = &j.counts()["Computer"];
+        let counts = &j.counts()[&GlpiType::Computer];
         assert_eq!(counts.get(&Outcome::Created), Some(&4));
         assert_eq!(counts.get(&Outcome::Failed), Some(&2));
         let failed: Vec<_> = j
@@ -172,7 +173,7 @@ fn cancel_stops_between_batches_and_a_resume_finishes_exactly_once() {
             j.events.last(),
             Some(Event::Finished { cancelled: true })
         ));
-        let created = j.counts()["Computer"][&Outcome::Created];
+        let created = j.counts()[&GlpiType::Computer][&Outcome::Created];
         assert!((60..300).contains(&created), "{created}");
         // Resume with the same journal: the rest is created, nothing twice.
         drop(sink);
@@ -188,11 +189,11 @@ fn cancel_stops_between_batches_and_a_resume_finishes_exactly_once() {
         );
         runner.run(&plan, "cancel").await.unwrap();
         let j = runner.into_journal();
-        assert_eq!(j.counts()["Computer"][&Outcome::Created], 300);
+        assert_eq!(j.counts()[&GlpiType::Computer][&Outcome::Created], 300);
         let report = run::verify(&client, &plan, &j).await.unwrap();
         assert!(report.is_clean(), "{:?}", report.differences);
-        assert_eq!(report.counts["Computer"], (300, 300, 300));
-        let all = client.read_all("Computer").await.unwrap();
+        assert_eq!(report.counts[&GlpiType::Computer], (300, 300, 300));
+        let all = client.read_all(GlpiType::Computer).await.unwrap();
         assert_eq!(all.len(), 300);
     });
 }

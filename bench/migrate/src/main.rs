@@ -14,6 +14,7 @@
 use clap::Parser;
 use futures_util::stream::{self, StreamExt};
 use glpi_sandbox::{Faults, SandboxConfig, DEMO_APP_TOKEN, DEMO_USER_TOKEN};
+use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
 use passerelle_engine::migrate::inputs::Prepared;
@@ -306,9 +307,9 @@ impl Bench {
         let draft = prepared.draft();
         let mut target = TargetData::default();
         let mut types = draft.needed_types();
-        types.insert("Entity".into());
+        types.insert(GlpiType::Entity);
         for t in types {
-            let items = client.read_all(&t).await.map_err(|e| e.to_string())?;
+            let items = client.read_all(t).await.map_err(|e| e.to_string())?;
             target.items.insert(t, items);
         }
         let plan = draft.plan(&target, &PlanOptions::default());
@@ -341,7 +342,7 @@ impl Bench {
 
         let created = journal
             .counts()
-            .get("Computer")
+            .get(&GlpiType::Computer)
             .and_then(|c| c.get(&Outcome::Created).copied())
             .unwrap_or(0);
         if created != rows {
@@ -359,7 +360,7 @@ impl Bench {
                     itemtype,
                     objects,
                     ..
-                } if itemtype == "Computer" => Some(objects.len()),
+                } if *itemtype == GlpiType::Computer => Some(objects.len()),
                 _ => None,
             })
             .collect();

@@ -122,18 +122,15 @@ pub fn auto_map(item_type: ItemType, headers: &[String]) -> Mapping {
         match found {
             Some((spec, confidence, method)) => {
                 taken.push(spec.field);
-                let field = (spec.kind != FieldKind::Ignored)
-                    .then(|| concrete_field(item_type, spec.field));
+                // A column exported for information (a count, a last update) stays recognised:
+                // the plan says why it is not carried, and a count is what tells it that a
+                // companion file is needed.
                 columns.push(ColumnMapping {
                     column,
                     header: header.clone(),
-                    field,
+                    field: Some(concrete_field(item_type, spec.field)),
                     confidence,
-                    method: if spec.kind == FieldKind::Ignored {
-                        MatchMethod::Unmapped
-                    } else {
-                        method
-                    },
+                    method,
                 });
             }
             None => columns.push(ColumnMapping {

@@ -10,6 +10,7 @@ use thiserror::Error;
 use super::api::{
     base64, ApiRequest, ApiResponse, Credentials, GlpiError, Method, Transport, TransportError,
 };
+use crate::glpi::GlpiType;
 
 /// How hard the client tries and how gently it treats the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -378,14 +379,14 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     }
 
     /// Every item of a type visible in the active entities, in pages.
-    pub async fn read_all(&self, itemtype: &str) -> Result<Vec<Map<String, Value>>, CallError> {
+    pub async fn read_all(&self, itemtype: GlpiType) -> Result<Vec<Map<String, Value>>, CallError> {
         self.read_pages(itemtype, "ASC", None).await
     }
 
     /// Items of a type with an id above `watermark`, newest first: what was created since.
     pub async fn read_newer(
         &self,
-        itemtype: &str,
+        itemtype: GlpiType,
         watermark: u64,
     ) -> Result<Vec<Map<String, Value>>, CallError> {
         self.read_pages(itemtype, "DESC", Some(watermark)).await
@@ -393,7 +394,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
 
     async fn read_pages(
         &self,
-        itemtype: &str,
+        itemtype: GlpiType,
         order: &str,
         above: Option<u64>,
     ) -> Result<Vec<Map<String, Value>>, CallError> {
@@ -449,7 +450,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     /// Creates items in one call (`POST` with a list in `input`).
     pub async fn create(
         &self,
-        itemtype: &str,
+        itemtype: GlpiType,
         inputs: Vec<Value>,
     ) -> Result<BulkResult, CallError> {
         let n = inputs.len();
@@ -462,7 +463,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     /// Updates items in one call (`PUT` with a list in `input`, each with its `id`).
     pub async fn update(
         &self,
-        itemtype: &str,
+        itemtype: GlpiType,
         inputs: Vec<Value>,
     ) -> Result<BulkResult, CallError> {
         let ids: Vec<u64> = inputs
@@ -476,7 +477,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     }
 
     /// Purges items in one call.
-    pub async fn purge(&self, itemtype: &str, ids: &[u64]) -> Result<BulkResult, CallError> {
+    pub async fn purge(&self, itemtype: GlpiType, ids: &[u64]) -> Result<BulkResult, CallError> {
         let input: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
         let req = ApiRequest::new(Method::Delete, format!("/{itemtype}"))
             .with_body(json!({ "input": input, "force_purge": true }));
@@ -485,7 +486,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     }
 
     /// The request a bulk create sends, for previews and cURL commands.
-    pub fn create_request(itemtype: &str, inputs: Vec<Value>) -> ApiRequest {
+    pub fn create_request(itemtype: GlpiType, inputs: Vec<Value>) -> ApiRequest {
         ApiRequest::new(Method::Post, format!("/{itemtype}")).with_body(json!({ "input": inputs }))
     }
 }

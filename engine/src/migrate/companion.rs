@@ -3,6 +3,7 @@
 //! offered as a downloadable template.
 
 use crate::detect::normalize_label;
+use crate::glpi::GlpiType;
 use crate::read::Table;
 
 /// The kinds of companion file.
@@ -86,12 +87,12 @@ pub fn detect_companion(headers: &[String]) -> Option<CompanionKind> {
 }
 
 /// The GLPI itemtype named in a connections file's `type` column.
-pub fn connection_itemtype(value: &str) -> Option<&'static str> {
+pub fn connection_itemtype(value: &str) -> Option<GlpiType> {
     Some(match normalize_label(value).as_str() {
-        "moniteur" | "ecran" | "monitor" => "Monitor",
-        "peripherique" | "peripheral" => "Peripheral",
-        "imprimante" | "printer" => "Printer",
-        "telephone" | "phone" => "Phone",
+        "moniteur" | "ecran" | "monitor" => GlpiType::Monitor,
+        "peripherique" | "peripheral" => GlpiType::Peripheral,
+        "imprimante" | "printer" => GlpiType::Printer,
+        "telephone" | "phone" => GlpiType::Phone,
         _ => return None,
     })
 }
@@ -127,7 +128,7 @@ mod tests {
             detect_companion(&["Computer".into(), "Type".into(), "Item".into()]),
             Some(CompanionKind::Connections)
         );
-        assert_eq!(connection_itemtype("Écran"), Some("Monitor"));
+        assert_eq!(connection_itemtype("Écran"), Some(GlpiType::Monitor));
         assert_eq!(connection_itemtype("Scanner"), None);
     }
 }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::model::{IdMap, ObjectKey, SourceLine};
 use crate::export::neutralize;
+use crate::glpi::GlpiType;
 
 /// What a batch does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,7 +124,7 @@ pub enum Event {
         /// What it does.
         action: BatchAction,
         /// Itemtype.
-        itemtype: String,
+        itemtype: GlpiType,
         /// Objects in it.
         objects: Vec<ObjectKey>,
         /// For updates: target values before, per object.
@@ -302,10 +303,10 @@ impl Journal {
     }
 
     /// Counts per itemtype and outcome.
-    pub fn counts(&self) -> BTreeMap<String, BTreeMap<Outcome, usize>> {
-        let mut out: BTreeMap<String, BTreeMap<Outcome, usize>> = BTreeMap::new();
+    pub fn counts(&self) -> BTreeMap<GlpiType, BTreeMap<Outcome, usize>> {
+        let mut out: BTreeMap<GlpiType, BTreeMap<Outcome, usize>> = BTreeMap::new();
         for r in self.records() {
-            *out.entry(r.object.itemtype.clone())
+            *out.entry(r.object.itemtype)
                 .or_default()
                 .entry(r.outcome)
                 .or_default() += 1;
@@ -333,7 +334,7 @@ impl Journal {
                 let fields = [
                     s.map(|s| s.file.as_str()).unwrap_or(""),
                     line.as_str(),
-                    r.object.itemtype.as_str(),
+                    r.object.itemtype.name(),
                     r.object.key.as_str(),
                     r.outcome.code(),
                     id.as_str(),

@@ -14,4 +14,3 @@ pub mod model;
 pub mod plan;
 pub mod reconcile;
 pub mod run;
-pub mod schema;

@@ -6,21 +6,23 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use crate::glpi::GlpiType;
+
 /// The identity of a planned object: its GLPI type and a readable key (`serial:ABC`, a login,
 /// a complete name). Stable across runs, so the journal can find it again.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ObjectKey {
     /// GLPI itemtype.
-    pub itemtype: String,
+    pub itemtype: GlpiType,
     /// Readable key, unique within the type.
     pub key: String,
 }
 
 impl ObjectKey {
     /// A key.
-    pub fn new(itemtype: &str, key: impl Into<String>) -> Self {
+    pub fn new(itemtype: GlpiType, key: impl Into<String>) -> Self {
         ObjectKey {
-            itemtype: itemtype.to_string(),
+            itemtype,
             key: key.into(),
         }
     }

@@ -161,12 +161,6 @@ pub struct ReconcileRules {
     pub never_overwrite: bool,
 }
 
-/// Fields never compared nor updated: the entity (moving items between entities is not the
-/// migration's call) and relations sent only on creation.
-fn compared(field: &str) -> bool {
-    field != "entities_id" && field != "is_recursive" && !field.starts_with('_')
-}
-
 /// Decides create / update / skip / conflict for an object, against the target index.
 pub fn decide(
     obj: &PlannedObject,
@@ -215,7 +209,7 @@ pub fn diff(
     let mut changes = BTreeMap::new();
     let mut before = Map::new();
     for (field, value) in &obj.fields {
-        if !compared(field) {
+        if !obj.key.itemtype.compares(field) {
             continue;
         }
         let current = item.get(field);

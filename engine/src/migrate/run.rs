@@ -19,7 +19,7 @@ use super::plan::{Draft, Plan, TargetData};
 use super::reconcile::{
     decide, diff, object_key, same_value, target_text, KeyValue, ReconcileRules, TargetIndex,
 };
-use super::schema::{self, bits};
+use crate::glpi::{bits, GlpiType};
 
 /// How a run sends its batches.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,7 +105,7 @@ impl TypeProgress {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// Per itemtype, in creation order.
-    pub types: Vec<(String, TypeProgress)>,
+    pub types: Vec<(GlpiType, TypeProgress)>,
     /// Milliseconds since the start.
     pub elapsed_ms: f64,
     /// Objects sent per second so far.
@@ -151,9 +151,9 @@ pub async fn read_target<T: Transport>(
 ) -> Result<TargetData, CallError> {
     let mut target = TargetData::default();
     let mut types = draft.needed_types();
-    types.insert("Entity".into());
+    types.insert(GlpiType::Entity);
     for t in types {
-        let items = client.read_all(&t).await?;
+        let items = client.read_all(t).await?;
         target.items.insert(t, items);
     }
     Ok(target)
@@ -163,7 +163,7 @@ pub async fn read_target<T: Transport>(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MissingRight {
     /// Itemtype.
-    pub itemtype: String,
+    pub itemtype: GlpiType,
     /// Right name in the profile.
     pub right: String,
     /// What is needed: `read`, `create`, `update`.
@@ -182,7 +182,7 @@ pub async fn preflight<T: Transport>(
         .get("glpiactiveprofile")
         .cloned()
         .unwrap_or(Value::Null);
-    let mut needs: BTreeMap<String, u64> = BTreeMap::new();
+    let mut needs: BTreeMap<GlpiType, u64> = BTreeMap::new();
     for o in &plan.objects {
         let mut need = bits::READ;
         match o.decision {
@@ -193,11 +193,11 @@ pub async fn preflight<T: Transport>(
         if with_delete && o.decision == Decision::Create {
             need |= bits::PURGE;
         }
-        *needs.entry(o.key.itemtype.clone()).or_default() |= need;
+        *needs.entry(o.key.itemtype).or_default() |= need;
     }
     let mut missing = Vec::new();
     for (itemtype, need) in needs {
-        let right = schema::right_name(&itemtype);
+        let right = itemtype.right();
         let have = profile.get(right).and_then(|v| {
             v.as_u64()
                 .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
@@ -303,12 +303,12 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
     fn note_progress(&self, plan: &Plan) {
         let journal = self.journal.borrow();
         let mut p = self.progress.borrow_mut();
-        let mut types: Vec<(String, TypeProgress)> = Vec::new();
+        let mut types: Vec<(GlpiType, TypeProgress)> = Vec::new();
         for o in &plan.objects {
             let pos = match types.iter().position(|(t, _)| *t == o.key.itemtype) {
                 Some(i) => i,
                 None => {
-                    types.push((o.key.itemtype.clone(), TypeProgress::default()));
+                    types.push((o.key.itemtype, TypeProgress::default()));
                     types.len() - 1
                 }
             };
@@ -445,8 +445,8 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
         rules: ReconcileRules,
         batch_size: &mut usize,
     ) -> Result<bool, RunError> {
-        let itemtype = group[0].key.itemtype.clone();
-        let keys = plan.options.keys_for(&itemtype);
+        let itemtype = group[0].key.itemtype;
+        let keys = plan.options.keys_for(itemtype);
         let (todo, in_flight) = {
             let journal = self.journal.borrow();
             let todo: Vec<&PlannedObject> = group
@@ -479,7 +479,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
         let index = if needs_target {
             let items = self
                 .client
-                .read_all(&itemtype)
+                .read_all(itemtype)
                 .await
                 .map_err(RunError::Target)?;
             TargetIndex::new(items, &keys)
@@ -585,7 +585,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
         let stop = self
             .send_batches(
                 plan,
-                &itemtype,
+                itemtype,
                 creates.into_iter().map(Work::Create).collect(),
                 ids,
                 &keys,
@@ -597,7 +597,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
             return Ok(true);
         }
         let stop = self
-            .send_batches(plan, &itemtype, updates, ids, &keys, watermark, batch_size)
+            .send_batches(plan, itemtype, updates, ids, &keys, watermark, batch_size)
             .await?;
         Ok(stop)
     }
@@ -606,7 +606,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
     async fn send_batches<'w>(
         &self,
         plan: &Plan,
-        itemtype: &str,
+        itemtype: GlpiType,
         mut queue: Vec<Work<'w>>,
         ids: &mut IdMap,
         keys: &[Vec<String>],
@@ -678,7 +678,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
 
     fn send_one<'w>(
         &'w self,
-        itemtype: &'w str,
+        itemtype: GlpiType,
         batch: u64,
         work: Vec<Work<'w>>,
         ids: IdMap,
@@ -703,7 +703,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
             let intent = Event::Intent {
                 batch,
                 action,
-                itemtype: itemtype.to_string(),
+                itemtype,
                 objects,
                 before,
             };
@@ -740,7 +740,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
     /// objects among items newer than the watermark before sending the rest again.
     async fn create_with_recovery(
         &self,
-        itemtype: &str,
+        itemtype: GlpiType,
         mut objs: Vec<&PlannedObject>,
         ids: &IdMap,
         keys: &[Vec<String>],
@@ -845,7 +845,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
 
     fn fail_all(
         &self,
-        itemtype: &str,
+        itemtype: GlpiType,
         objs: &[&PlannedObject],
         ids: &IdMap,
         e: &CallError,
@@ -863,7 +863,12 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
         records
     }
 
-    async fn update_batch(&self, itemtype: &str, work: &[Work<'_>], ids: &IdMap) -> Vec<Record> {
+    async fn update_batch(
+        &self,
+        itemtype: GlpiType,
+        work: &[Work<'_>],
+        ids: &IdMap,
+    ) -> Vec<Record> {
         let mut inputs = Vec::new();
         for w in work {
             if let Work::Update(_, id, changes, _) = w {
@@ -943,10 +948,10 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
                 .cloned()
                 .collect()
         };
-        let mut by_rank: BTreeMap<(u32, String), Vec<Record>> = BTreeMap::new();
+        let mut by_rank: BTreeMap<(u32, GlpiType), Vec<Record>> = BTreeMap::new();
         for r in records {
             by_rank
-                .entry((r.rank, r.object.itemtype.clone()))
+                .entry((r.rank, r.object.itemtype))
                 .or_default()
                 .push(r);
         }
@@ -957,7 +962,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
                 .partition(|r| r.outcome == Outcome::Created);
             for chunk in created.chunks(self.options.max_batch_size.max(1)) {
                 let ids: Vec<u64> = chunk.iter().filter_map(|r| r.id).collect();
-                let result = self.client.purge(&itemtype, &ids).await;
+                let result = self.client.purge(itemtype, &ids).await;
                 let n = self.record_undo(chunk, &result, "supprimé").await?;
                 summary.removed += n;
                 summary.failed += chunk.len() - n;
@@ -971,7 +976,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
                         Value::Object(m)
                     })
                     .collect();
-                let result = self.client.update(&itemtype, inputs).await;
+                let result = self.client.update(itemtype, inputs).await;
                 let n = self
                     .record_undo(chunk, &result, "valeurs d'avant rétablies")
                     .await?;
@@ -1066,7 +1071,7 @@ pub struct Difference {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct VerifyReport {
     /// Per itemtype: (objects expected, found on the target, identical).
-    pub counts: BTreeMap<String, (usize, usize, usize)>,
+    pub counts: BTreeMap<GlpiType, (usize, usize, usize)>,
     /// Differences.
     pub differences: Vec<Difference>,
 }
@@ -1087,12 +1092,8 @@ pub async fn verify<T: Transport>(
 ) -> Result<VerifyReport, CallError> {
     let ids = journal.ids();
     let mut report = VerifyReport::default();
-    let types: BTreeSet<&str> = plan
-        .objects
-        .iter()
-        .map(|o| o.key.itemtype.as_str())
-        .collect();
-    let mut read: HashMap<&str, HashMap<u64, Map<String, Value>>> = HashMap::new();
+    let types: BTreeSet<GlpiType> = plan.objects.iter().map(|o| o.key.itemtype).collect();
+    let mut read: HashMap<GlpiType, HashMap<u64, Map<String, Value>>> = HashMap::new();
     for t in types {
         let wanted = plan
             .objects
@@ -1114,9 +1115,9 @@ pub async fn verify<T: Transport>(
         let Some(id) = ids.get(&o.key).copied() else {
             continue;
         };
-        let entry = report.counts.entry(o.key.itemtype.clone()).or_default();
+        let entry = report.counts.entry(o.key.itemtype).or_default();
         entry.0 += 1;
-        let Some(item) = read.get(o.key.itemtype.as_str()).and_then(|m| m.get(&id)) else {
+        let Some(item) = read.get(&o.key.itemtype).and_then(|m| m.get(&id)) else {
             report.differences.push(Difference {
                 object: o.key.clone(),
                 id,
@@ -1169,7 +1170,7 @@ pub async fn verify<T: Transport>(
             }
         }
         if identical {
-            report.counts.entry(o.key.itemtype.clone()).or_default().2 += 1;
+            report.counts.entry(o.key.itemtype).or_default().2 += 1;
         }
     }
     Ok(report)

@@ -5,14 +5,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::detect::ItemType;
 use crate::diagnostic::Diagnostic;
-use crate::map::{concrete_field, spec_for, FieldKind};
+use crate::glpi::{destination, Destination, GlpiType, NotCarriedReason, Target};
+use crate::map::{spec_for, FieldKind};
 use crate::migrate::companion::{connection_itemtype, CompanionFile, CompanionKind};
 use crate::migrate::model::{Decision, FieldValue, ObjectKey, PlannedObject, SourceLine};
 use crate::migrate::reconcile::normalize_key;
-use crate::migrate::schema::{self, Target};
 use crate::read::{glpi_cell_value, split_multi};
 
-use super::{Plan, PlanOptions, SourceFile, TargetData};
+use super::{ColumnUse, Plan, PlanOptions, SourceFile, TargetData};
 use crate::validate::values::check_value;
 
 /// A reference waiting for the target to be known.
@@ -24,12 +24,19 @@ pub(super) struct Pending {
     pub(super) value: String,
 }
 
-/// What one row gives, gathered column by column before the object is built.
+/// What one row gives, gathered column by column before the objects are built.
 #[derive(Default)]
 struct RowValues {
     fields: BTreeMap<String, FieldValue>,
     /// (field, what it refers to, the local value).
     refs: Vec<(String, Target, String)>,
+    /// Columns of the objects GLPI keeps beside an asset (operating system, financial data).
+    related: BTreeMap<GlpiType, BTreeMap<String, FieldValue>>,
+    /// References of those objects: (type, field, what it refers to, the local value).
+    related_refs: Vec<(GlpiType, String, Target, String)>,
+    warranty_expiration: Option<String>,
+    versions: Vec<String>,
+    emails: Vec<String>,
     groups: Vec<String>,
     profiles: Vec<String>,
     completename: String,
@@ -40,7 +47,7 @@ struct RowValues {
 #[derive(Debug, Clone, Default)]
 pub struct Draft {
     pub(super) objects: Vec<PlannedObject>,
-    pub(super) index: HashMap<(String, String), usize>,
+    pub(super) index: HashMap<(GlpiType, String), usize>,
     pub(super) pending: Vec<Pending>,
     /// Display name (normalised) → planned users.
     pub(super) user_names: HashMap<String, Vec<ObjectKey>>,
@@ -48,10 +55,12 @@ pub struct Draft {
     pub(super) not_carried: BTreeMap<&'static str, (usize, &'static str, &'static str)>,
     pub(super) has_connections: bool,
     pub(super) has_installations: bool,
+    /// Where each column of each file goes, with its count of non-empty values.
+    pub(super) columns: Vec<ColumnUse>,
 }
 
-pub(super) fn rank_of(itemtype: &str, depth: usize) -> u32 {
-    schema::stage_rank(itemtype) * 100 + depth as u32
+pub(super) fn rank_of(itemtype: GlpiType, depth: usize) -> u32 {
+    itemtype.stage() * 100 + depth as u32
 }
 
 pub(super) fn tree_depth(path: &str) -> usize {
@@ -64,6 +73,84 @@ pub(super) fn last_segment(path: &str) -> &str {
 
 pub(super) fn parent_path(path: &str) -> Option<&str> {
     path.rfind(" > ").map(|i| path[..i].trim())
+}
+
+/// An authorization as the User export writes it: `Profile - Entity (D)(R)`, `(R)` for
+/// recursive, `(D)` for dynamic.
+fn parse_authorization(text: &str) -> (String, String, bool) {
+    let mut rest = text.trim();
+    let mut recursive = false;
+    loop {
+        if let Some(r) = rest.strip_suffix("(R)") {
+            recursive = true;
+            rest = r.trim_end();
+        } else if let Some(r) = rest.strip_suffix("(D)") {
+            rest = r.trim_end();
+        } else {
+            break;
+        }
+    }
+    match rest.split_once(" - ") {
+        Some((p, e)) => (p.trim().to_string(), e.trim().to_string(), recursive),
+        None => (rest.to_string(), String::new(), recursive),
+    }
+}
+
+/// Adds `months` to a date as MySQL's `DATE_ADD(d, INTERVAL m MONTH)` does (the day is clamped
+/// to the month's last day): how GLPI computes a warranty's expiration.
+fn add_months(date: (i32, u32, u32), months: i32) -> (i32, u32, u32) {
+    let (y, m, d) = date;
+    let total = y * 12 + (m as i32 - 1) + months;
+    let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) as u32 + 1);
+    let last = match nm {
+        2 if (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    (ny, nm, d.min(last))
+}
+
+fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.get(..10)?.split('-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    Some((y, m, d))
+}
+
+fn format_date((y, m, d): (i32, u32, u32)) -> String {
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The warranty GLPI can keep for an expiration date: a start date (the purchase date when
+/// known) and a whole number of months, with a warning when GLPI's expiration will differ.
+fn warranty(buy_date: Option<&str>, expiration: &str) -> (String, i64, Option<String>) {
+    let Some(end) = parse_date(expiration) else {
+        return (expiration.to_string(), 0, None);
+    };
+    let Some(start) = buy_date.and_then(parse_date) else {
+        return (
+            format_date(end),
+            0,
+            Some(format!("garantie : sans date d'achat, GLPI garde l'expiration {expiration} comme début de garantie avec une durée de 0 mois")),
+        );
+    };
+    let months = (end.0 - start.0) * 12 + end.1 as i32 - start.1 as i32;
+    let months = if add_months(start, months) > end {
+        months - 1
+    } else {
+        months
+    }
+    .max(0);
+    let computed = add_months(start, months);
+    let warning = (computed != end).then(|| {
+        format!(
+            "garantie : l'expiration {expiration} ne tombe pas un nombre entier de mois après l'achat ; GLPI gardera {months} mois, soit une expiration au {}",
+            format_date(computed)
+        )
+    });
+    (format_date(start), months as i64, warning)
 }
 
 impl Draft {
@@ -91,16 +178,14 @@ impl Draft {
         d
     }
 
-    fn find(&self, itemtype: &str, key: &str) -> Option<usize> {
-        self.index
-            .get(&(itemtype.to_string(), normalize_key(key)))
-            .copied()
+    fn find(&self, itemtype: GlpiType, key: &str) -> Option<usize> {
+        self.index.get(&(itemtype, normalize_key(key))).copied()
     }
 
     fn push(&mut self, obj: PlannedObject) -> usize {
         let i = self.objects.len();
         self.index
-            .insert((obj.key.itemtype.clone(), normalize_key(&obj.key.key)), i);
+            .insert((obj.key.itemtype, normalize_key(&obj.key.key)), i);
         self.objects.push(obj);
         i
     }
@@ -110,7 +195,7 @@ impl Draft {
         e.0 += 1;
     }
 
-    fn reject(&mut self, itemtype: &str, source: SourceLine, code: &str, message: String) {
+    fn reject(&mut self, itemtype: GlpiType, source: SourceLine, code: &str, message: String) {
         let mut o = PlannedObject::new(
             ObjectKey::new(itemtype, format!("{}:{}", source.file, source.line)),
             rank_of(itemtype, 0),
@@ -125,10 +210,10 @@ impl Draft {
 
     fn add_file(&mut self, file: &SourceFile<'_>) {
         let item_type = file.mapping.item_type;
-        if matches!(item_type, ItemType::Ticket | ItemType::Directory) {
+        let Some(itemtype) = GlpiType::of_file(item_type) else {
             return;
-        }
-        let itemtype = item_type.glpi_name();
+        };
+        self.count_columns(file);
         let blocking: HashMap<u64, &Diagnostic> = file
             .diagnostics
             .iter()
@@ -157,10 +242,39 @@ impl Draft {
         }
     }
 
+    /// Where each column of a file goes, and how many of its cells hold a value.
+    fn count_columns(&mut self, file: &SourceFile<'_>) {
+        let item_type = file.mapping.item_type;
+        let mut uses: Vec<ColumnUse> = file
+            .mapping
+            .columns
+            .iter()
+            .map(|col| ColumnUse {
+                file: file.table.file.clone(),
+                header: col.header.clone(),
+                field: col.field.clone(),
+                destination: col.field.as_deref().and_then(|f| destination(item_type, f)),
+                values: 0,
+            })
+            .collect();
+        for record in file.table.rows() {
+            for (use_, col) in uses.iter_mut().zip(&file.mapping.columns) {
+                let filled = record.cells.get(col.column).is_some_and(|c| {
+                    let v = glpi_cell_value(c);
+                    !v.trim().is_empty()
+                });
+                if filled {
+                    use_.values += 1;
+                }
+            }
+        }
+        self.columns.extend(uses);
+    }
+
     fn add_row(
         &mut self,
         file: &SourceFile<'_>,
-        itemtype: &str,
+        itemtype: GlpiType,
         cells: &crate::read::Cells<'_>,
         source: SourceLine,
     ) {
@@ -192,30 +306,33 @@ impl Draft {
         let RowValues {
             mut fields,
             mut refs,
+            mut related,
+            related_refs,
+            warranty_expiration,
+            versions,
+            emails,
             groups,
             profiles,
             mut completename,
             entity,
         } = row;
         // Identity.
-        let is_tree = schema::tree_parent_field(itemtype).is_some();
+        let is_tree = itemtype.tree_parent().is_some();
+        let text = |fields: &BTreeMap<String, FieldValue>, f: &str| match fields.get(f) {
+            Some(FieldValue::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
         let key = if is_tree {
             if completename.is_empty() {
-                completename = match fields.get("name") {
-                    Some(FieldValue::Text(n)) => n.clone(),
-                    _ => String::new(),
-                };
+                completename = text(&fields, "name");
             }
             completename.clone()
-        } else if item_type == ItemType::User || itemtype == "Software" {
-            match fields.get("name") {
-                Some(FieldValue::Text(n)) => n.clone(),
-                _ => String::new(),
-            }
+        } else if itemtype == GlpiType::User || itemtype == GlpiType::Software {
+            text(&fields, "name")
         } else {
-            match (fields.get("serial"), fields.get("name")) {
-                (Some(FieldValue::Text(s)), _) if !s.is_empty() => format!("serial:{s}"),
-                (_, Some(FieldValue::Text(n))) if !n.is_empty() => format!("name:{n}"),
+            match (text(&fields, "serial"), text(&fields, "name")) {
+                (s, _) if !s.is_empty() => format!("serial:{s}"),
+                (_, n) if !n.is_empty() => format!("name:{n}"),
                 _ => String::new(),
             }
         };
@@ -254,86 +371,175 @@ impl Draft {
                 "name".into(),
                 FieldValue::Text(last_segment(&key).to_string()),
             );
-            if let (Some(parent), Some(pf)) =
-                (parent_path(&key), schema::tree_parent_field(itemtype))
-            {
-                let target = if itemtype == "Group" {
+            if let (Some(parent), Some(pf)) = (parent_path(&key), itemtype.tree_parent()) {
+                let target = if itemtype == GlpiType::Group {
                     Target::Group
                 } else {
-                    Target::Tree(schema_static(itemtype))
+                    Target::Tree(itemtype)
                 };
                 refs.push((pf.to_string(), target, parent.to_string()));
             }
         }
-        if schema::has_entity(itemtype) {
+        if itemtype.has_entity() {
             refs.push(("entities_id".into(), Target::Entity, entity.clone()));
-            *self.entity_rows.entry(entity).or_default() += 1;
+            *self.entity_rows.entry(entity.clone()).or_default() += 1;
+        }
+        // The first authorization is made with the user: GLPI then gives no default
+        // Self-Service one (User::post_addItem).
+        let authorizations: Vec<(String, String, bool)> =
+            profiles.iter().map(|p| parse_authorization(p)).collect();
+        if let Some((profile, ent, recursive)) = authorizations.first() {
+            fields.insert(
+                "_is_recursive".into(),
+                FieldValue::Number(i64::from(*recursive)),
+            );
+            refs.push((
+                "_profiles_id".into(),
+                Target::Dropdown(GlpiType::Profile),
+                profile.clone(),
+            ));
+            refs.push(("_entities_id".into(), Target::Entity, ent.clone()));
         }
         obj.fields = fields;
         obj.sources.push(source.clone());
+        let owner = obj.key.clone();
         let index = self.push(obj);
         for (field, target, value) in refs {
-            self.pending.push(Pending {
-                object: index,
-                field,
-                target,
-                value,
-            });
+            self.wait_for(index, &field, target, value);
         }
-        if item_type == ItemType::User {
-            let o = &self.objects[index];
-            let text = |f: &str| match o.fields.get(f) {
-                Some(FieldValue::Text(t)) => t.clone(),
-                _ => String::new(),
+        // Objects GLPI keeps beside an asset: one of each type per asset.
+        if let Some(expiration) = warranty_expiration {
+            let infocom = related.entry(GlpiType::Infocom).or_default();
+            let buy = match infocom.get("buy_date") {
+                Some(FieldValue::Text(t)) => Some(t.clone()),
+                _ => None,
             };
-            let display = format!("{} {}", text("realname"), text("firstname"));
-            let login_key = o.key.clone();
-            if !display.trim().is_empty() {
-                self.user_names
-                    .entry(normalize_key(display.trim()))
-                    .or_default()
-                    .push(login_key.clone());
+            let (start, months, warning) = warranty(buy.as_deref(), &expiration);
+            infocom.insert("warranty_date".into(), FieldValue::Text(start));
+            infocom.insert("warranty_duration".into(), FieldValue::Number(months));
+            if let Some(w) = warning {
+                self.objects[index].warnings.push(w);
             }
-            for g in groups {
-                let mut rel = PlannedObject::new(
-                    ObjectKey::new("Group_User", format!("{}|{}", login_key.key, g)),
-                    rank_of("Group_User", 0),
-                );
-                rel.fields
-                    .insert("users_id".into(), FieldValue::Ref(login_key.clone()));
-                rel.sources.push(source.clone());
-                let i = self.push(rel);
-                self.wait_for(i, "groups_id", Target::Group, g);
+        }
+        let related_types: BTreeSet<GlpiType> = related
+            .keys()
+            .copied()
+            .chain(related_refs.iter().map(|r| r.0))
+            .collect();
+        for rel_type in related_types {
+            let mut rel = PlannedObject::new(
+                ObjectKey::new(rel_type, owner.key.clone()),
+                rank_of(rel_type, 0),
+            );
+            rel.fields = related.remove(&rel_type).unwrap_or_default();
+            rel.fields
+                .insert("itemtype".into(), FieldValue::Text(itemtype.name().into()));
+            rel.fields
+                .insert("items_id".into(), FieldValue::Ref(owner.clone()));
+            rel.sources.push(source.clone());
+            let i = self.push(rel);
+            for (_, field, target, value) in related_refs.iter().filter(|r| r.0 == rel_type) {
+                self.wait_for(i, field, *target, value.clone());
             }
-            for p in profiles {
-                // "Profile - Entity complete name".
-                let (profile, ent) = match p.split_once(" - ") {
-                    Some((a, b)) => (a.trim().to_string(), b.trim().to_string()),
-                    None => (p.trim().to_string(), String::new()),
-                };
-                let mut rel = PlannedObject::new(
-                    ObjectKey::new(
-                        "Profile_User",
-                        format!("{}|{}|{}", login_key.key, profile, ent),
-                    ),
-                    rank_of("Profile_User", 0),
-                );
-                rel.fields
-                    .insert("users_id".into(), FieldValue::Ref(login_key.clone()));
-                rel.fields
-                    .insert("is_recursive".into(), FieldValue::Number(0));
-                rel.sources.push(source.clone());
-                let i = self.push(rel);
-                self.wait_for(i, "profiles_id", Target::Dropdown("Profile"), profile);
-                self.wait_for(i, "entities_id", Target::Entity, ent);
+        }
+        for version in versions {
+            let version_key = format!("{}|{}", owner.key, version);
+            if self.find(GlpiType::SoftwareVersion, &version_key).is_some() {
+                continue;
             }
+            let mut v = PlannedObject::new(
+                ObjectKey::new(GlpiType::SoftwareVersion, version_key),
+                rank_of(GlpiType::SoftwareVersion, 0),
+            );
+            v.fields.insert("name".into(), FieldValue::Text(version));
+            v.fields
+                .insert("softwares_id".into(), FieldValue::Ref(owner.clone()));
+            v.sources.push(source.clone());
+            let i = self.push(v);
+            self.wait_for(i, "entities_id", Target::Entity, entity.clone());
+        }
+        if itemtype == GlpiType::User {
+            self.add_user_relations(index, &source, emails, groups, authorizations);
+        }
+    }
+
+    /// A user's e-mails, memberships and authorizations, each an object of its own: GLPI keeps
+    /// only the last of several `_useremails` posted with a new user on an empty e-mail table.
+    fn add_user_relations(
+        &mut self,
+        user: usize,
+        source: &SourceLine,
+        emails: Vec<String>,
+        groups: Vec<String>,
+        authorizations: Vec<(String, String, bool)>,
+    ) {
+        let o = &self.objects[user];
+        let text = |f: &str| match o.fields.get(f) {
+            Some(FieldValue::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let display = format!("{} {}", text("realname"), text("firstname"));
+        let login_key = o.key.clone();
+        if !display.trim().is_empty() {
+            self.user_names
+                .entry(normalize_key(display.trim()))
+                .or_default()
+                .push(login_key.clone());
+        }
+        for (n, email) in emails.into_iter().enumerate() {
+            let mut rel = PlannedObject::new(
+                ObjectKey::new(GlpiType::UserEmail, format!("{}|{}", login_key.key, email)),
+                rank_of(GlpiType::UserEmail, 0),
+            );
+            rel.fields
+                .insert("users_id".into(), FieldValue::Ref(login_key.clone()));
+            rel.fields.insert("email".into(), FieldValue::Text(email));
+            rel.fields
+                .insert("is_default".into(), FieldValue::Number(i64::from(n == 0)));
+            rel.sources.push(source.clone());
+            self.push(rel);
+        }
+        for g in groups {
+            let mut rel = PlannedObject::new(
+                ObjectKey::new(GlpiType::GroupUser, format!("{}|{}", login_key.key, g)),
+                rank_of(GlpiType::GroupUser, 0),
+            );
+            rel.fields
+                .insert("users_id".into(), FieldValue::Ref(login_key.clone()));
+            rel.sources.push(source.clone());
+            let i = self.push(rel);
+            self.wait_for(i, "groups_id", Target::Group, g);
+        }
+        for (profile, ent, recursive) in authorizations {
+            let mut rel = PlannedObject::new(
+                ObjectKey::new(
+                    GlpiType::ProfileUser,
+                    format!("{}|{}|{}", login_key.key, profile, ent),
+                ),
+                rank_of(GlpiType::ProfileUser, 0),
+            );
+            rel.fields
+                .insert("users_id".into(), FieldValue::Ref(login_key.clone()));
+            rel.fields.insert(
+                "is_recursive".into(),
+                FieldValue::Number(i64::from(recursive)),
+            );
+            rel.sources.push(source.clone());
+            let i = self.push(rel);
+            self.wait_for(
+                i,
+                "profiles_id",
+                Target::Dropdown(GlpiType::Profile),
+                profile,
+            );
+            self.wait_for(i, "entities_id", Target::Entity, ent);
         }
     }
 
     fn add_value(
         &mut self,
         item_type: ItemType,
-        itemtype: &str,
+        itemtype: GlpiType,
         field: &str,
         raw: &str,
         row: &mut RowValues,
@@ -341,97 +547,105 @@ impl Draft {
         let Some(spec) = spec_for(item_type, field) else {
             return;
         };
-        let RowValues {
-            fields,
-            refs,
-            groups,
-            profiles,
-            completename,
-            entity,
-        } = row;
         // Rows with errors were rejected before; a warning (a line break in a name) keeps the
         // value as it is: nothing is altered silently.
         let value = check_value(raw, spec.kind, false).unwrap_or_else(|_| glpi_cell_value(raw));
-        let concrete = concrete_field(item_type, field);
-        match field {
-            "id" | "_parent" | "_entities_profiles" => return,
-            "_ips" | "_macs" => {
-                if !value.is_empty() {
-                    self.note("migrate.not_carried.network", "valeurs d'adresses IP et MAC : elles vivent sur les ports réseau, que cette migration ne crée pas ; elles ne sont pas transférées", "IP and MAC addresses live on network ports, which this migration does not create; they are not transferred");
-                }
+        let Some(dest) = destination(item_type, field) else {
+            return;
+        };
+        match dest {
+            Destination::NotCarried { reason } => {
+                self.note_not_carried(reason, &value);
                 return;
             }
-            "_monitor_count" => {
-                if value.trim().parse::<u64>().unwrap_or(0) > 0 {
-                    self.note("migrate.not_carried.connections", "les exports ne donnent que le nombre d'éléments branchés par ordinateur : fournissez le fichier compagnon des liaisons (liaisons-materiels.csv) pour les recréer", "exports only give how many items are connected to each computer: give the connections companion file (liaisons-materiels.csv) to recreate them");
-                }
+            Destination::Entity => {
+                row.entity = value;
                 return;
             }
-            "_versions" | "_installations" => {
-                if value.trim().parse::<u64>().unwrap_or(0) > 0 && field == "_installations" {
-                    self.note("migrate.not_carried.installations", "les exports ne donnent que le nombre d'installations par logiciel : fournissez le fichier compagnon des installations (installations-logiciels.csv) pour les recréer", "exports only give installation counts per software: give the installations companion file (installations-logiciels.csv) to recreate them");
-                }
+            Destination::TreePath => {
+                row.completename = value;
                 return;
             }
-            "_manager" => {
-                if !value.is_empty() {
-                    self.note("migrate.not_carried.manager", "responsable de groupe : non transféré (désignez-le dans GLPI après la migration)", "group manager: not transferred (set it in GLPI after the migration)");
-                }
-                return;
-            }
-            "_useremails" | "email" if item_type == ItemType::User => {
+            Destination::Objects { itemtype: t } => {
                 let list = split_multi(&value);
-                if !list.is_empty() {
-                    fields.insert("_useremails".into(), FieldValue::Texts(list));
+                match t {
+                    GlpiType::SoftwareVersion => row.versions.extend(list),
+                    GlpiType::UserEmail => row.emails.extend(list),
+                    GlpiType::GroupUser => row.groups.extend(list),
+                    _ => row.profiles.extend(list),
                 }
                 return;
             }
-            "_groups" => {
-                groups.extend(split_multi(&value));
+            Destination::WarrantyExpiration => {
+                if !value.is_empty() {
+                    row.warranty_expiration = Some(value);
+                }
                 return;
             }
-            "_profiles" => {
-                profiles.extend(split_multi(&value));
-                return;
-            }
-            "completename" => {
-                *completename = value;
-                return;
-            }
-            "entities_id" => {
-                *entity = value;
-                return;
-            }
-            _ => {}
+            Destination::Related { .. } | Destination::Column { .. } => {}
         }
-        if concrete.starts_with('_') || value.is_empty() {
+        if value.is_empty() {
             return;
         }
-        match spec.kind {
-            FieldKind::Ignored | FieldKind::Ips | FieldKind::Macs => {}
-            FieldKind::Dropdown
-            | FieldKind::TreePath
-            | FieldKind::GroupPath
-            | FieldKind::UserName => {
-                if let Some(target) = schema::field_target(item_type, &concrete) {
-                    refs.push((concrete, target, value));
+        let (owner, column) = match dest {
+            Destination::Related { itemtype, column } => (itemtype, column),
+            Destination::Column { column } => (itemtype, column),
+            _ => return,
+        };
+        let column = column.as_str();
+        let is_reference = matches!(
+            spec.kind,
+            FieldKind::Dropdown | FieldKind::TreePath | FieldKind::GroupPath | FieldKind::UserName
+        );
+        if is_reference {
+            if let Some(target) = owner.field_target(column) {
+                if owner == itemtype {
+                    row.refs.push((column.to_string(), target, value));
+                } else {
+                    row.related_refs
+                        .push((owner, column.to_string(), target, value));
                 }
             }
+            return;
+        }
+        let v = match spec.kind {
             FieldKind::Integer | FieldKind::YesNo | FieldKind::Enum(_) => {
                 match value.parse::<i64>() {
-                    Ok(n) => {
-                        fields.insert(concrete, FieldValue::Number(n));
-                    }
-                    Err(_) => {
-                        fields.insert(concrete, FieldValue::Text(value));
-                    }
+                    Ok(n) => FieldValue::Number(n),
+                    Err(_) => FieldValue::Text(value),
                 }
             }
-            _ => {
-                fields.insert(concrete, FieldValue::Text(value));
-            }
+            FieldKind::Ignored | FieldKind::Ips | FieldKind::Macs => return,
+            _ => FieldValue::Text(value),
+        };
+        if owner == itemtype {
+            row.fields.insert(column.to_string(), v);
+        } else {
+            row.related
+                .entry(owner)
+                .or_default()
+                .insert(column.to_string(), v);
         }
-        let _ = itemtype;
+    }
+
+    /// The plan's notes on what the files cannot carry, once per reason.
+    fn note_not_carried(&mut self, reason: NotCarriedReason, value: &str) {
+        let filled = match reason {
+            NotCarriedReason::CountOfConnections | NotCarriedReason::CountOfInstallations => {
+                value.trim().replace(' ', "").parse::<u64>().unwrap_or(0) > 0
+            }
+            _ => !value.trim().is_empty(),
+        };
+        if !filled {
+            return;
+        }
+        match reason {
+            NotCarriedReason::NetworkPorts => self.note("migrate.not_carried.network", "valeurs d'adresses IP et MAC : elles vivent sur les ports réseau, que cette migration ne crée pas ; elles ne sont pas transférées", "IP and MAC addresses live on network ports, which this migration does not create; they are not transferred"),
+            NotCarriedReason::CountOfConnections => self.note("migrate.not_carried.connections", "les exports ne donnent que le nombre d'éléments branchés par ordinateur : fournissez le fichier compagnon des liaisons (liaisons-materiels.csv) pour les recréer", "exports only give how many items are connected to each computer: give the connections companion file (liaisons-materiels.csv) to recreate them"),
+            NotCarriedReason::CountOfInstallations => self.note("migrate.not_carried.installations", "les exports ne donnent que le nombre d'installations par logiciel : fournissez le fichier compagnon des installations (installations-logiciels.csv) pour les recréer", "exports only give installation counts per software: give the installations companion file (installations-logiciels.csv) to recreate them"),
+            NotCarriedReason::GroupManager => self.note("migrate.not_carried.manager", "responsable de groupe : non transféré (désignez-le dans GLPI après la migration)", "group manager: not transferred (set it in GLPI after the migration)"),
+            _ => {}
+        }
     }
 
     fn add_companion(&mut self, c: &CompanionFile<'_>) {
@@ -451,12 +665,12 @@ impl Draft {
             match c.kind {
                 CompanionKind::Connections => {
                     let Some(itemtype) = connection_itemtype(&second) else {
-                        self.reject("Computer_Item", source, "migrate.companion.bad_type", format!("type « {second} » inconnu : attendu Moniteur, Périphérique, Imprimante ou Téléphone"));
+                        self.reject(GlpiType::ComputerItem, source, "migrate.companion.bad_type", format!("type « {second} » inconnu : attendu Moniteur, Périphérique, Imprimante ou Téléphone"));
                         continue;
                     };
                     if computer.is_empty() || third.is_empty() {
                         self.reject(
-                            "Computer_Item",
+                            GlpiType::ComputerItem,
                             source,
                             "migrate.companion.missing",
                             "ordinateur et élément sont obligatoires".into(),
@@ -464,20 +678,26 @@ impl Draft {
                         continue;
                     }
                     let key = format!("{computer}|{itemtype}|{third}");
-                    let Some(mut rel) = self.new_relation("Computer_Item", key, &source) else {
+                    let Some(mut rel) = self.new_relation(GlpiType::ComputerItem, key, &source)
+                    else {
                         continue;
                     };
                     rel.fields
-                        .insert("itemtype".into(), FieldValue::Text(itemtype.into()));
+                        .insert("itemtype".into(), FieldValue::Text(itemtype.name().into()));
                     rel.sources.push(source);
                     let i = self.push(rel);
-                    self.wait_for(i, "computers_id", Target::Dropdown("Computer"), computer);
+                    self.wait_for(
+                        i,
+                        "computers_id",
+                        Target::Dropdown(GlpiType::Computer),
+                        computer,
+                    );
                     self.wait_for(i, "items_id", Target::Dropdown(itemtype), third);
                 }
                 CompanionKind::Installations => {
                     if computer.is_empty() || second.is_empty() || third.is_empty() {
                         self.reject(
-                            "Item_SoftwareVersion",
+                            GlpiType::ItemSoftwareVersion,
                             source,
                             "migrate.companion.missing",
                             "ordinateur, logiciel et version sont obligatoires".into(),
@@ -485,15 +705,15 @@ impl Draft {
                         continue;
                     }
                     let version_key = format!("{second}|{third}");
-                    let version = match self.find("SoftwareVersion", &version_key) {
+                    let version = match self.find(GlpiType::SoftwareVersion, &version_key) {
                         Some(i) => {
                             self.objects[i].sources.push(source.clone());
                             self.objects[i].key.clone()
                         }
                         None => {
                             let mut v = PlannedObject::new(
-                                ObjectKey::new("SoftwareVersion", version_key),
-                                rank_of("SoftwareVersion", 0),
+                                ObjectKey::new(GlpiType::SoftwareVersion, version_key),
+                                rank_of(GlpiType::SoftwareVersion, 0),
                             );
                             v.implied = true;
                             v.fields
@@ -504,7 +724,7 @@ impl Draft {
                             self.wait_for(
                                 i,
                                 "softwares_id",
-                                Target::Dropdown("Software"),
+                                Target::Dropdown(GlpiType::Software),
                                 second.clone(),
                             );
                             self.wait_for(i, "entities_id", Target::Entity, String::new());
@@ -512,7 +732,8 @@ impl Draft {
                         }
                     };
                     let key = format!("{computer}|{second}|{third}");
-                    let Some(mut rel) = self.new_relation("Item_SoftwareVersion", key, &source)
+                    let Some(mut rel) =
+                        self.new_relation(GlpiType::ItemSoftwareVersion, key, &source)
                     else {
                         continue;
                     };
@@ -522,7 +743,12 @@ impl Draft {
                         .insert("softwareversions_id".into(), FieldValue::Ref(version));
                     rel.sources.push(source);
                     let i = self.push(rel);
-                    self.wait_for(i, "items_id", Target::Dropdown("Computer"), computer);
+                    self.wait_for(
+                        i,
+                        "items_id",
+                        Target::Dropdown(GlpiType::Computer),
+                        computer,
+                    );
                 }
             }
         }
@@ -542,7 +768,7 @@ impl Draft {
     /// given on an earlier line.
     fn new_relation(
         &mut self,
-        itemtype: &str,
+        itemtype: GlpiType,
         key: String,
         source: &SourceLine,
     ) -> Option<PlannedObject> {
@@ -562,22 +788,18 @@ impl Draft {
     }
 
     /// The target itemtypes the plan must read.
-    pub fn needed_types(&self) -> BTreeSet<String> {
-        let mut out: BTreeSet<String> = self
-            .objects
-            .iter()
-            .map(|o| o.key.itemtype.clone())
-            .collect();
+    pub fn needed_types(&self) -> BTreeSet<GlpiType> {
+        let mut out: BTreeSet<GlpiType> = self.objects.iter().map(|o| o.key.itemtype).collect();
         for p in &self.pending {
             match p.target {
                 Target::Dropdown(t) | Target::Tree(t) => {
-                    out.insert(t.to_string());
+                    out.insert(t);
                 }
                 Target::Group => {
-                    out.insert("Group".into());
+                    out.insert(GlpiType::Group);
                 }
                 Target::User => {
-                    out.insert("User".into());
+                    out.insert(GlpiType::User);
                 }
                 Target::Entity => {}
             }
@@ -591,13 +813,47 @@ impl Draft {
     }
 }
 
-/// `Location` → `"Location"` with a static lifetime for the few tree types.
-fn schema_static(itemtype: &str) -> &'static str {
-    match itemtype {
-        "Location" => "Location",
-        "State" => "State",
-        "SoftwareCategory" => "SoftwareCategory",
-        "Entity" => "Entity",
-        _ => "Group",
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authorizations_keep_their_recursion() {
+        assert_eq!(
+            parse_authorization("Technician - Root Entity > Préfecture de Guyane (R)"),
+            (
+                "Technician".into(),
+                "Root Entity > Préfecture de Guyane".into(),
+                true
+            )
+        );
+        assert_eq!(
+            parse_authorization("Self-Service - Root Entity > Préfecture de Guyane"),
+            (
+                "Self-Service".into(),
+                "Root Entity > Préfecture de Guyane".into(),
+                false
+            )
+        );
+        assert_eq!(
+            parse_authorization("Super-Admin - Root Entity (D)(R)"),
+            ("Super-Admin".into(), "Root Entity".into(), true)
+        );
+    }
+
+    #[test]
+    fn a_warranty_expiration_becomes_a_start_and_whole_months() {
+        assert_eq!(
+            warranty(Some("2026-02-01"), "2029-02-01"),
+            ("2026-02-01".into(), 36, None)
+        );
+        // MySQL clamps to the month's end, as GLPI's expiration does.
+        assert_eq!(add_months((2024, 1, 31), 1), (2024, 2, 29));
+        let (start, months, warning) = warranty(Some("2026-02-01"), "2029-02-15");
+        assert_eq!((start.as_str(), months), ("2026-02-01", 36));
+        assert!(warning.unwrap().contains("2029-02-01"));
+        let (start, months, warning) = warranty(None, "2029-02-15");
+        assert_eq!((start.as_str(), months), ("2029-02-15", 0));
+        assert!(warning.is_some());
     }
 }

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use super::api::ApiRequest;
 use super::model::{Decision, DecisionKind, IdMap, PlannedObject};
 use super::reconcile::normalize_key;
-use super::schema::{self};
 use crate::diagnostic::Diagnostic;
+use crate::glpi::{Destination, GlpiType};
 use crate::map::Mapping;
 use crate::read::Table;
 
@@ -57,7 +57,7 @@ pub struct PlanOptions {
     /// Never replace a non-empty value on the target.
     pub never_overwrite: bool,
     /// Reconciliation keys per itemtype (alternatives of field lists), replacing the defaults.
-    pub keys: BTreeMap<String, Vec<Vec<String>>>,
+    pub keys: BTreeMap<GlpiType, Vec<Vec<String>>>,
 }
 
 impl Default for PlanOptions {
@@ -75,15 +75,15 @@ impl Default for PlanOptions {
 
 impl PlanOptions {
     /// The keys used for an itemtype.
-    pub fn keys_for(&self, itemtype: &str) -> Vec<Vec<String>> {
+    pub fn keys_for(&self, itemtype: GlpiType) -> Vec<Vec<String>> {
         self.keys
-            .get(itemtype)
+            .get(&itemtype)
             .cloned()
-            .unwrap_or_else(|| schema::default_keys(itemtype))
+            .unwrap_or_else(|| itemtype.default_keys())
     }
 
     /// The key of a value choice.
-    pub fn value_key(itemtype: &str, value: &str) -> String {
+    pub fn value_key(itemtype: GlpiType, value: &str) -> String {
         format!("{itemtype}|{}", normalize_key(value))
     }
 }
@@ -92,7 +92,7 @@ impl PlanOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnmatchedValue {
     /// The type it should be.
-    pub itemtype: String,
+    pub itemtype: GlpiType,
     /// The value as written in the files.
     pub value: String,
     /// Rows using it.
@@ -133,7 +133,23 @@ pub struct NotCarried {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TargetData {
     /// Items as GLPI returns them.
-    pub items: BTreeMap<String, Vec<Map<String, Value>>>,
+    pub items: BTreeMap<GlpiType, Vec<Map<String, Value>>>,
+}
+
+/// Where one column of a source file goes in GLPI, and how many of its cells hold a value: what
+/// the dry-run and the page show for every column, carried or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnUse {
+    /// Source file.
+    pub file: String,
+    /// The column's header.
+    pub header: String,
+    /// The field it is mapped to (`None`: not recognised, not carried).
+    pub field: Option<String>,
+    /// Where GLPI keeps it.
+    pub destination: Option<Destination>,
+    /// Cells holding a value.
+    pub values: usize,
 }
 
 /// The whole plan.
@@ -147,15 +163,17 @@ pub struct Plan {
     pub entities: Vec<EntityUse>,
     /// Relations the files cannot carry.
     pub not_carried: Vec<NotCarried>,
+    /// Every column of every file: where it goes, with its count of values.
+    pub columns: Vec<ColumnUse>,
     /// Options it was made with.
     pub options: PlanOptions,
 }
 
 /// Counts of one itemtype.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TypeCounts {
     /// Itemtype.
-    pub itemtype: String,
+    pub itemtype: GlpiType,
     /// Per decision.
     pub counts: BTreeMap<DecisionKind, usize>,
 }
@@ -169,7 +187,7 @@ impl Plan {
                 Some(p) => p,
                 None => {
                     out.push(TypeCounts {
-                        itemtype: o.key.itemtype.clone(),
+                        itemtype: o.key.itemtype,
                         counts: BTreeMap::new(),
                     });
                     out.len() - 1

@@ -4,9 +4,9 @@
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::glpi::{GlpiType, Target};
 use crate::migrate::model::{Decision, FieldValue, IdMap, ObjectKey, PlannedObject, SourceLine};
 use crate::migrate::reconcile::{decide, normalize_key, target_text, ReconcileRules, TargetIndex};
-use crate::migrate::schema::{self, Target};
 
 use super::draft::{last_segment, parent_path, rank_of, tree_depth, Draft};
 use super::{EntityUse, NotCarried, Plan, PlanOptions, TargetData, UnmatchedValue, ValueChoice};
@@ -16,28 +16,26 @@ struct TypeLookup {
     by_name: HashMap<String, Vec<u64>>,
 }
 
-fn type_lookup(itemtype: &str, items: &[Map<String, Value>]) -> TypeLookup {
+fn type_lookup(itemtype: GlpiType, items: &[Map<String, Value>]) -> TypeLookup {
     let mut by_name: HashMap<String, Vec<u64>> = HashMap::new();
     for item in items {
         let Some(id) = item.get("id").and_then(Value::as_u64) else {
             continue;
         };
         let mut names: Vec<String> = Vec::new();
-        if schema::tree_parent_field(itemtype).is_some() {
+        if itemtype.tree_parent().is_some() {
             names.push(target_text(item.get("completename")));
         } else {
             names.push(target_text(item.get("name")));
         }
-        match itemtype {
-            "User" => names.push(format!(
+        if itemtype == GlpiType::User {
+            names.push(format!(
                 "{} {}",
                 target_text(item.get("realname")),
                 target_text(item.get("firstname"))
-            )),
-            "Computer" | "Monitor" | "Printer" | "Phone" | "Peripheral" | "NetworkEquipment" => {
-                names.push(target_text(item.get("serial")))
-            }
-            _ => {}
+            ));
+        } else if itemtype.is_asset() {
+            names.push(target_text(item.get("serial")));
         }
         for n in names {
             let n = normalize_key(n.trim());
@@ -57,8 +55,8 @@ pub(super) struct Resolver<'a> {
     target: &'a TargetData,
     options: &'a PlanOptions,
     objects: Vec<PlannedObject>,
-    index: HashMap<(String, String), usize>,
-    lookups: HashMap<String, TypeLookup>,
+    index: HashMap<(GlpiType, String), usize>,
+    lookups: HashMap<GlpiType, TypeLookup>,
     unmatched: BTreeMap<String, UnmatchedValue>,
 }
 
@@ -80,18 +78,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn lookup(&mut self, itemtype: &str, value: &str) -> Vec<u64> {
-        if !self.lookups.contains_key(itemtype) {
+    fn lookup(&mut self, itemtype: GlpiType, value: &str) -> Vec<u64> {
+        if !self.lookups.contains_key(&itemtype) {
             let items = self
                 .target
                 .items
-                .get(itemtype)
+                .get(&itemtype)
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
-            self.lookups
-                .insert(itemtype.to_string(), type_lookup(itemtype, items));
+            self.lookups.insert(itemtype, type_lookup(itemtype, items));
         }
-        self.lookups[itemtype]
+        self.lookups[&itemtype]
             .by_name
             .get(&normalize_key(value))
             .cloned()
@@ -99,7 +96,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Counts one more row for a value that has no match on the target.
-    fn count_unmatched(&mut self, itemtype: &str, value: &str) {
+    fn count_unmatched(&mut self, itemtype: GlpiType, value: &str) {
         if let Some(u) = self
             .unmatched
             .get_mut(&PlanOptions::value_key(itemtype, value))
@@ -108,14 +105,14 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn planned(&self, itemtype: &str, key: &str) -> Option<ObjectKey> {
+    fn planned(&self, itemtype: GlpiType, key: &str) -> Option<ObjectKey> {
         self.index
-            .get(&(itemtype.to_string(), normalize_key(key)))
+            .get(&(itemtype, normalize_key(key)))
             .map(|i| self.objects[*i].key.clone())
     }
 
     /// A planned asset by serial or name.
-    fn planned_asset(&self, itemtype: &str, value: &str) -> Option<ObjectKey> {
+    fn planned_asset(&self, itemtype: GlpiType, value: &str) -> Option<ObjectKey> {
         self.planned(itemtype, &format!("serial:{value}"))
             .or_else(|| self.planned(itemtype, &format!("name:{value}")))
             .or_else(|| {
@@ -132,7 +129,12 @@ impl<'a> Resolver<'a> {
             })
     }
 
-    fn unmatched_choice(&mut self, itemtype: &str, value: &str, creatable: bool) -> ValueChoice {
+    fn unmatched_choice(
+        &mut self,
+        itemtype: GlpiType,
+        value: &str,
+        creatable: bool,
+    ) -> ValueChoice {
         let key = PlanOptions::value_key(itemtype, value);
         let default = if creatable && self.options.allow_create_dropdowns {
             ValueChoice::Create
@@ -145,7 +147,7 @@ impl<'a> Resolver<'a> {
             None => default,
         };
         let u = self.unmatched.entry(key).or_insert(UnmatchedValue {
-            itemtype: itemtype.to_string(),
+            itemtype,
             value: value.to_string(),
             rows: 0,
             choice,
@@ -169,9 +171,9 @@ impl<'a> Resolver<'a> {
     }
 
     /// A tree path: planned, on the target, or created level by level.
-    fn tree(&mut self, itemtype: &'static str, path: &str, source: &[SourceLine]) -> Resolved {
+    fn tree(&mut self, itemtype: GlpiType, path: &str, source: &[SourceLine]) -> Resolved {
         if let Some(k) = self.planned(itemtype, path) {
-            let i = self.index[&(itemtype.to_string(), normalize_key(path))];
+            let i = self.index[&(itemtype, normalize_key(path))];
             if self.objects[i].implied {
                 self.objects[i].sources.extend_from_slice(source);
                 self.count_unmatched(itemtype, path);
@@ -189,7 +191,7 @@ impl<'a> Resolver<'a> {
                 ))
             }
         }
-        let creatable = itemtype != "Group" && schema::is_creatable_dropdown(itemtype);
+        let creatable = itemtype != GlpiType::Group && itemtype.is_creatable_dropdown();
         match self.unmatched_choice(itemtype, path, creatable) {
             ValueChoice::MapTo(id) => Resolved::Value(FieldValue::Id(id)),
             ValueChoice::Empty => Resolved::Empty(format!(
@@ -203,8 +205,8 @@ impl<'a> Resolver<'a> {
                     },
                     None => None,
                 };
-                let parent = parent
-                    .and_then(|p| schema::tree_parent_field(itemtype).map(|f| (f.to_string(), p)));
+                let parent =
+                    parent.and_then(|p| itemtype.tree_parent().map(|f| (f.to_string(), p)));
                 self.create_implied(
                     itemtype,
                     path,
@@ -218,18 +220,15 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn dropdown(&mut self, itemtype: &'static str, value: &str, source: &[SourceLine]) -> Resolved {
-        let is_asset = matches!(
-            itemtype,
-            "Computer" | "Monitor" | "Printer" | "Phone" | "Peripheral" | "NetworkEquipment"
-        );
+    fn dropdown(&mut self, itemtype: GlpiType, value: &str, source: &[SourceLine]) -> Resolved {
+        let is_asset = itemtype.is_asset();
         let planned = if is_asset {
             self.planned_asset(itemtype, value)
         } else {
             self.planned(itemtype, value)
         };
         if let Some(k) = planned {
-            let i = self.index[&(itemtype.to_string(), normalize_key(&k.key))];
+            let i = self.index[&(itemtype, normalize_key(&k.key))];
             if self.objects[i].implied {
                 self.objects[i].sources.extend_from_slice(source);
                 self.count_unmatched(itemtype, value);
@@ -247,12 +246,12 @@ impl<'a> Resolver<'a> {
                 ))
             }
         }
-        if is_asset || itemtype == "Software" {
+        if is_asset || itemtype == GlpiType::Software {
             return Resolved::Empty(format!(
                 "{itemtype} « {value} » introuvable dans les fichiers et sur la cible"
             ));
         }
-        let creatable = schema::is_creatable_dropdown(itemtype);
+        let creatable = itemtype.is_creatable_dropdown();
         match self.unmatched_choice(itemtype, value, creatable) {
             ValueChoice::MapTo(id) => Resolved::Value(FieldValue::Id(id)),
             ValueChoice::Empty => Resolved::Empty(format!(
@@ -269,7 +268,7 @@ impl<'a> Resolver<'a> {
     #[allow(clippy::too_many_arguments)]
     fn create_implied(
         &mut self,
-        itemtype: &'static str,
+        itemtype: GlpiType,
         key: &str,
         depth: usize,
         name: &str,
@@ -288,7 +287,7 @@ impl<'a> Resolver<'a> {
         if let Some((field, value)) = parent {
             o.fields.insert(field, value);
         }
-        if schema::has_entity(itemtype) {
+        if itemtype.has_entity() {
             o.fields.insert(
                 "entities_id".into(),
                 FieldValue::Id(self.options.default_entity),
@@ -298,10 +297,8 @@ impl<'a> Resolver<'a> {
         }
         o.sources.extend_from_slice(source);
         let k = o.key.clone();
-        self.index.insert(
-            (itemtype.to_string(), normalize_key(key)),
-            self.objects.len(),
-        );
+        self.index
+            .insert((itemtype, normalize_key(key)), self.objects.len());
         self.objects.push(o);
         Resolved::Value(FieldValue::Ref(k))
     }
@@ -319,13 +316,13 @@ impl<'a> Resolver<'a> {
                 ))
             }
         }
-        if let Some(k) = self.planned("User", value) {
+        if let Some(k) = self.planned(GlpiType::User, value) {
             return Resolved::Value(FieldValue::Ref(k));
         }
-        let found = self.lookup("User", value);
+        let found = self.lookup(GlpiType::User, value);
         match found.as_slice() {
             [id] => Resolved::Value(FieldValue::Id(*id)),
-            [] => match self.unmatched_choice("User", value, false) {
+            [] => match self.unmatched_choice(GlpiType::User, value, false) {
                 ValueChoice::MapTo(id) => Resolved::Value(FieldValue::Id(id)),
                 _ => Resolved::Empty(format!("utilisateur « {value} » absent des fichiers et de la cible : valeur laissée vide")),
             },
@@ -342,18 +339,18 @@ impl<'a> Resolver<'a> {
             let resolved = match p.target {
                 Target::Entity => Resolved::Value(FieldValue::Id(self.entity(&p.value))),
                 Target::Tree(t) => self.tree(t, &p.value, &sources),
-                Target::Group => self.tree("Group", &p.value, &sources),
+                Target::Group => self.tree(GlpiType::Group, &p.value, &sources),
                 Target::Dropdown(t) => self.dropdown(t, &p.value, &sources),
                 Target::User => self.user(&p.value),
             };
-            let is_relation = matches!(
-                self.objects[p.object].key.itemtype.as_str(),
-                "Group_User"
-                    | "Profile_User"
-                    | "Computer_Item"
-                    | "Item_SoftwareVersion"
-                    | "SoftwareVersion"
-            );
+            // A relation cannot be made without what it joins; an object's own field is left
+            // empty with a warning. What joins an asset to its OS or financial data is the
+            // asset itself (planned), so a missing dropdown there only empties the field.
+            let is_relation = self.objects[p.object].key.itemtype.is_relation()
+                && !matches!(
+                    self.objects[p.object].key.itemtype,
+                    GlpiType::ItemOperatingSystem | GlpiType::Infocom
+                );
             match resolved {
                 Resolved::Value(v) => {
                     self.objects[p.object].fields.insert(p.field, v);
@@ -374,7 +371,7 @@ impl<'a> Resolver<'a> {
         let mut objects: Vec<PlannedObject> =
             order.into_iter().map(|i| self.objects[i].clone()).collect();
         // Reconcile in order, so references to matched objects are known.
-        let mut indexes: HashMap<String, TargetIndex> = HashMap::new();
+        let mut indexes: HashMap<GlpiType, TargetIndex> = HashMap::new();
         let mut ids: IdMap = IdMap::new();
         let rejected: BTreeSet<ObjectKey> = objects
             .iter()
@@ -398,8 +395,8 @@ impl<'a> Resolver<'a> {
                 failed.insert(o.key.clone());
                 continue;
             }
-            let keys = self.options.keys_for(&o.key.itemtype);
-            let index = indexes.entry(o.key.itemtype.clone()).or_insert_with(|| {
+            let keys = self.options.keys_for(o.key.itemtype);
+            let index = indexes.entry(o.key.itemtype).or_insert_with(|| {
                 TargetIndex::new(
                     self.target
                         .items
@@ -453,6 +450,7 @@ impl<'a> Resolver<'a> {
             unmatched: self.unmatched.into_values().collect(),
             entities,
             not_carried,
+            columns: self.draft.columns.clone(),
             options: self.options.clone(),
         }
     }

@@ -88,8 +88,8 @@ pub fn dashboard(props: &DashboardProps) -> Html {
     let bars = progress.types.iter().map(|(t, p)| {
         let created = p.outcomes.get(&Outcome::Created).copied().unwrap_or(0);
         html! {
-            <div class="type-progress" data-itemtype={t.clone()}>
-                <span class="type-name">{ t }</span>
+            <div class="type-progress" data-itemtype={t.name()}>
+                <span class="type-name">{ t.name() }</span>
                 <progress max={p.total.to_string()} value={p.done().to_string()}></progress>
                 <span class="type-count">{ format!("{}/{} ({created} +)", p.done(), p.total) }</span>
             </div>

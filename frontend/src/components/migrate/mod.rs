@@ -14,6 +14,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use passerelle_engine::check::{CheckInput, FileOverrides};
+use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::map::MappingTemplate;
 use passerelle_engine::migrate::api::{ApiRequest, Credentials, Method};
 use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
@@ -714,15 +715,8 @@ pub fn migration(props: &MigrationProps) -> Html {
                     _ => vec![vec!["serial".into()], vec!["name".into()]],
                 };
                 let mut o = (*options).clone();
-                for t in [
-                    "Computer",
-                    "Monitor",
-                    "Printer",
-                    "NetworkEquipment",
-                    "Peripheral",
-                    "Phone",
-                ] {
-                    o.keys.insert(t.to_string(), keys.clone());
+                for t in GlpiType::ALL.iter().filter(|t| t.is_asset()) {
+                    o.keys.insert(*t, keys.clone());
                 }
                 options.set(o);
             })

@@ -53,8 +53,8 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
     let counts = plan.counts().into_iter().map(|c| {
         let total: usize = c.counts.values().sum();
         html! {
-            <tr class="plan-row" data-itemtype={c.itemtype.clone()}>
-                <td>{ &c.itemtype }</td>
+            <tr class="plan-row" data-itemtype={c.itemtype.name()}>
+                <td>{ c.itemtype.name() }</td>
                 { for KINDS.iter().map(|k| html! {
                     <td class={format!("count-{}", label(*k).replace(' ', "-"))} data-kind={format!("{k:?}").to_lowercase()}>
                         { c.counts.get(k).copied().unwrap_or(0) }
@@ -66,7 +66,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
     });
 
     let unmatched = plan.unmatched.iter().map(|u| {
-        let key = PlanOptions::value_key(&u.itemtype, &u.value);
+        let key = PlanOptions::value_key(u.itemtype, &u.value);
         let onchange = {
             let (options, on_options, key) = (props.options.clone(), props.on_options.clone(), key.clone());
             Callback::from(move |e: Event| {
@@ -91,7 +91,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
         };
         html! {
             <tr class="unmatched-row" data-value={u.value.clone()}>
-                <td>{ &u.itemtype }</td>
+                <td>{ u.itemtype.name() }</td>
                 <td>{ &u.value }</td>
                 <td>{ u.rows }</td>
                 <td>
@@ -146,7 +146,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
         html! {
             <tr class="object-row" data-decision={format!("{:?}", o.decision.kind()).to_lowercase()}>
                 <td>{ source }</td>
-                <td>{ &o.key.itemtype }</td>
+                <td>{ o.key.itemtype.name() }</td>
                 <td>{ &o.key.key }</td>
                 <td>{ label(o.decision.kind()) }</td>
                 <td>{ detail }</td>

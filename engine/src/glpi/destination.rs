@@ -1,0 +1,262 @@
+//! Where GLPI 10 keeps each exported field: the one table the plan, the dry-run, the page and the
+//! verification read to know what becomes of a column.
+
+use serde::{Deserialize, Serialize};
+
+use super::GlpiType::{self, *};
+use crate::detect::ItemType;
+use crate::diagnostic::Lang;
+use crate::map::concrete_field;
+
+/// Why an exported value is not written to GLPI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotCarriedReason {
+    /// The source's own id: GLPI gives new ids.
+    SourceId,
+    /// Written by GLPI itself at every change (last modification, last login).
+    SetByGlpi,
+    /// IP and MAC addresses live on network ports, which the migration does not create.
+    NetworkPorts,
+    /// A count of related items: the relations come from a companion file.
+    CountOfConnections,
+    /// A count of installations: the relations come from a companion file.
+    CountOfInstallations,
+    /// Repeats another column (the parent of a tree is in its complete name).
+    Repeated,
+    /// The group manager: set in GLPI after the migration.
+    GroupManager,
+    /// GLPI has no such field for this type (a column shared by the asset catalog, such as a
+    /// monitor's size in a computer list).
+    NoSuchField,
+}
+
+impl NotCarriedReason {
+    /// Stable code, for reports.
+    pub fn code(self) -> &'static str {
+        match self {
+            NotCarriedReason::SourceId => "source_id",
+            NotCarriedReason::SetByGlpi => "set_by_glpi",
+            NotCarriedReason::NetworkPorts => "network_ports",
+            NotCarriedReason::CountOfConnections => "count_of_connections",
+            NotCarriedReason::CountOfInstallations => "count_of_installations",
+            NotCarriedReason::Repeated => "repeated",
+            NotCarriedReason::GroupManager => "group_manager",
+            NotCarriedReason::NoSuchField => "no_such_field",
+        }
+    }
+}
+
+impl NotCarriedReason {
+    /// Why, in words.
+    pub fn describe(self, lang: Lang) -> &'static str {
+        use NotCarriedReason as R;
+        match (self, lang) {
+            (R::SourceId, Lang::Fr) => "identifiant de l'ancien GLPI : le GLPI national donne ses propres ids",
+            (R::SourceId, Lang::En) => "id in the old GLPI: the national GLPI gives its own ids",
+            (R::SetByGlpi, Lang::Fr) => "écrit par GLPI lui-même à chaque modification",
+            (R::SetByGlpi, Lang::En) => "written by GLPI itself at every change",
+            (R::NetworkPorts, Lang::Fr) => "vit sur les ports réseau, que la migration ne crée pas",
+            (R::NetworkPorts, Lang::En) => "lives on network ports, which the migration does not create",
+            (R::CountOfConnections, Lang::Fr) => "un nombre : les liaisons viennent du fichier compagnon liaisons-materiels.csv",
+            (R::CountOfConnections, Lang::En) => "a count: connections come from the companion file liaisons-materiels.csv",
+            (R::CountOfInstallations, Lang::Fr) => "un nombre : les installations viennent du fichier compagnon installations-logiciels.csv",
+            (R::CountOfInstallations, Lang::En) => "a count: installations come from the companion file installations-logiciels.csv",
+            (R::Repeated, Lang::Fr) => "répète une autre colonne (nom complet)",
+            (R::Repeated, Lang::En) => "repeats another column (complete name)",
+            (R::GroupManager, Lang::Fr) => "responsable de groupe : à désigner dans GLPI après la migration",
+            (R::GroupManager, Lang::En) => "group manager: to set in GLPI after the migration",
+            (R::NoSuchField, Lang::Fr) => "GLPI n'a pas ce champ pour ce type",
+            (R::NoSuchField, Lang::En) => "GLPI has no such field for this type",
+        }
+    }
+}
+
+/// Where the value of one exported field goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Destination {
+    /// A column of the item's own table.
+    Column {
+        /// The column.
+        column: String,
+    },
+    /// A column of an object GLPI keeps beside the item (its operating system, its financial
+    /// information), created with the item.
+    Related {
+        /// The related type.
+        itemtype: GlpiType,
+        /// Its column.
+        column: String,
+    },
+    /// The warranty's expiration date: GLPI keeps a start date and a duration in months.
+    WarrantyExpiration,
+    /// The item's identity in a tree (its complete name gives its name and parent).
+    TreePath,
+    /// The item's entity, mapped by the administrator.
+    Entity,
+    /// Objects of their own, one per value of the list (versions, e-mails, memberships,
+    /// authorizations).
+    Objects {
+        /// The type of the objects.
+        itemtype: GlpiType,
+    },
+    /// Not written, for this reason.
+    NotCarried {
+        /// Why.
+        reason: NotCarriedReason,
+    },
+}
+
+impl Destination {
+    /// Where, in words (`Item_OperatingSystem.operatingsystems_id`, or why not).
+    pub fn describe(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            Destination::Column { column } => column.clone(),
+            Destination::Related { itemtype, column } => format!("{itemtype}.{column}"),
+            Destination::WarrantyExpiration if fr => {
+                "Infocom.warranty_date + warranty_duration (mois)".into()
+            }
+            Destination::WarrantyExpiration => {
+                "Infocom.warranty_date + warranty_duration (months)".into()
+            }
+            Destination::TreePath if fr => "name et parent (arborescence)".into(),
+            Destination::TreePath => "name and parent (tree)".into(),
+            Destination::Entity if fr => "entities_id (entité choisie)".into(),
+            Destination::Entity => "entities_id (mapped entity)".into(),
+            Destination::Objects { itemtype } if fr => format!("un {itemtype} par valeur"),
+            Destination::Objects { itemtype } => format!("one {itemtype} per value"),
+            Destination::NotCarried { reason } => {
+                let prefix = if fr { "non transféré" } else { "not carried" };
+                format!("{prefix} : {}", reason.describe(lang))
+            }
+        }
+    }
+
+    /// Whether the values are written to GLPI.
+    pub fn is_carried(&self) -> bool {
+        !matches!(self, Destination::NotCarried { .. })
+    }
+}
+
+/// Where GLPI keeps the catalog field `field` of a file of `item_type` (`None` when the catalog
+/// has no such field for the type: a caller bug, reported as such).
+pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
+    use Destination as D;
+    use NotCarriedReason as R;
+    let not = |reason| D::NotCarried { reason };
+    let own = GlpiType::of_file(item_type)?;
+    let related = |itemtype, column: &str| D::Related {
+        itemtype,
+        column: column.to_string(),
+    };
+    Some(match field {
+        "id" => not(R::SourceId),
+        "date_mod" | "last_login" => not(R::SetByGlpi),
+        "_ips" | "_macs" => not(R::NetworkPorts),
+        "_monitor_count" => not(R::CountOfConnections),
+        "_installations" => not(R::CountOfInstallations),
+        "_parent" | "_entities_profiles" => not(R::Repeated),
+        "_manager" => not(R::GroupManager),
+        "entities_id" => D::Entity,
+        "completename" => D::TreePath,
+        "_versions" => D::Objects {
+            itemtype: SoftwareVersion,
+        },
+        "_useremails" => D::Objects {
+            itemtype: UserEmail,
+        },
+        "_groups" => D::Objects {
+            itemtype: GroupUser,
+        },
+        "_profiles" => D::Objects {
+            itemtype: ProfileUser,
+        },
+        "warranty_expiration" if own.is_asset() => D::WarrantyExpiration,
+        "operatingsystems_id"
+        | "operatingsystemversions_id"
+        | "operatingsystemarchitectures_id"
+        | "operatingsystemservicepacks_id"
+        | "operatingsystemkernelversions_id"
+        | "operatingsystemeditions_id"
+        | "license_number"
+            if own.is_asset() =>
+        {
+            related(
+                ItemOperatingSystem,
+                static_column(ItemOperatingSystem, field)?,
+            )
+        }
+        "buy_date" | "use_date" | "value" | "warranty_value" | "warranty_duration"
+        | "warranty_date" | "warranty_info" | "suppliers_id" | "order_number"
+        | "delivery_number" | "immo_number" | "bill" | "order_date" | "delivery_date"
+            if own.is_asset() =>
+        {
+            related(Infocom, static_column(Infocom, field)?)
+        }
+        _ => match static_column(own, &concrete_field(item_type, field)) {
+            Some(column) => D::Column {
+                column: column.to_string(),
+            },
+            None if crate::map::spec_for(item_type, field).is_some() => not(R::NoSuchField),
+            None => return None,
+        },
+    })
+}
+
+/// The column of `itemtype` named `field`, with the static lifetime of the column table.
+fn static_column(itemtype: GlpiType, field: &str) -> Option<&'static str> {
+    itemtype.columns().iter().copied().find(|c| *c == field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::catalog::fields;
+
+    #[test]
+    fn every_catalog_field_of_a_migrated_file_has_a_destination() {
+        for item_type in crate::detect::ItemType::ALL {
+            if GlpiType::of_file(item_type).is_none() {
+                continue;
+            }
+            for spec in fields(item_type) {
+                assert!(
+                    destination(item_type, spec.field).is_some(),
+                    "{item_type:?}.{} has no destination in GLPI",
+                    spec.field
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn operating_system_and_purchase_go_where_glpi_keeps_them() {
+        assert_eq!(
+            destination(ItemType::Computer, "operatingsystems_id"),
+            Some(Destination::Related {
+                itemtype: ItemOperatingSystem,
+                column: "operatingsystems_id".into()
+            })
+        );
+        assert_eq!(
+            destination(ItemType::Monitor, "buy_date"),
+            Some(Destination::Related {
+                itemtype: Infocom,
+                column: "buy_date".into()
+            })
+        );
+        assert_eq!(
+            destination(ItemType::Computer, "_model"),
+            Some(Destination::Column {
+                column: "computermodels_id".into()
+            })
+        );
+        assert_eq!(
+            destination(ItemType::Computer, "warranty_expiration"),
+            Some(Destination::WarrantyExpiration)
+        );
+        assert_eq!(destination(ItemType::Computer, "no_such_field"), None);
+    }
+}

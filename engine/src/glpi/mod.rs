@@ -1,0 +1,520 @@
+//! What the engine knows of GLPI 10, in one place: its item types (a typed enum), each type's
+//! real columns (read from a real GLPI 10.0.11 database), tree parent, entity, creation rank,
+//! reconciliation keys and right; and, for every exported field, where GLPI keeps its value
+//! ([`Destination`]): a column of the item, a column of a related object (operating system,
+//! financial information), a relation (versions, e-mails, authorizations, memberships), or
+//! nowhere, with the reason.
+//!
+//! A GLPI rule the engine follows has its home here. An unknown type or field is an error, never a
+//! silent fallback: GLPI drops unknown fields with a 201, so sending one would lose it unseen.
+
+mod columns;
+mod destination;
+
+pub use destination::{destination, Destination, NotCarriedReason};
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use thiserror::Error;
+
+use crate::detect::ItemType;
+
+/// An error of the GLPI vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum GlpiError {
+    /// A type name that is not one of [`GlpiType`].
+    #[error("unknown GLPI item type {0:?}")]
+    UnknownType(String),
+    /// A field that is neither a column of the type's table nor an input GLPI interprets.
+    #[error("{field:?} is not a field GLPI keeps for {itemtype}")]
+    UnknownField {
+        /// The type.
+        itemtype: GlpiType,
+        /// The field.
+        field: String,
+    },
+}
+
+macro_rules! glpi_types {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal in $table:literal,)*) => {
+        /// A GLPI item type the migration reads or writes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum GlpiType {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl GlpiType {
+            /// Every type.
+            pub const ALL: &'static [GlpiType] = &[$(GlpiType::$variant,)*];
+
+            /// GLPI's class name, as the API spells it in URLs (`Computer`, `Item_OperatingSystem`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(GlpiType::$variant => $name,)*
+                }
+            }
+
+            /// The database table.
+            pub const fn table(self) -> &'static str {
+                match self {
+                    $(GlpiType::$variant => $table,)*
+                }
+            }
+        }
+    };
+}
+
+glpi_types! {
+    /// Computers.
+    Computer = "Computer" in "glpi_computers",
+    /// Monitors.
+    Monitor = "Monitor" in "glpi_monitors",
+    /// Printers.
+    Printer = "Printer" in "glpi_printers",
+    /// Network equipment.
+    NetworkEquipment = "NetworkEquipment" in "glpi_networkequipments",
+    /// Peripherals.
+    Peripheral = "Peripheral" in "glpi_peripherals",
+    /// Phones.
+    Phone = "Phone" in "glpi_phones",
+    /// Software.
+    Software = "Software" in "glpi_softwares",
+    /// A version of a software.
+    SoftwareVersion = "SoftwareVersion" in "glpi_softwareversions",
+    /// A software version installed on an item.
+    ItemSoftwareVersion = "Item_SoftwareVersion" in "glpi_items_softwareversions",
+    /// A monitor, printer, phone or peripheral connected to a computer.
+    ComputerItem = "Computer_Item" in "glpi_computers_items",
+    /// The operating system of an asset (GLPI 10 keeps it apart from the asset).
+    ItemOperatingSystem = "Item_OperatingSystem" in "glpi_items_operatingsystems",
+    /// Financial and administrative information of an asset (purchase, warranty, supplier).
+    Infocom = "Infocom" in "glpi_infocoms",
+    /// Users.
+    User = "User" in "glpi_users",
+    /// A user's e-mail address.
+    UserEmail = "UserEmail" in "glpi_useremails",
+    /// Groups (a tree).
+    Group = "Group" in "glpi_groups",
+    /// A user's group membership.
+    GroupUser = "Group_User" in "glpi_groups_users",
+    /// Profiles (Self-Service, Technician…).
+    Profile = "Profile" in "glpi_profiles",
+    /// A user's authorization: a profile on an entity, recursive or not.
+    ProfileUser = "Profile_User" in "glpi_profiles_users",
+    /// Entities (a tree, never created by the migration).
+    Entity = "Entity" in "glpi_entities",
+    /// Locations (a tree).
+    Location = "Location" in "glpi_locations",
+    /// Statuses of items (a tree).
+    State = "State" in "glpi_states",
+    /// Software categories (a tree).
+    SoftwareCategory = "SoftwareCategory" in "glpi_softwarecategories",
+    /// Manufacturers (and software publishers).
+    Manufacturer = "Manufacturer" in "glpi_manufacturers",
+    /// Suppliers.
+    Supplier = "Supplier" in "glpi_suppliers",
+    /// User titles.
+    UserTitle = "UserTitle" in "glpi_usertitles",
+    /// User categories.
+    UserCategory = "UserCategory" in "glpi_usercategories",
+    /// Operating systems.
+    OperatingSystem = "OperatingSystem" in "glpi_operatingsystems",
+    /// Operating system versions.
+    OperatingSystemVersion = "OperatingSystemVersion" in "glpi_operatingsystemversions",
+    /// Operating system architectures.
+    OperatingSystemArchitecture = "OperatingSystemArchitecture" in "glpi_operatingsystemarchitectures",
+    /// Operating system service packs.
+    OperatingSystemServicePack = "OperatingSystemServicePack" in "glpi_operatingsystemservicepacks",
+    /// Operating system kernel versions.
+    OperatingSystemKernelVersion = "OperatingSystemKernelVersion" in "glpi_operatingsystemkernelversions",
+    /// Operating system editions.
+    OperatingSystemEdition = "OperatingSystemEdition" in "glpi_operatingsystemeditions",
+    /// Computer models.
+    ComputerModel = "ComputerModel" in "glpi_computermodels",
+    /// Computer types.
+    ComputerType = "ComputerType" in "glpi_computertypes",
+    /// Monitor models.
+    MonitorModel = "MonitorModel" in "glpi_monitormodels",
+    /// Monitor types.
+    MonitorType = "MonitorType" in "glpi_monitortypes",
+    /// Printer models.
+    PrinterModel = "PrinterModel" in "glpi_printermodels",
+    /// Printer types.
+    PrinterType = "PrinterType" in "glpi_printertypes",
+    /// Network equipment models.
+    NetworkEquipmentModel = "NetworkEquipmentModel" in "glpi_networkequipmentmodels",
+    /// Network equipment types.
+    NetworkEquipmentType = "NetworkEquipmentType" in "glpi_networkequipmenttypes",
+    /// Peripheral models.
+    PeripheralModel = "PeripheralModel" in "glpi_peripheralmodels",
+    /// Peripheral types.
+    PeripheralType = "PeripheralType" in "glpi_peripheraltypes",
+    /// Phone models.
+    PhoneModel = "PhoneModel" in "glpi_phonemodels",
+    /// Phone types.
+    PhoneType = "PhoneType" in "glpi_phonetypes",
+    /// Tickets.
+    Ticket = "Ticket" in "glpi_tickets",
+}
+
+/// The profile right bits GLPI stores per right name.
+pub mod bits {
+    /// Read.
+    pub const READ: u64 = 1;
+    /// Update.
+    pub const UPDATE: u64 = 2;
+    /// Create.
+    pub const CREATE: u64 = 4;
+    /// Delete (trash).
+    pub const DELETE: u64 = 8;
+    /// Purge.
+    pub const PURGE: u64 = 16;
+}
+
+/// Inputs GLPI interprets on a POST although they are not columns (kept from a request).
+const INTERPRETED_INPUTS: &[(GlpiType, &str)] = &[
+    // The user's first authorization, made at creation instead of the default Self-Service.
+    (GlpiType::User, "_profiles_id"),
+    (GlpiType::User, "_entities_id"),
+    (GlpiType::User, "_is_recursive"),
+];
+
+use GlpiType::*;
+
+impl GlpiType {
+    /// The type of a name, exactly as GLPI spells it.
+    pub fn from_name(name: &str) -> Result<GlpiType, GlpiError> {
+        GlpiType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.name() == name)
+            .ok_or_else(|| GlpiError::UnknownType(name.to_string()))
+    }
+
+    /// The type a checked file's rows become (`None` for tickets and the HR directory, which
+    /// the asset migration does not carry).
+    pub fn of_file(item_type: ItemType) -> Option<GlpiType> {
+        Some(match item_type {
+            ItemType::Computer => Computer,
+            ItemType::Monitor => Monitor,
+            ItemType::Printer => Printer,
+            ItemType::NetworkEquipment => NetworkEquipment,
+            ItemType::Peripheral => Peripheral,
+            ItemType::Phone => Phone,
+            ItemType::Software => Software,
+            ItemType::User => User,
+            ItemType::Group => Group,
+            ItemType::Location => Location,
+            ItemType::Ticket | ItemType::Directory => return None,
+        })
+    }
+
+    /// The columns of its table, as a real GLPI 10.0.11 has them.
+    pub fn columns(self) -> &'static [&'static str] {
+        columns::TABLE_COLUMNS
+            .iter()
+            .find(|(t, _)| *t == self.table())
+            .map(|(_, c)| *c)
+            .unwrap_or(&[])
+    }
+
+    /// Whether GLPI keeps `field` when it is sent for this type (a column, or an input it
+    /// interprets). Anything else is dropped by GLPI without a word.
+    pub fn keeps(self, field: &str) -> bool {
+        self.columns().contains(&field) || INTERPRETED_INPUTS.contains(&(self, field))
+    }
+
+    /// `Ok` when GLPI keeps the field, the typed error otherwise.
+    pub fn check_field(self, field: &str) -> Result<(), GlpiError> {
+        if self.keeps(field) {
+            Ok(())
+        } else {
+            Err(GlpiError::UnknownField {
+                itemtype: self,
+                field: field.to_string(),
+            })
+        }
+    }
+
+    /// The six asset types.
+    pub fn is_asset(self) -> bool {
+        matches!(
+            self,
+            Computer | Monitor | Printer | NetworkEquipment | Peripheral | Phone
+        )
+    }
+
+    /// A type that joins two items (its identity is the items it joins).
+    pub fn is_relation(self) -> bool {
+        matches!(
+            self,
+            ItemSoftwareVersion
+                | ComputerItem
+                | ItemOperatingSystem
+                | Infocom
+                | UserEmail
+                | GroupUser
+                | ProfileUser
+                | SoftwareVersion
+        )
+    }
+
+    /// The model dropdown of an asset type.
+    pub fn model(self) -> Option<GlpiType> {
+        Some(match self {
+            Computer => ComputerModel,
+            Monitor => MonitorModel,
+            Printer => PrinterModel,
+            NetworkEquipment => NetworkEquipmentModel,
+            Peripheral => PeripheralModel,
+            Phone => PhoneModel,
+            _ => return None,
+        })
+    }
+
+    /// The type dropdown of an asset type.
+    pub fn kind(self) -> Option<GlpiType> {
+        Some(match self {
+            Computer => ComputerType,
+            Monitor => MonitorType,
+            Printer => PrinterType,
+            NetworkEquipment => NetworkEquipmentType,
+            Peripheral => PeripheralType,
+            Phone => PhoneType,
+            _ => return None,
+        })
+    }
+
+    /// The parent foreign key of a tree type.
+    pub fn tree_parent(self) -> Option<&'static str> {
+        Some(match self {
+            Location => "locations_id",
+            State => "states_id",
+            Group => "groups_id",
+            SoftwareCategory => "softwarecategories_id",
+            Entity => "entities_id",
+            _ => return None,
+        })
+    }
+
+    /// Whether the plan sets its `entities_id` (items visible per entity). Users, relations and
+    /// global dropdowns (manufacturers, models…) have none to set.
+    pub fn has_entity(self) -> bool {
+        self.is_asset()
+            || matches!(
+                self,
+                Software | SoftwareVersion | Location | State | Group | Supplier
+            )
+    }
+
+    /// Creation stage: what an object points to is created in an earlier stage.
+    pub fn stage(self) -> u32 {
+        match self {
+            Location | State | SoftwareCategory => 0,
+            Manufacturer
+            | UserTitle
+            | UserCategory
+            | OperatingSystem
+            | OperatingSystemVersion
+            | OperatingSystemArchitecture
+            | OperatingSystemServicePack
+            | OperatingSystemKernelVersion
+            | OperatingSystemEdition
+            | Supplier
+            | ComputerModel
+            | ComputerType
+            | MonitorModel
+            | MonitorType
+            | PrinterModel
+            | PrinterType
+            | NetworkEquipmentModel
+            | NetworkEquipmentType
+            | PeripheralModel
+            | PeripheralType
+            | PhoneModel
+            | PhoneType
+            | Profile
+            | Entity => 1,
+            Group => 2,
+            User => 3,
+            GroupUser | ProfileUser | UserEmail => 4,
+            Computer | Monitor | Printer | NetworkEquipment | Peripheral | Phone => 5,
+            Software | ItemOperatingSystem | Infocom => 6,
+            SoftwareVersion => 7,
+            ComputerItem | ItemSoftwareVersion => 8,
+            Ticket => 9,
+        }
+    }
+
+    /// Whether the administrator may let the plan create its missing values.
+    pub fn is_creatable_dropdown(self) -> bool {
+        self.stage() <= 1 && !matches!(self, Profile | Entity)
+    }
+
+    /// Default reconciliation keys, in order of preference: the first whose fields are all
+    /// filled in a row is used. One definition for the check (duplicates) and the migration.
+    pub fn default_keys(self) -> Vec<Vec<String>> {
+        let k = |fields: &[&str]| fields.iter().map(|f| f.to_string()).collect::<Vec<_>>();
+        match self {
+            t if t.is_asset() => vec![k(&["serial"]), k(&["name"])],
+            t if t.tree_parent().is_some() => vec![k(&["completename"])],
+            GroupUser => vec![k(&["users_id", "groups_id"])],
+            ProfileUser => vec![k(&["users_id", "profiles_id", "entities_id"])],
+            UserEmail => vec![k(&["users_id", "email"])],
+            SoftwareVersion => vec![k(&["softwares_id", "name"])],
+            ItemSoftwareVersion => vec![k(&["itemtype", "items_id", "softwareversions_id"])],
+            ComputerItem => vec![k(&["computers_id", "itemtype", "items_id"])],
+            ItemOperatingSystem | Infocom => vec![k(&["itemtype", "items_id"])],
+            _ => vec![k(&["name"])],
+        }
+    }
+
+    /// Whether reconciliation compares (and updates) this field. The entity is never moved by
+    /// a migration; `is_recursive` is compared where it is the meaning of the object (an
+    /// authorization), not on dropdowns the plan creates recursive for convenience.
+    pub fn compares(self, field: &str) -> bool {
+        if field.starts_with('_') || field == "entities_id" {
+            return false;
+        }
+        field != "is_recursive" || self == ProfileUser
+    }
+
+    /// The profile right that guards the type (`glpiactiveprofile` keys in the full session).
+    pub fn right(self) -> &'static str {
+        match self {
+            Computer | ComputerItem | ItemOperatingSystem => "computer",
+            Monitor => "monitor",
+            Printer => "printer",
+            NetworkEquipment => "networking",
+            Peripheral => "peripheral",
+            Phone => "phone",
+            Software | SoftwareVersion | ItemSoftwareVersion => "software",
+            User | ProfileUser | UserEmail => "user",
+            Group | GroupUser => "group",
+            Location => "location",
+            State => "state",
+            Entity => "entity",
+            Supplier => "contact_enterprise",
+            Infocom => "infocom",
+            Profile => "profile",
+            Ticket => "ticket",
+            _ => "dropdown",
+        }
+    }
+}
+
+/// What a field's value names, to be found (or created) on the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A plain dropdown (or any item), matched by name.
+    Dropdown(GlpiType),
+    /// A tree dropdown, matched by complete name `A > B`, created level by level.
+    Tree(GlpiType),
+    /// A group (tree), created only from the groups file.
+    Group,
+    /// A user, by display name `Nom Prénom`.
+    User,
+    /// An entity: mapped by the administrator, never created.
+    Entity,
+}
+
+impl GlpiType {
+    /// What the foreign key `field` of this type points to.
+    pub fn field_target(self, field: &str) -> Option<Target> {
+        Some(match field {
+            "entities_id" | "_entities_id" => Target::Entity,
+            "locations_id" => Target::Tree(Location),
+            "states_id" => Target::Tree(State),
+            "softwarecategories_id" => Target::Tree(SoftwareCategory),
+            "groups_id" | "groups_id_tech" => Target::Group,
+            "users_id" | "users_id_tech" => Target::User,
+            "manufacturers_id" => Target::Dropdown(Manufacturer),
+            "operatingsystems_id" => Target::Dropdown(OperatingSystem),
+            "operatingsystemversions_id" => Target::Dropdown(OperatingSystemVersion),
+            "operatingsystemarchitectures_id" => Target::Dropdown(OperatingSystemArchitecture),
+            "operatingsystemservicepacks_id" => Target::Dropdown(OperatingSystemServicePack),
+            "operatingsystemkernelversions_id" => Target::Dropdown(OperatingSystemKernelVersion),
+            "operatingsystemeditions_id" => Target::Dropdown(OperatingSystemEdition),
+            "suppliers_id" => Target::Dropdown(Supplier),
+            "usertitles_id" => Target::Dropdown(UserTitle),
+            "usercategories_id" => Target::Dropdown(UserCategory),
+            "profiles_id" | "_profiles_id" => Target::Dropdown(Profile),
+            f if self.model().is_some_and(|m| f == model_field(m)) => {
+                Target::Dropdown(self.model()?)
+            }
+            f if self.kind().is_some_and(|k| f == model_field(k)) => Target::Dropdown(self.kind()?),
+            _ => return None,
+        })
+    }
+}
+
+/// The foreign key naming a type (`ComputerModel` → `computermodels_id`).
+pub fn model_field(t: GlpiType) -> String {
+    format!("{}s_id", t.name().to_lowercase())
+}
+
+impl fmt::Display for GlpiType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for GlpiType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for GlpiType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        GlpiType::from_name(&name).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_has_its_real_table_and_round_trips_by_name() {
+        for t in GlpiType::ALL {
+            assert!(!t.columns().is_empty(), "{t}: no columns for {}", t.table());
+            assert_eq!(GlpiType::from_name(t.name()), Ok(*t));
+            let json = serde_json::to_string(t).unwrap();
+            assert_eq!(serde_json::from_str::<GlpiType>(&json).unwrap(), *t);
+        }
+        assert!(GlpiType::from_name("Computers").is_err());
+    }
+
+    #[test]
+    fn glpi_keeps_operating_system_and_purchase_data_apart_from_the_computer() {
+        for dropped in ["operatingsystems_id", "buy_date", "value", "suppliers_id"] {
+            assert!(!Computer.keeps(dropped), "{dropped}");
+        }
+        assert!(ItemOperatingSystem.keeps("operatingsystems_id"));
+        assert!(Infocom.keeps("buy_date") && Infocom.keeps("warranty_duration"));
+        assert!(!Infocom.keeps("warranty_expiration"));
+        assert!(User.keeps("_profiles_id") && !User.keeps("_useremails_list"));
+        assert_eq!(
+            Computer.check_field("warranty_expiration"),
+            Err(GlpiError::UnknownField {
+                itemtype: Computer,
+                field: "warranty_expiration".into()
+            })
+        );
+    }
+
+    #[test]
+    fn what_an_object_points_to_is_created_first() {
+        for t in GlpiType::ALL {
+            if let Some(m) = t.model() {
+                assert!(m.stage() < t.stage());
+            }
+        }
+        assert!(User.stage() < ProfileUser.stage());
+        assert!(Computer.stage() < ItemOperatingSystem.stage());
+        assert!(Software.stage() < SoftwareVersion.stage());
+        assert!(SoftwareVersion.stage() < ItemSoftwareVersion.stage());
+    }
+}

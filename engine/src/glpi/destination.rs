@@ -24,8 +24,6 @@ pub enum NotCarriedReason {
     CountOfInstallations,
     /// Repeats another column (the parent of a tree is in its complete name).
     Repeated,
-    /// The group manager: set in GLPI after the migration.
-    GroupManager,
     /// GLPI has no such field for this type (a column shared by the asset catalog, such as a
     /// monitor's size in a computer list).
     NoSuchField,
@@ -41,7 +39,6 @@ impl NotCarriedReason {
             NotCarriedReason::CountOfConnections => "count_of_connections",
             NotCarriedReason::CountOfInstallations => "count_of_installations",
             NotCarriedReason::Repeated => "repeated",
-            NotCarriedReason::GroupManager => "group_manager",
             NotCarriedReason::NoSuchField => "no_such_field",
         }
     }
@@ -64,8 +61,6 @@ impl NotCarriedReason {
             (R::CountOfInstallations, Lang::En) => "a count: installations come from the companion file installations-logiciels.csv",
             (R::Repeated, Lang::Fr) => "répète une autre colonne (nom complet)",
             (R::Repeated, Lang::En) => "repeats another column (complete name)",
-            (R::GroupManager, Lang::Fr) => "responsable de groupe : à désigner dans GLPI après la migration",
-            (R::GroupManager, Lang::En) => "group manager: to set in GLPI after the migration",
             (R::NoSuchField, Lang::Fr) => "GLPI n'a pas ce champ pour ce type",
             (R::NoSuchField, Lang::En) => "GLPI has no such field for this type",
         }
@@ -101,6 +96,8 @@ pub enum Destination {
         /// The type of the objects.
         itemtype: GlpiType,
     },
+    /// The group's manager: the `is_manager` flag of the manager's membership (`Group_User`).
+    GroupManager,
     /// Not written, for this reason.
     NotCarried {
         /// Why.
@@ -127,6 +124,7 @@ impl Destination {
             Destination::Entity => "entities_id (mapped entity)".into(),
             Destination::Objects { itemtype } if fr => format!("un {itemtype} par valeur"),
             Destination::Objects { itemtype } => format!("one {itemtype} per value"),
+            Destination::GroupManager => "Group_User.is_manager".into(),
             Destination::NotCarried { reason } => {
                 let prefix = if fr { "non transféré" } else { "not carried" };
                 format!("{prefix} : {}", reason.describe(lang))
@@ -158,7 +156,7 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
         "_monitor_count" => not(R::CountOfConnections),
         "_installations" => not(R::CountOfInstallations),
         "_parent" | "_entities_profiles" => not(R::Repeated),
-        "_manager" => not(R::GroupManager),
+        "_manager" => D::GroupManager,
         "entities_id" => D::Entity,
         "completename" => D::TreePath,
         "_versions" => D::Objects {

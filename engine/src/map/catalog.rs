@@ -770,14 +770,16 @@ pub fn fields(item_type: ItemType) -> &'static [FieldSpec] {
     }
 }
 
-/// The field that identifies a row when matching duplicates and the target, in order of preference.
-pub fn key_fields(item_type: ItemType) -> &'static [&'static str] {
-    match item_type {
-        ItemType::User => &["name"],
-        ItemType::Group | ItemType::Location => &["completename"],
-        ItemType::Software => &["name"],
-        ItemType::Ticket => &[],
-        ItemType::Directory => &[],
-        _ => &["serial", "otherserial"],
-    }
+/// The fields that identify a row, in order of preference: a row's key is its first filled one.
+/// One definition with the migration's reconciliation ([`crate::glpi::GlpiType::default_keys`]).
+pub fn key_fields(item_type: ItemType) -> Vec<String> {
+    crate::glpi::GlpiType::of_file(item_type)
+        .map(|t| t.default_keys())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|alternative| match <[String; 1]>::try_from(alternative) {
+            Ok([field]) => Some(field),
+            Err(_) => None,
+        })
+        .collect()
 }

@@ -252,6 +252,12 @@ fn validate_file(
     }
 
     let keys = key_fields(item_type);
+    // The contact (Usager) column: a login that tells homonyms apart.
+    let contact_column = mapping
+        .columns
+        .iter()
+        .find(|c| c.field.as_deref() == Some("contact"))
+        .map(|c| c.column);
     let columns: Vec<ColumnCheck> = mapping
         .columns
         .iter()
@@ -262,7 +268,8 @@ fn validate_file(
                 let n = normalize_label(n);
                 n == "lieu" || n == "location"
             });
-            let is_key = keys.contains(&spec.field);
+            let key_rank = keys.iter().position(|k| *k == spec.field);
+            let is_key = key_rank.is_some();
             let reference = match spec.kind {
                 FieldKind::TreePath if is_location => Some(RefKind::Location),
                 FieldKind::GroupPath => Some(RefKind::Group),
@@ -278,6 +285,7 @@ fn validate_file(
                 column: c.column,
                 spec,
                 is_key,
+                key_rank: key_rank.unwrap_or(usize::MAX),
                 reference,
                 line_break,
             })
@@ -301,6 +309,7 @@ fn validate_file(
             .cells
             .uncorrected_text()
             .is_some_and(|text| !has_entity_or_break(text.as_bytes()));
+        let mut row_key: Option<(usize, u64, usize)> = None;
         for (slot, check) in columns.iter().enumerate() {
             let col = check.column;
             let raw = rec.cells.get(col).unwrap_or("");
@@ -325,14 +334,30 @@ fn validate_file(
                 }
             };
             // Duplicates on the reconciliation key within the file: found once every key is in.
-            if check.is_key {
-                keys.push(key_hash(col, &value, &mut scratch), i, slot);
+            if check.is_key && row_key.is_none_or(|(rank, _, _)| check.key_rank < rank) {
+                row_key = Some((check.key_rank, key_hash(col, &value, &mut scratch), slot));
             }
             if let Some(kind) = check.reference {
-                if !check_reference(&mut ctx, refs, rec.line, col, kind, &value, &mut scratch) {
+                let contact = contact_column.and_then(|c| rec.cells.get(c));
+                let found = check_reference(
+                    &mut ctx,
+                    refs,
+                    Reference {
+                        line: rec.line,
+                        col,
+                        kind,
+                        value: &value,
+                        contact,
+                    },
+                    &mut scratch,
+                );
+                if !found {
                     unresolved[slot] += 1;
                 }
             }
+        }
+        if let Some((_, hash, slot)) = row_key {
+            keys.push(hash, i, slot);
         }
     }
 
@@ -376,6 +401,9 @@ struct ColumnCheck {
     spec: &'static FieldSpec,
     /// A reconciliation key: duplicates are errors.
     is_key: bool,
+    /// Which key alternative it is: a row's key is its first filled alternative (an asset's
+    /// serial, else its name), as the migration reconciles it.
+    key_rank: usize,
     /// Values that other files may list.
     reference: Option<RefKind>,
     /// How bad a line break in a value is (a warning in free text, an error elsewhere).
@@ -525,17 +553,30 @@ fn plain_ascii_key(value: &str) -> Option<&str> {
         .then_some(key)
 }
 
+/// A reference cell to look up, with the row's contact (a login that may tell homonyms apart).
+struct Reference<'v> {
+    line: u64,
+    col: usize,
+    kind: RefKind,
+    value: &'v str,
+    contact: Option<&'v str>,
+}
+
 /// Looks the values of a reference cell up in the other files; false when no file of that kind
 /// was given (the value is left to the target).
 fn check_reference(
     ctx: &mut Ctx<'_>,
     refs: &References,
-    line: u64,
-    col: usize,
-    kind: RefKind,
-    value: &str,
+    reference: Reference<'_>,
     scratch: &mut String,
 ) -> bool {
+    let Reference {
+        line,
+        col,
+        kind,
+        value,
+        contact,
+    } = reference;
     let index = match kind {
         RefKind::Location => refs.locations.as_ref(),
         RefKind::Group => refs.groups.as_ref(),
@@ -556,6 +597,22 @@ fn check_reference(
                         format!("user \"{name}\" is not in the Users file: to be found on the target"),
                     ),
                     Some([_]) => {}
+                    Some(logins)
+                        if contact.is_some_and(|c| {
+                            logins.iter().any(|l| l.eq_ignore_ascii_case(c.trim()))
+                        }) =>
+                    {
+                        let login = contact.unwrap_or_default().trim();
+                        ctx.push(
+                            line,
+                            Some(col),
+                            Some(name),
+                            Severity::Warning,
+                            "reference.homonym_by_contact",
+                            format!("« {name} » a des homonymes ({}) : l'usager « {login} » de la même ligne désigne lequel", logins.join(", ")),
+                            format!("\"{name}\" has namesakes ({}): the alternate username \"{login}\" on the same line tells which", logins.join(", ")),
+                        )
+                    }
                     Some(logins) => {
                         let list = logins.join(", ");
                         ctx.push(
@@ -625,7 +682,9 @@ mod tests {
              PC-3;INV-1;ABC-é1\n\
              PC-4;;\n\
              PC-5;\"&nbsp;\";inv-1\n\
-             PC-6;abc-e1;\n",
+             PC-6;abc-e1;\n\
+             pc-4;;\n\
+             PC-1;XYZ;\n",
         );
         let (_, diags) = validate_files(&[FileInput {
             table: &table,
@@ -633,15 +692,14 @@ mod tests {
         }]);
         let found = duplicates(&diags);
         let lines: Vec<(u64, usize)> = found.iter().map(|(l, c, _)| (*l, *c)).collect();
-        // Same serial up to case, accents and spaces on lines 3 and 7; the same text in another
-        // column (line 4) is not a duplicate; empty serials never are.
-        assert_eq!(lines, vec![(3, 2), (6, 3), (7, 2)], "{found:?}");
+        // A row's key is its serial, else its name (as the migration reconciles): the same
+        // serial up to case, accents and spaces on lines 3 and 7; the same name without a serial
+        // on line 8. The same text in another column (line 4), an inventory number (line 6) and
+        // a name shared by rows with their own serials (line 9) are not duplicates.
+        assert_eq!(lines, vec![(3, 2), (7, 2), (8, 1)], "{found:?}");
         assert!(found[0].2.contains("already on line 2"), "{found:?}");
-        assert!(
-            found[1].2.contains("\"inv-1\" already on line 2"),
-            "{found:?}"
-        );
-        assert!(found[2].2.contains("already on line 2"), "{found:?}");
+        assert!(found[1].2.contains("already on line 2"), "{found:?}");
+        assert!(found[2].2.contains("already on line 5"), "{found:?}");
     }
 
     #[test]
@@ -677,6 +735,7 @@ mod tests {
             column: 1,
             spec: spec_for(ItemType::Computer, "serial").unwrap(),
             is_key: true,
+            key_rank: 0,
             reference: None,
             line_break: Severity::Error,
         }];

@@ -283,15 +283,18 @@ async fn glpi_config_gives_the_version_and_the_session_gives_rights_per_right_na
     assert_eq!(c.body["cfg_glpi"]["version"], "10.0.11");
     let s = g.get("getFullSession").await;
     let profile = &s.body["session"]["glpiactiveprofile"];
-    // Super-Admin: read, update, create, delete and purge on computers and dropdowns.
-    assert_eq!(profile["computer"], 31);
-    assert_eq!(profile["dropdown"], 31);
+    // The stock profiles' rights, as GLPI 10.0.11's database holds them (glpi_profilerights):
+    // Super-Admin computer 255, dropdown 23 (no purge bit), location 23, user 7327.
+    assert_eq!(profile["computer"], 255);
+    assert_eq!(profile["dropdown"], 23);
+    assert_eq!(profile["location"], 23);
+    assert_eq!(profile["user"], 7327);
     let mut tech = Glpi::start().await;
     tech.login(glpi_sandbox::DEMO_TECH_TOKEN).await;
     let s = tech.get("getFullSession").await;
     let profile = &s.body["session"]["glpiactiveprofile"];
-    assert_eq!(profile["computer"], 31);
-    // Technicians only read the setup.
-    assert_eq!(profile["location"], 1);
-    assert_eq!(profile["user"], 1);
+    // Technician: computers 127, no right on locations, users 1055 (read, create, update…).
+    assert_eq!(profile["computer"], 127);
+    assert_eq!(profile["location"], 0);
+    assert_eq!(profile["user"], 1055);
 }

@@ -41,6 +41,7 @@ struct RowValues {
     profiles: Vec<String>,
     completename: String,
     entity: String,
+    managers: Vec<String>,
 }
 
 /// Objects built from the files, before the target is read.
@@ -57,6 +58,9 @@ pub struct Draft {
     pub(super) has_installations: bool,
     /// Where each column of each file goes, with its count of non-empty values.
     pub(super) columns: Vec<ColumnUse>,
+    /// (group complete name, manager's display name, source line), joined to memberships once
+    /// every file is read.
+    managers: Vec<(String, String, SourceLine)>,
 }
 
 pub(super) fn rank_of(itemtype: GlpiType, depth: usize) -> u32 {
@@ -168,6 +172,7 @@ impl Draft {
         for f in ordered {
             d.add_file(f);
         }
+        d.add_managers();
         for c in companions {
             match c.kind {
                 CompanionKind::Connections => d.has_connections = true,
@@ -315,6 +320,7 @@ impl Draft {
             profiles,
             mut completename,
             entity,
+            managers,
         } = row;
         // Identity.
         let is_tree = itemtype.tree_parent().is_some();
@@ -461,6 +467,51 @@ impl Draft {
         if itemtype == GlpiType::User {
             self.add_user_relations(index, &source, emails, groups, authorizations);
         }
+        for manager in managers {
+            self.managers.push((key.clone(), manager, source.clone()));
+        }
+    }
+
+    /// A group's manager is the `is_manager` flag of a membership: the one the users file gives,
+    /// or a membership of its own when the manager is not listed in the group.
+    fn add_managers(&mut self) {
+        for (group, manager, source) in std::mem::take(&mut self.managers) {
+            let planned = self
+                .user_names
+                .get(&normalize_key(&manager))
+                .cloned()
+                .unwrap_or_default();
+            let membership = match planned.as_slice() {
+                [login] => self.find(GlpiType::GroupUser, &format!("{}|{}", login.key, group)),
+                _ => None,
+            };
+            let i = match membership {
+                Some(i) => i,
+                None => {
+                    let mut rel = PlannedObject::new(
+                        ObjectKey::new(GlpiType::GroupUser, format!("{manager}|{group}")),
+                        rank_of(GlpiType::GroupUser, 0),
+                    );
+                    rel.sources.push(source.clone());
+                    let i = self.push(rel);
+                    match planned.as_slice() {
+                        [login] => {
+                            self.objects[i]
+                                .fields
+                                .insert("users_id".into(), FieldValue::Ref(login.clone()));
+                        }
+                        _ => self.wait_for(i, "users_id", Target::User, manager),
+                    }
+                    self.wait_for(i, "groups_id", Target::Group, group);
+                    i
+                }
+            };
+            let o = &mut self.objects[i];
+            o.fields.insert("is_manager".into(), FieldValue::Number(1));
+            if !o.sources.contains(&source) {
+                o.sources.push(source);
+            }
+        }
     }
 
     /// A user's e-mails, memberships and authorizations, each an object of its own: GLPI keeps
@@ -550,6 +601,16 @@ impl Draft {
         // Rows with errors were rejected before; a warning (a line break in a name) keeps the
         // value as it is: nothing is altered silently.
         let value = check_value(raw, spec.kind, false).unwrap_or_else(|_| glpi_cell_value(raw));
+        // GLPI's CSV export writes a `"` of the data as `''` (and never `""`): the value GLPI held
+        // had a `"`. Two apostrophes in a row are not written by people, so text gets its `"`
+        // back; nothing else is touched.
+        let value = if matches!(spec.kind, FieldKind::Text | FieldKind::LongText)
+            && value.contains("''")
+        {
+            value.replace("''", "\"")
+        } else {
+            value
+        };
         let Some(dest) = destination(item_type, field) else {
             return;
         };
@@ -574,6 +635,10 @@ impl Draft {
                     GlpiType::GroupUser => row.groups.extend(list),
                     _ => row.profiles.extend(list),
                 }
+                return;
+            }
+            Destination::GroupManager => {
+                row.managers.extend(split_multi(&value));
                 return;
             }
             Destination::WarrantyExpiration => {
@@ -643,7 +708,6 @@ impl Draft {
             NotCarriedReason::NetworkPorts => self.note("migrate.not_carried.network", "valeurs d'adresses IP et MAC : elles vivent sur les ports réseau, que cette migration ne crée pas ; elles ne sont pas transférées", "IP and MAC addresses live on network ports, which this migration does not create; they are not transferred"),
             NotCarriedReason::CountOfConnections => self.note("migrate.not_carried.connections", "les exports ne donnent que le nombre d'éléments branchés par ordinateur : fournissez le fichier compagnon des liaisons (liaisons-materiels.csv) pour les recréer", "exports only give how many items are connected to each computer: give the connections companion file (liaisons-materiels.csv) to recreate them"),
             NotCarriedReason::CountOfInstallations => self.note("migrate.not_carried.installations", "les exports ne donnent que le nombre d'installations par logiciel : fournissez le fichier compagnon des installations (installations-logiciels.csv) pour les recréer", "exports only give installation counts per software: give the installations companion file (installations-logiciels.csv) to recreate them"),
-            NotCarriedReason::GroupManager => self.note("migrate.not_carried.manager", "responsable de groupe : non transféré (désignez-le dans GLPI après la migration)", "group manager: not transferred (set it in GLPI after the migration)"),
             _ => {}
         }
     }

@@ -303,9 +303,19 @@ impl<'a> Resolver<'a> {
         Resolved::Value(FieldValue::Ref(k))
     }
 
-    fn user(&mut self, value: &str) -> Resolved {
+    /// A user by display name (or login); `contact` is the row's alternate username, a login
+    /// that tells homonyms apart.
+    fn user(&mut self, value: &str, contact: Option<&str>) -> Resolved {
         let n = normalize_key(value);
         let planned: Vec<ObjectKey> = self.draft.user_names.get(&n).cloned().unwrap_or_default();
+        let by_contact = contact.and_then(|c| {
+            planned
+                .iter()
+                .find(|k| normalize_key(&k.key) == normalize_key(c))
+        });
+        if let Some(k) = by_contact {
+            return Resolved::Value(FieldValue::Ref(k.clone()));
+        }
         match planned.as_slice() {
             [k] => return Resolved::Value(FieldValue::Ref(k.clone())),
             [] => {}
@@ -341,7 +351,13 @@ impl<'a> Resolver<'a> {
                 Target::Tree(t) => self.tree(t, &p.value, &sources),
                 Target::Group => self.tree(GlpiType::Group, &p.value, &sources),
                 Target::Dropdown(t) => self.dropdown(t, &p.value, &sources),
-                Target::User => self.user(&p.value),
+                Target::User => {
+                    let contact = match self.objects[p.object].fields.get("contact") {
+                        Some(FieldValue::Text(c)) => Some(c.clone()),
+                        _ => None,
+                    };
+                    self.user(&p.value, contact.as_deref())
+                }
             };
             // A relation cannot be made without what it joins; an object's own field is left
             // empty with a warning. What joins an asset to its OS or financial data is the

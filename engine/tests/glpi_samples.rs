@@ -122,7 +122,10 @@ fn homonyms_are_reported_not_guessed() {
         .filter(|d| d.code == "reference.ambiguous_user")
         .collect();
     // The monitor and the tickets have no alternate username: nothing tells which Céline.
-    let at: Vec<(&str, u64)> = ambiguous.iter().map(|d| (d.file.as_str(), d.line)).collect();
+    let at: Vec<(&str, u64)> = ambiguous
+        .iter()
+        .map(|d| (d.file.as_str(), d.line))
+        .collect();
     assert_eq!(
         at,
         vec![

@@ -604,13 +604,12 @@ impl Draft {
         // GLPI's CSV export writes a `"` of the data as `''` (and never `""`): the value GLPI held
         // had a `"`. Two apostrophes in a row are not written by people, so text gets its `"`
         // back; nothing else is touched.
-        let value = if matches!(spec.kind, FieldKind::Text | FieldKind::LongText)
-            && value.contains("''")
-        {
-            value.replace("''", "\"")
-        } else {
-            value
-        };
+        let value =
+            if matches!(spec.kind, FieldKind::Text | FieldKind::LongText) && value.contains("''") {
+                value.replace("''", "\"")
+            } else {
+                value
+            };
         let Some(dest) = destination(item_type, field) else {
             return;
         };

@@ -25,6 +25,10 @@ enum Command {
     /// Check files offline: read, recognise, map and validate. Exit code 1 when errors are found.
     Check(CheckArgs),
     /// Migrate checked files into a GLPI: plan, dry-run, run, resume, undo, verify.
+    ///
+    /// Exit codes: 0 all done; 1 rows rejected or failed (see the report); 2 usage or I/O
+    /// errors; 3 rights missing (nothing written); 4 the journal is in use by another running
+    /// migration (one writer per journal, nothing written).
     Migrate(Box<migrate::MigrateArgs>),
 }
 

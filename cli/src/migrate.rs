@@ -20,6 +20,8 @@ use std::time::Duration;
 const USER_TOKEN_ENV: &str = "PASSERELLE_USER_TOKEN";
 const PASSWORD_ENV: &str = "PASSERELLE_PASSWORD";
 const APP_TOKEN_ENV: &str = "PASSERELLE_GLPI_APP_TOKEN";
+/// Exit code when the journal is held by another running migration (one writer per journal).
+pub const JOURNAL_IN_USE_EXIT: u8 = 4;
 
 #[derive(Args)]
 pub struct MigrateArgs {
@@ -301,6 +303,11 @@ async fn work(
     } else {
         match FileJournal::open(&args.journal) {
             Ok((s, j)) => (Some(s), j),
+            // Another process holds the journal: its own exit code (see `passerelle migrate --help`).
+            Err(e @ passerelle_native::JournalFileError::InUse { .. }) => {
+                eprintln!("passerelle migrate: {e}");
+                return ExitCode::from(JOURNAL_IN_USE_EXIT);
+            }
             Err(e) => return fail(e),
         }
     };

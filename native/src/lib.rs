@@ -135,6 +135,11 @@ impl Transport for HttpTransport {
 }
 
 /// A journal kept as JSON lines in a file, synced to disk before each batch is sent.
+///
+/// One writer per journal: [`FileJournal::open`] takes an exclusive OS lock on the file
+/// (`flock` through `fd-lock`) and keeps it until the `FileJournal` is dropped; the system
+/// releases it when the process ends, crash or `SIGKILL` included. A second opener, in this
+/// process or another, is refused at once with [`JournalFileError::InUse`].
 pub struct FileJournal {
     path: PathBuf,
     file: RefCell<File>,
@@ -143,31 +148,67 @@ pub struct FileJournal {
 
 /// The journal file could not be used.
 #[derive(Debug, thiserror::Error)]
-#[error("journal {path}: {source}")]
-pub struct JournalFileError {
-    path: String,
-    #[source]
-    source: std::io::Error,
+pub enum JournalFileError {
+    /// Another migration (another process, or another handle in this one) holds the journal.
+    #[error(
+        "le journal {path} est déjà utilisé par une autre migration en cours (un autre \
+         processus passerelle le tient verrouillé) : rien n'a été écrit ; attendez qu'elle se \
+         termine ou arrêtez-la, puis relancez"
+    )]
+    InUse {
+        /// The journal file.
+        path: String,
+    },
+    /// The file could not be read, created, locked or written.
+    #[error("journal {path}: {source}")]
+    Io {
+        /// The journal file.
+        path: String,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl JournalFileError {
+    /// The journal file this error is about.
+    pub fn path(&self) -> &str {
+        match self {
+            JournalFileError::InUse { path } | JournalFileError::Io { path, .. } => path,
+        }
+    }
 }
 
 impl FileJournal {
-    /// Opens (creating it if needed) a journal file for appending, and reads what it holds.
+    /// Opens (creating it if needed) a journal file for appending, locks it for this handle's
+    /// life, and reads what it holds. Refused with [`JournalFileError::InUse`] when another
+    /// handle holds it.
     pub fn open(path: &Path) -> Result<(FileJournal, Journal), JournalFileError> {
-        let err = |source| JournalFileError {
-            path: path.display().to_string(),
+        let shown = || path.display().to_string();
+        let err = |source| JournalFileError::Io {
+            path: shown(),
             source,
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(err(e)),
-        };
-        let journal = Journal::from_json_lines(&text);
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .create(true)
             .append(true)
+            .read(true)
             .open(path)
             .map_err(err)?;
+        let mut lock = fd_lock::RwLock::new(file);
+        match lock.try_write() {
+            // The lock belongs to the open file, not to the guard: forgetting the guard keeps
+            // it until the file is closed (this handle dropped, or the process gone).
+            Ok(guard) => std::mem::forget(guard),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                return Err(JournalFileError::InUse { path: shown() })
+            }
+            Err(e) => return Err(err(e)),
+        }
+        let mut file = lock.into_inner();
+        // Read only once the lock is held: a writer that finished just before is fully seen.
+        let text = std::fs::read_to_string(path).map_err(err)?;
+        let journal = Journal::from_json_lines(&text);
         // A line cut by a crash: start the next event on a line of its own.
         if !text.is_empty() && !text.ends_with('\n') {
             file.write_all(b"\n").map_err(err)?;
@@ -228,6 +269,50 @@ mod tests {
             without_secrets("http://127.0.0.1:8080/api"),
             "http://127.0.0.1:8080/api"
         );
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "passerelle-native-lock-{}-{name}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_journal_in_use_is_refused_and_freed_when_its_holder_goes() {
+        let path = temp("in-use.jsonl");
+        let (first, _) = FileJournal::open(&path).unwrap();
+        match FileJournal::open(&path) {
+            Err(e @ JournalFileError::InUse { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains(&path.display().to_string()), "{text}");
+                assert!(text.contains("déjà utilisé"), "{text}");
+                assert_eq!(e.path(), path.display().to_string());
+            }
+            Err(e) => panic!("expected InUse, got {e}"),
+            Ok(_) => panic!("a second writer was let in"),
+        }
+        drop(first);
+        let (again, journal) = FileJournal::open(&path).unwrap();
+        assert!(!journal.started());
+        drop(again);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_created_is_an_io_error_naming_it() {
+        let path = Path::new("/nonexistent-dir-passerelle/j.jsonl");
+        match FileJournal::open(path) {
+            Err(e @ JournalFileError::Io { .. }) => {
+                assert!(e
+                    .to_string()
+                    .contains("/nonexistent-dir-passerelle/j.jsonl"))
+            }
+            Err(e) => panic!("expected Io, got {e}"),
+            Ok(_) => panic!("opened a journal in a missing directory"),
+        }
     }
 
     #[tokio::test]

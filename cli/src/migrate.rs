@@ -1,6 +1,7 @@
 //! `passerelle migrate`: the same plan, journal and resume as the page, for scripted runs.
 
 use clap::Args;
+use passerelle_engine::check::{CheckInput, Correction, FileOverrides};
 use passerelle_engine::diagnostic::Lang;
 use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::api::Credentials;
@@ -102,9 +103,82 @@ pub struct MigrateArgs {
     /// Timeout of one call, in seconds.
     #[arg(long, default_value_t = 60)]
     timeout: u64,
+    /// Correct a cell before the migration, as in the page's check: `"FILE:LINE:COLUMN=VALUE"`,
+    /// COLUMN a header or a 1-based number (repeatable), e.g. to name which of two homonyms a
+    /// row means: `"Monitor.csv:15:Utilisateur=celine.joseph"`.
+    #[arg(long = "correct", value_parser = parse_correction)]
+    corrections: Vec<CellCorrection>,
     /// Print the template of a companion file (connections or installations) and exit.
     #[arg(long, value_parser = ["connections", "installations"])]
     template: Option<String>,
+}
+
+/// A `--correct` argument.
+#[derive(Debug, Clone)]
+pub struct CellCorrection {
+    file: String,
+    line: u64,
+    column: String,
+    value: String,
+}
+
+fn parse_correction(s: &str) -> Result<CellCorrection, String> {
+    let bad = || format!("« {s} » : attendu FICHIER:LIGNE:COLONNE=VALEUR");
+    let (place, value) = s.split_once('=').ok_or_else(bad)?;
+    let mut parts = place.rsplitn(3, ':');
+    let column = parts.next().ok_or_else(bad)?.trim().to_string();
+    let line = parts
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or_else(bad)?;
+    let file = parts.next().ok_or_else(bad)?.trim().to_string();
+    Ok(CellCorrection {
+        file,
+        line,
+        column,
+        value: value.to_string(),
+    })
+}
+
+/// The corrections of one file (matched by name or path), columns resolved against its header.
+fn corrections_for(
+    name: &str,
+    bytes: &[u8],
+    corrections: &[CellCorrection],
+) -> Result<Vec<Correction>, String> {
+    let mine: Vec<&CellCorrection> = corrections
+        .iter()
+        .filter(|c| {
+            c.file == name
+                || std::path::Path::new(name)
+                    .file_name()
+                    .is_some_and(|f| f.to_string_lossy() == c.file)
+        })
+        .collect();
+    if mine.is_empty() {
+        return Ok(Vec::new());
+    }
+    let headers = passerelle_engine::read::read_bytes(name, bytes, &ReadOptions::default())
+        .map_err(|e| format!("{name} : {e}"))?
+        .headers;
+    mine.into_iter()
+        .map(|c| {
+            let column = match c.column.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= headers.len() => n - 1,
+                _ => headers
+                    .iter()
+                    .position(|h| h.trim() == c.column)
+                    .ok_or_else(|| {
+                        format!("--correct : {} n'a pas de colonne « {} »", c.file, c.column)
+                    })?,
+            };
+            Ok(Correction {
+                line: c.line,
+                column,
+                value: c.value.clone(),
+            })
+        })
+        .collect()
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -272,9 +346,28 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
 async fn make_plan(
     client: &GlpiClient<'_, HttpTransport>,
     inputs: &[(String, Vec<u8>)],
+    corrections: &[CellCorrection],
     options: &PlanOptions,
 ) -> Result<Plan, String> {
-    let prepared = Prepared::from_files(inputs, &ReadOptions::default());
+    let overrides = inputs
+        .iter()
+        .map(|(name, bytes)| {
+            corrections_for(name, bytes, corrections).map(|c| FileOverrides {
+                corrections: c,
+                ..FileOverrides::default()
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let checked: Vec<CheckInput<'_>> = inputs
+        .iter()
+        .zip(&overrides)
+        .map(|((name, bytes), overrides)| CheckInput {
+            name,
+            bytes,
+            overrides,
+        })
+        .collect();
+    let prepared = Prepared::from_inputs(&checked, &ReadOptions::default(), &[]);
     // A file that cannot be read or migrated stops everything: migrating the others would lose
     // its rows without a trace.
     let stops = prepared.stopping_problems();
@@ -357,7 +450,7 @@ async fn work(
             args.journal.display()
         ));
     }
-    let plan = match make_plan(client, inputs, &options).await {
+    let plan = match make_plan(client, inputs, &args.corrections, &options).await {
         Ok(p) => p,
         Err(e) => return fail(e),
     };

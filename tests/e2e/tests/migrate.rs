@@ -78,17 +78,33 @@ async fn whole_flow_connect_plan_run_verify_undo() {
     let before = dump(&sandbox);
     connect(&browser).await;
     choose_files(&browser).await;
-    plan(&browser, "118").await;
+    // The two computers of the homonym "Joseph Céline" say which one in their Usager column.
+    plan(&browser, "120").await;
     // The dry-run wrote nothing.
     assert_eq!(count(&dump(&sandbox), "Computer"), 0);
     assert_eq!(
         browser
-            .text("tr.plan-row[data-itemtype=\"Computer\"] td[data-kind=\"rejected\"]")
+            .text("tr.plan-row[data-itemtype=\"Monitor\"] td[data-kind=\"rejected\"]")
             .await
             .unwrap()
             .as_deref(),
-        Some("2")
+        Some("1")
     );
+    // Every column says where GLPI keeps it, or why it is not carried.
+    let os = browser
+        .text("#plan-columns tr.column[data-file=\"Computer.csv\"][data-header=\"Système d'exploitation - Nom\"] td.destination")
+        .await
+        .unwrap();
+    assert_eq!(
+        os.as_deref(),
+        Some("Item_OperatingSystem.operatingsystems_id")
+    );
+    let ip = browser
+        .text("#plan-columns tr.column.not-carried[data-file=\"Computer.csv\"][data-header=\"Réseau - IP\"] td.destination")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(ip.contains("ports réseau"), "{ip}");
     assert!(browser
         .text("#unmatched")
         .await
@@ -102,7 +118,10 @@ async fn whole_flow_connect_plan_run_verify_undo() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let after = dump(&sandbox);
-    assert_eq!(count(&after, "Computer"), 118);
+    assert_eq!(count(&after, "Computer"), 120);
+    assert_eq!(count(&after, "Item_OperatingSystem"), 120);
+    assert_eq!(count(&after, "Infocom"), 120);
+    assert_eq!(count(&after, "SoftwareVersion"), 15);
     assert_eq!(count(&after, "Monitor"), 39);
     assert_eq!(count(&after, "Location"), 8);
     let bar = browser
@@ -113,10 +132,10 @@ async fn whole_flow_connect_plan_run_verify_undo() {
         .await
         .unwrap();
     assert_eq!(bar.as_deref(), Some("120"));
-    // The rejected homonym rows are listed with their reason.
+    // The monitor of the homonym, with nothing to tell which one, is listed with its reason.
     browser.click("#failures summary").await.unwrap();
     let failures = browser.text("#failures").await.unwrap().unwrap();
-    assert!(failures.contains("Computer.csv:51"), "{failures}");
+    assert!(failures.contains("Monitor.csv:15"), "{failures}");
 
     browser.click("#verify-button").await.unwrap();
     browser
@@ -154,7 +173,7 @@ async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
     let users_before = count(&dump(&sandbox), "User");
     connect(&browser).await;
     choose_files(&browser).await;
-    plan(&browser, "118").await;
+    plan(&browser, "120").await;
     browser.click("#run-button").await.unwrap();
     // Cut once users are being created.
     for _ in 0..600 {
@@ -208,7 +227,7 @@ async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
         assert_eq!(set.len(), values.len(), "{t} created twice");
         values.len()
     };
-    assert_eq!(unique("Computer", "serial"), 118);
+    assert_eq!(unique("Computer", "serial"), 120);
     assert_eq!(unique("Location", "completename"), 8);
     // 40 new users; the 4 others of the file already exist on the sandbox.
     assert_eq!(unique("User", "name"), users_before + 40);

@@ -59,6 +59,66 @@ impl Setup {
             .collect()
     }
 
+    /// The corrections an administrator makes after the check: a row whose user is a homonym
+    /// ("Joseph Céline": two users) and that nothing else on the row tells apart gets the login
+    /// of the user the source database links it to, as `--correct FILE:LINE:Utilisateur=LOGIN`.
+    pub fn homonym_corrections(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for (file, table) in [
+            ("Computer.csv", "glpi_computers"),
+            ("Monitor.csv", "glpi_monitors"),
+            ("Printer.csv", "glpi_printers"),
+            ("Phone.csv", "glpi_phones"),
+            ("Peripheral.csv", "glpi_peripherals"),
+        ] {
+            let path = samples_dir().join(file);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| RealGlpiError::Io(path.display().to_string(), e))?;
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(b';')
+                .flexible(true)
+                .from_reader(text.strip_prefix('\u{feff}').unwrap_or(&text).as_bytes());
+            let headers = reader
+                .headers()
+                .map_err(|e| RealGlpiError::Csv(file.into(), e.to_string()))?
+                .clone();
+            let column = |name: &str| headers.iter().position(|h| h == name);
+            let (Some(user), Some(serial), contact) = (
+                column("Utilisateur"),
+                column("Numéro de série"),
+                column("Usager"),
+            ) else {
+                continue;
+            };
+            for record in reader.records() {
+                let record = record.map_err(|e| RealGlpiError::Csv(file.into(), e.to_string()))?;
+                let name = record.get(user).unwrap_or("").trim().replace('\'', "''");
+                if name.is_empty() {
+                    continue;
+                }
+                let logins = self.source.query(&format!(
+                    "SELECT name FROM glpi_users WHERE CONCAT(realname, ' ', firstname) = '{name}'"
+                ))?;
+                let told = contact
+                    .and_then(|c| record.get(c))
+                    .is_some_and(|c| logins.iter().any(|l| l[0].as_deref() == Some(c.trim())));
+                if logins.len() < 2 || told {
+                    continue;
+                }
+                let serial = record.get(serial).unwrap_or("").trim().replace('\'', "''");
+                let login = self.source.query(&format!(
+                    "SELECT u.name FROM {table} x JOIN glpi_users u ON u.id = x.users_id \
+                     WHERE x.serial = '{serial}'"
+                ))?;
+                if let Some(Some(login)) = login.first().and_then(|r| r.first()) {
+                    let line = record.position().map_or(0, |p| p.line());
+                    out.push(format!("{file}:{line}:Utilisateur={login}"));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Runs the oracle on the two databases now; writes the report to `target/REPORT_NAME`.
     pub fn oracle(&self, report_name: &str, runs: &str) -> Result<Oracle> {
         let source = Snapshot::read(&self.source.instance.db_name())?;

@@ -169,7 +169,9 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 </div>
             }
             if let Some(v) = &props.verify {
-                <div id="verify-result" data-clean={v.is_clean().to_string()}>
+                <div id="verify-result" data-clean={v.is_clean().to_string()}
+                    class={if v.is_clean() { "verify ok" } else { "verify failed" }}
+                    role={if v.is_clean() { "status" } else { "alert" }}>
                     if v.is_clean() {
                         <p>{ tr(T::VerifyClean) }{ format!(" ({} types)", v.counts.len()) }</p>
                     } else {

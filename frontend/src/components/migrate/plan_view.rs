@@ -155,6 +155,20 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
     });
     let requests = plan.preview_requests(50);
 
+    let columns = plan.columns.iter().map(|c| {
+        let (carried, whither) = match &c.destination {
+            Some(d) => (d.is_carried(), d.describe(lang)),
+            None if lang == Lang::Fr => (false, "non reconnue : non transférée".to_string()),
+            None => (false, "not recognised: not carried".to_string()),
+        };
+        html! {
+            <tr class={if carried { "column carried" } else { "column not-carried" }} data-header={c.header.clone()} data-file={c.file.clone()}>
+                <td>{ format!("{} « {} »", c.file, c.header) }</td>
+                <td class="values">{ c.values }</td>
+                <td class="destination">{ whither }</td>
+            </tr>
+        }
+    });
     html! {
         <div id="plan" class="plan">
             <h3>{ tr(T::PlanHeading) }</h3>
@@ -193,6 +207,13 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
                     }) }
                 </ul>
             }
+            <details id="plan-columns" open=true>
+                <summary>{ tr(T::Columns) }</summary>
+                <table class="columns">
+                    <thead><tr><th>{ tr(T::Column) }</th><th>{ tr(T::Values) }</th><th>{ tr(T::Destination) }</th></tr></thead>
+                    <tbody>{ for columns }</tbody>
+                </table>
+            </details>
             <details id="plan-rows">
                 <summary>{ format!("{} ({})", tr(T::RowByRow), plan.objects.len()) }</summary>
                 <table class="objects"><tbody>{ for rows }</tbody></table>

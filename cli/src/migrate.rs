@@ -5,12 +5,15 @@ use passerelle_engine::check::{CheckInput, Correction, FileOverrides};
 use passerelle_engine::diagnostic::Lang;
 use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::api::Credentials;
-use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
+use passerelle_engine::migrate::client::ClientOptions;
 use passerelle_engine::migrate::companion::CompanionKind;
 use passerelle_engine::migrate::inputs::Prepared;
 use passerelle_engine::migrate::journal::{Journal, Outcome};
 use passerelle_engine::migrate::plan::{Plan, PlanOptions, ValueChoice};
-use passerelle_engine::migrate::run::{self, ControlState, RunOptions, Runner};
+use passerelle_engine::migrate::run::{self, ControlState, RunOptions};
+use passerelle_engine::migrate::session::{
+    MigrationSession, RunRequest, SessionError, SessionSettings,
+};
 use passerelle_engine::read::ReadOptions;
 use passerelle_native::{FileJournal, HttpTransport};
 use std::path::PathBuf;
@@ -318,33 +321,30 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
         None
     };
     let transport = HttpTransport::new(&args.api, app_token, Duration::from_secs(args.timeout));
-    let client = GlpiClient::new(
-        &transport,
+    let settings = SessionSettings {
         credentials,
-        ClientOptions {
+        client: ClientOptions {
             max_calls_per_second: args.max_calls_per_second,
             backoff_ms: args.backoff_ms,
             ..ClientOptions::default()
         },
-    );
-    if let Err(e) = client.login().await {
-        return fail(e);
-    }
-    if let Some(p) = args.profile {
-        if let Err(e) = client.set_profile(p).await {
-            return fail(format!("profil {p} : {e}"));
-        }
-    }
-    if let Err(e) = client.set_entity(args.entity, true).await {
-        return fail(format!("entité {} : {e}", args.entity));
-    }
-    let code = work(&args, &client, &inputs, options).await;
-    client.logout().await;
+        profile: args.profile,
+        entity: args.entity,
+        recursive: true,
+    };
+    // The engine's session: open, plan, preflight, run, verify; closed here whatever happened.
+    let mut session = match MigrationSession::open(&transport, settings).await {
+        Ok(s) => s,
+        Err(SessionError::Login(e)) => return fail(e),
+        Err(e) => return fail(e),
+    };
+    let code = work(&args, &mut session, &inputs, options).await;
+    session.close().await;
     code
 }
 
 async fn make_plan(
-    client: &GlpiClient<'_, HttpTransport>,
+    session: &mut MigrationSession<'_, HttpTransport>,
     inputs: &[(String, Vec<u8>)],
     corrections: &[CellCorrection],
     options: &PlanOptions,
@@ -379,15 +379,15 @@ async fn make_plan(
         return Err(format!("{}\nrien n'a été écrit", lines.join("\n")));
     }
     let draft = prepared.draft();
-    let target = run::read_target(client, &draft)
+    session
+        .plan(&draft, options)
         .await
-        .map_err(|e| format!("lecture de la cible : {e}"))?;
-    Ok(draft.plan(&target, options))
+        .map_err(|e| e.to_string())
 }
 
 async fn work(
     args: &MigrateArgs,
-    client: &GlpiClient<'_, HttpTransport>,
+    session: &mut MigrationSession<'_, HttpTransport>,
     inputs: &[(String, Vec<u8>)],
     options: PlanOptions,
 ) -> ExitCode {
@@ -415,22 +415,11 @@ async fn work(
         let Some(sink) = &sink else {
             return fail("--undo needs a journal");
         };
-        if !journal.started() {
-            return fail(format!(
-                "{} : journal vide, rien à annuler",
-                args.journal.display()
-            ));
-        }
-        let runner = Runner::new(
-            client,
-            journal,
-            sink,
-            &ControlState::Running,
-            run_options,
-            Box::new(|_| {}),
-        );
-        return match runner.undo().await {
-            Ok(s) => {
+        return match session.undo(journal, sink, run_options).await {
+            Err(e @ SessionError::NothingToUndo) => {
+                fail(format!("{} : {e}", args.journal.display()))
+            }
+            Ok((s, _)) => {
                 println!(
                     "annulation : {} supprimés, {} rétablis, {} échecs",
                     s.removed, s.restored, s.failed
@@ -450,14 +439,16 @@ async fn work(
             args.journal.display()
         ));
     }
-    let plan = match make_plan(client, inputs, &args.corrections, &options).await {
+    let plan = match make_plan(session, inputs, &args.corrections, &options).await {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
     print_plan(&plan);
     if args.dry_run {
+        // The runner itself over a recording transport: what it shows is what a run sends.
+        let requests = run::dry_run(&plan, &run_options).requests;
         if args.show_requests {
-            for r in plan.preview_requests(args.batch_size) {
+            for r in requests {
                 println!(
                     "{} {} {}",
                     r.method.as_str(),
@@ -466,10 +457,7 @@ async fn work(
                 );
             }
         } else {
-            println!(
-                "requêtes qui seraient envoyées : {}",
-                plan.preview_requests(args.batch_size).len()
-            );
+            println!("requêtes qui seraient envoyées : {}", requests.len());
         }
         return ExitCode::SUCCESS;
     }
@@ -480,8 +468,35 @@ async fn work(
     let journal = if only_verify {
         journal
     } else {
-        match run::preflight(client, &plan, false).await {
-            Ok(missing) if !missing.is_empty() => {
+        let last = std::cell::Cell::new(0.0f64);
+        let request = RunRequest {
+            journal,
+            sink: &sink,
+            control: &ControlState::Running,
+            options: run_options,
+            run_id: format!("run-{}", std::process::id()),
+            // An interrupted journal without --resume was refused above.
+            resume: true,
+            verify: false,
+            observer: Box::new(move |p: &run::Progress| {
+                if p.elapsed_ms - last.get() >= 1000.0 {
+                    last.set(p.elapsed_ms);
+                    eprintln!(
+                        "{}/{} objets, {:.0}/s, lot de {}, {} appels ({} reprises, {} reconnexions)",
+                        p.done(),
+                        p.total(),
+                        p.items_per_second,
+                        p.batch_size,
+                        p.calls,
+                        p.retries,
+                        p.relogins
+                    );
+                }
+            }),
+        };
+        match session.run(&plan, request).await {
+            Ok(report) => report.journal,
+            Err(SessionError::MissingRights(missing)) => {
                 for m in &missing {
                     eprintln!(
                         "droit manquant pour {} (droit « {} ») : {}",
@@ -493,35 +508,8 @@ async fn work(
                 eprintln!("rien n'a été écrit");
                 return ExitCode::from(3);
             }
-            Ok(_) => {}
-            Err(e) => return fail(format!("vérification des droits : {e}")),
+            Err(e) => return fail(e),
         }
-        let last = std::cell::Cell::new(0.0f64);
-        let runner = Runner::new(
-            client,
-            journal,
-            &sink,
-            &ControlState::Running,
-            run_options,
-            Box::new(move |p: &run::Progress| {
-                if p.elapsed_ms - last.get() >= 1000.0 {
-                    last.set(p.elapsed_ms);
-                    let done: usize = p.types.iter().map(|(_, t)| t.done()).sum();
-                    let total: usize = p.types.iter().map(|(_, t)| t.total).sum();
-                    eprintln!(
-                        "{done}/{total} objets, {:.0}/s, lot de {}, {} appels ({} reprises, {} reconnexions)",
-                        p.items_per_second, p.batch_size, p.calls, p.retries, p.relogins
-                    );
-                }
-            }),
-        );
-        if let Err(e) = runner
-            .run(&plan, &format!("run-{}", std::process::id()))
-            .await
-        {
-            return fail(e);
-        }
-        runner.into_journal()
     };
     let mut code = ExitCode::SUCCESS;
     for (itemtype, outcomes) in journal.counts() {
@@ -545,7 +533,7 @@ async fn work(
         }
     }
     if args.verify {
-        match run::verify(client, &plan, &journal).await {
+        match session.verify(&plan, &journal).await {
             Ok(report) => {
                 for (t, (expected, found, same)) in &report.counts {
                     println!(
@@ -562,7 +550,7 @@ async fn work(
                     code = ExitCode::from(1);
                 }
             }
-            Err(e) => return fail(format!("vérification : {e}")),
+            Err(e) => return fail(e),
         }
     }
     code

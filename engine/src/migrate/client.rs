@@ -307,13 +307,11 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
         }
     }
 
-    async fn backoff(&self, attempt: u32) {
-        let exp = self
-            .options
-            .backoff_ms
-            .saturating_mul(1u64 << attempt.min(20))
-            .min(self.options.backoff_cap_ms);
-        let wait = (exp as f64 * self.transport.random()) as u64 + self.options.backoff_ms / 2;
+    /// Waits before attempt `attempt` (1 for the first retry): exponential from `backoff_ms`,
+    /// capped, with full jitter. The one backoff policy of the engine: the client's retries and
+    /// the runner's recovery of unknown outcomes both wait here, so the server sees one rhythm.
+    pub async fn backoff(&self, attempt: u32) {
+        let wait = backoff_delay(&self.options, attempt, self.transport.random());
         self.stats.borrow_mut().retries += 1;
         self.transport.sleep(wait).await;
     }
@@ -489,6 +487,16 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     pub fn create_request(itemtype: GlpiType, inputs: Vec<Value>) -> ApiRequest {
         ApiRequest::new(Method::Post, format!("/{itemtype}")).with_body(json!({ "input": inputs }))
     }
+}
+
+/// The delay before attempt `attempt` for a random draw `random` in `[0, 1)`: half the base
+/// delay at least (so a retry storm never goes at full speed), then up to the exponential step.
+pub fn backoff_delay(options: &ClientOptions, attempt: u32, random: f64) -> u64 {
+    let exp = options
+        .backoff_ms
+        .saturating_mul(1u64 << attempt.min(20))
+        .min(options.backoff_cap_ms);
+    (exp as f64 * random) as u64 + options.backoff_ms / 2
 }
 
 fn to_error(res: &ApiResponse) -> CallError {

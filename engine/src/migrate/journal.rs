@@ -130,6 +130,11 @@ pub enum Event {
         /// For updates: target values before, per object.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         before: Vec<Map<String, Value>>,
+        /// For creates: how to find each object on the target, per object. A resume needs it
+        /// for an object its new plan no longer holds (a value the plan now finds on the target
+        /// and uses by id): it was created by this run all the same, and must be journaled so.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        keys: Vec<IntentKey>,
     },
     /// An object's outcome.
     Done(Record),
@@ -152,6 +157,17 @@ pub enum Event {
         /// Message.
         message: String,
     },
+}
+
+/// How to find a created object on the target without its plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntentKey {
+    /// Its creation rank (undo goes in reverse).
+    pub rank: u32,
+    /// The key alternative (fields) its value is for.
+    pub fields: Vec<String>,
+    /// The key's value, normalised as the target index compares it (empty: no key known).
+    pub value: String,
 }
 
 /// What the events say, folded.
@@ -258,6 +274,28 @@ impl Journal {
                     let done = self.record(o).is_some_and(|r| r.outcome.is_final());
                     if !done {
                         out.insert(o.clone(), (*action, before.get(n).cloned()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Objects of interrupted create batches with no final outcome, with their keys (for
+    /// journals that recorded them).
+    pub fn in_flight_creates(&self) -> Vec<(ObjectKey, IntentKey)> {
+        let mut out = Vec::new();
+        for i in self.open.values() {
+            if let Event::Intent {
+                action: BatchAction::Create,
+                objects,
+                keys,
+                ..
+            } = &self.events[*i]
+            {
+                for (o, k) in objects.iter().zip(keys) {
+                    if !self.record(o).is_some_and(|r| r.outcome.is_final()) {
+                        out.push((o.clone(), k.clone()));
                     }
                 }
             }

@@ -3,7 +3,8 @@
 //! [`api::Transport`] the adapters provide, the journal, and run / resume / undo / verify.
 //!
 //! Data flows one way: checked files → [`plan::Draft`] → (target read) → [`plan::Plan`] →
-//! requests → [`journal::Journal`] → report.
+//! requests → [`journal::Journal`] → report; [`session::MigrationSession`] carries a whole
+//! migration through it.
 
 pub mod api;
 pub mod client;
@@ -14,3 +15,4 @@ pub mod model;
 pub mod plan;
 pub mod reconcile;
 pub mod run;
+pub mod session;

@@ -4,11 +4,10 @@
 //! create or leave empty, and each object is reconciled with the target.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use super::api::ApiRequest;
-use super::model::{Decision, DecisionKind, IdMap, PlannedObject};
+use super::model::{DecisionKind, IdMap, PlannedObject};
 use super::reconcile::normalize_key;
 use crate::diagnostic::Diagnostic;
 use crate::glpi::{Destination, GlpiType};
@@ -204,64 +203,5 @@ impl Plan {
             .iter()
             .filter_map(|o| o.decision.existing_id().map(|id| (o.key.clone(), id)))
             .collect()
-    }
-
-    /// The requests a run would send, batch by batch (ids of objects not created yet shown as
-    /// `{{Type:key}}`).
-    pub fn preview_requests(&self, batch_size: usize) -> Vec<ApiRequest> {
-        let ids = self.known_ids();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < self.objects.len() {
-            let first = &self.objects[i];
-            let mut j = i;
-            while j < self.objects.len()
-                && self.objects[j].rank == first.rank
-                && self.objects[j].key.itemtype == first.key.itemtype
-            {
-                j += 1;
-            }
-            let group = &self.objects[i..j];
-            let creates: Vec<Value> = group
-                .iter()
-                .filter(|o| o.decision == Decision::Create)
-                .map(|o| {
-                    Value::Object(
-                        o.fields
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.preview(&ids)))
-                            .collect(),
-                    )
-                })
-                .collect();
-            for chunk in creates.chunks(batch_size.max(1)) {
-                out.push(
-                    ApiRequest::new(super::api::Method::Post, format!("/{}", first.key.itemtype))
-                        .with_body(json!({ "input": chunk })),
-                );
-            }
-            let updates: Vec<Value> = group
-                .iter()
-                .filter_map(|o| match &o.decision {
-                    Decision::Update { id, changes, .. } => {
-                        let mut m: Map<String, Value> = changes
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.preview(&ids)))
-                            .collect();
-                        m.insert("id".into(), json!(id));
-                        Some(Value::Object(m))
-                    }
-                    _ => None,
-                })
-                .collect();
-            for chunk in updates.chunks(batch_size.max(1)) {
-                out.push(
-                    ApiRequest::new(super::api::Method::Put, format!("/{}", first.key.itemtype))
-                        .with_body(json!({ "input": chunk })),
-                );
-            }
-            i = j;
-        }
-        out
     }
 }

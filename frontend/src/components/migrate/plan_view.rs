@@ -153,7 +153,8 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
             </tr>
         }
     });
-    let requests = plan.preview_requests(50);
+    // The runner itself over a recording transport: the preview is what the run would send.
+    let requests = passerelle_engine::migrate::run::dry_run(plan, &Default::default()).requests;
 
     let columns = plan.columns.iter().map(|c| {
         let (carried, whither) = match &c.destination {

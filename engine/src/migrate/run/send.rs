@@ -1,0 +1,411 @@
+//! Sending a stage: batches of one item type and one action, the intent journaled before each
+//! request leaves, a bounded number in flight, batch sizes adapted to the server's answer time,
+//! and each object's outcome journaled from GLPI's per-item answer.
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+
+use super::recovery::{created_item, find_created, intent_key};
+use super::{Control, ControlState, JournalSink, RunError, Runner};
+use crate::glpi::GlpiType;
+use crate::migrate::api::{ApiRequest, Method, Transport};
+use crate::migrate::client::{BulkResult, CallError, GlpiClient, ItemResult};
+use crate::migrate::journal::{BatchAction, Event, IntentKey, Outcome, Record};
+use crate::migrate::model::{FieldValue, IdMap, ObjectKey, PlannedObject};
+use crate::migrate::plan::Plan;
+
+/// One object's request in a batch.
+pub(super) enum Work<'p> {
+    /// Create it.
+    Create(&'p PlannedObject),
+    /// Send its differing fields.
+    Update {
+        object: &'p PlannedObject,
+        id: u64,
+        changes: BTreeMap<String, FieldValue>,
+        before: Map<String, Value>,
+        /// Created by an interrupted attempt of this run: journaled as created whatever the
+        /// update's answer, so that undo purges it.
+        created: bool,
+    },
+}
+
+impl<'p> Work<'p> {
+    fn object(&self) -> &'p PlannedObject {
+        match self {
+            Work::Create(o) | Work::Update { object: o, .. } => o,
+        }
+    }
+}
+
+type BatchFuture<'f> = Pin<Box<dyn Future<Output = BatchOutcome> + 'f>>;
+
+struct BatchOutcome {
+    batch: u64,
+    itemtype: GlpiType,
+    records: Vec<Record>,
+    /// Items the batch created, as the index of their type learns them.
+    created: Vec<Map<String, Value>>,
+    elapsed_ms: f64,
+    journal_error: Option<String>,
+}
+
+impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
+    /// Sends a stage's queue (creates first, then updates, each a list per item type).
+    /// Returns whether the run was cancelled.
+    pub(super) async fn send_stage<'p>(
+        &self,
+        plan: &Plan,
+        mut queue: VecDeque<(GlpiType, Vec<Work<'p>>)>,
+        ids: &mut IdMap,
+        batch_size: &mut usize,
+    ) -> Result<bool, RunError> {
+        for (_, list) in queue.iter_mut() {
+            // Taken from the end: reversed once so that batches go in plan order.
+            list.reverse();
+        }
+        let mut running: FuturesUnordered<BatchFuture<'_>> = FuturesUnordered::new();
+        let mut stop = false;
+        loop {
+            while !stop && running.len() < self.options.in_flight.max(1) && !queue.is_empty() {
+                match self.control.state() {
+                    ControlState::Running => {}
+                    ControlState::Paused if running.is_empty() => {
+                        if self.wait_while_paused().await == ControlState::Cancelled {
+                            stop = true;
+                        }
+                        continue;
+                    }
+                    ControlState::Paused => break,
+                    ControlState::Cancelled => {
+                        stop = true;
+                        break;
+                    }
+                }
+                let Some((itemtype, list)) = queue.front_mut() else {
+                    break;
+                };
+                let itemtype = *itemtype;
+                let n = (*batch_size).min(list.len());
+                let chunk: Vec<Work<'p>> = (0..n).filter_map(|_| list.pop()).collect();
+                if list.is_empty() {
+                    queue.pop_front();
+                }
+                let batch = self.journal.borrow_mut().next_batch();
+                let keys = plan.options.keys_for(itemtype);
+                let watermark = self.watermark(itemtype);
+                running.push(Box::pin(self.send_batch(
+                    itemtype,
+                    batch,
+                    chunk,
+                    ids.clone(),
+                    keys,
+                    watermark,
+                )));
+            }
+            let Some(out) = running.next().await else {
+                if queue.is_empty() || stop {
+                    break;
+                }
+                continue;
+            };
+            if let Some(e) = out.journal_error {
+                return Err(RunError::Journal(e));
+            }
+            for r in &out.records {
+                if matches!(r.outcome, Outcome::Created | Outcome::Updated) {
+                    if let Some(id) = r.id {
+                        ids.insert(r.object.clone(), id);
+                    }
+                }
+            }
+            if let Some(index) = self.indexes.borrow_mut().get_mut(&out.itemtype) {
+                for item in out.created {
+                    index.add(item);
+                }
+            }
+            let mut events: Vec<Event> = out.records.into_iter().map(Event::Done).collect();
+            events.push(Event::Closed { batch: out.batch });
+            self.record(events).await?;
+            // Adapt the batch size to the server's answer time.
+            if out.elapsed_ms < self.options.target_batch_ms / 2.0 {
+                *batch_size = (*batch_size * 2).min(self.options.max_batch_size.max(1));
+            } else if out.elapsed_ms > self.options.target_batch_ms {
+                *batch_size = (*batch_size / 2).max(1);
+            }
+            self.progress.borrow_mut().batch_size = *batch_size;
+            self.note_progress(plan);
+        }
+        Ok(stop)
+    }
+
+    fn send_batch<'w>(
+        &'w self,
+        itemtype: GlpiType,
+        batch: u64,
+        work: Vec<Work<'w>>,
+        ids: IdMap,
+        keys: Vec<Vec<String>>,
+        watermark: u64,
+    ) -> impl Future<Output = BatchOutcome> + 'w {
+        async move {
+            let start = self.client.transport().now_ms();
+            let action = match work.first() {
+                Some(Work::Update { .. }) => BatchAction::Update,
+                _ => BatchAction::Create,
+            };
+            let objects: Vec<ObjectKey> = work.iter().map(|w| w.object().key.clone()).collect();
+            let before: Vec<Map<String, Value>> = work
+                .iter()
+                .filter_map(|w| match w {
+                    Work::Update { before, .. } => Some(before.clone()),
+                    Work::Create(_) => None,
+                })
+                .collect();
+            let intent_keys: Vec<IntentKey> = match action {
+                BatchAction::Create => work
+                    .iter()
+                    .map(|w| intent_key(w.object(), &keys, &ids))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let intent = Event::Intent {
+                batch,
+                action,
+                itemtype,
+                objects,
+                before,
+                keys: intent_keys,
+            };
+            let mut out = BatchOutcome {
+                batch,
+                itemtype,
+                records: Vec::new(),
+                created: Vec::new(),
+                elapsed_ms: 0.0,
+                journal_error: None,
+            };
+            // The intent is stored before the request leaves: a resume knows what may exist.
+            if let Err(e) = self.sink.append(std::slice::from_ref(&intent)).await {
+                out.journal_error = Some(e);
+                return out;
+            }
+            self.journal.borrow_mut().push(intent);
+            match action {
+                BatchAction::Create => {
+                    let objs: Vec<&PlannedObject> = work.iter().map(|w| w.object()).collect();
+                    (out.records, out.created) = self
+                        .create_with_recovery(itemtype, objs, &ids, &keys, watermark)
+                        .await;
+                }
+                _ => out.records = self.update_batch(itemtype, &work, &ids).await,
+            }
+            out.elapsed_ms = self.client.transport().now_ms() - start;
+            out
+        }
+    }
+
+    /// Sends creates; on an unknown outcome (5xx, timeout, cut connection) looks for the
+    /// objects among items newer than the watermark before sending the rest again.
+    async fn create_with_recovery(
+        &self,
+        itemtype: GlpiType,
+        mut objs: Vec<&PlannedObject>,
+        ids: &IdMap,
+        keys: &[Vec<String>],
+        watermark: u64,
+    ) -> (Vec<Record>, Vec<Map<String, Value>>) {
+        let mut records = Vec::new();
+        let mut created = Vec::new();
+        let mut attempt = 0u32;
+        let max_attempts = self.client.options().max_attempts;
+        loop {
+            let payloads: Vec<Value> = objs
+                .iter()
+                .map(|o| Value::Object(o.payload(ids).unwrap_or_default()))
+                .collect();
+            let e = match self.client.create(itemtype, payloads.clone()).await {
+                Ok(BulkResult { items, code }) => {
+                    for ((o, item), payload) in objs.iter().zip(items).zip(payloads) {
+                        match item {
+                            ItemResult::Ok(id) => {
+                                created.push(created_item(o, ids, id));
+                                records.push(self.plain_record(
+                                    o,
+                                    Outcome::Created,
+                                    Some(id),
+                                    None,
+                                    "créé".into(),
+                                ));
+                            }
+                            ItemResult::Refused(message) => {
+                                let mut r = self.plain_record(
+                                    o,
+                                    Outcome::Failed,
+                                    None,
+                                    Some(code.clone().unwrap_or_else(|| "ERROR_GLPI_ADD".into())),
+                                    message,
+                                );
+                                r.curl = Some(
+                                    GlpiClient::<T>::create_request(itemtype, vec![payload])
+                                        .to_curl(&self.options.api_url),
+                                );
+                                records.push(r);
+                            }
+                        }
+                    }
+                    return (records, created);
+                }
+                Err(e) => e,
+            };
+            if !e.outcome_unknown() || attempt + 1 >= max_attempts {
+                self.fail_all(itemtype, &objs, ids, &e, &mut records);
+                return (records, created);
+            }
+            attempt += 1;
+            // Which of them exist now? Those are created; only the others are sent again.
+            let found = match find_created(self.client, itemtype, watermark, &objs, keys, ids).await
+            {
+                Ok(found) => found,
+                Err(_) => {
+                    self.fail_all(itemtype, &objs, ids, &e, &mut records);
+                    return (records, created);
+                }
+            };
+            let mut rest = Vec::new();
+            for (n, o) in objs.into_iter().enumerate() {
+                match found.iter().find(|(m, _)| *m == n) {
+                    Some((_, item)) => {
+                        let id = item.get("id").and_then(Value::as_u64);
+                        created.push(item.clone());
+                        records.push(self.plain_record(
+                            o,
+                            Outcome::Created,
+                            id,
+                            None,
+                            format!(
+                                "créé (réponse perdue : {}, retrouvé sur la cible)",
+                                e.code()
+                            ),
+                        ));
+                    }
+                    None => rest.push(o),
+                }
+            }
+            if rest.is_empty() {
+                return (records, created);
+            }
+            objs = rest;
+            self.client.backoff(attempt).await;
+        }
+    }
+
+    fn fail_all(
+        &self,
+        itemtype: GlpiType,
+        objs: &[&PlannedObject],
+        ids: &IdMap,
+        e: &CallError,
+        records: &mut Vec<Record>,
+    ) {
+        for o in objs {
+            let mut r = self.plain_record(o, Outcome::Failed, None, Some(e.code()), e.to_string());
+            let payload = Value::Object(o.payload(ids).unwrap_or_default());
+            r.curl = Some(
+                GlpiClient::<T>::create_request(itemtype, vec![payload])
+                    .to_curl(&self.options.api_url),
+            );
+            records.push(r);
+        }
+    }
+
+    async fn update_batch(
+        &self,
+        itemtype: GlpiType,
+        work: &[Work<'_>],
+        ids: &IdMap,
+    ) -> Vec<Record> {
+        let mut inputs = Vec::new();
+        for w in work {
+            if let Work::Update { id, changes, .. } = w {
+                let mut m = Map::new();
+                m.insert("id".into(), json!(id));
+                for (k, v) in changes {
+                    if let Ok(j) = v.to_json(ids) {
+                        m.insert(k.clone(), j);
+                    }
+                }
+                inputs.push(Value::Object(m));
+            }
+        }
+        let result = self.client.update(itemtype, inputs.clone()).await;
+        let mut records = Vec::new();
+        for (n, w) in work.iter().enumerate() {
+            let Work::Update {
+                object: o,
+                id,
+                before,
+                created,
+                ..
+            } = w
+            else {
+                continue;
+            };
+            let failure: Option<(String, String)> = match &result {
+                Ok(b) => match b.items.get(n) {
+                    Some(ItemResult::Ok(_)) => None,
+                    Some(ItemResult::Refused(m)) => Some((
+                        b.code.clone().unwrap_or_else(|| "ERROR_GLPI_UPDATE".into()),
+                        m.clone(),
+                    )),
+                    None => Some(("ERROR_GLPI_UPDATE".into(), "sans réponse de GLPI".into())),
+                },
+                Err(e) => Some((e.code(), e.to_string())),
+            };
+            let mut r = match (&failure, created) {
+                (None, false) => {
+                    let mut r =
+                        self.plain_record(o, Outcome::Updated, Some(*id), None, "mis à jour".into());
+                    r.before = Some(before.clone());
+                    r
+                }
+                (None, true) => self.plain_record(
+                    o,
+                    Outcome::Created,
+                    Some(*id),
+                    None,
+                    "créé (retrouvé sur la cible après interruption), écarts mis à jour".into(),
+                ),
+                // Still created by this run: undo must purge it, whatever the update did.
+                (Some((code, message)), true) => self.plain_record(
+                    o,
+                    Outcome::Created,
+                    Some(*id),
+                    Some(code.clone()),
+                    format!("créé (retrouvé sur la cible après interruption), mais la mise à jour des écarts a échoué : {message}"),
+                ),
+                (Some((code, message)), false) => self.plain_record(
+                    o,
+                    Outcome::Failed,
+                    Some(*id),
+                    Some(code.clone()),
+                    message.clone(),
+                ),
+            };
+            if failure.is_some() {
+                r.curl = Some(
+                    ApiRequest::new(Method::Put, format!("/{itemtype}"))
+                        .with_body(
+                            json!({"input": [inputs.get(n).cloned().unwrap_or(Value::Null)]}),
+                        )
+                        .to_curl(&self.options.api_url),
+                );
+            }
+            records.push(r);
+        }
+        records
+    }
+}

@@ -1,0 +1,114 @@
+//! Undo: what the journal's runs created is purged and what they updated gets its
+//! before-values back, in reverse dependency order. Resumable: what is undone is journaled,
+//! and an item already gone counts as undone.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+use super::{Control, JournalSink, RunError, Runner};
+use crate::glpi::GlpiType;
+use crate::migrate::api::Transport;
+use crate::migrate::client::{BulkResult, CallError, ItemResult};
+use crate::migrate::journal::{Event, Outcome, Record};
+
+/// What an undo did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndoSummary {
+    /// Items removed.
+    pub removed: usize,
+    /// Items restored to their before-values.
+    pub restored: usize,
+    /// Failures.
+    pub failed: usize,
+}
+
+impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
+    /// Removes what the journal's runs created (reverse dependency order) and restores what they
+    /// updated from the before-values. Resumable: what is already undone is left alone.
+    pub async fn undo(&self) -> Result<UndoSummary, RunError> {
+        let records: Vec<Record> = {
+            let j = self.journal.borrow();
+            j.records()
+                .into_iter()
+                .filter(|r| {
+                    matches!(r.outcome, Outcome::Created | Outcome::Updated)
+                        && !j.is_undone(&r.object)
+                })
+                .cloned()
+                .collect()
+        };
+        let mut by_rank: BTreeMap<(u32, GlpiType), Vec<Record>> = BTreeMap::new();
+        for r in records {
+            by_rank
+                .entry((r.rank, r.object.itemtype))
+                .or_default()
+                .push(r);
+        }
+        let mut summary = UndoSummary::default();
+        for ((_, itemtype), group) in by_rank.into_iter().rev() {
+            let (created, updated): (Vec<Record>, Vec<Record>) = group
+                .into_iter()
+                .partition(|r| r.outcome == Outcome::Created);
+            for chunk in created.chunks(self.options.max_batch_size.max(1)) {
+                let ids: Vec<u64> = chunk.iter().filter_map(|r| r.id).collect();
+                let result = self.client.purge(itemtype, &ids).await;
+                let n = self.record_undo(chunk, &result, "supprimé").await?;
+                summary.removed += n;
+                summary.failed += chunk.len() - n;
+            }
+            for chunk in updated.chunks(self.options.max_batch_size.max(1)) {
+                let inputs: Vec<Value> = chunk
+                    .iter()
+                    .map(|r| {
+                        let mut m = r.before.clone().unwrap_or_default();
+                        m.insert("id".into(), json!(r.id.unwrap_or(0)));
+                        Value::Object(m)
+                    })
+                    .collect();
+                let result = self.client.update(itemtype, inputs).await;
+                let n = self
+                    .record_undo(chunk, &result, "valeurs d'avant rétablies")
+                    .await?;
+                summary.restored += n;
+                summary.failed += chunk.len() - n;
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Journals the undo of a chunk; returns how many succeeded. An item already gone (a
+    /// resumed undo, or GLPI removed it with its parent) counts as undone.
+    async fn record_undo(
+        &self,
+        chunk: &[Record],
+        result: &Result<BulkResult, CallError>,
+        done: &str,
+    ) -> Result<usize, RunError> {
+        let gone = |m: &str| m.eq_ignore_ascii_case("Item Not Found");
+        let mut events = Vec::new();
+        let mut ok_count = 0;
+        for (n, r) in chunk.iter().enumerate() {
+            let (ok, message) = match result {
+                Ok(b) => match b.items.get(n) {
+                    Some(ItemResult::Ok(_)) => (true, done.to_string()),
+                    Some(ItemResult::Refused(m)) if gone(m) => (true, "déjà absent".to_string()),
+                    Some(ItemResult::Refused(m)) => (false, m.clone()),
+                    None => (false, "sans réponse".into()),
+                },
+                Err(CallError::Glpi { error, .. }) if gone(&error.message) => {
+                    (true, "déjà absent".into())
+                }
+                Err(e) => (false, e.to_string()),
+            };
+            ok_count += usize::from(ok);
+            events.push(Event::Undone {
+                object: r.object.clone(),
+                ok,
+                message,
+            });
+        }
+        self.record(events).await?;
+        Ok(ok_count)
+    }
+}

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 // Its own database: the saved templates live in "passerelle" with their own schema version.
-const DB_NAME: &str = "passerelle-journal";
+pub(crate) const DB_NAME: &str = "passerelle-journal";
 const EVENTS: &str = "journal_events";
 const META: &str = "journal_meta";
 const META_KEY: &str = "current";

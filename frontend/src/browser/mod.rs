@@ -1,8 +1,9 @@
 //! Browser adapters around the engine's migration: fetch through the proxy, and the journal in
-//! IndexedDB. The engine itself knows neither.
+//! IndexedDB, held by one tab at a time (Web Locks). The engine itself knows none of them.
 
 pub mod fetch_transport;
 pub mod journal_db;
+pub mod web_lock;
 
 pub use fetch_transport::FetchTransport;
 pub use journal_db::{JournalDb, RunMeta};

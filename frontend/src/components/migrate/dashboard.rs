@@ -17,6 +17,9 @@ use crate::i18n::Lang;
 pub struct DashboardProps {
     /// Current language.
     pub lang: Lang,
+    /// Another tab holds the journal (Web Locks): undo is disabled here.
+    #[prop_or_default]
+    pub locked_elsewhere: bool,
     /// Run phase.
     pub phase: Phase,
     /// Paused on request.
@@ -158,11 +161,11 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                     <button id="journal-csv" type="button" onclick={on_download(false)}>{ tr(T::JournalCsv) }</button>
                     <button id="journal-json" type="button" onclick={on_download(true)}>{ tr(T::JournalJson) }</button>
                     <button id="verify-button" type="button" onclick={props.on_verify.clone()}>{ tr(T::Verify) }</button>
-                    <button id="undo-button" type="button" class="danger" onclick={ask(true)}>{ tr(T::Undo) }</button>
+                    <button id="undo-button" type="button" class="danger" disabled={props.locked_elsewhere} onclick={ask(true)}>{ tr(T::Undo) }</button>
                     if props.confirm_undo {
                         <div id="undo-confirm" class="confirm" role="alertdialog">
                             <p>{ tr(T::UndoConfirm) }</p>
-                            <button id="undo-confirm-yes" type="button" class="danger" onclick={props.on_undo.clone()}>{ tr(T::UndoConfirmYes) }</button>
+                            <button id="undo-confirm-yes" type="button" class="danger" disabled={props.locked_elsewhere} onclick={props.on_undo.clone()}>{ tr(T::UndoConfirmYes) }</button>
                             <button id="undo-confirm-no" type="button" class="secondary" onclick={ask(false)}>{ tr(T::Cancel) }</button>
                         </div>
                     }

@@ -4,7 +4,8 @@
 //!
 //! All the logic is the engine's; this module only wires it to the page: fetch through the
 //! proxy ([`crate::browser::FetchTransport`]) and the journal in IndexedDB
-//! ([`crate::browser::JournalDb`]).
+//! ([`crate::browser::JournalDb`]), held by one tab at a time ([`crate::browser::web_lock`]):
+//! another tab of the page is told a migration is running elsewhere and can only watch.
 
 mod dashboard;
 mod plan_view;
@@ -30,6 +31,7 @@ use serde_json::Value;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::browser::web_lock::{self, Attempt, JournalLock};
 use crate::browser::{FetchTransport, JournalDb, RunMeta};
 use crate::components::checker::model::CheckedFiles;
 use crate::dom::{event_checked, event_input, event_value};
@@ -169,6 +171,41 @@ impl Sources {
     }
 }
 
+/// This tab's hold on the journal for one run, resume or undo: the Web Lock (when the browser
+/// has Web Locks) and the flag that keeps the watcher from counting this tab's own lock.
+struct Holding {
+    _lock: Option<JournalLock>,
+    own: Rc<Cell<bool>>,
+}
+
+impl Drop for Holding {
+    fn drop(&mut self) {
+        self.own.set(false);
+    }
+}
+
+/// Takes the journal for this tab, or says it is held elsewhere (never waits).
+async fn hold_journal(own: &Rc<Cell<bool>>) -> Result<Holding, HoldError> {
+    let lock = match web_lock::try_lock().await.map_err(HoldError::Lock)? {
+        Attempt::Held(l) => Some(l),
+        Attempt::Unsupported => None,
+        Attempt::Elsewhere => return Err(HoldError::Elsewhere),
+    };
+    own.set(true);
+    Ok(Holding {
+        _lock: lock,
+        own: own.clone(),
+    })
+}
+
+/// Why this tab could not take the journal.
+enum HoldError {
+    /// Another tab holds it.
+    Elsewhere,
+    /// The Web Locks call failed.
+    Lock(String),
+}
+
 /// The migration panel.
 #[function_component(Migration)]
 pub fn migration(props: &MigrationProps) -> Html {
@@ -196,6 +233,52 @@ pub fn migration(props: &MigrationProps) -> Html {
     let undo = use_state(|| None::<UndoSummary>);
     let confirm_undo = use_state(|| false);
     let interrupted = use_state(|| None::<(RunMeta, Journal)>);
+    // Another tab holds the journal (a migration runs there): this one only watches.
+    let elsewhere = use_state_eq(|| false);
+    // What the other tab's journal says: (objects done, objects planned).
+    let watched = use_state_eq(|| None::<(usize, usize)>);
+    // This tab holds the journal now (its own lock is not "elsewhere").
+    let own = use_state(|| Rc::new(Cell::new(false)));
+
+    // Watches the journal's lock: while another tab holds it, show what its journal says;
+    // when it is released, look again for an interrupted run.
+    {
+        let (elsewhere, watched, own, interrupted) = (
+            elsewhere.clone(),
+            watched.clone(),
+            (*own).clone(),
+            interrupted.clone(),
+        );
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let mut was = false;
+                loop {
+                    let now = !own.get() && web_lock::held_anywhere().await;
+                    elsewhere.set(now);
+                    if now {
+                        if let Ok(db) = JournalDb::open().await {
+                            if let Ok(Some((meta, j))) = db.load().await {
+                                watched.set(Some((j.records().len(), meta.plan.objects.len())));
+                            }
+                        }
+                    } else if was {
+                        watched.set(None);
+                        let mut found = None;
+                        if let Ok(db) = JournalDb::open().await {
+                            if let Ok(Some((meta, j))) = db.load().await {
+                                if j.started() && !j.finished() {
+                                    found = Some((meta, j));
+                                }
+                            }
+                        }
+                        interrupted.set(found);
+                    }
+                    was = now;
+                    web_lock::sleep_ms(700).await;
+                }
+            });
+        });
+    }
 
     // A run interrupted earlier (closed tab, crash): offer to resume it.
     {
@@ -404,6 +487,7 @@ pub fn migration(props: &MigrationProps) -> Html {
             interrupted.clone(),
             connection.clone(),
         );
+        let (elsewhere, own) = (elsewhere.clone(), (*own).clone());
         Callback::from(
             move |(plan, resume): (Rc<Plan>, Option<(RunMeta, Journal)>)| {
                 let Some(c) = (*client).clone() else { return };
@@ -418,7 +502,29 @@ pub fn migration(props: &MigrationProps) -> Html {
                 let control = (*control).clone();
                 control.set(ControlState::Running);
                 let entity = connection.as_ref().map(|k| k.entity).unwrap_or(0);
+                let (elsewhere, own) = (elsewhere.clone(), own.clone());
                 spawn_local(async move {
+                    // One writer per journal: taken before anything is read or written, held
+                    // until the run ends (dropped with this future).
+                    let _holding = match hold_journal(&own).await {
+                        Ok(h) => h,
+                        Err(HoldError::Elsewhere) => {
+                            elsewhere.set(true);
+                            return error.set(Some(tr(T::RunningElsewhere).to_string()));
+                        }
+                        Err(HoldError::Lock(e)) => return error.set(Some(e)),
+                    };
+                    // Read again under the lock: another tab may have moved it on meanwhile.
+                    let resume = match resume {
+                        Some((meta, stale)) => match JournalDb::open().await {
+                            Ok(db) => match db.load().await {
+                                Ok(Some((m, j))) if m.run == meta.run => Some((m, j)),
+                                _ => Some((meta, stale)),
+                            },
+                            Err(_) => Some((meta, stale)),
+                        },
+                        None => None,
+                    };
                     let db = match JournalDb::open().await {
                         Ok(db) => db,
                         Err(e) => return error.set(Some(e)),
@@ -552,13 +658,23 @@ pub fn migration(props: &MigrationProps) -> Html {
             error.clone(),
             confirm_undo.clone(),
         );
+        let (elsewhere, own) = (elsewhere.clone(), (*own).clone());
         Callback::from(move |_: MouseEvent| {
             let (Some(c), Some(j)) = ((*client).clone(), (*journal).clone()) else {
                 return;
             };
             let (undo, error, journal) = (undo.clone(), error.clone(), journal.clone());
+            let (elsewhere, own) = (elsewhere.clone(), own.clone());
             confirm_undo.set(false);
             spawn_local(async move {
+                let _holding = match hold_journal(&own).await {
+                    Ok(h) => h,
+                    Err(HoldError::Elsewhere) => {
+                        elsewhere.set(true);
+                        return error.set(Some(tr(T::RunningElsewhere).to_string()));
+                    }
+                    Err(HoldError::Lock(e)) => return error.set(Some(e)),
+                };
                 let db = match JournalDb::open().await {
                     Ok(db) => db,
                     Err(e) => return error.set(Some(e)),
@@ -771,11 +887,19 @@ pub fn migration(props: &MigrationProps) -> Html {
         <section id="migrate-section" class="panel migrate">
             <h2>{ tr(T::Heading) }</h2>
             <p class="intro">{ tr(T::Intro) }</p>
+            if *elsewhere {
+                <div id="elsewhere-banner" class="banner" role="status" data-watched={watched.map(|(d, _)| d.to_string()).unwrap_or_default()}>
+                    <p>{ tr(T::RunningElsewhere) }</p>
+                    if let Some((done, total)) = *watched {
+                        <p id="elsewhere-progress">{ format!("{} : {done} / {total}", tr(T::WatchProgress)) }</p>
+                    }
+                </div>
+            }
             if let Some((meta, j)) = &*interrupted {
                 <div id="resume-banner" class="banner" role="status">
                     <p>{ tr(T::Interrupted) }{ format!(" ({} / {})", j.records().len(), meta.plan.objects.len()) }</p>
-                    <button id="resume-interrupted" type="button" disabled={!connected || running} onclick={on_resume_interrupted}>{ tr(T::ResumeRun) }</button>
-                    <button id="forget-interrupted" type="button" class="secondary" onclick={on_forget}>{ tr(T::Forget) }</button>
+                    <button id="resume-interrupted" type="button" disabled={!connected || running || *elsewhere} onclick={on_resume_interrupted}>{ tr(T::ResumeRun) }</button>
+                    <button id="forget-interrupted" type="button" class="secondary" disabled={*elsewhere} onclick={on_forget}>{ tr(T::Forget) }</button>
                 </div>
             }
             <h3>{ tr(T::ConnectHeading) }</h3>
@@ -807,7 +931,7 @@ pub fn migration(props: &MigrationProps) -> Html {
             { plan_section }
             { rights }
             if plan.is_some() && *phase == Phase::Idle {
-                <button id="run-button" type="button" class="primary" onclick={on_run}>{ tr(T::RunButton) }</button>
+                <button id="run-button" type="button" class="primary" disabled={*elsewhere} onclick={on_run}>{ tr(T::RunButton) }</button>
             }
             <dashboard::Dashboard
                 {lang}
@@ -826,6 +950,7 @@ pub fn migration(props: &MigrationProps) -> Html {
                     Callback::from(move |ask: bool| confirm_undo.set(ask))
                 }}
                 on_undo={on_undo}
+                locked_elsewhere={*elsewhere}
             />
         </section>
     }

@@ -86,6 +86,8 @@ pub enum T {
     LoginFirst,
     UseChecked,
     Line,
+    RunningElsewhere,
+    WatchProgress,
 }
 
 impl T {
@@ -178,6 +180,8 @@ impl T {
             T::NoFiles => ("Aucun fichier choisi", "No file chosen"),
             T::LoginFirst => ("Connectez-vous d'abord", "Connect first"),
             T::Line => ("ligne", "line"),
+            T::RunningElsewhere => ("Une migration est en cours dans un autre onglet ou une autre fenêtre avec ce journal : cet onglet peut seulement la suivre (lancer, reprendre et annuler sont désactivés ici).", "A migration is running in another tab or window with this journal: this tab can only watch it (run, resume and undo are disabled here)."),
+            T::WatchProgress => ("Objets traités jusqu'ici", "Objects processed so far"),
             T::UseChecked => ("Reprendre les fichiers vérifiés ci-dessus, avec vos corrections", "Use the files checked above, with your corrections"),
         }
     }
@@ -263,6 +267,8 @@ impl T {
         T::LoginFirst,
         T::UseChecked,
         T::Line,
+        T::RunningElsewhere,
+        T::WatchProgress,
     ];
 }
 

@@ -32,14 +32,21 @@ fn errors_exit_one_and_are_located() {
     let out = passerelle(&[
         "check",
         dir.join("Computer.csv").to_str().unwrap(),
+        dir.join("Monitor.csv").to_str().unwrap(),
         dir.join("User.csv").to_str().unwrap(),
     ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // The monitor has nothing that tells the two Céline Joseph apart.
     assert!(
         stdout.contains(
-            "Computer.csv:51:11: ERREUR: « Joseph Céline » désigne plusieurs utilisateurs"
+            "Monitor.csv:15:12: ERREUR: « Joseph Céline » désigne plusieurs utilisateurs"
         ),
+        "{stdout}"
+    );
+    // The computer's Usager column names one of them: a warning that says which.
+    assert!(
+        stdout.contains("Computer.csv:51:11: AVERTISSEMENT: « Joseph Céline » a des homonymes"),
         "{stdout}"
     );
 }

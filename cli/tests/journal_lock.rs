@@ -133,10 +133,10 @@ async fn a_second_process_on_a_journal_in_use_is_refused_and_nothing_is_created_
     assert_eq!(
         out.status.code(),
         Some(1),
-        "the lone run (3 homonym rows rejected)"
+        "the lone run (the homonym monitor row rejected)"
     );
     let expected = counts(&alone).await;
-    assert_eq!(expected["Computer"], 118);
+    assert_eq!(expected["Computer"], 120);
 
     let sb = sandbox(slow()).await;
     let journal = dir.join("shared.jsonl");
@@ -184,7 +184,7 @@ async fn a_second_process_on_a_journal_in_use_is_refused_and_nothing_is_created_
         String::from_utf8_lossy(&first.stderr)
     );
     let stdout = String::from_utf8_lossy(&first.stdout);
-    assert!(stdout.contains("Computer: 118 créé, 2 rejeté"), "{stdout}");
+    assert!(stdout.contains("Computer: 120 créé"), "{stdout}");
     assert_eq!(counts(&sb).await, expected, "every type exactly once");
 
     // The holder is gone: the journal is free again, and a resume finds nothing left to do.
@@ -222,5 +222,5 @@ async fn a_killed_holder_frees_the_journal_for_resume() {
         String::from_utf8_lossy(&resumed.stderr)
     );
     let c = counts(&sb).await;
-    assert_eq!(c["Computer"], 118, "{}", json!(c));
+    assert_eq!(c["Computer"], 120, "{}", json!(c));
 }

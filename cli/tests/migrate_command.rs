@@ -157,17 +157,28 @@ async fn real_samples_migrate_verify_and_a_second_run_creates_nothing() {
     args.push("--report-csv".into());
     args.push(dir.join("report.csv").display().to_string());
     let (code, out, err) = run(&sb, DEMO_USER_TOKEN, &strs(&args)).await;
-    // Three rows name the homonym "Joseph Céline": rejected, never guessed.
+    // Three rows name the homonym "Joseph Céline": the two computers say which one in their
+    // Usager column; the monitor does not and is rejected, never guessed.
     assert_eq!(code, 1, "{out}\n{err}");
-    assert!(out.contains("Computer: 118 créé, 2 rejeté"), "{out}");
+    assert!(out.contains("Computer: 120 créé"), "{out}");
     assert!(out.contains("Monitor: 39 créé, 1 rejeté"), "{out}");
     assert!(
-        out.contains("vérification Computer: 118 attendus, 118 trouvés, 118 identiques"),
+        out.contains("vérification Computer: 120 attendus, 120 trouvés, 120 identiques"),
         "{out}"
     );
+    // What GLPI keeps apart from the computer is there too, and verified.
+    for t in ["Item_OperatingSystem", "Infocom"] {
+        assert!(
+            out.contains(&format!(
+                "vérification {t}: 120 attendus, 120 trouvés, 120 identiques"
+            )),
+            "{out}"
+        );
+    }
     assert!(!out.contains("différence"), "{out}");
     let after = sb.dump().await;
-    assert_eq!(count(&after, "Computer"), count(&before, "Computer") + 118);
+    assert_eq!(count(&after, "Computer"), count(&before, "Computer") + 120);
+    assert_eq!(count(&after, "SoftwareVersion"), 15);
     assert_eq!(count(&after, "Location"), 8);
     // The located Cayenne > Bâtiment A computer points at the right location and user.
     let locs: HashMap<u64, String> = after["Location"]
@@ -203,8 +214,9 @@ async fn real_samples_migrate_verify_and_a_second_run_creates_nothing() {
     }
     assert!(!journal_text.contains("session_token"));
     assert!(report.starts_with('\u{feff}'));
-    assert!(report
-        .contains("Computer.csv;51;Computer;Computer.csv:51;rejected;;reference.ambiguous_user"));
+    assert!(
+        report.contains("Monitor.csv;15;Monitor;Monitor.csv:15;rejected;;reference.ambiguous_user")
+    );
     let source = std::fs::read_to_string(samples().join("Computer.csv")).unwrap();
     let first = source.lines().nth(1).unwrap();
     let cells: Vec<&str> = first.split("\";\"").collect();
@@ -230,10 +242,8 @@ async fn real_samples_migrate_verify_and_a_second_run_creates_nothing() {
     )
     .await;
     assert_eq!(code, 1, "{out}\n{err}");
-    assert!(
-        out.contains("Computer: 118 déjà présent, 2 rejeté"),
-        "{out}"
-    );
+    assert!(out.contains("Computer: 120 déjà présent"), "{out}");
+    assert!(out.contains("Infocom: 120 déjà présent"), "{out}");
     assert!(out.contains("Profile_User: 44 déjà présent"), "{out}");
     assert_eq!(writes(&sb.admin("counters").await), writes_before, "{out}");
 
@@ -263,7 +273,12 @@ async fn dry_run_shows_the_plan_and_writes_nothing() {
     args.push("--show-requests".into());
     let (code, out, err) = run(&sb, DEMO_USER_TOKEN, &strs(&args)).await;
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("Computer: 118 à créer, 2 rejeté"), "{out}");
+    assert!(out.contains("Computer: 120 à créer"), "{out}");
+    assert!(out.contains("Item_OperatingSystem: 120 à créer"), "{out}");
+    assert!(
+        out.contains("« Système d'exploitation - Nom » (120 valeurs) → Item_OperatingSystem.operatingsystems_id"),
+        "{out}"
+    );
     assert!(
         out.contains("absent de la cible : Manufacturer « Dell Inc. »"),
         "{out}"

@@ -346,6 +346,16 @@ impl GlpiType {
         }
     }
 
+    /// The types GLPI writes by itself when an item of this type is created: a new user gets
+    /// its first authorization (`_profiles_id`, or the default Self-Service one) from
+    /// `User::post_addItem`. An index of those types is stale after such a create.
+    pub fn also_creates(self) -> &'static [GlpiType] {
+        match self {
+            User => &[ProfileUser],
+            _ => &[],
+        }
+    }
+
     /// Whether the administrator may let the plan create its missing values.
     pub fn is_creatable_dropdown(self) -> bool {
         self.stage() <= 1 && !matches!(self, Profile | Entity)

@@ -258,6 +258,51 @@ const ASSET_COMMON: &[FieldSpec] = &[
         false,
     ),
     f(
+        "operatingsystemarchitectures_id",
+        Dropdown,
+        &[
+            "systeme d'exploitation - architecture",
+            "operating system - architecture",
+        ],
+        false,
+    ),
+    f(
+        "operatingsystemkernelversions_id",
+        Dropdown,
+        &[
+            "systeme d'exploitation - version du noyau",
+            "operating system - kernel version",
+        ],
+        false,
+    ),
+    f(
+        "operatingsystemservicepacks_id",
+        Dropdown,
+        &[
+            "systeme d'exploitation - service pack",
+            "operating system - service pack",
+        ],
+        false,
+    ),
+    f(
+        "operatingsystemeditions_id",
+        Dropdown,
+        &[
+            "systeme d'exploitation - edition",
+            "operating system - edition",
+        ],
+        false,
+    ),
+    f(
+        "license_number",
+        Text,
+        &[
+            "systeme d'exploitation - numero de serie",
+            "operating system - serial number",
+        ],
+        false,
+    ),
+    f(
         "_monitor_count",
         Ignored,
         &[
@@ -292,6 +337,87 @@ const ASSET_COMMON: &[FieldSpec] = &[
         &[
             "informations financieres et administratives - valeur",
             "financial and administrative information - value",
+        ],
+        false,
+    ),
+    f(
+        "use_date",
+        Date,
+        &[
+            "informations financieres et administratives - date de mise en service",
+            "financial and administrative information - startup date",
+        ],
+        false,
+    ),
+    f(
+        "order_date",
+        Date,
+        &[
+            "informations financieres et administratives - date de commande",
+            "financial and administrative information - order date",
+        ],
+        false,
+    ),
+    f(
+        "delivery_date",
+        Date,
+        &[
+            "informations financieres et administratives - date de livraison",
+            "financial and administrative information - delivery date",
+        ],
+        false,
+    ),
+    f(
+        "order_number",
+        Text,
+        &[
+            "informations financieres et administratives - numero de commande",
+            "financial and administrative information - order number",
+        ],
+        false,
+    ),
+    f(
+        "immo_number",
+        Text,
+        &[
+            "informations financieres et administratives - numero d'immobilisation",
+            "financial and administrative information - immobilization number",
+        ],
+        false,
+    ),
+    f(
+        "bill",
+        Text,
+        &[
+            "informations financieres et administratives - numero de facture",
+            "financial and administrative information - invoice number",
+        ],
+        false,
+    ),
+    f(
+        "delivery_number",
+        Text,
+        &[
+            "informations financieres et administratives - bon de livraison",
+            "financial and administrative information - delivery form",
+        ],
+        false,
+    ),
+    f(
+        "warranty_info",
+        Text,
+        &[
+            "informations financieres et administratives - informations sur la garantie",
+            "financial and administrative information - warranty information",
+        ],
+        false,
+    ),
+    f(
+        "warranty_value",
+        Decimal,
+        &[
+            "informations financieres et administratives - valeur extension garantie",
+            "financial and administrative information - warranty extension value",
         ],
         false,
     ),

@@ -37,6 +37,24 @@ fn unsupported(name: &str) -> Diagnostic {
     }
 }
 
+/// The files' names, made unique by position: two files dropped with one name (two folders'
+/// `Computer.csv`) become `Computer.csv` and `Computer.csv (2)`, so that their lines, diagnostics
+/// and rejections never mix.
+fn unique_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    names
+        .map(|name| {
+            let n = seen.entry(name).or_default();
+            *n += 1;
+            if *n == 1 {
+                name.to_string()
+            } else {
+                format!("{name} ({n})")
+            }
+        })
+        .collect()
+}
+
 impl Prepared {
     /// Reads and checks files as dropped, with automatic recognition and mapping.
     pub fn from_files(inputs: &[(String, Vec<u8>)], read: &ReadOptions) -> Prepared {
@@ -52,7 +70,9 @@ impl Prepared {
         templates: &[MappingTemplate],
     ) -> Prepared {
         let mut p = Prepared::default();
-        for input in inputs {
+        let names = unique_names(inputs.iter().map(|i| i.name));
+        for (input, name) in inputs.iter().zip(&names) {
+            let input = &CheckInput { name, ..*input };
             let name = input.name;
             let table = match read_input(input, read, &mut |_, _| {}) {
                 Ok(t) => t,
@@ -141,7 +161,7 @@ impl Prepared {
 mod tests {
     use super::*;
     use crate::check::Correction;
-    use crate::migrate::model::{Decision, FieldValue};
+    use crate::migrate::model::{Decision, DecisionKind, FieldValue};
     use crate::migrate::plan::{PlanOptions, TargetData};
 
     const CSV: &str = "\u{feff}\"Nom\";\"Numéro de série\";\"Usager\"\n\"pc-1\";\"SN1\";\"GUYANE\nnoel\"\n\"pc-2\";\"SN2\";\"\"\n";
@@ -183,6 +203,45 @@ mod tests {
         Prepared::from_inputs(&[input], &ReadOptions::default(), &[])
             .draft()
             .plan(&TargetData::default(), &PlanOptions::default())
+    }
+
+    #[test]
+    fn two_files_with_one_name_never_mix_their_lines() {
+        let bad = "Nom;Numéro de série;Date de création\nPC-1;SN1;2024-01-01 10:00\nPC-2;SN2;pas une date\n";
+        let good = "Nom;Numéro de série;Date de création\nPC-3;SN3;2024-01-01 10:00\nPC-4;SN4;2024-01-01 10:00\n";
+        let none = FileOverrides::default();
+        let inputs = [
+            CheckInput {
+                name: "Computer.csv",
+                bytes: bad.as_bytes(),
+                overrides: &none,
+            },
+            CheckInput {
+                name: "Computer.csv",
+                bytes: good.as_bytes(),
+                overrides: &none,
+            },
+        ];
+        let plan = Prepared::from_inputs(&inputs, &ReadOptions::default(), &[])
+            .draft()
+            .plan(&TargetData::default(), &PlanOptions::default());
+        let decision = |key: &str| {
+            plan.objects
+                .iter()
+                .find(|o| o.key.key == key)
+                .map(|o| o.decision.kind())
+        };
+        // Line 3 of the first file is wrong; line 3 of the second is not.
+        assert_eq!(decision("Computer.csv:3"), Some(DecisionKind::Rejected));
+        assert_eq!(decision("serial:SN4"), Some(DecisionKind::Create));
+        assert_eq!(decision("serial:SN1"), Some(DecisionKind::Create));
+        let sources: Vec<&str> = plan
+            .objects
+            .iter()
+            .find(|o| o.key.key == "serial:SN4")
+            .map(|o| o.sources.iter().map(|s| s.file.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(sources, vec!["Computer.csv (2)"]);
     }
 
     #[test]

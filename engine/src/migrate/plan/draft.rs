@@ -920,3 +920,73 @@ mod tests {
         assert!(warning.is_some());
     }
 }
+
+#[cfg(test)]
+mod glpi_fidelity {
+    use crate::glpi::GlpiType;
+    use crate::migrate::inputs::Prepared;
+    use crate::migrate::model::{FieldValue, ObjectKey};
+    use crate::migrate::plan::{PlanOptions, TargetData};
+    use crate::read::ReadOptions;
+
+    const COMPUTERS: &str = "\u{feff}\"Nom\";\"Numéro de série\";\"Système d'exploitation - Nom\";\"Système d'exploitation - Architecture\";\"Informations financières et administratives - Date d'achat\";\"Informations financières et administratives - Date d'expiration de la garantie\";\"Informations financières et administratives - Numéro de commande\";\"Commentaires\";\n\
+        \"PC-1\";\"SN1\";\"Windows 11\";\"64-bit\";\"2026-02-01\";\"2029-02-01\";\"CMD-42\";\"poste ''VIP''\";\n\
+        \"PC-2\";\"SN2\";\"\";\"\";\"\";\"\";\"\";\"\";\n";
+
+    #[test]
+    fn every_value_goes_where_glpi_keeps_it_and_every_field_sent_is_one_glpi_keeps() {
+        let prepared = Prepared::from_files(
+            &[("Computer.csv".into(), COMPUTERS.as_bytes().to_vec())],
+            &ReadOptions::default(),
+        );
+        let plan = prepared
+            .draft()
+            .plan(&TargetData::default(), &PlanOptions::default());
+        let find = |t: GlpiType, key: &str| {
+            plan.objects
+                .iter()
+                .find(|o| o.key == ObjectKey::new(t, key))
+                .unwrap_or_else(|| panic!("no {t} {key}: {:#?}", plan.objects))
+        };
+        let pc = find(GlpiType::Computer, "serial:SN1");
+        assert!(!pc.fields.contains_key("operatingsystems_id"));
+        assert_eq!(
+            pc.fields.get("comment"),
+            Some(&FieldValue::Text("poste \"VIP\"".into()))
+        );
+        let os = find(GlpiType::ItemOperatingSystem, "serial:SN1");
+        assert_eq!(
+            os.fields.get("itemtype"),
+            Some(&FieldValue::Text("Computer".into()))
+        );
+        assert!(matches!(os.fields.get("items_id"), Some(FieldValue::Ref(k)) if k == &pc.key));
+        for f in ["operatingsystems_id", "operatingsystemarchitectures_id"] {
+            assert!(matches!(os.fields.get(f), Some(FieldValue::Ref(_))), "{f}");
+        }
+        let infocom = find(GlpiType::Infocom, "serial:SN1");
+        assert_eq!(
+            infocom.fields.get("warranty_date"),
+            Some(&FieldValue::Text("2026-02-01".into()))
+        );
+        assert_eq!(
+            infocom.fields.get("warranty_duration"),
+            Some(&FieldValue::Number(36))
+        );
+        assert_eq!(
+            infocom.fields.get("order_number"),
+            Some(&FieldValue::Text("CMD-42".into()))
+        );
+        // A computer with no operating system and no financial data gets neither object.
+        assert!(plan.objects.iter().all(|o| o.key.key != "serial:SN2"
+            || !matches!(
+                o.key.itemtype,
+                GlpiType::ItemOperatingSystem | GlpiType::Infocom
+            )));
+        // GLPI drops unknown fields with a 201: the plan never sends one.
+        for o in &plan.objects {
+            for field in o.fields.keys() {
+                assert_eq!(o.key.itemtype.check_field(field), Ok(()), "{}", o.key);
+            }
+        }
+    }
+}

@@ -123,8 +123,16 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                 }
             }
             if let Some(index) = self.indexes.borrow_mut().get_mut(&out.itemtype) {
-                for item in out.created {
+                for item in out.created.iter().cloned() {
                     index.add(item);
+                }
+            }
+            // What GLPI wrote by itself for these creates (a new user's first authorization) is
+            // in no answer: that type is read again when its stage comes.
+            if !out.created.is_empty() {
+                for made in out.itemtype.also_creates() {
+                    self.indexes.borrow_mut().remove(made);
+                    self.seed.borrow_mut().remove(made);
                 }
             }
             let mut events: Vec<Event> = out.records.into_iter().map(Event::Done).collect();

@@ -124,7 +124,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let report = check_owned_files(inputs, &options);
     let mut out = std::io::stdout().lock();
     let written = if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)
+        serde_json::to_writer_pretty(&mut out, &json_report(&report, lang))
             .map_err(std::io::Error::other)
             .and_then(|_| writeln!(out))
     } else {
@@ -157,6 +157,23 @@ fn display_name(path: &std::path::Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
+}
+
+/// The report as JSON: each diagnostic with its code and values, and its message rendered in
+/// the requested language.
+fn json_report(report: &CheckReport, lang: Lang) -> serde_json::Value {
+    let mut json = serde_json::to_value(report).unwrap_or_default();
+    if let Some(list) = json
+        .get_mut("diagnostics")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for (item, d) in list.iter_mut().zip(&report.diagnostics) {
+            if let Some(map) = item.as_object_mut() {
+                map.insert("message".into(), d.message(lang).into());
+            }
+        }
+    }
+    json
 }
 
 fn write_human(out: &mut impl Write, report: &CheckReport, lang: Lang) -> std::io::Result<()> {

@@ -374,7 +374,7 @@ async fn make_plan(
     if !stops.is_empty() {
         let lines: Vec<String> = stops
             .iter()
-            .map(|d| format!("{}, ligne {} : {}", d.file, d.line, d.message_fr))
+            .map(|d| format!("{}, ligne {} : {}", d.file, d.line, d.message(Lang::Fr)))
             .collect();
         return Err(format!("{}\nrien n'a été écrit", lines.join("\n")));
     }

@@ -58,7 +58,20 @@ fn json_output_and_english() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(report["files"][0]["summary"]["rows"], 60);
     assert_eq!(report["files"][0]["summary"]["item_type"], "Ticket");
-    assert!(report["diagnostics"].as_array().is_some());
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    // Each diagnostic: its code and values, and its message rendered in the language asked for.
+    for d in diagnostics {
+        assert!(d["code"].is_string(), "{d}");
+        assert!(d["message"].is_string(), "{d}");
+    }
+    let out = passerelle(&["check", "--json", "--lang", "en", "/dev/null"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "read.empty", "{d}");
+    assert_eq!(
+        d["message"],
+        "the file is empty (0 bytes): GLPI exports an empty search as an empty file"
+    );
 }
 
 #[test]

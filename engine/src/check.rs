@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::detect::{detect, ItemType};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, FileProblem, Severity};
 use crate::directory::{self, Importer, References};
 use crate::map::{auto_map, Mapping, MappingTemplate};
 use crate::read::{
@@ -491,17 +491,13 @@ fn check_directory(
     options: &CheckOptions,
 ) -> (FileSummary, Vec<Diagnostic>) {
     let Some(ctx) = &options.directory else {
-        let d = Diagnostic {
-            file: file.to_string(),
-            line: 0,
-            column: None,
-            value: None,
-            code: "directory.references_missing".into(),
-            severity: Severity::Error,
-            blocking: true,
-            message_fr: "fichier d'annuaire : fournissez les exports de référence (profils, privilèges, services, annuaire) et le service de niveau 1 de l'importateur pour le vérifier".into(),
-            message_en: "directory file: give the reference exports (profiles, privileges, services, directory) and the importer's level-1 service to check it".into(),
-        };
+        let d = Diagnostic::new(
+            file,
+            0,
+            Severity::Error,
+            FileProblem::DirectoryReferencesMissing,
+        )
+        .blocking();
         let summary = FileSummary {
             file: file.into(),
             item_type: Some(ItemType::Directory),
@@ -538,15 +534,5 @@ fn check_directory(
 }
 
 fn unknown_type(file: &str) -> Diagnostic {
-    Diagnostic {
-        file: file.to_string(),
-        line: 1,
-        column: None,
-        value: None,
-        code: "detect.unknown_type".into(),
-        severity: Severity::Error,
-        blocking: true,
-        message_fr: "type d'objet non reconnu d'après l'en-tête : choisissez-le (ordinateurs, utilisateurs, tickets…)".into(),
-        message_en: "item type not recognised from the header: choose it (computers, users, tickets…)".into(),
-    }
+    Diagnostic::new(file, 1, Severity::Error, FileProblem::UnknownType).blocking()
 }

@@ -61,7 +61,7 @@ fn a_corrected_cell_is_revalidated() {
     let flagged = before
         .diagnostics
         .iter()
-        .find(|d| d.line == 29 && d.code == "value.line_break")
+        .find(|d| d.line == 29 && d.code() == "value.line_break")
         .expect("the GUYANE\\n cell of line 29");
     let column = flagged.column.as_ref().unwrap().index - 1;
     let fixed = FileOverrides {
@@ -76,7 +76,7 @@ fn a_corrected_cell_is_revalidated() {
     assert!(!after
         .diagnostics
         .iter()
-        .any(|d| d.line == 29 && d.code == "value.line_break"));
+        .any(|d| d.line == 29 && d.code() == "value.line_break"));
     assert_eq!(
         after.files[0].summary.warnings,
         before.files[0].summary.warnings - 1
@@ -263,14 +263,14 @@ fn files_given_to_the_check_give_the_same_report_as_files_lent_to_it() {
         lent_report
             .diagnostics
             .iter()
-            .any(|d| d.code.starts_with("directory.")),
+            .any(|d| d.code().starts_with("directory.")),
         "the directory rules ran"
     );
     assert!(
         lent_report
             .diagnostics
             .iter()
-            .any(|d| d.file == "annuaire-complet.tsv" && d.code.starts_with("directory.")),
+            .any(|d| d.file == "annuaire-complet.tsv" && d.code().starts_with("directory.")),
         "the directory rules ran on the large file"
     );
     assert!(lent_report

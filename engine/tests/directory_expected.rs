@@ -35,7 +35,7 @@ fn check(name: &str) -> DirectoryReport {
 /// (line, severity, code, blocking) of a list of diagnostics.
 fn keys(d: &[passerelle_engine::diagnostic::Diagnostic]) -> Vec<(u64, Severity, String, bool)> {
     d.iter()
-        .map(|d| (d.line, d.severity, d.code.clone(), d.blocking))
+        .map(|d| (d.line, d.severity, d.code().to_string(), d.blocking))
         .collect()
 }
 
@@ -48,7 +48,7 @@ fn message(r: &DirectoryReport, line: u64) -> String {
         .iter()
         .chain(&r.preview)
         .filter(|d| d.line == line)
-        .map(|d| d.message_fr.clone())
+        .map(|d| d.message(passerelle_engine::diagnostic::Lang::Fr))
         .collect::<Vec<_>>()
         .join(" | ")
 }
@@ -177,13 +177,19 @@ fn mixed_errors_phase_one_blocks_and_phase_two_is_a_preview() {
     );
     let preview_9 = r.preview.iter().find(|d| d.line == 9).unwrap();
     assert!(
-        preview_9.message_fr.contains("2 fiches")
-            && preview_9.message_fr.contains("104581")
-            && preview_9.message_fr.contains("104589")
+        preview_9
+            .message(passerelle_engine::diagnostic::Lang::Fr)
+            .contains("2 fiches")
+            && preview_9
+                .message(passerelle_engine::diagnostic::Lang::Fr)
+                .contains("104581")
+            && preview_9
+                .message(passerelle_engine::diagnostic::Lang::Fr)
+                .contains("104589")
     );
     let preview_8 = r.preview.iter().find(|d| d.line == 8).unwrap();
     assert!(preview_8
-        .message_fr
+        .message(passerelle_engine::diagnostic::Lang::Fr)
         .contains("CLE 109998 + LOGIN marc.fantome"));
     for l in [7, 11, 12, 13] {
         assert_eq!(
@@ -265,7 +271,7 @@ fn line_errors_reject_lines_and_keep_warnings() {
 #[test]
 fn utf8_file_is_detected_and_read_correctly() {
     let r = check("valid-but-utf8.tsv");
-    assert_eq!(r.diagnostics[0].code, "directory.encoding.utf8");
+    assert_eq!(r.diagnostics[0].code(), "directory.encoding.utf8");
     assert_eq!(r.diagnostics[0].severity, Warning);
     assert!(
         r.phase_one_ok,

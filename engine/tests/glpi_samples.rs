@@ -95,7 +95,7 @@ fn checking_all_exports_together_locates_the_real_data_damage() {
     let damaged: Vec<_> = report
         .diagnostics
         .iter()
-        .filter(|d| d.file == "Computer.csv" && d.code == "value.line_break")
+        .filter(|d| d.file == "Computer.csv" && d.code() == "value.line_break")
         .collect();
     assert_eq!(damaged.len(), 2, "{damaged:#?}");
     for d in damaged {
@@ -119,7 +119,7 @@ fn homonyms_are_reported_not_guessed() {
     let ambiguous: Vec<_> = report
         .diagnostics
         .iter()
-        .filter(|d| d.code == "reference.ambiguous_user")
+        .filter(|d| d.code() == "reference.ambiguous_user")
         .collect();
     // The monitor and the tickets have no alternate username: nothing tells which Céline.
     let at: Vec<(&str, u64)> = ambiguous
@@ -141,16 +141,17 @@ fn homonyms_are_reported_not_guessed() {
     let told: Vec<(&str, u64)> = report
         .diagnostics
         .iter()
-        .filter(|d| d.code == "reference.homonym_by_contact")
+        .filter(|d| d.code() == "reference.homonym_by_contact")
         .map(|d| (d.file.as_str(), d.line))
         .collect();
     assert_eq!(told, vec![("Computer.csv", 51), ("Computer.csv", 102)]);
     for d in &ambiguous {
         assert_eq!(d.value.as_deref(), Some("Joseph Céline"));
         assert!(
-            d.message_fr.contains("celine.joseph, celine.joseph2"),
+            d.message(passerelle_engine::diagnostic::Lang::Fr)
+                .contains("celine.joseph, celine.joseph2"),
             "{}",
-            d.message_fr
+            d.message(passerelle_engine::diagnostic::Lang::Fr)
         );
     }
     // Every other value of the samples is valid: no error but the homonyms.
@@ -158,7 +159,7 @@ fn homonyms_are_reported_not_guessed() {
         .diagnostics
         .iter()
         .filter(|d| d.severity == passerelle_engine::diagnostic::Severity::Error)
-        .filter(|d| d.code != "reference.ambiguous_user")
+        .filter(|d| d.code() != "reference.ambiguous_user")
         .map(|d| d.to_string())
         .collect();
     assert!(other_errors.is_empty(), "{other_errors:#?}");

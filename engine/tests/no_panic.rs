@@ -84,11 +84,11 @@ fn random_bytes_never_panic() {
 #[test]
 fn broken_files_get_clear_messages() {
     let empty = check("glpi.csv", Vec::new());
-    assert_eq!(empty.diagnostics[0].code, "read.empty");
+    assert_eq!(empty.diagnostics[0].code(), "read.empty");
     let binary = check("x.csv", b"\x00\x01\x02\x03 PK".to_vec());
-    assert_eq!(binary.diagnostics[0].code, "read.binary");
+    assert_eq!(binary.diagnostics[0].code(), "read.binary");
     assert!(binary.diagnostics[0]
-        .message_fr
+        .message(passerelle_engine::diagnostic::Lang::Fr)
         .contains("pas un fichier texte"));
     let header_only = check(
         "Computer.csv",
@@ -100,7 +100,7 @@ fn broken_files_get_clear_messages() {
     let d = ragged
         .diagnostics
         .iter()
-        .find(|d| d.code == "read.column_count")
+        .find(|d| d.code() == "read.column_count")
         .unwrap();
     assert_eq!((d.line, d.severity), (2, Severity::Error));
 }

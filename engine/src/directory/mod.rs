@@ -10,6 +10,7 @@ pub mod problem;
 pub mod reference;
 
 use serde::Serialize;
+use std::borrow::Cow;
 use thiserror::Error;
 
 use crate::diagnostic::{ColumnRef, Diagnostic};
@@ -151,7 +152,7 @@ impl DirectoryReport {
                 "Ligne {} : {} : {}\r\n",
                 d.line,
                 d.severity.label(crate::diagnostic::Lang::Fr),
-                d.message_fr
+                d.message(crate::diagnostic::Lang::Fr)
             ));
         }
         out
@@ -172,18 +173,13 @@ impl Ctx<'_> {
         p: Problem,
     ) -> Diagnostic {
         Diagnostic {
-            file: self.file.to_string(),
-            line,
             column: column.map(|i| ColumnRef {
                 index: i + 1,
                 name: self.header.get(i).cloned(),
             }),
             value: value.map(str::to_string),
-            code: p.code().to_string(),
-            severity: p.severity(),
             blocking: p.blocking(),
-            message_en: p.message_en(),
-            message_fr: p.to_string(),
+            ..Diagnostic::new(self.file, line, p.severity(), p)
         }
     }
 }
@@ -222,7 +218,7 @@ pub fn validate(
                 Some(&found),
                 Problem::HeaderPosition {
                     position: i + 1,
-                    expected,
+                    expected: Cow::Borrowed(expected),
                     found: found.clone(),
                 },
             ));
@@ -245,7 +241,12 @@ pub fn validate(
     for required in REQUIRED_COLUMNS {
         if !header.iter().any(|h| h == required) {
             header_ok = false;
-            phase_one.push(ctx.diag(1, None, None, Problem::HeaderMissing(required)));
+            phase_one.push(ctx.diag(
+                1,
+                None,
+                None,
+                Problem::HeaderMissing(Cow::Borrowed(required)),
+            ));
         }
     }
     if !header_ok {
@@ -340,7 +341,7 @@ pub fn validate(
                 col(column),
                 Some(value),
                 Problem::UnknownService {
-                    column,
+                    column: Cow::Borrowed(column),
                     value: value.into(),
                 },
             ));
@@ -555,10 +556,14 @@ fn check_line(
         "S" => {
             let (cle, login) = (get("CLE"), get("LOGIN"));
             if cle.is_empty() {
-                push(Some("CLE"), None, Problem::DeleteFieldEmpty("CLE"));
+                push(Some("CLE"), None, Problem::DeleteFieldEmpty("CLE".into()));
                 Outcome::Rejected
             } else if login.is_empty() {
-                push(Some("LOGIN"), None, Problem::DeleteFieldEmpty("LOGIN"));
+                push(
+                    Some("LOGIN"),
+                    None,
+                    Problem::DeleteFieldEmpty("LOGIN".into()),
+                );
                 Outcome::Rejected
             } else {
                 match refs
@@ -626,10 +631,7 @@ mod tests {
     }
 
     fn codes(r: &DirectoryReport) -> Vec<(u64, &str)> {
-        r.diagnostics
-            .iter()
-            .map(|d| (d.line, d.code.as_str()))
-            .collect()
+        r.diagnostics.iter().map(|d| (d.line, d.code())).collect()
     }
 
     #[test]
@@ -684,11 +686,7 @@ mod tests {
                 (4, "directory.column_count")
             ]
         );
-        let preview: Vec<(u64, &str)> = r
-            .preview
-            .iter()
-            .map(|d| (d.line, d.code.as_str()))
-            .collect();
+        let preview: Vec<(u64, &str)> = r.preview.iter().map(|d| (d.line, d.code())).collect();
         assert_eq!(
             preview,
             vec![

@@ -1,29 +1,34 @@
-//! Every message the directory rules produce, typed; French text first, English beside it.
+//! Every message the directory rules produce, typed; rendered in French or English on demand.
 
-use thiserror::Error;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::fmt;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Lang, Severity};
 
-/// A problem found in a directory file.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+/// A column name of the directory format (a constant of the rules, or read back from a saved
+/// report).
+pub type ColumnName = Cow<'static, str>;
+
+/// A problem found in a directory file: the kind of a `directory.*` diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", content = "values")]
 pub enum Problem {
     /// The file is UTF-8, the directory expects ISO-8859-1.
-    #[error("le fichier est encodé en UTF-8 alors que l'annuaire attend de l'ISO-8859-1 (Latin-1) : il a été lu en UTF-8 ; réenregistrez-le en ISO-8859-1 avant l'import réel")]
+    #[serde(rename = "directory.encoding.utf8")]
     Utf8Content,
     /// A fixed column is not at its place.
-    #[error(
-        "la colonne {position} doit se nommer « {expected} » (trouvé « {found} ») : import annulé"
-    )]
+    #[serde(rename = "directory.header.position")]
     HeaderPosition {
         /// 1-based position.
         position: usize,
         /// Name required there.
-        expected: &'static str,
+        expected: ColumnName,
         /// Name found.
         found: String,
     },
     /// A column name is not allowed.
-    #[error("colonne {position} « {name} » : intitulé non autorisé : import annulé")]
+    #[serde(rename = "directory.header.unknown_column")]
     HeaderUnknown {
         /// 1-based position.
         position: usize,
@@ -31,10 +36,10 @@ pub enum Problem {
         name: String,
     },
     /// A mandatory column is missing.
-    #[error("colonne obligatoire « {0} » absente : import annulé")]
-    HeaderMissing(&'static str),
+    #[serde(rename = "directory.header.missing_column")]
+    HeaderMissing(ColumnName),
     /// Wrong number of fields.
-    #[error("{found} colonnes au lieu de {expected}")]
+    #[serde(rename = "directory.column_count")]
     ColumnCount {
         /// Fields on the line.
         found: usize,
@@ -42,42 +47,42 @@ pub enum Problem {
         expected: usize,
     },
     /// MODE not C, M or S.
-    #[error("MODE « {0} » inconnu (valeurs permises : C, M, S)")]
+    #[serde(rename = "directory.mode.unknown")]
     ModeUnknown(String),
     /// MODE empty.
-    #[error("MODE vide (valeurs permises : C, M, S)")]
+    #[serde(rename = "directory.mode.empty")]
     ModeEmpty,
     /// PROFIL not in the profiles export.
-    #[error("PROFIL « {0} » absent de l'export des profils")]
+    #[serde(rename = "directory.reference.profil")]
     UnknownProfil(String),
     /// PRIV not in the privileges export.
-    #[error("PRIV « {0} » absent de l'export des privilèges")]
+    #[serde(rename = "directory.reference.priv")]
     UnknownPriv(String),
     /// A service path not in the services export.
-    #[error("{column} « {value} » absent de l'export des services")]
+    #[serde(rename = "directory.reference.service")]
     UnknownService {
         /// SERV_NIV1, 2 or 3.
-        column: &'static str,
+        column: ColumnName,
         /// The value.
         value: String,
     },
     /// Phase two: no mode.
-    #[error("mode non détecté : ligne rejetée")]
+    #[serde(rename = "directory.mode.not_detected")]
     ModeNotDetected,
     /// C: NOM empty.
-    #[error("mode C : NOM vide : ligne rejetée")]
+    #[serde(rename = "directory.create.nom_empty")]
     NomEmpty,
     /// C: PRENOM empty.
-    #[error("mode C : PRENOM vide : ligne rejetée")]
+    #[serde(rename = "directory.create.prenom_empty")]
     PrenomEmpty,
     /// C: PROFIL defaulted.
-    #[error("mode C : PROFIL vide → valeur par défaut 1 (Utilisateur)")]
+    #[serde(rename = "directory.create.profil_default")]
     ProfilDefault,
     /// C: PRIV defaulted.
-    #[error("mode C : PRIV vide → valeur par défaut 0 (Utilisateur, privilège simple)")]
+    #[serde(rename = "directory.create.priv_default")]
     PrivDefault,
     /// C: the login exists already.
-    #[error("mode C : le LOGIN fourni « {login} » existe déjà (CLE {cle}) ; l'annuaire calcule un autre login unique")]
+    #[serde(rename = "directory.create.login_exists")]
     LoginExists {
         /// Login given.
         login: String,
@@ -85,7 +90,7 @@ pub enum Problem {
         cle: String,
     },
     /// M: nothing with that key and login.
-    #[error("mode M : aucune fiche CLE {cle} + LOGIN {login} : ligne rejetée")]
+    #[serde(rename = "directory.modify.not_found")]
     NotFoundByKey {
         /// Key.
         cle: String,
@@ -93,7 +98,7 @@ pub enum Problem {
         login: String,
     },
     /// M: key and login name two different records.
-    #[error("mode M : CLE {cle} ({cle_login}) et LOGIN {login} ne désignent pas la même fiche : fiche non trouvée, ligne rejetée")]
+    #[serde(rename = "directory.modify.key_login_mismatch")]
     KeyLoginMismatch {
         /// Key.
         cle: String,
@@ -103,7 +108,7 @@ pub enum Problem {
         login: String,
     },
     /// M: several records for the name and service.
-    #[error("mode M : NOM+PRENOM+SERV_NIV1 « {nom} / {prenom} / {serv} » correspond à {count} fiches ({list}) : ligne rejetée")]
+    #[serde(rename = "directory.modify.ambiguous")]
     Ambiguous {
         /// NOM.
         nom: String,
@@ -117,9 +122,7 @@ pub enum Problem {
         list: String,
     },
     /// M: no record for the name and service.
-    #[error(
-        "mode M : aucune fiche NOM+PRENOM+SERV_NIV1 « {nom} / {prenom} / {serv} » : ligne rejetée"
-    )]
+    #[serde(rename = "directory.modify.not_found_by_name")]
     NotFoundByName {
         /// NOM.
         nom: String,
@@ -129,13 +132,13 @@ pub enum Problem {
         serv: String,
     },
     /// M: neither CLE+LOGIN nor NOM+PRENOM+SERV_NIV1.
-    #[error("mode M : renseignez CLE et LOGIN, ou NOM, PRENOM et SERV_NIV1, pour identifier la fiche : ligne rejetée")]
+    #[serde(rename = "directory.modify.no_identification")]
     NoIdentification,
     /// S: a required field is empty.
-    #[error("mode S : {0} vide (MODE, CLE et LOGIN sont obligatoires) : ligne rejetée")]
-    DeleteFieldEmpty(&'static str),
+    #[serde(rename = "directory.delete.field_empty")]
+    DeleteFieldEmpty(ColumnName),
     /// S: record not found.
-    #[error("mode S : fiche CLE {cle} / {login} non trouvée : ligne rejetée")]
+    #[serde(rename = "directory.delete.not_found")]
     DeleteNotFound {
         /// Key.
         cle: String,
@@ -143,10 +146,10 @@ pub enum Problem {
         login: String,
     },
     /// Outside the importer's level-1 service.
-    #[error("fiche de « {0} » : hors de la hiérarchie du service de niveau 1 de l'importateur : ligne rejetée")]
+    #[serde(rename = "directory.hierarchy")]
     OutOfHierarchy(String),
     /// M: a mission is added to the existing ones.
-    #[error("mode M : MISSION « {0} » ajoutée aux missions existantes (les missions ne sont pas remplacées)")]
+    #[serde(rename = "directory.modify.mission_added")]
     MissionAdded(String),
 }
 
@@ -209,8 +212,45 @@ impl Problem {
         )
     }
 
-    /// English text.
-    pub fn message_en(&self) -> String {
+    /// The message in the given language.
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Fr => self.fr(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn fr(&self) -> String {
+        match self {
+            Problem::Utf8Content => "le fichier est encodé en UTF-8 alors que l'annuaire attend de l'ISO-8859-1 (Latin-1) : il a été lu en UTF-8 ; réenregistrez-le en ISO-8859-1 avant l'import réel".into(),
+            Problem::HeaderPosition { position, expected, found } => format!("la colonne {position} doit se nommer « {expected} » (trouvé « {found} ») : import annulé"),
+            Problem::HeaderUnknown { position, name } => format!("colonne {position} « {name} » : intitulé non autorisé : import annulé"),
+            Problem::HeaderMissing(n) => format!("colonne obligatoire « {n} » absente : import annulé"),
+            Problem::ColumnCount { found, expected } => format!("{found} colonnes au lieu de {expected}"),
+            Problem::ModeUnknown(m) => format!("MODE « {m} » inconnu (valeurs permises : C, M, S)"),
+            Problem::ModeEmpty => "MODE vide (valeurs permises : C, M, S)".into(),
+            Problem::UnknownProfil(v) => format!("PROFIL « {v} » absent de l'export des profils"),
+            Problem::UnknownPriv(v) => format!("PRIV « {v} » absent de l'export des privilèges"),
+            Problem::UnknownService { column, value } => format!("{column} « {value} » absent de l'export des services"),
+            Problem::ModeNotDetected => "mode non détecté : ligne rejetée".into(),
+            Problem::NomEmpty => "mode C : NOM vide : ligne rejetée".into(),
+            Problem::PrenomEmpty => "mode C : PRENOM vide : ligne rejetée".into(),
+            Problem::ProfilDefault => "mode C : PROFIL vide → valeur par défaut 1 (Utilisateur)".into(),
+            Problem::PrivDefault => "mode C : PRIV vide → valeur par défaut 0 (Utilisateur, privilège simple)".into(),
+            Problem::LoginExists { login, cle } => format!("mode C : le LOGIN fourni « {login} » existe déjà (CLE {cle}) ; l'annuaire calcule un autre login unique"),
+            Problem::NotFoundByKey { cle, login } => format!("mode M : aucune fiche CLE {cle} + LOGIN {login} : ligne rejetée"),
+            Problem::KeyLoginMismatch { cle, cle_login, login } => format!("mode M : CLE {cle} ({cle_login}) et LOGIN {login} ne désignent pas la même fiche : fiche non trouvée, ligne rejetée"),
+            Problem::Ambiguous { nom, prenom, serv, count, list } => format!("mode M : NOM+PRENOM+SERV_NIV1 « {nom} / {prenom} / {serv} » correspond à {count} fiches ({list}) : ligne rejetée"),
+            Problem::NotFoundByName { nom, prenom, serv } => format!("mode M : aucune fiche NOM+PRENOM+SERV_NIV1 « {nom} / {prenom} / {serv} » : ligne rejetée"),
+            Problem::NoIdentification => "mode M : renseignez CLE et LOGIN, ou NOM, PRENOM et SERV_NIV1, pour identifier la fiche : ligne rejetée".into(),
+            Problem::DeleteFieldEmpty(f) => format!("mode S : {f} vide (MODE, CLE et LOGIN sont obligatoires) : ligne rejetée"),
+            Problem::DeleteNotFound { cle, login } => format!("mode S : fiche CLE {cle} / {login} non trouvée : ligne rejetée"),
+            Problem::OutOfHierarchy(s) => format!("fiche de « {s} » : hors de la hiérarchie du service de niveau 1 de l'importateur : ligne rejetée"),
+            Problem::MissionAdded(m) => format!("mode M : MISSION « {m} » ajoutée aux missions existantes (les missions ne sont pas remplacées)"),
+        }
+    }
+
+    fn en(&self) -> String {
         match self {
             Problem::Utf8Content => "the file is UTF-8 encoded but the directory expects ISO-8859-1 (Latin-1): it was read as UTF-8; save it as ISO-8859-1 before the real import".into(),
             Problem::HeaderPosition { position, expected, found } => format!("column {position} must be named \"{expected}\" (found \"{found}\"): import cancelled"),
@@ -240,3 +280,12 @@ impl Problem {
         }
     }
 }
+
+impl fmt::Display for Problem {
+    /// The French message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.fr())
+    }
+}
+
+impl std::error::Error for Problem {}

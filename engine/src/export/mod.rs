@@ -64,6 +64,7 @@ pub fn diagnostics_csv(diagnostics: &[Diagnostic], lang: Lang) -> Vec<u8> {
             .unwrap_or_default();
         let value = d.value.clone().unwrap_or_default();
         let line = d.line.to_string();
+        let message = d.message(lang);
         let row = [
             d.file.as_str(),
             line.as_str(),
@@ -71,8 +72,8 @@ pub fn diagnostics_csv(diagnostics: &[Diagnostic], lang: Lang) -> Vec<u8> {
             col_name.as_str(),
             value.as_str(),
             d.severity.label(lang),
-            d.code.as_str(),
-            d.message(lang),
+            d.code(),
+            message.as_str(),
         ];
         let _ = w.write_record(
             row.iter()
@@ -135,17 +136,12 @@ mod tests {
     }
 
     fn error_at(file: &str, line: u64) -> Diagnostic {
-        Diagnostic {
-            file: file.into(),
+        Diagnostic::new(
+            file,
             line,
-            column: None,
-            value: None,
-            code: "x".into(),
-            severity: Severity::Error,
-            blocking: false,
-            message_fr: "m".into(),
-            message_en: "m".into(),
-        }
+            Severity::Error,
+            crate::diagnostic::FileProblem::UnknownType,
+        )
     }
 
     #[test]
@@ -165,6 +161,14 @@ mod tests {
     fn diagnostics_csv_is_located_and_bom_prefixed() {
         let csv = String::from_utf8(diagnostics_csv(&[error_at("a.tsv", 3)], Lang::Fr)).unwrap();
         assert!(csv.starts_with("\u{feff}fichier;ligne;"));
-        assert!(csv.contains("a.tsv;3;;;;ERREUR;x;m"), "{csv}");
+        assert!(
+            csv.contains("a.tsv;3;;;;ERREUR;detect.unknown_type;type d'objet non reconnu"),
+            "{csv}"
+        );
+        let csv = String::from_utf8(diagnostics_csv(&[error_at("a.tsv", 3)], Lang::En)).unwrap();
+        assert!(
+            csv.contains("a.tsv;3;;;;ERROR;detect.unknown_type;item type not recognised"),
+            "{csv}"
+        );
     }
 }

@@ -42,7 +42,7 @@ pub enum FieldKind {
 }
 
 /// Ticket enumerations and their labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EnumKind {
     /// Ticket status 1..6.
     TicketStatus,

@@ -7,9 +7,9 @@ use super::companion::{detect_companion, CompanionFile, CompanionKind};
 use super::plan::{Draft, SourceFile};
 use crate::check::{read_input, CheckInput, FileOverrides};
 use crate::detect::{detect, ItemType};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, DiagnosticKind, FileProblem, Severity};
 use crate::map::{auto_map, Mapping, MappingTemplate};
-use crate::read::{ReadOptions, Table};
+use crate::read::{ReadError, ReadOptions, Table};
 use crate::validate::{validate_files, FileInput};
 
 /// Files read and checked, ready for a plan.
@@ -24,17 +24,7 @@ pub struct Prepared {
 }
 
 fn unsupported(name: &str) -> Diagnostic {
-    Diagnostic {
-        file: name.to_string(),
-        line: 1,
-        column: None,
-        value: None,
-        code: "migrate.unsupported_file".into(),
-        severity: Severity::Error,
-        blocking: true,
-        message_fr: "type de fichier non pris en charge par la migration (ni export GLPI d'inventaire, d'utilisateurs, de groupes ou de lieux, ni fichier compagnon)".into(),
-        message_en: "file type not supported by the migration (neither a GLPI asset, user, group or location export, nor a companion file)".into(),
-    }
+    Diagnostic::new(name, 1, Severity::Error, FileProblem::UnsupportedFile).blocking()
 }
 
 /// The files' names, made unique by position: two files dropped with one name (two folders'
@@ -126,12 +116,13 @@ impl Prepared {
             .iter()
             .filter(|d| {
                 matches!(
-                    d.code.as_str(),
-                    "read.empty"
-                        | "read.binary"
-                        | "read.unknown_encoding"
-                        | "read.no_lines"
-                        | "migrate.unsupported_file"
+                    d.kind,
+                    DiagnosticKind::Read(
+                        ReadError::Empty
+                            | ReadError::Binary { .. }
+                            | ReadError::UnknownEncoding(_)
+                            | ReadError::NoLines
+                    ) | DiagnosticKind::File(FileProblem::UnsupportedFile)
                 )
             })
             .collect()
@@ -180,7 +171,7 @@ mod tests {
         let stops: Vec<(&str, &str)> = p
             .stopping_problems()
             .iter()
-            .map(|d| (d.file.as_str(), d.code.as_str()))
+            .map(|d| (d.file.as_str(), d.code()))
             .collect();
         assert_eq!(
             stops,

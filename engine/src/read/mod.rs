@@ -11,9 +11,11 @@ pub mod split;
 
 use std::borrow::Cow;
 
-use thiserror::Error;
+use std::fmt;
 
-use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{ColumnRef, Diagnostic, FileProblem, Lang, Severity};
 pub use cells::{CellSource, CellStore, Cells, Corrections};
 pub use encoding::{decode, decode_owned, Decoded, EncodingSource};
 
@@ -28,28 +30,27 @@ pub struct ReadOptions {
     pub quoting: Option<bool>,
 }
 
-/// Why a file could not be read at all.
-#[derive(Debug, Error, Clone, PartialEq, Eq)]
+/// Why a file could not be read at all: the kind of a `read.*` blocking diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", content = "values")]
 pub enum ReadError {
     /// 0 bytes: GLPI exports an empty search as an empty file.
-    #[error(
-        "le fichier est vide (0 octet) : une recherche GLPI sans résultat exporte un fichier vide"
-    )]
+    #[serde(rename = "read.empty")]
     Empty,
     /// NUL or control bytes: not a text file.
-    #[error("ce n'est pas un fichier texte : octet de contrôle à la position {offset}")]
+    #[serde(rename = "read.binary")]
     Binary {
         /// Byte offset of the first control byte.
         offset: usize,
     },
     /// The encoding label chosen by the user is unknown.
-    #[error("encodage inconnu « {0} » (essayez utf-8, windows-1252 ou iso-8859-1)")]
+    #[serde(rename = "read.unknown_encoding")]
     UnknownEncoding(String),
     /// Only blank lines.
-    #[error("le fichier ne contient aucune ligne")]
+    #[serde(rename = "read.no_lines")]
     NoLines,
     /// More text than one file can hold in memory here.
-    #[error("fichier trop grand ({bytes} octets de texte) : 4 Go au plus ; découpez l'export en plusieurs fichiers")]
+    #[serde(rename = "read.too_large")]
     TooLarge {
         /// Bytes of decoded text.
         bytes: u64,
@@ -68,8 +69,33 @@ impl ReadError {
         }
     }
 
-    /// English message.
-    pub fn message_en(&self) -> String {
+    /// The message in the given language.
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Fr => self.fr(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn fr(&self) -> String {
+        match self {
+            ReadError::Empty => {
+                "le fichier est vide (0 octet) : une recherche GLPI sans résultat exporte un fichier vide".into()
+            }
+            ReadError::Binary { offset } => {
+                format!("ce n'est pas un fichier texte : octet de contrôle à la position {offset}")
+            }
+            ReadError::UnknownEncoding(l) => {
+                format!("encodage inconnu « {l} » (essayez utf-8, windows-1252 ou iso-8859-1)")
+            }
+            ReadError::NoLines => "le fichier ne contient aucune ligne".into(),
+            ReadError::TooLarge { bytes } => format!(
+                "fichier trop grand ({bytes} octets de texte) : 4 Go au plus ; découpez l'export en plusieurs fichiers"
+            ),
+        }
+    }
+
+    fn en(&self) -> String {
         match self {
             ReadError::Empty => {
                 "the file is empty (0 bytes): GLPI exports an empty search as an empty file".into()
@@ -89,19 +115,18 @@ impl ReadError {
 
     /// As a blocking diagnostic on the file.
     pub fn to_diagnostic(&self, file: &str) -> Diagnostic {
-        Diagnostic {
-            file: file.to_string(),
-            line: 0,
-            column: None,
-            value: None,
-            code: self.code().to_string(),
-            severity: Severity::Error,
-            blocking: true,
-            message_fr: self.to_string(),
-            message_en: self.message_en(),
-        }
+        Diagnostic::new(file, 0, Severity::Error, self.clone()).blocking()
     }
 }
+
+impl fmt::Display for ReadError {
+    /// The French message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.fr())
+    }
+}
+
+impl std::error::Error for ReadError {}
 
 /// One record of the file: where it starts and where its cells are in the table's [`CellStore`]
 /// (read them with [`Table::rows`] or [`Table::cells`]).
@@ -358,29 +383,16 @@ pub fn read_text_with_progress(
         if field_count != width {
             // A record over several lines with the wrong count is most likely an unclosed quote
             // that swallowed the lines after it: say so, or those lines vanish unexplained.
-            let (hint_fr, hint_en) = if store.spans_lines(record.first, field_count) {
-                (
-                    " ; l'enregistrement court sur plusieurs lignes : un guillemet non fermé a pu y absorber les lignes suivantes, vérifiez les guillemets à partir de cette ligne",
-                    "; the record runs over several lines: an unclosed quote may have swallowed the lines after it, check the quotes from this line on",
-                )
-            } else {
-                ("", "")
-            };
-            diagnostics.push(Diagnostic {
-                file: file.to_string(),
-                line: record.line,
-                column: None,
-                value: None,
-                code: "read.column_count".into(),
-                severity: Severity::Error,
-                blocking: false,
-                message_fr: format!(
-                    "{field_count} colonnes au lieu de {width} (comme l'en-tête){hint_fr}"
-                ),
-                message_en: format!(
-                    "{field_count} columns instead of {width} (as in the header){hint_en}"
-                ),
-            });
+            diagnostics.push(Diagnostic::new(
+                file,
+                record.line,
+                Severity::Error,
+                FileProblem::ColumnCount {
+                    found: field_count,
+                    expected: width,
+                    spans_lines: store.spans_lines(record.first, field_count),
+                },
+            ));
         }
     }
 
@@ -401,24 +413,15 @@ pub fn read_text_with_progress(
 }
 
 fn mixed_encoding(file: &str, decoded: &Decoded<'_>) -> Diagnostic {
-    let n = decoded.utf8_sequences_in_legacy;
-    Diagnostic {
-        file: file.to_string(),
-        line: 0,
-        column: None,
-        value: None,
-        code: "read.mixed_encoding".into(),
-        severity: Severity::Warning,
-        blocking: false,
-        message_fr: format!(
-            "encodages mélangés : lu en {} mais {n} caractère(s) y sont encodés en UTF-8 (accents doublés possibles, ex. « Ã© ») ; choisissez l'encodage à la main ou réenregistrez le fichier",
-            decoded.encoding.name()
-        ),
-        message_en: format!(
-            "mixed encodings: read as {} but {n} character(s) are UTF-8 encoded (accents may show doubled, e.g. \"Ã©\"); choose the encoding by hand or save the file again",
-            decoded.encoding.name()
-        ),
-    }
+    Diagnostic::new(
+        file,
+        0,
+        Severity::Warning,
+        FileProblem::MixedEncoding {
+            encoding: decoded.encoding.name().to_string(),
+            count: decoded.utf8_sequences_in_legacy,
+        },
+    )
 }
 
 /// GLPI export cell clean-up: `&nbsp;` and a lone space mean empty; HTML entities are decoded.
@@ -568,7 +571,7 @@ mod tests {
         let lines: Vec<u64> = t.diagnostics.iter().map(|d| d.line).collect();
         assert_eq!(lines, vec![3, 4]);
         assert!(t.diagnostics[0]
-            .message_fr
+            .message(crate::diagnostic::Lang::Fr)
             .contains("2 colonnes au lieu de 3"));
     }
 
@@ -577,16 +580,24 @@ mod tests {
         let t = read(b"a;b\n1;2\n\"3;4\n5;6\n7;8\n");
         assert_eq!(t.records.len(), 2, "the rest of the file is one cell");
         let d = &t.diagnostics[0];
-        assert_eq!((d.line, d.code.as_str()), (3, "read.column_count"));
+        assert_eq!((d.line, d.code()), (3, "read.column_count"));
         assert!(
-            d.message_fr.contains("guillemet non fermé"),
+            d.message(crate::diagnostic::Lang::Fr)
+                .contains("guillemet non fermé"),
             "{}",
-            d.message_fr
+            d.message(crate::diagnostic::Lang::Fr)
         );
-        assert!(d.message_en.contains("unclosed quote"), "{}", d.message_en);
+        assert!(
+            d.message(crate::diagnostic::Lang::En)
+                .contains("unclosed quote"),
+            "{}",
+            d.message(crate::diagnostic::Lang::En)
+        );
         // A short line on one line gets no such hint.
         let t = read(b"a;b\n1\n");
-        assert!(!t.diagnostics[0].message_fr.contains("guillemet"));
+        assert!(!t.diagnostics[0]
+            .message(crate::diagnostic::Lang::Fr)
+            .contains("guillemet"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 use crate::detect::{normalize_label, normalize_label_into, ItemType};
-use crate::diagnostic::{ColumnRef, Diagnostic, Severity};
+use crate::diagnostic::{ColumnRef, Diagnostic, DiagnosticKind, FileProblem, Lang, Severity};
 use crate::map::{fields, key_fields, spec_for, FieldKind, FieldSpec, Mapping};
 use crate::read::multi_values as multi;
 use crate::read::{glpi_cell_value, Table};
@@ -165,27 +165,18 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         line: u64,
         column: Option<usize>,
         value: Option<&str>,
         severity: Severity,
-        code: &str,
-        fr: String,
-        en: String,
+        kind: impl Into<DiagnosticKind>,
     ) {
         self.out.push(Diagnostic {
-            file: self.table.file.clone(),
-            line,
             column: column.map(|c| self.table.column(c)),
             value: value.map(str::to_string),
-            code: code.to_string(),
-            severity,
-            blocking: false,
-            message_fr: fr,
-            message_en: en,
+            ..Diagnostic::new(self.table.file.clone(), line, severity, kind)
         });
     }
 }
@@ -199,16 +190,7 @@ impl Ctx<'_> {
         } else {
             Severity::Error
         };
-        let en = problem.message_en(check.spec.kind);
-        self.push(
-            line,
-            Some(check.column),
-            Some(raw),
-            severity,
-            problem.code(),
-            problem.to_string(),
-            en,
-        );
+        self.push(line, Some(check.column), Some(raw), severity, problem);
     }
 }
 
@@ -231,23 +213,18 @@ fn validate_file(
             || mapping.templates.contains_key(&field)
             || mapping.constants.contains_key(&field);
         if !has_source {
-            ctx.out.push(Diagnostic {
-                file: table.file.clone(),
-                line: 1,
-                column: None,
-                value: None,
-                code: "mapping.required_missing".into(),
-                severity: Severity::Error,
-                blocking: true,
-                message_fr: format!(
-                    "aucune colonne ne fournit le champ obligatoire « {field} » ({})",
-                    spec.labels[0]
-                ),
-                message_en: format!(
-                    "no column provides the required field \"{field}\" ({})",
-                    spec.labels[0]
-                ),
-            });
+            ctx.out.push(
+                Diagnostic::new(
+                    table.file.clone(),
+                    1,
+                    Severity::Error,
+                    FileProblem::RequiredFieldMissing {
+                        field: field.to_string(),
+                        label: spec.labels[0].to_string(),
+                    },
+                )
+                .blocking(),
+            );
         }
     }
 
@@ -367,9 +344,10 @@ fn validate_file(
             Some(columns[slot].column),
             Some(&value),
             Severity::Error,
-            "duplicate.key",
-            format!("doublon : « {value} » figure déjà ligne {first} ; la ligne ne peut pas être rapprochée sans ambiguïté"),
-            format!("duplicate: \"{value}\" already on line {first}; the row cannot be reconciled unambiguously"),
+            RowProblem::DuplicateKey {
+                key: value.clone(),
+                first_line: first,
+            },
         );
     }
 
@@ -377,15 +355,15 @@ fn validate_file(
         if count == 0 {
             continue;
         }
-        let what = check.reference.map_or("", RefKind::file_fr);
+        let Some(of) = check.reference else {
+            continue;
+        };
         ctx.push(
             1,
             Some(check.column),
             None,
             Severity::Info,
-            "reference.on_target",
-            format!("{count} valeur(s) de cette colonne seront à trouver sur la cible : aucun fichier {what} n'a été fourni"),
-            format!("{count} value(s) of this column will be looked up on the target: no {what} file was given"),
+            RowProblem::OnTarget { of, count },
         );
     }
     ctx.out
@@ -411,11 +389,107 @@ struct ColumnCheck {
 }
 
 /// What a column refers to in another file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RefKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    /// A location (the Locations file).
     Location,
+    /// A group (the Groups file).
     Group,
+    /// A user (the Users file).
     User,
+}
+
+/// A problem found by comparing rows with each other and with the other files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", content = "values")]
+pub enum RowProblem {
+    /// The row's reconciliation key is already on an earlier line.
+    #[serde(rename = "duplicate.key")]
+    DuplicateKey {
+        /// The key as read.
+        key: String,
+        /// The line that has it first.
+        first_line: u64,
+    },
+    /// Values of a reference column that no given file lists: left to the target.
+    #[serde(rename = "reference.on_target")]
+    OnTarget {
+        /// What the column refers to.
+        of: RefKind,
+        /// How many values.
+        count: usize,
+    },
+    /// A referenced value absent from the file that should list it.
+    #[serde(rename = "reference.not_in_files")]
+    NotInFiles {
+        /// What it refers to.
+        of: RefKind,
+        /// The value (one name of a multi-valued cell).
+        name: String,
+    },
+    /// A user name shared by several users, told apart by the row's contact login.
+    #[serde(rename = "reference.homonym_by_contact")]
+    HomonymByContact {
+        /// The name.
+        name: String,
+        /// The logins that share it.
+        logins: Vec<String>,
+        /// The row's contact login, one of them.
+        login: String,
+    },
+    /// A user name shared by several users, nothing on the row to tell which.
+    #[serde(rename = "reference.ambiguous_user")]
+    AmbiguousUser {
+        /// The name.
+        name: String,
+        /// The logins that share it.
+        logins: Vec<String>,
+    },
+}
+
+impl RowProblem {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RowProblem::DuplicateKey { .. } => "duplicate.key",
+            RowProblem::OnTarget { .. } => "reference.on_target",
+            RowProblem::NotInFiles { .. } => "reference.not_in_files",
+            RowProblem::HomonymByContact { .. } => "reference.homonym_by_contact",
+            RowProblem::AmbiguousUser { .. } => "reference.ambiguous_user",
+        }
+    }
+
+    /// The message in the given language.
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Fr => self.fr(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn fr(&self) -> String {
+        match self {
+            RowProblem::DuplicateKey { key, first_line } => format!("doublon : « {key} » figure déjà ligne {first_line} ; la ligne ne peut pas être rapprochée sans ambiguïté"),
+            RowProblem::OnTarget { of, count } => format!("{count} valeur(s) de cette colonne seront à trouver sur la cible : aucun fichier {} n'a été fourni", of.file_fr()),
+            RowProblem::NotInFiles { of: RefKind::User, name } => format!("utilisateur « {name} » absent du fichier Utilisateurs : à trouver sur la cible"),
+            RowProblem::NotInFiles { of, name } => format!("« {name} » absent du fichier {} : à trouver sur la cible", of.file_fr()),
+            RowProblem::HomonymByContact { name, logins, login } => format!("« {name} » a des homonymes ({}) : l'usager « {login} » de la même ligne désigne lequel", logins.join(", ")),
+            RowProblem::AmbiguousUser { name, logins } => format!("« {name} » désigne plusieurs utilisateurs (homonymes : {}) : précisez l'identifiant", logins.join(", ")),
+        }
+    }
+
+    fn en(&self) -> String {
+        match self {
+            RowProblem::DuplicateKey { key, first_line } => format!("duplicate: \"{key}\" already on line {first_line}; the row cannot be reconciled unambiguously"),
+            // The file is named as in French, as it always was.
+            RowProblem::OnTarget { of, count } => format!("{count} value(s) of this column will be looked up on the target: no {} file was given", of.file_fr()),
+            RowProblem::NotInFiles { of: RefKind::User, name } => format!("user \"{name}\" is not in the Users file: to be found on the target"),
+            RowProblem::NotInFiles { of, name } => format!("\"{name}\" is not in the {} file: to be found on the target", of.file_en()),
+            RowProblem::HomonymByContact { name, logins, login } => format!("\"{name}\" has namesakes ({}): the alternate username \"{login}\" on the same line tells which", logins.join(", ")),
+            RowProblem::AmbiguousUser { name, logins } => format!("\"{name}\" matches several users (namesakes: {}): give the login", logins.join(", ")),
+        }
+    }
 }
 
 impl RefKind {
@@ -592,9 +666,10 @@ fn check_reference(
                         Some(col),
                         Some(name),
                         Severity::Warning,
-                        "reference.not_in_files",
-                        format!("utilisateur « {name} » absent du fichier Utilisateurs : à trouver sur la cible"),
-                        format!("user \"{name}\" is not in the Users file: to be found on the target"),
+                        RowProblem::NotInFiles {
+                            of: RefKind::User,
+                            name: name.to_string(),
+                        },
                     ),
                     Some([_]) => {}
                     Some(logins)
@@ -608,23 +683,23 @@ fn check_reference(
                             Some(col),
                             Some(name),
                             Severity::Warning,
-                            "reference.homonym_by_contact",
-                            format!("« {name} » a des homonymes ({}) : l'usager « {login} » de la même ligne désigne lequel", logins.join(", ")),
-                            format!("\"{name}\" has namesakes ({}): the alternate username \"{login}\" on the same line tells which", logins.join(", ")),
+                            RowProblem::HomonymByContact {
+                                name: name.to_string(),
+                                logins: logins.to_vec(),
+                                login: login.to_string(),
+                            },
                         )
                     }
-                    Some(logins) => {
-                        let list = logins.join(", ");
-                        ctx.push(
-                            line,
-                            Some(col),
-                            Some(name),
-                            Severity::Error,
-                            "reference.ambiguous_user",
-                            format!("« {name} » désigne plusieurs utilisateurs (homonymes : {list}) : précisez l'identifiant"),
-                            format!("\"{name}\" matches several users (namesakes: {list}): give the login"),
-                        )
-                    }
+                    Some(logins) => ctx.push(
+                        line,
+                        Some(col),
+                        Some(name),
+                        Severity::Error,
+                        RowProblem::AmbiguousUser {
+                            name: name.to_string(),
+                            logins: logins.to_vec(),
+                        },
+                    ),
                 }
             }
             return true;
@@ -636,15 +711,15 @@ fn check_reference(
     for v in multi(value) {
         normalize_label_into(v, scratch);
         if !index.contains_key(scratch.as_str()) {
-            let (what_fr, what_en) = (kind.file_fr(), kind.file_en());
             ctx.push(
                 line,
                 Some(col),
                 Some(v),
                 Severity::Warning,
-                "reference.not_in_files",
-                format!("« {v} » absent du fichier {what_fr} : à trouver sur la cible"),
-                format!("\"{v}\" is not in the {what_en} file: to be found on the target"),
+                RowProblem::NotInFiles {
+                    of: kind,
+                    name: v.to_string(),
+                },
             );
         }
     }
@@ -665,10 +740,10 @@ mod tests {
     fn duplicates(diags: &[Diagnostic]) -> Vec<(u64, usize, String)> {
         diags
             .iter()
-            .filter(|d| d.code == "duplicate.key")
+            .filter(|d| d.code() == "duplicate.key")
             .map(|d| {
                 let column = d.column.as_ref().map_or(0, |c| c.index);
-                (d.line, column, d.message_en.clone())
+                (d.line, column, d.message(Lang::En))
             })
             .collect()
     }

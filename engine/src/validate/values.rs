@@ -1,56 +1,61 @@
 //! Field-level checks and normalisation: one cell against its field's kind.
 
 use crate::detect::normalize_label;
+use crate::diagnostic::Lang;
 use crate::map::{EnumKind, FieldKind};
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::fmt;
 
 use crate::read::{glpi_cell_str, multi_values as multi, trim_cell};
 
-/// A problem with one value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// A problem with one value: the kind of a `value.*` diagnostic, with the faulty part when it is
+/// not the whole cell (one address of a multi-valued cell).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", content = "values")]
 pub enum ValueProblem {
     /// Required and empty.
-    #[error("valeur obligatoire manquante")]
+    #[serde(rename = "value.missing")]
     Missing,
     /// A line break inside a single-line field: usually `\n` or `\r` typed in a value and stored by GLPI as a real line break.
-    #[error("retour à la ligne dans une valeur sur une ligne (souvent « \\n » ou « \\r » saisi, par exemple DOMAINE\\nom, et enregistré par GLPI comme un vrai retour à la ligne)")]
+    #[serde(rename = "value.line_break")]
     LineBreak,
     /// Longer than GLPI's column.
-    #[error("{len} caractères : GLPI en accepte 255 au plus")]
+    #[serde(rename = "value.too_long")]
     TooLong {
         /// Length in characters.
         len: usize,
     },
     /// Not a whole number.
-    #[error("nombre entier attendu")]
+    #[serde(rename = "value.integer")]
     NotInteger,
     /// Not a decimal.
-    #[error("nombre décimal attendu (virgule ou point)")]
+    #[serde(rename = "value.decimal")]
     NotDecimal,
     /// Not a date.
-    #[error("date attendue (AAAA-MM-JJ, JJ/MM/AAAA ou JJ-MM-AAAA)")]
+    #[serde(rename = "value.date")]
     NotDate,
     /// Not a date and time.
-    #[error("date et heure attendues (AAAA-MM-JJ HH:MM[:SS] ou JJ/MM/AAAA HH:MM)")]
+    #[serde(rename = "value.datetime")]
     NotDateTime,
-    /// Not an IP address.
-    #[error("adresse IP invalide : « {0} »")]
+    /// Not an IP address (the faulty address).
+    #[serde(rename = "value.ip")]
     NotIp(String),
-    /// Not a MAC address.
-    #[error("adresse MAC invalide : « {0} » (attendu aa:bb:cc:dd:ee:ff)")]
+    /// Not a MAC address (the faulty address).
+    #[serde(rename = "value.mac")]
     NotMac(String),
-    /// Not an e-mail.
-    #[error("adresse électronique invalide : « {0} »")]
+    /// Not an e-mail (the faulty address).
+    #[serde(rename = "value.email")]
     NotEmail(String),
     /// Not a phone number.
-    #[error("numéro de téléphone invalide (chiffres, espaces, + . - ( ) seulement)")]
+    #[serde(rename = "value.phone")]
     NotPhone,
     /// Not yes/no.
-    #[error("Oui ou Non attendu")]
+    #[serde(rename = "value.yes_no")]
     NotYesNo,
-    /// Not in the enumeration.
-    #[error("valeur inconnue ; valeurs permises : {0}")]
-    NotInEnum(&'static str),
+    /// Not in the enumeration (which one).
+    #[serde(rename = "value.enum")]
+    NotInEnum(EnumKind),
 }
 
 impl ValueProblem {
@@ -73,8 +78,33 @@ impl ValueProblem {
         }
     }
 
-    /// English message.
-    pub fn message_en(&self, kind: FieldKind) -> String {
+    /// The message in the given language.
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Fr => self.fr(),
+            Lang::En => self.en(),
+        }
+    }
+
+    fn fr(&self) -> String {
+        match self {
+            ValueProblem::Missing => "valeur obligatoire manquante".into(),
+            ValueProblem::LineBreak => "retour à la ligne dans une valeur sur une ligne (souvent « \\n » ou « \\r » saisi, par exemple DOMAINE\\nom, et enregistré par GLPI comme un vrai retour à la ligne)".into(),
+            ValueProblem::TooLong { len } => format!("{len} caractères : GLPI en accepte 255 au plus"),
+            ValueProblem::NotInteger => "nombre entier attendu".into(),
+            ValueProblem::NotDecimal => "nombre décimal attendu (virgule ou point)".into(),
+            ValueProblem::NotDate => "date attendue (AAAA-MM-JJ, JJ/MM/AAAA ou JJ-MM-AAAA)".into(),
+            ValueProblem::NotDateTime => "date et heure attendues (AAAA-MM-JJ HH:MM[:SS] ou JJ/MM/AAAA HH:MM)".into(),
+            ValueProblem::NotIp(v) => format!("adresse IP invalide : « {v} »"),
+            ValueProblem::NotMac(v) => format!("adresse MAC invalide : « {v} » (attendu aa:bb:cc:dd:ee:ff)"),
+            ValueProblem::NotEmail(v) => format!("adresse électronique invalide : « {v} »"),
+            ValueProblem::NotPhone => "numéro de téléphone invalide (chiffres, espaces, + . - ( ) seulement)".into(),
+            ValueProblem::NotYesNo => "Oui ou Non attendu".into(),
+            ValueProblem::NotInEnum(e) => format!("valeur inconnue ; valeurs permises : {}", e.expected_fr()),
+        }
+    }
+
+    fn en(&self) -> String {
         match self {
             ValueProblem::Missing => "required value missing".into(),
             ValueProblem::LineBreak => "line break in a single-line value (often \\n or \\r typed, e.g. DOMAIN\\name, stored by GLPI as a real line break)".into(),
@@ -88,13 +118,19 @@ impl ValueProblem {
             ValueProblem::NotEmail(v) => format!("invalid e-mail address: \"{v}\""),
             ValueProblem::NotPhone => "invalid phone number (digits, spaces, + . - ( ) only)".into(),
             ValueProblem::NotYesNo => "Yes or No expected".into(),
-            ValueProblem::NotInEnum(_) => match kind {
-                FieldKind::Enum(e) => format!("unknown value; allowed: {}", e.expected_en()),
-                _ => "unknown value".into(),
-            },
+            ValueProblem::NotInEnum(e) => format!("unknown value; allowed: {}", e.expected_en()),
         }
     }
 }
+
+impl fmt::Display for ValueProblem {
+    /// The French message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.fr())
+    }
+}
+
+impl std::error::Error for ValueProblem {}
 
 /// Checks a raw cell against a field kind; returns the value as GLPI wants it.
 pub fn check_value(raw: &str, kind: FieldKind, required: bool) -> Result<String, ValueProblem> {
@@ -230,7 +266,7 @@ fn kind_problem(value: &str, kind: FieldKind) -> Option<ValueProblem> {
         FieldKind::YesNo => yes_no(value).is_none().then_some(ValueProblem::NotYesNo),
         FieldKind::Enum(e) => enum_value(value, e)
             .is_none()
-            .then(|| ValueProblem::NotInEnum(e.expected_fr())),
+            .then_some(ValueProblem::NotInEnum(e)),
     }
 }
 
@@ -649,7 +685,7 @@ mod tests {
         );
         assert_eq!(
             check_value("7", Enum(EnumKind::Priority), false),
-            Err(ValueProblem::NotInEnum(EnumKind::Priority.expected_fr()))
+            Err(ValueProblem::NotInEnum(EnumKind::Priority))
         );
         assert_eq!(
             check_value("Demande", Enum(EnumKind::TicketType), false).unwrap(),

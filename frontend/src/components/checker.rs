@@ -590,12 +590,13 @@ fn problem_row(
         Severity::Info => "sev-info",
     };
     let value = shown_value(d.value.as_deref().unwrap_or_default());
+    let message = d.message(lang);
     let key = format!(
         "{}|{}|{}|{}",
         d.file,
         d.line,
         d.column.as_ref().map_or(0, |c| c.index),
-        d.code
+        d.code()
     );
     let value_cell = match (&d.column, editable) {
         (Some(c), true) => {
@@ -634,11 +635,11 @@ fn problem_row(
         _ => html! { <span class="value" title={value.clone()}>{ value.clone() }</span> },
     };
     html! {
-        <div key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code.clone()}>
+        <div key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code()}>
             <span>{ d.file.clone() }</span><span class="line">{ d.line }</span><span>{ col }</span>
             { value_cell }
             <span>{ d.severity.label(lang) }</span>
-            <span class="message" title={d.message(lang).to_string()}>{ d.message(lang).to_string() }</span>
+            <span class="message" title={message.clone()}>{ message }</span>
         </div>
     }
 }
@@ -663,26 +664,27 @@ mod tests {
         assert_eq!(visible_range(ROW_HEIGHT * 99_999.0, 100_000).1, 100_000);
     }
 
-    fn diag(sev: Severity, col: &str, msg: &str) -> Diagnostic {
+    /// A diagnostic whose message is "date attendue (…)" in French, "date expected (…)" in
+    /// English.
+    fn diag(sev: Severity, col: &str) -> Diagnostic {
         Diagnostic {
-            file: "Computer.csv".into(),
-            line: 2,
             column: Some(passerelle_engine::diagnostic::ColumnRef {
                 index: 1,
                 name: Some(col.into()),
             }),
             value: Some("PC".into()),
-            code: "x".into(),
-            severity: sev,
-            blocking: false,
-            message_fr: msg.into(),
-            message_en: "english".into(),
+            ..Diagnostic::new(
+                "Computer.csv",
+                2,
+                sev,
+                passerelle_engine::validate::ValueProblem::NotDate,
+            )
         }
     }
 
     #[test]
     fn filter_by_severity_column_and_text() {
-        let d = diag(Severity::Error, "Lieu", "date attendue");
+        let d = diag(Severity::Error, "Lieu");
         assert!(Filter::default().keeps(&d, Lang::Fr));
         assert!(!Filter {
             severity: Some(Severity::Warning),
@@ -704,8 +706,14 @@ mod tests {
             ..Default::default()
         }
         .keeps(&d, Lang::Fr));
+        // Messages are compared in the page's language.
         assert!(!Filter {
-            text: "date".into(),
+            text: "attendue".into(),
+            ..Default::default()
+        }
+        .keeps(&d, Lang::En));
+        assert!(Filter {
+            text: "expected".into(),
             ..Default::default()
         }
         .keeps(&d, Lang::En));

@@ -238,8 +238,11 @@ impl Draft {
                 self.reject(
                     itemtype,
                     source,
-                    &d.code,
-                    format!("ligne rejetée à la vérification : {}", d.message_fr),
+                    d.code(),
+                    format!(
+                        "ligne rejetée à la vérification : {}",
+                        d.message(crate::diagnostic::Lang::Fr)
+                    ),
                 );
                 continue;
             }

@@ -29,20 +29,21 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
     let _one = ONE_BROWSER.lock().await;
     let (_sandbox, _proxy, browser) = open_page().await;
 
-    drop_files(&browser, &["Computer.csv", "User.csv"]).await;
+    drop_files(&browser, &["Computer.csv", "Monitor.csv", "User.csv"]).await;
     assert_eq!(cell(&browser, "Computer.csv", "rows").await, "120");
     assert_eq!(cell(&browser, "Computer.csv", "type").await, "Ordinateurs");
     assert_eq!(cell(&browser, "User.csv", "rows").await, "44");
     assert_eq!(cell(&browser, "User.csv", "errors").await, "0");
+    assert_eq!(cell(&browser, "Computer.csv", "errors").await, "0");
 
-    // The homonyms of the sample, located on line 51 of Computer.csv.
+    // The homonym "Joseph Céline" on line 15 of Monitor.csv: nothing on the row says which one.
     let row = browser
         .client
         .find(Locator::Css(
-            "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"51\"]",
+            "#problems .problem-row[data-file=\"Monitor.csv\"][data-line=\"15\"]",
         ))
         .await
-        .expect("problem on line 51");
+        .expect("problem on line 15");
     let text = row.text().await.unwrap();
     assert!(text.contains("ERREUR"), "{text}");
     // The value cell is editable (corrected in place): its text is the input's value.
@@ -55,8 +56,22 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
         .unwrap()
         .unwrap_or_default();
     assert!(value.contains("Joseph Céline"), "{value}");
+    // On line 51 of Computer.csv the Usager column names one of them: a warning that says which.
+    let row = browser
+        .client
+        .find(Locator::Css(
+            "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"51\"]",
+        ))
+        .await
+        .expect("problem on line 51");
+    let text = row.text().await.unwrap();
+    assert!(
+        text.contains("AVERTISSEMENT") && text.contains("celine.joseph2"),
+        "{text}"
+    );
 
-    // Filtering by severity keeps only warnings: the line-break damage in "Usager".
+    // Filtering by severity keeps only warnings: the line-break damage in "Usager" and the two
+    // homonyms told apart by it.
     let select = browser
         .client
         .find(Locator::Css("#filter-severity"))
@@ -64,7 +79,7 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
         .unwrap();
     select.select_by_value("warning").await.unwrap();
     browser
-        .wait_text("#problems-count", "Problèmes affichés : 2")
+        .wait_text("#problems-count", "Problèmes affichés : 4")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     browser.close().await.unwrap();

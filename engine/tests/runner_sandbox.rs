@@ -547,7 +547,7 @@ fn check_run(sb: &Sandbox, reference: &Reference, journal: &Journal, plan: &Plan
             "{case}: {} journaled {:?} ({})",
             o.key,
             r.outcome,
-            r.message
+            r.message(passerelle_engine::diagnostic::Lang::Fr)
         );
         let table = o.key.itemtype.name();
         let existed = |id: u64| {
@@ -749,7 +749,12 @@ fn an_interrupted_create_that_glpi_stored_differently_is_journaled_created_and_u
             .into_iter()
             .find(|x| x.id == Some(*id) && x.object.itemtype == GlpiType::Computer)
             .expect("journaled");
-        assert_eq!(rec.outcome, Outcome::Created, "{}", rec.message);
+        assert_eq!(
+            rec.outcome,
+            Outcome::Created,
+            "{}",
+            rec.message(passerelle_engine::diagnostic::Lang::Fr)
+        );
         // Its differences were sent: the name is the export's again.
         let name = sb.dump()["Computer"][id]["name"].clone();
         assert_eq!(

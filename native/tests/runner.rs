@@ -118,11 +118,14 @@ fn partial_bulk_failures_are_reported_item_by_item() {
             .filter(|r| r.outcome == Outcome::Failed)
             .collect();
         for f in &failed {
-            assert_eq!(f.code.as_deref(), Some("ERROR_GLPI_PARTIAL_ADD"));
-            assert_eq!(
-                f.message,
-                "You don't have permission to perform this action."
-            );
+            assert_eq!(f.code().as_deref(), Some("ERROR_GLPI_PARTIAL_ADD"));
+            // GLPI's own message, as GLPI wrote it, in either language.
+            for lang in passerelle_engine::diagnostic::Lang::ALL {
+                assert_eq!(
+                    f.message(lang),
+                    "You don't have permission to perform this action."
+                );
+            }
             let curl = f.curl.as_deref().unwrap();
             assert!(
                 curl.starts_with("curl -X POST 'https://glpi.example/apirest.php/Computer'"),

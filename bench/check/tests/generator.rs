@@ -54,7 +54,7 @@ fn the_engine_reads_every_row_and_finds_only_the_planted_problems() {
         !report
             .diagnostics
             .iter()
-            .any(|d| d.code.starts_with("read.")),
+            .any(|d| d.code().starts_with("read.")),
         "no read error"
     );
     assert_eq!(
@@ -67,7 +67,7 @@ fn the_engine_reads_every_row_and_finds_only_the_planted_problems() {
     let line_breaks: Vec<_> = report
         .diagnostics
         .iter()
-        .filter(|d| d.code == "value.line_break")
+        .filter(|d| d.code() == "value.line_break")
         .collect();
     assert_eq!(line_breaks.len(), export.damaged_logins);
     assert!(line_breaks.iter().all(|d| d.severity == Severity::Warning));

@@ -67,6 +67,28 @@ pub enum CallError {
 }
 
 impl CallError {
+    /// The message in the given language (French: its `Display`).
+    pub fn render(&self, lang: crate::diagnostic::Lang) -> String {
+        match lang {
+            crate::diagnostic::Lang::Fr => self.to_string(),
+            crate::diagnostic::Lang::En => match self {
+                CallError::Glpi { status, error } => {
+                    format!("GLPI answered {status} {}: {}", error.code, error.message)
+                }
+                CallError::Unexpected { status, excerpt } => {
+                    format!("unexpected answer {status}: {excerpt}")
+                }
+                CallError::Transport(TransportError::Timeout) => {
+                    "no answer in time (after several attempts)".into()
+                }
+                CallError::Transport(TransportError::Connection(m)) => {
+                    format!("connection failed or cut: {m} (after several attempts)")
+                }
+                CallError::Login(m) => format!("login refused by GLPI: {m}"),
+            },
+        }
+    }
+
     /// GLPI's error code, or a code of ours (`HTTP_500`, `TRANSPORT_TIMEOUT`…).
     pub fn code(&self) -> String {
         match self {

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use crate::diagnostic::{DiagnosticKind, Lang};
 use crate::glpi::GlpiType;
 
 /// The identity of a planned object: its GLPI type and a readable key (`serial:ABC`, a login,
@@ -28,9 +29,20 @@ impl ObjectKey {
     }
 }
 
+impl ObjectKey {
+    /// `Computer « PC-1 »` in French, `Computer "PC-1"` in English.
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Fr => format!("{} « {} »", self.itemtype, self.key),
+            Lang::En => format!("{} \"{}\"", self.itemtype, self.key),
+        }
+    }
+}
+
 impl fmt::Display for ObjectKey {
+    /// In French.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} « {} »", self.itemtype, self.key)
+        f.write_str(&self.render(Lang::Fr))
     }
 }
 
@@ -108,11 +120,146 @@ pub enum Decision {
     },
     /// Cannot be migrated (blocking problem in the source, missing reference…).
     Rejected {
-        /// Code of the reason.
-        code: String,
-        /// Message in French.
-        message: String,
+        /// Why, typed.
+        rejection: Rejection,
     },
+}
+
+/// Why the plan rejects an object: typed, its code and its text in French or English rendered
+/// from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Rejection {
+    /// The check found an error on the source line (its diagnostic's code is the code).
+    Check {
+        /// What the check found.
+        diagnostic: DiagnosticKind,
+    },
+    /// A relation whose other end cannot be found (`migrate.reference_missing`).
+    ReferenceMissing {
+        /// What the plan says of the missing value (French: the plan's warnings are not typed
+        /// yet).
+        detail: String,
+    },
+    /// An object it depends on is rejected (`migrate.dependency_rejected`).
+    DependencyRejected {
+        /// That object.
+        object: ObjectKey,
+    },
+    /// No reconciliation key is filled (`migrate.no_key`).
+    NoKey {
+        /// The key alternatives, each a list of fields, in order.
+        keys: Vec<Vec<String>>,
+    },
+    /// A source row with neither serial nor name (nor login, nor complete name): nothing to
+    /// reconcile it by (`migrate.no_key`).
+    RowWithoutKey,
+    /// Another row of the files has the same key: only the first is migrated
+    /// (`migrate.duplicate`).
+    SameKeyAs {
+        /// The key.
+        key: String,
+        /// The line of the first row.
+        first_line: usize,
+    },
+    /// The same value was given earlier in the file (`migrate.duplicate`).
+    GivenAbove {
+        /// The value.
+        key: String,
+    },
+    /// A connections file names a type that is not a monitor, peripheral, printer or phone
+    /// (`migrate.companion.bad_type`).
+    CompanionBadType {
+        /// The type as written.
+        found: String,
+    },
+    /// A connection without its computer or its item (`migrate.companion.missing`).
+    ConnectionIncomplete,
+    /// An installation without its computer, software or version (`migrate.companion.missing`).
+    InstallationIncomplete,
+}
+
+impl Rejection {
+    /// Stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::Check { diagnostic } => diagnostic.code(),
+            Rejection::ReferenceMissing { .. } => "migrate.reference_missing",
+            Rejection::DependencyRejected { .. } => "migrate.dependency_rejected",
+            Rejection::NoKey { .. } | Rejection::RowWithoutKey => "migrate.no_key",
+            Rejection::SameKeyAs { .. } | Rejection::GivenAbove { .. } => "migrate.duplicate",
+            Rejection::CompanionBadType { .. } => "migrate.companion.bad_type",
+            Rejection::ConnectionIncomplete | Rejection::InstallationIncomplete => {
+                "migrate.companion.missing"
+            }
+        }
+    }
+
+    /// The message in the given language.
+    pub fn render(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Rejection::Check { diagnostic }, Lang::Fr) => format!(
+                "ligne rejetée à la vérification : {}",
+                diagnostic.render(lang)
+            ),
+            (Rejection::Check { diagnostic }, Lang::En) => {
+                format!("line rejected by the check: {}", diagnostic.render(lang))
+            }
+            (Rejection::ReferenceMissing { detail }, _) => detail.clone(),
+            (Rejection::DependencyRejected { object }, Lang::Fr) => {
+                format!("dépend de {object}, qui est rejeté")
+            }
+            (Rejection::DependencyRejected { object }, Lang::En) => {
+                format!("depends on {}, which is rejected", object.render(lang))
+            }
+            (Rejection::NoKey { keys }, Lang::Fr) => format!(
+                "aucune clé de rapprochement renseignée ({}) : la ligne ne peut pas être migrée sans risque de doublon",
+                keys.iter()
+                    .map(|k| k.join("+"))
+                    .collect::<Vec<_>>()
+                    .join(", puis ")
+            ),
+            (Rejection::NoKey { keys }, Lang::En) => format!(
+                "no reconciliation key filled ({}): the row cannot be migrated without risking a duplicate",
+                keys.iter()
+                    .map(|k| k.join("+"))
+                    .collect::<Vec<_>>()
+                    .join(", then ")
+            ),
+            (Rejection::RowWithoutKey, Lang::Fr) => "ni numéro de série ni nom (ni identifiant, ni nom complet) : la ligne ne peut pas être rapprochée de la cible".into(),
+            (Rejection::RowWithoutKey, Lang::En) => "neither serial nor name (nor login, nor complete name): the row cannot be reconciled with the target".into(),
+            (Rejection::SameKeyAs { key, first_line }, Lang::Fr) => format!(
+                "même clé « {key} » que la ligne {first_line} : seule la première est migrée"
+            ),
+            (Rejection::SameKeyAs { key, first_line }, Lang::En) => format!(
+                "same key \"{key}\" as line {first_line}: only the first is migrated"
+            ),
+            (Rejection::GivenAbove { key }, Lang::Fr) => {
+                format!("« {key} » déjà donné plus haut dans ce fichier")
+            }
+            (Rejection::GivenAbove { key }, Lang::En) => {
+                format!("\"{key}\" already given above in this file")
+            }
+            (Rejection::CompanionBadType { found }, Lang::Fr) => format!(
+                "type « {found} » inconnu : attendu Moniteur, Périphérique, Imprimante ou Téléphone"
+            ),
+            (Rejection::CompanionBadType { found }, Lang::En) => format!(
+                "unknown type \"{found}\": expected Moniteur, Périphérique, Imprimante or Téléphone"
+            ),
+            (Rejection::ConnectionIncomplete, Lang::Fr) => {
+                "ordinateur et élément sont obligatoires".into()
+            }
+            (Rejection::ConnectionIncomplete, Lang::En) => {
+                "computer and item are required".into()
+            }
+            (Rejection::InstallationIncomplete, Lang::Fr) => {
+                "ordinateur, logiciel et version sont obligatoires".into()
+            }
+            (Rejection::InstallationIncomplete, Lang::En) => {
+                "computer, software and version are required".into()
+            }
+        }
+    }
 }
 
 /// The decision kinds, for counts.

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
-use super::model::{Decision, FieldValue, IdMap, PlannedObject};
+use super::model::{Decision, FieldValue, IdMap, PlannedObject, Rejection};
 use crate::detect::normalize_label;
 
 /// Decodes the entities GLPI 10 stores for `<`, `>` and `&` (numeric and named).
@@ -187,14 +187,9 @@ pub fn decide(
         }
     }
     Decision::Rejected {
-        code: "migrate.no_key".into(),
-        message: format!(
-            "aucune clé de rapprochement renseignée ({}) : la ligne ne peut pas être migrée sans risque de doublon",
-            keys.iter()
-                .map(|k| k.join("+"))
-                .collect::<Vec<_>>()
-                .join(", puis ")
-        ),
+        rejection: Rejection::NoKey {
+            keys: keys.to_vec(),
+        },
     }
 }
 

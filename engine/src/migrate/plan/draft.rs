@@ -8,7 +8,9 @@ use crate::diagnostic::Diagnostic;
 use crate::glpi::{destination, Destination, GlpiType, NotCarriedReason, Target};
 use crate::map::{spec_for, FieldKind};
 use crate::migrate::companion::{connection_itemtype, CompanionFile, CompanionKind};
-use crate::migrate::model::{Decision, FieldValue, ObjectKey, PlannedObject, SourceLine};
+use crate::migrate::model::{
+    Decision, FieldValue, ObjectKey, PlannedObject, Rejection, SourceLine,
+};
 use crate::migrate::reconcile::normalize_key;
 use crate::read::{glpi_cell_value, split_multi};
 
@@ -200,16 +202,13 @@ impl Draft {
         e.0 += 1;
     }
 
-    fn reject(&mut self, itemtype: GlpiType, source: SourceLine, code: &str, message: String) {
+    fn reject(&mut self, itemtype: GlpiType, source: SourceLine, rejection: Rejection) {
         let mut o = PlannedObject::new(
             ObjectKey::new(itemtype, format!("{}:{}", source.file, source.line)),
             rank_of(itemtype, 0),
         );
         o.sources.push(source);
-        o.decision = Decision::Rejected {
-            code: code.into(),
-            message,
-        };
+        o.decision = Decision::Rejected { rejection };
         self.push(o);
     }
 
@@ -238,11 +237,9 @@ impl Draft {
                 self.reject(
                     itemtype,
                     source,
-                    d.code(),
-                    format!(
-                        "ligne rejetée à la vérification : {}",
-                        d.message(crate::diagnostic::Lang::Fr)
-                    ),
+                    Rejection::Check {
+                        diagnostic: d.kind.clone(),
+                    },
                 );
                 continue;
             }
@@ -346,12 +343,7 @@ impl Draft {
             }
         };
         if key.is_empty() {
-            self.reject(
-                itemtype,
-                source,
-                "migrate.no_key",
-                "ni numéro de série ni nom (ni identifiant, ni nom complet) : la ligne ne peut pas être rapprochée de la cible".into(),
-            );
+            self.reject(itemtype, source, Rejection::RowWithoutKey);
             return;
         }
         if let Some(i) = self.find(itemtype, &key) {
@@ -360,10 +352,10 @@ impl Draft {
                 self.reject(
                     itemtype,
                     source,
-                    "migrate.duplicate",
-                    format!(
-                        "même clé « {key} » que la ligne {first} : seule la première est migrée"
-                    ),
+                    Rejection::SameKeyAs {
+                        key,
+                        first_line: first,
+                    },
                 );
                 return;
             }
@@ -731,15 +723,20 @@ impl Draft {
             match c.kind {
                 CompanionKind::Connections => {
                     let Some(itemtype) = connection_itemtype(&second) else {
-                        self.reject(GlpiType::ComputerItem, source, "migrate.companion.bad_type", format!("type « {second} » inconnu : attendu Moniteur, Périphérique, Imprimante ou Téléphone"));
+                        self.reject(
+                            GlpiType::ComputerItem,
+                            source,
+                            Rejection::CompanionBadType {
+                                found: second.to_string(),
+                            },
+                        );
                         continue;
                     };
                     if computer.is_empty() || third.is_empty() {
                         self.reject(
                             GlpiType::ComputerItem,
                             source,
-                            "migrate.companion.missing",
-                            "ordinateur et élément sont obligatoires".into(),
+                            Rejection::ConnectionIncomplete,
                         );
                         continue;
                     }
@@ -765,8 +762,7 @@ impl Draft {
                         self.reject(
                             GlpiType::ItemSoftwareVersion,
                             source,
-                            "migrate.companion.missing",
-                            "ordinateur, logiciel et version sont obligatoires".into(),
+                            Rejection::InstallationIncomplete,
                         );
                         continue;
                     }
@@ -842,8 +838,9 @@ impl Draft {
             self.reject(
                 itemtype,
                 source.clone(),
-                "migrate.duplicate",
-                format!("« {key} » déjà donné plus haut dans ce fichier"),
+                Rejection::GivenAbove {
+                    key: key.to_string(),
+                },
             );
             return None;
         }

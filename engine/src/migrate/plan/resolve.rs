@@ -5,7 +5,9 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::glpi::{GlpiType, Target};
-use crate::migrate::model::{Decision, FieldValue, IdMap, ObjectKey, PlannedObject, SourceLine};
+use crate::migrate::model::{
+    Decision, FieldValue, IdMap, ObjectKey, PlannedObject, Rejection, SourceLine,
+};
 use crate::migrate::reconcile::{decide, normalize_key, target_text, ReconcileRules, TargetIndex};
 
 use super::draft::{last_segment, parent_path, rank_of, tree_depth, Draft};
@@ -373,8 +375,7 @@ impl<'a> Resolver<'a> {
                 }
                 Resolved::Empty(w) if is_relation => {
                     self.objects[p.object].decision = Decision::Rejected {
-                        code: "migrate.reference_missing".into(),
-                        message: w,
+                        rejection: Rejection::ReferenceMissing { detail: w },
                     };
                 }
                 Resolved::Empty(w) => self.objects[p.object].warnings.push(w),
@@ -405,8 +406,7 @@ impl<'a> Resolver<'a> {
             let dep = o.dependencies().find(|d| failed.contains(*d)).cloned();
             if let Some(dep) = dep {
                 o.decision = Decision::Rejected {
-                    code: "migrate.dependency_rejected".into(),
-                    message: format!("dépend de {dep}, qui est rejeté"),
+                    rejection: Rejection::DependencyRejected { object: dep },
                 };
                 failed.insert(o.key.clone());
                 continue;

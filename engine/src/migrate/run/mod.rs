@@ -22,7 +22,7 @@ use thiserror::Error;
 
 use super::api::Transport;
 use super::client::{CallError, GlpiClient};
-use super::journal::{Event, IntentKey, Journal, Outcome, Record};
+use super::journal::{Event, IntentKey, Journal, Outcome, Record, RecordReason};
 use super::model::{Decision, ObjectKey, PlannedObject};
 use super::plan::{Draft, Plan, TargetData};
 use super::reconcile::TargetIndex;
@@ -294,16 +294,14 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
         o: &PlannedObject,
         outcome: Outcome,
         id: Option<u64>,
-        code: Option<String>,
-        message: String,
+        reason: RecordReason,
     ) -> Record {
         Record {
             object: o.key.clone(),
             rank: o.rank,
             outcome,
             id,
-            code,
-            message,
+            reason,
             sources: o.sources.clone(),
             before: None,
             curl: None,
@@ -374,8 +372,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
                     rank: key.rank,
                     outcome: Outcome::Created,
                     id: Some(id),
-                    code: None,
-                    message: "créé (retrouvé sur la cible après interruption)".into(),
+                    reason: RecordReason::FoundCreated,
                     sources: Vec::new(),
                     before: None,
                     curl: None,

@@ -99,7 +99,7 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
         for r in journal.records() {
             if r.outcome == Outcome::Failed || r.outcome == Outcome::Rejected {
                 *p.errors
-                    .entry(r.code.clone().unwrap_or_else(|| "?".into()))
+                    .entry(r.code().unwrap_or_else(|| "?".into()))
                     .or_default() += 1;
             }
         }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::glpi::GlpiType;
 use crate::migrate::api::Transport;
 use crate::migrate::client::{CallError, GlpiClient};
-use crate::migrate::journal::{BatchAction, IntentKey, Outcome};
+use crate::migrate::journal::{BatchAction, IntentKey, Outcome, RecordReason};
 use crate::migrate::model::{Decision, FieldValue, IdMap, PlannedObject};
 use crate::migrate::reconcile::{object_key, KeyValue, TargetIndex};
 
@@ -18,8 +18,7 @@ use crate::migrate::reconcile::{object_key, KeyValue, TargetIndex};
 pub(super) struct Known {
     pub outcome: Outcome,
     pub id: Option<u64>,
-    pub code: Option<String>,
-    pub message: String,
+    pub reason: RecordReason,
     pub before: Option<Map<String, Value>>,
 }
 
@@ -46,12 +45,11 @@ pub(super) struct Resolution {
     pub send: Option<ToSend>,
 }
 
-fn known(outcome: Outcome, id: Option<u64>, message: &str) -> Known {
+fn known(outcome: Outcome, id: Option<u64>, reason: RecordReason) -> Known {
     Known {
         outcome,
         id,
-        code: None,
-        message: message.into(),
+        reason,
         before: None,
     }
 }
@@ -77,24 +75,14 @@ pub(super) fn resolve(
         },
         Decision::Skip { id } => Resolution {
             known: Some(match action {
-                Some(BatchAction::Create) => known(
-                    Outcome::Created,
-                    Some(id),
-                    "créé (retrouvé sur la cible après interruption)",
-                ),
+                Some(BatchAction::Create) => {
+                    known(Outcome::Created, Some(id), RecordReason::FoundCreated)
+                }
                 Some(BatchAction::Update) => Known {
                     before: flight_before,
-                    ..known(
-                        Outcome::Updated,
-                        Some(id),
-                        "mis à jour (constaté sur la cible après interruption)",
-                    )
+                    ..known(Outcome::Updated, Some(id), RecordReason::FoundUpdated)
                 },
-                _ => known(
-                    Outcome::Skipped,
-                    Some(id),
-                    "déjà présent sur la cible, identique",
-                ),
+                _ => known(Outcome::Skipped, Some(id), RecordReason::Identical),
             }),
             send: None,
         },
@@ -107,7 +95,7 @@ pub(super) fn resolve(
                 known: Some(known(
                     Outcome::Created,
                     Some(id),
-                    "créé (retrouvé sur la cible après interruption) ; écarts envoyés en mise à jour",
+                    RecordReason::FoundCreatedDifferencesSent,
                 )),
                 send: Some(ToSend::Update {
                     id,
@@ -138,23 +126,19 @@ pub(super) fn resolve(
             },
         },
         Decision::Conflict { ids } => Resolution {
-            known: Some(Known {
-                code: Some("migrate.conflict".into()),
-                ..known(
-                    Outcome::Rejected,
-                    None,
-                    &format!(
-                        "plusieurs éléments de la cible correspondent (ids {ids:?}) : aucun n'est choisi"
-                    ),
-                )
-            }),
+            known: Some(known(
+                Outcome::Rejected,
+                None,
+                RecordReason::Conflict { ids },
+            )),
             send: None,
         },
-        Decision::Rejected { code, message } => Resolution {
-            known: Some(Known {
-                code: Some(code),
-                ..known(Outcome::Rejected, None, &message)
-            }),
+        Decision::Rejected { rejection } => Resolution {
+            known: Some(known(
+                Outcome::Rejected,
+                None,
+                RecordReason::Rejected { rejection },
+            )),
             send: None,
         },
     }

@@ -9,7 +9,7 @@ use super::send::Work;
 use super::{Control, JournalSink, RunError, Runner};
 use crate::glpi::GlpiType;
 use crate::migrate::api::Transport;
-use crate::migrate::journal::{Event, Outcome};
+use crate::migrate::journal::{Event, Outcome, RecordReason};
 use crate::migrate::model::{Decision, IdMap, PlannedObject};
 use crate::migrate::plan::Plan;
 use crate::migrate::reconcile::{decide, ReconcileRules, TargetIndex};
@@ -109,8 +109,9 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                                 o,
                                 Outcome::Failed,
                                 None,
-                                Some("migrate.dependency_failed".into()),
-                                format!("dépend de {dep}, qui n'a pas pu être créé"),
+                                RecordReason::DependencyFailed {
+                                    object: dep.clone(),
+                                },
                             )));
                             continue;
                         }
@@ -126,15 +127,14 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                 if let Some(Known {
                     outcome,
                     id,
-                    code,
-                    message,
+                    reason,
                     before,
                 }) = resolution.known
                 {
                     if let Some(id) = id {
                         ids.insert(o.key.clone(), id);
                     }
-                    let mut r = self.plain_record(o, outcome, id, code, message);
+                    let mut r = self.plain_record(o, outcome, id, reason);
                     r.before = before;
                     events.push(Event::Done(r));
                 }

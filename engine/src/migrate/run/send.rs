@@ -13,7 +13,9 @@ use super::{Control, ControlState, JournalSink, RunError, Runner};
 use crate::glpi::GlpiType;
 use crate::migrate::api::{ApiRequest, Method, Transport};
 use crate::migrate::client::{BulkResult, CallError, GlpiClient, ItemResult};
-use crate::migrate::journal::{BatchAction, Event, IntentKey, Outcome, Record};
+use crate::migrate::journal::{
+    BatchAction, Event, Failure, IntentKey, Outcome, Record, RecordReason,
+};
 use crate::migrate::model::{FieldValue, IdMap, ObjectKey, PlannedObject};
 use crate::migrate::plan::Plan;
 
@@ -245,8 +247,7 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                                     o,
                                     Outcome::Created,
                                     Some(id),
-                                    None,
-                                    "créé".into(),
+                                    RecordReason::Created,
                                 ));
                             }
                             ItemResult::Refused(message) => {
@@ -254,8 +255,14 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                                     o,
                                     Outcome::Failed,
                                     None,
-                                    Some(code.clone().unwrap_or_else(|| "ERROR_GLPI_ADD".into())),
-                                    message,
+                                    RecordReason::Failed {
+                                        failure: Failure::Refused {
+                                            code: code
+                                                .clone()
+                                                .unwrap_or_else(|| "ERROR_GLPI_ADD".into()),
+                                            message,
+                                        },
+                                    },
                                 );
                                 r.curl = Some(
                                     GlpiClient::<T>::create_request(itemtype, vec![payload])
@@ -293,11 +300,7 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                             o,
                             Outcome::Created,
                             id,
-                            None,
-                            format!(
-                                "créé (réponse perdue : {}, retrouvé sur la cible)",
-                                e.code()
-                            ),
+                            RecordReason::AnswerLost { error: e.code() },
                         ));
                     }
                     None => rest.push(o),
@@ -320,7 +323,14 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
         records: &mut Vec<Record>,
     ) {
         for o in objs {
-            let mut r = self.plain_record(o, Outcome::Failed, None, Some(e.code()), e.to_string());
+            let mut r = self.plain_record(
+                o,
+                Outcome::Failed,
+                None,
+                RecordReason::Failed {
+                    failure: Failure::Call { error: e.clone() },
+                },
+            );
             let payload = Value::Object(o.payload(ids).unwrap_or_default());
             r.curl = Some(
                 GlpiClient::<T>::create_request(itemtype, vec![payload])
@@ -362,21 +372,23 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
             else {
                 continue;
             };
-            let failure: Option<(String, String)> = match &result {
+            let failure: Option<Failure> = match &result {
                 Ok(b) => match b.items.get(n) {
                     Some(ItemResult::Ok(_)) => None,
-                    Some(ItemResult::Refused(m)) => Some((
-                        b.code.clone().unwrap_or_else(|| "ERROR_GLPI_UPDATE".into()),
-                        m.clone(),
-                    )),
-                    None => Some(("ERROR_GLPI_UPDATE".into(), "sans réponse de GLPI".into())),
+                    Some(ItemResult::Refused(m)) => Some(Failure::Refused {
+                        code: b.code.clone().unwrap_or_else(|| "ERROR_GLPI_UPDATE".into()),
+                        message: m.clone(),
+                    }),
+                    None => Some(Failure::NoAnswer {
+                        code: "ERROR_GLPI_UPDATE".into(),
+                    }),
                 },
-                Err(e) => Some((e.code(), e.to_string())),
+                Err(e) => Some(Failure::Call { error: e.clone() }),
             };
             let mut r = match (&failure, created) {
                 (None, false) => {
                     let mut r =
-                        self.plain_record(o, Outcome::Updated, Some(*id), None, "mis à jour".into());
+                        self.plain_record(o, Outcome::Updated, Some(*id), RecordReason::Updated);
                     r.before = Some(before.clone());
                     r
                 }
@@ -384,23 +396,24 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                     o,
                     Outcome::Created,
                     Some(*id),
-                    None,
-                    "créé (retrouvé sur la cible après interruption), écarts mis à jour".into(),
+                    RecordReason::FoundCreatedDifferencesUpdated,
                 ),
                 // Still created by this run: undo must purge it, whatever the update did.
-                (Some((code, message)), true) => self.plain_record(
+                (Some(failure), true) => self.plain_record(
                     o,
                     Outcome::Created,
                     Some(*id),
-                    Some(code.clone()),
-                    format!("créé (retrouvé sur la cible après interruption), mais la mise à jour des écarts a échoué : {message}"),
+                    RecordReason::FoundCreatedDifferencesFailed {
+                        failure: failure.clone(),
+                    },
                 ),
-                (Some((code, message)), false) => self.plain_record(
+                (Some(failure), false) => self.plain_record(
                     o,
                     Outcome::Failed,
                     Some(*id),
-                    Some(code.clone()),
-                    message.clone(),
+                    RecordReason::Failed {
+                        failure: failure.clone(),
+                    },
                 ),
             };
             if failure.is_some() {

@@ -111,7 +111,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 let src = r.sources.first().map(|s| format!("{}:{}", s.file, s.line)).unwrap_or_default();
                 html! {
                     <li class="failure" data-outcome={r.outcome.code()}>
-                        { format!("{src} {} — {} {}", r.object, r.code.clone().unwrap_or_default(), r.message) }
+                        { format!("{src} {} — {} {}", r.object.render(lang), r.code().unwrap_or_default(), r.message(lang)) }
                         if let Some(curl) = &r.curl {
                             <details class="curl"><summary>{ tr(T::ShowCurl) }</summary><pre>{ curl }</pre></details>
                         }

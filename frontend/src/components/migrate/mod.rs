@@ -705,13 +705,13 @@ pub fn migration(props: &MigrationProps) -> Html {
                     files::download(
                         "journal-migration.json",
                         "application/json",
-                        j.to_json().as_bytes(),
+                        j.to_json_in(lang).as_bytes(),
                     )
                 } else {
                     files::download(
                         "journal-migration.csv",
                         "text/csv;charset=utf-8",
-                        j.to_csv().as_bytes(),
+                        j.to_csv_in(lang).as_bytes(),
                     )
                 };
             }

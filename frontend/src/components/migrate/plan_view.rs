@@ -140,7 +140,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
             Decision::Update { id, changes, .. } => format!("#{id} : {}", changes.keys().cloned().collect::<Vec<_>>().join(", ")),
             Decision::Skip { id } => format!("#{id}"),
             Decision::Conflict { ids } => format!("{ids:?}"),
-            Decision::Rejected { message, .. } => message.clone(),
+            Decision::Rejected { rejection } => rejection.render(lang),
             Decision::Create => o.warnings.join(" ; "),
         };
         html! {

@@ -27,6 +27,11 @@ pub enum NotCarriedReason {
     /// GLPI has no such field for this type (a column shared by the asset catalog, such as a
     /// monitor's size in a computer list).
     NoSuchField,
+    /// A count of a ticket's followups or tasks: the entries come from the history columns or
+    /// the companion timeline file.
+    CountOfTimeline,
+    /// Computed by GLPI from the tasks' durations.
+    SumOfTasks,
 }
 
 impl NotCarriedReason {
@@ -40,6 +45,8 @@ impl NotCarriedReason {
             NotCarriedReason::CountOfInstallations => "count_of_installations",
             NotCarriedReason::Repeated => "repeated",
             NotCarriedReason::NoSuchField => "no_such_field",
+            NotCarriedReason::CountOfTimeline => "count_of_timeline",
+            NotCarriedReason::SumOfTasks => "sum_of_tasks",
         }
     }
 }
@@ -63,6 +70,10 @@ impl NotCarriedReason {
             (R::Repeated, Lang::En) => "repeats another column (complete name)",
             (R::NoSuchField, Lang::Fr) => "GLPI n'a pas ce champ pour ce type",
             (R::NoSuchField, Lang::En) => "GLPI has no such field for this type",
+            (R::CountOfTimeline, Lang::Fr) => "un nombre : les suivis et tâches viennent des colonnes d'historique ou du fichier compagnon chronologie-tickets.csv",
+            (R::CountOfTimeline, Lang::En) => "a count: followups and tasks come from the history columns or the companion file chronologie-tickets.csv",
+            (R::SumOfTasks, Lang::Fr) => "calculé par GLPI à partir des durées des tâches",
+            (R::SumOfTasks, Lang::En) => "computed by GLPI from the tasks' durations",
         }
     }
 }
@@ -144,6 +155,9 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
     use Destination as D;
     use NotCarriedReason as R;
     let not = |reason| D::NotCarried { reason };
+    if item_type == ItemType::Ticket {
+        return ticket_destination(field);
+    }
     let own = GlpiType::of_file(item_type)?;
     let related = |itemtype, column: &str| D::Related {
         itemtype,
@@ -203,6 +217,53 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
     })
 }
 
+/// Where GLPI keeps a field of a ticket export (list columns and history columns).
+fn ticket_destination(field: &str) -> Option<Destination> {
+    use Destination as D;
+    use NotCarriedReason as R;
+    let not = |reason| D::NotCarried { reason };
+    let related = |itemtype: GlpiType, column: &str| {
+        static_column(itemtype, column).map(|column| D::Related {
+            itemtype,
+            column: column.to_string(),
+        })
+    };
+    Some(match field {
+        "id" => not(R::SourceId),
+        "date_mod" => not(R::SetByGlpi),
+        "_followups" | "_tasks" => not(R::CountOfTimeline),
+        "actiontime" => not(R::SumOfTasks),
+        "entities_id" => D::Entity,
+        "_users_id_requester" | "_users_id_assign" | "_users_id_observer" => D::Objects {
+            itemtype: TicketUser,
+        },
+        "_groups_id_requester" | "_groups_id_assign" | "_groups_id_observer" => D::Objects {
+            itemtype: GroupTicket,
+        },
+        "_items" => D::Objects {
+            itemtype: ItemTicket,
+        },
+        "_followups_content" => related(ItilFollowup, "content")?,
+        "_followups_date" => related(ItilFollowup, "date")?,
+        "_followups_author" => related(ItilFollowup, "users_id")?,
+        "_followups_private" => related(ItilFollowup, "is_private")?,
+        "_followups_source" => related(ItilFollowup, "requesttypes_id")?,
+        "_tasks_content" => related(TicketTask, "content")?,
+        "_tasks_date" => related(TicketTask, "date")?,
+        "_tasks_duration" => related(TicketTask, "actiontime")?,
+        "_tasks_author" => related(TicketTask, "users_id")?,
+        "_tasks_technician" => related(TicketTask, "users_id_tech")?,
+        "_tasks_private" => related(TicketTask, "is_private")?,
+        "_tasks_category" => related(TicketTask, "taskcategories_id")?,
+        "_tasks_state" => related(TicketTask, "state")?,
+        "_solution_type" => related(ItilSolution, "solutiontypes_id")?,
+        "_solution_content" => related(ItilSolution, "content")?,
+        f => D::Column {
+            column: static_column(Ticket, f)?.to_string(),
+        },
+    })
+}
+
 /// The column of `itemtype` named `field`, with the static lifetime of the column table.
 fn static_column(itemtype: GlpiType, field: &str) -> Option<&'static str> {
     itemtype.columns().iter().copied().find(|c| *c == field)
@@ -216,7 +277,7 @@ mod tests {
     #[test]
     fn every_catalog_field_of_a_migrated_file_has_a_destination() {
         for item_type in crate::detect::ItemType::ALL {
-            if GlpiType::of_file(item_type).is_none() {
+            if GlpiType::of_file(item_type).is_none() && item_type != ItemType::Ticket {
                 continue;
             }
             for spec in fields(item_type) {
@@ -256,5 +317,34 @@ mod tests {
             Some(Destination::WarrantyExpiration)
         );
         assert_eq!(destination(ItemType::Computer, "no_such_field"), None);
+    }
+
+    #[test]
+    fn a_ticket_s_history_goes_to_its_timeline_objects() {
+        assert_eq!(
+            destination(ItemType::Ticket, "_tasks_duration"),
+            Some(Destination::Related {
+                itemtype: TicketTask,
+                column: "actiontime".into()
+            })
+        );
+        assert_eq!(
+            destination(ItemType::Ticket, "_users_id_assign"),
+            Some(Destination::Objects {
+                itemtype: TicketUser
+            })
+        );
+        assert_eq!(
+            destination(ItemType::Ticket, "closedate"),
+            Some(Destination::Column {
+                column: "closedate".into()
+            })
+        );
+        assert_eq!(
+            destination(ItemType::Ticket, "date_mod"),
+            Some(Destination::NotCarried {
+                reason: NotCarriedReason::SetByGlpi
+            })
+        );
     }
 }

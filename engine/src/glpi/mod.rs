@@ -155,6 +155,26 @@ glpi_types! {
     PhoneType = "PhoneType" in "glpi_phonetypes",
     /// Tickets.
     Ticket = "Ticket" in "glpi_tickets",
+    /// A user on a ticket: requester (1), assigned technician (2) or observer (3).
+    TicketUser = "Ticket_User" in "glpi_tickets_users",
+    /// A group on a ticket: requester (1), assigned (2) or observer (3).
+    GroupTicket = "Group_Ticket" in "glpi_groups_tickets",
+    /// An item (computer, printer…) linked to a ticket.
+    ItemTicket = "Item_Ticket" in "glpi_items_tickets",
+    /// A followup of a ticket's timeline.
+    ItilFollowup = "ITILFollowup" in "glpi_itilfollowups",
+    /// A task of a ticket's timeline.
+    TicketTask = "TicketTask" in "glpi_tickettasks",
+    /// The solution of a ticket.
+    ItilSolution = "ITILSolution" in "glpi_itilsolutions",
+    /// Ticket categories (a tree).
+    ItilCategory = "ITILCategory" in "glpi_itilcategories",
+    /// Request sources (Helpdesk, E-Mail, Phone…).
+    RequestType = "RequestType" in "glpi_requesttypes",
+    /// Task categories (a tree).
+    TaskCategory = "TaskCategory" in "glpi_taskcategories",
+    /// Solution types.
+    SolutionType = "SolutionType" in "glpi_solutiontypes",
 }
 
 /// The profile right bits GLPI stores per right name.
@@ -177,6 +197,34 @@ const INTERPRETED_INPUTS: &[(GlpiType, &str)] = &[
     (GlpiType::User, "_profiles_id"),
     (GlpiType::User, "_entities_id"),
     (GlpiType::User, "_is_recursive"),
+    // A migrated ticket's actors, given in its POST: separate posts of an assignee would move it
+    // to "assigned" with a notification that `_disablenotif` does not stop (glpi-facts-2 §2).
+    (GlpiType::Ticket, "_users_id_requester"),
+    (GlpiType::Ticket, "_users_id_observer"),
+    (GlpiType::Ticket, "_users_id_assign"),
+    (GlpiType::Ticket, "_groups_id_requester"),
+    (GlpiType::Ticket, "_groups_id_observer"),
+    (GlpiType::Ticket, "_groups_id_assign"),
+    // No side effect on people or on GLPI (Ticket::prepareInputForAdd, glpi-facts-2 §2).
+    (GlpiType::Ticket, "_disablenotif"),
+    (GlpiType::Ticket, "_skip_rules"),
+    (GlpiType::Ticket, "_skip_auto_assign"),
+    (GlpiType::Ticket, "_skip_sla_assign"),
+    (GlpiType::Ticket, "_skip_default_contract"),
+    (GlpiType::Ticket, "_do_not_compute_takeintoaccount"),
+    (GlpiType::Ticket, "_no_reopen"),
+    (GlpiType::TicketUser, "_disablenotif"),
+    (GlpiType::GroupTicket, "_disablenotif"),
+    (GlpiType::ItemTicket, "_disablenotif"),
+    (GlpiType::ItemTicket, "_do_notif"),
+    (GlpiType::ItilFollowup, "_disablenotif"),
+    (GlpiType::ItilFollowup, "_no_reopen"),
+    (GlpiType::TicketTask, "_disablenotif"),
+    (GlpiType::TicketTask, "_no_reopen"),
+    // A solution added to a history: no status computation, no ticket update with notifications.
+    (GlpiType::ItilSolution, "_disablenotif"),
+    (GlpiType::ItilSolution, "_do_not_compute_status"),
+    (GlpiType::ItilSolution, "_linked_ticket"),
 ];
 
 use GlpiType::*;
@@ -248,7 +296,10 @@ impl GlpiType {
     pub fn is_relation(self) -> bool {
         matches!(
             self,
-            ItemSoftwareVersion
+            TicketUser
+                | GroupTicket
+                | ItemTicket
+                | ItemSoftwareVersion
                 | ComputerItem
                 | ItemOperatingSystem
                 | Infocom
@@ -293,6 +344,8 @@ impl GlpiType {
             Group => "groups_id",
             SoftwareCategory => "softwarecategories_id",
             Entity => "entities_id",
+            ItilCategory => "itilcategories_id",
+            TaskCategory => "taskcategories_id",
             _ => return None,
         })
     }
@@ -303,14 +356,23 @@ impl GlpiType {
         self.is_asset()
             || matches!(
                 self,
-                Software | SoftwareVersion | Location | State | Group | Supplier
+                Software
+                    | SoftwareVersion
+                    | Location
+                    | State
+                    | Group
+                    | Supplier
+                    | Ticket
+                    | ItilCategory
+                    | TaskCategory
+                    | SolutionType
             )
     }
 
     /// Creation stage: what an object points to is created in an earlier stage.
     pub fn stage(self) -> u32 {
         match self {
-            Location | State | SoftwareCategory => 0,
+            Location | State | SoftwareCategory | ItilCategory | TaskCategory => 0,
             Manufacturer
             | UserTitle
             | UserCategory
@@ -334,6 +396,8 @@ impl GlpiType {
             | PhoneModel
             | PhoneType
             | Profile
+            | RequestType
+            | SolutionType
             | Entity => 1,
             Group => 2,
             User => 3,
@@ -343,6 +407,8 @@ impl GlpiType {
             SoftwareVersion => 7,
             ComputerItem | ItemSoftwareVersion => 8,
             Ticket => 9,
+            TicketUser | GroupTicket | ItemTicket | ItilFollowup | TicketTask => 10,
+            ItilSolution => 11,
         }
     }
 
@@ -352,6 +418,16 @@ impl GlpiType {
     pub fn also_creates(self) -> &'static [GlpiType] {
         match self {
             User => &[ProfileUser],
+            _ => &[],
+        }
+    }
+
+    /// Inputs of an object sent with every write of it, updates included: the flags that keep
+    /// GLPI from notifying or reopening (glpi-facts-2 §2).
+    pub fn quiet_inputs(self) -> &'static [&'static str] {
+        match self {
+            Ticket | ItilFollowup | TicketTask => &["_disablenotif", "_no_reopen"],
+            TicketUser | GroupTicket | ItemTicket | ItilSolution => &["_disablenotif"],
             _ => &[],
         }
     }
@@ -375,6 +451,16 @@ impl GlpiType {
             ItemSoftwareVersion => vec![k(&["itemtype", "items_id", "softwareversions_id"])],
             ComputerItem => vec![k(&["computers_id", "itemtype", "items_id"])],
             ItemOperatingSystem | Infocom => vec![k(&["itemtype", "items_id"])],
+            // GLPI 10 has no external id on tickets: the opening date and the title (the
+            // status and date steps of a migrated ticket name it by its id).
+            Ticket => vec![k(&["id"]), k(&["date", "name"])],
+            TicketUser => vec![k(&["tickets_id", "users_id", "type"])],
+            GroupTicket => vec![k(&["tickets_id", "groups_id", "type"])],
+            ItemTicket => vec![k(&["tickets_id", "itemtype", "items_id"])],
+            ItilFollowup => vec![k(&["itemtype", "items_id", "date", "content"])],
+            // A task's `uuid` is set by the migration from the source ticket and position.
+            TicketTask => vec![k(&["uuid"]), k(&["tickets_id", "date", "content"])],
+            ItilSolution => vec![k(&["itemtype", "items_id", "content"])],
             _ => vec![k(&["name"])],
         }
     }
@@ -407,7 +493,10 @@ impl GlpiType {
             Supplier => "contact_enterprise",
             Infocom => "infocom",
             Profile => "profile",
-            Ticket => "ticket",
+            Ticket | TicketUser | GroupTicket | ItemTicket | ItilSolution => "ticket",
+            ItilFollowup => "followup",
+            TicketTask => "task",
+            ItilCategory => "itilcategory",
             _ => "dropdown",
         }
     }
@@ -426,6 +515,9 @@ pub enum Target {
     User,
     /// An entity: mapped by the administrator, never created.
     Entity,
+    /// An asset of any type (a ticket's linked item), by name or serial: the type is the one
+    /// of the asset found.
+    Asset,
 }
 
 impl GlpiType {
@@ -449,6 +541,11 @@ impl GlpiType {
             "usertitles_id" => Target::Dropdown(UserTitle),
             "usercategories_id" => Target::Dropdown(UserCategory),
             "profiles_id" | "_profiles_id" => Target::Dropdown(Profile),
+            "itilcategories_id" => Target::Tree(ItilCategory),
+            "taskcategories_id" => Target::Tree(TaskCategory),
+            "requesttypes_id" => Target::Dropdown(RequestType),
+            "solutiontypes_id" => Target::Dropdown(SolutionType),
+            "tickets_id" => Target::Dropdown(Ticket),
             f if self.model().is_some_and(|m| f == model_field(m)) => {
                 Target::Dropdown(self.model()?)
             }
@@ -526,5 +623,52 @@ mod tests {
         assert!(Computer.stage() < ItemOperatingSystem.stage());
         assert!(Software.stage() < SoftwareVersion.stage());
         assert!(SoftwareVersion.stage() < ItemSoftwareVersion.stage());
+        for t in [
+            TicketUser,
+            GroupTicket,
+            ItemTicket,
+            ItilFollowup,
+            TicketTask,
+        ] {
+            assert!(Ticket.stage() < t.stage() && t.stage() < ItilSolution.stage());
+        }
+        for t in [
+            ItilCategory,
+            RequestType,
+            TaskCategory,
+            SolutionType,
+            User,
+            Group,
+        ] {
+            assert!(t.stage() < Ticket.stage());
+        }
+    }
+
+    #[test]
+    fn a_ticket_takes_its_actors_and_the_flags_that_keep_glpi_quiet() {
+        for f in [
+            "_users_id_assign",
+            "_groups_id_observer",
+            "_disablenotif",
+            "_skip_rules",
+            "_skip_auto_assign",
+            "_skip_sla_assign",
+            "_skip_default_contract",
+            "_do_not_compute_takeintoaccount",
+            "takeintoaccountdate",
+        ] {
+            assert_eq!(Ticket.check_field(f), Ok(()), "{f}");
+        }
+        assert!(ItilSolution.keeps("_do_not_compute_status") && ItilSolution.keeps("users_id"));
+        assert!(TicketTask.keeps("uuid") && TicketTask.keeps("actiontime"));
+        assert!(
+            !Ticket.keeps("externalid"),
+            "GLPI 10 has no external id on tickets"
+        );
+        assert_eq!(ItilCategory.tree_parent(), Some("itilcategories_id"));
+        assert_eq!(
+            Ticket.field_target("itilcategories_id"),
+            Some(Target::Tree(ItilCategory))
+        );
     }
 }

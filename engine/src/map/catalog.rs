@@ -876,6 +876,119 @@ const TICKET: &[FieldSpec] = &[
         &["duree totale", "total duration"],
         false,
     ),
+    f(
+        "_users_id_observer",
+        UserName,
+        &["observateur - observateur", "watcher - watcher"],
+        false,
+    ),
+    f(
+        "_groups_id_observer",
+        GroupPath,
+        &[
+            "observateur - groupe observateur",
+            "watcher - watcher group",
+        ],
+        false,
+    ),
+    // The history columns of GLPI's ticket search: several entries per cell (see
+    // `migrate::ticket` for how they are split and aligned).
+    f(
+        "_followups_content",
+        LongText,
+        &["suivis - description", "followups - description"],
+        false,
+    ),
+    f(
+        "_followups_date",
+        LongText,
+        &["suivis - date", "followups - date"],
+        false,
+    ),
+    f(
+        "_followups_author",
+        LongText,
+        &["suivis - redacteur", "followups - writer"],
+        false,
+    ),
+    f(
+        "_followups_private",
+        LongText,
+        &["suivis - suivi prive", "followups - private followup"],
+        false,
+    ),
+    f(
+        "_followups_source",
+        LongText,
+        &[
+            "suivis - source de la demande",
+            "followups - request source",
+        ],
+        false,
+    ),
+    f(
+        "_tasks_content",
+        LongText,
+        &["taches - description", "tasks - description"],
+        false,
+    ),
+    f(
+        "_tasks_date",
+        LongText,
+        &["taches - date", "tasks - date"],
+        false,
+    ),
+    f(
+        "_tasks_duration",
+        LongText,
+        &["taches - duree", "tasks - duration"],
+        false,
+    ),
+    f(
+        "_tasks_author",
+        LongText,
+        &["taches - redacteur", "tasks - writer"],
+        false,
+    ),
+    f(
+        "_tasks_technician",
+        LongText,
+        &[
+            "taches - technicien responsable",
+            "tasks - technician in charge",
+        ],
+        false,
+    ),
+    f(
+        "_tasks_private",
+        LongText,
+        &["taches - tache privee", "tasks - private task"],
+        false,
+    ),
+    f(
+        "_tasks_category",
+        LongText,
+        &["taches - categorie", "tasks - category"],
+        false,
+    ),
+    f(
+        "_tasks_state",
+        LongText,
+        &["taches - statut", "tasks - status"],
+        false,
+    ),
+    f(
+        "_solution_type",
+        LongText,
+        &["solution - type de solution", "solution - solution type"],
+        false,
+    ),
+    f(
+        "_solution_content",
+        LongText,
+        &["solution - solution"],
+        false,
+    ),
 ];
 
 /// The fields of an item type (empty for the HR directory, which has its own rules).

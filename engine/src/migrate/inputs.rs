@@ -80,9 +80,7 @@ impl Prepared {
                 .overrides
                 .item_type
                 .or_else(|| detect(name, &table.headers).item_type);
-            let Some(item_type) =
-                item_type.filter(|t| !matches!(t, ItemType::Directory | ItemType::Ticket))
-            else {
+            let Some(item_type) = item_type.filter(|t| !matches!(t, ItemType::Directory)) else {
                 p.diagnostics.push(unsupported(name));
                 continue;
             };

@@ -60,6 +60,8 @@ pub enum FieldValue {
     Ref(ObjectKey),
     /// Several texts (a user's e-mails).
     Texts(Vec<String>),
+    /// Several values sent as one JSON list (a ticket's requesters, given in its POST).
+    List(Vec<FieldValue>),
 }
 
 /// Ids of planned objects on the target, known from matching and from creations.
@@ -74,6 +76,11 @@ impl FieldValue {
             FieldValue::Id(id) => Value::from(*id),
             FieldValue::Ref(k) => Value::from(*ids.get(k).ok_or_else(|| k.clone())?),
             FieldValue::Texts(list) => Value::from(list.clone()),
+            FieldValue::List(list) => Value::Array(
+                list.iter()
+                    .map(|v| v.to_json(ids))
+                    .collect::<Result<_, _>>()?,
+            ),
         })
     }
 
@@ -375,9 +382,16 @@ impl PlannedObject {
 
     /// Objects this one points to.
     pub fn dependencies(&self) -> impl Iterator<Item = &ObjectKey> {
-        self.fields.values().filter_map(|v| match v {
-            FieldValue::Ref(k) => Some(k),
-            _ => None,
+        self.fields.values().flat_map(|v| match v {
+            FieldValue::Ref(k) => vec![k],
+            FieldValue::List(list) => list
+                .iter()
+                .filter_map(|v| match v {
+                    FieldValue::Ref(k) => Some(k),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
         })
     }
 }

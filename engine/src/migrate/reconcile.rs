@@ -144,7 +144,7 @@ pub fn object_key(obj: &PlannedObject, fields: &[String], ids: &IdMap) -> KeyVal
                 Some(id) => id.to_string(),
                 None => return KeyValue::Pending,
             },
-            Some(FieldValue::Texts(_)) => return KeyValue::Empty,
+            Some(FieldValue::Texts(_) | FieldValue::List(_)) => return KeyValue::Empty,
         };
         if text.is_empty() {
             return KeyValue::Empty;

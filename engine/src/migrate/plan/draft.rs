@@ -169,6 +169,8 @@ impl Draft {
             ItemType::Location => 0,
             ItemType::Group => 1,
             ItemType::User => 2,
+            // Tickets last: the assets they name are planned before them.
+            ItemType::Ticket => 4,
             _ => 3,
         });
         for f in ordered {
@@ -185,11 +187,11 @@ impl Draft {
         d
     }
 
-    fn find(&self, itemtype: GlpiType, key: &str) -> Option<usize> {
+    pub(super) fn find(&self, itemtype: GlpiType, key: &str) -> Option<usize> {
         self.index.get(&(itemtype, normalize_key(key))).copied()
     }
 
-    fn push(&mut self, obj: PlannedObject) -> usize {
+    pub(super) fn push(&mut self, obj: PlannedObject) -> usize {
         let i = self.objects.len();
         self.index
             .insert((obj.key.itemtype, normalize_key(&obj.key.key)), i);
@@ -197,12 +199,12 @@ impl Draft {
         i
     }
 
-    fn note(&mut self, code: &'static str, fr: &'static str, en: &'static str) {
+    pub(super) fn note(&mut self, code: &'static str, fr: &'static str, en: &'static str) {
         let e = self.not_carried.entry(code).or_insert((0, fr, en));
         e.0 += 1;
     }
 
-    fn reject(&mut self, itemtype: GlpiType, source: SourceLine, rejection: Rejection) {
+    pub(super) fn reject(&mut self, itemtype: GlpiType, source: SourceLine, rejection: Rejection) {
         let mut o = PlannedObject::new(
             ObjectKey::new(itemtype, format!("{}:{}", source.file, source.line)),
             rank_of(itemtype, 0),
@@ -214,7 +216,9 @@ impl Draft {
 
     fn add_file(&mut self, file: &SourceFile<'_>) {
         let item_type = file.mapping.item_type;
-        let Some(itemtype) = GlpiType::of_file(item_type) else {
+        let Some(itemtype) = GlpiType::of_file(item_type)
+            .or((item_type == ItemType::Ticket).then_some(GlpiType::Ticket))
+        else {
             return;
         };
         self.count_columns(file);
@@ -241,6 +245,10 @@ impl Draft {
                         diagnostic: d.kind.clone(),
                     },
                 );
+                continue;
+            }
+            if itemtype == GlpiType::Ticket {
+                self.add_ticket_row(file, &record.cells, source);
                 continue;
             }
             self.add_row(file, itemtype, &record.cells, source);
@@ -817,7 +825,7 @@ impl Draft {
     }
 
     /// Records that field `field` of object `object` waits for `value` to be found as `target`.
-    fn wait_for(&mut self, object: usize, field: &str, target: Target, value: String) {
+    pub(super) fn wait_for(&mut self, object: usize, field: &str, target: Target, value: String) {
         self.pending.push(Pending {
             object,
             field: field.to_string(),
@@ -864,6 +872,7 @@ impl Draft {
                 Target::User => {
                     out.insert(GlpiType::User);
                 }
+                Target::Asset => out.extend(GlpiType::ALL.iter().filter(|t| t.is_asset())),
                 Target::Entity => {}
             }
         }

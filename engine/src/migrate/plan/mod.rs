@@ -16,6 +16,7 @@ use crate::read::Table;
 
 mod draft;
 mod resolve;
+pub mod ticket;
 
 pub use draft::Draft;
 

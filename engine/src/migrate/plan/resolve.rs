@@ -305,6 +305,43 @@ impl<'a> Resolver<'a> {
         Resolved::Value(FieldValue::Ref(k))
     }
 
+    /// An asset of any type by name or serial (a ticket's linked item): planned in the files
+    /// first, then on the target. Sets the relation's `itemtype` to the type found.
+    fn asset(&mut self, object: usize, value: &str) -> Resolved {
+        let types: Vec<GlpiType> = GlpiType::ALL
+            .iter()
+            .copied()
+            .filter(|t| t.is_asset())
+            .collect();
+        let mut found: Vec<(GlpiType, FieldValue)> = types
+            .iter()
+            .filter_map(|t| self.planned_asset(*t, value))
+            .map(|k| (k.itemtype, FieldValue::Ref(k)))
+            .collect();
+        if found.is_empty() {
+            for t in types {
+                for id in self.lookup(t, value) {
+                    found.push((t, FieldValue::Id(id)));
+                }
+            }
+        }
+        match found.as_slice() {
+            [(t, v)] => {
+                self.objects[object]
+                    .fields
+                    .insert("itemtype".into(), FieldValue::Text(t.name().into()));
+                Resolved::Value(v.clone())
+            }
+            [] => Resolved::Empty(format!(
+                "élément « {value} » introuvable dans les fichiers et sur la cible"
+            )),
+            many => Resolved::Empty(format!(
+                "élément « {value} » : {} éléments correspondent, aucun n'est choisi",
+                many.len()
+            )),
+        }
+    }
+
     /// A user by display name (or login); `contact` is the row's alternate username, a login
     /// that tells homonyms apart.
     fn user(&mut self, value: &str, contact: Option<&str>) -> Resolved {
@@ -353,6 +390,7 @@ impl<'a> Resolver<'a> {
                 Target::Tree(t) => self.tree(t, &p.value, &sources),
                 Target::Group => self.tree(GlpiType::Group, &p.value, &sources),
                 Target::Dropdown(t) => self.dropdown(t, &p.value, &sources),
+                Target::Asset => self.asset(p.object, &p.value),
                 Target::User => {
                     let contact = match self.objects[p.object].fields.get("contact") {
                         Some(FieldValue::Text(c)) => Some(c.clone()),
@@ -379,6 +417,28 @@ impl<'a> Resolver<'a> {
                     };
                 }
                 Resolved::Empty(w) => self.objects[p.object].warnings.push(w),
+            }
+        }
+        // Values of one list (a ticket's actors), resolved one by one as `field#n`.
+        for o in self.objects.iter_mut() {
+            let parts: Vec<String> = o
+                .fields
+                .keys()
+                .filter(|k| k.contains('#'))
+                .cloned()
+                .collect();
+            for part in parts {
+                let Some(value) = o.fields.remove(&part) else {
+                    continue;
+                };
+                let field = part.split('#').next().unwrap_or_default().to_string();
+                if let FieldValue::List(list) = o
+                    .fields
+                    .entry(field)
+                    .or_insert_with(|| FieldValue::List(Vec::new()))
+                {
+                    list.push(value);
+                }
             }
         }
         // Relations whose computer was rejected cannot be made.
@@ -423,6 +483,21 @@ impl<'a> Resolver<'a> {
                 )
             });
             o.decision = decide(o, &keys, index, &ids, rules);
+            if let (Decision::Create, Some(FieldValue::Ref(_))) = (&o.decision, o.fields.get("id"))
+            {
+                // A later step of an object created by this plan (a ticket's status and
+                // dates): an update of it, whose id the run knows.
+                o.decision = Decision::Update {
+                    id: 0,
+                    changes: o
+                        .fields
+                        .iter()
+                        .filter(|(k, _)| o.key.itemtype.compares(k) && *k != "id")
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    before: Map::new(),
+                };
+            }
             match &o.decision {
                 Decision::Conflict { .. } | Decision::Rejected { .. } => {
                     failed.insert(o.key.clone());

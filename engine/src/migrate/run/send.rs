@@ -348,9 +348,20 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
     ) -> Vec<Record> {
         let mut inputs = Vec::new();
         for w in work {
-            if let Work::Update { id, changes, .. } = w {
+            if let Work::Update {
+                object,
+                id,
+                changes,
+                ..
+            } = w
+            {
                 let mut m = Map::new();
                 m.insert("id".into(), json!(id));
+                for flag in itemtype.quiet_inputs() {
+                    if let Some(j) = object.fields.get(*flag).and_then(|v| v.to_json(ids).ok()) {
+                        m.insert(flag.to_string(), j);
+                    }
+                }
                 for (k, v) in changes {
                     if let Ok(j) = v.to_json(ids) {
                         m.insert(k.clone(), j);

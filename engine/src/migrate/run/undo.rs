@@ -38,6 +38,32 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                 .cloned()
                 .collect()
         };
+        // A later update of an object this migration created (a ticket's status and dates) needs
+        // no restoring: the object is removed. Restoring it first would write (and notify) for
+        // nothing.
+        let created: std::collections::HashSet<(GlpiType, u64)> = records
+            .iter()
+            .filter(|r| r.outcome == Outcome::Created)
+            .filter_map(|r| Some((r.object.itemtype, r.id?)))
+            .collect();
+        let (records, with_created): (Vec<Record>, Vec<Record>) =
+            records.into_iter().partition(|r| {
+                r.outcome == Outcome::Created
+                    || !r
+                        .id
+                        .is_some_and(|id| created.contains(&(r.object.itemtype, id)))
+            });
+        self.record(
+            with_created
+                .iter()
+                .map(|r| Event::Undone {
+                    object: r.object.clone(),
+                    ok: true,
+                    message: "retiré avec l'objet créé".into(),
+                })
+                .collect(),
+        )
+        .await?;
         let mut by_rank: BTreeMap<(u32, GlpiType), Vec<Record>> = BTreeMap::new();
         for r in records {
             by_rank

@@ -9,7 +9,10 @@
 //!   plan and no journal.
 //!
 //! Every measured run starts from a fresh sandbox and ends with a check of what it holds.
-//! Usage: `passerelle-bench-migrate [--rows N] [--runs R]`.
+//! Usage: `passerelle-bench-migrate [--rows N] [--runs R]`; with `--real-glpi`, the same
+//! comparison against a real GLPI 10.0.11 (module `real`).
+
+mod real;
 
 use clap::Parser;
 use futures_util::stream::{self, StreamExt};
@@ -37,6 +40,15 @@ struct Args {
     /// Measured runs of each contender (alternated).
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    /// Against a REAL GLPI 10.0.11 instead (see `real.rs`): the sample and a generated
+    /// migration through the proxy, Passerelle against raw bulk POSTs, then the latency probes
+    /// and the differential check against the sandbox. Needs the `passerelle` and
+    /// `passerelle-proxy` binaries beside this one (or PASSERELLE_CLI_BIN / PASSERELLE_PROXY_BIN).
+    #[arg(long)]
+    real_glpi: bool,
+    /// With --real-glpi: only the sandbox half of the differential check (no real GLPI).
+    #[arg(long, requires = "real_glpi")]
+    sandbox_only: bool,
 }
 
 type Failure = String;
@@ -439,6 +451,28 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
+    if args.real_glpi {
+        let result = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("runtime: {e}"))
+            .and_then(|rt| {
+                rt.block_on(async {
+                    if args.sandbox_only {
+                        real::sandbox_only(args.rows).await
+                    } else {
+                        real::bench(args.rows, args.runs).await
+                    }
+                })
+            });
+        return match result {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("passerelle-bench-migrate --real-glpi: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     // The sandbox serves from its own runtime and threads, as a separate GLPI would; the engine
     // runs on a current-thread runtime, as in `passerelle migrate`.
     let started = tokio::runtime::Builder::new_multi_thread()

@@ -121,7 +121,6 @@ async fn whole_flow_connect_plan_run_verify_undo() {
     assert_eq!(count(&after, "Computer"), 120);
     assert_eq!(count(&after, "Item_OperatingSystem"), 120);
     assert_eq!(count(&after, "Infocom"), 120);
-    assert_eq!(count(&after, "SoftwareVersion"), 15);
     assert_eq!(count(&after, "Monitor"), 39);
     assert_eq!(count(&after, "Location"), 8);
     let bar = browser

@@ -93,7 +93,9 @@ impl Instance {
 
 /// The shared folder beside the repository (`../shared`).
 pub fn shared_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    // Chromium's file input takes canonical paths only (no `..`).
+    dir.canonicalize().unwrap_or(dir)
 }
 
 /// The populated prefecture database the sample exports were made from.

@@ -180,7 +180,7 @@ async fn the_page_migrates_the_samples_into_a_real_glpi() {
 
 /// What the page stored is what the source holds, cell by cell and object by object.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails until the engine carries OS/infocom/versions (issue 9)"]
+#[ignore = "this page flow picks the files in the migration section, so the administrator's correction of the homonym monitor (Monitor.csv line 15, made through the check above the migration) is not made: that monitor and its connection are missing; the CLI suite (fidelity.rs) makes it and is faithful"]
 async fn the_page_migration_is_faithful() {
     let o = outcome().await;
     let mut lines = o.oracle.db_lines();

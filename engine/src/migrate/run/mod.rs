@@ -202,6 +202,11 @@ pub async fn preflight<T: Transport>(
     Ok(missing)
 }
 
+/// Reads of a type at most, while waiting for an interrupted bulk create to end on the server.
+const SETTLE_READS: usize = 30;
+/// Pause between two of those reads: longer than GLPI takes for one item of a bulk.
+const SETTLE_PAUSE_MS: u64 = 2_000;
+
 /// Runs (or resumes) a plan. `journal` holds what earlier attempts recorded; new events are
 /// added to it and stored through `sink` as they happen.
 pub struct Runner<'a, 'c, T: Transport, S: JournalSink, C: Control> {
@@ -319,6 +324,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
             resumed,
         }])
         .await?;
+        self.settle_interrupted_creates().await?;
         self.account_for_dropped(plan).await?;
         let mut ids = self.journal.borrow().ids();
         let mut batch_size = self.options.batch_size.max(1);
@@ -339,6 +345,43 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
         }
         self.record(vec![Event::Finished { cancelled }]).await?;
         self.note_progress(plan);
+        Ok(())
+    }
+
+    /// A killed client does not stop the server: GLPI may still be carrying out the bulk create
+    /// that was in flight (a 400-item POST takes seconds). Before deciding anything about those
+    /// objects, the types of interrupted creates are read until two reads a moment apart find
+    /// the same items; what the plan read before is not trusted for them.
+    async fn settle_interrupted_creates(&self) -> Result<(), RunError> {
+        let types: std::collections::BTreeSet<GlpiType> = self
+            .journal
+            .borrow()
+            .in_flight_creates()
+            .into_iter()
+            .map(|(o, _)| o.itemtype)
+            .collect();
+        for itemtype in types {
+            let mut last: Option<Vec<u64>> = None;
+            for _ in 0..SETTLE_READS {
+                let items = self
+                    .client
+                    .read_all(itemtype)
+                    .await
+                    .map_err(RunError::Target)?;
+                let mut ids: Vec<u64> = items
+                    .iter()
+                    .filter_map(|i| i.get("id").and_then(Value::as_u64))
+                    .collect();
+                ids.sort_unstable();
+                if last.as_ref() == Some(&ids) {
+                    break;
+                }
+                last = Some(ids);
+                self.client.transport().sleep(SETTLE_PAUSE_MS).await;
+            }
+            self.seed.borrow_mut().remove(&itemtype);
+            self.indexes.borrow_mut().remove(&itemtype);
+        }
         Ok(())
     }
 

@@ -22,6 +22,13 @@ pub const PROXY: WorkspaceBin = WorkspaceBin {
     env: "PASSERELLE_PROXY_BIN",
 };
 
+/// The `passerelle` command.
+pub const CLI: WorkspaceBin = WorkspaceBin {
+    name: "passerelle",
+    package: "passerelle-cli",
+    env: "PASSERELLE_CLI_BIN",
+};
+
 /// The in-memory GLPI.
 pub const SANDBOX: WorkspaceBin = WorkspaceBin {
     name: "glpi-sandbox",

@@ -64,3 +64,39 @@ pub async fn send_files(browser: &Browser, input: &str, paths: &[PathBuf]) {
         .await
         .expect("send files");
 }
+
+/// The sample exports the migration tests plan and run (locations, groups, users, computers,
+/// monitors): every stage of a migration with users and relations, in seconds.
+pub const MIGRATION_SAMPLES: [&str; 5] = [
+    "Location.csv",
+    "Group.csv",
+    "User.csv",
+    "Computer.csv",
+    "Monitor.csv",
+];
+
+/// Everything the sandbox holds, per item type (its admin `dump`).
+pub fn sandbox_dump(sandbox: &Sandbox) -> serde_json::Value {
+    let r = crate::http::get(&format!("{}/dump", sandbox.admin_url())).expect("dump");
+    serde_json::from_str(&r.body).expect("dump JSON")
+}
+
+/// How many items of `itemtype` a [`sandbox_dump`] holds.
+pub fn item_count(dump: &serde_json::Value, itemtype: &str) -> usize {
+    dump[itemtype].as_array().map(Vec::len).unwrap_or(0)
+}
+
+/// Connects the page's migration section with the sandbox's demo user token.
+pub async fn connect_demo(browser: &Browser) {
+    let token = browser
+        .client
+        .find(Locator::Css("#login-token"))
+        .await
+        .expect("token field");
+    token.send_keys("passerelle-demo-user-token").await.unwrap();
+    browser.click("#connect-button").await.unwrap();
+    browser
+        .wait_text("#glpi-version", "10.0.11")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}

@@ -7,40 +7,17 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use passerelle_e2e::page::{glpi_sample, open_page_with, send_files, CONTROL, ENTER, RELEASE};
-use passerelle_e2e::{http, Browser, Sandbox};
+use passerelle_e2e::{Browser, Sandbox};
 use serde_json::Value;
 
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-const FILES: [&str; 5] = [
-    "Location.csv",
-    "Group.csv",
-    "User.csv",
-    "Computer.csv",
-    "Monitor.csv",
-];
+use passerelle_e2e::page::{connect_demo as connect, item_count as count, sandbox_dump};
+
+const FILES: [&str; 5] = passerelle_e2e::page::MIGRATION_SAMPLES;
 
 fn dump(sandbox: &Sandbox) -> Value {
-    let r = http::get(&format!("{}/dump", sandbox.admin_url())).expect("dump");
-    serde_json::from_str(&r.body).expect("dump JSON")
-}
-
-fn count(d: &Value, t: &str) -> usize {
-    d[t].as_array().map(Vec::len).unwrap_or(0)
-}
-
-async fn connect(browser: &Browser) {
-    let token = browser
-        .client
-        .find(Locator::Css("#login-token"))
-        .await
-        .expect("token field");
-    token.send_keys("passerelle-demo-user-token").await.unwrap();
-    browser.click("#connect-button").await.unwrap();
-    browser
-        .wait_text("#glpi-version", "10.0.11")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    sandbox_dump(sandbox)
 }
 
 async fn choose_files(browser: &Browser) {

@@ -42,18 +42,9 @@ pub enum RealGlpiError {
     /// A CSV file could not be read.
     #[error("{0}: {1}")]
     Csv(String, String),
-    /// A workspace binary a test runs was not built.
-    #[error("binary `{name}` not found at {path}: build it first (`cargo build -p {package}`, or `cargo build --workspace --bins`), or set {env} to its path")]
-    MissingBinary {
-        /// Binary name.
-        name: &'static str,
-        /// Cargo package that builds it.
-        package: &'static str,
-        /// Environment variable that overrides the path.
-        env: &'static str,
-        /// Where it was looked for.
-        path: PathBuf,
-    },
+    /// The end-to-end harness failed (a workspace binary not built…).
+    #[error("{0}")]
+    Harness(String),
     /// The proxy did not start.
     #[error("passerelle-proxy did not start: {0}")]
     Proxy(String),

@@ -119,56 +119,13 @@ fn csv_cell(value: String) -> String {
     }
 }
 
-/// A workspace binary: its file name, its package, the variable overriding its path.
-#[derive(Debug, Clone, Copy)]
-pub struct WorkspaceBin {
-    /// File name.
-    pub name: &'static str,
-    /// Package that builds it.
-    pub package: &'static str,
-    /// Environment variable with its path.
-    pub env: &'static str,
-}
-
-/// The `passerelle` command.
-pub const CLI: WorkspaceBin = WorkspaceBin {
-    name: "passerelle",
-    package: "passerelle-cli",
-    env: "PASSERELLE_CLI_BIN",
-};
-
-/// The proxy.
-pub const PROXY: WorkspaceBin = WorkspaceBin {
-    name: "passerelle-proxy",
-    package: "passerelle-proxy",
-    env: "PASSERELLE_PROXY_BIN",
-};
+pub use passerelle_e2e::binaries::{WorkspaceBin, CLI, PROXY};
 
 /// Path of `bin`: its variable if set, else the test executable's own target profile directory
-/// (`target/debug`, whatever `CARGO_TARGET_DIR` is), as `cargo build` leaves it.
+/// (`target/debug`, whatever `CARGO_TARGET_DIR` is), as `cargo build` leaves it. One lookup
+/// with the end-to-end harness.
 pub fn locate(bin: WorkspaceBin) -> Result<PathBuf> {
-    let path = match std::env::var_os(bin.env) {
-        Some(p) => PathBuf::from(p),
-        None => {
-            let exe =
-                std::env::current_exe().map_err(|e| RealGlpiError::Io("current_exe".into(), e))?;
-            let mut dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
-            if dir.file_name().is_some_and(|n| n == "deps") {
-                dir.pop();
-            }
-            dir.join(format!("{}{}", bin.name, std::env::consts::EXE_SUFFIX))
-        }
-    };
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(RealGlpiError::MissingBinary {
-            name: bin.name,
-            package: bin.package,
-            env: bin.env,
-            path,
-        })
-    }
+    passerelle_e2e::binaries::locate(bin).map_err(|e| RealGlpiError::Harness(e.to_string()))
 }
 
 /// A running `passerelle-proxy` in front of a real GLPI (killed on drop).

@@ -329,7 +329,7 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
             ..ClientOptions::default()
         },
         profile: args.profile,
-        entity: args.entity,
+        entity: Some(args.entity),
         recursive: true,
     };
     // The engine's session: open, plan, preflight, run, verify; closed here whatever happened.

@@ -106,6 +106,22 @@ pub struct Progress {
     pub total: u64,
 }
 
+thread_local! {
+    /// Bytes read on this thread through [`read_input`] and the checks.
+    static BYTES_READ: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Bytes read so far on this thread by [`read_input`] and the checks. In the browser each wasm
+/// instance is one thread: the page shows the main thread's count, so a test can tell that
+/// planning did not read a file again there (the worker reads them once).
+pub fn bytes_read() -> u64 {
+    BYTES_READ.with(std::cell::Cell::get)
+}
+
+fn count_read(bytes: usize) {
+    BYTES_READ.with(|b| b.set(b.get() + bytes as u64));
+}
+
 /// Reads one file as the check does: encoding override, then the user's cell corrections.
 /// Corrections pointing outside the table are ignored (the file may have changed since).
 pub fn read_input(
@@ -113,6 +129,7 @@ pub fn read_input(
     read: &ReadOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Table, ReadError> {
+    count_read(input.bytes.len());
     let options = with_overrides(read, input.overrides);
     let mut table = read_bytes_with_progress(input.name, input.bytes, &options, progress)?;
     apply_corrections(&mut table, input.overrides);
@@ -125,6 +142,7 @@ fn read_owned_input(
     read: &ReadOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Table, ReadError> {
+    count_read(input.bytes.len());
     let options = with_overrides(read, &input.overrides);
     let mut table = read_owned_with_progress(&input.name, input.bytes, &options, progress)?;
     apply_corrections(&mut table, &input.overrides);
@@ -179,11 +197,31 @@ pub fn check_owned_inputs(
     options: &CheckOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> CheckReport {
+    check_owned_inputs_keeping_tables(inputs, options, progress).report
+}
+
+/// A check's report with the tables it read, so that the migration plans from what was checked
+/// (see `migrate::inputs::Prepared::from_checked`) without reading the files again.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The report.
+    pub report: CheckReport,
+    /// Each file's table, in the order given (`None`: unreadable).
+    pub tables: Vec<Option<Table>>,
+}
+
+/// [`check_owned_inputs`], keeping the tables: what the page's worker runs.
+pub fn check_owned_inputs_keeping_tables(
+    inputs: Vec<OwnedCheckInput>,
+    options: &CheckOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Checked {
     let sources = inputs
         .into_iter()
         .map(|input| Source::Owned(Box::new(input)))
         .collect();
-    check_sources(sources, options, progress)
+    let (report, tables) = check_sources(sources, options, progress);
+    Checked { report, tables }
 }
 
 /// A file to read, borrowed or given.
@@ -302,14 +340,14 @@ pub fn check_inputs(
     progress: &mut dyn FnMut(Progress),
 ) -> CheckReport {
     let sources = inputs.iter().map(|i| Source::Borrowed(*i)).collect();
-    check_sources(sources, options, progress)
+    check_sources(sources, options, progress).0
 }
 
 fn check_sources(
     inputs: Vec<Source<'_>>,
     options: &CheckOptions,
     progress: &mut dyn FnMut(Progress),
-) -> CheckReport {
+) -> (CheckReport, Vec<Option<Table>>) {
     struct Loaded {
         table: Table,
         mapping: Option<Mapping>,
@@ -480,7 +518,11 @@ fn check_sources(
             }
         }
     }
-    CheckReport { files, diagnostics }
+    let tables = loaded
+        .into_iter()
+        .map(|l| l.ok().map(|l| l.table))
+        .collect();
+    (CheckReport { files, diagnostics }, tables)
 }
 
 /// The HR directory rules on one file; without the reference exports, one blocking message.

@@ -363,7 +363,7 @@ fn settings() -> SessionSettings {
             ..ClientOptions::default()
         },
         profile: None,
-        entity: 0,
+        entity: Some(0),
         recursive: true,
     }
 }

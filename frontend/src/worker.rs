@@ -8,20 +8,31 @@
 //!
 //! Messages are plain JS objects: each file's bytes in parts of a few MB, transferred (not
 //! copied) to the worker, which gathers them in wasm memory; then the request's description as
-//! JSON text (no JSON of bytes). Replies are JSON text of [`Reply`], one per
-//! progress step and one at the end. When no worker can be started (no meta tag, as in the wasm
+//! JSON text (no JSON of bytes). Replies are JSON text of [`Reply`] in an [`Envelope`] naming the
+//! [`Channel`] it answers, one per progress step and one at the end.
+//!
+//! One worker serves the page: the checker and the migration each talk on their own channel.
+//! The worker keeps the tables of the checker's last check (with the user's corrections, edited
+//! mappings and templates, and the diagnostics); the migration asks it for the plan's
+//! [`Draft`] of those files ([`DraftRequest`]), or of files picked in the migration section and
+//! sent with the request. The page then only reads the target and plans: no file is read,
+//! recognised, mapped or validated a second time, and never on the main thread. When no worker can be started (no meta tag, as in the wasm
 //! unit tests, or a browser refusing module workers) the same [`run`] function runs on the main
 //! thread instead: slower to show, but the same result.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use passerelle_engine::check::{
-    check_owned_inputs, CheckOptions, CheckReport, DirectoryContext, FileOverrides,
+    check_owned_inputs_keeping_tables, CheckOptions, CheckReport, DirectoryContext, FileOverrides,
     OwnedCheckInput, Progress,
 };
+use passerelle_engine::diagnostic::Diagnostic;
 use passerelle_engine::directory::{Importer, References};
 use passerelle_engine::map::MappingTemplate;
+use passerelle_engine::migrate::inputs::{unique_names, Prepared};
+use passerelle_engine::migrate::plan::Draft;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -48,6 +59,49 @@ pub struct Request {
     pub service: Option<String>,
 }
 
+/// Which part of the page a message comes from and its replies go to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// The file check.
+    Check,
+    /// The migration.
+    Migrate,
+}
+
+/// Which files a plan's draft is made of.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "lowercase")]
+pub enum DraftSource {
+    /// The files the last check on channel `of` holds. `files` and `templates` are what the
+    /// page believes was checked: when the check changed since, the worker refuses rather than
+    /// plan other files than those shown.
+    Checked {
+        /// The channel whose check is used.
+        of: Channel,
+        /// The files as the page last sent them to that check.
+        files: Vec<FileSpec>,
+        /// The templates sent with them.
+        templates: Vec<MappingTemplate>,
+    },
+    /// Files sent with the request (their bytes beside it), checked then drafted; not kept.
+    Files {
+        /// The files, in order.
+        files: Vec<FileSpec>,
+        /// Saved mapping templates.
+        templates: Vec<MappingTemplate>,
+    },
+}
+
+/// What the page asks the worker to draft.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftRequest {
+    /// Number of the request, carried by the reply.
+    pub id: u32,
+    /// The files.
+    pub source: DraftSource,
+}
+
 /// The four reference exports the HR directory rules need, as dropped.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RefBytes {
@@ -59,6 +113,22 @@ pub struct RefBytes {
     pub services: Vec<u8>,
     /// The existing directory (`annuaire-export.tsv`).
     pub existing: Vec<u8>,
+}
+
+/// A draft, or why there is none.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Drafted {
+    /// The objects of every file, ready to be planned against the target.
+    Ready {
+        /// The draft.
+        draft: Box<Draft>,
+    },
+    /// Files that cannot be read or migrated: nothing is planned (their rows would be lost).
+    Stopped {
+        /// One problem per such file.
+        problems: Vec<Diagnostic>,
+    },
 }
 
 /// What the worker answers.
@@ -78,6 +148,13 @@ pub enum Reply {
         id: u32,
         /// Its result.
         report: CheckReport,
+    },
+    /// A plan's draft, answering a [`DraftRequest`].
+    Draft {
+        /// The request.
+        id: u32,
+        /// The draft or what stops it.
+        drafted: Drafted,
     },
     /// The check could not run.
     Failed {
@@ -100,13 +177,81 @@ impl Reply {
     }
 }
 
-/// Runs a request: the whole check, reporting progress through `post`, then the result.
+/// A reply and the channel it answers, as the worker posts it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Envelope {
+    /// Where the reply goes.
+    pub channel: Channel,
+    /// The reply.
+    pub reply: Reply,
+}
+
+/// What a message to the worker asks.
+#[derive(Clone, Debug)]
+pub enum Job {
+    /// A check, with its files and reference exports.
+    Check(Request, Vec<Vec<u8>>, Option<RefBytes>),
+    /// A draft, with the files of [`DraftSource::Files`].
+    Draft(DraftRequest, Vec<Vec<u8>>),
+}
+
+/// The last check of a channel, as the worker keeps it: the files as the page sent them, and
+/// what the check read and found.
+struct Kept {
+    files: Vec<FileSpec>,
+    templates: Vec<MappingTemplate>,
+    prepared: Prepared,
+}
+
+thread_local! {
+    /// The last check of each channel (in the worker; on the main thread when no worker runs).
+    static KEPT: RefCell<HashMap<Channel, Kept>> = RefCell::new(HashMap::new());
+}
+
+/// Runs a job for `channel`, replying through `post`.
+pub fn handle(channel: Channel, job: Job, post: &mut dyn FnMut(Reply)) {
+    match job {
+        Job::Check(request, files, refs) => {
+            let templates = request.templates.clone();
+            let specs = request.files.clone();
+            let prepared = check(&request, files, refs.as_ref(), post);
+            KEPT.with(|k| {
+                let mut kept = k.borrow_mut();
+                match prepared {
+                    Some(prepared) => kept.insert(
+                        channel,
+                        Kept {
+                            files: specs,
+                            templates,
+                            prepared,
+                        },
+                    ),
+                    None => kept.remove(&channel),
+                }
+            });
+        }
+        Job::Draft(request, files) => draft(request, files, post),
+    }
+}
+
+/// Runs a check request: the whole check, reporting progress through `post`, then the result.
 pub fn run(
     request: &Request,
     files: Vec<Vec<u8>>,
     refs: Option<&RefBytes>,
     post: &mut dyn FnMut(Reply),
 ) {
+    check(request, files, refs, post);
+}
+
+/// The check of a request; what it read and found, for a plan's draft (`None` when it could
+/// not run).
+fn check(
+    request: &Request,
+    files: Vec<Vec<u8>>,
+    refs: Option<&RefBytes>,
+    post: &mut dyn FnMut(Reply),
+) -> Option<Prepared> {
     let id = request.id;
     if files.len() != request.files.len() {
         post(Reply::failed(
@@ -114,7 +259,7 @@ pub fn run(
             "message du vérificateur incohérent (fichiers manquants)",
             "inconsistent message to the checker (files missing)",
         ));
-        return;
+        return None;
     }
     let directory = match (refs, request.service.as_deref().map(str::trim)) {
         (Some(r), Some(service)) if !service.is_empty() => {
@@ -131,7 +276,7 @@ pub fn run(
                         e.to_string(),
                         format!("unusable reference export: {e}"),
                     ));
-                    return;
+                    return None;
                 }
             }
         }
@@ -142,19 +287,22 @@ pub fn run(
         directory,
         ..CheckOptions::default()
     };
+    // Two files dropped with one name are told apart by position, as the migration does.
+    let names = unique_names(request.files.iter().map(|f| f.name.as_str()));
     // The bytes are given to the check: a large export's text becomes its table, held once.
     let inputs: Vec<OwnedCheckInput> = request
         .files
         .iter()
+        .zip(names)
         .zip(files)
-        .map(|(spec, bytes)| OwnedCheckInput {
-            name: spec.name.clone(),
+        .map(|((spec, name), bytes)| OwnedCheckInput {
+            name,
             bytes,
             overrides: spec.overrides.clone(),
         })
         .collect();
     let mut last: Option<(Progress, u64)> = None;
-    let report = check_owned_inputs(inputs, &options, &mut |p| {
+    let checked = check_owned_inputs_keeping_tables(inputs, &options, &mut |p| {
         // At most one message per percent and stage: the page only draws percents.
         let percent = p.done.saturating_mul(100) / p.total.max(1);
         if last.is_some_and(|(l, lp)| l.stage == p.stage && lp == percent) {
@@ -163,7 +311,72 @@ pub fn run(
         last = Some((p, percent));
         post(Reply::Progress { id, progress: p });
     });
-    post(Reply::Done { id, report });
+    post(Reply::Done {
+        id,
+        report: checked.report.clone(),
+    });
+    Some(Prepared::from_checked(checked))
+}
+
+/// The draft of the files a request names, or what stops it.
+fn drafted(prepared: &Prepared) -> Drafted {
+    let problems: Vec<Diagnostic> = prepared.stopping_problems().into_iter().cloned().collect();
+    if !problems.is_empty() {
+        return Drafted::Stopped { problems };
+    }
+    Drafted::Ready {
+        draft: Box::new(prepared.draft()),
+    }
+}
+
+fn draft(request: DraftRequest, files: Vec<Vec<u8>>, post: &mut dyn FnMut(Reply)) {
+    let id = request.id;
+    let reply = |drafted: Drafted| Reply::Draft { id, drafted };
+    match request.source {
+        DraftSource::Checked {
+            of,
+            files: specs,
+            templates,
+        } => {
+            let result = KEPT.with(|k| {
+                let kept = k.borrow();
+                match kept.get(&of) {
+                    Some(c) if c.files == specs && c.templates == templates => {
+                        Some(drafted(&c.prepared))
+                    }
+                    _ => None,
+                }
+            });
+            post(match result {
+                Some(d) => reply(d),
+                None => Reply::failed(
+                    id,
+                    "les fichiers vérifiés ont changé depuis ou ne sont plus vérifiés : attendez la fin de la vérification puis reprenez-les",
+                    "the checked files changed since or are no longer checked: wait for the check to end, then take them again",
+                ),
+            });
+        }
+        DraftSource::Files {
+            files: specs,
+            templates,
+        } => {
+            let check_request = Request {
+                id,
+                files: specs,
+                templates,
+                service: None,
+            };
+            // The check's own replies (progress, report) are not this request's answer.
+            let mut progress = |r: Reply| {
+                if let Reply::Progress { .. } | Reply::Failed { .. } = r {
+                    post(r)
+                }
+            };
+            if let Some(prepared) = check(&check_request, files, None, &mut progress) {
+                post(reply(drafted(&prepared)));
+            }
+        }
+    }
 }
 
 // ----- worker side -----
@@ -186,10 +399,56 @@ fn byte_arrays(value: &JsValue) -> Vec<Vec<u8>> {
 /// large file, and each part is transferred to the worker, not copied again.
 const PART: usize = 4 << 20;
 
-/// The messages the page posts for one request: each file in parts (`{part: id, file, size,
-/// data}`, `data` transferred), then the request with the reference exports (`{request, refs}`).
+/// The messages the page posts for one check request on the checker's channel: each file in
+/// parts (`{part: id, file, size, data, channel}`, `data` transferred), then the request with
+/// the reference exports (`{request, refs, channel}`).
 pub fn to_messages(
     request: &Request,
+    files: &[Rc<Vec<u8>>],
+    refs: Option<&RefBytes>,
+) -> Vec<(JsValue, js_sys::Array)> {
+    job_messages(
+        Channel::Check,
+        request.id,
+        (
+            "request",
+            serde_json::to_string(request).unwrap_or_default(),
+        ),
+        files,
+        refs,
+    )
+}
+
+/// The messages of a draft request (`{draft, channel}` after the files' parts).
+pub fn draft_messages(
+    channel: Channel,
+    request: &DraftRequest,
+    files: &[Rc<Vec<u8>>],
+) -> Vec<(JsValue, js_sys::Array)> {
+    job_messages(
+        channel,
+        request.id,
+        ("draft", serde_json::to_string(request).unwrap_or_default()),
+        files,
+        None,
+    )
+}
+
+fn set(msg: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(msg, &key.into(), value);
+}
+
+fn channel_value(channel: Channel) -> JsValue {
+    JsValue::from_str(match channel {
+        Channel::Check => "check",
+        Channel::Migrate => "migrate",
+    })
+}
+
+fn job_messages(
+    channel: Channel,
+    id: u32,
+    (key, json): (&str, String),
     files: &[Rc<Vec<u8>>],
     refs: Option<&RefBytes>,
 ) -> Vec<(JsValue, js_sys::Array)> {
@@ -204,40 +463,50 @@ pub fn to_messages(
         for part in parts {
             let msg = js_sys::Object::new();
             let data = js_sys::Uint8Array::from(part);
-            let _ = js_sys::Reflect::set(&msg, &"part".into(), &JsValue::from(request.id));
-            let _ = js_sys::Reflect::set(&msg, &"file".into(), &JsValue::from(index as u32));
-            let _ = js_sys::Reflect::set(&msg, &"size".into(), &JsValue::from(bytes.len() as f64));
-            let _ = js_sys::Reflect::set(&msg, &"data".into(), &data);
+            set(&msg, "part", &JsValue::from(id));
+            set(&msg, "channel", &channel_value(channel));
+            set(&msg, "file", &JsValue::from(index as u32));
+            set(&msg, "size", &JsValue::from(bytes.len() as f64));
+            set(&msg, "data", &data);
             let transfer = js_sys::Array::of1(&data.buffer());
             messages.push((msg.into(), transfer));
         }
     }
     let msg = js_sys::Object::new();
-    let json = serde_json::to_string(request).unwrap_or_default();
-    let _ = js_sys::Reflect::set(&msg, &"request".into(), &JsValue::from_str(&json));
+    set(&msg, key, &JsValue::from_str(&json));
+    set(&msg, "channel", &channel_value(channel));
     if let Some(r) = refs {
         let refs_arr = js_sys::Array::new();
         for b in [&r.profils, &r.privileges, &r.services, &r.existing] {
             refs_arr.push(&js_sys::Uint8Array::from(b.as_slice()));
         }
-        let _ = js_sys::Reflect::set(&msg, &"refs".into(), &refs_arr);
+        set(&msg, "refs", &refs_arr);
     }
     messages.push((msg.into(), js_sys::Array::new()));
     messages
 }
 
-/// A request with its file bytes and reference exports, as the worker receives it.
-pub type Message = (Request, Vec<Vec<u8>>, Option<RefBytes>);
+/// The request (channel, number) parts are received for, and its files as they arrive.
+type Received = ((Channel, u32), Vec<Vec<u8>>);
 
 thread_local! {
     /// The request the parts received belong to, and its files as they arrive (worker side).
-    static RECEIVED: RefCell<(u32, Vec<Vec<u8>>)> = const { RefCell::new((0, Vec::new())) };
+    static RECEIVED: RefCell<Received> =
+        const { RefCell::new(((Channel::Check, 0), Vec::new())) };
 }
 
-/// Takes one message posted by [`to_messages`]: a file part is kept (copied straight into wasm
-/// memory, the part's JavaScript buffer left to be freed); the request comes back with every
-/// file received since the previous one.
-pub fn receive(data: &JsValue) -> Result<Option<Message>, String> {
+fn channel_of(data: &JsValue) -> Channel {
+    match field(data, "channel").as_string().as_deref() {
+        Some("migrate") => Channel::Migrate,
+        _ => Channel::Check,
+    }
+}
+
+/// Takes one message posted by [`to_messages`] or [`draft_messages`]: a file part is kept
+/// (copied straight into wasm memory, the part's JavaScript buffer left to be freed); the
+/// request comes back as a [`Job`] with every file received for it.
+pub fn receive(data: &JsValue) -> Result<Option<(Channel, Job)>, String> {
+    let channel = channel_of(data);
     if let Some(id) = field(data, "part").as_f64() {
         let index = field(data, "file").as_f64().unwrap_or(0.0) as usize;
         let size = field(data, "size").as_f64().unwrap_or(0.0) as usize;
@@ -245,8 +514,8 @@ pub fn receive(data: &JsValue) -> Result<Option<Message>, String> {
         RECEIVED.with(|received| {
             let (current, received) = &mut *received.borrow_mut();
             // Parts of an earlier request that never came (the page fell back) are dropped.
-            if *current != id as u32 {
-                *current = id as u32;
+            if *current != (channel, id as u32) {
+                *current = (channel, id as u32);
                 received.clear();
             }
             if received.len() <= index {
@@ -262,19 +531,27 @@ pub fn receive(data: &JsValue) -> Result<Option<Message>, String> {
         });
         return Ok(None);
     }
+    let files_of = |id: u32| {
+        RECEIVED.with(|received| {
+            let (current, received) = &mut *received.borrow_mut();
+            let files = std::mem::take(received);
+            if *current == (channel, id) {
+                files
+            } else {
+                Vec::new()
+            }
+        })
+    };
+    if let Some(json) = field(data, "draft").as_string() {
+        let request: DraftRequest = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        let files = files_of(request.id);
+        return Ok(Some((channel, Job::Draft(request, files))));
+    }
     let json = field(data, "request")
         .as_string()
         .ok_or_else(|| "no request".to_string())?;
     let request: Request = serde_json::from_str(&json).map_err(|e| e.to_string())?;
-    let files = RECEIVED.with(|received| {
-        let (current, received) = &mut *received.borrow_mut();
-        let files = std::mem::take(received);
-        if *current == request.id {
-            files
-        } else {
-            Vec::new()
-        }
-    });
+    let files = files_of(request.id);
     let refs = byte_arrays(&field(data, "refs"));
     let refs = match <[Vec<u8>; 4]>::try_from(refs) {
         Ok([profils, privileges, services, existing]) => Some(RefBytes {
@@ -285,20 +562,21 @@ pub fn receive(data: &JsValue) -> Result<Option<Message>, String> {
         }),
         Err(_) => None,
     };
-    Ok(Some((request, files, refs)))
+    Ok(Some((channel, Job::Check(request, files, refs))))
 }
 
 /// Worker entry point, called by `worker.js` with each message's data.
 #[wasm_bindgen]
 pub fn worker_handle(data: JsValue) {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let channel = channel_of(&data);
     let mut post = |reply: Reply| {
-        let text = serde_json::to_string(&reply).unwrap_or_default();
+        let text = serde_json::to_string(&Envelope { channel, reply }).unwrap_or_default();
         let _ = scope.post_message(&JsValue::from_str(&text));
     };
     match receive(&data) {
         Ok(None) => {}
-        Ok(Some((request, files, refs))) => run(&request, files, refs.as_ref(), &mut post),
+        Ok(Some((channel, job))) => handle(channel, job, &mut post),
         Err(e) => post(Reply::failed(
             0,
             format!("message illisible pour le vérificateur : {e}"),
@@ -309,107 +587,205 @@ pub fn worker_handle(data: JsValue) {
 
 // ----- page side -----
 
-/// Starts checks in the worker, or on the main thread when no worker can be started.
-pub struct Runner {
+type Callback = Box<dyn FnMut(Reply)>;
+type Listeners = Rc<RefCell<HashMap<Channel, Rc<RefCell<Callback>>>>>;
+
+/// The page's one worker, shared by the checker and the migration; replies go to the listener
+/// of their channel.
+struct Hub {
     worker: Option<web_sys::Worker>,
-    on_reply: Rc<RefCell<Callback>>,
+    listeners: Listeners,
     _onmessage: Option<Closure<dyn FnMut(web_sys::MessageEvent)>>,
     _onerror: Option<Closure<dyn FnMut(web_sys::Event)>>,
 }
 
-type Callback = Box<dyn FnMut(Reply)>;
+thread_local! {
+    static HUB: RefCell<Option<Rc<Hub>>> = const { RefCell::new(None) };
+}
 
-impl Runner {
-    /// A runner handing every reply to `on_reply`.
-    pub fn new(on_reply: impl FnMut(Reply) + 'static) -> Runner {
-        let on_reply: Rc<RefCell<Callback>> = Rc::new(RefCell::new(Box::new(on_reply)));
+fn deliver(listeners: &Listeners, channel: Option<Channel>, reply: Reply) {
+    let targets: Vec<Rc<RefCell<Callback>>> = listeners
+        .borrow()
+        .iter()
+        .filter(|(c, _)| channel.is_none_or(|ch| ch == **c))
+        .map(|(_, cb)| cb.clone())
+        .collect();
+    for cb in targets {
+        if let Ok(mut f) = cb.try_borrow_mut() {
+            f(reply.clone());
+        }
+    }
+}
+
+impl Hub {
+    fn get() -> Rc<Hub> {
+        HUB.with(|h| {
+            h.borrow_mut()
+                .get_or_insert_with(|| Rc::new(Hub::start()))
+                .clone()
+        })
+    }
+
+    fn start() -> Hub {
+        let listeners: Listeners = Rc::default();
         let Some(worker) = start_worker() else {
-            return Runner {
+            return Hub {
                 worker: None,
-                on_reply,
+                listeners,
                 _onmessage: None,
                 _onerror: None,
             };
         };
-        let cb = on_reply.clone();
-        let onmessage =
-            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                let reply = e
-                    .data()
-                    .as_string()
-                    .and_then(|t| serde_json::from_str::<Reply>(&t).ok())
-                    .unwrap_or_else(|| {
-                        Reply::failed(
-                            0,
-                            "réponse illisible du vérificateur",
-                            "unreadable answer from the checker",
-                        )
-                    });
-                if let Ok(mut f) = cb.try_borrow_mut() {
-                    f(reply);
-                }
-            });
+        let to = listeners.clone();
+        let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |e: web_sys::MessageEvent| match e
+                .data()
+                .as_string()
+                .and_then(|t| serde_json::from_str::<Envelope>(&t).ok())
+            {
+                Some(Envelope { channel, reply }) => deliver(&to, Some(channel), reply),
+                None => deliver(
+                    &to,
+                    None,
+                    Reply::failed(
+                        0,
+                        "réponse illisible du vérificateur",
+                        "unreadable answer from the checker",
+                    ),
+                ),
+            },
+        );
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        let cb = on_reply.clone();
+        let to = listeners.clone();
         let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             let detail = e
                 .dyn_ref::<web_sys::ErrorEvent>()
                 .map(|e| e.message())
                 .unwrap_or_default();
-            if let Ok(mut f) = cb.try_borrow_mut() {
-                f(Reply::failed(
+            deliver(
+                &to,
+                None,
+                Reply::failed(
                     0,
                     format!("le vérificateur (Web Worker) s'est arrêté : {detail}"),
                     format!("the checker (Web Worker) stopped: {detail}"),
-                ));
-            }
+                ),
+            );
         });
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        Runner {
+        Hub {
             worker: Some(worker),
-            on_reply,
+            listeners,
             _onmessage: Some(onmessage),
             _onerror: Some(onerror),
         }
     }
 
-    /// Whether checks run in a Web Worker.
-    pub fn in_worker(&self) -> bool {
-        self.worker.is_some()
-    }
-
-    /// Starts a check; replies come to the callback given to [`Runner::new`].
-    pub fn send(&self, request: Request, files: Vec<Rc<Vec<u8>>>, refs: Option<RefBytes>) {
+    /// Posts a job's messages; without a worker (or when posting fails), runs it on the main
+    /// thread after the current render, progress left out.
+    fn post(&self, messages: Vec<(JsValue, js_sys::Array)>, channel: Channel, job: Job) {
         if let Some(w) = &self.worker {
-            let posted = to_messages(&request, &files, refs.as_ref())
+            if messages
                 .into_iter()
-                .all(|(msg, transfer)| w.post_message_with_transfer(&msg, &transfer).is_ok());
-            if posted {
+                .all(|(msg, transfer)| w.post_message_with_transfer(&msg, &transfer).is_ok())
+            {
                 return;
             }
         }
-        // Main-thread fallback, after the current render.
-        let cb = self.on_reply.clone();
+        let listeners = self.listeners.clone();
         yew::platform::spawn_local(async move {
-            let bytes: Vec<Vec<u8>> = files.iter().map(|f| f.as_ref().clone()).collect();
             let mut replies = Vec::new();
-            run(&request, bytes, refs.as_ref(), &mut |r| replies.push(r));
+            handle(channel, job, &mut |r| replies.push(r));
             for r in replies
                 .into_iter()
                 .filter(|r| !matches!(r, Reply::Progress { .. }))
             {
-                if let Ok(mut f) = cb.try_borrow_mut() {
-                    f(r);
-                }
+                deliver(&listeners, Some(channel), r);
             }
         });
     }
 }
 
+/// One part of the page's link to the worker (its channel): starts checks and drafts there, or
+/// on the main thread when no worker can be started.
+pub struct Runner {
+    hub: Rc<Hub>,
+    channel: Channel,
+    on_reply: Rc<RefCell<Callback>>,
+}
+
+impl Runner {
+    /// The checker's runner, handing every reply to `on_reply`.
+    pub fn new(on_reply: impl FnMut(Reply) + 'static) -> Runner {
+        Runner::on(Channel::Check, on_reply)
+    }
+
+    /// A runner on `channel`, handing its replies to `on_reply` (replacing an earlier one).
+    pub fn on(channel: Channel, on_reply: impl FnMut(Reply) + 'static) -> Runner {
+        let hub = Hub::get();
+        let on_reply: Rc<RefCell<Callback>> = Rc::new(RefCell::new(Box::new(on_reply)));
+        hub.listeners.borrow_mut().insert(channel, on_reply.clone());
+        Runner {
+            hub,
+            channel,
+            on_reply,
+        }
+    }
+
+    /// Whether checks run in a Web Worker.
+    pub fn in_worker(&self) -> bool {
+        self.hub.worker.is_some()
+    }
+
+    /// Starts a check; replies come to the callback given to [`Runner::new`].
+    pub fn send(&self, request: Request, files: Vec<Rc<Vec<u8>>>, refs: Option<RefBytes>) {
+        let messages = match self.hub.worker {
+            Some(_) => job_messages(
+                self.channel,
+                request.id,
+                (
+                    "request",
+                    serde_json::to_string(&request).unwrap_or_default(),
+                ),
+                &files,
+                refs.as_ref(),
+            ),
+            None => Vec::new(),
+        };
+        let bytes = self.bytes_for_fallback(&files);
+        self.hub
+            .post(messages, self.channel, Job::Check(request, bytes, refs));
+    }
+
+    /// Asks for a plan's draft; the reply ([`Reply::Draft`] or [`Reply::Failed`]) comes to
+    /// this runner's callback.
+    pub fn draft(&self, request: DraftRequest, files: Vec<Rc<Vec<u8>>>) {
+        let messages = match self.hub.worker {
+            Some(_) => draft_messages(self.channel, &request, &files),
+            None => Vec::new(),
+        };
+        let bytes = self.bytes_for_fallback(&files);
+        self.hub
+            .post(messages, self.channel, Job::Draft(request, bytes));
+    }
+
+    /// The files' bytes for a run on the main thread (none when a worker takes them).
+    fn bytes_for_fallback(&self, files: &[Rc<Vec<u8>>]) -> Vec<Vec<u8>> {
+        match self.hub.worker {
+            Some(_) => Vec::new(),
+            None => files.iter().map(|f| f.as_ref().clone()).collect(),
+        }
+    }
+}
+
 impl Drop for Runner {
     fn drop(&mut self) {
-        if let Some(w) = &self.worker {
-            w.terminate();
+        let mut listeners = self.hub.listeners.borrow_mut();
+        if listeners
+            .get(&self.channel)
+            .is_some_and(|cb| Rc::ptr_eq(cb, &self.on_reply))
+        {
+            listeners.remove(&self.channel);
         }
     }
 }
@@ -429,4 +805,164 @@ fn start_worker() -> Option<web_sys::Worker> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
     web_sys::Worker::new_with_options(&url, &options).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMPUTERS: &str = "Nom;Numéro de série\nPC-1;SN1\nPC-2;SN2\n";
+    const MORE: &str = "Nom;Numéro de série\nPC-3;SN3\n";
+
+    fn spec(name: &str) -> FileSpec {
+        FileSpec {
+            name: name.into(),
+            overrides: FileOverrides::default(),
+        }
+    }
+
+    fn replies(channel: Channel, job: Job) -> Vec<Reply> {
+        let mut out = Vec::new();
+        handle(channel, job, &mut |r| out.push(r));
+        out
+    }
+
+    fn drafted(replies: &[Reply]) -> &Drafted {
+        match replies.last() {
+            Some(Reply::Draft { drafted, .. }) => drafted,
+            other => panic!("a draft, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_draft_of_checked_files_comes_from_the_check_without_reading_them_again() {
+        let files = vec![spec("Computer.csv"), spec("Computer.csv")];
+        let request = Request {
+            id: 7,
+            files: files.clone(),
+            templates: Vec::new(),
+            service: None,
+        };
+        let bytes = vec![COMPUTERS.as_bytes().to_vec(), MORE.as_bytes().to_vec()];
+        let done = replies(Channel::Check, Job::Check(request, bytes, None));
+        // Two files with one name are checked apart, by position.
+        let Some(Reply::Done { id: 7, report }) = done.last() else {
+            panic!("{done:?}")
+        };
+        let names: Vec<&str> = report
+            .files
+            .iter()
+            .map(|f| f.summary.file.as_str())
+            .collect();
+        assert_eq!(names, ["Computer.csv", "Computer.csv (2)"]);
+
+        let read = passerelle_engine::check::bytes_read();
+        let ask = |files: Vec<FileSpec>| {
+            Job::Draft(
+                DraftRequest {
+                    id: 8,
+                    source: DraftSource::Checked {
+                        of: Channel::Check,
+                        files,
+                        templates: Vec::new(),
+                    },
+                },
+                Vec::new(),
+            )
+        };
+        let answer = replies(Channel::Migrate, ask(files.clone()));
+        let Drafted::Ready { draft } = drafted(&answer) else {
+            panic!("{answer:?}")
+        };
+        assert_eq!(
+            passerelle_engine::check::bytes_read(),
+            read,
+            "no second read"
+        );
+        let plan = draft.plan(&Default::default(), &Default::default());
+        let mut sources: Vec<String> = plan
+            .objects
+            .iter()
+            .map(|o| format!("{} {}", o.sources[0].file, o.key.key))
+            .collect();
+        sources.sort();
+        assert_eq!(
+            sources,
+            [
+                "Computer.csv (2) serial:SN3",
+                "Computer.csv serial:SN1",
+                "Computer.csv serial:SN2"
+            ]
+        );
+        // The page believes other files were checked (the check changed since): refused.
+        let answer = replies(Channel::Migrate, ask(vec![spec("Computer.csv")]));
+        assert!(matches!(answer.as_slice(), [Reply::Failed { id: 8, .. }]));
+        // Nothing checked on the migration's channel.
+        let answer = replies(
+            Channel::Migrate,
+            Job::Draft(
+                DraftRequest {
+                    id: 9,
+                    source: DraftSource::Checked {
+                        of: Channel::Migrate,
+                        files,
+                        templates: Vec::new(),
+                    },
+                },
+                Vec::new(),
+            ),
+        );
+        assert!(matches!(answer.as_slice(), [Reply::Failed { id: 9, .. }]));
+    }
+
+    #[test]
+    fn picked_files_are_checked_then_drafted_and_unreadable_ones_stop_it() {
+        let job = |files: Vec<(&str, Vec<u8>)>| {
+            Job::Draft(
+                DraftRequest {
+                    id: 3,
+                    source: DraftSource::Files {
+                        files: files.iter().map(|(n, _)| spec(n)).collect(),
+                        templates: Vec::new(),
+                    },
+                },
+                files.into_iter().map(|(_, b)| b).collect(),
+            )
+        };
+        let answer = replies(
+            Channel::Migrate,
+            job(vec![("Computer.csv", COMPUTERS.as_bytes().to_vec())]),
+        );
+        // The check's report is not the answer: progress, then the draft.
+        assert!(answer.iter().all(|r| !matches!(r, Reply::Done { .. })));
+        let Drafted::Ready { draft } = drafted(&answer) else {
+            panic!("{answer:?}")
+        };
+        let json = serde_json::to_string(&Envelope {
+            channel: Channel::Migrate,
+            reply: answer.last().unwrap().clone(),
+        })
+        .unwrap();
+        let back: Envelope = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.channel, Channel::Migrate);
+        assert_eq!(
+            draft
+                .plan(&Default::default(), &Default::default())
+                .objects
+                .len(),
+            2
+        );
+        let answer = replies(
+            Channel::Migrate,
+            job(vec![
+                ("Computer.csv", COMPUTERS.as_bytes().to_vec()),
+                ("photo.csv", vec![0, 159, 146, 150, 0, 0, 1, 2, 3]),
+            ]),
+        );
+        let Drafted::Stopped { problems } = drafted(&answer) else {
+            panic!("{answer:?}")
+        };
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].file, "photo.csv");
+    }
 }

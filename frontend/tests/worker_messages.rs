@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use passerelle_engine::check::FileOverrides;
-use passerelle_frontend::worker::{receive, to_messages, FileSpec, Request};
+use passerelle_frontend::worker::{receive, to_messages, Channel, FileSpec, Job, Request};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -46,7 +46,11 @@ fn files_arrive_whole_in_order_and_parts_of_an_abandoned_request_are_dropped() {
             got = Some(m);
         }
     }
-    let (req, bytes, refs) = got.expect("the request comes last");
+    let (channel, job) = got.expect("the request comes last");
+    assert_eq!(channel, Channel::Check);
+    let Job::Check(req, bytes, refs) = job else {
+        panic!("a check")
+    };
     assert_eq!(req.id, 2);
     assert!(refs.is_none());
     assert_eq!(bytes.len(), 3);
@@ -55,6 +59,6 @@ fn files_arrive_whole_in_order_and_parts_of_an_abandoned_request_are_dropped() {
     assert_eq!(bytes[2], b"Nom;Serie\n");
     // A request whose parts never came gets no file (the worker then answers "files missing").
     let alone = to_messages(&request(3, &["a"]), &files[2..], None);
-    let (_, bytes, _) = receive(&alone.last().unwrap().0).unwrap().unwrap();
-    assert!(bytes.is_empty());
+    let (_, job) = receive(&alone.last().unwrap().0).unwrap().unwrap();
+    assert!(matches!(job, Job::Check(_, bytes, _) if bytes.is_empty()));
 }

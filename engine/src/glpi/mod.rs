@@ -503,7 +503,7 @@ impl GlpiType {
 }
 
 /// What a field's value names, to be found (or created) on the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// A plain dropdown (or any item), matched by name.
     Dropdown(GlpiType),

@@ -5,7 +5,7 @@
 
 use super::companion::{detect_companion, CompanionFile, CompanionKind};
 use super::plan::{Draft, SourceFile};
-use crate::check::{read_input, CheckInput, FileOverrides};
+use crate::check::{read_input, CheckInput, Checked, FileOverrides};
 use crate::detect::{detect, ItemType};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, FileProblem, Severity};
 use crate::map::{auto_map, Mapping, MappingTemplate};
@@ -29,8 +29,8 @@ fn unsupported(name: &str) -> Diagnostic {
 
 /// The files' names, made unique by position: two files dropped with one name (two folders'
 /// `Computer.csv`) become `Computer.csv` and `Computer.csv (2)`, so that their lines, diagnostics
-/// and rejections never mix.
-fn unique_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+/// and rejections never mix. The page's worker names files the same way before checking them.
+pub fn unique_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     names
         .map(|name| {
@@ -104,6 +104,31 @@ impl Prepared {
             .collect();
         let (_, diags) = validate_files(&inputs);
         p.diagnostics.extend(diags);
+        p
+    }
+
+    /// What a check read and found, as it is: the tables with the mapping the check used (the
+    /// user's edits and templates included) and the check's diagnostics. Nothing is read,
+    /// recognised, mapped or validated again; companion files are told by their header. The
+    /// files keep the names they were checked with (make them unique first: [`unique_names`]).
+    pub fn from_checked(checked: Checked) -> Prepared {
+        let Checked { report, tables } = checked;
+        let mut p = Prepared {
+            diagnostics: report.diagnostics,
+            ..Prepared::default()
+        };
+        for (file, table) in report.files.into_iter().zip(tables) {
+            // Unreadable: the check's diagnostic says why.
+            let Some(table) = table else { continue };
+            if let Some(kind) = detect_companion(&table.headers) {
+                p.companions.push((table, kind));
+                continue;
+            }
+            match file.mapping.filter(|m| m.item_type != ItemType::Directory) {
+                Some(mapping) => p.sources.push((table, mapping)),
+                None => p.diagnostics.push(unsupported(&table.file)),
+            }
+        }
         p
     }
 
@@ -231,6 +256,89 @@ mod tests {
             .map(|o| o.sources.iter().map(|s| s.file.as_str()).collect())
             .unwrap_or_default();
         assert_eq!(sources, vec!["Computer.csv (2)"]);
+    }
+
+    #[test]
+    fn the_check_s_tables_give_the_same_plan_as_reading_again_and_the_draft_travels_as_json() {
+        use crate::check::{check_owned_inputs_keeping_tables, CheckOptions, OwnedCheckInput};
+        let bad = "Nom;Numéro de série;Date de création\nPC-1;SN1;2024-01-01 10:00\nPC-2;SN2;pas une date\n";
+        let companion = "ordinateur;type;element\nSN1;Moniteur;M-1\n";
+        let files = [
+            ("Computer.csv", CSV),
+            ("Computer.csv", bad),
+            ("liaisons.csv", companion),
+            ("notes.csv", "a;b\n1;2\n"),
+        ];
+        let mut corrections = FileOverrides::default();
+        corrections.corrections.push(Correction {
+            line: 2,
+            column: 2,
+            value: "GUYANE-noel".into(),
+        });
+        let overrides = [
+            corrections,
+            FileOverrides::default(),
+            FileOverrides::default(),
+            FileOverrides::default(),
+        ];
+        let inputs: Vec<CheckInput<'_>> = files
+            .iter()
+            .zip(&overrides)
+            .map(|((name, text), overrides)| CheckInput {
+                name,
+                bytes: text.as_bytes(),
+                overrides,
+            })
+            .collect();
+        let before = crate::check::bytes_read();
+        let read_again = Prepared::from_inputs(&inputs, &ReadOptions::default(), &[]);
+        // Reading again is counted (the page shows this count for its main thread).
+        let total: usize = files.iter().map(|f| f.1.len()).sum();
+        assert_eq!(crate::check::bytes_read() - before, total as u64);
+
+        let names = unique_names(files.iter().map(|f| f.0));
+        assert_eq!(names[1], "Computer.csv (2)");
+        let owned = files
+            .iter()
+            .zip(&overrides)
+            .zip(names)
+            .map(|(((_, text), overrides), name)| OwnedCheckInput {
+                name,
+                bytes: text.as_bytes().to_vec(),
+                overrides: overrides.clone(),
+            })
+            .collect();
+        let checked =
+            check_owned_inputs_keeping_tables(owned, &CheckOptions::default(), &mut |_| {});
+        let before = crate::check::bytes_read();
+        let from_check = Prepared::from_checked(checked);
+        assert_eq!(crate::check::bytes_read(), before, "nothing read again");
+        let stops = |p: &Prepared| -> Vec<(String, String)> {
+            p.stopping_problems()
+                .iter()
+                .map(|d| (d.file.clone(), d.code().to_string()))
+                .collect()
+        };
+        assert_eq!(stops(&from_check), stops(&read_again));
+        assert_eq!(stops(&from_check).len(), 1, "{:?}", stops(&from_check));
+        assert_eq!(
+            (from_check.sources.len(), from_check.companions.len()),
+            (2, 1)
+        );
+
+        let target = TargetData::default();
+        let options = PlanOptions::default();
+        let expected = read_again.draft().plan(&target, &options);
+        let draft = from_check.draft();
+        assert_eq!(draft.plan(&target, &options), expected);
+        // The worker sends the draft to the page as JSON: the same plan comes out.
+        let json = serde_json::to_string(&draft).unwrap();
+        let back: Draft = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.plan(&target, &options), expected);
+        assert!(expected
+            .objects
+            .iter()
+            .any(|o| o.fields.get("contact") == Some(&FieldValue::Text("GUYANE-noel".into()))));
     }
 
     #[test]

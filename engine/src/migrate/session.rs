@@ -27,8 +27,9 @@ pub struct SessionSettings {
     pub client: ClientOptions,
     /// Active profile (the user's default when `None`).
     pub profile: Option<u64>,
-    /// Active entity.
-    pub entity: u64,
+    /// Active entity (`None`: the one GLPI opens the session in, the user's default; the page
+    /// lets the user choose after seeing the list).
+    pub entity: Option<u64>,
     /// Whether the active entity includes its sub-entities.
     pub recursive: bool,
 }
@@ -159,7 +160,7 @@ impl<'t, T: Transport> MigrationSession<'t, T> {
     async fn start(
         &self,
         profile: Option<u64>,
-        entity: u64,
+        entity: Option<u64>,
         recursive: bool,
     ) -> Result<(), SessionError> {
         self.client.login().await.map_err(SessionError::Login)?;
@@ -169,6 +170,7 @@ impl<'t, T: Transport> MigrationSession<'t, T> {
                 .await
                 .map_err(|error| SessionError::Profile { id, error })?;
         }
+        let Some(entity) = entity else { return Ok(()) };
         self.client
             .set_entity(entity, recursive)
             .await

@@ -7,16 +7,20 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// Calls `/api{path}` on the page's origin.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub struct FetchTransport {
-    base: String,
+    base: &'static str,
+}
+
+impl FetchTransport {
+    /// The proxy's API, on the page's own origin: a constant, so the page holds it in one
+    /// `static` that the migration session borrows (nothing leaked, nothing cloned around).
+    pub const PROXY: FetchTransport = FetchTransport { base: "/api" };
 }
 
 impl Default for FetchTransport {
     fn default() -> Self {
-        FetchTransport {
-            base: "/api".into(),
-        }
+        FetchTransport::PROXY
     }
 }
 

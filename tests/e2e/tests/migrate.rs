@@ -309,3 +309,57 @@ async fn a_file_that_cannot_be_migrated_stops_the_plan_with_its_name() {
     assert_eq!(count(&dump(&sandbox), "Computer"), 0);
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn planning_a_checked_large_file_does_not_read_it_again_on_the_main_thread() {
+    let _one = ONE_BROWSER.lock().await;
+    let (sandbox, _proxy, browser) = open_page_with(&[]).await;
+    // A 5 MB+ export: 2,800 computers with a long comment each.
+    let dir = std::env::temp_dir().join(format!("passerelle-e2e-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("Computer.csv");
+    let comment = "poste de la salle de crise, ".repeat(70);
+    let mut text = String::from("\u{feff}\"Nom\";\"Numéro de série\";\"Commentaires\"\n");
+    for i in 0..2800 {
+        text.push_str(&format!("\"PC-{i:05}\";\"SN-{i:05}\";\"{comment}\"\n"));
+    }
+    assert!(text.len() >= 5 << 20, "{} bytes", text.len());
+    std::fs::write(&path, &text).unwrap();
+    let read = || async {
+        browser
+            .attr("#migrate-section", "data-main-thread-bytes-read")
+            .await
+            .unwrap()
+    };
+
+    // Checked in the worker: the main thread reads nothing (the count is drawn with the
+    // migration panel, so it is read once the panel has drawn again).
+    send_files(&browser, "#file-input", &[path]).await;
+    browser
+        .wait_text("tr.summary-row[data-file=\"Computer.csv\"] .rows", "2800")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.click("#use-checked").await.unwrap();
+    connect(&browser).await;
+    assert_eq!(
+        read().await.as_deref(),
+        Some("0"),
+        "the check ran on the main thread"
+    );
+
+    // The plan is drafted by the worker from the tables it checked: still nothing read here.
+    plan(&browser, "2800").await;
+    assert_eq!(
+        read().await.as_deref(),
+        Some("0"),
+        "the main thread read the file again to plan it"
+    );
+    let values = browser
+        .text("#plan-columns tr.column[data-file=\"Computer.csv\"][data-header=\"Commentaires\"] td.values")
+        .await
+        .unwrap();
+    assert_eq!(values.as_deref(), Some("2800"));
+    assert_eq!(count(&dump(&sandbox), "Computer"), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+    browser.close().await.unwrap();
+}

@@ -1,7 +1,10 @@
 //! Rows to planned objects, before the target is read: identities, field values, references
 //! waiting to be resolved, relations carried by user rows and companion files.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
 
 use crate::detect::ItemType;
 use crate::diagnostic::Diagnostic;
@@ -18,7 +21,7 @@ use super::{ColumnUse, Plan, PlanOptions, SourceFile, TargetData};
 use crate::validate::values::check_value;
 
 /// A reference waiting for the target to be known.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Pending {
     pub(super) object: usize,
     pub(super) field: String,
@@ -46,23 +49,53 @@ struct RowValues {
     managers: Vec<String>,
 }
 
-/// Objects built from the files, before the target is read.
-#[derive(Debug, Clone, Default)]
+/// Objects built from the files, before the target is read. Serializable, so that the page's
+/// worker, which holds the checked files, builds it and the page only plans it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Draft {
     pub(super) objects: Vec<PlannedObject>,
+    #[serde(with = "pairs")]
     pub(super) index: HashMap<(GlpiType, String), usize>,
     pub(super) pending: Vec<Pending>,
     /// Display name (normalised) → planned users.
     pub(super) user_names: HashMap<String, Vec<ObjectKey>>,
     pub(super) entity_rows: BTreeMap<String, usize>,
-    pub(super) not_carried: BTreeMap<&'static str, (usize, &'static str, &'static str)>,
+    /// Code → (rows, French, English).
+    pub(super) not_carried: BTreeMap<Cow<'static, str>, NotCarriedNote>,
     pub(super) has_connections: bool,
     pub(super) has_installations: bool,
     /// Where each column of each file goes, with its count of non-empty values.
     pub(super) columns: Vec<ColumnUse>,
     /// (group complete name, manager's display name, source line), joined to memberships once
     /// every file is read.
+    #[serde(skip)]
     managers: Vec<(String, String, SourceLine)>,
+}
+
+/// A reason the files cannot carry some values: rows concerned, French and English texts.
+pub(super) type NotCarriedNote = (usize, Cow<'static, str>, Cow<'static, str>);
+
+/// A map whose keys are not strings, as a list of pairs (JSON keys are strings).
+mod pairs {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::HashMap;
+    use std::hash::Hash;
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &HashMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<HashMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Eq + Hash,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Vec::<(K, V)>::deserialize(d).map(|pairs| pairs.into_iter().collect())
+    }
 }
 
 pub(super) fn rank_of(itemtype: GlpiType, depth: usize) -> u32 {
@@ -200,7 +233,11 @@ impl Draft {
     }
 
     pub(super) fn note(&mut self, code: &'static str, fr: &'static str, en: &'static str) {
-        let e = self.not_carried.entry(code).or_insert((0, fr, en));
+        let e = self.not_carried.entry(Cow::Borrowed(code)).or_insert((
+            0,
+            Cow::Borrowed(fr),
+            Cow::Borrowed(en),
+        ));
         e.0 += 1;
     }
 

@@ -525,9 +525,8 @@ impl<'a> Resolver<'a> {
             .not_carried
             .iter()
             .filter(|(code, _)| {
-                !(**code == "migrate.not_carried.connections" && self.draft.has_connections
-                    || **code == "migrate.not_carried.installations"
-                        && self.draft.has_installations)
+                !(*code == "migrate.not_carried.connections" && self.draft.has_connections
+                    || *code == "migrate.not_carried.installations" && self.draft.has_installations)
             })
             .map(|(code, (rows, fr, en))| NotCarried {
                 code: code.to_string(),

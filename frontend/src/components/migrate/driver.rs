@@ -1,0 +1,440 @@
+//! Carries out the migration panel's [`Effect`]s: the one place that holds the GLPI session
+//! (the engine's [`MigrationSession`] over the proxy's [`FetchTransport`]), the run's pause and
+//! cancel, the journal in IndexedDB and its Web Lock, and the panel's channel to the worker.
+//! Each effect ends in messages back to the reducer (`model.rs`).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use passerelle_engine::migrate::api::{ApiRequest, Method};
+use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
+use passerelle_engine::migrate::journal::Journal;
+use passerelle_engine::migrate::plan::Plan;
+use passerelle_engine::migrate::run::{self, ControlState, Progress, RunOptions};
+use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionSettings};
+use serde_json::Value;
+use yew::platform::spawn_local;
+use yew::Callback;
+
+use super::model::{Connection, Effect, Msg, Problem, Stored};
+use crate::browser::web_lock::{self, Attempt, JournalLock};
+use crate::browser::{FetchTransport, JournalDb, RunMeta};
+use crate::files;
+use crate::worker::{self, Channel};
+
+/// The proxy's API: one transport for the page, borrowed by the session.
+static TRANSPORT: FetchTransport = FetchTransport::PROXY;
+
+/// A session through the proxy.
+type Session = MigrationSession<'static, FetchTransport>;
+
+/// Holds the session and runs effects; answers through `send`.
+pub struct Driver {
+    send: Callback<Msg>,
+    /// The open session; taken out while an effect uses it (one at a time).
+    session: RefCell<Option<Session>>,
+    /// Pause and cancel, read by the running migration.
+    control: Cell<ControlState>,
+    /// This tab holds the journal now (its own lock is not "elsewhere").
+    own: Rc<Cell<bool>>,
+    /// The panel's channel to the worker (drafts).
+    worker: worker::Runner,
+    /// The journal watcher is started.
+    watching: Cell<bool>,
+}
+
+fn list_of(v: &Value, key: &str, name: &str) -> Vec<(u64, String)> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| {
+                    Some((
+                        p.get("id")?.as_u64()?,
+                        p.get(name)
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What the connection shows: version, who, profiles, entities, the active ones.
+async fn describe(client: &GlpiClient<'_, FetchTransport>) -> Result<Connection, String> {
+    let (_, config, _) = client
+        .call_json(ApiRequest::new(Method::Get, "/getGlpiConfig"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let session = client.full_session().await.map_err(|e| e.to_string())?;
+    let (_, profiles, _) = client
+        .call_json(ApiRequest::new(Method::Get, "/getMyProfiles"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (_, entities, _) = client
+        .call_json(ApiRequest::new(
+            Method::Get,
+            "/getMyEntities?is_recursive=true",
+        ))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Connection {
+        version: config["cfg_glpi"]["version"]
+            .as_str()
+            .unwrap_or("?")
+            .to_string(),
+        user: session["glpiname"].as_str().unwrap_or("").to_string(),
+        profiles: list_of(&profiles, "myprofiles", "name"),
+        entities: list_of(&entities, "myentities", "name"),
+        profile: session["glpiactiveprofile"]["id"].as_u64().unwrap_or(0),
+        entity: session["glpiactive_entity"].as_u64().unwrap_or(0),
+    })
+}
+
+/// This tab's hold on the journal for one run, resume or undo: the Web Lock (when the browser
+/// has Web Locks) and the flag that keeps the watcher from counting this tab's own lock.
+struct Holding {
+    _lock: Option<JournalLock>,
+    own: Rc<Cell<bool>>,
+}
+
+impl Drop for Holding {
+    fn drop(&mut self) {
+        self.own.set(false);
+    }
+}
+
+/// Takes the journal for this tab, or says it is held elsewhere (never waits).
+async fn hold_journal(own: &Rc<Cell<bool>>) -> Result<Holding, Problem> {
+    let lock = match web_lock::try_lock().await.map_err(Problem::Text)? {
+        Attempt::Held(l) => Some(l),
+        Attempt::Unsupported => None,
+        Attempt::Elsewhere => return Err(Problem::RunningElsewhere),
+    };
+    own.set(true);
+    Ok(Holding {
+        _lock: lock,
+        own: own.clone(),
+    })
+}
+
+fn session_busy() -> Problem {
+    Problem::Both {
+        fr: "la session GLPI est occupée (ou fermée) : attendez la fin de l'opération en cours"
+            .into(),
+        en: "the GLPI session is busy (or closed): wait for the current operation to end".into(),
+    }
+}
+
+/// The stored run, if it is started and unfinished.
+async fn stored_interrupted() -> Option<Stored> {
+    let db = JournalDb::open().await.ok()?;
+    let (meta, j) = db.load().await.ok()??;
+    (j.started() && !j.finished()).then(|| Rc::new((meta, j)))
+}
+
+/// How a run attempt ended.
+enum Ran {
+    /// It did not start.
+    Refused(Problem),
+    /// Rights are missing: nothing was written.
+    Missing(Vec<run::MissingRight>),
+    /// It ran (to its end, a cancel, or an error).
+    Ended(Journal, Result<(), String>),
+}
+
+impl Driver {
+    /// A driver answering through `send`.
+    pub fn new(send: Callback<Msg>) -> Rc<Driver> {
+        let to = send.clone();
+        Rc::new(Driver {
+            worker: worker::Runner::on(Channel::Migrate, move |r| to.emit(Msg::Worker(r))),
+            send,
+            session: RefCell::new(None),
+            control: Cell::new(ControlState::Running),
+            own: Rc::new(Cell::new(false)),
+            watching: Cell::new(false),
+        })
+    }
+
+    fn take(&self) -> Option<Session> {
+        self.session.borrow_mut().take()
+    }
+
+    fn put(&self, session: Session) {
+        *self.session.borrow_mut() = Some(session);
+    }
+
+    /// Carries out one effect (asynchronous ones in the background).
+    pub fn execute(self: &Rc<Self>, effect: Effect) {
+        let d = self.clone();
+        let send = self.send.clone();
+        match effect {
+            Effect::Watch => self.watch(),
+            Effect::Connect(credentials) => spawn_local(async move {
+                let settings = SessionSettings {
+                    credentials,
+                    client: ClientOptions::default(),
+                    profile: None,
+                    entity: None,
+                    recursive: true,
+                };
+                let result = match MigrationSession::open(&TRANSPORT, settings).await {
+                    Ok(session) => match describe(session.client()).await {
+                        Ok(c) => {
+                            if let Some(old) = d.take() {
+                                old.close().await;
+                            }
+                            d.put(session);
+                            Ok(c)
+                        }
+                        Err(e) => {
+                            session.close().await;
+                            Err(e)
+                        }
+                    },
+                    Err(e) => Err(e.to_string()),
+                };
+                send.emit(Msg::Connected(result));
+            }),
+            Effect::ChooseScope {
+                profile,
+                change_profile,
+                entity,
+            } => spawn_local(async move {
+                let Some(session) = d.take() else {
+                    return send.emit(Msg::ScopeChosen(Err(session_busy())));
+                };
+                let client = session.client();
+                let result = async {
+                    if change_profile {
+                        client.set_profile(profile).await?;
+                    }
+                    client.set_entity(entity, true).await
+                }
+                .await;
+                d.put(session);
+                send.emit(Msg::ScopeChosen(
+                    result
+                        .map(|()| (profile, entity))
+                        .map_err(|e| Problem::Text(e.to_string())),
+                ));
+            }),
+            Effect::Draft(request, bytes) => self.worker.draft(request, bytes),
+            Effect::Plan { draft, options } => spawn_local(async move {
+                let Some(mut session) = d.take() else {
+                    return send.emit(Msg::Planned(Err(session_busy())));
+                };
+                let result = session.plan(&draft, &options).await;
+                d.put(session);
+                send.emit(Msg::Planned(
+                    result.map_err(|e| Problem::Text(e.to_string())),
+                ));
+            }),
+            Effect::Run {
+                plan,
+                entity,
+                resume,
+            } => spawn_local(async move {
+                match d.run(plan, entity, resume).await {
+                    Ran::Refused(p) => send.emit(Msg::RunRefused(p)),
+                    Ran::Missing(m) => send.emit(Msg::MissingRights(m)),
+                    Ran::Ended(journal, result) => send.emit(Msg::RunEnded {
+                        journal,
+                        result,
+                        cancelled: d.control.get() == ControlState::Cancelled,
+                    }),
+                }
+            }),
+            Effect::Control(state) => self.control.set(state),
+            Effect::Verify { plan, journal } => spawn_local(async move {
+                let Some(session) = d.take() else {
+                    return send.emit(Msg::Verified(Err(session_busy())));
+                };
+                let result = session.verify(&plan, &journal).await;
+                d.put(session);
+                send.emit(Msg::Verified(
+                    result.map_err(|e| Problem::Text(e.to_string())),
+                ));
+            }),
+            Effect::Undo(journal) => spawn_local(async move {
+                let (result, journal) = d.undo(journal).await;
+                send.emit(Msg::Undone { result, journal });
+            }),
+            Effect::Forget => spawn_local(async move {
+                if let Ok(db) = JournalDb::open().await {
+                    let _ = db.clear().await;
+                }
+                send.emit(Msg::Interrupted(None));
+            }),
+            Effect::Download { name, mime, text } => {
+                if let Err(e) = files::download(name, mime, text.as_bytes()) {
+                    send.emit(Msg::PickFailed(e));
+                }
+            }
+        }
+    }
+
+    /// Looks for an interrupted run, then watches the journal's lock for the page's life:
+    /// while another tab holds it, tells what its journal says; when it is released, looks
+    /// again for an interrupted run.
+    fn watch(&self) {
+        if self.watching.replace(true) {
+            return;
+        }
+        let send = self.send.clone();
+        let own = self.own.clone();
+        spawn_local(async move {
+            send.emit(Msg::Interrupted(stored_interrupted().await));
+            let mut seen: Option<(bool, Option<(usize, usize)>)> = None;
+            loop {
+                let now = !own.get() && web_lock::held_anywhere().await;
+                let mut watched = None;
+                if now {
+                    if let Ok(db) = JournalDb::open().await {
+                        if let Ok(Some((meta, j))) = db.load().await {
+                            watched = Some((j.records().len(), meta.plan.objects.len()));
+                        }
+                    }
+                }
+                let was = seen.is_some_and(|(e, _)| e);
+                if seen != Some((now, watched)) {
+                    send.emit(Msg::LockSeen {
+                        elsewhere: now,
+                        watched,
+                    });
+                    seen = Some((now, watched));
+                }
+                if was && !now {
+                    send.emit(Msg::Interrupted(stored_interrupted().await));
+                }
+                web_lock::sleep_ms(700).await;
+            }
+        });
+    }
+
+    /// Runs a plan, or resumes a stored run, under the journal's lock.
+    async fn run(&self, plan: Rc<Plan>, entity: u64, resume: Option<Stored>) -> Ran {
+        // One writer per journal: taken before anything is read or written, held until the run
+        // ends (dropped with this future).
+        let _holding = match hold_journal(&self.own).await {
+            Ok(h) => h,
+            Err(p) => return Ran::Refused(p),
+        };
+        let db = match JournalDb::open().await {
+            Ok(db) => db,
+            Err(e) => return Ran::Refused(Problem::Text(e)),
+        };
+        let Some(mut session) = self.take() else {
+            return Ran::Refused(session_busy());
+        };
+        let ran = self.run_in(&mut session, &db, plan, entity, resume).await;
+        // The session is closed at the end of a run; verify and undo open it again.
+        session.client().logout().await;
+        self.put(session);
+        ran
+    }
+
+    async fn run_in(
+        &self,
+        session: &mut Session,
+        db: &JournalDb,
+        plan: Rc<Plan>,
+        entity: u64,
+        resume: Option<Stored>,
+    ) -> Ran {
+        let resuming = resume.is_some();
+        let (meta, previous) = match resume {
+            Some(stored) => {
+                // Read again under the lock: another tab may have moved it on meanwhile.
+                let (meta, journal) = match db.load().await {
+                    Ok(Some((m, j))) if m.run == stored.0.run => (m, j),
+                    _ => (stored.0.clone(), stored.1.clone()),
+                };
+                if let Err(e) = session.client().set_entity(meta.entity, true).await {
+                    return Ran::Refused(Problem::Text(e.to_string()));
+                }
+                (meta, journal)
+            }
+            None => {
+                // Preflight: the proxy reaches GLPI with its App-Token, then rights, before the
+                // journal (and the previous run's) is touched.
+                match crate::api::fetch_readiness().await {
+                    Ok(crate::api::Readiness::Ready) => {}
+                    Ok(crate::api::Readiness::NotReady { message, .. }) => {
+                        return Ran::Refused(Problem::Text(message))
+                    }
+                    Err(e) => return Ran::Refused(Problem::Text(e.to_string())),
+                }
+                match run::preflight(session.client(), &plan, false).await {
+                    Ok(m) if !m.is_empty() => return Ran::Missing(m),
+                    Ok(_) => {}
+                    Err(e) => return Ran::Refused(Problem::Text(e.to_string())),
+                }
+                let meta = RunMeta {
+                    run: format!("run-{}", js_sys::Date::now() as u64),
+                    plan: (*plan).clone(),
+                    options: RunOptions::default(),
+                    entity,
+                    started_ms: js_sys::Date::now(),
+                };
+                if let Err(e) = db.start(&meta).await {
+                    return Ran::Refused(Problem::Text(e));
+                }
+                (meta, Journal::default())
+            }
+        };
+        self.control.set(ControlState::Running);
+        self.send.emit(Msg::RunStarted);
+        let send = self.send.clone();
+        let request = RunRequest {
+            journal: previous,
+            sink: db,
+            control: &self.control,
+            options: meta.options.clone(),
+            run_id: meta.run.clone(),
+            resume: resuming,
+            verify: false,
+            observer: Box::new(move |p: &Progress| send.emit(Msg::RunProgress(p.clone()))),
+        };
+        match session.run(&meta.plan, request).await {
+            Ok(report) => Ran::Ended(report.journal, Ok(())),
+            Err(e) => {
+                // What was done is in the database, stored before each batch.
+                let journal = match db.load().await {
+                    Ok(Some((_, j))) => j,
+                    _ => Journal::default(),
+                };
+                Ran::Ended(journal, Err(e.to_string()))
+            }
+        }
+    }
+
+    /// Undoes what the journal says was done, under the journal's lock.
+    async fn undo(
+        &self,
+        journal: Rc<Journal>,
+    ) -> (Result<run::UndoSummary, Problem>, Option<Journal>) {
+        let _holding = match hold_journal(&self.own).await {
+            Ok(h) => h,
+            Err(p) => return (Err(p), None),
+        };
+        let db = match JournalDb::open().await {
+            Ok(db) => db,
+            Err(e) => return (Err(Problem::Text(e)), None),
+        };
+        let Some(session) = self.take() else {
+            return (Err(session_busy()), None);
+        };
+        let result = session
+            .undo((*journal).clone(), &db, RunOptions::default())
+            .await;
+        self.put(session);
+        match result {
+            Ok((summary, journal)) => (Ok(summary), Some(journal)),
+            Err(e) => (Err(Problem::Text(e.to_string())), None),
+        }
+    }
+}

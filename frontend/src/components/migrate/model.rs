@@ -1,0 +1,1153 @@
+//! The migration panel's state, as a reducer over the engine's migration session: every change
+//! goes through [`Model::update`], a pure function that returns the [`Effect`]s to carry out
+//! (connect, draft in the worker, plan, run, verify, undo…). The component hands the effects to
+//! the one driver that holds the session (`driver.rs`); the driver answers with more messages.
+//! So every transition is tested without a browser.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use passerelle_engine::diagnostic::Diagnostic;
+use passerelle_engine::migrate::api::Credentials;
+use passerelle_engine::migrate::journal::Journal;
+use passerelle_engine::migrate::plan::{Draft, Plan, PlanOptions};
+use passerelle_engine::migrate::run::{
+    ControlState, MissingRight, Progress, UndoSummary, VerifyReport,
+};
+
+use crate::browser::RunMeta;
+use crate::components::checker::model::CheckedFiles;
+use crate::i18n::Lang;
+use crate::worker::{Channel, DraftRequest, DraftSource, Drafted, FileSpec, Reply};
+
+/// What the connection told us.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Connection {
+    /// GLPI version (`getGlpiConfig`).
+    pub version: String,
+    /// Login of the connected person.
+    pub user: String,
+    /// Profiles `(id, name)`.
+    pub profiles: Vec<(u64, String)>,
+    /// Entities `(id, complete name)`.
+    pub entities: Vec<(u64, String)>,
+    /// Active profile.
+    pub profile: u64,
+    /// Active entity.
+    pub entity: u64,
+}
+
+/// Where the run is.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Phase {
+    /// Nothing started.
+    #[default]
+    Idle,
+    /// Running (or paused: see [`Model::paused`]).
+    Running,
+    /// Ended; `cancelled` when stopped on request.
+    Ended {
+        /// Stopped on request.
+        cancelled: bool,
+    },
+    /// Stopped by an error (journal, session, target).
+    Failed(String),
+}
+
+/// Something to tell the administrator, rendered in the page's language at the edge.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// A message of the engine or the browser (French).
+    Text(String),
+    /// A message in both languages.
+    Both {
+        /// French.
+        fr: String,
+        /// English.
+        en: String,
+    },
+    /// Files that cannot be read or migrated: nothing is planned.
+    Stops(Vec<Diagnostic>),
+    /// Another tab holds the journal.
+    RunningElsewhere,
+}
+
+/// The login form.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LoginForm {
+    /// Login and password rather than a personal token.
+    pub use_password: bool,
+    /// Personal token.
+    pub token: String,
+    /// Login.
+    pub login: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Where the files to migrate come from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    /// The check above: its worker holds them checked.
+    Checked,
+    /// Picked in the migration section: sent to the worker to be checked and drafted.
+    Picked,
+}
+
+/// The files to migrate, as shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sources {
+    /// Their names, in order.
+    pub names: Vec<String>,
+    /// Where they come from.
+    pub origin: Origin,
+}
+
+/// The plan's draft, built by the worker.
+#[derive(Clone, Debug, Default)]
+pub enum DraftState {
+    /// No files.
+    #[default]
+    None,
+    /// Asked (request number).
+    Pending(u32),
+    /// Ready to plan.
+    Ready(Rc<Draft>),
+    /// The files cannot be planned: one problem per such file.
+    Stopped(Rc<Vec<Diagnostic>>),
+}
+
+/// A run stored in the journal database, with its journal.
+pub type Stored = Rc<(RunMeta, Journal)>;
+
+/// The panel's state.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// The login form.
+    pub form: LoginForm,
+    /// Connecting, or the draft or plan being made.
+    pub busy: bool,
+    /// The open session's facts.
+    pub connection: Option<Connection>,
+    /// The files to migrate.
+    pub sources: Option<Sources>,
+    /// Their draft.
+    pub draft: DraftState,
+    /// Number of the latest draft request.
+    pub draft_job: u32,
+    /// "Prepare the plan" was pressed before the draft came: plan when it comes.
+    pub plan_wanted: bool,
+    /// The administrator's choices.
+    pub options: PlanOptions,
+    /// The plan (dry-run).
+    pub plan: Option<Rc<Plan>>,
+    /// Rights missing for the plan.
+    pub missing: Vec<MissingRight>,
+    /// The run.
+    pub phase: Phase,
+    /// Paused on request.
+    pub paused: bool,
+    /// The run's latest progress.
+    pub progress: Option<Progress>,
+    /// The journal once the run ended.
+    pub journal: Option<Rc<Journal>>,
+    /// The read-back.
+    pub verify: Option<VerifyReport>,
+    /// What undo did.
+    pub undo: Option<UndoSummary>,
+    /// Undo confirmation shown.
+    pub confirm_undo: bool,
+    /// A run interrupted earlier (closed tab, crash), offered for resume.
+    pub interrupted: Option<Stored>,
+    /// Another tab holds the journal: this one only watches.
+    pub elsewhere: bool,
+    /// What the other tab's journal says: (objects done, objects planned).
+    pub watched: Option<(usize, usize)>,
+    /// What went wrong last.
+    pub error: Option<Problem>,
+    /// Effects waiting for the driver (see [`Model::take_effects`]).
+    outbox: Outbox,
+}
+
+/// Effects produced by the reducer, taken by the component after each render.
+#[derive(Clone, Debug, Default)]
+struct Outbox(Rc<RefCell<Vec<Effect>>>);
+
+/// A change to the panel.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// The panel is shown: look for an interrupted run, watch the journal's lock.
+    Mounted,
+    /// Token or password login.
+    SetPasswordMode(bool),
+    /// Token typed.
+    SetToken(String),
+    /// Login typed.
+    SetLogin(String),
+    /// Password typed.
+    SetPassword(String),
+    /// Connect pressed.
+    Connect,
+    /// The session opened, or why not.
+    Connected(Result<Connection, String>),
+    /// Profile or entity chosen.
+    ChooseScope {
+        /// Profile id.
+        profile: u64,
+        /// Entity id.
+        entity: u64,
+    },
+    /// The profile and entity are active, or why not.
+    ScopeChosen(Result<(u64, u64), Problem>),
+    /// Files picked in the migration section.
+    FilesPicked(Vec<(String, Rc<Vec<u8>>)>),
+    /// Files could not be read from the browser.
+    PickFailed(String),
+    /// Take the files of the check above.
+    UseChecked(Rc<CheckedFiles>),
+    /// A reply of the worker on the migration's channel.
+    Worker(Reply),
+    /// Options changed.
+    SetOptions(PlanOptions),
+    /// "Prepare the plan" pressed.
+    Plan,
+    /// The plan, or why not.
+    Planned(Result<Plan, Problem>),
+    /// "Run" pressed.
+    Run,
+    /// "Resume" pressed on the interrupted run.
+    ResumeInterrupted,
+    /// The run could not start (lock, readiness, journal).
+    RunRefused(Problem),
+    /// Rights missing: nothing was written.
+    MissingRights(Vec<MissingRight>),
+    /// The run holds the journal and starts.
+    RunStarted,
+    /// The run's progress.
+    RunProgress(Progress),
+    /// The run ended.
+    RunEnded {
+        /// The journal, this run included.
+        journal: Journal,
+        /// `Err` when it stopped on an error.
+        result: Result<(), String>,
+        /// Stopped on request.
+        cancelled: bool,
+    },
+    /// Pause, resume or cancel.
+    Control(ControlState),
+    /// "Verify" pressed.
+    Verify,
+    /// The read-back, or why not.
+    Verified(Result<VerifyReport, Problem>),
+    /// Show or hide the undo confirmation.
+    AskUndo(bool),
+    /// Undo confirmed.
+    Undo,
+    /// Undo ended: what it did (or why not) and the journal with it.
+    Undone {
+        /// What was undone.
+        result: Result<UndoSummary, Problem>,
+        /// The journal after undo.
+        journal: Option<Journal>,
+    },
+    /// What the journal database holds: a run interrupted earlier, or none.
+    Interrupted(Option<Stored>),
+    /// Forget the interrupted run.
+    Forget,
+    /// What the lock watcher saw.
+    LockSeen {
+        /// Another tab holds the journal.
+        elsewhere: bool,
+        /// Its progress.
+        watched: Option<(usize, usize)>,
+    },
+    /// Download the journal (true: JSON, false: CSV), in a language.
+    Download(bool, Lang),
+}
+
+/// What the driver does for the reducer.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// Load the stored run and watch the journal's lock, for the page's life.
+    Watch,
+    /// Open a session.
+    Connect(Credentials),
+    /// Make a profile (when it changed) and an entity active.
+    ChooseScope {
+        /// The profile.
+        profile: u64,
+        /// Whether it changed.
+        change_profile: bool,
+        /// The entity.
+        entity: u64,
+    },
+    /// Ask the worker for a draft (bytes of picked files beside).
+    Draft(DraftRequest, Vec<Rc<Vec<u8>>>),
+    /// Read the target and plan.
+    Plan {
+        /// The draft.
+        draft: Rc<Draft>,
+        /// The choices.
+        options: PlanOptions,
+    },
+    /// Run the plan, or resume a stored run.
+    Run {
+        /// The plan.
+        plan: Rc<Plan>,
+        /// The active entity.
+        entity: u64,
+        /// The stored run to resume.
+        resume: Option<Stored>,
+    },
+    /// Pause, resume or cancel the run.
+    Control(ControlState),
+    /// Read back what the journal says was done.
+    Verify {
+        /// The plan.
+        plan: Rc<Plan>,
+        /// The journal.
+        journal: Rc<Journal>,
+    },
+    /// Undo what the journal says was done.
+    Undo(Rc<Journal>),
+    /// Forget the stored run.
+    Forget,
+    /// Offer a file to download.
+    Download {
+        /// File name.
+        name: &'static str,
+        /// MIME type.
+        mime: &'static str,
+        /// Content.
+        text: String,
+    },
+}
+
+impl Model {
+    /// Applies `msg`; returns what the driver must do.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Mounted => return vec![Effect::Watch],
+            Msg::SetPasswordMode(p) => self.form.use_password = p,
+            Msg::SetToken(t) => self.form.token = t,
+            Msg::SetLogin(l) => self.form.login = l,
+            Msg::SetPassword(p) => self.form.password = p,
+            Msg::Connect => {
+                if self.busy || self.connection.is_some() {
+                    return Vec::new();
+                }
+                self.busy = true;
+                let credentials = if self.form.use_password {
+                    Credentials::Password {
+                        login: self.form.login.clone(),
+                        password: self.form.password.clone(),
+                    }
+                } else {
+                    Credentials::UserToken {
+                        token: self.form.token.clone(),
+                    }
+                };
+                return vec![Effect::Connect(credentials)];
+            }
+            Msg::Connected(result) => {
+                self.busy = false;
+                match result {
+                    Ok(c) => {
+                        self.connection = Some(c);
+                        self.error = None;
+                    }
+                    Err(e) => self.error = Some(Problem::Text(e)),
+                }
+            }
+            Msg::ChooseScope { profile, entity } => {
+                let Some(c) = &self.connection else {
+                    return Vec::new();
+                };
+                return vec![Effect::ChooseScope {
+                    profile,
+                    change_profile: c.profile != profile,
+                    entity,
+                }];
+            }
+            Msg::ScopeChosen(Ok((profile, entity))) => {
+                if let Some(c) = &mut self.connection {
+                    c.profile = profile;
+                    c.entity = entity;
+                }
+                self.options.default_entity = entity;
+                self.error = None;
+            }
+            Msg::ScopeChosen(Err(e)) => self.error = Some(e),
+            Msg::FilesPicked(files) => {
+                let specs = files
+                    .iter()
+                    .map(|(name, _)| FileSpec {
+                        name: name.clone(),
+                        overrides: Default::default(),
+                    })
+                    .collect();
+                let names = files.iter().map(|(n, _)| n.clone()).collect();
+                let bytes = files.into_iter().map(|(_, b)| b).collect();
+                return self.new_sources(
+                    names,
+                    Origin::Picked,
+                    DraftSource::Files {
+                        files: specs,
+                        templates: Vec::new(),
+                    },
+                    bytes,
+                );
+            }
+            Msg::PickFailed(e) => self.error = Some(Problem::Text(e)),
+            Msg::UseChecked(checked) => {
+                let specs: Vec<FileSpec> = checked
+                    .files
+                    .iter()
+                    .map(|f| FileSpec {
+                        name: f.name.clone(),
+                        overrides: f.overrides.clone(),
+                    })
+                    .collect();
+                let names = specs.iter().map(|s| s.name.clone()).collect();
+                return self.new_sources(
+                    names,
+                    Origin::Checked,
+                    DraftSource::Checked {
+                        of: Channel::Check,
+                        files: specs,
+                        templates: checked.templates.clone(),
+                    },
+                    Vec::new(),
+                );
+            }
+            Msg::Worker(reply) => return self.on_worker(reply),
+            Msg::SetOptions(o) => self.options = o,
+            Msg::Plan => {
+                if self.connection.is_none() || self.busy || self.phase == Phase::Running {
+                    return Vec::new();
+                }
+                match &self.draft {
+                    DraftState::None => {}
+                    DraftState::Pending(_) => {
+                        self.plan_wanted = true;
+                        self.busy = true;
+                    }
+                    DraftState::Ready(draft) => {
+                        self.busy = true;
+                        return vec![Effect::Plan {
+                            draft: draft.clone(),
+                            options: self.options.clone(),
+                        }];
+                    }
+                    // Nothing is planned; the problems are shown again.
+                    DraftState::Stopped(problems) => {
+                        self.error = Some(Problem::Stops(problems.as_ref().clone()));
+                    }
+                }
+            }
+            Msg::Planned(result) => {
+                self.busy = false;
+                match result {
+                    Ok(p) => {
+                        self.plan = Some(Rc::new(p));
+                        self.missing.clear();
+                        self.error = None;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
+            Msg::Run => {
+                let (Some(plan), Some(c)) = (&self.plan, &self.connection) else {
+                    return Vec::new();
+                };
+                if self.phase == Phase::Running || self.elsewhere {
+                    return Vec::new();
+                }
+                return vec![Effect::Run {
+                    plan: plan.clone(),
+                    entity: c.entity,
+                    resume: None,
+                }];
+            }
+            Msg::ResumeInterrupted => {
+                let (Some(stored), Some(c)) = (&self.interrupted, &self.connection) else {
+                    return Vec::new();
+                };
+                if self.phase == Phase::Running || self.elsewhere {
+                    return Vec::new();
+                }
+                let plan = Rc::new(stored.0.plan.clone());
+                self.plan = Some(plan.clone());
+                return vec![Effect::Run {
+                    plan,
+                    entity: c.entity,
+                    resume: Some(stored.clone()),
+                }];
+            }
+            Msg::RunRefused(problem) => {
+                if problem == Problem::RunningElsewhere {
+                    self.elsewhere = true;
+                }
+                self.error = Some(problem);
+            }
+            Msg::MissingRights(m) => self.missing = m,
+            Msg::RunStarted => {
+                self.missing.clear();
+                self.interrupted = None;
+                self.phase = Phase::Running;
+                self.paused = false;
+                self.progress = None;
+                self.journal = None;
+                self.verify = None;
+                self.undo = None;
+                self.error = None;
+            }
+            Msg::RunProgress(p) => {
+                if self.phase == Phase::Running {
+                    self.progress = Some(p);
+                }
+            }
+            Msg::RunEnded {
+                journal,
+                result,
+                cancelled,
+            } => {
+                self.journal = Some(Rc::new(journal));
+                self.paused = false;
+                self.phase = match result {
+                    Ok(()) => Phase::Ended { cancelled },
+                    Err(e) => Phase::Failed(e),
+                };
+            }
+            Msg::Control(state) => {
+                if self.phase != Phase::Running {
+                    return Vec::new();
+                }
+                self.paused = state == ControlState::Paused;
+                return vec![Effect::Control(state)];
+            }
+            Msg::Verify => {
+                if let (Some(plan), Some(journal)) = (&self.plan, &self.journal) {
+                    return vec![Effect::Verify {
+                        plan: plan.clone(),
+                        journal: journal.clone(),
+                    }];
+                }
+            }
+            Msg::Verified(Ok(r)) => self.verify = Some(r),
+            Msg::Verified(Err(e)) => self.error = Some(e),
+            Msg::AskUndo(ask) => self.confirm_undo = ask,
+            Msg::Undo => {
+                self.confirm_undo = false;
+                if self.elsewhere || self.phase == Phase::Running {
+                    return Vec::new();
+                }
+                if let Some(journal) = &self.journal {
+                    return vec![Effect::Undo(journal.clone())];
+                }
+            }
+            Msg::Undone { result, journal } => {
+                if let Some(j) = journal {
+                    self.journal = Some(Rc::new(j));
+                }
+                match result {
+                    Ok(s) => self.undo = Some(s),
+                    Err(Problem::RunningElsewhere) => {
+                        self.elsewhere = true;
+                        self.error = Some(Problem::RunningElsewhere);
+                    }
+                    Err(p) => self.error = Some(p),
+                }
+            }
+            Msg::Interrupted(stored) => {
+                self.interrupted = stored
+                    .filter(|s| s.1.started() && !s.1.finished() && self.phase != Phase::Running);
+            }
+            Msg::Forget => {
+                if self.elsewhere {
+                    return Vec::new();
+                }
+                self.interrupted = None;
+                return vec![Effect::Forget];
+            }
+            Msg::LockSeen { elsewhere, watched } => {
+                self.elsewhere = elsewhere;
+                self.watched = if elsewhere { watched } else { None };
+            }
+            Msg::Download(json, lang) => {
+                let Some(j) = &self.journal else {
+                    return Vec::new();
+                };
+                return vec![if json {
+                    Effect::Download {
+                        name: "journal-migration.json",
+                        mime: "application/json",
+                        text: j.to_json_in(lang),
+                    }
+                } else {
+                    Effect::Download {
+                        name: "journal-migration.csv",
+                        mime: "text/csv;charset=utf-8",
+                        text: j.to_csv_in(lang),
+                    }
+                }];
+            }
+        }
+        Vec::new()
+    }
+
+    /// New files: the old plan goes, the worker is asked for their draft.
+    fn new_sources(
+        &mut self,
+        names: Vec<String>,
+        origin: Origin,
+        source: DraftSource,
+        bytes: Vec<Rc<Vec<u8>>>,
+    ) -> Vec<Effect> {
+        self.sources = Some(Sources { names, origin });
+        self.plan = None;
+        self.plan_wanted = false;
+        self.error = None;
+        self.draft_job = self.draft_job.wrapping_add(1);
+        self.draft = DraftState::Pending(self.draft_job);
+        let request = DraftRequest {
+            id: self.draft_job,
+            source,
+        };
+        vec![Effect::Draft(request, bytes)]
+    }
+
+    fn on_worker(&mut self, reply: Reply) -> Vec<Effect> {
+        let DraftState::Pending(job) = self.draft else {
+            return Vec::new();
+        };
+        let wanted = std::mem::take(&mut self.plan_wanted);
+        match reply {
+            Reply::Draft { id, drafted } if id == job => match drafted {
+                Drafted::Ready { draft } => {
+                    let draft: Rc<Draft> = Rc::from(draft);
+                    self.draft = DraftState::Ready(draft.clone());
+                    if wanted && self.connection.is_some() {
+                        return vec![Effect::Plan {
+                            draft,
+                            options: self.options.clone(),
+                        }];
+                    }
+                    self.busy = false;
+                }
+                Drafted::Stopped { problems } => {
+                    self.error = Some(Problem::Stops(problems.clone()));
+                    self.draft = DraftState::Stopped(Rc::new(problems));
+                    self.busy = false;
+                }
+            },
+            // id 0: the worker itself failed; whatever was asked is lost.
+            Reply::Failed {
+                id,
+                message_fr,
+                message_en,
+            } if id == job || id == 0 => {
+                self.draft = DraftState::None;
+                self.error = Some(Problem::Both {
+                    fr: message_fr,
+                    en: message_en,
+                });
+                self.busy = false;
+            }
+            // Progress of the check of picked files, or a reply to an older request.
+            _ => self.plan_wanted = wanted,
+        }
+        Vec::new()
+    }
+
+    /// Whether the plan can be asked for.
+    pub fn can_plan(&self) -> bool {
+        self.connection.is_some()
+            && self.sources.is_some()
+            && !self.busy
+            && self.phase != Phase::Running
+    }
+
+    /// The effects produced since the last call (the component runs them after each render).
+    pub fn take_effects(&self) -> Vec<Effect> {
+        std::mem::take(&mut *self.outbox.0.borrow_mut())
+    }
+}
+
+impl yew::Reducible for Model {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let effects = next.update(msg);
+        next.outbox.0.borrow_mut().extend(effects);
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use passerelle_engine::check::FileOverrides;
+    use passerelle_engine::migrate::journal::Event;
+    use passerelle_engine::migrate::plan::TargetData;
+    use passerelle_engine::migrate::run::RunOptions;
+
+    use crate::components::checker::model::InputFile;
+
+    fn connection() -> Connection {
+        Connection {
+            version: "10.0.11".into(),
+            user: "glpi".into(),
+            profiles: vec![(4, "Super-Admin".into())],
+            entities: vec![(0, "Root entity".into()), (3, "Guyane".into())],
+            profile: 4,
+            entity: 0,
+        }
+    }
+
+    fn connected() -> Model {
+        let mut m = Model::default();
+        m.update(Msg::SetToken("t0ken".into()));
+        let effects = m.update(Msg::Connect);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Connect(Credentials::UserToken { token })] if token == "t0ken")
+        );
+        assert!(m.busy);
+        // A second press while connecting does nothing.
+        assert!(m.update(Msg::Connect).is_empty());
+        m.update(Msg::Connected(Ok(connection())));
+        assert!(!m.busy && m.connection.is_some());
+        m
+    }
+
+    fn draft_of(csv: &str) -> Draft {
+        let prepared = passerelle_engine::migrate::inputs::Prepared::from_files(
+            &[("Computer.csv".into(), csv.as_bytes().to_vec())],
+            &Default::default(),
+        );
+        prepared.draft()
+    }
+
+    const CSV: &str = "Nom;Numéro de série\nPC-1;SN1\nPC-2;SN2\n";
+
+    fn draft_request(effects: &[Effect]) -> (u32, DraftSource, usize) {
+        match effects {
+            [Effect::Draft(r, bytes)] => (r.id, r.source.clone(), bytes.len()),
+            other => panic!("a draft request, not {other:?}"),
+        }
+    }
+
+    fn planned(m: &mut Model) -> Rc<Plan> {
+        let effects = m.update(Msg::Plan);
+        let [Effect::Plan { draft, options }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        let plan = draft.plan(&TargetData::default(), options);
+        m.update(Msg::Planned(Ok(plan)));
+        m.plan.clone().expect("a plan")
+    }
+
+    fn ready(m: &mut Model, id: u32) {
+        m.update(Msg::Worker(Reply::Draft {
+            id,
+            drafted: Drafted::Ready {
+                draft: Box::new(draft_of(CSV)),
+            },
+        }));
+    }
+
+    fn journal_with_one_created() -> Journal {
+        let mut j = Journal::default();
+        j.push(Event::Started {
+            run: "run-1".into(),
+            objects: 1,
+            resumed: false,
+        });
+        j
+    }
+
+    #[test]
+    fn a_failed_connection_says_why_and_allows_another_try() {
+        let mut m = Model::default();
+        m.update(Msg::SetPasswordMode(true));
+        m.update(Msg::SetLogin("glpi".into()));
+        m.update(Msg::SetPassword("secret".into()));
+        let effects = m.update(Msg::Connect);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Connect(Credentials::Password { login, password })] if login == "glpi" && password == "secret"
+        ));
+        m.update(Msg::Connected(Err("connexion : 401".into())));
+        assert!(!m.busy && m.connection.is_none());
+        assert_eq!(m.error, Some(Problem::Text("connexion : 401".into())));
+        assert_eq!(m.update(Msg::Connect).len(), 1);
+    }
+
+    #[test]
+    fn choosing_an_entity_changes_the_plan_s_default_entity_once_glpi_agrees() {
+        let mut m = connected();
+        let effects = m.update(Msg::ChooseScope {
+            profile: 4,
+            entity: 3,
+        });
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::ChooseScope {
+                profile: 4,
+                change_profile: false,
+                entity: 3
+            }]
+        ));
+        assert_eq!(m.options.default_entity, 0);
+        m.update(Msg::ScopeChosen(Ok((4, 3))));
+        assert_eq!(m.options.default_entity, 3);
+        assert_eq!(m.connection.as_ref().map(|c| c.entity), Some(3));
+        m.update(Msg::ScopeChosen(Err(Problem::Text("refusé".into()))));
+        assert_eq!(m.error, Some(Problem::Text("refusé".into())));
+    }
+
+    #[test]
+    fn checked_files_are_drafted_by_the_worker_from_what_it_checked_by_position() {
+        let mut m = Model::default();
+        let file = |name: &str| InputFile {
+            name: name.into(),
+            bytes: Rc::new(b"x".to_vec()),
+            overrides: FileOverrides::default(),
+        };
+        let checked = Rc::new(CheckedFiles {
+            files: vec![file("Computer.csv"), file("Computer.csv")],
+            templates: Vec::new(),
+        });
+        let effects = m.update(Msg::UseChecked(checked));
+        let (id, source, bytes) = draft_request(&effects);
+        // No bytes go back to the worker: it holds the checked tables.
+        assert_eq!(bytes, 0);
+        match source {
+            DraftSource::Checked { of, files, .. } => {
+                assert_eq!(of, Channel::Check);
+                assert_eq!(files.len(), 2, "two files with one name are two files");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(m.draft, DraftState::Pending(p) if p == id));
+        assert_eq!(
+            m.sources.as_ref().map(|s| s.names.clone()),
+            Some(vec!["Computer.csv".to_string(), "Computer.csv".to_string()])
+        );
+    }
+
+    #[test]
+    fn picked_files_go_to_the_worker_and_a_plan_asked_early_waits_for_the_draft() {
+        let mut m = connected();
+        let effects = m.update(Msg::FilesPicked(vec![(
+            "Computer.csv".into(),
+            Rc::new(CSV.as_bytes().to_vec()),
+        )]));
+        let (id, source, bytes) = draft_request(&effects);
+        assert!(matches!(source, DraftSource::Files { .. }));
+        assert_eq!(bytes, 1);
+        // "Prepare the plan" before the draft came: it waits.
+        assert!(m.update(Msg::Plan).is_empty());
+        assert!(m.busy && m.plan_wanted);
+        // Progress of the worker's check, and a reply to an older request, change nothing.
+        m.update(Msg::Worker(Reply::Progress {
+            id,
+            progress: passerelle_engine::check::Progress {
+                stage: passerelle_engine::check::Stage::Reading,
+                done: 1,
+                total: 2,
+            },
+        }));
+        let stale = m.update(Msg::Worker(Reply::Draft {
+            id: id.wrapping_sub(1),
+            drafted: Drafted::Ready {
+                draft: Box::new(draft_of(CSV)),
+            },
+        }));
+        assert!(stale.is_empty() && m.plan_wanted);
+        let effects = m.update(Msg::Worker(Reply::Draft {
+            id,
+            drafted: Drafted::Ready {
+                draft: Box::new(draft_of(CSV)),
+            },
+        }));
+        let [Effect::Plan { draft, options }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert!(m.busy, "planning");
+        let plan = draft.plan(&TargetData::default(), options);
+        m.update(Msg::Planned(Ok(plan)));
+        assert!(!m.busy);
+        assert_eq!(m.plan.as_ref().map(|p| p.objects.len()), Some(2));
+        // New files: the plan goes.
+        m.update(Msg::FilesPicked(Vec::new()));
+        assert!(m.plan.is_none());
+    }
+
+    #[test]
+    fn files_that_cannot_be_migrated_stop_the_plan_with_their_name() {
+        let mut m = connected();
+        let effects = m.update(Msg::FilesPicked(vec![(
+            "photo.csv".into(),
+            Rc::new(vec![0, 159, 146]),
+        )]));
+        let (id, _, _) = draft_request(&effects);
+        let problem =
+            passerelle_engine::read::ReadError::Binary { offset: 0 }.to_diagnostic("photo.csv");
+        m.update(Msg::Worker(Reply::Draft {
+            id,
+            drafted: Drafted::Stopped {
+                problems: vec![problem.clone()],
+            },
+        }));
+        assert_eq!(m.error, Some(Problem::Stops(vec![problem.clone()])));
+        // Pressing "prepare the plan" plans nothing and shows the problems again.
+        m.error = None;
+        assert!(m.update(Msg::Plan).is_empty());
+        assert_eq!(m.error, Some(Problem::Stops(vec![problem])));
+        assert!(m.plan.is_none());
+        // The worker failing loses the request, with its reason in both languages.
+        let effects = m.update(Msg::FilesPicked(Vec::new()));
+        let (id, _, _) = draft_request(&effects);
+        m.update(Msg::Worker(Reply::Failed {
+            id,
+            message_fr: "arrêté".into(),
+            message_en: "stopped".into(),
+        }));
+        assert!(matches!(m.draft, DraftState::None));
+        assert_eq!(
+            m.error,
+            Some(Problem::Both {
+                fr: "arrêté".into(),
+                en: "stopped".into()
+            })
+        );
+    }
+
+    #[test]
+    fn run_pause_resume_cancel_verify_and_undo() {
+        let mut m = connected();
+        let (id, _, _) = draft_request(&m.update(Msg::FilesPicked(Vec::new())));
+        ready(&mut m, id);
+        let plan = planned(&mut m);
+        // No run before the plan's "run" is pressed; then one, with the connection's entity.
+        let effects = m.update(Msg::Run);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Run { plan: p, entity: 0, resume: None }] if Rc::ptr_eq(p, &plan))
+        );
+        // Rights missing: nothing starts, they are listed.
+        let missing = MissingRight {
+            itemtype: passerelle_engine::glpi::GlpiType::Computer,
+            right: "computer".into(),
+            needed: vec!["create".into()],
+        };
+        m.update(Msg::MissingRights(vec![missing]));
+        assert_eq!(m.missing.len(), 1);
+        assert_eq!(m.phase, Phase::Idle);
+        // Pause means nothing while nothing runs.
+        assert!(m.update(Msg::Control(ControlState::Paused)).is_empty());
+
+        m.update(Msg::Run);
+        m.update(Msg::RunStarted);
+        assert_eq!(m.phase, Phase::Running);
+        assert!(m.missing.is_empty());
+        // Running: no second run, no plan.
+        assert!(m.update(Msg::Run).is_empty());
+        assert!(!m.can_plan());
+        let effects = m.update(Msg::Control(ControlState::Paused));
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Control(ControlState::Paused)]
+        ));
+        assert!(m.paused);
+        m.update(Msg::Control(ControlState::Running));
+        assert!(!m.paused);
+        m.update(Msg::RunProgress(Progress::default()));
+        assert!(m.progress.is_some());
+        m.update(Msg::Control(ControlState::Cancelled));
+        m.update(Msg::RunEnded {
+            journal: journal_with_one_created(),
+            result: Ok(()),
+            cancelled: true,
+        });
+        assert_eq!(m.phase, Phase::Ended { cancelled: true });
+        assert!(m.journal.is_some());
+
+        // Downloads of the journal.
+        let effects = m.update(Msg::Download(true, Lang::Fr));
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Download {
+                name: "journal-migration.json",
+                ..
+            }]
+        ));
+        let effects = m.update(Msg::Download(false, Lang::En));
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Download { name: "journal-migration.csv", mime, .. }] if mime.starts_with("text/csv")
+        ));
+
+        // Verify: red when not clean.
+        let effects = m.update(Msg::Verify);
+        assert!(matches!(effects.as_slice(), [Effect::Verify { .. }]));
+        let report = VerifyReport {
+            counts: Default::default(),
+            differences: vec![passerelle_engine::migrate::run::Difference {
+                object: passerelle_engine::migrate::model::ObjectKey::new(
+                    passerelle_engine::glpi::GlpiType::Computer,
+                    "serial:SN1",
+                ),
+                id: 7,
+                field: "name".into(),
+                expected: "PC-1".into(),
+                actual: "PC-9".into(),
+            }],
+        };
+        m.update(Msg::Verified(Ok(report)));
+        assert!(m.verify.as_ref().is_some_and(|v| !v.is_clean()));
+
+        // Undo asks first, then goes.
+        m.update(Msg::AskUndo(true));
+        assert!(m.confirm_undo);
+        let effects = m.update(Msg::Undo);
+        assert!(!m.confirm_undo);
+        assert!(matches!(effects.as_slice(), [Effect::Undo(_)]));
+        let mut after = journal_with_one_created();
+        after.push(Event::Finished { cancelled: true });
+        m.update(Msg::Undone {
+            result: Ok(UndoSummary::default()),
+            journal: Some(after.clone()),
+        });
+        assert!(m.undo.is_some());
+        assert_eq!(m.journal.as_deref(), Some(&after));
+    }
+
+    #[test]
+    fn a_run_stopped_by_an_error_fails_and_keeps_its_journal() {
+        let mut m = connected();
+        let (id, _, _) = draft_request(&m.update(Msg::FilesPicked(Vec::new())));
+        ready(&mut m, id);
+        planned(&mut m);
+        m.update(Msg::Run);
+        m.update(Msg::RunStarted);
+        m.update(Msg::RunEnded {
+            journal: journal_with_one_created(),
+            result: Err("le journal n'a pas pu être enregistré".into()),
+            cancelled: false,
+        });
+        assert!(matches!(&m.phase, Phase::Failed(e) if e.contains("journal")));
+        assert!(m.journal.is_some());
+        // A refused plan or verify says why.
+        m.update(Msg::Verified(Err(Problem::Text("lecture".into()))));
+        assert_eq!(m.error, Some(Problem::Text("lecture".into())));
+    }
+
+    fn stored(started: bool) -> Stored {
+        let meta = RunMeta {
+            run: "run-1".into(),
+            plan: draft_of(CSV).plan(&TargetData::default(), &PlanOptions::default()),
+            options: RunOptions::default(),
+            entity: 3,
+            started_ms: 0.0,
+        };
+        let j = if started {
+            journal_with_one_created()
+        } else {
+            Journal::default()
+        };
+        Rc::new((meta, j))
+    }
+
+    #[test]
+    fn an_interrupted_run_is_offered_and_resumed_with_its_own_plan() {
+        let mut m = Model::default();
+        assert!(matches!(m.update(Msg::Mounted).as_slice(), [Effect::Watch]));
+        // A journal never started is no interrupted run.
+        m.update(Msg::Interrupted(Some(stored(false))));
+        assert!(m.interrupted.is_none());
+        m.update(Msg::Interrupted(Some(stored(true))));
+        assert!(m.interrupted.is_some());
+        // Not connected: nothing to resume with.
+        assert!(m.update(Msg::ResumeInterrupted).is_empty());
+        let mut m = Model {
+            interrupted: m.interrupted.clone(),
+            ..connected()
+        };
+        let effects = m.update(Msg::ResumeInterrupted);
+        let [Effect::Run {
+            plan,
+            resume: Some(s),
+            ..
+        }] = effects.as_slice()
+        else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(s.0.run, "run-1");
+        assert_eq!(**plan, s.0.plan);
+        assert_eq!(
+            m.plan.as_deref(),
+            Some(&s.0.plan),
+            "verify uses the run's plan"
+        );
+        m.update(Msg::RunStarted);
+        assert!(m.interrupted.is_none());
+    }
+
+    #[test]
+    fn another_tab_holding_the_journal_only_lets_this_one_watch() {
+        let mut m = connected();
+        m.update(Msg::Interrupted(Some(stored(true))));
+        m.update(Msg::LockSeen {
+            elsewhere: true,
+            watched: Some((5, 120)),
+        });
+        assert!(m.elsewhere);
+        assert_eq!(m.watched, Some((5, 120)));
+        assert!(m.update(Msg::ResumeInterrupted).is_empty());
+        assert!(m.update(Msg::Forget).is_empty());
+        let (id, _, _) = draft_request(&m.update(Msg::FilesPicked(Vec::new())));
+        ready(&mut m, id);
+        planned(&mut m);
+        assert!(m.update(Msg::Run).is_empty());
+        // Released: this tab may run again; the watched progress goes.
+        m.update(Msg::LockSeen {
+            elsewhere: false,
+            watched: Some((5, 120)),
+        });
+        assert!(!m.elsewhere && m.watched.is_none());
+        assert_eq!(m.update(Msg::Run).len(), 1);
+        // The lock taken by another tab between the press and the run: refused, told so.
+        m.update(Msg::RunRefused(Problem::RunningElsewhere));
+        assert!(m.elsewhere);
+        assert_eq!(m.error, Some(Problem::RunningElsewhere));
+        // An undo refused the same way.
+        m.elsewhere = false;
+        m.update(Msg::Undone {
+            result: Err(Problem::RunningElsewhere),
+            journal: None,
+        });
+        assert!(m.elsewhere);
+        // Forget clears the stored run.
+        m.elsewhere = false;
+        assert!(matches!(m.update(Msg::Forget).as_slice(), [Effect::Forget]));
+        assert!(m.interrupted.is_none());
+    }
+
+    #[test]
+    fn the_reducer_queues_effects_for_the_component() {
+        use yew::Reducible;
+        let m = Rc::new(Model::default());
+        let m = m.reduce(Msg::Mounted);
+        let m = m.reduce(Msg::SetToken("x".into()));
+        let m = m.reduce(Msg::Connect);
+        let effects = m.take_effects();
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Watch, Effect::Connect(_)]
+        ));
+        assert!(m.take_effects().is_empty());
+    }
+}

@@ -140,6 +140,11 @@ pub enum RecordReason {
     FoundCreated,
     /// Found updated on the target after an interrupted update.
     FoundUpdated,
+    /// Made by GLPI itself when this run created its owner (a new user's first authorization).
+    MadeWithOwner {
+        /// The object this run created.
+        owner: ObjectKey,
+    },
     /// Found on the target after an interrupted create, with differences still to send.
     FoundCreatedDifferencesSent,
     /// Found on the target after an interrupted create; its differences were then updated.
@@ -212,6 +217,9 @@ impl RecordReason {
             RecordReason::Identical => "déjà présent sur la cible, identique".into(),
             RecordReason::FoundCreated => "créé (retrouvé sur la cible après interruption)".into(),
             RecordReason::FoundUpdated => "mis à jour (constaté sur la cible après interruption)".into(),
+            RecordReason::MadeWithOwner { owner } => {
+                format!("créé par GLPI avec {}", owner.render(Lang::Fr))
+            }
             RecordReason::FoundCreatedDifferencesSent => "créé (retrouvé sur la cible après interruption) ; écarts envoyés en mise à jour".into(),
             RecordReason::FoundCreatedDifferencesUpdated => "créé (retrouvé sur la cible après interruption), écarts mis à jour".into(),
             RecordReason::FoundCreatedDifferencesFailed { failure } => format!(
@@ -240,6 +248,9 @@ impl RecordReason {
             RecordReason::Identical => "already on the target, identical".into(),
             RecordReason::FoundCreated => "created (found on the target after an interruption)".into(),
             RecordReason::FoundUpdated => "updated (seen on the target after an interruption)".into(),
+            RecordReason::MadeWithOwner { owner } => {
+                format!("created by GLPI with {}", owner.render(Lang::En))
+            }
             RecordReason::FoundCreatedDifferencesSent => "created (found on the target after an interruption); differences sent as an update".into(),
             RecordReason::FoundCreatedDifferencesUpdated => "created (found on the target after an interruption), differences updated".into(),
             RecordReason::FoundCreatedDifferencesFailed { failure } => format!(

@@ -625,7 +625,6 @@ fn kill_resume_check_undo(kp: KillPoint) {
 
 /// The yardstick of the kill points: an uninterrupted run leaves every object once.
 #[test]
-#[ignore = "fails until the issue 10 plan/runner fix: every run creates each new user's authorization twice (made with the user, then posted again as a Profile_User): 40 doubled glpi_profiles_users rows on the sample"]
 fn an_uninterrupted_run_leaves_every_object_once() {
     let dups = describe(&shared().reference_duplicates);
     assert!(
@@ -651,7 +650,6 @@ fn killed_inside_a_bulk_create_of_computers() {
 /// still executing the killed command's bulk create (a real server goes on after the client is
 /// gone) while the resume reads the target.
 #[test]
-#[ignore = "fails until the issue 10 runner fix: a resume that reads the target while GLPI still executes the killed bulk create re-creates its objects (about 100 computers twice), and --undo then leaves them"]
 fn killed_inside_a_bulk_create_and_resumed_while_glpi_still_writes() {
     kill_resume_check_undo(KillPoint {
         name: "create-at-once",

@@ -10,7 +10,7 @@ use super::{Control, JournalSink, RunError, Runner};
 use crate::glpi::GlpiType;
 use crate::migrate::api::Transport;
 use crate::migrate::journal::{Event, Outcome, RecordReason};
-use crate::migrate::model::{Decision, IdMap, PlannedObject};
+use crate::migrate::model::{Decision, IdMap, ObjectKey, PlannedObject};
 use crate::migrate::plan::Plan;
 use crate::migrate::reconcile::{decide, ReconcileRules, TargetIndex};
 
@@ -61,6 +61,20 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
             .borrow_mut()
             .insert(itemtype, TargetIndex::new(items, keys));
         Ok(())
+    }
+
+    /// The object this journal created that GLPI makes `o` with (a new user for its first
+    /// authorization), if any.
+    fn owner_created(&self, o: &PlannedObject) -> Option<ObjectKey> {
+        let journal = self.journal.borrow();
+        o.dependencies()
+            .find(|d| {
+                d.itemtype.also_creates().contains(&o.key.itemtype)
+                    && journal
+                        .record(d)
+                        .is_some_and(|r| r.outcome == Outcome::Created)
+            })
+            .cloned()
     }
 
     /// The highest id of a type known to the run: what a create made later lies above.
@@ -134,6 +148,14 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                     if let Some(id) = id {
                         ids.insert(o.key.clone(), id);
                     }
+                    let (outcome, reason) = match (outcome, self.owner_created(o)) {
+                        // GLPI made it when this run (or the one it resumes) created its owner:
+                        // created by the run, so undo removes it.
+                        (Outcome::Skipped, Some(owner)) => {
+                            (Outcome::Created, RecordReason::MadeWithOwner { owner })
+                        }
+                        (outcome, _) => (outcome, reason),
+                    };
                     let mut r = self.plain_record(o, outcome, id, reason);
                     r.before = before;
                     events.push(Event::Done(r));

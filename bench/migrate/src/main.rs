@@ -22,7 +22,7 @@ use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
 use passerelle_engine::migrate::inputs::Prepared;
 use passerelle_engine::migrate::journal::{BatchAction, Event, Outcome};
-use passerelle_engine::migrate::plan::{PlanOptions, TargetData};
+use passerelle_engine::migrate::plan::PlanOptions;
 use passerelle_engine::migrate::run::{self, ControlState, RunOptions, Runner};
 use passerelle_engine::read::ReadOptions;
 use passerelle_native::{FileJournal, HttpTransport};
@@ -317,13 +317,10 @@ impl Bench {
             .map_err(|e| e.to_string())?;
         let prepared = Prepared::from_files(&inputs, &ReadOptions::default());
         let draft = prepared.draft();
-        let mut target = TargetData::default();
-        let mut types = draft.needed_types();
-        types.insert(GlpiType::Entity);
-        for t in types {
-            let items = client.read_all(t).await.map_err(|e| e.to_string())?;
-            target.items.insert(t, items);
-        }
+        // The engine's own read of what the plan needs (the entities included).
+        let target = run::read_target(&client, &draft)
+            .await
+            .map_err(|e| e.to_string())?;
         let plan = draft.plan(&target, &PlanOptions::default());
         let missing = run::preflight(&client, &plan, false)
             .await

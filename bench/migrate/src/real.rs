@@ -28,12 +28,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt};
-use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
 use passerelle_engine::migrate::inputs::Prepared;
 use passerelle_engine::migrate::model::{Decision, IdMap, PlannedObject};
-use passerelle_engine::migrate::plan::{Plan, PlanOptions, TargetData};
+use passerelle_engine::migrate::plan::{Plan, PlanOptions};
 use passerelle_engine::read::ReadOptions;
 use passerelle_native::HttpTransport;
 use real_glpi::migration::{
@@ -211,13 +210,10 @@ pub async fn plan_for(
         .map_err(|err| err.to_string())?;
     let prepared = Prepared::from_files(&inputs, &ReadOptions::default());
     let draft = prepared.draft();
-    let mut target = TargetData::default();
-    let mut types = draft.needed_types();
-    types.insert(GlpiType::Entity);
-    for t in types {
-        let items = client.read_all(t).await.map_err(|err| err.to_string())?;
-        target.items.insert(t, items);
-    }
+    // The engine's own read of what the plan needs (the entities included).
+    let target = passerelle_engine::migrate::run::read_target(&client, &draft)
+        .await
+        .map_err(|err| err.to_string())?;
     client.logout().await;
     let mut options = PlanOptions {
         default_entity: 0,

@@ -2,6 +2,8 @@
 //! holds is refused at once (exit code 4, the journal named), writes nothing, and the first run
 //! ends exactly as a lone run does; a killed holder frees the journal for `--resume`.
 
+mod common;
+use common::{samples, SAMPLE_FILES};
 use glpi_sandbox::{Faults, SandboxConfig, DEMO_APP_TOKEN, DEMO_USER_TOKEN};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -9,25 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-const SAMPLE_FILES: [&str; 10] = [
-    "Location.csv",
-    "Group.csv",
-    "User.csv",
-    "Computer.csv",
-    "Monitor.csv",
-    "Printer.csv",
-    "Phone.csv",
-    "Peripheral.csv",
-    "NetworkEquipment.csv",
-    "Software.csv",
-];
-
 /// The exit code `passerelle migrate --help` documents for a journal in use.
 const JOURNAL_IN_USE: i32 = 4;
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples/glpi-10.0.11-export/fr")
-}
 
 fn tempdir() -> PathBuf {
     let p = std::env::temp_dir().join(format!(

@@ -2,6 +2,8 @@
 //! files, undo, and the fault test (10,000 rows, 5% 500s, 2% dropped connections, session expiry
 //! every 500 calls, the run killed twice and resumed).
 
+mod common;
+use common::{samples, SAMPLE_FILES};
 use glpi_sandbox::{Faults, SandboxConfig, DEMO_APP_TOKEN, DEMO_TECH_TOKEN, DEMO_USER_TOKEN};
 use passerelle_engine::migrate::journal::{Journal, Outcome};
 use serde_json::{json, Map, Value};
@@ -9,23 +11,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/samples/glpi-10.0.11-export/fr")
-}
-
-const SAMPLE_FILES: [&str; 10] = [
-    "Location.csv",
-    "Group.csv",
-    "User.csv",
-    "Computer.csv",
-    "Monitor.csv",
-    "Printer.csv",
-    "Phone.csv",
-    "Peripheral.csv",
-    "NetworkEquipment.csv",
-    "Software.csv",
-];
 
 struct Sandbox {
     running: glpi_sandbox::RunningSandbox,

@@ -111,8 +111,8 @@ pub struct MigrateArgs {
     /// row means: `"Monitor.csv:15:Utilisateur=celine.joseph"`.
     #[arg(long = "correct", value_parser = parse_correction)]
     corrections: Vec<CellCorrection>,
-    /// Print the template of a companion file (connections or installations) and exit.
-    #[arg(long, value_parser = ["connections", "installations"])]
+    /// Print the template of a companion file (connections, installations or timeline) and exit.
+    #[arg(long, value_parser = ["connections", "installations", "timeline"])]
     template: Option<String>,
 }
 
@@ -197,10 +197,10 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 pub fn migrate(args: MigrateArgs) -> ExitCode {
     if let Some(t) = &args.template {
-        let kind = if t == "connections" {
-            CompanionKind::Connections
-        } else {
-            CompanionKind::Installations
+        let kind = match t.as_str() {
+            "connections" => CompanionKind::Connections,
+            "installations" => CompanionKind::Installations,
+            _ => CompanionKind::Timeline,
         };
         print!("{}", kind.template());
         eprintln!("{}", kind.help_fr());

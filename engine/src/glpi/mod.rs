@@ -475,6 +475,17 @@ impl GlpiType {
         field != "is_recursive" || self == ProfileUser
     }
 
+    /// The bit of the type's profile right that grants a generic [`bits`] right: tasks and
+    /// followups have their own (`CommonITILTask::ADDALLITEM`/`UPDATEALL`,
+    /// `ITILFollowup::ADDALLTICKET`/`UPDATEALL`: a Super-Admin's `task` right has no bit 4).
+    pub fn right_bit(self, generic: u64) -> u64 {
+        match (self, generic) {
+            (TicketTask | ItilFollowup, bits::CREATE) => 4096,
+            (TicketTask | ItilFollowup, bits::UPDATE) => 1024,
+            _ => generic,
+        }
+    }
+
     /// The profile right that guards the type (`glpiactiveprofile` keys in the full session).
     pub fn right(self) -> &'static str {
         match self {

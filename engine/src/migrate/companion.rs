@@ -1,6 +1,6 @@
-//! Companion files: the relations GLPI's list exports cannot carry (which monitor is on which
-//! computer, which software version is installed where). Their format is documented here and
-//! offered as a downloadable template.
+//! Companion files: what GLPI's list exports cannot carry (which monitor is on which computer,
+//! which software version is installed where, who wrote which followup or task of a ticket and
+//! when). Their format is documented here and offered as a downloadable template.
 
 use crate::detect::normalize_label;
 use crate::glpi::GlpiType;
@@ -13,33 +13,65 @@ pub enum CompanionKind {
     Connections,
     /// Software installed on computers: `ordinateur;logiciel;version`.
     Installations,
+    /// The timeline of tickets, one row per followup, task or solution, keyed by the ticket's
+    /// source id: `ticket;type;date;auteur;contenu;prive;duree;technicien;statut`, optionally
+    /// followed by `source;categorie;type_solution`.
+    Timeline,
 }
 
 impl CompanionKind {
     /// Both kinds.
-    pub const ALL: [CompanionKind; 2] = [CompanionKind::Connections, CompanionKind::Installations];
+    pub const ALL: [CompanionKind; 3] = [
+        CompanionKind::Connections,
+        CompanionKind::Installations,
+        CompanionKind::Timeline,
+    ];
 
     /// The file name offered for the template.
     pub fn template_name(self) -> &'static str {
         match self {
             CompanionKind::Connections => "liaisons-materiels.csv",
             CompanionKind::Installations => "installations-logiciels.csv",
+            CompanionKind::Timeline => "chronologie-tickets.csv",
         }
     }
 
-    /// The header row (French; English names are accepted too).
-    pub fn headers(self) -> [&'static str; 3] {
+    /// The required columns, in order (French; English names are accepted too).
+    pub fn headers(self) -> &'static [&'static str] {
         match self {
-            CompanionKind::Connections => ["ordinateur", "type", "element"],
-            CompanionKind::Installations => ["ordinateur", "logiciel", "version"],
+            CompanionKind::Connections => &["ordinateur", "type", "element"],
+            CompanionKind::Installations => &["ordinateur", "logiciel", "version"],
+            CompanionKind::Timeline => &TIMELINE_FR[..9],
         }
     }
 
-    fn english(self) -> [&'static str; 3] {
+    /// Every column the file may have, required first (French).
+    pub fn all_headers(self) -> &'static [&'static str] {
         match self {
-            CompanionKind::Connections => ["computer", "type", "item"],
-            CompanionKind::Installations => ["computer", "software", "version"],
+            CompanionKind::Timeline => &TIMELINE_FR,
+            other => other.headers(),
         }
+    }
+
+    fn english(self) -> &'static [&'static str] {
+        match self {
+            CompanionKind::Connections => &["computer", "type", "item"],
+            CompanionKind::Installations => &["computer", "software", "version"],
+            CompanionKind::Timeline => &TIMELINE_EN,
+        }
+    }
+
+    /// Where each of [`CompanionKind::all_headers`] is in a file's header row (`None`: absent).
+    pub fn positions(self, headers: &[String]) -> Vec<Option<usize>> {
+        let norm: Vec<String> = headers
+            .iter()
+            .map(|h| normalize_label(h).replace(' ', "_"))
+            .collect();
+        self.all_headers()
+            .iter()
+            .zip(self.english())
+            .map(|(fr, en)| norm.iter().position(|h| h == fr || h == en))
+            .collect()
     }
 
     /// The template: header, two example lines, UTF-8 with BOM and `;` like GLPI's exports.
@@ -51,6 +83,12 @@ impl CompanionKind {
             CompanionKind::Installations => {
                 "ordinateur;logiciel;version\r\nPC-CAY-0001;LibreOffice;7.6.4\r\nSN8H3K2L;Mozilla Firefox;128.3.1esr\r\n"
             }
+            CompanionKind::Timeline => concat!(
+                "ticket;type;date;auteur;contenu;prive;duree;technicien;statut;source;categorie;type_solution\r\n",
+                "51;Suivi;2026-11-05 09:45:32;jerome.lefevre;Pouvez-vous préciser le numéro d'inventaire du matériel ?;Non;;;;Helpdesk;;\r\n",
+                "51;Tâche;2026-11-10 08:48:10;jerome.lefevre;Vérification des droits sur le partage;Non;900;jerome.lefevre;Fait;;;\r\n",
+                "51;Solution;2026-11-12 10:00:00;jerome.lefevre;Droits corrigés sur le partage.;;;;En attente;;;\r\n",
+            ),
         };
         format!("\u{feff}{body}")
     }
@@ -60,6 +98,7 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "ordinateur : numéro de série ou nom de l'ordinateur ; type : Moniteur, Périphérique, Imprimante ou Téléphone (ou Monitor, Peripheral, Printer, Phone) ; element : numéro de série ou nom de l'élément branché.",
             CompanionKind::Installations => "ordinateur : numéro de série ou nom de l'ordinateur ; logiciel : nom du logiciel (tel qu'exporté) ; version : nom de la version installée.",
+            CompanionKind::Timeline => "une ligne par suivi, tâche ou solution, dans l'ordre d'origine. ticket : ID du ticket dans l'export des tickets ; type : Suivi, Tâche ou Solution ; date : AAAA-MM-JJ HH:MM[:SS] ; auteur : identifiant ou « Nom Prénom » ; contenu : texte ou HTML ; prive : Oui/Non ; duree (tâches) : secondes ou « 1 heures 30 minutes » ; technicien (tâches) : identifiant ou nom ; statut : Information, A faire ou Fait pour une tâche, En attente, Acceptée, Refusée ou Aucune pour une solution ; colonnes facultatives source (source de la demande d'un suivi), categorie (catégorie de tâche), type_solution.",
         }
     }
 
@@ -68,21 +107,63 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "computer: serial number or name of the computer; type: Monitor, Peripheral, Printer or Phone (French names accepted); item: serial number or name of the connected item.",
             CompanionKind::Installations => "computer: serial number or name of the computer; software: software name (as exported); version: installed version name.",
+            CompanionKind::Timeline => "one row per followup, task or solution, in their original order. ticket: the ticket's ID in the ticket export; kind: Followup, Task or Solution (French names accepted); date: YYYY-MM-DD HH:MM[:SS]; author: login or \"Last First\" name; content: text or HTML; private: Yes/No; duration (tasks): seconds or \"1 hours 30 minutes\"; technician (tasks): login or name; state: Information, To do or Done for a task, Waiting, Accepted, Refused or None for a solution; optional columns source (a followup's request source), category (task category), solution_type.",
         }
     }
 }
 
-/// Recognises a companion file from its header row.
+/// The timeline file's columns (French): nine required, then three optional.
+const TIMELINE_FR: [&str; 12] = [
+    "ticket",
+    "type",
+    "date",
+    "auteur",
+    "contenu",
+    "prive",
+    "duree",
+    "technicien",
+    "statut",
+    "source",
+    "categorie",
+    "type_solution",
+];
+
+/// The same in English.
+const TIMELINE_EN: [&str; 12] = [
+    "ticket",
+    "kind",
+    "date",
+    "author",
+    "content",
+    "private",
+    "duration",
+    "technician",
+    "state",
+    "source",
+    "category",
+    "solution_type",
+];
+
+/// Recognises a companion file from its header row: the required columns in order, then only
+/// the optional ones (timeline).
 pub fn detect_companion(headers: &[String]) -> Option<CompanionKind> {
     let norm: Vec<String> = headers
         .iter()
-        .map(|h| normalize_label(h))
+        .map(|h| normalize_label(h).replace(' ', "_"))
         .filter(|h| !h.is_empty())
         .collect();
     CompanionKind::ALL.into_iter().find(|k| {
-        norm.len() == 3
-            && (norm.iter().zip(k.headers()).all(|(a, b)| a == b)
-                || norm.iter().zip(k.english()).all(|(a, b)| a == b))
+        let required = k.headers().len();
+        let all = k.all_headers().len();
+        let fits = |names: &[&str]| {
+            norm.len() >= required
+                && norm.len() <= all
+                && norm[..required].iter().zip(names).all(|(a, b)| a == b)
+                && norm[required..]
+                    .iter()
+                    .all(|h| names[required..].contains(&h.as_str()))
+        };
+        fits(k.all_headers()) || fits(k.english())
     })
 }
 
@@ -122,7 +203,14 @@ mod tests {
             )
             .expect("template reads");
             assert_eq!(detect_companion(&table.headers), Some(kind));
-            assert_eq!(table.records.len(), 2);
+            assert_eq!(
+                table.records.len(),
+                if kind == CompanionKind::Timeline {
+                    3
+                } else {
+                    2
+                }
+            );
         }
         assert_eq!(
             detect_companion(&["Computer".into(), "Type".into(), "Item".into()]),

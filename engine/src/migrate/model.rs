@@ -184,6 +184,19 @@ pub enum Rejection {
     ConnectionIncomplete,
     /// An installation without its computer, software or version (`migrate.companion.missing`).
     InstallationIncomplete,
+    /// A timeline row names a ticket that no ticket file holds
+    /// (`migrate.companion.ticket_unknown`).
+    TimelineTicketUnknown {
+        /// The ticket's source id as written.
+        ticket: String,
+    },
+    /// A timeline row's cell cannot be read (`migrate.companion.bad_value`).
+    TimelineBadValue {
+        /// The column (French header).
+        column: String,
+        /// The value as written.
+        value: String,
+    },
 }
 
 impl Rejection {
@@ -199,6 +212,8 @@ impl Rejection {
             Rejection::ConnectionIncomplete | Rejection::InstallationIncomplete => {
                 "migrate.companion.missing"
             }
+            Rejection::TimelineTicketUnknown { .. } => "migrate.companion.ticket_unknown",
+            Rejection::TimelineBadValue { .. } => "migrate.companion.bad_value",
         }
     }
 
@@ -264,6 +279,18 @@ impl Rejection {
             }
             (Rejection::InstallationIncomplete, Lang::En) => {
                 "computer, software and version are required".into()
+            }
+            (Rejection::TimelineTicketUnknown { ticket }, Lang::Fr) => format!(
+                "aucun ticket d'ID « {ticket} » dans les exports de tickets donnés : l'entrée ne peut être rattachée à rien"
+            ),
+            (Rejection::TimelineTicketUnknown { ticket }, Lang::En) => format!(
+                "no ticket with ID \"{ticket}\" in the given ticket exports: the entry belongs to nothing"
+            ),
+            (Rejection::TimelineBadValue { column, value }, Lang::Fr) => {
+                format!("colonne {column} : valeur « {value} » illisible")
+            }
+            (Rejection::TimelineBadValue { column, value }, Lang::En) => {
+                format!("column {column}: unreadable value \"{value}\"")
             }
         }
     }

@@ -70,6 +70,10 @@ pub struct Draft {
     /// every file is read.
     #[serde(skip)]
     managers: Vec<(String, String, SourceLine)>,
+    /// The companion timeline file's entries by ticket source id, taken by the tickets they
+    /// belong to; what is left names no ticket of the files.
+    #[serde(skip)]
+    pub(super) timelines: HashMap<String, Vec<super::ticket::CompanionEntry>>,
 }
 
 /// A reason the files cannot carry some values: rows concerned, French and English texts.
@@ -196,6 +200,19 @@ impl Draft {
     /// Builds objects from the files and companion files.
     pub fn build(files: &[SourceFile<'_>], companions: &[CompanionFile<'_>]) -> Draft {
         let mut d = Draft::default();
+        // The timeline companion first: each ticket row takes its entries.
+        for c in companions
+            .iter()
+            .filter(|c| c.kind == CompanionKind::Timeline)
+        {
+            let (entries, rejected) = super::ticket::timeline_from_companion(c);
+            for (itemtype, source, rejection) in rejected {
+                d.reject(itemtype, source, rejection);
+            }
+            for e in entries {
+                d.timelines.entry(e.ticket.clone()).or_default().push(e);
+            }
+        }
         // Trees and groups first so that references from other files find them.
         let mut ordered: Vec<&SourceFile<'_>> = files.iter().collect();
         ordered.sort_by_key(|f| match f.mapping.item_type {
@@ -210,10 +227,29 @@ impl Draft {
             d.add_file(f);
         }
         d.add_managers();
+        let mut orphans: Vec<super::ticket::CompanionEntry> = std::mem::take(&mut d.timelines)
+            .into_values()
+            .flatten()
+            .collect();
+        orphans
+            .sort_by(|a, b| (&a.source.file, a.source.line).cmp(&(&b.source.file, b.source.line)));
+        for e in orphans {
+            let itemtype = match e.entry.kind {
+                super::ticket::EntryKind::Followup => GlpiType::ItilFollowup,
+                super::ticket::EntryKind::Task => GlpiType::TicketTask,
+                super::ticket::EntryKind::Solution => GlpiType::ItilSolution,
+            };
+            d.reject(
+                itemtype,
+                e.source,
+                Rejection::TimelineTicketUnknown { ticket: e.ticket },
+            );
+        }
         for c in companions {
             match c.kind {
                 CompanionKind::Connections => d.has_connections = true,
                 CompanionKind::Installations => d.has_installations = true,
+                CompanionKind::Timeline => continue,
             }
             d.add_companion(c);
         }
@@ -275,6 +311,9 @@ impl Draft {
                 line: record.line as usize,
             };
             if let Some(d) = blocking.get(&record.line) {
+                if itemtype == GlpiType::Ticket {
+                    self.reject_timeline_of(file, &record.cells, &source);
+                }
                 self.reject(
                     itemtype,
                     source,
@@ -802,6 +841,7 @@ impl Draft {
                     );
                     self.wait_for(i, "items_id", Target::Dropdown(itemtype), third);
                 }
+                CompanionKind::Timeline => {}
                 CompanionKind::Installations => {
                     if computer.is_empty() || second.is_empty() || third.is_empty() {
                         self.reject(

@@ -25,6 +25,7 @@ use std::collections::BTreeMap;
 use crate::detect::ItemType;
 use crate::glpi::{GlpiType, Target};
 use crate::map::{spec_for, FieldKind};
+use crate::migrate::companion::{CompanionFile, CompanionKind};
 use crate::migrate::model::{FieldValue, ObjectKey, PlannedObject, Rejection, SourceLine};
 use crate::migrate::reconcile::normalize_key;
 use crate::read::{glpi_cell_value, split_multi};
@@ -39,6 +40,8 @@ pub const REQUESTER: i64 = 1;
 pub const ASSIGNED: i64 = 2;
 /// `type` of a `Ticket_User` or `Group_Ticket`: observer.
 pub const OBSERVER: i64 = 3;
+/// Ticket status: closed.
+pub const CLOSED: i64 = 6;
 
 /// The rank of a ticket's status update: after its solution.
 pub fn status_rank() -> u32 {
@@ -78,7 +81,8 @@ pub struct TimelineEntry {
     pub is_private: bool,
     /// Task duration in seconds.
     pub duration_s: Option<i64>,
-    /// Task state (0 information, 1 to do, 2 done).
+    /// Task state (0 information, 1 to do, 2 done); for a solution, its approval status (1
+    /// none, 2 waiting, 3 accepted, 4 refused).
     pub state: Option<i64>,
     /// Task category (complete name).
     pub category: Option<String>,
@@ -136,6 +140,20 @@ pub fn parse_task_state(text: &str) -> Option<i64> {
         "a faire" | "to do" | "todo" => Some(1),
         "fait" | "done" => Some(2),
         n => n.parse().ok().filter(|s| (0..=2).contains(s)),
+    }
+}
+
+/// A solution's approval status as GLPI names it (`CommonITILValidation`: 1 none, 2 waiting,
+/// 3 accepted, 4 refused).
+pub fn parse_solution_status(text: &str) -> Option<i64> {
+    match normalize_key(text).as_str() {
+        "aucune" | "aucun" | "none" | "non soumise a approbation" | "not subject to approval" => {
+            Some(1)
+        }
+        "en attente" | "en attente d'approbation" | "waiting" | "waiting for approval" => Some(2),
+        "acceptee" | "accepte" | "granted" | "accepted" => Some(3),
+        "refusee" | "refuse" | "refused" => Some(4),
+        n => n.parse().ok().filter(|s| (1..=4).contains(s)),
     }
 }
 
@@ -284,6 +302,136 @@ pub fn timeline_from_cells(
     (out, warnings)
 }
 
+/// One row of the companion timeline file, read: the ticket's source id, the entry, its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanionEntry {
+    /// The ticket's source id (the `ID` column of the ticket export).
+    pub ticket: String,
+    /// The entry.
+    pub entry: TimelineEntry,
+    /// Where it was read.
+    pub source: SourceLine,
+}
+
+/// A ticket's source id as written in an export or the companion file (`n°12`, `1 234`).
+pub fn ticket_source_id(text: &str) -> String {
+    let t = text.trim();
+    let t = t.strip_prefix("n°").unwrap_or(t);
+    t.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The entries of a timeline companion file in file order, and the rows it cannot read (with
+/// the type of object they would have made).
+pub fn timeline_from_companion(
+    c: &CompanionFile<'_>,
+) -> (Vec<CompanionEntry>, Vec<(GlpiType, SourceLine, Rejection)>) {
+    let mut entries = Vec::new();
+    let mut rejected = Vec::new();
+    if c.kind != CompanionKind::Timeline {
+        return (entries, rejected);
+    }
+    let pos = c.kind.positions(&c.table.headers);
+    let names = c.kind.all_headers();
+    for record in c.table.rows() {
+        let source = SourceLine {
+            file: c.table.file.clone(),
+            line: record.line as usize,
+        };
+        let cell = |i: usize| {
+            pos.get(i)
+                .copied()
+                .flatten()
+                .and_then(|p| record.cells.get(p))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let bad = |i: usize, value: String| Rejection::TimelineBadValue {
+            column: names[i].to_string(),
+            value,
+        };
+        let kind = match normalize_key(&cell(1)).as_str() {
+            "suivi" | "followup" | "itilfollowup" => EntryKind::Followup,
+            "tache" | "task" | "tickettask" => EntryKind::Task,
+            "solution" | "itilsolution" => EntryKind::Solution,
+            _ => {
+                rejected.push((GlpiType::ItilFollowup, source, bad(1, cell(1))));
+                continue;
+            }
+        };
+        let itemtype = match kind {
+            EntryKind::Followup => GlpiType::ItilFollowup,
+            EntryKind::Task => GlpiType::TicketTask,
+            EntryKind::Solution => GlpiType::ItilSolution,
+        };
+        let ticket = ticket_source_id(&cell(0));
+        if ticket.is_empty() {
+            rejected.push((itemtype, source, bad(0, cell(0))));
+            continue;
+        }
+        let Some(date) = datetime(&cell(2)) else {
+            rejected.push((itemtype, source, bad(2, cell(2))));
+            continue;
+        };
+        let filled = |s: String| Some(s).filter(|s| !s.is_empty());
+        let mut e = TimelineEntry::new(kind, date, cell(4));
+        e.author = filled(cell(3));
+        let private = cell(5);
+        e.is_private = match normalize_key(&private).as_str() {
+            "" | "non" | "no" | "0" => false,
+            "oui" | "yes" | "1" => true,
+            _ => {
+                rejected.push((itemtype, source, bad(5, private)));
+                continue;
+            }
+        };
+        let state = cell(8);
+        match kind {
+            EntryKind::Followup => e.request_source = filled(cell(9)),
+            EntryKind::Task => {
+                let duration = cell(6);
+                e.duration_s = match duration.parse::<i64>() {
+                    Ok(n) if n >= 0 => Some(n),
+                    _ if duration.is_empty() => None,
+                    _ => match parse_duration(&duration) {
+                        Some(n) => Some(n),
+                        None => {
+                            rejected.push((itemtype, source, bad(6, duration)));
+                            continue;
+                        }
+                    },
+                };
+                e.technician = filled(cell(7));
+                e.category = filled(cell(10));
+                e.state = match parse_task_state(&state) {
+                    Some(s) => Some(s),
+                    None if state.is_empty() => None,
+                    None => {
+                        rejected.push((itemtype, source, bad(8, state)));
+                        continue;
+                    }
+                };
+            }
+            EntryKind::Solution => {
+                e.solution_type = filled(cell(11));
+                e.state = match parse_solution_status(&state) {
+                    Some(s) => Some(s),
+                    None if state.is_empty() => None,
+                    None => {
+                        rejected.push((itemtype, source, bad(8, state)));
+                        continue;
+                    }
+                };
+            }
+        }
+        entries.push(CompanionEntry {
+            ticket,
+            entry: e,
+            source,
+        });
+    }
+    (entries, rejected)
+}
+
 /// What one ticket row gives.
 #[derive(Default)]
 struct TicketValues {
@@ -313,6 +461,41 @@ fn task_uuid(ticket_date: &str, ticket_name: &str, n: usize) -> String {
 }
 
 impl Draft {
+    /// A rejected ticket row's companion timeline entries: rejected with it.
+    pub(super) fn reject_timeline_of(
+        &mut self,
+        file: &SourceFile<'_>,
+        cells: &crate::read::Cells<'_>,
+        source: &SourceLine,
+    ) {
+        let id = file
+            .mapping
+            .columns
+            .iter()
+            .find(|c| c.field.as_deref() == Some("id"))
+            .and_then(|c| cells.get(c.column))
+            .map(|raw| ticket_source_id(&glpi_cell_value(raw)))
+            .unwrap_or_default();
+        if id.is_empty() {
+            return;
+        }
+        let ticket = ObjectKey::new(GlpiType::Ticket, format!("{}:{}", source.file, source.line));
+        for e in self.timelines.remove(&id).unwrap_or_default() {
+            let itemtype = match e.entry.kind {
+                EntryKind::Followup => GlpiType::ItilFollowup,
+                EntryKind::Task => GlpiType::TicketTask,
+                EntryKind::Solution => GlpiType::ItilSolution,
+            };
+            self.reject(
+                itemtype,
+                e.source,
+                Rejection::DependencyRejected {
+                    object: ticket.clone(),
+                },
+            );
+        }
+    }
+
     /// One ticket row: the ticket, its actors, items, timeline, solution, status and dates.
     pub(super) fn add_ticket_row(
         &mut self,
@@ -415,8 +598,26 @@ impl Draft {
             let i = self.push(rel);
             self.wait_for(i, "items_id", Target::Asset, item);
         }
-        let (timeline, warnings) = timeline_from_cells(&v.history, v.solvedate.as_deref());
-        self.objects[index].warnings.extend(warnings);
+        // The companion timeline file, when it has rows for this ticket, replaces the history
+        // cells: it says who wrote what, to the second, in the original order.
+        let companion = self
+            .timelines
+            .remove(&ticket_source_id(&v.source_id))
+            .filter(|_| !v.source_id.is_empty());
+        let timeline = match companion {
+            Some(rows) => rows
+                .into_iter()
+                .map(|c| {
+                    self.objects[index].sources.push(c.source);
+                    c.entry
+                })
+                .collect(),
+            None => {
+                let (timeline, warnings) = timeline_from_cells(&v.history, v.solvedate.as_deref());
+                self.objects[index].warnings.extend(warnings);
+                timeline
+            }
+        };
         self.add_timeline(&owner, &date, &name, timeline, &source);
         self.add_closing(&owner, v.status, v.solvedate, v.closedate, &source);
     }
@@ -437,9 +638,16 @@ impl Draft {
                 EntryKind::Task => GlpiType::TicketTask,
                 EntryKind::Solution => GlpiType::ItilSolution,
             };
+            // Followups and tasks one rank per position, so that they are created in their
+            // original order across types; the solution after them all.
+            let position = if e.kind == EntryKind::Solution {
+                0
+            } else {
+                n.min(99)
+            };
             let mut o = PlannedObject::new(
                 ObjectKey::new(itemtype, format!("{}#{}", ticket.key, n + 1)),
-                rank_of(itemtype, 0),
+                rank_of(itemtype, position),
             );
             let f = &mut o.fields;
             f.insert("content".into(), FieldValue::Text(e.content.clone()));
@@ -501,6 +709,9 @@ impl Draft {
                     f.insert("date_creation".into(), FieldValue::Text(e.date.clone()));
                     f.insert("_do_not_compute_status".into(), FieldValue::Number(1));
                     f.insert("_linked_ticket".into(), FieldValue::Number(1));
+                    if let Some(s) = e.state {
+                        f.insert("status".into(), FieldValue::Number(s));
+                    }
                     if let Some(t) = e.solution_type {
                         refs.push((
                             "solutiontypes_id",
@@ -548,6 +759,19 @@ impl Draft {
             let mut o = step("statut", status_rank());
             o.fields.insert("status".into(), FieldValue::Number(status));
             self.push(o);
+        }
+        // A closed ticket accepts no other change than its status, entity and category
+        // (`CommonITILObject::handleTemplateFields`): GLPI dates its resolution and closing the
+        // moment it is closed, and refuses to be told otherwise.
+        if status == Some(CLOSED) {
+            if solvedate.is_some() || closedate.is_some() {
+                self.note(
+                    "migrate.not_carried.ticket_closed_dates",
+                    "tickets clos dont les dates de résolution et de clôture ne peuvent pas être gardées : GLPI les met au moment où la migration les clôt et refuse ensuite toute modification d'un ticket clos (hors statut, entité, catégorie)",
+                    "closed tickets whose resolution and closing dates cannot be kept: GLPI sets them to the moment the migration closes them and then refuses any change of a closed ticket (but its status, entity, category)",
+                );
+            }
+            return;
         }
         if solvedate.is_some() || closedate.is_some() {
             let mut o = step("dates", dates_rank());

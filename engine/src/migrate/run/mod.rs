@@ -187,7 +187,7 @@ pub async fn preflight<T: Transport>(
             (bits::UPDATE, "update"),
             (bits::PURGE, "purge"),
         ] {
-            if need & bit != 0 && have & bit == 0 {
+            if need & bit != 0 && have & itemtype.right_bit(bit) == 0 {
                 lacking.push(name.to_string());
             }
         }

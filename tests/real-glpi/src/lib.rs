@@ -12,6 +12,7 @@ pub mod exports;
 pub mod migration;
 pub mod oracle;
 pub mod suite;
+pub mod tickets;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

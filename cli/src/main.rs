@@ -10,6 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod directory;
 mod migrate;
 
 /// Passerelle: check GLPI CSV exports and HR directory files before migrating them.
@@ -30,6 +31,9 @@ enum Command {
     /// errors; 3 rights missing (nothing written); 4 the journal is in use by another running
     /// migration (one writer per journal, nothing written).
     Migrate(Box<migrate::MigrateArgs>),
+    /// Carry an HR directory file (seed 004) out on the GLPI's users: plan, journal, resume,
+    /// verify, undo, and the directory's error file.
+    Directory(Box<directory::DirectoryArgs>),
 }
 
 #[derive(clap::Args)]
@@ -79,6 +83,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Migrate(args) => migrate::migrate(*args),
+        Command::Directory(args) => directory::directory(*args),
     }
 }
 

@@ -5,9 +5,11 @@
 //! M modifies, S deletes; errors reject the line, warnings keep it. Every message carries its
 //! line number (the header is line 1), as the directory's error file does.
 
+pub mod apply;
 pub mod format;
 pub mod problem;
 pub mod reference;
+pub mod target;
 
 use serde::Serialize;
 use std::borrow::Cow;

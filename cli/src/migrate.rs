@@ -97,8 +97,8 @@ pub struct MigrateArgs {
     /// Calls in flight at once.
     #[arg(long, default_value_t = 4)]
     in_flight: usize,
-    /// Ceiling of calls per second (0: none).
-    #[arg(long, default_value_t = 20.0)]
+    /// Ceiling of calls per second (0: none; the calls in flight already bound the load).
+    #[arg(long, default_value_t = 0.0)]
     max_calls_per_second: f64,
     /// First retry delay in milliseconds.
     #[arg(long, default_value_t = 250)]
@@ -348,6 +348,7 @@ async fn make_plan(
     inputs: &[(String, Vec<u8>)],
     corrections: &[CellCorrection],
     options: &PlanOptions,
+    in_flight: usize,
 ) -> Result<Plan, String> {
     let overrides = inputs
         .iter()
@@ -380,7 +381,7 @@ async fn make_plan(
     }
     let draft = prepared.draft();
     session
-        .plan(&draft, options)
+        .plan(&draft, options, in_flight)
         .await
         .map_err(|e| e.to_string())
 }
@@ -439,7 +440,7 @@ async fn work(
             args.journal.display()
         ));
     }
-    let plan = match make_plan(session, inputs, &args.corrections, &options).await {
+    let plan = match make_plan(session, inputs, &args.corrections, &options, args.in_flight).await {
         Ok(p) => p,
         Err(e) => return fail(e),
     };

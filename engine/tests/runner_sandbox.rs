@@ -397,7 +397,7 @@ fn migrate(sb: &Sandbox, previous: Vec<Event>, cut: Cut) -> Attempt {
     let report = drive(
         async {
             let mut session = MigrationSession::open(&transport, settings()).await?;
-            let plan = session.plan(&draft, &PlanOptions::default()).await?;
+            let plan = session.plan(&draft, &PlanOptions::default(), 4).await?;
             *plan_out.borrow_mut() = Some(plan.clone());
             let report = session
                 .run(
@@ -665,7 +665,7 @@ fn the_dry_run_sends_what_the_run_sends() {
             let mut s = MigrationSession::open(&transport, settings())
                 .await
                 .unwrap();
-            s.plan(&draft, &PlanOptions::default()).await.unwrap()
+            s.plan(&draft, &PlanOptions::default(), 4).await.unwrap()
         },
         &killed,
     )

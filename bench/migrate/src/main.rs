@@ -318,7 +318,7 @@ impl Bench {
         let prepared = Prepared::from_files(&inputs, &ReadOptions::default());
         let draft = prepared.draft();
         // The engine's own read of what the plan needs (the entities included).
-        let target = run::read_target(&client, &draft)
+        let target = run::read_target(&client, &draft, RunOptions::default().in_flight)
             .await
             .map_err(|e| e.to_string())?;
         let plan = draft.plan(&target, &PlanOptions::default());

@@ -28,6 +28,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt};
+use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
 use passerelle_engine::migrate::inputs::Prepared;
@@ -211,7 +212,7 @@ pub async fn plan_for(
     let prepared = Prepared::from_files(&inputs, &ReadOptions::default());
     let draft = prepared.draft();
     // The engine's own read of what the plan needs (the entities included).
-    let target = passerelle_engine::migrate::run::read_target(&client, &draft)
+    let target = passerelle_engine::migrate::run::read_target(&client, &draft, RAW_IN_FLIGHT)
         .await
         .map_err(|err| err.to_string())?;
     client.logout().await;
@@ -276,6 +277,19 @@ pub async fn raw_bulk(
         // Every batch of the stage: (itemtype, indexes in `creates`, inputs).
         let mut batches = Vec::new();
         for (itemtype, indexes) in types {
+            // A new user's first authorization is made by GLPI with the user (its
+            // `_profiles_id`): posting it again would double it.
+            let indexes: Vec<usize> = indexes
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let made = made_with_user(creates[i], &creates, &ids);
+                    if made {
+                        sent += 1;
+                    }
+                    !made
+                })
+                .collect();
             for chunk in indexes.chunks(RAW_BATCH) {
                 let mut input = Vec::new();
                 for &index in chunk {
@@ -333,6 +347,31 @@ pub async fn raw_bulk(
         .send()
         .await;
     Ok((start.elapsed(), sent))
+}
+
+/// Whether `o` is the authorization GLPI makes by itself when one of `creates`, a user, is
+/// posted with `_profiles_id`, `_entities_id` and `_is_recursive`.
+fn made_with_user(o: &PlannedObject, creates: &[&PlannedObject], ids: &IdMap) -> bool {
+    if o.key.itemtype != GlpiType::ProfileUser {
+        return false;
+    }
+    let value = |p: &PlannedObject, field: &str| p.fields.get(field).map(|v| v.to_json(ids).ok());
+    creates
+        .iter()
+        .filter(|u| u.key.itemtype == GlpiType::User && o.dependencies().any(|d| *d == u.key))
+        .any(|u| {
+            value(u, "_profiles_id").is_some()
+                && value(u, "_profiles_id") == value(o, "profiles_id")
+                && value(u, "_entities_id") == value(o, "entities_id")
+                && value(u, "_is_recursive")
+                    .flatten()
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(0)
+                    == value(o, "is_recursive")
+                        .flatten()
+                        .and_then(|v| v.as_i64())
+                        .unwrap_or(0)
+        })
 }
 
 /// The real command through the proxy; its exit code must say it ran (0, or 1 for rows the

@@ -21,7 +21,10 @@ pub struct ClientOptions {
     pub backoff_ms: u64,
     /// Longest backoff delay.
     pub backoff_cap_ms: u64,
-    /// Ceiling of calls per second (0: none) to protect the national server.
+    /// Ceiling of calls per second (0: none). None by default: the load a migration puts on the
+    /// national server is bounded by its calls in flight (`RunOptions::in_flight`, 4), and a
+    /// fixed spacing would only slow the many small calls (reads, dropdowns) that GLPI answers
+    /// in 15-30 ms.
     pub max_calls_per_second: f64,
     /// Rows per page when reading a whole item type.
     pub page_size: usize,
@@ -33,7 +36,7 @@ impl Default for ClientOptions {
             max_attempts: 8,
             backoff_ms: 250,
             backoff_cap_ms: 15_000,
-            max_calls_per_second: 20.0,
+            max_calls_per_second: 0.0,
             page_size: 1000,
         }
     }
@@ -400,7 +403,44 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
 
     /// Every item of a type visible in the active entities, in pages.
     pub async fn read_all(&self, itemtype: GlpiType) -> Result<Vec<Map<String, Value>>, CallError> {
-        self.read_pages(itemtype, "ASC", None).await
+        let mut items = self.read_pages(itemtype, "ASC", None).await?;
+        self.attach_requesters(itemtype, &mut items).await?;
+        Ok(items)
+    }
+
+    /// Tickets read get their requesters' ids as `_users_id_requester` (kept by GLPI as
+    /// `Ticket_User` rows of type 1): without the journal, a ticket is recognised by its opening
+    /// date, title and requesters.
+    async fn attach_requesters(
+        &self,
+        itemtype: GlpiType,
+        items: &mut [Map<String, Value>],
+    ) -> Result<(), CallError> {
+        if itemtype != GlpiType::Ticket || items.is_empty() {
+            return Ok(());
+        }
+        let mut by_ticket: std::collections::HashMap<u64, Vec<u64>> =
+            std::collections::HashMap::new();
+        for link in self.read_pages(GlpiType::TicketUser, "ASC", None).await? {
+            let num = |f: &str| {
+                link.get(f).and_then(|v| {
+                    v.as_u64()
+                        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                })
+            };
+            if let (Some(ticket), Some(user), Some(1)) =
+                (num("tickets_id"), num("users_id"), num("type"))
+            {
+                by_ticket.entry(ticket).or_default().push(user);
+            }
+        }
+        for item in items.iter_mut() {
+            let id = item.get("id").and_then(Value::as_u64).unwrap_or(0);
+            let mut users = by_ticket.remove(&id).unwrap_or_default();
+            users.sort_unstable();
+            item.insert("_users_id_requester".into(), json!(users));
+        }
+        Ok(())
     }
 
     /// Items of a type with an id above `watermark`, newest first: what was created since.
@@ -409,7 +449,9 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
         itemtype: GlpiType,
         watermark: u64,
     ) -> Result<Vec<Map<String, Value>>, CallError> {
-        self.read_pages(itemtype, "DESC", Some(watermark)).await
+        let mut items = self.read_pages(itemtype, "DESC", Some(watermark)).await?;
+        self.attach_requesters(itemtype, &mut items).await?;
+        Ok(items)
     }
 
     async fn read_pages(
@@ -499,6 +541,30 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     /// Purges items in one call.
     pub async fn purge(&self, itemtype: GlpiType, ids: &[u64]) -> Result<BulkResult, CallError> {
         let input: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+        let req = ApiRequest::new(Method::Delete, format!("/{itemtype}"))
+            .with_body(json!({ "input": input, "force_purge": true }));
+        let res = self.call(req).await?;
+        bulk_result(&res, ids.len(), BulkKind::Delete, ids)
+    }
+
+    /// Purges items with the type's quiet inputs in each (`_disablenotif`: GLPI notifies the
+    /// deletion of a ticket, followup or task otherwise).
+    pub async fn purge_quietly(
+        &self,
+        itemtype: GlpiType,
+        ids: &[u64],
+    ) -> Result<BulkResult, CallError> {
+        let input: Vec<Value> = ids
+            .iter()
+            .map(|id| {
+                let mut m = Map::new();
+                m.insert("id".into(), json!(id));
+                for flag in itemtype.quiet_inputs() {
+                    m.insert((*flag).into(), json!(1));
+                }
+                Value::Object(m)
+            })
+            .collect();
         let req = ApiRequest::new(Method::Delete, format!("/{itemtype}"))
             .with_body(json!({ "input": input, "force_purge": true }));
         let res = self.call(req).await?;

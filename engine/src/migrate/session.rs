@@ -190,13 +190,15 @@ impl<'t, T: Transport> MigrationSession<'t, T> {
         Ok(())
     }
 
-    /// Reads the target once and makes the plan; the run reuses that read.
+    /// Reads the target once (`in_flight` types at a time) and makes the plan; the run reuses
+    /// that read.
     pub async fn plan(
         &mut self,
         draft: &Draft,
         options: &PlanOptions,
+        in_flight: usize,
     ) -> Result<Plan, SessionError> {
-        let target = run::read_target(&self.client, draft)
+        let target = run::read_target(&self.client, draft, in_flight)
             .await
             .map_err(SessionError::Target)?;
         let plan = draft.plan(&target, options);

@@ -121,19 +121,25 @@ pub enum RunError {
     Session(CallError),
 }
 
-/// Reads, once and in large pages, every target itemtype a draft plan needs (and the entities).
+/// Reads, once and in large pages, every target itemtype a draft plan needs (and the entities),
+/// `in_flight` types at a time: a prefecture's plan needs some thirty types, most of them a
+/// handful of rows, and each read costs GLPI's start-up (tens of milliseconds) whatever its size.
 pub async fn read_target<T: Transport>(
     client: &GlpiClient<'_, T>,
     draft: &Draft,
+    in_flight: usize,
 ) -> Result<TargetData, CallError> {
-    let mut target = TargetData::default();
+    use futures_util::stream::{self, StreamExt, TryStreamExt};
     let mut types = draft.needed_types();
     types.insert(GlpiType::Entity);
-    for t in types {
-        let items = client.read_all(t).await?;
-        target.items.insert(t, items);
-    }
-    Ok(target)
+    let items: Vec<(GlpiType, Vec<Map<String, Value>>)> = stream::iter(types)
+        .map(|t| async move { client.read_all(t).await.map(|items| (t, items)) })
+        .buffer_unordered(in_flight.max(1))
+        .try_collect()
+        .await?;
+    Ok(TargetData {
+        items: items.into_iter().collect(),
+    })
 }
 
 /// A right missing for the plan.

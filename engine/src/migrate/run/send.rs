@@ -43,6 +43,10 @@ impl<'p> Work<'p> {
     }
 }
 
+/// The smallest share of a stage one call gets when spreading it: below this, a request's fixed
+/// cost (GLPI starting up, tens of milliseconds) outweighs the parallelism.
+const MIN_SHARE: usize = 10;
+
 type BatchFuture<'f> = Pin<Box<dyn Future<Output = BatchOutcome> + 'f>>;
 
 struct BatchOutcome {
@@ -87,11 +91,17 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                         break;
                     }
                 }
+                // Guided self-scheduling: never more than an even share of what the stage has
+                // left per call in flight, so that the last large type of a stage is spread over
+                // every call in flight instead of going as one long request (GLPI answers one
+                // request on one PHP worker).
+                let left: usize = queue.iter().map(|(_, l)| l.len()).sum();
+                let share = left.div_ceil(self.options.in_flight.max(1)).max(MIN_SHARE);
                 let Some((itemtype, list)) = queue.front_mut() else {
                     break;
                 };
                 let itemtype = *itemtype;
-                let n = (*batch_size).min(list.len());
+                let n = (*batch_size).min(share).min(list.len());
                 let chunk: Vec<Work<'p>> = (0..n).filter_map(|_| list.pop()).collect();
                 if list.is_empty() {
                     queue.pop_front();

@@ -227,7 +227,9 @@ impl Driver {
                 let Some(mut session) = d.take() else {
                     return send.emit(Msg::Planned(Err(session_busy())));
                 };
-                let result = session.plan(&draft, &options).await;
+                let result = session
+                    .plan(&draft, &options, RunOptions::default().in_flight)
+                    .await;
                 d.put(session);
                 send.emit(Msg::Planned(
                     result.map_err(|e| Problem::Text(e.to_string())),

@@ -1,4 +1,22 @@
-//! The audit line written for every forwarded call, with secrets removed from the query.
+//! The audit log: one line per call to `/api/*` and per refusal anywhere, telling calls forwarded
+//! to GLPI from calls the proxy refused (with the refusal's code) or answered itself (CORS
+//! preflights, `OPTIONS`), with the GLPI user of the session when known. Secrets are removed from
+//! the query; headers and bodies are never logged.
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::error::Refused;
+use crate::sessions::GlpiUser;
+use crate::AppState;
+
+/// Put on a response that comes from GLPI.
+#[derive(Debug, Clone, Copy)]
+pub struct Forwarded;
 
 /// Query parameters whose values are never logged.
 const SECRET_PARAMS: [&str; 6] = [
@@ -28,6 +46,57 @@ pub fn loggable(path: &str, query: Option<&str>) -> String {
         })
         .collect();
     format!("{path}?{}", cleaned.join("&"))
+}
+
+/// The audit layer (outermost, so that every refusal is seen).
+pub async fn audit(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let api = path == "/api" || path.starts_with("/api/");
+    let logged = loggable(&path, req.uri().query());
+    let user_before = state.sessions.user(req.headers(), req.uri().query());
+    let response = next.run(req).await;
+    let refused = response.extensions().get::<Refused>().map(|r| r.0);
+    if !api && refused.is_none() {
+        return response;
+    }
+    let user = response
+        .extensions()
+        .get::<GlpiUser>()
+        .map(|u| u.0.clone())
+        .or(user_before)
+        .unwrap_or_else(|| "-".into());
+    let outcome = match (refused, response.extensions().get::<Forwarded>()) {
+        (Some(_), _) => "refused",
+        (None, Some(_)) => "forwarded",
+        (None, None) => "answered",
+    };
+    let bytes = response
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    tracing::info!(
+        target: "audit",
+        outcome,
+        reason = refused.unwrap_or("-"),
+        client = %peer,
+        user = %user,
+        method = %method,
+        path = %logged,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        bytes = %bytes,
+        "{outcome}"
+    );
+    response
 }
 
 #[cfg(test)]

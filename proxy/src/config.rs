@@ -78,7 +78,16 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Serve the page from this folder instead of the embedded copy.
     pub static_dir: Option<PathBuf>,
+    /// Ceiling of calls to GLPI in flight at once, all sessions together (0: none).
+    pub upstream_max_in_flight: usize,
+    /// Ceiling of calls to GLPI started in any one second, all sessions together (0: none).
+    pub upstream_max_calls_per_second: usize,
 }
+
+/// Default ceiling of calls in flight to GLPI: four migrations at their default of 4 in flight.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
+/// Default ceiling of calls per second to GLPI.
+pub const DEFAULT_MAX_CALLS_PER_SECOND: usize = 100;
 
 /// A setting that is missing or wrong.
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -122,6 +131,14 @@ struct FileConfig {
     tls: Option<FileTls>,
     log_format: Option<String>,
     static_dir: Option<PathBuf>,
+    upstream: Option<FileUpstream>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileUpstream {
+    max_in_flight: Option<usize>,
+    max_calls_per_second: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +179,7 @@ impl Config {
             None => FileConfig::default(),
         };
         let g = fc.glpi.unwrap_or_default();
+        let up = fc.upstream.unwrap_or_default();
         let tls = fc.tls.unwrap_or_default();
         let var = |name: &str| env(name).filter(|v| !v.trim().is_empty());
 
@@ -311,7 +329,31 @@ impl Config {
                 });
             }
         }
+        let count = |setting: &'static str, name: &str, file: Option<usize>, default: usize| {
+            match var(name) {
+                Some(v) => v.trim().parse::<usize>().map_err(|_| ConfigError::Invalid {
+                    setting,
+                    value: v,
+                    reason: "nombre entier attendu (0 : sans limite)".into(),
+                }),
+                None => Ok(file.unwrap_or(default)),
+            }
+        };
+        let upstream_max_in_flight = count(
+            "upstream.max_in_flight / PASSERELLE_UPSTREAM_MAX_IN_FLIGHT",
+            "PASSERELLE_UPSTREAM_MAX_IN_FLIGHT",
+            up.max_in_flight,
+            DEFAULT_MAX_IN_FLIGHT,
+        )?;
+        let upstream_max_calls_per_second = count(
+            "upstream.max_calls_per_second / PASSERELLE_UPSTREAM_MAX_CALLS_PER_SECOND",
+            "PASSERELLE_UPSTREAM_MAX_CALLS_PER_SECOND",
+            up.max_calls_per_second,
+            DEFAULT_MAX_CALLS_PER_SECOND,
+        )?;
         Ok(Config {
+            upstream_max_in_flight,
+            upstream_max_calls_per_second,
             listen,
             glpi_api_url: api_url,
             glpi_app_token: app_token,
@@ -374,6 +416,11 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert!(c.allowed_origins.is_empty() && c.allowed_networks.is_empty());
         assert!(!c.glpi_sandbox);
+        assert_eq!(c.upstream_max_in_flight, DEFAULT_MAX_IN_FLIGHT);
+        assert_eq!(
+            c.upstream_max_calls_per_second,
+            DEFAULT_MAX_CALLS_PER_SECOND
+        );
     }
 
     #[test]
@@ -432,6 +479,21 @@ mod tests {
         assert_eq!(c.glpi_app_token.expose(), "from-file");
         assert!(c.glpi_sandbox);
         assert_eq!(c.allowed_networks[0].to_string(), "10.73.0.0/16");
+        std::fs::write(
+            &path,
+            "[glpi]\napi_url = \"https://g/apirest.php\"\napp_token = \"t\"\n[upstream]\nmax_in_flight = 3\nmax_calls_per_second = 0\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), &|_| None).unwrap();
+        assert_eq!(
+            (c.upstream_max_in_flight, c.upstream_max_calls_per_second),
+            (3, 0)
+        );
+        let e = Config::load(Some(&path), &|k| {
+            (k == "PASSERELLE_UPSTREAM_MAX_IN_FLIGHT").then(|| "beaucoup".into())
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("upstream.max_in_flight"), "{e}");
         std::fs::write(&path, "[glpi]\nap_url = \"x\"\n").unwrap();
         let e = Config::load(Some(&path), &|_| None).unwrap_err();
         assert!(e.to_string().contains("ap_url"), "{e}");

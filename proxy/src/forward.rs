@@ -2,15 +2,17 @@
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::audit::loggable;
+use crate::audit::Forwarded;
+use crate::ceiling::Permit;
 use crate::error::ProxyError;
+use crate::sessions::{basic_login, session_token, GlpiUser};
 use crate::AppState;
 
 /// Headers that belong to one hop and are never forwarded.
@@ -53,13 +55,6 @@ pub fn checked_rest(raw: &str) -> Result<&str, ProxyError> {
     }
 }
 
-fn allowed(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::POST | Method::PUT | Method::PATCH | Method::DELETE | Method::OPTIONS
-    )
-}
-
 /// Rewrites a URL GLPI returns (Location, Link) so the page follows it through the proxy.
 pub fn rewrite_url(url: &str, api_url: &str) -> String {
     let url = url.trim();
@@ -75,50 +70,107 @@ pub fn rewrite_url(url: &str, api_url: &str) -> String {
     url.to_string()
 }
 
-/// The forwarding handler.
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> &str {
+    let after = url.find("://").map(|i| i + 3).unwrap_or(0);
+    match url[after..].find('/') {
+        Some(i) => &url[..after + i],
+        None => url,
+    }
+}
+
+/// Takes the national GLPI's addresses out of a body the browser will read: URLs into GLPI's
+/// API become `/api/…` (the proxy's), any other URL on GLPI's server loses its scheme and host,
+/// and any other absolute URL is replaced by `[url]` (an error body has no business pointing
+/// the page elsewhere). JSON-escaped URLs (`http:\/\/…`) too.
+pub fn scrub_urls(text: &str, api_url: &str) -> String {
+    let origin = origin_of(api_url);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = ["http://", "https://", "http:\\/\\/", "https:\\/\\/"]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min();
+        let Some(i) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | ',')
+            })
+            .unwrap_or(tail.len());
+        let raw = &tail[..end];
+        let escaped = raw.contains("\\/");
+        let url = raw.replace("\\/", "/");
+        let rewritten = rewrite_url(&url, api_url);
+        let clean = if rewritten != url {
+            rewritten
+        } else if let Some(path) = url.strip_prefix(origin) {
+            if path.is_empty() {
+                "/".to_string()
+            } else {
+                path.to_string()
+            }
+        } else {
+            "[url]".to_string()
+        };
+        if escaped {
+            out.push_str(&clean.replace('/', "\\/"));
+        } else {
+            out.push_str(&clean);
+        }
+        rest = &tail[end..];
+    }
+}
+
+/// Error bodies larger than this are passed on as they are (GLPI's are a few hundred bytes).
+const SCRUB_LIMIT: usize = 256 * 1024;
+
+/// The forwarding handler: `OPTIONS` answered here, the ceiling's permit taken, the call sent.
 pub async fn forward(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let query = req.uri().query().map(str::to_string);
-    let logged = loggable(&path, query.as_deref());
-    let response = match send(&state, req).await {
+    if req.method() == Method::OPTIONS {
+        // Never forwarded: GLPI has nothing to say about CORS, and a preflight of an allowed
+        // origin was answered by the CORS layer already.
+        let mut res = StatusCode::NO_CONTENT.into_response();
+        res.headers_mut().insert(
+            header::ALLOW,
+            HeaderValue::from_static(crate::security::API_METHODS),
+        );
+        return res;
+    }
+    let key = state
+        .sessions
+        .share_key(req.headers(), req.uri().query(), peer.ip());
+    let permit = match state.ceiling.try_acquire(key, Instant::now()) {
+        Ok(p) => p,
+        Err(wait) => {
+            return ProxyError::UpstreamBusy {
+                retry_after_secs: crate::ceiling::retry_after_secs(wait),
+            }
+            .into_response()
+        }
+    };
+    match send(&state, req, permit).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
-    };
-    let bytes = response
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_string();
-    tracing::info!(
-        target: "audit",
-        client = %peer,
-        method = %method,
-        path = %logged,
-        status = response.status().as_u16(),
-        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
-        bytes = %bytes,
-        "forwarded"
-    );
-    response
+    }
 }
 
-async fn send(state: &AppState, req: Request) -> Result<Response, ProxyError> {
-    if !allowed(req.method()) {
-        return Err(ProxyError::MethodNotAllowed);
-    }
+async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response, ProxyError> {
     let raw_path = req.uri().path();
     let rest = raw_path
         .strip_prefix("/api/")
         .or_else(|| raw_path.strip_prefix("/api"))
         .unwrap_or("");
-    let rest = checked_rest(rest)?;
+    let rest = checked_rest(rest)?.to_string();
     let api_url = &state.config.glpi_api_url;
     let mut url = format!("{api_url}/{rest}");
     if let Some(q) = req.uri().query() {
@@ -133,6 +185,9 @@ async fn send(state: &AppState, req: Request) -> Result<Response, ProxyError> {
     if too_large {
         return Err(ProxyError::TooLarge);
     }
+    let endpoint = rest.trim_end_matches('/').to_ascii_lowercase();
+    let session = session_token(req.headers(), req.uri().query()).map(str::to_string);
+    let login = basic_login(req.headers());
 
     let mut headers = HeaderMap::new();
     for (name, value) in req.headers() {
@@ -185,11 +240,113 @@ async fn send(state: &AppState, req: Request) -> Result<Response, ProxyError> {
         }
         out.append(name.clone(), value.clone());
     }
-    let stream = upstream.bytes_stream().map_err(std::io::Error::other);
-    let mut response = Response::new(Body::from_stream(stream));
+    let length = upstream.content_length();
+    let plain = !out.contains_key(header::CONTENT_ENCODING);
+    let mut user = None;
+    let body = if status.is_client_error() || status.is_server_error() {
+        if plain && length.is_none_or(|n| n as usize <= SCRUB_LIMIT) {
+            let bytes = upstream
+                .bytes()
+                .await
+                .map_err(|_| ProxyError::UpstreamUnreachable)?;
+            let text = scrub_urls(&String::from_utf8_lossy(&bytes), api_url);
+            out.remove(header::CONTENT_LENGTH);
+            let json = out
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| t.contains("json"));
+            if json {
+                Body::from(text)
+            } else {
+                // Not GLPI's JSON (a web server or a proxy in front of GLPI answered): the page
+                // gets the proxy's JSON, like every other error it shows.
+                out.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                Body::from(upstream_error_json(status, &text).to_string())
+            }
+        } else {
+            stream_with(upstream, permit)
+        }
+    } else if endpoint == "initsession" && status.is_success() {
+        let bytes = upstream
+            .bytes()
+            .await
+            .map_err(|_| ProxyError::UpstreamUnreachable)?;
+        user = learn_user(state, &bytes, login).await;
+        Body::from(bytes)
+    } else {
+        if endpoint == "killsession" {
+            if let Some(t) = &session {
+                state.sessions.forget(t);
+            }
+        }
+        stream_with(upstream, permit)
+    };
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = out;
+    response.extensions_mut().insert(Forwarded);
+    if let Some(u) = user {
+        response.extensions_mut().insert(GlpiUser(u));
+    }
     Ok(response)
+}
+
+/// The proxy's JSON for an error GLPI's server answered without GLPI's JSON.
+pub fn upstream_error_json(status: StatusCode, text: &str) -> serde_json::Value {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        let e = ProxyError::TooLarge;
+        return serde_json::json!({ "error": e.code(), "message": e.to_string() });
+    }
+    let excerpt: String = text.trim().chars().take(200).collect();
+    serde_json::json!({
+        "error": "upstream_error",
+        "message": format!("le serveur GLPI a répondu {} : {excerpt}", status.as_u16()),
+    })
+}
+
+/// The upstream body streamed to the browser; the call stays counted in flight until it ends.
+fn stream_with(upstream: reqwest::Response, permit: Permit) -> Body {
+    let stream = upstream
+        .bytes_stream()
+        .map_err(std::io::Error::other)
+        .map(move |chunk| {
+            let _held = &permit;
+            chunk
+        });
+    Body::from_stream(stream)
+}
+
+/// After GLPI opened a session: who it is for. The login of a login/password session; for a
+/// user token, GLPI's own answer to `getFullSession` (one more call, once per session).
+async fn learn_user(state: &AppState, body: &[u8], login: Option<String>) -> Option<String> {
+    let token = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()?
+        .get("session_token")?
+        .as_str()?
+        .to_string();
+    let user = match login {
+        Some(l) => l,
+        None => {
+            let bytes = state
+                .client
+                .get(format!("{}/getFullSession", state.config.glpi_api_url))
+                .header("App-Token", state.config.glpi_app_token.expose())
+                .header("Session-Token", &token)
+                .send()
+                .await
+                .ok()?
+                .bytes()
+                .await
+                .ok()?;
+            let full: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+            full.get("session")?.get("glpiname")?.as_str()?.to_string()
+        }
+    };
+    state.sessions.remember(&token, &user);
+    Some(user)
 }
 
 /// Whether a failed upstream call was cut because the client's body went over the limit.
@@ -250,5 +407,32 @@ mod tests {
             rewrite_url(" http://other/apirest.php/User/2", api),
             "/api/User/2"
         );
+    }
+
+    #[test]
+    fn glpi_addresses_are_taken_out_of_bodies() {
+        let api = "https://glpi.national.intra:8443/glpi/apirest.php";
+        assert_eq!(
+            scrub_urls(
+                r#"["ERROR_ITEM_NOT_FOUND","Item not found; view documentation in your browser at https://glpi.national.intra:8443/glpi/apirest.php/#ERROR_ITEM_NOT_FOUND"]"#,
+                api
+            ),
+            r#"["ERROR_ITEM_NOT_FOUND","Item not found; view documentation in your browser at /api/#ERROR_ITEM_NOT_FOUND"]"#
+        );
+        assert_eq!(
+            scrub_urls(
+                r#"{"a":"http:\/\/localhost\/glpi\/apirest.php\/#ERROR"}"#,
+                api
+            ),
+            r#"{"a":"\/api\/#ERROR"}"#
+        );
+        assert_eq!(
+            scrub_urls(
+                "see https://glpi.national.intra:8443/front/central.php or http://10.1.2.3/x.",
+                api
+            ),
+            "see /front/central.php or [url]"
+        );
+        assert_eq!(scrub_urls("nothing here", api), "nothing here");
     }
 }

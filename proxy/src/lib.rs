@@ -1,27 +1,33 @@
 //! Passerelle's intranet proxy: serves the page, holds the GLPI App-Token (never sent to the
 //! browser), adds security headers, and forwards `/api/*` to the configured GLPI API only.
 //!
-//! Behaviour is layered: allowed client networks, then security headers, then CORS, then the
-//! routes (`/healthz`, `/readyz`, `/info`, `/api/*`, and the page for everything else).
+//! Behaviour is layered, outermost first: the audit log (every API call and every refusal),
+//! security headers (tower-http `SetResponseHeaderLayer`), allowed client networks, allowed
+//! methods; then the routes (`/healthz`, `/readyz`, `/info`, the page's files) and `/api/*`,
+//! behind its own origin check and CORS (tower-http `CorsLayer`), where the ceiling of calls to
+//! GLPI is applied before anything is forwarded. Every refusal is a JSON body.
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod ceiling;
 pub mod config;
 pub mod error;
 pub mod forward;
 pub mod health;
 pub mod security;
+pub mod sessions;
 pub mod static_files;
 pub mod tls;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Method, Uri};
+use axum::http::{header, HeaderValue, Method};
 use axum::routing::{any, get};
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use thiserror::Error;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use config::{Config, ConfigError, LogFormat, Secret};
 
@@ -31,6 +37,30 @@ pub struct AppState {
     pub config: Config,
     /// The one HTTP client to the upstream (connection pool).
     pub client: reqwest::Client,
+    /// The ceiling of calls to GLPI, shared by every session.
+    pub ceiling: Arc<ceiling::Ceiling>,
+    /// The GLPI sessions seen (users, for the audit log).
+    pub sessions: sessions::Sessions,
+    /// Whether the proxy itself serves TLS (then it sends HSTS).
+    pub tls: bool,
+}
+
+impl AppState {
+    /// The state for a configuration (its client built, no session known yet).
+    pub fn new(config: Config, tls: bool) -> Result<AppState, StartError> {
+        let client = client(&config)?;
+        let ceiling = ceiling::Ceiling::new(ceiling::Limits {
+            max_in_flight: config.upstream_max_in_flight,
+            max_calls_per_second: config.upstream_max_calls_per_second,
+        });
+        Ok(AppState {
+            config,
+            client,
+            ceiling,
+            sessions: sessions::Sessions::default(),
+            tls,
+        })
+    }
 }
 
 /// Why the proxy cannot start.
@@ -93,20 +123,10 @@ fn client(config: &Config) -> Result<reqwest::Client, StartError> {
 
 /// The whole application, layers included.
 pub fn router(state: Arc<AppState>) -> Router {
-    let static_dir = state.config.static_dir.clone();
-    let page = any(move |uri: Uri| {
-        let dir = static_dir.clone();
-        async move { static_files::serve(dir.as_deref(), &uri).await }
-    });
-    let mut app = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/info", get(health::info))
+    let mut api = Router::new()
         .route("/api", any(forward::forward))
         .route("/api/", any(forward::forward))
-        .route("/api/{*rest}", any(forward::forward))
-        .fallback(page)
-        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes));
+        .route("/api/{*rest}", any(forward::forward));
     if !state.config.allowed_origins.is_empty() {
         let origins: Vec<HeaderValue> = state
             .config
@@ -114,7 +134,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             .iter()
             .filter_map(|o| HeaderValue::from_str(o).ok())
             .collect();
-        app = app.layer(
+        api = api.layer(
             CorsLayer::new()
                 .allow_origin(AllowOrigin::list(origins))
                 .allow_methods([
@@ -126,24 +146,53 @@ pub fn router(state: Arc<AppState>) -> Router {
                     Method::OPTIONS,
                 ])
                 .allow_headers([
-                    axum::http::header::CONTENT_TYPE,
-                    axum::http::header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::AUTHORIZATION,
                     axum::http::HeaderName::from_static("session-token"),
                 ])
                 .expose_headers([
-                    axum::http::header::CONTENT_RANGE,
+                    header::CONTENT_RANGE,
                     axum::http::HeaderName::from_static("accept-range"),
-                    axum::http::header::LOCATION,
-                    axum::http::header::LINK,
+                    header::LOCATION,
+                    header::LINK,
+                    header::RETRY_AFTER,
                 ]),
         );
     }
-    app.layer(axum::middleware::from_fn(security::headers))
+    // The origin check is outside CORS: a foreign origin's preflight is refused, never answered
+    // with permissions, never forwarded.
+    let api = api.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        security::origin,
+    ));
+    let mut app = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/info", get(health::info))
+        .merge(api)
+        .fallback(static_files::serve)
+        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
+        .layer(axum::middleware::from_fn(security::methods))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::networks,
-        ))
-        .with_state(state)
+        ));
+    for (name, value) in security::static_headers() {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    let hsts = security::hsts(state.tls);
+    app.layer(SetResponseHeaderLayer::overriding(
+        header::STRICT_TRANSPORT_SECURITY,
+        move |_: &axum::response::Response| hsts.clone(),
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        audit::audit,
+    ))
+    .with_state(state)
 }
 
 /// A proxy running in this process (tests, or the binary).
@@ -184,7 +233,6 @@ impl Drop for RunningProxy {
 
 /// Binds and serves (TLS when a certificate is configured); returns once listening.
 pub async fn spawn(config: Config) -> Result<RunningProxy, StartError> {
-    let client = client(&config)?;
     let tls = match (&config.tls_cert, &config.tls_key) {
         (Some(cert), Some(key)) => Some(tls::acceptor(cert, key)?),
         _ => None,
@@ -199,7 +247,7 @@ pub async fn spawn(config: Config) -> Result<RunningProxy, StartError> {
         addr: config.listen,
         reason: e.to_string(),
     })?;
-    let app = router(Arc::new(AppState { config, client }));
+    let app = router(Arc::new(AppState::new(config, tls.is_some())?));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let scheme = if tls.is_some() { "https" } else { "http" };
     let task = match tls {

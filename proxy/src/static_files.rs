@@ -1,12 +1,94 @@
-//! The page: embedded in the binary at build time (one file to deploy), or served from a folder.
+//! The page: embedded in the binary at build time (one file to deploy), or served from a folder
+//! (`static_dir`, with tower-http's `ServeDir`). Either way each file is sent precompressed
+//! (`.br`, `.gz`, made once by `scripts/build-page.sh`) when the browser accepts it, hashed files
+//! are cached for a year, `index.html` is revalidated, and an unknown path is a JSON 404.
 
 use axum::body::Body;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use include_dir::{include_dir, Dir};
 use std::path::Path;
+use std::sync::Arc;
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use crate::error::ProxyError;
+use crate::AppState;
 
 static EMBEDDED: Dir<'static> = include_dir!("$OUT_DIR/dist");
+
+/// The page files embedded in this binary (empty when it was built before the page).
+pub fn embedded() -> &'static Dir<'static> {
+    &EMBEDDED
+}
+
+/// A content coding the page is stored in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    /// Brotli (`.br`).
+    Br,
+    /// Gzip (`.gz`).
+    Gzip,
+    /// As is.
+    Identity,
+}
+
+impl Coding {
+    fn suffix(self) -> &'static str {
+        match self {
+            Coding::Br => ".br",
+            Coding::Gzip => ".gz",
+            Coding::Identity => "",
+        }
+    }
+    fn token(self) -> &'static str {
+        match self {
+            Coding::Br => "br",
+            Coding::Gzip => "gzip",
+            Coding::Identity => "identity",
+        }
+    }
+}
+
+/// The best coding an `Accept-Encoding` allows among those `available` (by q-value, then
+/// brotli before gzip before none).
+pub fn negotiate(accept: Option<&str>, available: &dyn Fn(Coding) -> bool) -> Coding {
+    let mut weights: Vec<(String, f32)> = Vec::new();
+    for part in accept.unwrap_or("").split(',') {
+        let mut it = part.split(';');
+        let name = it.next().unwrap_or("").trim().to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let q = it
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|v| v.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        weights.push((name, q));
+    }
+    let weight = |c: Coding| -> f32 {
+        let exact = weights.iter().find(|(n, _)| n == c.token()).map(|w| w.1);
+        let star = weights.iter().find(|(n, _)| n == "*").map(|w| w.1);
+        match (exact, star, c) {
+            (Some(q), _, _) => q,
+            (None, Some(q), _) => q,
+            // identity is acceptable unless refused by name or by `*;q=0`.
+            (None, None, Coding::Identity) => 0.001,
+            (None, None, _) => 0.0,
+        }
+    };
+    let mut best = Coding::Identity;
+    let mut best_q = 0.0;
+    for c in [Coding::Br, Coding::Gzip, Coding::Identity] {
+        let q = weight(c);
+        if q > best_q && (c == Coding::Identity || available(c)) {
+            best = c;
+            best_q = q;
+        }
+    }
+    best
+}
 
 fn mime(path: &str) -> &'static str {
     match Path::new(path).extension().and_then(|e| e.to_str()) {
@@ -22,49 +104,181 @@ fn mime(path: &str) -> &'static str {
     }
 }
 
-fn file_response(path: &str, bytes: Vec<u8>) -> Response {
-    let mut res = Response::new(Body::from(bytes));
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime(path)));
-    // Hashed asset names can be cached for long; index.html must always be fresh.
-    let cache = if path.ends_with(".html") {
-        "no-cache"
-    } else {
+/// Whether a file name carries a content hash (trunk's `name-0123456789abcdef.ext`, or
+/// `name-…_bg.wasm`): such a file never changes and is cached as immutable.
+pub fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, h)| {
+        h.len() >= 16
+            && h.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
+}
+
+fn cache_control(path: &str) -> &'static str {
+    if is_hashed(path) {
         "public, max-age=31536000, immutable"
+    } else {
+        // index.html and anything unhashed: always revalidated, so a new version is seen.
+        "no-cache"
+    }
+}
+
+/// Serves one embedded file in the best coding the request accepts.
+pub fn from_embedded(dir: &Dir<'_>, rel: &str, headers: &HeaderMap) -> Option<Response> {
+    let plain = dir.get_file(rel)?;
+    let accept = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let coding = negotiate(accept, &|c| {
+        dir.get_file(format!("{rel}{}", c.suffix())).is_some()
+    });
+    let file = match coding {
+        Coding::Identity => plain,
+        c => dir.get_file(format!("{rel}{}", c.suffix()))?,
     };
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    let bytes = file.contents().to_vec();
+    let mut res = Response::new(Body::from(bytes));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime(rel)));
+    h.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(file.contents().len()),
+    );
+    if coding != Coding::Identity {
+        h.insert(
+            header::CONTENT_ENCODING,
+            HeaderValue::from_static(coding.token()),
+        );
+    }
+    Some(res)
+}
+
+async fn from_dir(dir: &Path, rel: &str, req: Request) -> Option<Response> {
+    let (mut parts, body) = req.into_parts();
+    parts.uri = format!("/{rel}").parse().ok()?;
+    let service = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
+    let res = service
+        .oneshot(Request::from_parts(parts, body))
+        .await
+        .ok()?;
+    if res.status() == StatusCode::NOT_FOUND {
+        return None;
+    }
+    Some(res.map(Body::new))
+}
+
+fn not_built() -> Response {
+    let mut res = Response::new(Body::from(
+        "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Passerelle</title><p>Page non construite : lancez scripts/build-page.sh puis reconstruisez le proxy. / Page not built: run scripts/build-page.sh, then rebuild the proxy.</p></html>",
+    ));
+    *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     res
 }
 
-/// Serves `uri` from `dir` (or the embedded page); unknown paths get index.html (single-page app).
-pub async fn serve(dir: Option<&Path>, uri: &Uri) -> Response {
-    let rel = uri.path().trim_start_matches('/');
-    let rel = if rel.is_empty() { "index.html" } else { rel };
-    if rel.split('/').any(|seg| seg == ".." || seg.contains('\\')) {
-        return StatusCode::BAD_REQUEST.into_response();
-    }
-    let read = |p: &str| -> Option<Vec<u8>> {
-        match dir {
-            Some(d) => std::fs::read(d.join(p)).ok(),
-            None => EMBEDDED.get_file(p).map(|f| f.contents().to_vec()),
-        }
+/// The page's handler: `/` is `index.html`; a file of the page is served; anything else is a
+/// JSON 404 (the page has no routes of its own).
+pub async fn serve(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    let rel = match path.trim_start_matches('/') {
+        "" => "index.html".to_string(),
+        r => r.to_string(),
     };
-    if let Some(bytes) = read(rel) {
-        return file_response(rel, bytes);
+    let refused = rel.split('/').any(|seg| seg == ".." || seg.is_empty())
+        || rel.contains('\\')
+        || rel.starts_with('.')
+        || rel.ends_with(".br")
+        || rel.ends_with(".gz");
+    if refused {
+        return ProxyError::NotFound.into_response();
     }
-    match read("index.html") {
-        Some(bytes) => file_response("index.html", bytes),
-        None => {
-            let mut res = Response::new(Body::from(
-                "<!doctype html><html lang=\"fr\"><meta charset=\"utf-8\"><title>Passerelle</title><p>Page non construite : lancez scripts/build-page.sh puis reconstruisez le proxy. / Page not built: run scripts/build-page.sh, then rebuild the proxy.</p></html>",
-            ));
-            *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            res.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            res
+    let found = match &state.config.static_dir {
+        Some(dir) => from_dir(dir, &rel, req).await,
+        None => from_embedded(&EMBEDDED, &rel, req.headers()),
+    };
+    let Some(mut res) = found else {
+        let page_missing = match &state.config.static_dir {
+            Some(dir) => !dir.join("index.html").is_file(),
+            None => EMBEDDED.get_file("index.html").is_none(),
+        };
+        if rel == "index.html" && page_missing {
+            return not_built();
         }
+        return ProxyError::NotFound.into_response();
+    };
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control(&rel)),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if !h.contains_key(header::CONTENT_TYPE) || rel.ends_with(".js") || rel.ends_with(".html") {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime(&rel)));
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use include_dir::{DirEntry, File};
+
+    #[test]
+    fn accept_encoding_is_negotiated() {
+        let all = |_: Coding| true;
+        let only_gzip = |c: Coding| c == Coding::Gzip;
+        assert_eq!(negotiate(Some("gzip, deflate, br, zstd"), &all), Coding::Br);
+        assert_eq!(
+            negotiate(Some("gzip, deflate, br"), &only_gzip),
+            Coding::Gzip
+        );
+        assert_eq!(negotiate(Some("gzip"), &all), Coding::Gzip);
+        assert_eq!(negotiate(Some("br;q=0.5, gzip;q=0.8"), &all), Coding::Gzip);
+        assert_eq!(negotiate(Some("br;q=0, *"), &all), Coding::Gzip);
+        assert_eq!(negotiate(None, &all), Coding::Identity);
+        assert_eq!(negotiate(Some("identity"), &all), Coding::Identity);
+        assert_eq!(negotiate(Some("deflate"), &all), Coding::Identity);
+    }
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_hashed("passerelle-frontend-3f2a9c0d11e4b7a8_bg.wasm"));
+        assert!(is_hashed("loader-0123456789abcdef.js"));
+        assert!(is_hashed("worker-0123456789abcdef.js"));
+        assert!(!is_hashed("worker.js"));
+        assert!(!is_hashed("index.html"));
+        assert!(!is_hashed("passerelle-frontend.js"));
+    }
+
+    static FILES: [DirEntry<'static>; 3] = [
+        DirEntry::File(File::new("app-0123456789abcdef.js", b"plain")),
+        DirEntry::File(File::new("app-0123456789abcdef.js.br", b"br!")),
+        DirEntry::File(File::new("app-0123456789abcdef.js.gz", b"gzip!")),
+    ];
+
+    #[test]
+    fn embedded_files_are_sent_in_the_negotiated_coding() {
+        let dir = Dir::new("", &FILES);
+        let mut h = HeaderMap::new();
+        let get = |h: &HeaderMap| from_embedded(&dir, "app-0123456789abcdef.js", h).unwrap();
+        let res = get(&h);
+        assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(res.headers()[header::CONTENT_LENGTH], "5");
+        h.insert(header::ACCEPT_ENCODING, "gzip".parse().unwrap());
+        assert_eq!(get(&h).headers()[header::CONTENT_ENCODING], "gzip");
+        h.insert(header::ACCEPT_ENCODING, "gzip, br".parse().unwrap());
+        let res = get(&h);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(res.headers()[header::CONTENT_LENGTH], "3");
+        assert!(from_embedded(&dir, "missing.js", &h).is_none());
     }
 }

@@ -393,7 +393,7 @@ async fn health_readiness_and_info() {
 }
 
 #[tokio::test]
-async fn the_page_is_served_with_security_headers_and_spa_fallback() {
+async fn the_page_is_served_with_security_headers_and_real_404s() {
     let dir = std::env::temp_dir().join(format!("passerelle-dist-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -427,16 +427,15 @@ async fn the_page_is_served_with_security_headers_and_spa_fallback() {
         .await
         .unwrap();
     assert_eq!(res.headers()["content-type"], "application/wasm");
+    // The page has no routes of its own: an unknown path is a real 404, in JSON.
     let res = client()
         .get(format!("{base}/some/route"))
         .send()
         .await
         .unwrap();
-    assert!(res
-        .text()
-        .await
-        .unwrap()
-        .contains("<title>Passerelle</title>"));
+    assert_eq!(res.status(), 404);
+    let v: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(v["error"], "not_found");
 }
 
 #[tokio::test]
@@ -448,7 +447,7 @@ async fn cors_only_for_configured_origins() {
     )
     .await;
     let ok = client()
-        .get(format!("http://{}/info", p.addr()))
+        .get(format!("http://{}/api/Computer", p.addr()))
         .header("Origin", "https://passerelle.intranet")
         .send()
         .await
@@ -458,23 +457,22 @@ async fn cors_only_for_configured_origins() {
         "https://passerelle.intranet"
     );
     let other = client()
-        .get(format!("http://{}/info", p.addr()))
+        .get(format!("http://{}/api/Computer", p.addr()))
         .header("Origin", "https://evil.test")
         .send()
         .await
         .unwrap();
+    assert_eq!(other.status(), 403, "a foreign origin is refused");
     assert!(other.headers().get("access-control-allow-origin").is_none());
     let p = proxy(&format!("http://{up}/apirest.php"), &[]).await;
     let none = client()
-        .get(format!("http://{}/info", p.addr()))
+        .get(format!("http://{}/api/Computer", p.addr()))
         .header("Origin", "https://passerelle.intranet")
         .send()
         .await
         .unwrap();
-    assert!(
-        none.headers().get("access-control-allow-origin").is_none(),
-        "same origin only by default"
-    );
+    assert_eq!(none.status(), 403, "same origin only by default");
+    assert!(none.headers().get("access-control-allow-origin").is_none());
     let _ = PASSWORD;
 }
 
@@ -523,6 +521,11 @@ async fn tls_listener_serves_the_same_routes() {
         .unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.headers().get("content-security-policy").is_some());
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        passerelle_proxy::security::HSTS,
+        "HSTS over TLS"
+    );
 
     std::fs::write(dir.join("bad.pem"), "not a certificate").unwrap();
     let bad = config(

@@ -143,6 +143,9 @@ pub struct ClientStats {
     pub retries: u64,
     /// Sessions opened again after expiry.
     pub relogins: u64,
+    /// Calls refused with 429 (the proxy's ceiling, or the server's) and sent again later.
+    #[serde(default)]
+    pub throttled: u64,
 }
 
 /// An open GLPI session.
@@ -155,6 +158,8 @@ pub struct GlpiClient<'t, T: Transport> {
     profile: Cell<Option<u64>>,
     entity: Cell<Option<(u64, bool)>>,
     next_slot: Cell<f64>,
+    /// Spacing between calls (ms) learnt from 429 answers; relaxes as calls go through.
+    throttle_ms: Cell<f64>,
     stats: RefCell<ClientStats>,
 }
 
@@ -170,6 +175,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
             profile: Cell::new(None),
             entity: Cell::new(None),
             next_slot: Cell::new(0.0),
+            throttle_ms: Cell::new(0.0),
             stats: RefCell::new(ClientStats::default()),
         }
     }
@@ -295,11 +301,16 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     }
 
     async fn pace(&self) {
-        if self.options.max_calls_per_second <= 0.0 {
+        let configured = if self.options.max_calls_per_second > 0.0 {
+            1000.0 / self.options.max_calls_per_second
+        } else {
+            0.0
+        };
+        let interval = configured.max(self.throttle_ms.get());
+        let now = self.transport.now_ms();
+        if interval <= 0.0 && self.next_slot.get() <= now {
             return;
         }
-        let interval = 1000.0 / self.options.max_calls_per_second;
-        let now = self.transport.now_ms();
         let slot = self.next_slot.get().max(now);
         self.next_slot.set(slot + interval);
         let wait = slot - now;
@@ -309,9 +320,34 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     }
 
     async fn send_raw(&self, req: &ApiRequest) -> Result<ApiResponse, CallError> {
-        self.pace().await;
-        self.stats.borrow_mut().calls += 1;
-        self.transport.send(req).await.map_err(CallError::Transport)
+        let mut refusals = 0;
+        loop {
+            self.pace().await;
+            self.stats.borrow_mut().calls += 1;
+            let res = self
+                .transport
+                .send(req)
+                .await
+                .map_err(CallError::Transport)?;
+            if res.status != 429 {
+                // Each call that goes through relaxes the spacing learnt from refusals.
+                let t = self.throttle_ms.get() * 0.9;
+                self.throttle_ms.set(if t < 1.0 { 0.0 } else { t });
+                return Ok(res);
+            }
+            // 429: refused before anything was done (the proxy's ceiling protecting the
+            // national GLPI, or the server's own rate limit), so sending again is safe for
+            // every method. Never a failure: every call of this client waits for the date
+            // given (Retry-After) or a backoff, and the calls are spaced more from now on.
+            refusals += 1;
+            self.stats.borrow_mut().throttled += 1;
+            let wait = retry_after_ms(&res)
+                .unwrap_or_else(|| backoff_delay(&self.options, refusals, self.transport.random()));
+            self.throttle_ms
+                .set((self.throttle_ms.get() * 2.0).clamp(THROTTLE_MIN_MS, THROTTLE_MAX_MS));
+            let until = self.transport.now_ms() + wait as f64;
+            self.next_slot.set(self.next_slot.get().max(until));
+        }
     }
 
     /// Session calls (open, choose profile or entity) change nothing in GLPI's data: retried on
@@ -575,6 +611,20 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     pub fn create_request(itemtype: GlpiType, inputs: Vec<Value>) -> ApiRequest {
         ApiRequest::new(Method::Post, format!("/{itemtype}")).with_body(json!({ "input": inputs }))
     }
+}
+
+/// Smallest spacing between calls after a 429 (ms), doubled at each further 429.
+const THROTTLE_MIN_MS: f64 = 50.0;
+/// Largest spacing between calls learnt from 429s (ms).
+const THROTTLE_MAX_MS: f64 = 2000.0;
+/// Longest wait honoured from a `Retry-After` (ms).
+const RETRY_AFTER_CAP_MS: u64 = 300_000;
+
+/// The wait a 429 asks for: `Retry-After` in seconds (an HTTP date is not used by the proxy and
+/// falls back to the backoff).
+pub fn retry_after_ms(res: &ApiResponse) -> Option<u64> {
+    let secs: f64 = res.header("retry-after")?.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| ((secs * 1000.0) as u64).min(RETRY_AFTER_CAP_MS))
 }
 
 /// The delay before attempt `attempt` for a random draw `random` in `[0, 1)`: half the base

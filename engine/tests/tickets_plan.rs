@@ -264,9 +264,14 @@ fn every_sample_ticket_and_its_timeline_are_planned_as_the_database_holds_them()
             .iter()
             .find(|o| o.key == ObjectKey::new(GlpiType::Ticket, format!("{key}#dates")));
         if t["status"]["code"] == 6 {
-            // GLPI refuses any change of a closed ticket but its status: no dates step, the
-            // plan names it instead.
+            // GLPI refuses any change of a closed ticket but its status, and stamps the
+            // closing date: no dates step; the resolution date rides in the closing update,
+            // the closing date is named instead.
             assert!(dates_step.is_none(), "{key}");
+            assert!(!status.fields.contains_key("closedate"), "{key}");
+            if let Some(solved) = t["dates"]["solvedate"].as_str() {
+                assert_eq!(minute(&text(status, "solvedate")), minute(solved), "{key}");
+            }
             closed += 1;
         } else if let Some(solved) = t["dates"]["solvedate"].as_str() {
             let dates = plan

@@ -451,9 +451,15 @@ impl GlpiType {
             ItemSoftwareVersion => vec![k(&["itemtype", "items_id", "softwareversions_id"])],
             ComputerItem => vec![k(&["computers_id", "itemtype", "items_id"])],
             ItemOperatingSystem | Infocom => vec![k(&["itemtype", "items_id"])],
-            // GLPI 10 has no external id on tickets: the opening date and the title (the
-            // status and date steps of a migrated ticket name it by its id).
-            Ticket => vec![k(&["id"]), k(&["date", "name"])],
+            // The status and date steps of a migrated ticket name it by its id. GLPI 11's
+            // `externalid` when the target has it (a key that finds nothing falls through);
+            // GLPI 10 has no external id on tickets: the opening date, the title and the
+            // requesters (the client attaches them to the tickets it reads).
+            Ticket => vec![
+                k(&["id"]),
+                k(&["externalid"]),
+                k(&["date", "name", "_users_id_requester"]),
+            ],
             TicketUser => vec![k(&["tickets_id", "users_id", "type"])],
             GroupTicket => vec![k(&["tickets_id", "groups_id", "type"])],
             ItemTicket => vec![k(&["tickets_id", "itemtype", "items_id"])],

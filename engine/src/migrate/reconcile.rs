@@ -107,9 +107,49 @@ impl TargetIndex {
     }
 }
 
+/// Whether a key part is a set of ids GLPI keeps in another table (a ticket's requesters,
+/// attached by the client to what it reads as `_users_id_requester`): compared as the sorted
+/// ids, the empty set included.
+pub fn is_set_part(field: &str) -> bool {
+    field.starts_with('_')
+}
+
+/// How an empty set of ids reads in a key.
+const EMPTY_SET: &str = "-";
+
+/// Ids as one key part: sorted, deduplicated, comma-separated (`-` for none).
+fn set_text(mut ids: Vec<String>) -> String {
+    ids.sort_by_key(|s| (s.len(), s.clone()));
+    ids.dedup();
+    if ids.is_empty() {
+        EMPTY_SET.to_string()
+    } else {
+        ids.join(",")
+    }
+}
+
+/// A key alternative that not every GLPI has (`externalid` of GLPI 11 tickets): when it finds
+/// nothing, the next alternative is tried instead of deciding a create.
+pub fn may_fall_through(fields: &[String]) -> bool {
+    matches!(fields, [f] if f == "externalid")
+}
+
 fn target_key(item: &Map<String, Value>, fields: &[String]) -> Option<String> {
     let mut parts = Vec::with_capacity(fields.len());
     for f in fields {
+        if is_set_part(f) {
+            let ids = match item.get(f) {
+                Some(Value::Array(list)) => list.iter().map(|v| target_text(Some(v))).collect(),
+                None | Some(Value::Null) => Vec::new(),
+                Some(v) => target_text(Some(v))
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty() && s != "0")
+                    .collect(),
+            };
+            parts.push(set_text(ids));
+            continue;
+        }
         let t = target_text(item.get(f));
         // 0 is "none" for a foreign key, but the root entity for `entities_id`.
         if t.is_empty() || (t == "0" && f.ends_with("_id") && f != "entities_id") {
@@ -135,6 +175,28 @@ pub enum KeyValue {
 pub fn object_key(obj: &PlannedObject, fields: &[String], ids: &IdMap) -> KeyValue {
     let mut parts = Vec::with_capacity(fields.len());
     for f in fields {
+        if is_set_part(f) {
+            let mut texts = Vec::new();
+            let values: &[FieldValue] = match obj.value(f) {
+                None => &[],
+                Some(FieldValue::List(list)) => list,
+                Some(one) => std::slice::from_ref(one),
+            };
+            for v in values {
+                texts.push(match v {
+                    FieldValue::Ref(k) => match ids.get(k) {
+                        Some(id) => id.to_string(),
+                        None => return KeyValue::Pending,
+                    },
+                    FieldValue::Id(id) => id.to_string(),
+                    FieldValue::Number(n) => n.to_string(),
+                    FieldValue::Text(t) => t.trim().to_string(),
+                    FieldValue::Texts(_) | FieldValue::List(_) => return KeyValue::Empty,
+                });
+            }
+            parts.push(set_text(texts));
+            continue;
+        }
         let text = match obj.value(f) {
             None => return KeyValue::Empty,
             Some(FieldValue::Text(s)) => s.trim().to_string(),
@@ -176,6 +238,7 @@ pub fn decide(
             KeyValue::Known(k) => {
                 let found = index.lookup(fields, &k);
                 return match found {
+                    [] if may_fall_through(fields) => continue,
                     [] => Decision::Create,
                     [id] => match index.get(*id) {
                         Some(item) => diff(obj, *id, item, ids, rules),
@@ -249,4 +312,93 @@ pub fn same_value(expected: &Value, current: &str) -> bool {
     }
     // GLPI keeps text as entered; the comparison ignores case only for keys, not here.
     e.trim() == current.trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::glpi::GlpiType;
+    use crate::migrate::model::ObjectKey;
+    use serde_json::json;
+
+    fn ticket(requesters: &[u64]) -> PlannedObject {
+        let mut o = PlannedObject::new(ObjectKey::new(GlpiType::Ticket, "n°1"), 0);
+        o.fields.insert(
+            "date".into(),
+            FieldValue::Text("2026-03-01 09:00:00".into()),
+        );
+        o.fields
+            .insert("name".into(), FieldValue::Text("Imprimante HS".into()));
+        if !requesters.is_empty() {
+            o.fields.insert(
+                "_users_id_requester".into(),
+                FieldValue::List(requesters.iter().map(|id| FieldValue::Id(*id)).collect()),
+            );
+        }
+        o
+    }
+
+    fn target(items: Vec<serde_json::Value>) -> TargetIndex {
+        let items = items
+            .into_iter()
+            .map(|v| v.as_object().cloned().unwrap())
+            .collect();
+        TargetIndex::new(items, &GlpiType::Ticket.default_keys())
+    }
+
+    /// Two tickets of the same minute and title are told apart by their requesters (in any
+    /// order), and a ticket without a requester matches only the one without.
+    #[test]
+    fn a_ticket_is_recognised_by_date_title_and_requesters() {
+        let index = target(vec![
+            json!({"id": 10, "date": "2026-03-01 09:00:00", "name": "Imprimante HS", "_users_id_requester": [7, 9]}),
+            json!({"id": 11, "date": "2026-03-01 09:00:00", "name": "Imprimante HS", "_users_id_requester": [8]}),
+            json!({"id": 12, "date": "2026-03-01 09:00:00", "name": "Imprimante HS", "_users_id_requester": []}),
+        ]);
+        let keys = GlpiType::Ticket.default_keys();
+        let ids = IdMap::new();
+        let rules = ReconcileRules::default();
+        let found = |o: &PlannedObject| decide(o, &keys, &index, &ids, rules).existing_id();
+        assert_eq!(found(&ticket(&[9, 7])), Some(10));
+        assert_eq!(found(&ticket(&[8])), Some(11));
+        assert_eq!(found(&ticket(&[])), Some(12));
+        assert_eq!(
+            decide(&ticket(&[7]), &keys, &index, &ids, rules),
+            Decision::Create
+        );
+    }
+
+    /// GLPI 11's `externalid` is used when the object carries one; when no target ticket holds
+    /// it (tickets migrated before, or by hand), the date, title and requesters still find it.
+    #[test]
+    fn an_external_id_that_finds_nothing_falls_through_to_the_natural_key() {
+        let index = target(vec![
+            json!({"id": 20, "externalid": "passerelle:n°5", "date": "2025-01-08 08:00:00", "name": "Autre", "_users_id_requester": []}),
+            json!({"id": 21, "externalid": null, "date": "2026-03-01 09:00:00", "name": "Imprimante HS", "_users_id_requester": [8]}),
+        ]);
+        let keys = GlpiType::Ticket.default_keys();
+        let ids = IdMap::new();
+        let rules = ReconcileRules::default();
+        let mut by_external = ticket(&[]);
+        by_external.fields.insert(
+            "externalid".into(),
+            FieldValue::Text("passerelle:n°5".into()),
+        );
+        let mut by_natural = ticket(&[8]);
+        by_natural.fields.insert(
+            "externalid".into(),
+            FieldValue::Text("passerelle:n°1".into()),
+        );
+        assert_eq!(
+            decide(&by_external, &keys, &index, &ids, rules).existing_id(),
+            Some(20)
+        );
+        match decide(&by_natural, &keys, &index, &ids, rules) {
+            Decision::Update { id, changes, .. } => {
+                assert_eq!(id, 21);
+                assert_eq!(changes.keys().collect::<Vec<_>>(), vec!["externalid"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

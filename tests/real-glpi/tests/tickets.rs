@@ -62,7 +62,26 @@ struct Outcome {
     survey_task: String,
     rule_observers: u64,
     tickets: BTreeMap<String, DbTicket>,
+    undo: CliRun,
+    tables_before: Vec<(String, String)>,
+    tables_after_undo: Vec<(String, String)>,
+    queued_after_undo: u64,
     control: Control,
+    closing: ClosingProbe,
+}
+
+/// What the real GLPI does with a closed ticket's dates, request order by request order.
+struct ClosingProbe {
+    /// Solved, both dates put while solved, then closed: (solvedate, closedate) stored.
+    solve_put_then_close: (String, String),
+    /// The dates put again once closed: GLPI's answer.
+    put_after_close: String,
+    /// Created closed with both dates: (solvedate, closedate) stored.
+    created_closed: (String, String),
+    /// A task added to the ticket created closed: GLPI's answer.
+    task_on_created_closed: String,
+    /// The moment of the probe (GLPI's clock, to the minute).
+    now: String,
 }
 
 fn outcome() -> &'static Outcome {
@@ -148,6 +167,7 @@ fn migrate() -> real_glpi::Result<Outcome> {
         v.extend(files.iter().cloned());
         v
     };
+    let tables_before = ticket_tables(&setup.target)?;
     let proxy = RunningProxy::start(&setup.target, None)?;
     let token = &setup.target.user_token;
     let dry = run_cli(&proxy.api_url(), token, &args("dry.jsonl", &["--dry-run"]))?;
@@ -186,11 +206,28 @@ fn migrate() -> real_glpi::Result<Outcome> {
     );
     let rule_observers = target.count(&observers_sql)?;
     let tickets = read_tickets(target)?;
+    // Undo with the first run's journal (the second one wrote nothing): the ticket tables as
+    // they were before the run, and nothing queued by the purges.
+    let undo = run_cli(&proxy.api_url(), token, &args("first.jsonl", &["--undo"]))?;
+    eprintln!(
+        "[tickets] undo: exit {} in {:?}\n{}\n{}",
+        undo.code, undo.elapsed, undo.stdout, undo.stderr
+    );
+    let tables_after_undo = ticket_tables(target)?;
+    let queued_after_undo = target.count("SELECT COUNT(*) FROM glpi_queuednotifications")?;
+    // Again, so that the control below has a migrated requester with an e-mail.
+    let again = run_cli(&proxy.api_url(), token, &args("again.jsonl", &[]))?;
+    eprintln!(
+        "[tickets] migrated again after the undo: exit {}",
+        again.code
+    );
+    let closing = probe_closing(target, setup.entity)?;
     // The control: one plain ticket, no flags, requested by a migrated user with an e-mail.
     let requester = target.count(
         "SELECT e.users_id FROM glpi_useremails e JOIN glpi_users u ON u.id = e.users_id \
          WHERE u.is_active = 1 ORDER BY e.id LIMIT 1",
     )?;
+    let queued_before_control = target.count("SELECT COUNT(*) FROM glpi_queuednotifications")?;
     let api = Api::open(target)?;
     let answer = api.call(
         "POST",
@@ -206,7 +243,8 @@ fn migrate() -> real_glpi::Result<Outcome> {
     drop(api);
     let control_id = answer["id"].as_u64().unwrap_or(0);
     let control = Control {
-        queued: target.count("SELECT COUNT(*) FROM glpi_queuednotifications")? - queued,
+        queued: target.count("SELECT COUNT(*) FROM glpi_queuednotifications")?
+            - queued_before_control,
         rule_observers: target.count(&observers_sql)? - rule_observers,
         urgency: target
             .query(&format!(
@@ -230,7 +268,121 @@ fn migrate() -> real_glpi::Result<Outcome> {
         survey_task,
         rule_observers,
         tickets,
+        undo,
+        tables_before,
+        tables_after_undo,
+        queued_after_undo,
         control,
+        closing,
+    })
+}
+
+/// Every row of the ticket tables, as one checksum and count per table (`CHECKSUM TABLE` reads
+/// the rows' content, not the auto-increment counters).
+fn ticket_tables(glpi: &RealGlpi) -> real_glpi::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for table in TICKET_TABLES {
+        let count = glpi.count(&format!("SELECT COUNT(*) FROM {table}"))?;
+        let sum = glpi
+            .query(&format!("CHECKSUM TABLE {table}"))?
+            .into_iter()
+            .next()
+            .and_then(|r| r.get(1).cloned().flatten())
+            .unwrap_or_default();
+        out.push((table.to_string(), format!("{count} rows, checksum {sum}")));
+    }
+    Ok(out)
+}
+
+fn one(glpi: &RealGlpi, sql: &str) -> real_glpi::Result<Vec<String>> {
+    Ok(glpi
+        .query(sql)?
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect())
+}
+
+/// Tries, on the target itself, the orders of requests that could keep a closed ticket's
+/// resolution and closing dates (`CommonITILObject::pre_updateInDB` stamps the closing date
+/// with now on the update that closes; `handleTemplateFields` refuses any other change of a
+/// closed ticket; a ticket created closed takes its opening date for both and refuses tasks).
+fn probe_closing(glpi: &RealGlpi, entity: u64) -> real_glpi::Result<ClosingProbe> {
+    let api = Api::open(glpi)?;
+    let quiet = json!({"_disablenotif": 1, "_skip_rules": 1, "_skip_auto_assign": 1,
+        "_do_not_compute_takeintoaccount": 1});
+    let ticket = |name: &str, extra: Value| -> real_glpi::Result<u64> {
+        let mut input = json!({"name": name, "content": "sonde", "entities_id": entity,
+            "date": "2025-03-01 09:00:00"});
+        for (k, v) in quiet
+            .as_object()
+            .into_iter()
+            .flatten()
+            .chain(extra.as_object().into_iter().flatten())
+        {
+            input[k] = v.clone();
+        }
+        let answer = api.call("POST", "Ticket", Some(&json!({ "input": input })))?;
+        Ok(answer["id"].as_u64().unwrap_or(0))
+    };
+    let put = |id: u64, input: Value| {
+        let mut input = input;
+        input["id"] = json!(id);
+        input["_disablenotif"] = json!(1);
+        api.call("PUT", "Ticket", Some(&json!({ "input": [input] })))
+            .map(|v| v.to_string())
+            .unwrap_or_else(|e| e.to_string())
+    };
+    let dates = |id: u64| -> real_glpi::Result<(String, String)> {
+        let r = one(
+            glpi,
+            &format!("SELECT solvedate, closedate FROM glpi_tickets WHERE id = {id}"),
+        )?;
+        Ok((
+            r.first().cloned().unwrap_or_default(),
+            r.get(1).cloned().unwrap_or_default(),
+        ))
+    };
+    let a = ticket("Sonde : résolu, dates, puis clos", json!({}))?;
+    put(a, json!({"status": 5}));
+    put(
+        a,
+        json!({"solvedate": "2025-03-02 09:00:00", "closedate": "2025-03-03 09:00:00"}),
+    );
+    put(a, json!({"status": 6}));
+    let solve_put_then_close = dates(a)?;
+    let put_after_close = put(a, json!({"closedate": "2025-03-03 09:00:00"}));
+    let b = ticket(
+        "Sonde : créé clos",
+        json!({"status": 6, "solvedate": "2025-03-02 09:00:00", "closedate": "2025-03-03 09:00:00"}),
+    )?;
+    let created_closed = dates(b)?;
+    let task_on_created_closed = api
+        .call(
+            "POST",
+            "TicketTask",
+            Some(&json!({"input": {"tickets_id": b, "content": "tâche", "date": "2025-03-01 10:00:00", "_disablenotif": 1}})),
+        )
+        .map(|v| v.to_string())
+        .unwrap_or_else(|e| e.to_string());
+    drop(api);
+    let now = one(glpi, "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i')")?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    // The probes leave nothing behind.
+    glpi.query(&format!(
+        "DELETE FROM glpi_tickettasks WHERE tickets_id IN ({a}, {b}); \
+         DELETE FROM glpi_tickets WHERE id IN ({a}, {b})"
+    ))?;
+    Ok(ClosingProbe {
+        solve_put_then_close,
+        put_after_close,
+        created_closed,
+        task_on_created_closed,
+        now,
     })
 }
 
@@ -279,15 +431,19 @@ fn differences(t: &Value, got: &DbTicket) -> Vec<String> {
     );
     eq("entity", s(&t["entity"]), f("entity"));
     eq("deleted", s(&t["is_deleted"]), f("is_deleted"));
-    // A closed ticket's dates are named in the plan as not kept (see the dry-run test).
-    if t["status"]["code"] != 6 {
-        for k in ["solvedate", "closedate"] {
-            eq(
-                k,
-                minute(&s(&t["dates"][k])).to_string(),
-                minute(&f(k)).to_string(),
-            );
-        }
+    // A closed ticket's closing date is named in the plan as not kept (see the dry-run test
+    // and the probe): its resolution date is kept.
+    let kept: &[&str] = if t["status"]["code"] == 6 {
+        &["solvedate"]
+    } else {
+        &["solvedate", "closedate"]
+    };
+    for k in kept {
+        eq(
+            k,
+            minute(&s(&t["dates"][*k])).to_string(),
+            minute(&f(k)).to_string(),
+        );
     }
     eq(
         "description",
@@ -482,5 +638,57 @@ fn the_dry_run_names_what_glpi_cannot_keep_per_ticket() {
         line("tickets clos").contains(&format!("({closed} lignes)")),
         "{}",
         o.dry.stdout
+    );
+}
+
+/// `--undo` with the first run's journal removes every migrated ticket with its actors, links
+/// and timeline (closed ones reopened first, quietly), and the categories and request sources
+/// the plan created: the ticket tables hold exactly their rows of before the run, and the
+/// purges queued no notification.
+#[test]
+fn undo_brings_the_ticket_tables_back_to_before_the_run() {
+    let o = outcome();
+    assert_eq!(o.undo.code, 0, "undo: {}\n{}", o.undo.stdout, o.undo.stderr);
+    let diff: Vec<String> = o
+        .tables_before
+        .iter()
+        .zip(&o.tables_after_undo)
+        .filter(|(b, a)| b != a)
+        .map(|(b, a)| format!("{}: before {}, after undo {}", b.0, b.1, a.1))
+        .collect();
+    assert!(diff.is_empty(), "{}", diff.join("\n"));
+    assert_eq!(o.queued_after_undo, 0, "notifications queued by the undo");
+}
+
+/// The closing date of a closed ticket cannot be kept through GLPI 10.0.11's API, whatever the
+/// order: solved, both dates put while solved, then closed, GLPI stamps the closing date with
+/// now (the resolution date put before is kept: the migration sends it with the closing
+/// update); once closed, a change of the dates is refused; created closed, both dates are the
+/// opening date and GLPI refuses the ticket's tasks.
+#[test]
+fn a_closed_ticket_s_closing_date_cannot_be_kept() {
+    let p = &outcome().closing;
+    assert_eq!(p.solve_put_then_close.0, "2025-03-02 09:00:00");
+    assert_eq!(
+        minute(&p.solve_put_then_close.1),
+        p.now,
+        "closing stamped with now"
+    );
+    assert!(
+        p.put_after_close.contains("ERROR_GLPI_UPDATE"),
+        "{}",
+        p.put_after_close
+    );
+    assert_eq!(
+        p.created_closed,
+        (
+            "2025-03-01 09:00:00".to_string(),
+            "2025-03-01 09:00:00".to_string()
+        )
+    );
+    assert!(
+        p.task_on_created_closed.contains("ERROR"),
+        "{}",
+        p.task_on_created_closed
     );
 }

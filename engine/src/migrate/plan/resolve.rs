@@ -441,6 +441,23 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        // GLPI 11 keeps a ticket's source id in `externalid` (GLPI 10 has no such column and
+        // drops it): given when the target's tickets show the column.
+        let has_externalid = self
+            .target
+            .items
+            .get(&GlpiType::Ticket)
+            .is_some_and(|items| items.iter().any(|t| t.contains_key("externalid")));
+        if has_externalid {
+            for o in self.objects.iter_mut() {
+                if o.key.itemtype == GlpiType::Ticket && !o.fields.contains_key("id") {
+                    o.fields.insert(
+                        "externalid".into(),
+                        FieldValue::Text(ticket_external_id(&o.key.key)),
+                    );
+                }
+            }
+        }
         // Relations whose computer was rejected cannot be made.
         // Order: by rank, stable within (files order).
         let mut order: Vec<usize> = (0..self.objects.len()).collect();
@@ -544,4 +561,10 @@ impl<'a> Resolver<'a> {
             options: self.options.clone(),
         }
     }
+}
+
+/// The `externalid` a migrated ticket gets on a GLPI 11 target: its plan key (`n°12`, the
+/// source id), under the migration's name.
+pub fn ticket_external_id(key: &str) -> String {
+    format!("passerelle:{key}")
 }

@@ -11,7 +11,8 @@
 //! 3. `ITILSolution` with `_do_not_compute_status` and `_linked_ticket`;
 //! 4. the status (an update of the ticket, named `…#statut`), then the resolution and closing
 //!    dates (`…#dates`): a status change sets them to now, a later update of the dates alone is
-//!    kept.
+//!    kept. A closed ticket gets its resolution date in the closing update itself and loses
+//!    its closing date (GLPI stamps it and then refuses any change of a closed ticket).
 //!
 //! The history columns of GLPI's ticket search hold several entries per cell, in orders the
 //! fr-history README describes: descriptions newest first (`<hr>`), dates, private flags,
@@ -40,6 +41,8 @@ pub const REQUESTER: i64 = 1;
 pub const ASSIGNED: i64 = 2;
 /// `type` of a `Ticket_User` or `Group_Ticket`: observer.
 pub const OBSERVER: i64 = 3;
+/// Ticket status: new.
+pub const INCOMING: i64 = 1;
 /// Ticket status: closed.
 pub const CLOSED: i64 = 6;
 
@@ -755,24 +758,35 @@ impl Draft {
             o.sources.push(source.clone());
             o
         };
+        // A closed ticket accepts no other change than its status, entity and category
+        // (`CommonITILObject::handleTemplateFields`), and the update that closes it stamps its
+        // closing date with now whatever it is sent (`CommonITILObject::pre_updateInDB`; created
+        // closed, it would get the opening date as resolution and closing dates and refuse its
+        // tasks). Its resolution date rides in the closing update itself: GLPI writes it, since
+        // a closed status (unlike a solved one) does not stamp it. Only the closing date is
+        // lost, and named.
+        if status == Some(CLOSED) {
+            let mut o = step("statut", status_rank());
+            o.fields.insert("status".into(), FieldValue::Number(CLOSED));
+            if let Some(d) = solvedate {
+                o.fields.insert("solvedate".into(), FieldValue::Text(d));
+            }
+            self.push(o);
+            if closedate.is_some() {
+                self.note(
+                    "migrate.not_carried.ticket_closed_dates",
+                    "tickets clos dont la date de clôture ne peut pas être gardée : GLPI la met au moment où la migration les clôt et refuse ensuite toute modification d'un ticket clos (hors statut, entité, catégorie) ; la date de résolution est gardée",
+                    "closed tickets whose closing date cannot be kept: GLPI sets it to the moment the migration closes them and then refuses any change of a closed ticket (but its status, entity, category); the resolution date is kept",
+                );
+            }
+            return;
+        }
         if let Some(status) = status {
             let mut o = step("statut", status_rank());
             o.fields.insert("status".into(), FieldValue::Number(status));
             self.push(o);
         }
-        // A closed ticket accepts no other change than its status, entity and category
-        // (`CommonITILObject::handleTemplateFields`): GLPI dates its resolution and closing the
-        // moment it is closed, and refuses to be told otherwise.
-        if status == Some(CLOSED) {
-            if solvedate.is_some() || closedate.is_some() {
-                self.note(
-                    "migrate.not_carried.ticket_closed_dates",
-                    "tickets clos dont les dates de résolution et de clôture ne peuvent pas être gardées : GLPI les met au moment où la migration les clôt et refuse ensuite toute modification d'un ticket clos (hors statut, entité, catégorie)",
-                    "closed tickets whose resolution and closing dates cannot be kept: GLPI sets them to the moment the migration closes them and then refuses any change of a closed ticket (but its status, entity, category)",
-                );
-            }
-            return;
-        }
+        // A solved status stamps the resolution date with now: the dates come in a later update.
         if solvedate.is_some() || closedate.is_some() {
             let mut o = step("dates", dates_rank());
             if let Some(d) = solvedate {

@@ -53,6 +53,33 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                         .id
                         .is_some_and(|id| created.contains(&(r.object.itemtype, id)))
             });
+        // But a ticket the run closed keeps its timeline: GLPI refuses to purge a closed
+        // ticket's tasks, and purging the ticket with them notifies each task's deletion
+        // (`CommonITILTask::post_deleteFromDB`). Such tickets are reopened first, quietly.
+        let reopen: std::collections::BTreeSet<u64> = with_created
+            .iter()
+            .filter(|r| r.object.itemtype == GlpiType::Ticket)
+            .filter_map(|r| r.id)
+            .collect();
+        if !reopen.is_empty() {
+            let inputs: Vec<Value> = reopen
+                .iter()
+                .map(|id| {
+                    let mut m = serde_json::Map::new();
+                    m.insert("id".into(), json!(id));
+                    m.insert(
+                        "status".into(),
+                        json!(crate::migrate::plan::ticket::INCOMING),
+                    );
+                    for flag in GlpiType::Ticket.quiet_inputs() {
+                        m.insert((*flag).into(), json!(1));
+                    }
+                    Value::Object(m)
+                })
+                .collect();
+            // A refusal shows later, as the purges that fail.
+            let _ = self.client.update(GlpiType::Ticket, inputs).await;
+        }
         self.record(
             with_created
                 .iter()
@@ -78,7 +105,7 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                 .partition(|r| r.outcome == Outcome::Created);
             for chunk in created.chunks(self.options.max_batch_size.max(1)) {
                 let ids: Vec<u64> = chunk.iter().filter_map(|r| r.id).collect();
-                let result = self.client.purge(itemtype, &ids).await;
+                let result = self.client.purge_quietly(itemtype, &ids).await;
                 let n = self.record_undo(chunk, &result, "supprimé").await?;
                 summary.removed += n;
                 summary.failed += chunk.len() - n;
@@ -89,6 +116,9 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                     .map(|r| {
                         let mut m = r.before.clone().unwrap_or_default();
                         m.insert("id".into(), json!(r.id.unwrap_or(0)));
+                        for flag in itemtype.quiet_inputs() {
+                            m.insert((*flag).into(), json!(1));
+                        }
                         Value::Object(m)
                     })
                     .collect();

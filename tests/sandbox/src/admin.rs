@@ -1,5 +1,6 @@
 //! The admin API, outside GLPI's path: reset, seed, dump, counters, faults, notifications,
-//! API clients and settings. Tests and demos drive the sandbox through it.
+//! ticket rule applications and surveys, API clients and settings (ticket rule and survey
+//! included). Tests and demos drive the sandbox through it.
 
 use axum::response::Response;
 use serde_json::{json, Map, Value};
@@ -55,6 +56,8 @@ pub fn handle(state: &mut State, method: &str, action: &str, body: &[u8]) -> Res
             Err(e) => bad(&format!("faults: {e}")),
         },
         ("GET", "notifications") => json_reply(200, &json!(state.notifications)),
+        ("GET", "rules") => json_reply(200, &json!(state.rule_applications)),
+        ("GET", "surveys") => json_reply(200, &json!(state.surveys)),
         ("POST", "clients") => match serde_json::from_value::<Vec<ApiClient>>(json) {
             Ok(c) => {
                 state.clients = c;
@@ -72,9 +75,20 @@ pub fn handle(state: &mut State, method: &str, action: &str, body: &[u8]) -> Res
             {
                 state.credentials_login = b;
             }
+            let t = &mut state.ticket_settings;
+            if let Some(b) = json.get("ticket_rule").and_then(Value::as_bool) {
+                t.rule = b;
+            }
+            if let Some(n) = json.get("survey_rate").and_then(Value::as_u64) {
+                t.survey_rate = n.min(100);
+            }
+            if let Some(n) = json.get("survey_delay_days").and_then(Value::as_u64) {
+                t.survey_delay_days = n;
+            }
             json_reply(
                 200,
-                &json!({"enable_api": state.api_enabled, "enable_api_login_credentials": state.credentials_login}),
+                &json!({"enable_api": state.api_enabled, "enable_api_login_credentials": state.credentials_login,
+                    "ticket_rule": t.rule, "survey_rate": t.survey_rate, "survey_delay_days": t.survey_delay_days}),
             )
         }
         _ => json_reply(

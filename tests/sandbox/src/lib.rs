@@ -21,6 +21,7 @@ pub mod schema;
 pub mod search;
 pub mod state;
 pub mod text;
+pub mod tickets;
 pub mod users;
 pub mod write;
 

@@ -142,6 +142,12 @@ pub struct State {
     pub changes: BTreeMap<String, BTreeMap<&'static str, u64>>,
     /// Notifications GLPI would have sent.
     pub notifications: Vec<Notification>,
+    /// What the target does by itself with tickets (rule, survey).
+    pub ticket_settings: crate::tickets::TicketSettings,
+    /// Business rules GLPI applied to tickets.
+    pub rule_applications: Vec<crate::tickets::RuleApplication>,
+    /// Satisfaction surveys GLPI created.
+    pub surveys: Vec<crate::tickets::Survey>,
     /// Counter for session tokens.
     pub token_counter: u64,
     /// Total latency the sandbox simulated, in milliseconds (checked by tests instead of clocks).
@@ -181,6 +187,9 @@ impl State {
             calls: BTreeMap::new(),
             changes: BTreeMap::new(),
             notifications: Vec::new(),
+            ticket_settings: Default::default(),
+            rule_applications: Vec::new(),
+            surveys: Vec::new(),
             token_counter: 0,
             simulated_ms: 0,
         };

@@ -4,7 +4,7 @@ use axum::http::HeaderValue;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
-use crate::api::{forbidden_write, may_set_priority, notify, priority, timestamp, Call, Outcome};
+use crate::api::{forbidden_write, may_set_priority, priority, timestamp, Call, Outcome};
 use crate::itemtypes::{self, TypeInfo};
 use crate::reply::{error, error_value, json_reply, NO_RIGHT};
 use crate::rights::Action;
@@ -180,8 +180,11 @@ fn add_one(
                     json!(content.chars().take(70).collect::<String>()),
                 );
             }
+            crate::tickets::prepare_add(state, &mut input, &specials);
         }
+        "ITILSolution" => crate::tickets::check_timeline_add(state, info.name, &input, &specials)?,
         "ITILFollowup" | "TicketTask" => {
+            crate::tickets::check_timeline_add(state, info.name, &input, &specials)?;
             // prepareInputForAdd: dated now unless a date is given; the author is the session.
             input.entry("date").or_insert(json!(now));
             input.entry("requesttypes_id").or_insert(json!(0));
@@ -308,15 +311,11 @@ fn add_one(
                     state.insert(t, m);
                 }
             }
-            notify(state, &specials, "new", "Ticket", id);
+            crate::tickets::after_add(state, id, &specials);
         }
-        "ITILFollowup" => notify(
-            state,
-            &specials,
-            "add_followup",
-            "Ticket",
-            u(stored.get("items_id")).unwrap_or(0),
-        ),
+        "ITILFollowup" | "TicketTask" | "ITILSolution" => {
+            crate::tickets::after_timeline_add(state, info.name, &stored, &specials)
+        }
         _ => {}
     }
     Ok((id, message))
@@ -454,6 +453,25 @@ pub fn update(
             failures += 1;
             continue;
         }
+        if info.name == "Ticket" {
+            match crate::tickets::update(state, id, m) {
+                Ok(()) => {
+                    *state
+                        .changes
+                        .entry("updated".into())
+                        .or_default()
+                        .entry(info.name)
+                        .or_default() += 1;
+                    results.push(json!({ id.to_string(): true, "message": "" }));
+                }
+                Err(message) => {
+                    failures += 1;
+                    last_error = json!(message);
+                    results.push(json!({ id.to_string(): false, "message": message }));
+                }
+            }
+            continue;
+        }
         m.remove("id");
         // GLPI updates only the table's columns; anything else is dropped without a word.
         let m = crate::schema::keep_columns(info.table, m);
@@ -544,6 +562,16 @@ pub fn delete(
             last = "Item Not Found".into();
             results.push(json!({ key: false, "message": "Item Not Found" }));
             continue;
+        }
+        if !info.trashable || purge {
+            let empty = Map::new();
+            let input = el.as_object().unwrap_or(&empty);
+            if let Err(message) = crate::tickets::before_purge(state, info.name, id, input) {
+                failures += 1;
+                last = message.clone();
+                results.push(json!({ key: false, "message": message }));
+                continue;
+            }
         }
         if info.trashable && !purge {
             if let Some(item) = state.items.get_mut(info.name).and_then(|x| x.get_mut(&id)) {

@@ -194,7 +194,11 @@ fn write_human(out: &mut impl Write, report: &CheckReport, lang: Lang) -> std::i
     };
     for f in &report.files {
         let s = &f.summary;
-        let kind = s.item_type.map_or(unknown, |t| t.label(lang));
+        let kind = match (s.item_type, s.companion) {
+            (Some(t), _) => t.label(lang),
+            (None, Some(c)) => c.label(lang),
+            (None, None) => unknown,
+        };
         let enc = f.encoding.as_deref().unwrap_or("-");
         let delim = match f.delimiter {
             Some('\t') => "TAB".to_string(),

@@ -9,6 +9,7 @@ use crate::detect::{detect, ItemType};
 use crate::diagnostic::{Diagnostic, FileProblem, Severity};
 use crate::directory::{self, Importer, References};
 use crate::map::{auto_map, Mapping, MappingTemplate};
+use crate::migrate::companion::detect_companion;
 use crate::read::{
     read_bytes, read_bytes_with_progress, read_owned_with_progress, ReadError, ReadOptions, Table,
 };
@@ -386,6 +387,8 @@ fn check_sources(
                 let forced = overrides.item_type.or(options.item_type);
                 let (item_type, confidence) = match forced {
                     Some(t) => (Some(t), 1.0),
+                    // A companion file's header is exact: it wins over a guessed item type.
+                    None if detect_companion(&table.headers).is_some() => (None, 1.0),
                     None => {
                         let d = detect(name, &table.headers);
                         (d.item_type, d.confidence)
@@ -459,6 +462,7 @@ fn check_sources(
                     summary: FileSummary {
                         file: name.clone(),
                         item_type: None,
+                        companion: None,
                         rows: 0,
                         valid: 0,
                         warnings: 0,
@@ -499,10 +503,19 @@ fn check_sources(
                     ),
                     None => {
                         let mut ds = l.table.diagnostics.clone();
-                        if l.mapping.is_none() {
+                        // A companion file (connections, installations, timelines) has no item
+                        // type of its own: recognised by its header, it goes to the migration.
+                        let companion = l
+                            .mapping
+                            .is_none()
+                            .then(|| detect_companion(&l.table.headers))
+                            .flatten();
+                        if l.mapping.is_none() && companion.is_none() {
                             ds.push(unknown_type(file));
                         }
-                        let s = summarize(&l.table, l.mapping.as_ref().map(|m| m.item_type), &ds);
+                        let mut s =
+                            summarize(&l.table, l.mapping.as_ref().map(|m| m.item_type), &ds);
+                        s.companion = companion;
                         (s, ds)
                     }
                 };
@@ -543,6 +556,7 @@ fn check_directory(
         let summary = FileSummary {
             file: file.into(),
             item_type: Some(ItemType::Directory),
+            companion: None,
             rows,
             valid: 0,
             warnings: 0,
@@ -555,6 +569,7 @@ fn check_directory(
     let summary = FileSummary {
         file: file.into(),
         item_type: Some(ItemType::Directory),
+        companion: None,
         rows: report.lines.len(),
         valid: if report.phase_one_ok {
             c.created + c.modified + c.deleted

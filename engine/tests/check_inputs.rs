@@ -284,3 +284,43 @@ fn files_given_to_the_check_give_the_same_report_as_files_lent_to_it() {
     );
     assert_eq!(given_progress, lent_progress);
 }
+
+/// A companion file dropped with the exports is recognised by its header, named in the summary
+/// and raises no "unknown type" error (the page hands it to the migration with the exports);
+/// a file with an unknown header still does.
+#[test]
+fn companion_files_are_recognised_by_the_check() {
+    use passerelle_engine::migrate::companion::CompanionKind;
+    let none = FileOverrides::default();
+    for kind in CompanionKind::ALL {
+        let template = kind.template();
+        let (report, _) = one(
+            kind.template_name(),
+            template.as_bytes(),
+            &none,
+            &CheckOptions::default(),
+        );
+        let s = &report.files[0].summary;
+        assert_eq!(s.companion, Some(kind), "{}", kind.template_name());
+        assert_eq!(s.item_type, None);
+        assert!(
+            !report
+                .diagnostics
+                .iter()
+                .any(|d| d.code() == "detect.unknown_type"),
+            "{:?}",
+            report.diagnostics
+        );
+    }
+    let (report, _) = one(
+        "autre.csv",
+        b"colonne;inconnue\na;b\n",
+        &none,
+        &CheckOptions::default(),
+    );
+    assert_eq!(report.files[0].summary.companion, None);
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code() == "detect.unknown_type"));
+}

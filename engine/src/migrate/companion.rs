@@ -7,7 +7,7 @@ use crate::glpi::GlpiType;
 use crate::read::Table;
 
 /// The kinds of companion file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CompanionKind {
     /// Items connected to computers (`Computer_Item`): `ordinateur;type;element`.
     Connections,
@@ -26,6 +26,21 @@ impl CompanionKind {
         CompanionKind::Installations,
         CompanionKind::Timeline,
     ];
+
+    /// What the file is, as the check's summary names it.
+    pub fn label(self, lang: crate::diagnostic::Lang) -> &'static str {
+        use crate::diagnostic::Lang;
+        match (self, lang) {
+            (CompanionKind::Connections, Lang::Fr) => "liaisons de matériels (fichier compagnon)",
+            (CompanionKind::Connections, Lang::En) => "item connections (companion file)",
+            (CompanionKind::Installations, Lang::Fr) => {
+                "installations de logiciels (fichier compagnon)"
+            }
+            (CompanionKind::Installations, Lang::En) => "software installations (companion file)",
+            (CompanionKind::Timeline, Lang::Fr) => "chronologie des tickets (fichier compagnon)",
+            (CompanionKind::Timeline, Lang::En) => "ticket timelines (companion file)",
+        }
+    }
 
     /// The file name offered for the template.
     pub fn template_name(self) -> &'static str {

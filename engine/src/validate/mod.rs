@@ -29,6 +29,10 @@ pub struct FileSummary {
     pub file: String,
     /// Item type checked against.
     pub item_type: Option<ItemType>,
+    /// The companion file this is, when it is one (its rows are checked against the exports
+    /// when the migration is planned).
+    #[serde(default)]
+    pub companion: Option<crate::migrate::companion::CompanionKind>,
     /// Data rows.
     pub rows: usize,
     /// Rows with no error.
@@ -142,6 +146,7 @@ pub fn summarize(table: &Table, item_type: Option<ItemType>, diags: &[Diagnostic
     FileSummary {
         file: table.file.clone(),
         item_type,
+        companion: None,
         rows,
         valid: if blocked {
             0

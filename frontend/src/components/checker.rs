@@ -321,7 +321,11 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                 <tbody>
                 { for report.files.iter().map(|f| {
                     let s = &f.summary;
-                    let kind = s.item_type.map_or(lang.t(Key::UnknownType), |t| t.label(lang));
+                    let kind = match (s.item_type, s.companion) {
+                        (Some(t), _) => t.label(lang),
+                        (None, Some(c)) => c.label(lang),
+                        (None, None) => lang.t(Key::UnknownType),
+                    };
                     let delim = match f.delimiter { Some('\t') => "TAB".to_string(), Some(c) => c.to_string(), None => String::new() };
                     let enc = f.encoding.clone().map(|e| format!("{e} « {delim} »")).unwrap_or_default();
                     let name = s.file.clone();

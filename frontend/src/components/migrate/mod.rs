@@ -311,7 +311,7 @@ pub fn migration(props: &MigrationProps) -> Html {
     };
 
     html! {
-        <section id="migrate-section" class="panel migrate"
+        <section id="migrate-section" class="panel migrate" aria-busy={busy.to_string()}
             data-main-thread-bytes-read={passerelle_engine::check::bytes_read().to_string()}>
             <h2>{ tr(T::Heading) }</h2>
             <p class="intro">{ tr(T::Intro) }</p>
@@ -359,7 +359,7 @@ pub fn migration(props: &MigrationProps) -> Html {
             { plan_section }
             { rights }
             if model.plan.is_some() && model.phase == Phase::Idle {
-                <button id="run-button" type="button" class="primary" disabled={elsewhere} onclick={on(|| Msg::Run)}>{ tr(T::RunButton) }</button>
+                <button id="run-button" type="button" class="primary" disabled={elsewhere || busy} onclick={on(|| Msg::Run)}>{ tr(T::RunButton) }</button>
             }
             <dashboard::Dashboard
                 {lang}

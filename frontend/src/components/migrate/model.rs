@@ -461,7 +461,9 @@ impl Model {
                 let (Some(plan), Some(c)) = (&self.plan, &self.connection) else {
                     return Vec::new();
                 };
-                if self.phase == Phase::Running || self.elsewhere {
+                // While a new plan is being made, the one on screen is about to be replaced:
+                // running it would send what the administrator has just changed.
+                if self.phase == Phase::Running || self.elsewhere || self.busy {
                     return Vec::new();
                 }
                 return vec![Effect::Run {
@@ -932,6 +934,13 @@ mod tests {
         let (id, _, _) = draft_request(&m.update(Msg::FilesPicked(Vec::new())));
         ready(&mut m, id);
         let plan = planned(&mut m);
+        // While the plan is being made again (options changed), "run" does nothing: the plan on
+        // screen is about to be replaced.
+        m.update(Msg::Plan);
+        assert!(m.busy);
+        assert!(m.update(Msg::Run).is_empty());
+        m.update(Msg::Planned(Ok((*plan).clone())));
+        let plan = m.plan.clone().expect("planned again");
         // No run before the plan's "run" is pressed; then one, with the connection's entity.
         let effects = m.update(Msg::Run);
         assert!(

@@ -610,7 +610,8 @@ fn verify_exits_zero() {
     );
 }
 
-/// The dry-run names, per ticket count, what GLPI cannot keep.
+/// The dry-run names, per ticket count, what GLPI cannot keep, and the closed tickets the
+/// target's survey will reach.
 #[test]
 fn the_dry_run_names_what_glpi_cannot_keep_per_ticket() {
     let o = outcome();
@@ -635,7 +636,13 @@ fn the_dry_run_names_what_glpi_cannot_keep_per_ticket() {
         o.dry.stdout
     );
     assert!(
-        line("tickets clos").contains(&format!("({closed} lignes)")),
+        line("date de clôture ne peut pas").contains(&format!("({closed} lignes)")),
+        "{}",
+        o.dry.stdout
+    );
+    // The target surveys closed tickets a day after closing: GLPI's task will survey these.
+    assert!(
+        line("createinquest").contains(&format!("({closed} lignes)")),
         "{}",
         o.dry.stdout
     );

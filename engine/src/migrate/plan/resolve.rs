@@ -537,7 +537,7 @@ impl<'a> Resolver<'a> {
                 mapped: self.options.entities.contains_key(source),
             })
             .collect();
-        let not_carried = self
+        let mut not_carried: Vec<NotCarried> = self
             .draft
             .not_carried
             .iter()
@@ -552,6 +552,7 @@ impl<'a> Resolver<'a> {
                 rows: *rows,
             })
             .collect();
+        not_carried.extend(surveyed_closings(&objects, self.target));
         Plan {
             objects,
             unmatched: self.unmatched.into_values().collect(),
@@ -567,4 +568,152 @@ impl<'a> Resolver<'a> {
 /// source id), under the migration's name.
 pub fn ticket_external_id(key: &str) -> String {
     format!("passerelle:{key}")
+}
+
+/// The satisfaction survey a target entity uses (`Entity::getUsedConfig('inquest_config', …)`:
+/// an entity whose `inquest_config` is -2 takes its parent's): `(rate in percent, delay in
+/// days)`.
+fn survey_of(target: &TargetData, entity: u64) -> (i64, i64) {
+    let entities = target.items.get(&GlpiType::Entity);
+    let num = |item: &Map<String, Value>, f: &str| {
+        item.get(f).and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        })
+    };
+    let mut id = entity;
+    for _ in 0..64 {
+        let Some(item) = entities
+            .into_iter()
+            .flatten()
+            .find(|e| e.get("id").and_then(Value::as_u64) == Some(id))
+        else {
+            return (0, 0);
+        };
+        if num(item, "inquest_config") == Some(-2) && id != 0 {
+            id = num(item, "entities_id").unwrap_or(0).max(0) as u64;
+            continue;
+        }
+        return (
+            num(item, "inquest_rate").unwrap_or(0),
+            num(item, "inquest_delay").unwrap_or(0),
+        );
+    }
+    (0, 0)
+}
+
+/// Closed tickets the run will close in an entity that surveys satisfaction: GLPI surveys them
+/// at the closing update when its delay is 0 (`Ticket::post_updateItem`, no flag skips it), or
+/// by its `createinquest` task once the delay has passed, since their closing date is the
+/// migration's (a closed ticket's closing date cannot be kept). Named per count, before the run.
+fn surveyed_closings(objects: &[PlannedObject], target: &TargetData) -> Vec<NotCarried> {
+    let (mut at_once, mut later) = (0, 0);
+    for o in objects {
+        let closes = o.key.itemtype == GlpiType::Ticket
+            && matches!(o.fields.get("status"), Some(FieldValue::Number(6)))
+            && matches!(o.decision, Decision::Update { .. });
+        let Some(FieldValue::Ref(ticket)) = o.fields.get("id").filter(|_| closes) else {
+            continue;
+        };
+        let entity = objects
+            .iter()
+            .find(|t| &t.key == ticket)
+            .and_then(|t| match t.fields.get("entities_id") {
+                Some(FieldValue::Id(e)) => Some(*e),
+                _ => None,
+            })
+            .unwrap_or(0);
+        match survey_of(target, entity) {
+            (rate, _) if rate <= 0 => {}
+            (_, 0) => at_once += 1,
+            _ => later += 1,
+        }
+    }
+    let mut out = Vec::new();
+    if at_once > 0 {
+        out.push(NotCarried {
+            code: "migrate.not_carried.ticket_survey_at_closing".into(),
+            message_fr: "tickets clos dans une entité cible qui enquête sur la satisfaction dès la clôture : GLPI créera une enquête (et son courriel) pour chacun au moment où la migration le clôt, aucun drapeau ne l'en empêche ; désactivez l'enquête de l'entité le temps de la migration".into(),
+            message_en: "closed tickets in a target entity that surveys satisfaction at closing: GLPI will create a survey (and its e-mail) for each when the migration closes it, no flag prevents it; turn the entity's survey off during the migration".into(),
+            rows: at_once,
+        });
+    }
+    if later > 0 {
+        out.push(NotCarried {
+            code: "migrate.not_carried.ticket_survey_later".into(),
+            message_fr: "tickets clos dans une entité cible qui enquête sur la satisfaction après un délai : leur date de clôture étant celle de la migration, la tâche automatique « createinquest » de GLPI créera leurs enquêtes une fois le délai passé ; désactivez l'enquête de l'entité ou retirez ces enquêtes avant".into(),
+            message_en: "closed tickets in a target entity that surveys satisfaction after a delay: their closing date being the migration's, GLPI's \"createinquest\" task will survey them once the delay has passed; turn the entity's survey off or remove those surveys before".into(),
+            rows: later,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod survey_tests {
+    use super::*;
+    use crate::migrate::model::ObjectKey;
+    use serde_json::json;
+
+    fn target(entities: Value) -> TargetData {
+        let items = entities
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_object().cloned().unwrap())
+            .collect();
+        TargetData {
+            items: [(GlpiType::Entity, items)].into_iter().collect(),
+        }
+    }
+
+    fn closing(n: usize, entity: u64) -> [PlannedObject; 2] {
+        let key = ObjectKey::new(GlpiType::Ticket, format!("n°{n}"));
+        let mut ticket = PlannedObject::new(key.clone(), 0);
+        ticket
+            .fields
+            .insert("entities_id".into(), FieldValue::Id(entity));
+        let mut step =
+            PlannedObject::new(ObjectKey::new(GlpiType::Ticket, format!("n°{n}#statut")), 1);
+        step.fields.insert("id".into(), FieldValue::Ref(key));
+        step.fields.insert("status".into(), FieldValue::Number(6));
+        step.decision = Decision::Update {
+            id: 0,
+            changes: BTreeMap::new(),
+            before: Map::new(),
+        };
+        [ticket, step]
+    }
+
+    /// An entity inheriting its parent's survey (-2) is surveyed as the parent is; the plan
+    /// names the closed tickets GLPI will survey, at closing (delay 0) or later.
+    #[test]
+    fn closed_tickets_in_surveyed_entities_are_named() {
+        let t = target(json!([
+            {"id": 0, "inquest_config": 1, "inquest_rate": 100, "inquest_delay": 0, "entities_id": null},
+            {"id": 1, "inquest_config": -2, "inquest_rate": 0, "inquest_delay": 0, "entities_id": 0},
+            {"id": 2, "inquest_config": 1, "inquest_rate": 50, "inquest_delay": 3, "entities_id": 0},
+            {"id": 3, "inquest_config": 1, "inquest_rate": 0, "inquest_delay": 0, "entities_id": 0},
+        ]));
+        assert_eq!(survey_of(&t, 1), (100, 0));
+        assert_eq!(survey_of(&t, 2), (50, 3));
+        let objects: Vec<PlannedObject> =
+            [closing(1, 1), closing(2, 2), closing(3, 2), closing(4, 3)]
+                .into_iter()
+                .flatten()
+                .collect();
+        let notes = surveyed_closings(&objects, &t);
+        let got: Vec<(&str, usize)> = notes.iter().map(|n| (n.code.as_str(), n.rows)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("migrate.not_carried.ticket_survey_at_closing", 1),
+                ("migrate.not_carried.ticket_survey_later", 2)
+            ]
+        );
+        // A fresh GLPI surveys nothing.
+        let fresh =
+            target(json!([{"id": 0, "inquest_config": 1, "inquest_rate": 0, "inquest_delay": 0}]));
+        assert!(surveyed_closings(&objects, &fresh).is_empty());
+    }
 }

@@ -30,7 +30,9 @@ async fn plan_for(
 ) -> Plan {
     let prepared = Prepared::from_files(&[("Computer.csv".into(), bytes)], &ReadOptions::default());
     let draft = prepared.draft();
-    let target = run::read_target(client, &draft).await.expect("target read");
+    let target = run::read_target(client, &draft, 4)
+        .await
+        .expect("target read");
     draft.plan(&target, options)
 }
 

@@ -1,4 +1,4 @@
-//! Copies the built page (../dist) into OUT_DIR so it is embedded in the binary; an empty folder
+//! Copies the built page (../dist, or $PASSERELLE_DIST) into OUT_DIR so it is embedded in the binary; an empty folder
 //! when the page is not built yet, so the proxy always compiles.
 use std::path::Path;
 
@@ -22,9 +22,14 @@ fn copy(from: &Path, to: &Path) {
 
 fn main() {
     let out = std::env::var("OUT_DIR").expect("OUT_DIR");
-    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    // PASSERELLE_DIST: the folder scripts/build-page.sh wrote (dist/ by default).
+    let dist = match std::env::var_os("PASSERELLE_DIST") {
+        Some(d) => Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"),
+    };
     let to = Path::new(&out).join("dist");
     let _ = std::fs::remove_dir_all(&to);
     copy(&dist, &to);
-    println!("cargo:rerun-if-changed=../dist");
+    println!("cargo:rerun-if-env-changed=PASSERELLE_DIST");
+    println!("cargo:rerun-if-changed={}", dist.display());
 }

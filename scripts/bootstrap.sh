@@ -18,10 +18,11 @@ apt_install() {
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ $apt_updated -eq 0 ]; then
-    log "apt-get update"; $SUDO apt-get update -qq; apt_updated=1
+    log "apt-get update"; $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq; apt_updated=1
   fi
   log "apt-get install ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Waits for another apt (or unattended-upgrades) to release the lock instead of failing.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
 }
 
 # 1. A Rust compiler that targets wasm32: rustup's own when it has the target (a laptop),
@@ -52,8 +53,10 @@ else
   fi
 fi
 
-# 2. Browser and driver for wasm tests and end-to-end tests; wrk for the proxy benchmark.
-apt_install chromium chromium-driver wrk
+# 2. Browser and driver for wasm tests and end-to-end tests; wrk for the proxy benchmark;
+#    brotli for the page's precompressed files (scripts/build-page.sh); dpkg-dev and systemd
+#    for checking the .deb (dpkg-deb, systemd-analyze verify).
+apt_install chromium chromium-driver wrk brotli dpkg-dev systemd
 
 # 3. wasm-bindgen-cli, exactly the version of the wasm-bindgen crate pinned in Cargo.toml.
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
@@ -72,6 +75,13 @@ if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -o 
   log "npm install binaryen@$BINARYEN_VERSION"
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION" >/dev/null)
+fi
+
+# 6. cargo-deb: builds the proxy's Debian package (scripts/package.sh, checked by scripts/test.sh).
+CARGO_DEB_VERSION=3.8.0
+if [ "$(cargo deb --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DEB_VERSION" ]; then
+  log "cargo install cargo-deb $CARGO_DEB_VERSION (about 3 minutes)"
+  cargo install -q cargo-deb --version "$CARGO_DEB_VERSION" --locked --force
 fi
 
 # What the other scripts need, written where they source it.

@@ -1,8 +1,30 @@
 #!/usr/bin/env bash
-# Builds the page (Yew -> wasm) into dist/ with trunk, release mode, wasm-opt on.
+# Builds the page (Yew -> wasm) into dist/ with trunk, release mode, wasm-opt on; then hashes the
+# worker (trunk copies it as is) and precompresses every file (brotli and gzip, once, here: the
+# proxy only picks the file the browser accepts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . "${PASSERELLE_TOOLS:-$HOME/.cache/passerelle-tools}/env.sh"
+# The page goes to dist/, or to $PASSERELLE_DIST (the proxy's build embeds the same folder).
+dist="${PASSERELLE_DIST:-dist}"
 # Debian's rustc knows wasm32; the wasm build gets its own target dir so native builds keep theirs.
 RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \
-  trunk build --release "$@"
+  trunk build --release --dist "$dist" "$@"
+
+# The worker: a content hash in its name like trunk's files (so it can be cached as immutable),
+# written into the page's <meta name="passerelle-app" data-worker=…> (frontend/src/worker.rs).
+if [ -f "$dist/worker.js" ]; then
+  hash=$(sha256sum "$dist/worker.js" | cut -c1-16)
+  rm -f "$dist"/worker-*.js
+  mv "$dist/worker.js" "$dist/worker-$hash.js"
+  sed -i "s|<meta name=\"passerelle-app\" |<meta name=\"passerelle-app\" data-worker=\"/worker-$hash.js\" |" "$dist/index.html"
+  grep -q "data-worker=\"/worker-$hash.js\"" "$dist/index.html" \
+    || { echo "build-page: could not write the worker's name into index.html" >&2; exit 1; }
+fi
+# Precompressed copies, best ratio (built once per build, never at request time).
+find "$dist" -maxdepth 1 -type f \( -name '*.br' -o -name '*.gz' \) -delete
+for f in "$dist"/*.html "$dist"/*.js "$dist"/*.css "$dist"/*.wasm; do
+  [ -f "$f" ] || continue
+  brotli -q 11 -f -k -o "$f.br" "$f"
+  gzip -9 -n -c "$f" >"$f.gz"
+done

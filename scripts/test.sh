@@ -16,6 +16,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "page build (trunk, release)"
 bash scripts/build-page.sh
 
+step "Debian package of the proxy (page embedded; checked by proxy/tests/package.rs)"
+bash scripts/package.sh --no-page
+
 step "native tests (engine, cli, proxy, sandbox, end-to-end in headless Chromium)"
 # The end-to-end and real-GLPI tests (tests/e2e, tests/real-glpi) start the real proxy, sandbox and
 # `passerelle` binaries, and the page test needs dist/ (built above): build the binaries first.

@@ -790,7 +790,9 @@ impl Drop for Runner {
     }
 }
 
-/// `worker.js?js=…&wasm=…`, from the names trunk wrote into `<meta name="passerelle-app">`.
+/// `worker-HASH.js?js=…&wasm=…`, from the names trunk (the page's module and wasm) and
+/// scripts/build-page.sh (the worker, hashed after trunk: `data-worker`) wrote into
+/// `<meta name="passerelle-app">`; `worker.js` when the page was built by trunk alone.
 fn start_worker() -> Option<web_sys::Worker> {
     let document = web_sys::window()?.document()?;
     let meta = document
@@ -801,7 +803,10 @@ fn start_worker() -> Option<web_sys::Worker> {
     let params = web_sys::UrlSearchParams::new().ok()?;
     params.append("js", &js);
     params.append("wasm", &wasm);
-    let url = format!("worker.js?{}", String::from(params.to_string()));
+    let worker = meta
+        .get_attribute("data-worker")
+        .unwrap_or_else(|| "worker.js".into());
+    let url = format!("{worker}?{}", String::from(params.to_string()));
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
     web_sys::Worker::new_with_options(&url, &options).ok()

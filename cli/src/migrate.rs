@@ -338,6 +338,11 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
         Err(SessionError::Login(e)) => return fail(e),
         Err(e) => return fail(e),
     };
+    eprintln!(
+        "GLPI cible : {} / target: {}",
+        session.version(),
+        session.version()
+    );
     let code = work(&args, &mut session, &inputs, options).await;
     session.close().await;
     code

@@ -10,8 +10,10 @@
 
 mod columns;
 mod destination;
+mod version;
 
 pub use destination::{destination, Destination, NotCarriedReason};
+pub use version::{decode_entities, item_from_url, GlpiVersion, GROUP_FIELDS};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -33,6 +35,11 @@ pub enum GlpiError {
         /// The field.
         field: String,
     },
+    /// A GLPI version the migration does not support (only 10 and 11 are).
+    #[error(
+        "version de GLPI non prise en charge : {0:?} (GLPI 10 ou 11 attendu) / unsupported GLPI version {0:?} (10 or 11 expected)"
+    )]
+    UnsupportedVersion(String),
 }
 
 macro_rules! glpi_types {

@@ -10,7 +10,7 @@ use thiserror::Error;
 use super::api::{
     base64, ApiRequest, ApiResponse, Credentials, GlpiError, Method, Transport, TransportError,
 };
-use crate::glpi::GlpiType;
+use crate::glpi::{GlpiType, GlpiVersion, GROUP_FIELDS};
 
 /// How hard the client tries and how gently it treats the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,6 +161,8 @@ pub struct GlpiClient<'t, T: Transport> {
     /// Spacing between calls (ms) learnt from 429 answers; relaxes as calls go through.
     throttle_ms: Cell<f64>,
     stats: RefCell<ClientStats>,
+    /// The target's version, once read ([`GlpiClient::read_version`]).
+    version: Cell<Option<GlpiVersion>>,
 }
 
 impl<'t, T: Transport> GlpiClient<'t, T> {
@@ -177,7 +179,29 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
             next_slot: Cell::new(0.0),
             throttle_ms: Cell::new(0.0),
             stats: RefCell::new(ClientStats::default()),
+            version: Cell::new(None),
         }
+    }
+
+    /// The target's version, when read.
+    pub fn version(&self) -> Option<GlpiVersion> {
+        self.version.get()
+    }
+
+    /// Reads the target's version (`getGlpiConfig`) and keeps it: what is read afterwards is
+    /// made version-independent. The outer error is the call's, the inner one an unsupported
+    /// version (kept unset then).
+    pub async fn read_version(
+        &self,
+    ) -> Result<Result<GlpiVersion, crate::glpi::GlpiError>, CallError> {
+        let (_, config, _) = self
+            .call_json(ApiRequest::new(Method::Get, "/getGlpiConfig"))
+            .await?;
+        let version = GlpiVersion::from_config(&config);
+        if let Ok(v) = version {
+            self.version.set(Some(v));
+        }
+        Ok(version)
     }
 
     /// The transport (clock, sleep).
@@ -441,7 +465,36 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     pub async fn read_all(&self, itemtype: GlpiType) -> Result<Vec<Map<String, Value>>, CallError> {
         let mut items = self.read_pages(itemtype, "ASC", None).await?;
         self.attach_requesters(itemtype, &mut items).await?;
+        self.normalize(itemtype, &mut items).await?;
         Ok(items)
+    }
+
+    /// Items made version-independent ([`GlpiVersion::normalize_item`]); on GLPI 11, an
+    /// asset's groups, left out of collections, are read item by item.
+    async fn normalize(
+        &self,
+        itemtype: GlpiType,
+        items: &mut [Map<String, Value>],
+    ) -> Result<(), CallError> {
+        let Some(version) = self.version.get() else {
+            return Ok(());
+        };
+        let single = version.groups_need_single_read(itemtype);
+        for item in items.iter_mut() {
+            if single {
+                if let Some(id) = item.get("id").and_then(Value::as_u64) {
+                    let path = format!("/{}/{id}", itemtype.name());
+                    let (_, one, _) = self.call_json(ApiRequest::new(Method::Get, &path)).await?;
+                    for field in GROUP_FIELDS {
+                        if let Some(v) = one.get(*field) {
+                            item.insert((*field).to_string(), v.clone());
+                        }
+                    }
+                }
+            }
+            version.normalize_item(itemtype, item);
+        }
+        Ok(())
     }
 
     /// Tickets read get their requesters' ids as `_users_id_requester` (kept by GLPI as

@@ -8,19 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use super::model::{Decision, FieldValue, IdMap, PlannedObject, Rejection};
 use crate::detect::normalize_label;
 
-/// Decodes the entities GLPI 10 stores for `<`, `>` and `&` (numeric and named).
+/// Decodes the entities GLPI 10 stores for `<`, `>` and `&` (numeric and named): see
+/// [`crate::glpi::decode_entities`].
 pub fn decode_glpi_text(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
+    crate::glpi::decode_entities(s)
 }
 
 /// A key part as GLPI's database compares it.

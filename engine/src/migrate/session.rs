@@ -16,7 +16,7 @@ use super::run::{
     self, Control, JournalSink, MissingRight, Progress, RunError, RunOptions, Runner, UndoSummary,
     VerifyReport,
 };
-use crate::glpi::GlpiType;
+use crate::glpi::{GlpiError, GlpiType, GlpiVersion};
 
 /// Who connects, and where in GLPI.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +40,12 @@ pub enum SessionError {
     /// The session could not be opened.
     #[error("connexion : {0}")]
     Login(CallError),
+    /// The target's configuration (its version) could not be read.
+    #[error("lecture de la version de GLPI : {0}")]
+    Config(CallError),
+    /// The target runs a GLPI version the migration does not support: nothing was sent.
+    #[error("{0} ; rien n'a été envoyé")]
+    Version(GlpiError),
     /// The profile could not be chosen.
     #[error("profil {id} : {error}")]
     Profile {
@@ -164,6 +170,11 @@ impl<'t, T: Transport> MigrationSession<'t, T> {
         recursive: bool,
     ) -> Result<(), SessionError> {
         self.client.login().await.map_err(SessionError::Login)?;
+        self.client
+            .read_version()
+            .await
+            .map_err(SessionError::Config)?
+            .map_err(SessionError::Version)?;
         if let Some(id) = profile {
             self.client
                 .set_profile(id)
@@ -175,6 +186,11 @@ impl<'t, T: Transport> MigrationSession<'t, T> {
             .set_entity(entity, recursive)
             .await
             .map_err(|error| SessionError::Entity { id: entity, error })
+    }
+
+    /// The target's version, read at connection.
+    pub fn version(&self) -> GlpiVersion {
+        self.client.version().unwrap_or(GlpiVersion::V10)
     }
 
     /// The client, for what the session does not wrap (version, profiles, entities).

@@ -19,15 +19,17 @@ struct Sandbox {
 
 impl Sandbox {
     async fn start(faults: Faults) -> Sandbox {
-        let running = glpi_sandbox::spawn(
-            SandboxConfig {
-                faults,
-                ..SandboxConfig::default()
-            },
-            "127.0.0.1:0".parse().unwrap(),
-        )
+        Sandbox::start_with(SandboxConfig {
+            faults,
+            ..SandboxConfig::default()
+        })
         .await
-        .expect("sandbox starts");
+    }
+
+    async fn start_with(config: SandboxConfig) -> Sandbox {
+        let running = glpi_sandbox::spawn(config, "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("sandbox starts");
         Sandbox {
             running,
             http: reqwest::Client::new(),
@@ -133,7 +135,22 @@ fn writes(counters: &Value) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_samples_migrate_verify_and_a_second_run_creates_nothing() {
-    let sb = Sandbox::start(Faults::default()).await;
+    samples_migrate_verify_second_run_and_undo("10.0.11").await;
+}
+
+/// The same migration into the sandbox's GLPI 11 mode (raw text, asset groups as lists, only
+/// single GETs showing them): the groups are verified too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_samples_into_glpi_11_verify_clean_groups_included() {
+    samples_migrate_verify_second_run_and_undo("11.0.6").await;
+}
+
+async fn samples_migrate_verify_second_run_and_undo(glpi_version: &str) {
+    let sb = Sandbox::start_with(SandboxConfig {
+        glpi_version: glpi_version.into(),
+        ..SandboxConfig::default()
+    })
+    .await;
     let before = sb.dump().await;
     let dir = tempdir();
     let journal = dir.join("j.jsonl");
@@ -161,8 +178,18 @@ async fn real_samples_migrate_verify_and_a_second_run_creates_nothing() {
         );
     }
     assert!(!out.contains("différence"), "{out}");
+    let major = &glpi_version[..glpi_version.find('.').unwrap()];
+    assert!(err.contains(&format!("GLPI cible : GLPI {major}")), "{err}");
     let after = sb.dump().await;
     assert_eq!(count(&after, "Computer"), count(&before, "Computer") + 120);
+    // The technician groups were sent and kept (and verified above, read as lists on 11).
+    assert!(
+        after["Computer"]
+            .iter()
+            .filter(|c| c["groups_id_tech"].as_u64().unwrap_or(0) != 0)
+            .count()
+            > 0
+    );
     assert_eq!(count(&after, "SoftwareVersion"), 15);
     assert_eq!(count(&after, "Location"), 8);
     // The located Cayenne > Bâtiment A computer points at the right location and user.
@@ -737,6 +764,40 @@ async fn a_configured_key_reconciles_on_the_inventory_number() {
     let d = sb.dump().await;
     assert_eq!(d["Computer"][0]["serial"], "OLD");
     assert_eq!(d["Computer"][0]["name"], "old-name");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unsupported_glpi_version_is_refused_before_anything_is_sent() {
+    for version in ["9.5.13", "12.0.0"] {
+        let sb = Sandbox::start_with(SandboxConfig {
+            glpi_version: version.into(),
+            ..SandboxConfig::default()
+        })
+        .await;
+        let dir = tempdir();
+        let (code, out, err) = run(
+            &sb,
+            DEMO_USER_TOKEN,
+            &strs(&sample_args(&dir.join("j.jsonl"))),
+        )
+        .await;
+        assert_ne!(code, 0, "{out}\n{err}");
+        assert!(err.contains("version de GLPI non prise en charge"), "{err}");
+        assert!(err.contains(version), "{err}");
+        assert_eq!(writes(&sb.admin("counters").await), 0, "{err}");
+        // Only the session and the configuration were read.
+        let calls = sb.admin("counters").await["calls"].clone();
+        assert!(
+            calls
+                .as_object()
+                .unwrap()
+                .keys()
+                .all(|k| k.contains("initSession")
+                    || k.contains("getGlpiConfig")
+                    || k.contains("killSession")),
+            "{calls}"
+        );
+    }
 }
 
 #[tokio::test]

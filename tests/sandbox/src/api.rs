@@ -7,8 +7,32 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 use std::net::IpAddr;
 
-/// The GLPI version the sandbox reproduces.
+/// The GLPI version the sandbox reproduces by default.
 pub const GLPI_VERSION: &str = "10.0.11";
+
+/// The GLPI 11 version whose differences the sandbox reproduces in its GLPI 11 mode
+/// (`../shared/glpi-facts-2.md`, section 4).
+pub const GLPI11_VERSION: &str = "11.0.6";
+
+/// The asset fields GLPI 11 answers as lists (single GET) and leaves out of collections.
+pub const GLPI11_GROUP_FIELDS: &[&str] = &["groups_id", "groups_id_tech"];
+
+/// The types whose groups GLPI 11 keeps as lists (assets and software; a group's parent or a
+/// membership's group stay integers).
+pub const GLPI11_GROUP_ITEMS: &[&str] = &[
+    "Computer",
+    "Monitor",
+    "NetworkEquipment",
+    "Peripheral",
+    "Phone",
+    "Printer",
+    "Software",
+];
+
+/// Whether `itemtype`'s groups are lists on this sandbox (GLPI 11 mode).
+pub fn groups_as_lists(state: &State, itemtype: &str) -> bool {
+    state.is_glpi11() && GLPI11_GROUP_ITEMS.contains(&itemtype)
+}
 
 use crate::itemtypes::{self, TypeInfo, UNDISCLOSED};
 use crate::params::Params;
@@ -139,7 +163,7 @@ pub fn handle(state: &mut State, call: Call<'_>) -> Outcome {
         "getGlpiConfig" => json_reply(
             200,
             &json!({"cfg_glpi": {
-                "version": GLPI_VERSION,
+                "version": state.glpi_version,
                 "list_limit": 15,
                 "list_limit_max": 50,
                 "url_base": "http://localhost",
@@ -524,7 +548,10 @@ pub fn visible(state: &State, info: &TypeInfo, item: &Item, active: &[u64]) -> b
 /// foreign keys expanded on request, then GLPI's links (`API::parseDropdowns`: one per foreign
 /// key that is not empty, and always the entity; then `getHatoasClasses`' children).
 pub fn present(state: &State, info: &TypeInfo, item: &Item, call: &Call<'_>) -> Value {
-    let decode = header_str(call.headers, "x-glpi-sanitized-content") == Some("false");
+    // GLPI 11 stores and returns text raw, whatever the header says.
+    let glpi11 = state.is_glpi11();
+    let group_lists = groups_as_lists(state, info.name);
+    let decode = glpi11 || header_str(call.headers, "x-glpi-sanitized-content") == Some("false");
     let expand = call.params.flag("expand_dropdowns", false);
     let only_id = call.params.flag("only_id", false);
     let hateoas = call.params.flag("get_hateoas", true);
@@ -542,6 +569,10 @@ pub fn present(state: &State, info: &TypeInfo, item: &Item, call: &Call<'_>) -> 
             continue;
         }
         let Some(v) = item.get(k) else { continue };
+        if group_lists && GLPI11_GROUP_FIELDS.contains(&k) {
+            // Collections leave them out; a single GET shows them as lists (get_one).
+            continue;
+        }
         let mut v = v.clone();
         if let Some(target) = itemtypes::link_target(item, k).filter(|_| k != "id") {
             let linked = match v.as_i64() {
@@ -681,7 +712,23 @@ fn get_one(
     if !visible(state, info, item, &active) {
         return error(404, "ERROR_ITEM_NOT_FOUND", "Item Not Found", None);
     }
-    let mut res = json_reply(200, &present(state, info, item, call));
+    let mut shown = present(state, info, item, call);
+    if groups_as_lists(state, info.name) {
+        if let Value::Object(out) = &mut shown {
+            for field in GLPI11_GROUP_FIELDS {
+                if let Some(v) = item.get(*field) {
+                    let ids: Vec<Value> = v
+                        .as_u64()
+                        .filter(|id| *id != 0)
+                        .map(Value::from)
+                        .into_iter()
+                        .collect();
+                    out.insert((*field).to_string(), Value::Array(ids));
+                }
+            }
+        }
+    }
+    let mut res = json_reply(200, &shown);
     if let Some(date) = item.get("date_mod").and_then(Value::as_str) {
         if let Ok(v) = HeaderValue::from_str(&format!("{date} GMT")) {
             res.headers_mut().insert(header::LAST_MODIFIED, v);

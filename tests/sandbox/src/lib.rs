@@ -47,6 +47,34 @@ pub struct SandboxConfig {
     pub credentials_login: bool,
     /// Items to load at start, as for `POST /sandbox/seed`.
     pub seed: Option<Value>,
+    /// The GLPI version reproduced: `10.0.11` by default, `11.0.6` for the GLPI 11 mode (raw
+    /// text, asset groups as lists, `api.php/v1` URLs: `../shared/glpi-facts-2.md` section 4);
+    /// any other string is only reported by `getGlpiConfig`. The default is taken from
+    /// [`GLPI_VERSION_ENV`] when set, so a whole test suite runs against either mode.
+    pub glpi_version: String,
+}
+
+/// The environment variable choosing the default GLPI version of the sandbox (`10`, `11` or a
+/// full version string).
+pub const GLPI_VERSION_ENV: &str = "PASSERELLE_SANDBOX_GLPI_VERSION";
+
+/// A version as given by a user (`10`, `11`, `11.0.6`, `9.5.13`) as the sandbox reports it.
+pub fn glpi_version(given: &str) -> String {
+    match given.trim() {
+        "" | "10" => api::GLPI_VERSION.to_string(),
+        "11" => api::GLPI11_VERSION.to_string(),
+        other => other.to_string(),
+    }
+}
+
+impl SandboxConfig {
+    /// The default configuration with the GLPI 11 mode on.
+    pub fn glpi11() -> Self {
+        SandboxConfig {
+            glpi_version: api::GLPI11_VERSION.to_string(),
+            ..SandboxConfig::default()
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -55,6 +83,7 @@ impl Default for SandboxConfig {
             faults: Faults::default(),
             credentials_login: true,
             seed: None,
+            glpi_version: glpi_version(&std::env::var(GLPI_VERSION_ENV).unwrap_or_default()),
         }
     }
 }
@@ -69,6 +98,7 @@ fn lock(s: &Shared) -> std::sync::MutexGuard<'_, state::State> {
 /// The sandbox as an axum router (state included).
 pub fn router(config: SandboxConfig) -> Router {
     let mut st = state::State::fresh(config.faults, config.credentials_login);
+    st.glpi_version = config.glpi_version;
     if let Some(seed) = config.seed {
         let _ = admin::handle(&mut st, "POST", "seed", seed.to_string().as_bytes());
     }
@@ -108,6 +138,12 @@ async fn dispatch(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     let api_url = format!("http://{host}{base}");
+    // GLPI 11 writes every URL with `api.php/v1`, whatever path was called.
+    let api_url = if lock(&shared).is_glpi11() {
+        format!("http://{host}/api.php/v1")
+    } else {
+        api_url
+    };
 
     // Parameters: query, then the JSON body (errors before the gate, as in GLPI).
     let mut params = params::Params::from_query(uri.query());

@@ -28,6 +28,10 @@ struct Args {
     /// JSON file of items to load at start (as POST /sandbox/seed).
     #[arg(long)]
     seed: Option<PathBuf>,
+    /// GLPI version reproduced: 10 (10.0.11) or 11 (11.0.6: raw text, asset groups as lists,
+    /// api.php/v1 URLs); default from PASSERELLE_SANDBOX_GLPI_VERSION, else 10.
+    #[arg(long, env = "PASSERELLE_SANDBOX_GLPI_VERSION", default_value = "10")]
+    glpi_version: String,
 }
 
 #[tokio::main]
@@ -54,6 +58,7 @@ async fn main() -> ExitCode {
         SandboxConfig {
             faults,
             seed,
+            glpi_version: glpi_sandbox::glpi_version(&args.glpi_version),
             ..SandboxConfig::default()
         },
         args.listen,
@@ -68,6 +73,7 @@ async fn main() -> ExitCode {
     };
     let mut out = std::io::stdout();
     let _ = writeln!(out, "GLPI sandbox listening on {}", sandbox.api_url());
+
     let _ = writeln!(out, "  App-Token (held by the proxy): {DEMO_APP_TOKEN}");
     let _ = writeln!(
         out,

@@ -154,6 +154,9 @@ pub struct State {
     pub simulated_ms: u64,
     /// Fault generator state.
     pub rng: u64,
+    /// The GLPI version reproduced (`getGlpiConfig`): `10.0.11`, or `11.0.6` for the GLPI 11
+    /// mode (`../shared/glpi-facts-2.md` section 4); any other string is only reported.
+    pub glpi_version: String,
 }
 
 /// The demo App-Token (the API client for 127.0.0.1 and ::1).
@@ -166,6 +169,11 @@ pub const DEMO_TECH_TOKEN: &str = "passerelle-demo-tech-token";
 pub const DEMO_POSTONLY_TOKEN: &str = "passerelle-demo-postonly-token";
 
 impl State {
+    /// Whether the GLPI 11 mode is on (`glpi_version` 11.x).
+    pub fn is_glpi11(&self) -> bool {
+        self.glpi_version.starts_with("11.")
+    }
+
     /// A fresh GLPI 10 install.
     pub fn fresh(faults: Faults, credentials_login: bool) -> State {
         let mut s = State {
@@ -183,6 +191,7 @@ impl State {
             api_enabled: true,
             credentials_login,
             rng: faults.seed.max(1),
+            glpi_version: crate::api::GLPI_VERSION.to_string(),
             faults,
             calls: BTreeMap::new(),
             changes: BTreeMap::new(),

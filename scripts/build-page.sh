@@ -17,8 +17,9 @@ if [ -f "$dist/worker.js" ]; then
   hash=$(sha256sum "$dist/worker.js" | cut -c1-16)
   rm -f "$dist"/worker-*.js
   mv "$dist/worker.js" "$dist/worker-$hash.js"
-  sed -i "s|<meta name=\"passerelle-app\" |<meta name=\"passerelle-app\" data-worker=\"/worker-$hash.js\" |" "$dist/index.html"
-  grep -q "data-worker=\"/worker-$hash.js\"" "$dist/index.html" \
+  # Only the meta trunk wrote (it has data-js="…"), not the comment describing it.
+  sed -i "/data-js=\"/ s|<meta name=\"passerelle-app\" |<meta name=\"passerelle-app\" data-worker=\"/worker-$hash.js\" |" "$dist/index.html"
+  [ "$(grep -c "data-worker=\"/worker-$hash.js\"" "$dist/index.html")" = 1 ] \
     || { echo "build-page: could not write the worker's name into index.html" >&2; exit 1; }
 fi
 # Precompressed copies, best ratio (built once per build, never at request time).

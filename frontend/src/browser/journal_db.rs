@@ -7,6 +7,7 @@ use passerelle_engine::migrate::plan::Plan;
 use passerelle_engine::migrate::run::{JournalSink, RunOptions};
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 // Its own database: the saved templates live in "passerelle" with their own schema version.
@@ -32,7 +33,8 @@ pub struct RunMeta {
 
 /// The journal database.
 pub struct JournalDb {
-    db: Rexie,
+    /// Shared with the task each append runs in.
+    db: Rc<Rexie>,
 }
 
 fn text(e: impl std::fmt::Debug) -> String {
@@ -49,7 +51,7 @@ impl JournalDb {
             .build()
             .await
             .map_err(text)?;
-        Ok(JournalDb { db })
+        Ok(JournalDb { db: Rc::new(db) })
     }
 
     /// Starts a new run: forgets the previous journal and stores the plan.
@@ -123,22 +125,43 @@ impl JournalDb {
     }
 }
 
-impl JournalSink for JournalDb {
-    async fn append(&self, events: &[Event]) -> Result<(), String> {
-        let tx = self
-            .db
-            .transaction(&[EVENTS], TransactionMode::ReadWrite)
+/// Stores `events` in one transaction; returns once it is complete.
+async fn append_events(db: &Rexie, events: Vec<String>) -> Result<(), String> {
+    let tx = db
+        .transaction(&[EVENTS], TransactionMode::ReadWrite)
+        .map_err(text)?;
+    let store = tx.store(EVENTS).map_err(text)?;
+    for json in events {
+        store
+            .add(&JsValue::from_str(&json), None)
+            .await
             .map_err(text)?;
-        let store = tx.store(EVENTS).map_err(text)?;
-        for e in events {
-            let json = serde_json::to_string(e).map_err(text)?;
-            store
-                .add(&JsValue::from_str(&json), None)
-                .await
-                .map_err(text)?;
-        }
-        // Only once the transaction is complete is the event on disk.
-        tx.done().await.map_err(text)?;
-        Ok(())
+    }
+    // Only once the transaction is complete is the event on disk.
+    tx.done().await.map_err(text)?;
+    Ok(())
+}
+
+impl JournalSink for JournalDb {
+    /// The transaction runs in a task of its own. IndexedDB commits a transaction as soon as
+    /// the event loop finds no request pending in it: its continuations (the next `add`, the
+    /// wait for `complete`) must run as soon as it wakes them. Inside the runner, an append is
+    /// one of several batches in flight, polled only when the runner gets back to them; a
+    /// transaction completed meanwhile never told its late listener, and the batch waited
+    /// forever with its intent stored and its request never sent (seen against a real GLPI,
+    /// whose slower answers let it happen).
+    async fn append(&self, events: &[Event]) -> Result<(), String> {
+        let events = events
+            .iter()
+            .map(|e| serde_json::to_string(e).map_err(text))
+            .collect::<Result<Vec<String>, String>>()?;
+        let db = self.db.clone();
+        let (done, stored) = futures_channel::oneshot::channel();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = done.send(append_events(&db, events).await);
+        });
+        stored
+            .await
+            .unwrap_or_else(|_| Err("IndexedDB : écriture interrompue".into()))
     }
 }

@@ -160,11 +160,19 @@ pub fn list(
     }
     let list_limit = crate::api::list_limit(state, session.user_id);
     let range = call.params.get("range");
-    let (page, status, content_range) =
+    let inverted = range
+        .as_deref()
+        .and_then(parse_range)
+        .is_some_and(|(start, end)| start > end);
+    let (page, status, content_range) = if inverted && state.is_glpi11() {
+        // GLPI 11 answers an inverted range (`2-1`) with every row and 206 (10: `[]`).
+        (rows.clone(), 206, None)
+    } else {
         match page(&rows, range.as_deref(), list_limit, &call.api_url) {
             Ok(p) => p,
             Err(e) => return e,
-        };
+        }
+    };
     let body: Vec<Value> = page.iter().map(|i| present(state, info, i, call)).collect();
     with_range_headers(
         json_reply(status, &Value::Array(body)),

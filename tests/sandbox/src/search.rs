@@ -545,6 +545,8 @@ pub fn search(state: &State, call: &Call<'_>, session: &Session) -> Response {
         .collect();
     let sort_echo = match sort_param {
         Some(_) => json!([sort_id]),
+        // GLPI 11 echoes `[0]` when no sort is given, GLPI 10 `["1"]`.
+        None if state.is_glpi11() => json!([0]),
         None => json!(["1"]),
     };
     let mut body = json!({"totalcount": total, "count": count, "sort": sort_echo, "order": [order], "content-range": content_range});

@@ -127,3 +127,27 @@ async fn urls_use_api_php_v1_on_11_whatever_path_was_called() {
         .unwrap()
         .starts_with(&format!("http://{}/apirest.php/", g.sandbox.addr())));
 }
+
+#[tokio::test]
+async fn search_sort_and_inverted_ranges_as_11_answers_them() {
+    for (version, sort) in [("11", json!([0])), ("10", json!(["1"]))] {
+        let g = glpi(version).await;
+        let a = g.get("search/Computer").await;
+        assert_eq!(a.body["sort"], sort, "{version}");
+    }
+    let g = glpi("11").await;
+    for i in 0..3 {
+        g.post("Computer", json!({"input": {"name": format!("pc{i}")}}))
+            .await;
+    }
+    let a = g.get("Computer?range=2-1").await;
+    assert_eq!(a.status, 206, "{}", a.text);
+    assert_eq!(a.body.as_array().unwrap().len(), 3);
+    let g = glpi("10").await;
+    for i in 0..3 {
+        g.post("Computer", json!({"input": {"name": format!("pc{i}")}}))
+            .await;
+    }
+    let a = g.get("Computer?range=2-1").await;
+    assert_eq!(a.body, json!([]), "{}", a.text);
+}

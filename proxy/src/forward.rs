@@ -98,10 +98,16 @@ pub fn scrub_urls(text: &str, api_url: &str) -> String {
         };
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
+        // The URL ends at a space, a quote or a bracket, or at a backslash that does not escape
+        // a slash (JSON's `\"` after a URL stays whole).
         let end = tail
-            .find(|c: char| {
-                c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | ',')
+            .char_indices()
+            .find(|&(i, c)| {
+                c.is_whitespace()
+                    || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']' | ',')
+                    || (c == '\\' && !tail[i + 1..].starts_with('/'))
             })
+            .map(|(i, _)| i)
             .unwrap_or(tail.len());
         let raw = &tail[..end];
         let escaped = raw.contains("\\/");
@@ -434,5 +440,10 @@ mod tests {
             "see /front/central.php or [url]"
         );
         assert_eq!(scrub_urls("nothing here", api), "nothing here");
+        // A URL right before an escaped quote keeps the JSON valid.
+        let body = r#"["E","see \"https://glpi.national.intra:8443/glpi/apirest.php/#E\" now"]"#;
+        let scrubbed = scrub_urls(body, api);
+        assert_eq!(scrubbed, r#"["E","see \"/api/#E\" now"]"#);
+        assert!(serde_json::from_str::<serde_json::Value>(&scrubbed).is_ok());
     }
 }

@@ -6,305 +6,48 @@
 //! (the outcomes of an uninterrupted run), and an undo after that resume gives the sandbox back
 //! exactly as it was before the run (every table). Undo itself is killed at every request too.
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::Request;
-use serde_json::{json, Map, Value};
+mod support;
+
+use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
-use std::net::SocketAddr;
-use std::pin::pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
-use tower::ServiceExt;
 
-use glpi_sandbox::{SandboxConfig, DEMO_APP_TOKEN, DEMO_USER_TOKEN};
+use glpi_sandbox::{SandboxConfig, DEMO_USER_TOKEN};
 use passerelle_engine::glpi::GlpiType;
-use passerelle_engine::migrate::api::{
-    ApiRequest, ApiResponse, Credentials, Method, Transport, TransportError,
-};
+use passerelle_engine::migrate::api::{Credentials, Method};
 use passerelle_engine::migrate::client::ClientOptions;
 use passerelle_engine::migrate::inputs::Prepared;
 use passerelle_engine::migrate::journal::{Event, Journal, Outcome};
 use passerelle_engine::migrate::model::ObjectKey;
 use passerelle_engine::migrate::plan::{Plan, PlanOptions};
-use passerelle_engine::migrate::run::{self, ControlState, JournalSink, RunOptions};
+use passerelle_engine::migrate::run::{self, ControlState, RunOptions};
 use passerelle_engine::migrate::session::{
     MigrationSession, Report, RunRequest, SessionError, SessionSettings,
 };
 use passerelle_engine::read::ReadOptions;
+use support::{Cut, Dump, Sandbox, SandboxTransport, Sink};
 
-type Dump = BTreeMap<String, BTreeMap<u64, Map<String, Value>>>;
-
-/// The sandbox as a service, called without any server or socket.
-struct Sandbox {
-    router: axum::Router,
-    /// Every table as seeded, before any run: what an undo must give back.
-    before: Dump,
+/// A fresh sandbox holding what a used GLPI would: a site, a computer with another name
+/// than the export's (an update), one identical to it (already there).
+fn seeded() -> Sandbox {
+    Sandbox::prepared(
+        SandboxConfig::default(),
+        "seed",
+        json!({
+            "Location": [{"name": "Site A", "completename": "Site A", "entities_id": 0, "is_recursive": 1}],
+            "Computer": [
+                {"name": "ancien-nom", "serial": "SN-PC-0", "entities_id": 0},
+                {"name": "PC-1", "serial": "SN-PC-1", "entities_id": 0},
+            ],
+        }),
+    )
 }
 
-impl Sandbox {
-    /// A fresh sandbox holding what a used GLPI would: a site, a computer with another name
-    /// than the export's (an update), one identical to it (already there).
-    fn seeded() -> Sandbox {
-        let mut sb = Sandbox {
-            router: glpi_sandbox::router(SandboxConfig::default()),
-            before: Dump::new(),
-        };
-        sb.admin(
-            "seed",
-            json!({
-                "Location": [{"name": "Site A", "completename": "Site A", "entities_id": 0, "is_recursive": 1}],
-                "Computer": [
-                    {"name": "ancien-nom", "serial": "SN-PC-0", "entities_id": 0},
-                    {"name": "PC-1", "serial": "SN-PC-1", "entities_id": 0},
-                ],
-            }),
-        );
-        sb.before = sb.dump();
-        sb
-    }
-
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        headers: &[(String, String)],
-        body: Option<&Value>,
-    ) -> Result<ApiResponse, TransportError> {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", "localhost");
-        for (n, v) in headers {
-            b = b.header(n.as_str(), v.as_str());
-        }
-        let body = match body {
-            Some(v) => {
-                b = b.header("content-type", "application/json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        let mut req = b.body(body).expect("request");
-        req.extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect();
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .map_err(|e| TransportError::Connection(e.to_string()))?;
-        Ok(ApiResponse {
-            status,
-            headers,
-            body: body.to_vec(),
-        })
-    }
-
-    fn admin(&self, action: &str, body: Value) -> Value {
-        let (method, body) = if body.is_null() {
-            ("GET", None)
-        } else {
-            ("POST", Some(body))
-        };
-        let path = format!("/sandbox/{action}");
-        drive(
-            self.call(method, &path, &[], body.as_ref()),
-            &Cell::new(false),
-        )
-        .expect("never waits")
-        .expect("admin call")
-        .json()
-    }
-
-    /// Every table, item by id. `date_mod` is left out: GLPI sets it on every update, so an
-    /// item whose values an undo restored keeps a newer one.
-    fn dump(&self) -> Dump {
-        let Value::Object(tables) = self.admin("dump", Value::Null) else {
-            panic!("dump");
-        };
-        tables
-            .into_iter()
-            .map(|(t, items)| {
-                let items = items
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|i| match i {
-                        Value::Object(mut m) => {
-                            m.remove("date_mod");
-                            Some((m.get("id").and_then(Value::as_u64)?, m))
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                (t, items)
-            })
-            .collect()
-    }
-}
-
-/// Polls a future to its end; `None` once the test killed it (it is then dropped: nothing it
-/// would have done afterwards happens). Everything in-process answers at once, so a future
-/// still waiting when not killed is a bug.
+/// Polls a future to its end; `None` once the test killed it (see `support::drive`).
 fn drive<F: Future>(f: F, killed: &Cell<bool>) -> Option<F::Output> {
-    let mut f = pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
-    for _ in 0..10_000 {
-        if let Poll::Ready(out) = f.as_mut().poll(&mut cx) {
-            return Some(out);
-        }
-        if killed.get() {
-            return None;
-        }
-    }
-    panic!("the run waits on something that never comes");
-}
-
-/// Where the first attempt is cut.
-#[derive(Debug, Default, Clone, Copy)]
-struct Cut {
-    /// Killed before request n leaves.
-    before_request: Option<usize>,
-    /// Killed once request n was carried out, before its answer is read.
-    after_request: Option<usize>,
-    /// Request n is carried out and its answer lost (no kill: the run goes on).
-    lose_answer: Option<usize>,
-    /// Killed at journal write n: `(n, whole)`; not whole: only its first half is stored.
-    at_append: Option<(usize, bool)>,
-}
-
-/// The sandbox behind the engine's `Transport`, with a virtual clock.
-struct SandboxTransport<'s> {
-    sandbox: &'s Sandbox,
-    cut: Cut,
-    killed: Rc<Cell<bool>>,
-    sent: Cell<usize>,
-    clock: Cell<f64>,
-    rng: Cell<u64>,
-    log: RefCell<Vec<(Method, String)>>,
-}
-
-impl<'s> SandboxTransport<'s> {
-    fn new(sandbox: &'s Sandbox, cut: Cut, killed: Rc<Cell<bool>>) -> Self {
-        SandboxTransport {
-            sandbox,
-            cut,
-            killed,
-            sent: Cell::new(0),
-            clock: Cell::new(0.0),
-            rng: Cell::new(0x9E37_79B9_7F4A_7C15),
-            log: RefCell::new(Vec::new()),
-        }
-    }
-
-    async fn die(&self) -> ! {
-        self.killed.set(true);
-        std::future::pending().await
-    }
-}
-
-impl Transport for SandboxTransport<'_> {
-    async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
-        if self.killed.get() {
-            self.die().await;
-        }
-        let n = self.sent.get();
-        self.sent.set(n + 1);
-        let path = request.path.split('?').next().unwrap_or("").to_string();
-        self.log.borrow_mut().push((request.method, path));
-        if self.cut.before_request == Some(n) {
-            self.die().await;
-        }
-        let mut headers = request.headers.clone();
-        headers.push(("App-Token".into(), DEMO_APP_TOKEN.into()));
-        let path = format!("/apirest.php{}", request.path);
-        let res = self
-            .sandbox
-            .call(
-                request.method.as_str(),
-                &path,
-                &headers,
-                request.body.as_ref(),
-            )
-            .await;
-        if self.cut.after_request == Some(n) {
-            self.die().await;
-        }
-        if self.cut.lose_answer == Some(n) {
-            return Err(TransportError::Connection("answer lost (test)".into()));
-        }
-        res
-    }
-
-    async fn sleep(&self, ms: u64) {
-        if self.killed.get() {
-            self.die().await;
-        }
-        self.clock.set(self.clock.get() + ms as f64);
-    }
-
-    fn now_ms(&self) -> f64 {
-        self.clock.get()
-    }
-
-    fn random(&self) -> f64 {
-        let x = self.rng.get() ^ (self.rng.get() << 13);
-        let x = x ^ (x >> 7);
-        let x = x ^ (x << 17);
-        self.rng.set(x);
-        (x >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// The journal as a file would hold it; a kill stops every later write.
-struct Sink {
-    stored: RefCell<Vec<Event>>,
-    appends: Cell<usize>,
-    cut: Option<(usize, bool)>,
-    killed: Rc<Cell<bool>>,
-}
-
-impl Sink {
-    fn new(previous: Vec<Event>, cut: Option<(usize, bool)>, killed: Rc<Cell<bool>>) -> Self {
-        Sink {
-            stored: RefCell::new(previous),
-            appends: Cell::new(0),
-            cut,
-            killed,
-        }
-    }
-}
-
-impl JournalSink for Sink {
-    async fn append(&self, events: &[Event]) -> Result<(), String> {
-        if self.killed.get() {
-            std::future::pending::<()>().await;
-        }
-        let n = self.appends.get();
-        self.appends.set(n + 1);
-        if let Some((at, whole)) = self.cut {
-            if at == n {
-                let kept = if whole {
-                    events.len()
-                } else {
-                    events.len() / 2
-                };
-                self.stored.borrow_mut().extend_from_slice(&events[..kept]);
-                self.killed.set(true);
-                std::future::pending::<()>().await;
-            }
-        }
-        self.stored.borrow_mut().extend_from_slice(events);
-        Ok(())
-    }
+    support::drive(f, killed, 10_000)
 }
 
 fn files() -> Vec<(String, Vec<u8>)> {
@@ -466,7 +209,7 @@ struct Reference {
 }
 
 fn reference() -> Reference {
-    let sb = Sandbox::seeded();
+    let sb = seeded();
     let before = sb.dump();
     let a = migrate(&sb, Vec::new(), Cut::default());
     let report = a.report.expect("not killed").expect("run");
@@ -617,13 +360,13 @@ fn an_uninterrupted_run_creates_updates_and_skips_and_undo_restores_every_table(
             r.log
         );
     }
-    let sb = Sandbox::seeded();
+    let sb = seeded();
     resume_and_check(&sb, &r, Vec::new(), "uninterrupted");
 }
 
 #[test]
 fn the_target_is_read_once_per_type_and_batches_span_the_groups_of_a_rank() {
-    let sb = Sandbox::seeded();
+    let sb = seeded();
     let a = migrate(&sb, Vec::new(), Cut::default());
     let report = a.report.unwrap().unwrap();
     let mut reads: BTreeMap<String, usize> = BTreeMap::new();
@@ -656,7 +399,7 @@ fn the_target_is_read_once_per_type_and_batches_span_the_groups_of_a_rank() {
 
 #[test]
 fn the_dry_run_sends_what_the_run_sends() {
-    let sb = Sandbox::seeded();
+    let sb = seeded();
     let draft = Prepared::from_files(&files(), &ReadOptions::default()).draft();
     let killed = Rc::new(Cell::new(false));
     let transport = SandboxTransport::new(&sb, Cut::default(), killed.clone());
@@ -699,9 +442,9 @@ fn the_dry_run_sends_what_the_run_sends() {
 #[test]
 fn an_interrupted_create_that_glpi_stored_differently_is_journaled_created_and_undone() {
     let r = reference();
-    let sb = Sandbox::seeded();
+    let sb = seeded();
     // Kill right after the first computer create was carried out.
-    let probe = migrate(&Sandbox::seeded(), Vec::new(), Cut::default());
+    let probe = migrate(&seeded(), Vec::new(), Cut::default());
     let n = probe
         .requests
         .iter()
@@ -788,7 +531,7 @@ fn killed_before_or_after_any_request_then_resumed_exactly_once_and_undone() {
                 },
             ),
         ] {
-            let sb = Sandbox::seeded();
+            let sb = seeded();
             let a = migrate(&sb, Vec::new(), cut);
             let case = format!("{label} {n} ({:?})", a.requests.last());
             assert!(a.report.is_none(), "{case}: was not killed");
@@ -801,7 +544,7 @@ fn killed_before_or_after_any_request_then_resumed_exactly_once_and_undone() {
 fn the_answer_of_any_request_lost_the_run_recovers_by_itself() {
     let r = reference();
     for n in 0..r.requests {
-        let sb = Sandbox::seeded();
+        let sb = seeded();
         let a = migrate(
             &sb,
             Vec::new(),
@@ -827,7 +570,7 @@ fn killed_at_any_journal_write_whole_or_torn_then_resumed_exactly_once_and_undon
     let r = reference();
     for n in 0..r.appends {
         for whole in [true, false] {
-            let sb = Sandbox::seeded();
+            let sb = seeded();
             let a = migrate(
                 &sb,
                 Vec::new(),
@@ -848,7 +591,7 @@ fn a_resume_killed_again_then_resumed_still_exactly_once() {
     let r = reference();
     // Every third request of the first attempt, then every fifth of the resume.
     for first in (0..r.requests).step_by(3) {
-        let sb = Sandbox::seeded();
+        let sb = seeded();
         let a = migrate(
             &sb,
             Vec::new(),
@@ -872,12 +615,12 @@ fn a_resume_killed_again_then_resumed_still_exactly_once() {
 
 #[test]
 fn undo_killed_at_any_request_then_undone_again_restores_every_table() {
-    let sb = Sandbox::seeded();
+    let sb = seeded();
     let a = migrate(&sb, Vec::new(), Cut::default());
     let (_, _, undo_requests) = undo(&sb, a.events, Cut::default());
     for n in 0..undo_requests {
         for after in [false, true] {
-            let sb = Sandbox::seeded();
+            let sb = seeded();
             let a = migrate(&sb, Vec::new(), Cut::default());
             let cut = if after {
                 Cut {

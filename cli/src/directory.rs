@@ -18,19 +18,14 @@ use passerelle_engine::directory::target::{
 use passerelle_engine::directory::{validate, Importer, References};
 use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::client::ClientOptions;
-use passerelle_engine::migrate::journal::{Journal, Outcome};
+use passerelle_engine::migrate::journal::Journal;
 use passerelle_engine::migrate::run::{self, ControlState, RunOptions};
-use passerelle_engine::migrate::session::{
-    MigrationSession, RunRequest, SessionError, SessionSettings,
-};
-use passerelle_native::{FileJournal, HttpTransport};
+use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionError};
+use passerelle_native::HttpTransport;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
-const USER_TOKEN_ENV: &str = "PASSERELLE_USER_TOKEN";
-const PASSWORD_ENV: &str = "PASSERELLE_PASSWORD";
-const APP_TOKEN_ENV: &str = "PASSERELLE_GLPI_APP_TOKEN";
+use crate::target::{self, Target, USER_TOKEN_ENV};
 
 #[derive(Args)]
 pub struct DirectoryArgs {
@@ -168,17 +163,10 @@ fn load(args: &DirectoryArgs) -> Result<Option<Loaded>, String> {
 }
 
 fn credentials(args: &DirectoryArgs) -> Result<Credentials, String> {
-    match &args.login {
-        Some(login) => std::env::var(PASSWORD_ENV)
-            .map(|password| Credentials::Password {
-                login: login.clone(),
-                password,
-            })
-            .map_err(|_| format!("--login demande le mot de passe dans {PASSWORD_ENV}")),
-        None => std::env::var(USER_TOKEN_ENV)
-            .map(|token| Credentials::UserToken { token })
-            .map_err(|_| format!("jeton personnel attendu dans {USER_TOKEN_ENV}")),
-    }
+    target::credentials(
+        args.login.as_ref(),
+        format!("jeton personnel attendu dans {USER_TOKEN_ENV}"),
+    )
 }
 
 /// A password of 16 characters from the system's random source, with upper and lower case
@@ -241,22 +229,17 @@ async fn directory_async(args: DirectoryArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let app_token = if args.api.contains("apirest.php") {
-        std::env::var(APP_TOKEN_ENV).ok()
-    } else {
-        None
-    };
-    let transport = HttpTransport::new(&args.api, app_token, Duration::from_secs(args.timeout));
-    let settings = SessionSettings {
+    let (transport, settings) = target::connect(Target {
+        api: &args.api,
+        timeout: args.timeout,
         credentials,
         client: ClientOptions {
             max_calls_per_second: args.max_calls_per_second,
             ..ClientOptions::default()
         },
         profile: args.profile,
-        entity: Some(args.entity),
-        recursive: true,
-    };
+        entity: args.entity,
+    });
     let mut session = match MigrationSession::open(&transport, settings).await {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -272,17 +255,9 @@ async fn work(
     loaded: Option<Loaded>,
     checked: Option<passerelle_engine::directory::DirectoryReport>,
 ) -> ExitCode {
-    let (sink, journal) = if args.dry_run {
-        (None, Journal::default())
-    } else {
-        match FileJournal::open(&args.journal) {
-            Ok((s, j)) => (Some(s), j),
-            Err(e @ passerelle_native::JournalFileError::InUse { .. }) => {
-                eprintln!("passerelle directory: {e}");
-                return ExitCode::from(crate::migrate::JOURNAL_IN_USE_EXIT);
-            }
-            Err(e) => return fail(e),
-        }
+    let (sink, journal) = match target::open_journal("directory", args.dry_run, &args.journal) {
+        Ok(j) => j,
+        Err(code) => return code,
     };
     let run_options = RunOptions {
         api_url: args.api.clone(),
@@ -293,17 +268,7 @@ async fn work(
             return fail("--undo demande un journal");
         };
         return match session.undo(journal, sink, run_options).await {
-            Ok((s, _)) => {
-                println!(
-                    "annulation : {} supprimés, {} rétablis, {} échecs",
-                    s.removed, s.restored, s.failed
-                );
-                if s.failed > 0 {
-                    ExitCode::from(1)
-                } else {
-                    ExitCode::SUCCESS
-                }
-            }
+            Ok((s, _)) => target::undone(&s),
             Err(e) => fail(e),
         };
     }
@@ -358,15 +323,7 @@ async fn work(
         };
         println!("  ligne {line} : {what}");
     }
-    println!("plan :");
-    for c in dplan.plan.counts() {
-        let parts: Vec<String> = c
-            .counts
-            .iter()
-            .map(|(k, n)| format!("{n} {}", k.label_fr()))
-            .collect();
-        println!("  {}: {}", c.itemtype, parts.join(", "));
-    }
+    target::print_plan_counts(&dplan.plan);
     let write_errors = |journal: Option<&Journal>,
                         extra: &[passerelle_engine::directory::apply::LineMessage]|
      -> Result<bool, String> {
@@ -402,18 +359,7 @@ async fn work(
     };
     let result = match session.run(&dplan.plan, request).await {
         Ok(r) => r,
-        Err(SessionError::MissingRights(missing)) => {
-            for m in &missing {
-                eprintln!(
-                    "droit manquant pour {} (droit « {} ») : {}",
-                    m.itemtype,
-                    m.right,
-                    m.needed.join(", ")
-                );
-            }
-            eprintln!("rien n'a été écrit");
-            return ExitCode::from(3);
-        }
+        Err(SessionError::MissingRights(missing)) => return target::missing_rights(&missing),
         Err(e) => return fail(e),
     };
     let mut extra = Vec::new();
@@ -449,13 +395,7 @@ async fn work(
         println!("mots de passe : {}", path.display());
     }
     let mut code = ExitCode::SUCCESS;
-    for (itemtype, outcomes) in result.journal.counts() {
-        let parts: Vec<String> = Outcome::ALL
-            .iter()
-            .filter_map(|o| outcomes.get(o).map(|n| format!("{n} {}", o.label_fr())))
-            .collect();
-        println!("{itemtype}: {}", parts.join(", "));
-    }
+    target::print_outcomes(&result.journal);
     if !result.all_done() {
         code = ExitCode::from(1);
     }
@@ -464,18 +404,7 @@ async fn work(
         let checked = without_trash(&dplan.plan);
         match session.verify(&checked, &result.journal).await {
             Ok(v) => {
-                for (t, (expected, found, same)) in &v.counts {
-                    println!(
-                        "vérification {t}: {expected} attendus, {found} trouvés, {same} identiques"
-                    );
-                }
-                for d in v.differences.iter().take(50) {
-                    println!(
-                        "différence {} (id {}) {} : attendu « {} », lu « {} »",
-                        d.object, d.id, d.field, d.expected, d.actual
-                    );
-                }
-                if !v.is_clean() {
+                if !target::print_verify(&v) {
                     code = ExitCode::from(1);
                 }
             }

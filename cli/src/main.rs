@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 mod directory;
 mod migrate;
+mod target;
 
 /// Passerelle: check GLPI CSV exports and HR directory files before migrating them.
 #[derive(Parser)]

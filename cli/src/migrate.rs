@@ -8,24 +8,15 @@ use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::client::ClientOptions;
 use passerelle_engine::migrate::companion::CompanionKind;
 use passerelle_engine::migrate::inputs::Prepared;
-use passerelle_engine::migrate::journal::{Journal, Outcome};
 use passerelle_engine::migrate::plan::{Plan, PlanOptions, ValueChoice};
 use passerelle_engine::migrate::run::{self, ControlState, RunOptions};
-use passerelle_engine::migrate::session::{
-    MigrationSession, RunRequest, SessionError, SessionSettings,
-};
+use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionError};
 use passerelle_engine::read::ReadOptions;
-use passerelle_native::{FileJournal, HttpTransport};
+use passerelle_native::HttpTransport;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
-/// Secrets come from the environment, never from the command line (visible in `ps`).
-const USER_TOKEN_ENV: &str = "PASSERELLE_USER_TOKEN";
-const PASSWORD_ENV: &str = "PASSERELLE_PASSWORD";
-const APP_TOKEN_ENV: &str = "PASSERELLE_GLPI_APP_TOKEN";
-/// Exit code when the journal is held by another running migration (one writer per journal).
-pub const JOURNAL_IN_USE_EXIT: u8 = 4;
+use crate::target::{self, Target, PASSWORD_ENV, USER_TOKEN_ENV};
 
 #[derive(Args)]
 pub struct MigrateArgs {
@@ -217,19 +208,10 @@ pub fn migrate(args: MigrateArgs) -> ExitCode {
 }
 
 fn credentials(args: &MigrateArgs) -> Result<Credentials, String> {
-    match &args.login {
-        Some(login) => std::env::var(PASSWORD_ENV)
-            .map(|password| Credentials::Password {
-                login: login.clone(),
-                password,
-            })
-            .map_err(|_| format!("--login demande le mot de passe dans {PASSWORD_ENV}")),
-        None => std::env::var(USER_TOKEN_ENV)
-            .map(|token| Credentials::UserToken { token })
-            .map_err(|_| {
-                format!("jeton personnel attendu dans {USER_TOKEN_ENV} (ou --login avec {PASSWORD_ENV})")
-            }),
-    }
+    target::credentials(
+        args.login.as_ref(),
+        format!("jeton personnel attendu dans {USER_TOKEN_ENV} (ou --login avec {PASSWORD_ENV})"),
+    )
 }
 
 fn plan_options(args: &MigrateArgs) -> Result<PlanOptions, String> {
@@ -315,13 +297,9 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
              {USER_TOKEN_ENV}, ou --login et le mot de passe dans {PASSWORD_ENV}"
         ));
     }
-    let app_token = if args.api.contains("apirest.php") {
-        std::env::var(APP_TOKEN_ENV).ok()
-    } else {
-        None
-    };
-    let transport = HttpTransport::new(&args.api, app_token, Duration::from_secs(args.timeout));
-    let settings = SessionSettings {
+    let (transport, settings) = target::connect(Target {
+        api: &args.api,
+        timeout: args.timeout,
         credentials,
         client: ClientOptions {
             max_calls_per_second: args.max_calls_per_second,
@@ -329,9 +307,8 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
             ..ClientOptions::default()
         },
         profile: args.profile,
-        entity: Some(args.entity),
-        recursive: true,
-    };
+        entity: args.entity,
+    });
     // The engine's session: open, plan, preflight, run, verify; closed here whatever happened.
     let mut session = match MigrationSession::open(&transport, settings).await {
         Ok(s) => s,
@@ -397,18 +374,9 @@ async fn work(
     inputs: &[(String, Vec<u8>)],
     options: PlanOptions,
 ) -> ExitCode {
-    let (sink, journal) = if args.dry_run {
-        (None, Journal::default())
-    } else {
-        match FileJournal::open(&args.journal) {
-            Ok((s, j)) => (Some(s), j),
-            // Another process holds the journal: its own exit code (see `passerelle migrate --help`).
-            Err(e @ passerelle_native::JournalFileError::InUse { .. }) => {
-                eprintln!("passerelle migrate: {e}");
-                return ExitCode::from(JOURNAL_IN_USE_EXIT);
-            }
-            Err(e) => return fail(e),
-        }
+    let (sink, journal) = match target::open_journal("migrate", args.dry_run, &args.journal) {
+        Ok(j) => j,
+        Err(code) => return code,
     };
     let run_options = RunOptions {
         batch_size: args.batch_size,
@@ -425,17 +393,7 @@ async fn work(
             Err(e @ SessionError::NothingToUndo) => {
                 fail(format!("{} : {e}", args.journal.display()))
             }
-            Ok((s, _)) => {
-                println!(
-                    "annulation : {} supprimés, {} rétablis, {} échecs",
-                    s.removed, s.restored, s.failed
-                );
-                if s.failed > 0 {
-                    ExitCode::from(1)
-                } else {
-                    ExitCode::SUCCESS
-                }
-            }
+            Ok((s, _)) => target::undone(&s),
             Err(e) => fail(e),
         };
     }
@@ -502,31 +460,13 @@ async fn work(
         };
         match session.run(&plan, request).await {
             Ok(report) => report.journal,
-            Err(SessionError::MissingRights(missing)) => {
-                for m in &missing {
-                    eprintln!(
-                        "droit manquant pour {} (droit « {} ») : {}",
-                        m.itemtype,
-                        m.right,
-                        m.needed.join(", ")
-                    );
-                }
-                eprintln!("rien n'a été écrit");
-                return ExitCode::from(3);
-            }
+            Err(SessionError::MissingRights(missing)) => return target::missing_rights(&missing),
             Err(e) => return fail(e),
         }
     };
     let mut code = ExitCode::SUCCESS;
-    for (itemtype, outcomes) in journal.counts() {
-        let parts: Vec<String> = Outcome::ALL
-            .iter()
-            .filter_map(|o| outcomes.get(o).map(|n| format!("{n} {}", o.label_fr())))
-            .collect();
-        println!("{itemtype}: {}", parts.join(", "));
-        if outcomes.contains_key(&Outcome::Failed) || outcomes.contains_key(&Outcome::Rejected) {
-            code = ExitCode::from(1);
-        }
+    if target::print_outcomes(&journal) {
+        code = ExitCode::from(1);
     }
     if let Some(p) = &args.report_csv {
         if let Err(e) = std::fs::write(p, journal.to_csv()) {
@@ -541,18 +481,7 @@ async fn work(
     if args.verify {
         match session.verify(&plan, &journal).await {
             Ok(report) => {
-                for (t, (expected, found, same)) in &report.counts {
-                    println!(
-                        "vérification {t}: {expected} attendus, {found} trouvés, {same} identiques"
-                    );
-                }
-                for d in report.differences.iter().take(50) {
-                    println!(
-                        "différence {} (id {}) {} : attendu « {} », lu « {} »",
-                        d.object, d.id, d.field, d.expected, d.actual
-                    );
-                }
-                if !report.is_clean() {
+                if !target::print_verify(&report) {
                     code = ExitCode::from(1);
                 }
             }
@@ -563,15 +492,7 @@ async fn work(
 }
 
 fn print_plan(plan: &Plan) {
-    println!("plan :");
-    for c in plan.counts() {
-        let parts: Vec<String> = c
-            .counts
-            .iter()
-            .map(|(k, n)| format!("{n} {}", k.label_fr()))
-            .collect();
-        println!("  {}: {}", c.itemtype, parts.join(", "));
-    }
+    target::print_plan_counts(plan);
     for e in &plan.entities {
         println!(
             "  entité source « {} » ({} lignes) → entité cible {}{}",

@@ -29,7 +29,15 @@ const HOP_BY_HOP: [&str; 9] = [
 ];
 
 /// Request headers the proxy never passes on: its own concerns, and any App-Token a client tries.
-const DROPPED_REQUEST: [&str; 4] = ["host", "app-token", "cookie", "forwarded"];
+/// `accept-encoding` too: GLPI answers the proxy in clear (so its addresses can be taken out of
+/// error bodies), and the proxy compresses for the browser (tower-http's `CompressionLayer`).
+const DROPPED_REQUEST: [&str; 5] = [
+    "host",
+    "app-token",
+    "cookie",
+    "forwarded",
+    "accept-encoding",
+];
 
 /// Checks the part of the path after `/api/`: it must stay inside the GLPI API.
 pub fn checked_rest(raw: &str) -> Result<&str, ProxyError> {
@@ -298,6 +306,26 @@ async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response
         response.extensions_mut().insert(GlpiUser(u));
     }
     Ok(response)
+}
+
+/// Where GLPI's `Content-Range` (a range of items) waits while the response is compressed.
+const ITEM_RANGE: &str = "x-passerelle-item-range";
+
+/// Moves GLPI's `Content-Range` aside before the compression layer.
+pub async fn hide_item_range(mut res: Response) -> Response {
+    if let Some(v) = res.headers_mut().remove(header::CONTENT_RANGE) {
+        res.headers_mut()
+            .insert(HeaderName::from_static(ITEM_RANGE), v);
+    }
+    res
+}
+
+/// Puts GLPI's `Content-Range` back after the compression layer.
+pub async fn restore_item_range(mut res: Response) -> Response {
+    if let Some(v) = res.headers_mut().remove(ITEM_RANGE) {
+        res.headers_mut().insert(header::CONTENT_RANGE, v);
+    }
+    res
 }
 
 /// The proxy's JSON for an error GLPI's server answered without GLPI's JSON.

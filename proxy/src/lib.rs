@@ -26,6 +26,7 @@ use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use thiserror::Error;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -159,6 +160,15 @@ pub fn router(state: Arc<AppState>) -> Router {
                 ]),
         );
     }
+    // GLPI's JSON compressed for the browser, at the fastest level (the proxy's CPU is shared by
+    // every prefecture; the page itself is precompressed at build time).
+    // GLPI's Content-Range counts items, not bytes (a list read answers 200 or 206 with the
+    // whole page of items): hidden from the compression layer, which never compresses byte
+    // ranges, and put back after it.
+    api = api
+        .layer(axum::middleware::map_response(forward::hide_item_range))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(axum::middleware::map_response(forward::restore_item_range));
     // The origin check is outside CORS: a foreign origin's preflight is refused, never answered
     // with permissions, never forwarded.
     let api = api.layer(axum::middleware::from_fn_with_state(

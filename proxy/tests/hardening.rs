@@ -109,6 +109,23 @@ async fn upstream() -> Upstream {
                     (StatusCode::UNAUTHORIZED, json, r#"["ERROR_SESSION_TOKEN_INVALID","x"]"#.to_string()).into_response()
                 };
             }
+            if path.ends_with("/big") {
+                let saw = if req.headers().contains_key("accept-encoding") { "yes" } else { "no" };
+                let items: Vec<String> = (0..500)
+                    .map(|i| format!(r#"{{"id":{i},"name":"pc-{i}","serial":"SN-{i}"}}"#))
+                    .collect();
+                // A page of a list read: 206 with the range of items.
+                return (
+                    StatusCode::PARTIAL_CONTENT,
+                    [
+                        ("content-type", "application/json"),
+                        ("x-saw-accept-encoding", saw),
+                        ("content-range", "0-499/1200"),
+                    ],
+                    format!("[{}]", items.join(",")),
+                )
+                    .into_response();
+            }
             if path.ends_with("/slow") {
                 tokio::time::sleep(Duration::from_millis(600)).await;
             }
@@ -642,4 +659,44 @@ async fn over_the_ceiling_glpi_is_spared_and_the_caller_told_when_to_come_back()
             .all(|s| s.0 == 429 && s.1.as_ref().is_some_and(|v| v == "1")),
         "{statuses:?}"
     );
+}
+
+#[tokio::test]
+async fn glpi_answers_clear_to_the_proxy_which_compresses_for_the_browser() {
+    let up = upstream().await;
+    let p = proxy(&up.api(), &[]).await;
+    let c = reqwest::Client::builder()
+        .no_proxy()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap();
+    let get = |accept: &'static str| {
+        let c = c.clone();
+        let url = format!("http://{}/api/Computer/big", p.addr());
+        async move {
+            let res = c
+                .get(url)
+                .header("Accept-Encoding", accept)
+                .send()
+                .await
+                .unwrap();
+            let h = res.headers().clone();
+            (h, res.bytes().await.unwrap().len())
+        }
+    };
+    let (plain_h, plain) = get("identity").await;
+    assert!(plain_h.get("content-encoding").is_none());
+    assert_eq!(
+        plain_h["x-saw-accept-encoding"], "no",
+        "GLPI is asked for clear text"
+    );
+    for coding in ["gzip", "br"] {
+        let (h, len) = get(coding).await;
+        assert_eq!(h["content-encoding"], coding);
+        assert_eq!(h["x-saw-accept-encoding"], "no");
+        assert_eq!(h["content-range"], "0-499/1200", "GLPI's item range kept");
+        assert!(h.get("x-passerelle-item-range").is_none());
+        assert!(len * 4 < plain, "{coding}: {len} B for {plain} B");
+    }
 }

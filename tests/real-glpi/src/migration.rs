@@ -337,3 +337,36 @@ pub fn write_fingerprint(db: &str) -> Result<Vec<(String, String)>> {
     }
     Ok(out)
 }
+
+/// What changed between two fingerprints (see [`write_fingerprint`]), one line a table:
+/// `table: before → after`.
+pub fn fingerprint_changes(before: &[(String, String)], after: &[(String, String)]) -> Vec<String> {
+    before
+        .iter()
+        .zip(after)
+        .filter(|(b, a)| b != a)
+        .map(|(b, a)| format!("{}: {} → {}", b.0, b.1, a.1))
+        .collect()
+}
+
+/// The same migration run again with a new journal wrote nothing: `writes` (its
+/// [`fingerprint_changes`]) is empty, else the panic names them with the run's report.
+#[track_caller]
+pub fn assert_second_run_wrote_nothing(writes: &[String], second: &CliRun) {
+    assert!(
+        writes.is_empty(),
+        "the second run wrote (count / max id / max date_mod):\n{}\n{}",
+        writes.join("\n"),
+        second.stdout
+    );
+}
+
+/// The second run's `--verify` found everything in place: exit 0.
+#[track_caller]
+pub fn assert_second_run_verified(second: &CliRun) {
+    assert_eq!(
+        second.code, 0,
+        "second run with --verify: {}\n{}",
+        second.stdout, second.stderr
+    );
+}

@@ -11,7 +11,10 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use real_glpi::migration::{run_cli, write_fingerprint, CliRun, RunningProxy};
+use real_glpi::migration::{
+    assert_second_run_verified, assert_second_run_wrote_nothing, fingerprint_changes, run_cli,
+    write_fingerprint, CliRun, RunningProxy,
+};
 use real_glpi::suite::{first_lines, Oracle, Setup, ENTITY};
 
 struct Outcome {
@@ -70,12 +73,7 @@ fn migrate() -> real_glpi::Result<Outcome> {
         second.code, second.elapsed, second.stdout, second.stderr
     );
     let after = write_fingerprint(&db)?;
-    let writes_of_second_run: Vec<String> = before
-        .iter()
-        .zip(&after)
-        .filter(|(b, a)| b != a)
-        .map(|(b, a)| format!("{}: {} → {}", b.0, b.1, a.1))
-        .collect();
+    let writes_of_second_run = fingerprint_changes(&before, &after);
     let runs = format!(
         "\n## Runs (command line, through the proxy)\n\n- first run: exit {} in {:.1} s\n- second run with a new journal: exit {} in {:.1} s; tables it changed (count / max id / max date_mod): {}\n- whole test (two GLPIs up, two runs, oracle): {:.1} s\n",
         first.code,
@@ -148,21 +146,11 @@ fn every_exported_cell_lands_where_glpi_keeps_it() {
 #[test]
 fn a_second_run_with_a_new_journal_writes_nothing() {
     let o = outcome();
-    assert!(
-        o.writes_of_second_run.is_empty(),
-        "the second run wrote (count / max id / max date_mod):\n{}\n{}",
-        o.writes_of_second_run.join("\n"),
-        o.second.stdout
-    );
+    assert_second_run_wrote_nothing(&o.writes_of_second_run, &o.second);
 }
 
 /// The second run's `--verify` finds everything in place: exit 0.
 #[test]
 fn the_second_run_verifies_clean() {
-    let o = outcome();
-    assert_eq!(
-        o.second.code, 0,
-        "second run with --verify: {}\n{}",
-        o.second.stdout, o.second.stderr
-    );
+    assert_second_run_verified(&outcome().second);
 }

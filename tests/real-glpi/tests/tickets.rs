@@ -15,7 +15,8 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use real_glpi::migration::{
-    create_entity, run_cli, samples_dir, temp_dir, write_fingerprint, CliRun, RunningProxy,
+    assert_second_run_verified, assert_second_run_wrote_nothing, create_entity,
+    fingerprint_changes, run_cli, samples_dir, temp_dir, write_fingerprint, CliRun, RunningProxy,
     SAMPLE_FILES,
 };
 use real_glpi::suite::{first_lines, Setup, ENTITY};
@@ -188,12 +189,7 @@ fn migrate() -> real_glpi::Result<Outcome> {
         second.code, second.elapsed, second.stdout, second.stderr
     );
     let after = fingerprint(&setup.target)?;
-    let writes_of_second_run = before
-        .iter()
-        .zip(&after)
-        .filter(|(b, a)| b != a)
-        .map(|(b, a)| format!("{}: {} → {}", b.0, b.1, a.1))
-        .collect();
+    let writes_of_second_run = fingerprint_changes(&before, &after);
     // GLPI's survey task, as its cron would run it once the tickets are closed.
     let survey_task = run_survey_task(&setup.target)?;
     let target = &setup.target;
@@ -591,23 +587,13 @@ fn no_notification_survey_or_rule_side_effect() {
 #[test]
 fn a_second_run_with_a_new_journal_writes_nothing() {
     let o = outcome();
-    assert!(
-        o.writes_of_second_run.is_empty(),
-        "the second run wrote (count / max id / max date_mod):\n{}\n{}",
-        o.writes_of_second_run.join("\n"),
-        o.second.stdout
-    );
+    assert_second_run_wrote_nothing(&o.writes_of_second_run, &o.second);
 }
 
 /// Both runs' `--verify` find every object, tickets and timelines included, in place.
 #[test]
 fn verify_exits_zero() {
-    let o = outcome();
-    assert_eq!(
-        o.second.code, 0,
-        "second run with --verify: {}\n{}",
-        o.second.stdout, o.second.stderr
-    );
+    assert_second_run_verified(&outcome().second);
 }
 
 /// The dry-run names, per ticket count, what GLPI cannot keep, and the closed tickets the

@@ -86,8 +86,9 @@ pub struct Config {
 
 /// Default ceiling of calls in flight to GLPI: four migrations at their default of 4 in flight.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 16;
-/// Default ceiling of calls per second to GLPI.
-pub const DEFAULT_MAX_CALLS_PER_SECOND: usize = 100;
+/// Default ceiling of calls per second to GLPI: above what one migration sends (4 calls in
+/// flight of at least 20 ms each), so that it only binds when several migrate at once.
+pub const DEFAULT_MAX_CALLS_PER_SECOND: usize = 200;
 
 /// A setting that is missing or wrong.
 #[derive(Debug, Error, PartialEq, Eq)]

@@ -1206,24 +1206,14 @@ fn plan_create(
     }
     membership(b, &key, "service", &path, users_id.clone(), None, src);
     missions(b, &key, line, mapping, users_id.clone(), src);
-    let mut a = PlannedObject::new(
-        ObjectKey::new(
-            GlpiType::ProfileUser,
-            sub_key(&key, &format!("{profile_name}|{}", input.entity)),
-        ),
-        GlpiType::ProfileUser.stage() * 100,
-    );
-    a.fields.insert("users_id".into(), users_id);
-    a.fields
-        .insert("profiles_id".into(), FieldValue::Id(profile));
-    a.fields
-        .insert("entities_id".into(), FieldValue::Id(input.entity));
-    a.fields.insert(
-        "is_recursive".into(),
-        FieldValue::Number(i64::from(recursive)),
-    );
-    a.sources.push(src.clone());
-    b.push(a);
+    b.push(profile_user(
+        sub_key(&key, &format!("{profile_name}|{}", input.entity)),
+        users_id,
+        profile,
+        input.entity,
+        recursive,
+        src,
+    ));
     match existing {
         Some(_) => LineAction::AlreadyCreated { login },
         None => LineAction::Create { login },
@@ -1241,6 +1231,32 @@ fn address(line: &Line<'_>) -> String {
 
 /// A membership of the user in the deepest group of `path`; `move_from`: an existing
 /// membership row to point at it instead of adding one.
+/// A user's authorization (Profile_User `key`): `profile` on `entity`, recursive or not.
+fn profile_user(
+    key: String,
+    users_id: FieldValue,
+    profile: u64,
+    entity: u64,
+    recursive: bool,
+    src: &SourceLine,
+) -> PlannedObject {
+    let mut a = PlannedObject::new(
+        ObjectKey::new(GlpiType::ProfileUser, key),
+        GlpiType::ProfileUser.stage() * 100,
+    );
+    a.fields.insert("users_id".into(), users_id);
+    a.fields
+        .insert("profiles_id".into(), FieldValue::Id(profile));
+    a.fields
+        .insert("entities_id".into(), FieldValue::Id(entity));
+    a.fields.insert(
+        "is_recursive".into(),
+        FieldValue::Number(i64::from(recursive)),
+    );
+    a.sources.push(src.clone());
+    a
+}
+
 fn membership(
     b: &mut Builder,
     user: &ObjectKey,
@@ -1494,23 +1510,17 @@ fn authorization(
         });
         return;
     }
-    let mut a = PlannedObject::new(
-        ObjectKey::new(GlpiType::ProfileUser, sub_key(key, "profil")),
-        GlpiType::ProfileUser.stage() * 100,
+    let mut a = profile_user(
+        sub_key(key, "profil"),
+        FieldValue::Id(user),
+        profile,
+        input.entity,
+        recursive,
+        src,
     );
     if let Some(row) = on_entity.first() {
         a.lookup.insert("id".into(), FieldValue::Id(*row));
     }
-    a.fields.insert("users_id".into(), FieldValue::Id(user));
-    a.fields
-        .insert("profiles_id".into(), FieldValue::Id(profile));
-    a.fields
-        .insert("entities_id".into(), FieldValue::Id(input.entity));
-    a.fields.insert(
-        "is_recursive".into(),
-        FieldValue::Number(i64::from(recursive)),
-    );
-    a.sources.push(src.clone());
     b.push(a);
 }
 

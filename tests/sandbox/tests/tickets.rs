@@ -47,6 +47,30 @@ fn with_flags(mut input: Value) -> Value {
     input
 }
 
+/// A ticket named `name` created with the migration's flags: its id.
+async fn quiet_ticket(g: &Glpi, name: &str) -> u64 {
+    g.post(
+        "Ticket",
+        json!({"input": with_flags(json!({"name": name, "content": "x"}))}),
+    )
+    .await
+    .body["id"]
+        .as_u64()
+        .unwrap()
+}
+
+/// A task on ticket `id`, created without notification: its id.
+async fn quiet_task(g: &Glpi, id: u64) -> u64 {
+    g.post(
+        "TicketTask",
+        json!({"input": {"tickets_id": id, "content": "t", "_disablenotif": 1}}),
+    )
+    .await
+    .body["id"]
+        .as_u64()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_plain_ticket_is_notified_and_ruled_a_flagged_one_is_not() {
     let g = noisy(1).await;
@@ -173,16 +197,7 @@ async fn closing_notifies_without_the_flag_and_surveys_at_once_whatever_the_flag
     let g = noisy(0).await;
     let mut ids = Vec::new();
     for n in 0..2 {
-        let id = g
-            .post(
-                "Ticket",
-                json!({"input": with_flags(json!({"name": format!("T{n}"), "content": "x"}))}),
-            )
-            .await
-            .body["id"]
-            .as_u64()
-            .unwrap();
-        ids.push(id);
+        ids.push(quiet_ticket(&g, &format!("T{n}")).await);
     }
     g.put(
         &format!("Ticket/{}", ids[0]),
@@ -210,20 +225,10 @@ async fn closing_notifies_without_the_flag_and_surveys_at_once_whatever_the_flag
 #[tokio::test]
 async fn a_solution_updates_its_ticket_loudly_unless_linked_and_not_computed() {
     let g = noisy(1).await;
-    let new_ticket = |name: &'static str| {
-        let g = &g;
-        async move {
-            g.post(
-                "Ticket",
-                json!({"input": with_flags(json!({"name": name, "content": "x"}))}),
-            )
-            .await
-            .body["id"]
-                .as_u64()
-                .unwrap()
-        }
-    };
-    let (loud, quiet) = (new_ticket("loud").await, new_ticket("quiet").await);
+    let (loud, quiet) = (
+        quiet_ticket(&g, "loud").await,
+        quiet_ticket(&g, "quiet").await,
+    );
     let a = g
         .post(
             "ITILSolution",
@@ -260,24 +265,8 @@ async fn purging_a_ticket_notifies_its_tasks_unless_they_go_first_quietly() {
     let g = noisy(1).await;
     let mut tickets = Vec::new();
     for name in ["with tasks", "tasks first"] {
-        let id = g
-            .post(
-                "Ticket",
-                json!({"input": with_flags(json!({"name": name, "content": "x"}))}),
-            )
-            .await
-            .body["id"]
-            .as_u64()
-            .unwrap();
-        let task = g
-            .post(
-                "TicketTask",
-                json!({"input": {"tickets_id": id, "content": "t", "_disablenotif": 1}}),
-            )
-            .await
-            .body["id"]
-            .as_u64()
-            .unwrap();
+        let id = quiet_ticket(&g, name).await;
+        let task = quiet_task(&g, id).await;
         g.post(
             "ITILFollowup",
             json!({"input": {"itemtype": "Ticket", "items_id": id, "content": "f", "_disablenotif": 1}}),
@@ -309,24 +298,8 @@ async fn purging_a_ticket_notifies_its_tasks_unless_they_go_first_quietly() {
         "only the followup that went with its ticket"
     );
     // A closed ticket's task cannot be purged.
-    let id = g
-        .post(
-            "Ticket",
-            json!({"input": with_flags(json!({"name": "closed", "content": "x"}))}),
-        )
-        .await
-        .body["id"]
-        .as_u64()
-        .unwrap();
-    let task = g
-        .post(
-            "TicketTask",
-            json!({"input": {"tickets_id": id, "content": "t", "_disablenotif": 1}}),
-        )
-        .await
-        .body["id"]
-        .as_u64()
-        .unwrap();
+    let id = quiet_ticket(&g, "closed").await;
+    let task = quiet_task(&g, id).await;
     g.put(
         &format!("Ticket/{id}"),
         json!({"input": {"status": 6, "_disablenotif": 1}}),

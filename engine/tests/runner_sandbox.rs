@@ -14,20 +14,17 @@ use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::rc::Rc;
 
-use glpi_sandbox::{SandboxConfig, DEMO_USER_TOKEN};
+use glpi_sandbox::SandboxConfig;
 use passerelle_engine::glpi::GlpiType;
-use passerelle_engine::migrate::api::{Credentials, Method};
-use passerelle_engine::migrate::client::ClientOptions;
+use passerelle_engine::migrate::api::Method;
 use passerelle_engine::migrate::inputs::Prepared;
 use passerelle_engine::migrate::journal::{Event, Journal, Outcome};
 use passerelle_engine::migrate::model::ObjectKey;
 use passerelle_engine::migrate::plan::{Plan, PlanOptions};
 use passerelle_engine::migrate::run::{self, ControlState, RunOptions};
-use passerelle_engine::migrate::session::{
-    MigrationSession, Report, RunRequest, SessionError, SessionSettings,
-};
+use passerelle_engine::migrate::session::{MigrationSession, Report, RunRequest, SessionError};
 use passerelle_engine::read::ReadOptions;
-use support::{Cut, Dump, Sandbox, SandboxTransport, Sink};
+use support::{settings, Cut, Dump, Sandbox, SandboxTransport, Sink};
 
 /// A fresh sandbox holding what a used GLPI would: a site, a computer with another name
 /// than the export's (an update), one identical to it (already there).
@@ -94,21 +91,6 @@ fn files() -> Vec<(String, Vec<u8>)> {
     .into_iter()
     .map(|(n, t)| (n.to_string(), t.into_bytes()))
     .collect()
-}
-
-fn settings() -> SessionSettings {
-    SessionSettings {
-        credentials: Credentials::UserToken {
-            token: DEMO_USER_TOKEN.into(),
-        },
-        client: ClientOptions {
-            max_calls_per_second: 0.0,
-            ..ClientOptions::default()
-        },
-        profile: None,
-        entity: Some(0),
-        recursive: true,
-    }
 }
 
 /// Small batches, two in flight: many boundaries, batches of one stage interleaved.

@@ -16,18 +16,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::rc::Rc;
 
-use glpi_sandbox::{Faults, SandboxConfig, DEMO_USER_TOKEN};
-use passerelle_engine::migrate::api::Credentials;
-use passerelle_engine::migrate::client::ClientOptions;
+use glpi_sandbox::{Faults, SandboxConfig};
 use passerelle_engine::migrate::inputs::Prepared;
 use passerelle_engine::migrate::journal::{Event, Journal, Outcome};
 use passerelle_engine::migrate::plan::PlanOptions;
 use passerelle_engine::migrate::run::{ControlState, RunOptions};
-use passerelle_engine::migrate::session::{
-    MigrationSession, Report, RunRequest, SessionError, SessionSettings,
-};
+use passerelle_engine::migrate::session::{MigrationSession, Report, RunRequest, SessionError};
 use passerelle_engine::read::ReadOptions;
-use support::{Cut, Sandbox, SandboxTransport, Sink};
+use support::{settings, Cut, Sandbox, SandboxTransport, Sink};
 
 /// A sandbox as noisy as a national GLPI (the ticket rule on, a satisfaction survey a day
 /// after closing) that fails now and then: 500 and 503 before the work, connections dropped
@@ -156,21 +152,6 @@ fn files() -> Vec<(String, Vec<u8>)> {
     .into_iter()
     .map(|(n, t)| (n.to_string(), t.into_bytes()))
     .collect()
-}
-
-fn settings() -> SessionSettings {
-    SessionSettings {
-        credentials: Credentials::UserToken {
-            token: DEMO_USER_TOKEN.into(),
-        },
-        client: ClientOptions {
-            max_calls_per_second: 0.0,
-            ..ClientOptions::default()
-        },
-        profile: None,
-        entity: Some(0),
-        recursive: true,
-    }
 }
 
 /// Batches of at most 100, three in flight: some two hundred requests, many kill points.

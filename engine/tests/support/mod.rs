@@ -18,10 +18,14 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use tower::ServiceExt;
 
-use glpi_sandbox::{SandboxConfig, DEMO_APP_TOKEN};
-use passerelle_engine::migrate::api::{ApiRequest, ApiResponse, Method, Transport, TransportError};
+use glpi_sandbox::{SandboxConfig, DEMO_APP_TOKEN, DEMO_USER_TOKEN};
+use passerelle_engine::migrate::api::{
+    ApiRequest, ApiResponse, Credentials, Method, Transport, TransportError,
+};
+use passerelle_engine::migrate::client::ClientOptions;
 use passerelle_engine::migrate::journal::Event;
 use passerelle_engine::migrate::run::JournalSink;
+use passerelle_engine::migrate::session::SessionSettings;
 
 pub type Dump = BTreeMap<String, BTreeMap<u64, Map<String, Value>>>;
 
@@ -284,5 +288,21 @@ impl JournalSink for Sink {
         }
         self.stored.borrow_mut().extend_from_slice(events);
         Ok(())
+    }
+}
+
+/// The session as the demo user, without a ceiling on calls, on the root entity (recursive).
+pub fn settings() -> SessionSettings {
+    SessionSettings {
+        credentials: Credentials::UserToken {
+            token: DEMO_USER_TOKEN.into(),
+        },
+        client: ClientOptions {
+            max_calls_per_second: 0.0,
+            ..ClientOptions::default()
+        },
+        profile: None,
+        entity: Some(0),
+        recursive: true,
     }
 }

@@ -14,7 +14,7 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; rm -rf "$out"; }
 pids=()
 trap cleanup EXIT
 
-target/release/glpi-sandbox --listen 127.0.0.1:0 >"$out/sandbox" &
+"${CARGO_TARGET_DIR:-target}"/release/glpi-sandbox --listen 127.0.0.1:0 >"$out/sandbox" &
 pids+=($!)
 for _ in $(seq 50); do grep -q listening "$out/sandbox" 2>/dev/null && break; sleep 0.1; done
 api=$(head -n1 "$out/sandbox" | sed 's/^GLPI sandbox listening on //')
@@ -23,7 +23,7 @@ api=$(head -n1 "$out/sandbox" | sed 's/^GLPI sandbox listening on //')
 # (bench/deploy measures that).
 PASSERELLE_LISTEN=127.0.0.1:0 PASSERELLE_GLPI_API_URL="$api" PASSERELLE_GLPI_APP_TOKEN=passerelle-demo-app-token \
   PASSERELLE_UPSTREAM_MAX_IN_FLIGHT=0 PASSERELLE_UPSTREAM_MAX_CALLS_PER_SECOND=0 \
-  PASSERELLE_LOG=warn target/release/passerelle-proxy >"$out/proxy" 2>/dev/null &
+  PASSERELLE_LOG=warn "${CARGO_TARGET_DIR:-target}"/release/passerelle-proxy >"$out/proxy" 2>/dev/null &
 proxy_pid=$!
 pids+=($proxy_pid)
 for _ in $(seq 50); do grep -q listening "$out/proxy" 2>/dev/null && break; sleep 0.1; done

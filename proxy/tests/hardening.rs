@@ -3,6 +3,8 @@
 //! or refused, with the GLPI user), GLPI's addresses kept out of bodies, the headers, the
 //! precompressed page with its caching, and the ceiling's 429.
 
+mod common;
+
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -10,10 +12,9 @@ use axum::routing::any;
 use axum::Router;
 use passerelle_proxy::{spawn, Config, RunningProxy};
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const APP_TOKEN: &str = "app-token-SECRET-1a2b";
@@ -21,29 +22,9 @@ const USER_TOKEN: &str = "user-token-SECRET-3c4d";
 const SESSION_TOKEN: &str = "session-SECRET-5e6f";
 const PASSWORD: &str = "password-SECRET-7a8b";
 
+/// Every log line of the test run, to prove no secret is ever written.
 fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let writer = buf.clone();
-        tracing_subscriber::fmt()
-            .with_env_filter("info")
-            .with_ansi(false)
-            .with_writer(move || LogWriter(writer.clone()))
-            .init();
-        buf
-    })
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-impl Write for LogWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    common::captured_logs("info")
 }
 
 /// Audit lines that mention `needle`.

@@ -1,6 +1,8 @@
 //! The proxy against a fake GLPI upstream: forwarding, refusals, errors, health, headers, and
 //! that no secret ever reaches a response or a log line.
 
+mod common;
+
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
@@ -9,9 +11,8 @@ use axum::routing::any;
 use axum::Router;
 use passerelle_proxy::{spawn, Config, RunningProxy};
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const APP_TOKEN: &str = "app-token-SECRET-4f9a";
@@ -21,28 +22,7 @@ const PASSWORD: &str = "password-SECRET-0b3f";
 
 /// Every log line of the test run, to prove no secret is ever written.
 fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        let writer = buf.clone();
-        tracing_subscriber::fmt()
-            .with_env_filter("debug")
-            .with_ansi(false)
-            .with_writer(move || LogWriter(writer.clone()))
-            .init();
-        buf
-    })
-}
-
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-impl Write for LogWriter {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    common::captured_logs("debug")
 }
 
 /// A fake GLPI: echoes what it received, and answers the readiness probe like GLPI.

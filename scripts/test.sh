@@ -25,6 +25,15 @@ step "native tests (engine, cli, proxy, sandbox, end-to-end in headless Chromium
 cargo build --workspace --bins --locked
 cargo test --workspace --locked
 
+step "the migration suites again, against the sandbox's GLPI 11 mode (issue 15)"
+# Every test that migrates into the sandbox runs in both modes: the sandbox (in-process or the
+# binary the end-to-end tests start) takes its default version from this variable.
+glpi11() { PASSERELLE_SANDBOX_GLPI_VERSION=11 cargo test --locked "$@"; }
+glpi11 -p passerelle-engine --test runner_sandbox --test tickets_faults
+glpi11 -p passerelle-native --test runner
+glpi11 -p passerelle-cli --test migrate_command --test journal_lock
+glpi11 -p passerelle-e2e
+
 step "wasm tests in headless Chromium"
 RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -11,6 +11,7 @@
 pub mod exports;
 pub mod migration;
 pub mod oracle;
+pub mod page;
 pub mod suite;
 pub mod tickets;
 

@@ -57,6 +57,9 @@ fi
 #    brotli for the page's precompressed files (scripts/build-page.sh); dpkg-dev and systemd
 #    for checking the .deb (dpkg-deb, systemd-analyze verify).
 apt_install chromium chromium-driver wrk brotli dpkg-dev systemd
+# Node and npm for wasm-opt (5) and the page's npm packages (6): Debian's, unless a node with
+# its npm is already installed (NodeSource's nodejs ships npm and conflicts with Debian's).
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 
 # 3. wasm-bindgen-cli, exactly the version of the wasm-bindgen crate pinned in Cargo.toml.
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
@@ -77,7 +80,11 @@ if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -o 
   (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION" >/dev/null)
 fi
 
-# 6. cargo-deb: builds the proxy's Debian package (scripts/package.sh, checked by scripts/test.sh).
+# 6. The repository's own npm packages: the DSFR the page serves and axe-core for the browser
+#    tests (package.json, pinned by package-lock.json; npm ci only when they do not match).
+bash "$(dirname "$0")/node-modules.sh"
+
+# 7. cargo-deb: builds the proxy's Debian package (scripts/package.sh, checked by scripts/test.sh).
 CARGO_DEB_VERSION=3.8.0
 if [ "$(cargo deb --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DEB_VERSION" ]; then
   log "cargo install cargo-deb $CARGO_DEB_VERSION (about 3 minutes)"

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 . "${PASSERELLE_TOOLS:-$HOME/.cache/passerelle-tools}/env.sh"
 # The page goes to dist/, or to $PASSERELLE_DIST (the proxy's build embeds the same folder).
 dist="${PASSERELLE_DIST:-dist}"
+# The DSFR files trunk copies come from node_modules/ (a no-op when it matches the lock).
+bash scripts/node-modules.sh
 # Debian's rustc knows wasm32; the wasm build gets its own target dir so native builds keep theirs.
 RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \
   trunk build --release --dist "$dist" "$@"

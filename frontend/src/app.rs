@@ -1,4 +1,6 @@
-//! The root component: owns the state, runs the checks against the proxy.
+//! The root component: owns the state, runs the checks against the proxy, and lays out the
+//! page: skip links and header, then in `<main>` the one h1, the stepper, the status, the check
+//! and the migration, then the footer.
 
 use std::rc::Rc;
 use yew::platform::spawn_local;
@@ -7,7 +9,10 @@ use yew::prelude::*;
 use crate::components::checker::model::CheckedFiles;
 
 use crate::api;
-use crate::components::{Checker, Header, Migration, StatusPanel};
+use crate::components::header::MAIN_ID;
+use crate::components::{Checker, Footer, Header, Migration, StatusPanel, Stepper};
+use crate::flow::{self, CheckStage, MigrationStage};
+use crate::i18n::{Key, Translate};
 use crate::prefs;
 use crate::state::{Action, AppState};
 
@@ -40,6 +45,10 @@ pub fn app() -> Html {
         let checked = checked.clone();
         Callback::from(move |c: CheckedFiles| checked.set(Rc::new(c)))
     };
+    // Where the check and the migration are, for the stepper.
+    let check_stage = use_state(CheckStage::default);
+    let migration_stage = use_state(MigrationStage::default);
+    let step = flow::current_step(*check_stage, *migration_stage);
 
     let on_lang = {
         let dispatcher = state.dispatcher();
@@ -49,20 +58,26 @@ pub fn app() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |()| dispatcher.dispatch(Action::Recheck))
     };
+    let lang = state.lang;
 
     html! {
         <>
-            <Header lang={state.lang} {on_lang} />
-            <main>
+            <Header {lang} {on_lang} />
+            <main id={MAIN_ID} class="fr-container page-main" tabindex="-1">
+                <h1 id="page-heading" class="fr-h2 page-heading">{ lang.t(Key::PageHeading) }</h1>
+                <Stepper {lang} {step} migration={*migration_stage} />
                 <StatusPanel
-                    lang={state.lang}
+                    {lang}
                     info={state.info.clone()}
                     readiness={state.readiness.clone()}
                     {on_recheck}
                 />
-                <Checker lang={state.lang} {on_checked} />
-                <Migration lang={state.lang} checked={(*checked).clone()} />
+                <Checker {lang} {on_checked}
+                    on_stage={Callback::from(move |s| check_stage.set(s))} />
+                <Migration {lang} checked={(*checked).clone()}
+                    on_stage={Callback::from(move |s| migration_stage.set(s))} />
             </main>
+            <Footer {lang} />
         </>
     }
 }

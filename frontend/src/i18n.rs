@@ -33,6 +33,62 @@ pub enum Key {
     Subtitle,
     /// Accessible label of the language switch.
     LanguageSwitch,
+    /// The language's own name, in itself ("Français", "English").
+    LanguageName,
+    /// Accessible label of the skip links.
+    SkipLinks,
+    /// Skip link to the main content.
+    SkipToContent,
+    /// Skip link to the steps of the migration.
+    SkipToSteps,
+    /// First line of the State's brand block (always French).
+    LogoRepublic,
+    /// Second line of the State's brand block (always French).
+    LogoFrench,
+    /// The page's one h1.
+    PageHeading,
+    /// What Passerelle is, in the footer.
+    FooterAbout,
+    /// Accessibility statement line in the footer.
+    FooterAccessibility,
+    /// Step 1's title.
+    StepFiles,
+    /// Step 2's title.
+    StepCheck,
+    /// Step 3's title.
+    StepConnect,
+    /// Step 4's title.
+    StepPlan,
+    /// Step 5's title.
+    StepRun,
+    /// Step 6's title.
+    StepVerify,
+    /// What to do at step 1.
+    HintFiles,
+    /// What to do at step 2.
+    HintCheck,
+    /// What to do at step 3.
+    HintConnect,
+    /// What to do at step 4.
+    HintPlan,
+    /// What to do at step 5.
+    HintRun,
+    /// What to do at step 6.
+    HintVerify,
+    /// Before a step's number.
+    StepWord,
+    /// Between a step's number and the number of steps.
+    StepOf,
+    /// Before the next step's title.
+    NextStep,
+    /// Shown at the last step instead of the next one.
+    LastStep,
+    /// Link to the part of the page where the current step is done.
+    GoToStep,
+    /// Stepper note once the migration was read back.
+    NoteVerified,
+    /// Stepper note once the migration was undone.
+    NoteUndone,
     /// Heading of the status panel.
     StatusHeading,
     /// Label before the proxy state.
@@ -213,10 +269,38 @@ pub enum Key {
 
 impl Key {
     /// Every key, so tests can check each one has both translations.
-    pub const ALL: [Key; 91] = [
+    pub const ALL: [Key; 119] = [
         Key::Title,
         Key::Subtitle,
         Key::LanguageSwitch,
+        Key::LanguageName,
+        Key::SkipLinks,
+        Key::SkipToContent,
+        Key::SkipToSteps,
+        Key::LogoRepublic,
+        Key::LogoFrench,
+        Key::PageHeading,
+        Key::FooterAbout,
+        Key::FooterAccessibility,
+        Key::StepFiles,
+        Key::StepCheck,
+        Key::StepConnect,
+        Key::StepPlan,
+        Key::StepRun,
+        Key::StepVerify,
+        Key::HintFiles,
+        Key::HintCheck,
+        Key::HintConnect,
+        Key::HintPlan,
+        Key::HintRun,
+        Key::HintVerify,
+        Key::StepWord,
+        Key::StepOf,
+        Key::NextStep,
+        Key::LastStep,
+        Key::GoToStep,
+        Key::NoteVerified,
+        Key::NoteUndone,
         Key::StatusHeading,
         Key::ProxyLabel,
         Key::ProxyChecking,
@@ -329,6 +413,68 @@ fn texts(key: Key) -> (&'static str, &'static str) {
             "Migration from a local GLPI to the national GLPI",
         ),
         Key::LanguageSwitch => ("Langue", "Language"),
+        Key::LanguageName => ("Français", "English"),
+        Key::SkipLinks => ("Accès rapide", "Quick access"),
+        Key::SkipToContent => ("Contenu", "Content"),
+        Key::SkipToSteps => ("Étapes de la migration", "Steps of the migration"),
+        // The State's brand block is French in both languages (its wording is fixed).
+        Key::LogoRepublic => ("République", "République"),
+        Key::LogoFrench => ("française", "française"),
+        Key::PageHeading => (
+            "Migrer le GLPI de la préfecture vers le GLPI national",
+            "Migrate the prefecture's GLPI to the national GLPI",
+        ),
+        Key::StepFiles => ("Déposer les fichiers", "Drop the files"),
+        Key::StepCheck => ("Vérifier et corriger", "Check and fix"),
+        Key::StepConnect => ("Se connecter au GLPI national", "Connect to the national GLPI"),
+        Key::StepPlan => ("Préparer le plan", "Prepare the plan"),
+        Key::StepRun => ("Lancer la migration", "Run the migration"),
+        Key::StepVerify => ("Vérifier la migration", "Verify the migration"),
+        Key::HintFiles => (
+            "Déposez les exports CSV de votre GLPI local : ils sont vérifiés dans ce navigateur, rien n'est envoyé.",
+            "Drop the CSV exports of your local GLPI: they are checked in this browser, nothing is sent.",
+        ),
+        Key::HintCheck => (
+            "Lisez les problèmes trouvés, corrigez les valeurs en place, retirez ou remplacez un fichier.",
+            "Read the problems found, correct values in place, remove or replace a file.",
+        ),
+        Key::HintConnect => (
+            "Connectez-vous au GLPI national avec votre jeton d'API personnel ou votre identifiant.",
+            "Connect to the national GLPI with your personal API token or your login.",
+        ),
+        Key::HintPlan => (
+            "Préparez le plan, décidez des valeurs absentes du GLPI national et relisez ce qui sera créé.",
+            "Prepare the plan, decide about the values missing on the national GLPI and read what will be created.",
+        ),
+        Key::HintRun => (
+            "La migration écrit dans le GLPI national : suivez sa progression, mettez-la en pause si besoin.",
+            "The migration writes to the national GLPI: follow its progress, pause it if needed.",
+        ),
+        Key::HintVerify => (
+            "Relisez tout ce qui a été écrit, champ par champ ; l'annulation reste possible.",
+            "Read back everything written, field by field; undo stays available.",
+        ),
+        Key::StepWord => ("Étape", "Step"),
+        Key::StepOf => ("sur", "of"),
+        Key::NextStep => ("Étape suivante :", "Next step:"),
+        Key::LastStep => (
+            "C'est la dernière étape ; la migration peut encore être annulée.",
+            "This is the last step; the migration can still be undone.",
+        ),
+        Key::GoToStep => ("Aller à cette étape", "Go to this step"),
+        Key::NoteVerified => ("La migration a été relue.", "The migration was read back."),
+        Key::NoteUndone => (
+            "La migration a été annulée : le GLPI national est revenu à son état d'avant. Vous pouvez préparer un nouveau plan.",
+            "The migration was undone: the national GLPI is back as it was. You can prepare a new plan.",
+        ),
+        Key::FooterAbout => (
+            "Passerelle migre le GLPI d'une préfecture vers le GLPI national : les fichiers sont vérifiés dans ce navigateur, puis envoyés par l'API de GLPI, sans perte ni doublon.",
+            "Passerelle migrates a prefecture's GLPI to the national GLPI: the files are checked in this browser, then sent through GLPI's API, without loss or duplicates.",
+        ),
+        Key::FooterAccessibility => (
+            "Accessibilité : cette page vise la conformité au RGAA 4.1 (vérifiée par axe-core à chaque étape).",
+            "Accessibility: this page aims at RGAA 4.1 conformance (checked by axe-core at every step).",
+        ),
         Key::StatusHeading => ("État de la connexion", "Connection status"),
         Key::ProxyLabel => ("Proxy", "Proxy"),
         Key::ProxyChecking => ("Vérification du proxy…", "Checking the proxy…"),

@@ -9,6 +9,7 @@ pub mod browser;
 pub mod components;
 pub mod dom;
 pub mod files;
+pub mod flow;
 pub mod i18n;
 pub mod prefs;
 pub mod state;

@@ -100,6 +100,8 @@ fn mime(path: &str) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("ico") => "image/x-icon",
+        // The DSFR's Marianne typeface (index.html copies it into dist/fonts/).
+        Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     }
 }

@@ -13,7 +13,10 @@ use std::process::{Command, Stdio};
 /// "Deployment"). Until it is, these hold today's sizes with a 5% margin so that the page
 /// cannot grow unnoticed; lower them as the wasm shrinks.
 const WASM_BUDGET: usize = 2_320_000;
-const PAGE_BR_BUDGET: usize = 740_000;
+/// 777 KB + 5%: the French State design system's CSS (dsfr.min.css, 62 KB of brotli) joined the
+/// page in issue 11, served by the proxy since a CDN is not allowed (its fonts and icons are
+/// fetched by that CSS, not linked from index.html, so they are not counted here).
+const PAGE_BR_BUDGET: usize = 816_000;
 
 fn deb() -> PathBuf {
     if let Some(p) = std::env::var_os("PASSERELLE_DEB") {

@@ -43,6 +43,9 @@ pub struct CheckerProps {
     /// Told the files and the user's changes each time they change (for the migration).
     #[prop_or_default]
     pub on_checked: Callback<model::CheckedFiles>,
+    /// Called with where the check is (no file, checking, errors left, clean), for the stepper.
+    #[prop_or_default]
+    pub on_stage: Callback<crate::flow::CheckStage>,
 }
 
 /// Which problems are shown.
@@ -109,6 +112,12 @@ pub fn checker(props: &CheckerProps) -> Html {
         let d = model.dispatcher();
         use_memo((), move |_| Runner::new(move |r| d.dispatch(Msg::Reply(r))))
     };
+    {
+        let on_stage = props.on_stage.clone();
+        use_effect_with(crate::flow::CheckStage::of(&model), move |stage| {
+            on_stage.emit(*stage)
+        });
+    }
     // One request per job (see model.rs).
     {
         let (model, runner) = (model.clone(), runner.clone());

@@ -38,13 +38,13 @@ pub fn status_panel(props: &StatusPanelProps) -> Html {
 
     html! {
         <section id="status" class="panel" aria-labelledby="status-heading">
-            <h2 id="status-heading">{ lang.t(Key::StatusHeading) }</h2>
+            <h2 id="status-heading" class="fr-h4">{ lang.t(Key::StatusHeading) }</h2>
             <dl class="status-list" aria-live="polite">
                 { proxy_row(lang, &state) }
                 { target_row(lang, &props.info) }
                 { glpi_row(lang, &state.glpi_status()) }
             </dl>
-            <button type="button" id="recheck" class="recheck" disabled={checking} {onclick}>
+            <button type="button" id="recheck" class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-2w" disabled={checking} {onclick}>
                 { lang.t(Key::Recheck) }
             </button>
         </section>
@@ -93,14 +93,14 @@ fn target_row(lang: Lang, info: &Remote<Info>) -> Html {
         Remote::Loaded(info) => {
             let badge = if info.glpi.sandbox {
                 html! {
-                    <span id="sandbox-badge" data-testid="sandbox-badge" class="badge badge-sandbox">
+                    <span id="sandbox-badge" data-testid="sandbox-badge" class="fr-badge fr-badge--warning fr-badge--sm badge-sandbox">
                         { lang.t(Key::SandboxBadge) }
                     </span>
                 }
             } else {
                 html! {
                     <span id="production-badge" data-testid="production-badge"
-                        class="badge badge-production">
+                        class="fr-badge fr-badge--error fr-badge--sm badge-production">
                         { lang.t(Key::ProductionBadge) }
                     </span>
                 }

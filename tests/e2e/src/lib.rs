@@ -8,6 +8,7 @@
 //! same `cargo test --workspace` run; `PASSERELLE_PROXY_BIN` and `GLPI_SANDBOX_BIN` override that.
 #![warn(missing_docs)]
 
+pub mod a11y;
 pub mod binaries;
 pub mod browser;
 pub mod http;

@@ -39,6 +39,9 @@ pub struct MigrationProps {
     /// The files of the check above, with the user's corrections and mappings.
     #[prop_or_default]
     pub checked: Rc<CheckedFiles>,
+    /// Called with where the migration is (connected, planned, running…), for the stepper.
+    #[prop_or_default]
+    pub on_stage: Callback<crate::flow::MigrationStage>,
 }
 
 /// A problem in the page's language.
@@ -89,6 +92,12 @@ pub fn migration(props: &MigrationProps) -> Html {
     {
         let send = send.clone();
         use_effect_with((), move |_| send.emit(Msg::Mounted));
+    }
+    {
+        let on_stage = props.on_stage.clone();
+        use_effect_with(crate::flow::MigrationStage::of(&model), move |stage| {
+            on_stage.emit(*stage)
+        });
     }
     // After each render, the effects the reducer asked for.
     {

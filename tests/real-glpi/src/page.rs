@@ -112,21 +112,44 @@ pub async fn correct(browser: &Browser, dir: &std::path::Path, correction: &str)
         parts.next().unwrap_or_default(),
     );
     let current = cell(&dir.join(file), line.parse().expect("line"), column);
+    // A problem names one value of a cell holding several (`A<br>B`): narrow to the file then.
+    let filter = if current.contains("<br>") {
+        file.to_string()
+    } else {
+        current
+    };
     browser
         .client
         .execute(
             "const input = document.querySelector('#filter-text');
              input.value = arguments[0];
              input.dispatchEvent(new Event('input', { bubbles: true }));",
-            vec![serde_json::json!(current)],
+            vec![serde_json::json!(filter)],
         )
         .await
         .expect("problem filter");
     let selector = format!(
         "#problems .problem-row[data-file=\"{file}\"][data-line=\"{line}\"] input.value-edit"
     );
+    // The problems list is virtual (only the rows in view exist): scroll it until the row is
+    // drawn.
     let edit = until(&format!("the editor of {file}:{line}"), 30, || async {
-        browser.client.find(Locator::Css(&selector)).await.ok()
+        let found = browser.client.find(Locator::Css(&selector)).await.ok();
+        if found.is_none() {
+            let _ = browser
+                .client
+                .execute(
+                    "const v = document.querySelector('#problems');
+                     if (v) {
+                       v.scrollTop = v.scrollTop + v.clientHeight >= v.scrollHeight
+                         ? 0 : v.scrollTop + v.clientHeight / 2;
+                       v.dispatchEvent(new Event('scroll'));
+                     }",
+                    vec![],
+                )
+                .await;
+        }
+        found
     })
     .await;
     edit.send_keys(&format!("{CONTROL}a{RELEASE}{value}{ENTER}"))

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use crate::migration::write_fingerprint;
 use crate::{shared_dir, RealGlpi, RealGlpiError, Result};
 
 /// The fr-history export (tickets with their history columns) and its ground truth.
@@ -692,4 +693,48 @@ pub fn differences_from_truth(tickets: &BTreeMap<String, DbTicket>) -> Vec<Strin
         }
     }
     lines
+}
+
+/// The tables a ticket migration writes, and what GLPI writes on its own around tickets.
+pub const TICKET_TABLES: [&str; 11] = [
+    "glpi_tickets",
+    "glpi_tickets_users",
+    "glpi_groups_tickets",
+    "glpi_items_tickets",
+    "glpi_itilfollowups",
+    "glpi_tickettasks",
+    "glpi_itilsolutions",
+    "glpi_queuednotifications",
+    "glpi_ticketsatisfactions",
+    "glpi_itilcategories",
+    "glpi_requesttypes",
+];
+
+/// The written tables' fingerprint (`write_fingerprint`) and the ticket tables' counts, last ids
+/// and last modification dates: a run that writes nothing leaves it unchanged.
+pub fn fingerprint(glpi: &RealGlpi) -> Result<Vec<(String, String)>> {
+    let mut out = write_fingerprint(&glpi.instance.db_name())?;
+    for table in TICKET_TABLES {
+        let has_date_mod = !glpi
+            .query(&format!("SHOW COLUMNS FROM {table} LIKE 'date_mod'"))?
+            .is_empty();
+        let date_mod = if has_date_mod {
+            "COALESCE(MAX(date_mod), '')"
+        } else {
+            "''"
+        };
+        let row = glpi.query(&format!(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0), {date_mod} FROM {table}"
+        ))?;
+        let v = row
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect::<Vec<_>>()
+            .join(" / ");
+        out.push((table.to_string(), v));
+    }
+    Ok(out)
 }

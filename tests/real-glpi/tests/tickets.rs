@@ -16,34 +16,19 @@ use std::time::Instant;
 
 use real_glpi::migration::{
     assert_second_run_verified, assert_second_run_wrote_nothing, create_entity,
-    fingerprint_changes, run_cli, samples_dir, temp_dir, write_fingerprint, CliRun, RunningProxy,
-    SAMPLE_FILES,
+    fingerprint_changes, run_cli, samples_dir, temp_dir, CliRun, RunningProxy, SAMPLE_FILES,
 };
 use real_glpi::suite::{first_lines, Setup, ENTITY};
 use real_glpi::tickets::{
-    differences_from_truth, history_dir, make_noisy, minute, read_tickets, run_survey_task,
-    ticket_corrections, truth, write_timeline, Api, DbTicket, Noise,
+    differences_from_truth, fingerprint, history_dir, make_noisy, minute, read_tickets,
+    run_survey_task, ticket_corrections, truth, write_timeline, Api, DbTicket, Noise,
+    TICKET_TABLES,
 };
 use real_glpi::{prefecture_dump, Instance, RealGlpi};
 use serde_json::{json, Value};
 
 const SOURCE: Instance = Instance::new("tickets-src", 8101);
 const TARGET: Instance = Instance::new("tickets", 8102);
-
-/// The tables a ticket migration writes, and what GLPI writes on its own around tickets.
-const TICKET_TABLES: [&str; 11] = [
-    "glpi_tickets",
-    "glpi_tickets_users",
-    "glpi_groups_tickets",
-    "glpi_items_tickets",
-    "glpi_itilfollowups",
-    "glpi_tickettasks",
-    "glpi_itilsolutions",
-    "glpi_queuednotifications",
-    "glpi_ticketsatisfactions",
-    "glpi_itilcategories",
-    "glpi_requesttypes",
-];
 
 struct Control {
     queued: u64,
@@ -91,33 +76,6 @@ fn outcome() -> &'static Outcome {
         Ok(o) => o,
         Err(e) => panic!("the migration could not be run: {e}"),
     }
-}
-
-fn fingerprint(glpi: &RealGlpi) -> real_glpi::Result<Vec<(String, String)>> {
-    let mut out = write_fingerprint(&glpi.instance.db_name())?;
-    for table in TICKET_TABLES {
-        let has_date_mod = !glpi
-            .query(&format!("SHOW COLUMNS FROM {table} LIKE 'date_mod'"))?
-            .is_empty();
-        let date_mod = if has_date_mod {
-            "COALESCE(MAX(date_mod), '')"
-        } else {
-            "''"
-        };
-        let row = glpi.query(&format!(
-            "SELECT COUNT(*), COALESCE(MAX(id), 0), {date_mod} FROM {table}"
-        ))?;
-        let v = row
-            .into_iter()
-            .next()
-            .unwrap_or_default()
-            .into_iter()
-            .map(Option::unwrap_or_default)
-            .collect::<Vec<_>>()
-            .join(" / ");
-        out.push((table.to_string(), v));
-    }
-    Ok(out)
 }
 
 fn migrate() -> real_glpi::Result<Outcome> {

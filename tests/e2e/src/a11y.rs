@@ -28,10 +28,22 @@ pub struct Violation {
 
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "- {} ({}): {}", self.rule, self.impact, self.help)?;
-        for (target, summary) in &self.targets {
-            let summary = summary.replace('\n', " ");
-            writeln!(f, "    {target}: {summary}")?;
+        writeln!(
+            f,
+            "- {} ({}, {} element(s)): {}",
+            self.rule,
+            self.impact,
+            self.targets.len(),
+            self.help
+        )?;
+        // The first elements, each with axe's first hint; the rest are alike.
+        const SHOWN: usize = 5;
+        for (target, summary) in self.targets.iter().take(SHOWN) {
+            let hint = summary.lines().nth(1).unwrap_or(summary).trim();
+            writeln!(f, "    {target} — {hint}")?;
+        }
+        if self.targets.len() > SHOWN {
+            writeln!(f, "    … and {} more", self.targets.len() - SHOWN)?;
         }
         Ok(())
     }
@@ -123,6 +135,48 @@ pub async fn assert_accessible(browser: &Browser, step: &str) {
         panic!(
             "axe-core: {} WCAG A/AA violation(s) at step {step}:\n{list}",
             violations.len()
+        );
+    }
+}
+
+/// The violations of every step of a walk through the page, reported together at the end (so
+/// one run lists everything to fix, not only the first step's).
+#[derive(Debug, Default)]
+pub struct Audit {
+    steps: Vec<(String, Vec<Violation>)>,
+}
+
+impl Audit {
+    /// Runs axe-core on the page as it is at `step` and keeps what it found.
+    pub async fn check(&mut self, browser: &Browser, step: &str) {
+        let violations = axe_violations(browser)
+            .await
+            .unwrap_or_else(|e| panic!("axe-core at step {step}: {e}"));
+        self.steps.push((step.to_string(), violations));
+    }
+
+    /// The steps checked, in order.
+    pub fn steps(&self) -> Vec<&str> {
+        self.steps.iter().map(|(s, _)| s.as_str()).collect()
+    }
+
+    /// Fails with every step's violations (rule, impact, targets) if any step had one.
+    pub fn assert_clean(&self) {
+        let failed: Vec<String> = self
+            .steps
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(step, v)| {
+                let list: String = v.iter().map(ToString::to_string).collect();
+                format!("at step {step}:\n{list}")
+            })
+            .collect();
+        assert!(
+            failed.is_empty(),
+            "axe-core: WCAG A/AA violations in {} of {} steps:\n{}",
+            failed.len(),
+            self.steps.len(),
+            failed.join("")
         );
     }
 }

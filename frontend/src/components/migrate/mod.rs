@@ -213,7 +213,7 @@ pub fn migration(props: &MigrationProps) -> Html {
             let use_password = model.form.use_password;
             html! {
                 <form id="connect-form" class="connect" onsubmit={on_connect}>
-                    <select id="login-mode" onchange={toggle}>
+                    <select id="login-mode" aria-label={tr(T::ConnectHeading)} onchange={toggle}>
                         <option value="token" selected={!use_password}>{ tr(T::ModeToken) }</option>
                         <option value="password" selected={use_password}>{ tr(T::ModePassword) }</option>
                     </select>
@@ -351,7 +351,7 @@ pub fn migration(props: &MigrationProps) -> Html {
                     { format!("{} ({})", tr(T::UseChecked), props.checked.files.len()) }
                 </button>
             }
-            <input id="migrate-files" type="file" multiple=true onchange={on_files} />
+            <input id="migrate-files" type="file" multiple=true aria-label={tr(T::FilesHeading)} onchange={on_files} />
             <p id="migrate-file-names">
                 { match &model.sources { None => tr(T::NoFiles).to_string(), Some(s) => s.names.join(", ") } }
             </p>

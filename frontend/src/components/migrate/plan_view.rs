@@ -95,7 +95,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
                 <td>{ &u.value }</td>
                 <td>{ u.rows }</td>
                 <td>
-                    <select class="value-choice" onchange={onchange.clone()}>
+                    <select class="value-choice" aria-label={format!("{} : {}", tr(T::Choice), u.value)} onchange={onchange.clone()}>
                         if u.creatable {
                             <option value="create" selected={current == "create"}>{ tr(T::ChoiceCreate) }</option>
                         }
@@ -125,7 +125,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
             <tr class="entity-row">
                 <td>{ &e.source }</td>
                 <td>{ e.rows }</td>
-                <td><input class="entity-map" type="number" min="0" value={e.target.to_string()} {onchange} /></td>
+                <td><input class="entity-map" type="number" min="0" aria-label={format!("{} : {}", tr(T::TargetEntity), e.source)} value={e.target.to_string()} {onchange} /></td>
             </tr>
         }
     });

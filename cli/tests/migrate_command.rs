@@ -227,7 +227,7 @@ async fn samples_migrate_verify_second_run_and_undo(glpi_version: &str) {
     assert!(!journal_text.contains("session_token"));
     assert!(report.starts_with('\u{feff}'));
     assert!(
-        report.contains("Monitor.csv;15;Monitor;Monitor.csv:15;rejected;;reference.ambiguous_user")
+        report.contains("Monitor.csv;15;Monitor;Monitor.csv:15;rejeté;;reference.ambiguous_user")
     );
     let source = std::fs::read_to_string(samples().join("Computer.csv")).unwrap();
     let first = source.lines().nth(1).unwrap();

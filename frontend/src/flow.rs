@@ -118,6 +118,7 @@ impl MigrationStage {
         }
         match &model.phase {
             Phase::Running => return MigrationStage::Running,
+            Phase::Undone => return MigrationStage::Undone,
             Phase::Ended { .. } | Phase::Failed(_) if model.verify.is_some() => {
                 return MigrationStage::Verified
             }

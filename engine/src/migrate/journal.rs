@@ -76,6 +76,25 @@ impl Outcome {
         }
     }
 
+    /// English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::Skipped => "already there",
+            Outcome::Rejected => "rejected",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    /// The label in `lang`.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Fr => self.label_fr(),
+            Lang::En => self.label_en(),
+        }
+    }
+
     /// Whether a resume leaves it alone.
     pub fn is_final(self) -> bool {
         !matches!(self, Outcome::Failed)
@@ -611,7 +630,14 @@ impl Journal {
             .from_writer(Vec::new());
         let _ = w.write_record(match lang {
             Lang::Fr => [
-                "fichier", "ligne", "type", "objet", "resultat", "id_cible", "code", "message",
+                "fichier",
+                "ligne",
+                "type",
+                "objet",
+                "résultat",
+                "id_cible",
+                "code",
+                "message",
             ],
             Lang::En => [
                 "file",
@@ -640,7 +666,9 @@ impl Journal {
                     line.as_str(),
                     r.object.itemtype.name(),
                     r.object.key.as_str(),
-                    r.outcome.code(),
+                    // The result in the report's language ("créé", "déjà présent"); the JSON
+                    // keeps the stable code beside it.
+                    r.outcome.label(lang),
                     id.as_str(),
                     code.as_str(),
                     message.as_str(),
@@ -952,6 +980,16 @@ mod tests {
         assert!(fr.starts_with("\u{feff}fichier;ligne;"), "{fr}");
         assert!(
             fr.contains("migrate.conflict;plusieurs éléments de la cible correspondent (ids [4, 9]) : aucun n'est choisi"),
+            "{fr}"
+        );
+        let created = Journal::from_events(vec![Event::Done(Record {
+            outcome: Outcome::Created,
+            ..record(RecordReason::Created)
+        })]);
+        assert!(created.to_csv().contains(";créé;"), "{}", created.to_csv());
+        assert!(created.to_csv_in(Lang::En).contains(";created;"));
+        assert!(
+            fr.starts_with("\u{feff}fichier;ligne;type;objet;résultat;"),
             "{fr}"
         );
         let en = j.to_csv_in(Lang::En);

@@ -109,3 +109,16 @@ pub fn sandbox_glpi_version() -> &'static str {
         _ => "10.0.11",
     }
 }
+
+/// Presses the migration's "run" and confirms it in the dialog that names what will be written.
+pub async fn run_confirmed(browser: &Browser) {
+    browser.click("#run-button").await.expect("run button");
+    browser
+        .wait_attr("#confirm-dialog", "data-kind", "run")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser
+        .click("#confirm-yes")
+        .await
+        .expect("confirm the run");
+}

@@ -9,8 +9,8 @@ use std::time::Duration;
 use fantoccini::Locator;
 use passerelle_e2e::a11y::{screenshot, Audit};
 use passerelle_e2e::page::{
-    connect_demo, glpi_sample, item_count, open_page, sandbox_dump, send_files, CONTROL, ENTER,
-    MIGRATION_SAMPLES, RELEASE,
+    connect_demo, glpi_sample, item_count, open_page, run_confirmed, sandbox_dump, send_files,
+    CONTROL, ENTER, MIGRATION_SAMPLES, RELEASE,
 };
 use passerelle_e2e::Browser;
 
@@ -166,7 +166,7 @@ async fn flow(words: &Words) {
     walk.step("plan", "plan", 4, "#plan").await;
 
     // 6. The run: every computer created.
-    browser.click("#run-button").await.unwrap();
+    run_confirmed(&browser).await;
     browser
         .wait_attr("#run-status", "data-phase", "finished")
         .await
@@ -184,7 +184,11 @@ async fn flow(words: &Words) {
 
     // 8. Undo, confirmed: the target as before, the flow back at the plan.
     browser.click("#undo-button").await.unwrap();
-    browser.click("#undo-confirm-yes").await.unwrap();
+    browser
+        .wait_attr("#confirm-dialog", "data-kind", "undo")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.click("#confirm-yes").await.unwrap();
     wait_for(&browser, "undo", "#undo-result").await;
     let undone = sandbox_dump(&sandbox);
     for t in ["Computer", "Monitor", "Location", "User", "Group"] {

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use fantoccini::Locator;
-use passerelle_e2e::page::{glpi_sample, open_page_with, send_files, CONTROL, ENTER, RELEASE};
+use passerelle_e2e::page::{
+    glpi_sample, open_page_with, run_confirmed, send_files, CONTROL, ENTER, RELEASE,
+};
 use passerelle_e2e::{Browser, Sandbox};
 use serde_json::Value;
 
@@ -18,6 +20,21 @@ const FILES: [&str; 5] = passerelle_e2e::page::MIGRATION_SAMPLES;
 
 fn dump(sandbox: &Sandbox) -> Value {
     sandbox_dump(sandbox)
+}
+
+/// The id of the element holding the focus.
+async fn active_id(browser: &Browser) -> String {
+    browser
+        .client
+        .execute(
+            "return document.activeElement && document.activeElement.id;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 async fn choose_files(browser: &Browser) {
@@ -89,11 +106,98 @@ async fn whole_flow_connect_plan_run_verify_undo() {
         .unwrap()
         .contains("Dell Inc."));
 
+    // Nothing is written before the confirmation, which names what and where.
     browser.click("#run-button").await.unwrap();
+    browser
+        .wait_attr("#confirm-dialog", "data-kind", "run")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        browser
+            .attr("#confirm-dialog", "role")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("dialog")
+    );
+    assert_eq!(
+        active_id(&browser).await,
+        "confirm-dialog",
+        "focus in the dialog"
+    );
+    let computers = browser
+        .text("#confirm-counts li[data-itemtype=\"Computer\"]")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        computers.ends_with(": 120 à créer, 0 à mettre à jour"),
+        "{computers}"
+    );
+    assert_eq!(
+        browser.text("#confirm-glpi").await.unwrap().as_deref(),
+        Some(sandbox.api_url.as_str())
+    );
+    let entity = browser
+        .text("#confirm-entity")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    let chosen = browser
+        .text("#entity-select option:checked")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        !entity.is_empty() && entity == chosen,
+        "{entity} / {chosen}"
+    );
+    assert!(
+        entity.parse::<u64>().is_err(),
+        "the entity by name: {entity}"
+    );
+    // "Back" writes nothing; the second time it is confirmed.
+    browser.click("#confirm-no").await.unwrap();
+    assert!(browser.text("#confirm-dialog").await.unwrap().is_none());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count(&dump(&sandbox), "Computer"), 0);
+    assert!(browser.text("#dashboard").await.unwrap().is_none());
+    run_confirmed(&browser).await;
+    // The dashboard is in view with the focus; its progress is a polite live region.
+    browser
+        .wait_attr("#run-progress", "aria-live", "polite")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     browser
         .wait_attr("#run-status", "data-phase", "finished")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(active_id(&browser).await, "dashboard");
+    // The chart is a line (no fill), with labelled axes.
+    assert_eq!(
+        browser
+            .attr(".throughput-line", "fill")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("none")
+    );
+    assert!(browser
+        .text(".throughput-figure")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .contains("objets par seconde"));
+    // Counters in words.
+    let counts = browser
+        .text(".type-progress[data-itemtype=\"Computer\"] .type-count")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        counts.starts_with("120 / 120 : 120 créés, 0 mis à jour"),
+        "{counts}"
+    );
     let after = dump(&sandbox);
     assert_eq!(count(&after, "Computer"), 120);
     assert_eq!(count(&after, "Item_OperatingSystem"), 120);
@@ -119,14 +223,52 @@ async fn whole_flow_connect_plan_run_verify_undo() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
 
+    assert_eq!(
+        browser.text("#run-status").await.unwrap().as_deref(),
+        Some("Migration terminée")
+    );
+
+    // Undo is confirmed too, with what it removes.
     browser.click("#undo-button").await.unwrap();
-    browser.click("#undo-confirm-yes").await.unwrap();
-    for _ in 0..300 {
-        if browser.text("#undo-result").await.unwrap().is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    browser
+        .wait_attr("#confirm-dialog", "data-kind", "undo")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let computers = browser
+        .text("#confirm-counts li[data-itemtype=\"Computer\"]")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        computers.ends_with(": 120 à supprimer, 0 à rétablir"),
+        "{computers}"
+    );
+    browser.click("#confirm-yes").await.unwrap();
+    browser
+        .wait_attr("#run-status", "data-phase", "undone")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The page says what happened last: undone, no longer "finished" nor "identical".
+    let section = browser
+        .text("#migrate-section")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(!section.contains("Migration terminée"), "{section}");
+    assert!(
+        !section.contains("Tout est identique à la source"),
+        "{section}"
+    );
+    let undo = browser
+        .text("#undo-result")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        undo.contains("supprimés") && undo.contains("0 en échec"),
+        "{undo}"
+    );
+    assert!(browser.text("#verify-button").await.unwrap().is_none());
     let undone = dump(&sandbox);
     for t in [
         "Computer",
@@ -150,7 +292,7 @@ async fn a_run_cut_by_a_reload_is_resumed_with_nothing_created_twice() {
     connect(&browser).await;
     choose_files(&browser).await;
     plan(&browser, "120").await;
-    browser.click("#run-button").await.unwrap();
+    run_confirmed(&browser).await;
     // Cut once users are being created.
     for _ in 0..600 {
         if count(&dump(&sandbox), "User") > 10 {
@@ -245,7 +387,7 @@ async fn the_checked_files_with_a_correction_are_what_is_migrated() {
     connect(&browser).await;
     // Without the users file, the homonyms cannot be seen: all 120 rows go.
     plan(&browser, "120").await;
-    browser.click("#run-button").await.unwrap();
+    run_confirmed(&browser).await;
     browser
         .wait_attr("#run-status", "data-phase", "finished")
         .await

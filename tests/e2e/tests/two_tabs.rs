@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use passerelle_e2e::page::{glpi_sample, open_page_with, send_files};
+use passerelle_e2e::page::{glpi_sample, open_page_with, run_confirmed, send_files};
 use passerelle_e2e::{Browser, Sandbox};
 use serde_json::Value;
 
@@ -66,7 +66,7 @@ async fn a_second_window_is_told_the_migration_runs_elsewhere_and_cannot_start_i
     let first = browser.client.window().await.unwrap();
     connect(&browser).await;
     choose_files_and_plan(&browser).await;
-    browser.click("#run-button").await.unwrap();
+    run_confirmed(&browser).await;
     browser
         .wait_attr("#run-status", "data-phase", "running")
         .await

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use passerelle_e2e::page::{send_files, CONTROL, ENTER, RELEASE};
+use passerelle_e2e::page::{run_confirmed, send_files, CONTROL, ENTER, RELEASE};
 use passerelle_e2e::Browser;
 
 /// Polls `probe` every 200 ms until it gives `Some`, for at most `seconds`.
@@ -227,7 +227,7 @@ pub async fn map_entity(browser: &Browser, source: &str, target_id: u64) -> u64 
             "const [source, id] = arguments; let n = 0;
              for (const row of document.querySelectorAll('tr.entity-row')) {
                if (row.cells[0].textContent.trim() === source) {
-                 const input = row.querySelector('input.entity-map');
+                 const input = row.querySelector('.entity-map');
                  input.value = String(id);
                  input.dispatchEvent(new Event('change', { bubbles: true }));
                  n += 1;
@@ -244,7 +244,7 @@ pub async fn map_entity(browser: &Browser, source: &str, target_id: u64) -> u64 
 
 /// Starts the run and waits until it ends; returns (its phase, the run's counters).
 pub async fn run_to_end(browser: &Browser, label: &str) -> (String, String) {
-    browser.click("#run-button").await.expect("run button");
+    run_confirmed(browser).await;
     let run_started = Instant::now();
     let phase = until("the run to end", 600, || async {
         let phase = browser

@@ -5,10 +5,12 @@
 use std::rc::Rc;
 
 use passerelle_engine::migrate::journal::{Journal, Outcome};
-use passerelle_engine::migrate::run::{ControlState, Progress, UndoSummary, VerifyReport};
+use passerelle_engine::migrate::run::{
+    ControlState, Progress, TypeProgress, UndoSummary, VerifyReport,
+};
 use yew::prelude::*;
 
-use super::texts::T;
+use super::texts::{counted, counted_list, type_label, T, W};
 use super::Phase;
 use crate::i18n::Lang;
 
@@ -32,18 +34,23 @@ pub struct DashboardProps {
     pub verify: Option<VerifyReport>,
     /// Undo result.
     pub undo: Option<UndoSummary>,
-    /// Undo confirmation shown.
-    pub confirm_undo: bool,
+    /// Reading the target back.
+    #[prop_or_default]
+    pub verifying: bool,
+    /// Undoing.
+    #[prop_or_default]
+    pub undoing: bool,
+    /// Undo may be asked for.
+    #[prop_or_default]
+    pub can_undo: bool,
     /// Pause, resume, cancel.
     pub on_control: Callback<ControlState>,
     /// Download the journal (true: JSON).
     pub on_download: Callback<bool>,
     /// Verify.
     pub on_verify: Callback<MouseEvent>,
-    /// Show or hide the undo confirmation.
-    pub on_undo_ask: Callback<bool>,
-    /// Undo, confirmed.
-    pub on_undo: Callback<MouseEvent>,
+    /// Ask for the undo's confirmation.
+    pub on_ask_undo: Callback<MouseEvent>,
 }
 
 fn duration(ms: f64) -> String {
@@ -51,22 +58,69 @@ fn duration(ms: f64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
-/// Throughput samples as SVG polyline points (x: time, y: items/s), 300×80.
-pub fn chart_points(samples: &[(f64, usize)]) -> String {
-    let rates: Vec<(f64, f64)> = samples
+/// Width and height of the throughput chart's plot area, inside its axes.
+const CHART_W: f64 = 300.0;
+const CHART_H: f64 = 80.0;
+
+/// Throughput rates `(elapsed ms, items/s)` between consecutive samples.
+fn rates(samples: &[(f64, usize)]) -> Vec<(f64, f64)> {
+    samples
         .windows(2)
         .map(|w| {
             let dt = (w[1].0 - w[0].0).max(1.0);
             (w[1].0, (w[1].1.saturating_sub(w[0].1)) as f64 * 1000.0 / dt)
         })
-        .collect();
+        .collect()
+}
+
+/// Throughput samples as the `d` of an SVG path (a line, never a filled shape) in the plot
+/// area: x is time, y items per second, the highest rate at the top.
+pub fn chart_path(samples: &[(f64, usize)]) -> String {
+    let rates = rates(samples);
     let t_max = rates.last().map(|r| r.0).unwrap_or(1.0).max(1.0);
     let r_max = rates.iter().map(|r| r.1).fold(1.0f64, f64::max);
     rates
         .iter()
-        .map(|(t, r)| format!("{:.1},{:.1}", t / t_max * 300.0, 80.0 - r / r_max * 76.0))
+        .enumerate()
+        .map(|(i, (t, r))| {
+            format!(
+                "{}{:.1},{:.1}",
+                if i == 0 { "M" } else { "L" },
+                t / t_max * CHART_W,
+                CHART_H - r / r_max * (CHART_H - 4.0)
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The highest rate of the chart (its y axis' top), in items per second.
+fn chart_max(samples: &[(f64, usize)]) -> f64 {
+    rates(samples).iter().map(|r| r.1).fold(0.0f64, f64::max)
+}
+
+/// What a type's bar says in words: "120 / 120 : 118 créés, 0 mis à jour, 2 déjà présents".
+fn type_counts(p: &TypeProgress, lang: Lang) -> String {
+    let n = |o: Outcome| p.outcomes.get(&o).copied().unwrap_or(0);
+    let mut items = vec![
+        (n(Outcome::Created), W::Created),
+        (n(Outcome::Updated), W::Updated),
+        (n(Outcome::Skipped), W::AlreadyThere),
+    ];
+    for (o, w) in [
+        (Outcome::Rejected, W::Rejected),
+        (Outcome::Failed, W::Failed),
+    ] {
+        if n(o) > 0 {
+            items.push((n(o), w));
+        }
+    }
+    format!(
+        "{} / {} : {}",
+        p.done(),
+        p.total,
+        counted_list(&items, lang)
+    )
 }
 
 /// The dashboard.
@@ -81,20 +135,30 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         Phase::Ended { cancelled: false } => tr(T::Finished).to_string(),
         Phase::Ended { cancelled: true } => tr(T::Cancelled).to_string(),
         Phase::Failed(e) => e.clone(),
+        Phase::Undone => tr(T::UndoneStatus).to_string(),
+    };
+    let phase_code = match &props.phase {
+        Phase::Running => "running",
+        Phase::Ended { cancelled: false } => "finished",
+        Phase::Ended { .. } => "cancelled",
+        Phase::Failed(_) => "failed",
+        Phase::Undone => "undone",
+        Phase::Idle => "idle",
     };
     let running = props.phase == Phase::Running;
+    let undone = props.phase == Phase::Undone;
     let control = |s: ControlState| {
         let cb = props.on_control.clone();
         Callback::from(move |_: MouseEvent| cb.emit(s))
     };
     let progress = props.progress.clone().unwrap_or_default();
     let bars = progress.types.iter().map(|(t, p)| {
-        let created = p.outcomes.get(&Outcome::Created).copied().unwrap_or(0);
+        let id = format!("bar-{}", t.name());
         html! {
             <div class="type-progress" data-itemtype={t.name()}>
-                <span class="type-name">{ t.name() }</span>
-                <progress max={p.total.to_string()} value={p.done().to_string()}></progress>
-                <span class="type-count">{ format!("{}/{} ({created} +)", p.done(), p.total) }</span>
+                <label class="type-name" for={id.clone()}>{ type_label(*t, lang) }</label>
+                <progress id={id} max={p.total.to_string()} value={p.done().to_string()}></progress>
+                <span class="type-count">{ type_counts(p, lang) }</span>
             </div>
         }
     });
@@ -124,13 +188,40 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         let cb = props.on_download.clone();
         Callback::from(move |_: MouseEvent| cb.emit(json))
     };
-    let ask = |v: bool| {
-        let cb = props.on_undo_ask.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(v))
+    let stats = format!(
+        "{:.0} {} · {} {} · {} {} · {} · {} {} · {} {}",
+        progress.items_per_second,
+        tr(T::ItemsPerSecond),
+        tr(T::TimeLeft),
+        progress
+            .remaining_ms
+            .map(duration)
+            .unwrap_or_else(|| "—".into()),
+        tr(T::BatchSize),
+        progress.batch_size,
+        counted(progress.calls as usize, W::Call, lang),
+        progress.retries,
+        tr(T::Retries),
+        progress.relogins,
+        tr(T::Relogins),
+    );
+    let live = if running {
+        format!(
+            "{} : {} / {}",
+            tr(T::Progress),
+            progress.done(),
+            counted(progress.total(), W::Object, lang)
+        )
+    } else {
+        status.clone()
     };
+    let max_rate = chart_max(&progress.samples);
     html! {
-        <div id="dashboard" class="dashboard">
-            <p id="run-status" class="run-status" data-phase={match &props.phase { Phase::Running => "running", Phase::Ended { cancelled: false } => "finished", Phase::Ended { .. } => "cancelled", Phase::Failed(_) => "failed", Phase::Idle => "idle" }}>{ status }</p>
+        <section id="dashboard" class="dashboard" tabindex="-1" aria-labelledby="dashboard-heading">
+            <h3 id="dashboard-heading">{ tr(T::Dashboard) }</h3>
+            <p id="run-status" class="run-status" data-phase={phase_code}>{ status }</p>
+            // Polite: read when the reader is idle, never interrupting.
+            <p id="run-progress" class="sr-live" role="status" aria-live="polite">{ live }</p>
             if running {
                 <div class="controls">
                     if props.paused {
@@ -142,32 +233,38 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 </div>
             }
             <div class="bars">{ for bars }</div>
-            <p id="run-stats">
-                { format!("{:.0} {} · {} {} · {} {} · {} {} ({} / {})",
-                    progress.items_per_second, tr(T::ItemsPerSecond),
-                    tr(T::TimeLeft), progress.remaining_ms.map(duration).unwrap_or_else(|| "—".into()),
-                    tr(T::BatchSize), progress.batch_size,
-                    progress.calls, tr(T::Calls), progress.retries, progress.relogins) }
-            </p>
-            <svg class="throughput" viewBox="0 0 300 80" role="img" aria-label={tr(T::Throughput)}>
-                <polyline points={chart_points(&progress.samples)} class="throughput-line" />
-            </svg>
+            <p id="run-stats">{ stats }</p>
+            <figure class="throughput-figure">
+                <svg class="throughput" viewBox="-40 -10 350 115" role="img" aria-labelledby="throughput-title">
+                    <title id="throughput-title">{ format!("{} ({} : {:.0})", tr(T::Throughput), tr(T::ChartRate), max_rate) }</title>
+                    <line class="axis" x1="0" y1="0" x2="0" y2={CHART_H.to_string()} stroke="currentColor" />
+                    <line class="axis" x1="0" y1={CHART_H.to_string()} x2={CHART_W.to_string()} y2={CHART_H.to_string()} stroke="currentColor" />
+                    <text class="axis-label" x="-4" y="8" text-anchor="end">{ format!("{max_rate:.0}") }</text>
+                    <text class="axis-label" x="-4" y={CHART_H.to_string()} text-anchor="end">{ "0" }</text>
+                    <text class="axis-label" x="0" y="-2">{ tr(T::ChartRate) }</text>
+                    <text class="axis-label" x={CHART_W.to_string()} y="98" text-anchor="end">{ format!("{} ({})", tr(T::ChartTime), duration(progress.elapsed_ms)) }</text>
+                    <path class="throughput-line" d={chart_path(&progress.samples)} fill="none" stroke="currentColor" stroke-width="2" />
+                </svg>
+                <figcaption>{ tr(T::Throughput) }</figcaption>
+            </figure>
             if !progress.errors.is_empty() {
                 <h4>{ tr(T::ErrorsByCode) }</h4>
                 <ul id="errors-by-code">{ for errors }</ul>
             }
-            if let Some(_j) = &props.journal {
+            if props.journal.is_some() {
                 <div class="after-run">
-                    <button id="journal-csv" type="button" onclick={on_download(false)}>{ tr(T::JournalCsv) }</button>
-                    <button id="journal-json" type="button" onclick={on_download(true)}>{ tr(T::JournalJson) }</button>
-                    <button id="verify-button" type="button" onclick={props.on_verify.clone()}>{ tr(T::Verify) }</button>
-                    <button id="undo-button" type="button" class="danger" disabled={props.locked_elsewhere} onclick={ask(true)}>{ tr(T::Undo) }</button>
-                    if props.confirm_undo {
-                        <div id="undo-confirm" class="confirm" role="alertdialog">
-                            <p>{ tr(T::UndoConfirm) }</p>
-                            <button id="undo-confirm-yes" type="button" class="danger" disabled={props.locked_elsewhere} onclick={props.on_undo.clone()}>{ tr(T::UndoConfirmYes) }</button>
-                            <button id="undo-confirm-no" type="button" class="secondary" onclick={ask(false)}>{ tr(T::Cancel) }</button>
-                        </div>
+                    <button id="journal-csv" type="button" class="secondary" onclick={on_download(false)}>{ tr(T::JournalCsv) }</button>
+                    <button id="journal-json" type="button" class="secondary" onclick={on_download(true)}>{ tr(T::JournalJson) }</button>
+                    if !undone {
+                        <button id="verify-button" type="button" disabled={props.verifying || props.undoing}
+                            aria-busy={props.verifying.to_string()} onclick={props.on_verify.clone()}>
+                            { if props.verifying { tr(T::Verifying) } else { tr(T::Verify) } }
+                        </button>
+                        <button id="undo-button" type="button" class="danger"
+                            disabled={!props.can_undo || props.locked_elsewhere}
+                            aria-busy={props.undoing.to_string()} onclick={props.on_ask_undo.clone()}>
+                            { if props.undoing { tr(T::Undoing) } else { tr(T::Undo) } }
+                        </button>
                     }
                 </div>
             }
@@ -178,18 +275,18 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                     if v.is_clean() {
                         <p>{ tr(T::VerifyClean) }{ format!(" ({} types)", v.counts.len()) }</p>
                     } else {
-                        <p>{ format!("{} {}", v.differences.len(), tr(T::VerifyDifferences)) }</p>
+                        <p>{ counted(v.differences.len(), W::Difference, lang) }</p>
                         <ul>{ for v.differences.iter().take(100).map(|d| html! { <li>{ format!("{} #{} {} : « {} » ≠ « {} »", d.object, d.id, d.field, d.expected, d.actual) }</li> }) }</ul>
                     }
                 </div>
             }
             if let Some(u) = &props.undo {
-                <p id="undo-result">{ format!("{} : {} − / {} ↺ / {} ✗", tr(T::UndoDone), u.removed, u.restored, u.failed) }</p>
+                <p id="undo-result" role="status">{ format!("{} : {}", tr(T::UndoDone), counted_list(&[(u.removed, W::Removed), (u.restored, W::Restored), (u.failed, W::Failed)], lang)) }</p>
             }
             if let Some(f) = failures {
                 <details id="failures"><summary>{ tr(T::Failures) }</summary><ul>{ f }</ul></details>
             }
-        </div>
+        </section>
     }
 }
 
@@ -198,9 +295,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chart_points_scale_rates_into_the_box() {
-        let pts = chart_points(&[(0.0, 0), (1000.0, 100), (2000.0, 150)]);
-        assert_eq!(pts, "150.0,4.0 300.0,42.0");
-        assert_eq!(chart_points(&[]), "");
+    fn the_chart_is_a_line_scaled_into_the_plot_area() {
+        let d = chart_path(&[(0.0, 0), (1000.0, 100), (2000.0, 150)]);
+        assert_eq!(d, "M150.0,4.0 L300.0,42.0");
+        assert_eq!(chart_path(&[]), "");
+        assert_eq!(chart_max(&[(0.0, 0), (1000.0, 100), (2000.0, 150)]), 100.0);
+    }
+
+    #[test]
+    fn a_type_s_counts_are_in_words() {
+        let mut p = TypeProgress {
+            total: 377,
+            ..Default::default()
+        };
+        p.outcomes.insert(Outcome::Created, 377);
+        assert_eq!(
+            type_counts(&p, Lang::Fr),
+            "377 / 377 : 377 créés, 0 mis à jour, 0 déjà présent"
+        );
+        p.outcomes.insert(Outcome::Failed, 1);
+        assert!(type_counts(&p, Lang::En).ends_with("1 failed"));
     }
 }

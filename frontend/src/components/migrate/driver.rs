@@ -80,7 +80,13 @@ async fn describe(client: &GlpiClient<'_, FetchTransport>) -> Result<Connection,
         ))
         .await
         .map_err(|e| e.to_string())?;
+    // The GLPI written to, named in the confirmation; the page works without it.
+    let api_url = crate::api::fetch_info()
+        .await
+        .map(|i| i.glpi.api_url)
+        .unwrap_or_default();
     Ok(Connection {
+        api_url,
         version: config["cfg_glpi"]["version"]
             .as_str()
             .unwrap_or("?")

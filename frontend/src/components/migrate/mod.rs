@@ -9,6 +9,7 @@
 //! migration is running elsewhere and can only watch), and the panel's channel to the worker,
 //! which drafts the plan from the files it checked: the page only reads the target and plans.
 
+mod confirm;
 mod dashboard;
 mod driver;
 pub mod model;
@@ -17,7 +18,6 @@ pub mod texts;
 
 use std::rc::Rc;
 
-use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::companion::CompanionKind;
 use passerelle_engine::migrate::plan::PlanOptions;
 use yew::platform::spawn_local;
@@ -27,8 +27,8 @@ use crate::components::checker::model::CheckedFiles;
 use crate::dom::{event_checked, event_input, event_value};
 use crate::files;
 use crate::i18n::Lang;
+use model::{AssetKey, Confirm, Model, Msg, Problem};
 pub use model::{Connection, Phase};
-use model::{Model, Msg, Problem};
 use texts::T;
 
 /// Props of [`Migration`].
@@ -74,6 +74,20 @@ fn render_problem(problem: &Problem, lang: Lang) -> String {
     }
 }
 
+/// Scrolls the element of id `id` into view and gives it the focus.
+fn focus_into_view(id: &str) {
+    use wasm_bindgen::JsCast;
+    let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    el.scroll_into_view();
+    let _ = el.focus();
+}
+
 /// The migration panel.
 #[function_component(Migration)]
 pub fn migration(props: &MigrationProps) -> Html {
@@ -97,6 +111,16 @@ pub fn migration(props: &MigrationProps) -> Html {
         let on_stage = props.on_stage.clone();
         use_effect_with(crate::flow::MigrationStage::of(&model), move |stage| {
             on_stage.emit(*stage)
+        });
+    }
+    // When a run starts, the dashboard comes into view with the focus, so progress is seen
+    // (and heard) where it is.
+    {
+        let running = model.phase == Phase::Running;
+        use_effect_with(running, move |running| {
+            if *running {
+                focus_into_view("dashboard");
+            }
         });
     }
     // After each render, the effects the reducer asked for.
@@ -188,7 +212,7 @@ pub fn migration(props: &MigrationProps) -> Html {
                     <label>{ tr(T::Entity) }
                         <select id="entity-select" onchange={on_entity}>
                             { for k.entities.iter().map(|(id, name)| html! {
-                                <option value={id.to_string()} selected={*id == k.entity}>{ format!("{name} ({id})") }</option>
+                                <option value={id.to_string()} selected={*id == k.entity}>{ name }</option>
                             }) }
                         </select>
                     </label>
@@ -262,19 +286,20 @@ pub fn migration(props: &MigrationProps) -> Html {
             })
         };
         let on_key = {
-            let (options, send) = (options.clone(), send.clone());
+            let send = send.clone();
             Callback::from(move |e: Event| {
-                let keys: Vec<Vec<String>> = match event_value(&e).as_str() {
-                    "name" => vec![vec!["name".into()]],
-                    "inventory" => vec![vec!["otherserial".into()], vec!["serial".into()]],
-                    _ => vec![vec!["serial".into()], vec!["name".into()]],
-                };
-                let mut o = options.clone();
-                for t in GlpiType::ALL.iter().filter(|t| t.is_asset()) {
-                    o.keys.insert(*t, keys.clone());
+                let code = event_value(&e);
+                if let Some(key) = AssetKey::ALL.into_iter().find(|k| k.code() == code) {
+                    send.emit(Msg::SetAssetKey(key));
                 }
-                send.emit(Msg::SetOptions(o));
             })
+        };
+        // The select shows the key in force, never a choice the run would not use.
+        let in_force = AssetKey::in_force(&options);
+        let key_text = |k: AssetKey| match k {
+            AssetKey::SerialThenName => T::KeySerialThenName,
+            AssetKey::Name => T::KeyName,
+            AssetKey::InventoryThenSerial => T::KeyInventory,
         };
         html! {
             <div class="options">
@@ -282,9 +307,12 @@ pub fn migration(props: &MigrationProps) -> Html {
                 <label><input id="opt-never-overwrite" type="checkbox" checked={options.never_overwrite} onchange={on_overwrite} />{ tr(T::NeverOverwrite) }</label>
                 <label>{ tr(T::AssetKey) }
                     <select id="opt-key" onchange={on_key}>
-                        <option value="serial">{ tr(T::KeySerialThenName) }</option>
-                        <option value="name">{ tr(T::KeyName) }</option>
-                        <option value="inventory">{ tr(T::KeyInventory) }</option>
+                        { for AssetKey::ALL.into_iter().map(|k| html! {
+                            <option value={k.code()} selected={in_force == Some(k)}>{ tr(key_text(k)) }</option>
+                        }) }
+                        if in_force.is_none() {
+                            <option value="" selected=true disabled=true>{ tr(T::KeyOther) }</option>
+                        }
                     </select>
                 </label>
             </div>
@@ -317,6 +345,26 @@ pub fn migration(props: &MigrationProps) -> Html {
                 </ul>
             </div>
         }
+    };
+
+    let confirm_dialog = match (model.confirm, &model.connection) {
+        (Some(kind), Some(c)) => {
+            let counts = match kind {
+                Confirm::Run => model.plan.as_deref().map(confirm::run_counts),
+                Confirm::Undo => model.journal.as_deref().map(confirm::undo_counts),
+            }
+            .unwrap_or_default();
+            let yes = match kind {
+                Confirm::Run => on(|| Msg::Run),
+                Confirm::Undo => on(|| Msg::Undo),
+            };
+            html! {
+                <confirm::ConfirmDialog {lang} {kind} {counts}
+                    target={c.api_url.clone()} entity={c.entity_name(c.entity)}
+                    on_yes={yes} on_no={send.reform(|()| Msg::Ask(None))} />
+            }
+        }
+        _ => html! {},
     };
 
     html! {
@@ -368,8 +416,9 @@ pub fn migration(props: &MigrationProps) -> Html {
             { plan_section }
             { rights }
             if model.plan.is_some() && model.phase == Phase::Idle {
-                <button id="run-button" type="button" class="primary" disabled={elsewhere || busy} onclick={on(|| Msg::Run)}>{ tr(T::RunButton) }</button>
+                <button id="run-button" type="button" class="primary" disabled={!model.can_run()} onclick={on(|| Msg::Ask(Some(Confirm::Run)))}>{ tr(T::RunButton) }</button>
             }
+            { confirm_dialog }
             <dashboard::Dashboard
                 {lang}
                 phase={model.phase.clone()}
@@ -378,12 +427,13 @@ pub fn migration(props: &MigrationProps) -> Html {
                 journal={model.journal.clone()}
                 verify={model.verify.clone()}
                 undo={model.undo.clone()}
-                confirm_undo={model.confirm_undo}
+                verifying={model.verifying}
+                undoing={model.undoing}
+                can_undo={model.can_undo()}
                 on_control={send.reform(Msg::Control)}
                 on_download={send.reform(move |json| Msg::Download(json, lang))}
                 on_verify={on(|| Msg::Verify)}
-                on_undo_ask={send.reform(Msg::AskUndo)}
-                on_undo={on(|| Msg::Undo)}
+                on_ask_undo={on(|| Msg::Ask(Some(Confirm::Undo)))}
                 locked_elsewhere={elsewhere}
             />
         </section>

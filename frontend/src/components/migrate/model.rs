@@ -35,6 +35,19 @@ pub struct Connection {
     pub profile: u64,
     /// Active entity.
     pub entity: u64,
+    /// The GLPI the proxy forwards to (its API address, from the proxy's `/info`).
+    pub api_url: String,
+}
+
+impl Connection {
+    /// An entity's complete name as the session sees it (its id when it is not in the list).
+    pub fn entity_name(&self, id: u64) -> String {
+        self.entities
+            .iter()
+            .find(|(e, _)| *e == id)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| format!("#{id}"))
+    }
 }
 
 /// Where the run is.
@@ -52,6 +65,18 @@ pub enum Phase {
     },
     /// Stopped by an error (journal, session, target).
     Failed(String),
+    /// Undone: what the run wrote is removed or restored (what undo did is in
+    /// [`Model::undo`]).
+    Undone,
+}
+
+/// A write the administrator is asked to confirm first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    /// Run the plan.
+    Run,
+    /// Undo the run.
+    Undo,
 }
 
 /// Something to tell the administrator, rendered in the page's language at the edge.
@@ -70,6 +95,52 @@ pub enum Problem {
     Stops(Vec<Diagnostic>),
     /// Another tab holds the journal.
     RunningElsewhere,
+}
+
+/// The reconciliation keys the page offers for assets (every asset type alike).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssetKey {
+    /// Serial number, then name (GLPI's usual key, the default).
+    SerialThenName,
+    /// Name only.
+    Name,
+    /// Inventory number, then serial number.
+    InventoryThenSerial,
+}
+
+impl AssetKey {
+    /// Every choice, in the order offered.
+    pub const ALL: [AssetKey; 3] = [
+        AssetKey::SerialThenName,
+        AssetKey::Name,
+        AssetKey::InventoryThenSerial,
+    ];
+
+    /// The keys (alternatives of field lists) it stands for.
+    pub fn keys(self) -> Vec<Vec<String>> {
+        let k = |f: &str| vec![f.to_string()];
+        match self {
+            AssetKey::SerialThenName => vec![k("serial"), k("name")],
+            AssetKey::Name => vec![k("name")],
+            AssetKey::InventoryThenSerial => vec![k("otherserial"), k("serial")],
+        }
+    }
+
+    /// The choice in force in `options` (read from the computers' keys, which the page sets
+    /// for every asset type), or `None` when the keys are none of the choices.
+    pub fn in_force(options: &PlanOptions) -> Option<AssetKey> {
+        let keys = options.keys_for(passerelle_engine::glpi::GlpiType::Computer);
+        AssetKey::ALL.into_iter().find(|k| k.keys() == keys)
+    }
+
+    /// Its code in the page's markup.
+    pub fn code(self) -> &'static str {
+        match self {
+            AssetKey::SerialThenName => "serial",
+            AssetKey::Name => "name",
+            AssetKey::InventoryThenSerial => "inventory",
+        }
+    }
 }
 
 /// The login form.
@@ -155,8 +226,12 @@ pub struct Model {
     pub verify: Option<VerifyReport>,
     /// What undo did.
     pub undo: Option<UndoSummary>,
-    /// Undo confirmation shown.
-    pub confirm_undo: bool,
+    /// The confirmation shown, if any.
+    pub confirm: Option<Confirm>,
+    /// Reading the target back.
+    pub verifying: bool,
+    /// Undoing.
+    pub undoing: bool,
     /// A run interrupted earlier (closed tab, crash), offered for resume.
     pub interrupted: Option<Stored>,
     /// Another tab holds the journal: this one only watches.
@@ -209,11 +284,15 @@ pub enum Msg {
     Worker(Reply),
     /// Options changed.
     SetOptions(PlanOptions),
+    /// The assets' reconciliation key chosen.
+    SetAssetKey(AssetKey),
     /// "Prepare the plan" pressed.
     Plan,
     /// The plan, or why not.
     Planned(Result<Plan, Problem>),
-    /// "Run" pressed.
+    /// Show a confirmation (run or undo), or hide it (`None`).
+    Ask(Option<Confirm>),
+    /// "Run" confirmed.
     Run,
     /// "Resume" pressed on the interrupted run.
     ResumeInterrupted,
@@ -240,8 +319,6 @@ pub enum Msg {
     Verify,
     /// The read-back, or why not.
     Verified(Result<VerifyReport, Problem>),
-    /// Show or hide the undo confirmation.
-    AskUndo(bool),
     /// Undo confirmed.
     Undo,
     /// Undo ended: what it did (or why not) and the journal with it.
@@ -423,6 +500,14 @@ impl Model {
             }
             Msg::Worker(reply) => return self.on_worker(reply),
             Msg::SetOptions(o) => self.options = o,
+            Msg::SetAssetKey(key) => {
+                for t in passerelle_engine::glpi::GlpiType::ALL
+                    .iter()
+                    .filter(|t| t.is_asset())
+                {
+                    self.options.keys.insert(*t, key.keys());
+                }
+            }
             Msg::Plan => {
                 if self.connection.is_none() || self.busy || self.phase == Phase::Running {
                     return Vec::new();
@@ -457,15 +542,21 @@ impl Model {
                     Err(e) => self.error = Some(e),
                 }
             }
+            Msg::Ask(confirm) => {
+                self.confirm = match confirm {
+                    Some(Confirm::Run) if !self.can_run() => None,
+                    Some(Confirm::Undo) if !self.can_undo() => None,
+                    other => other,
+                };
+            }
             Msg::Run => {
+                // Nothing is written before the administrator confirmed it.
+                if self.confirm.take() != Some(Confirm::Run) || !self.can_run() {
+                    return Vec::new();
+                }
                 let (Some(plan), Some(c)) = (&self.plan, &self.connection) else {
                     return Vec::new();
                 };
-                // While a new plan is being made, the one on screen is about to be replaced:
-                // running it would send what the administrator has just changed.
-                if self.phase == Phase::Running || self.elsewhere || self.busy {
-                    return Vec::new();
-                }
                 return vec![Effect::Run {
                     plan: plan.clone(),
                     entity: c.entity,
@@ -495,6 +586,7 @@ impl Model {
             }
             Msg::MissingRights(m) => self.missing = m,
             Msg::RunStarted => {
+                self.confirm = None;
                 self.missing.clear();
                 self.interrupted = None;
                 self.phase = Phase::Running;
@@ -530,31 +622,52 @@ impl Model {
                 return vec![Effect::Control(state)];
             }
             Msg::Verify => {
+                // Nothing to read back once undone, and one read-back at a time.
+                if self.verifying || self.undoing || self.phase == Phase::Undone {
+                    return Vec::new();
+                }
                 if let (Some(plan), Some(journal)) = (&self.plan, &self.journal) {
+                    self.verifying = true;
+                    self.verify = None;
                     return vec![Effect::Verify {
                         plan: plan.clone(),
                         journal: journal.clone(),
                     }];
                 }
             }
-            Msg::Verified(Ok(r)) => self.verify = Some(r),
-            Msg::Verified(Err(e)) => self.error = Some(e),
-            Msg::AskUndo(ask) => self.confirm_undo = ask,
+            Msg::Verified(result) => {
+                self.verifying = false;
+                match result {
+                    Ok(r) => {
+                        self.verify = Some(r);
+                        self.error = None;
+                    }
+                    Err(e) => self.error = Some(e),
+                }
+            }
             Msg::Undo => {
-                self.confirm_undo = false;
-                if self.elsewhere || self.phase == Phase::Running {
+                if self.confirm.take() != Some(Confirm::Undo) || !self.can_undo() {
                     return Vec::new();
                 }
                 if let Some(journal) = &self.journal {
+                    self.undoing = true;
                     return vec![Effect::Undo(journal.clone())];
                 }
             }
             Msg::Undone { result, journal } => {
+                self.undoing = false;
                 if let Some(j) = journal {
                     self.journal = Some(Rc::new(j));
                 }
                 match result {
-                    Ok(s) => self.undo = Some(s),
+                    Ok(s) => {
+                        // The target is back as it was: the run's end and its read-back no
+                        // longer describe it.
+                        self.undo = Some(s);
+                        self.verify = None;
+                        self.phase = Phase::Undone;
+                        self.error = None;
+                    }
                     Err(Problem::RunningElsewhere) => {
                         self.elsewhere = true;
                         self.error = Some(Problem::RunningElsewhere);
@@ -663,6 +776,26 @@ impl Model {
         Vec::new()
     }
 
+    /// Whether the plan on screen may be run: planned, connected, nothing running or being
+    /// re-planned (the plan on screen is about to be replaced), the journal not held elsewhere.
+    pub fn can_run(&self) -> bool {
+        self.plan.is_some()
+            && self.connection.is_some()
+            && self.phase == Phase::Idle
+            && !self.elsewhere
+            && !self.busy
+    }
+
+    /// Whether the run may be undone: it ended (or stopped) with a journal, nothing else is
+    /// going on, and it is not undone already.
+    pub fn can_undo(&self) -> bool {
+        self.journal.is_some()
+            && matches!(self.phase, Phase::Ended { .. } | Phase::Failed(_))
+            && !self.elsewhere
+            && !self.undoing
+            && !self.verifying
+    }
+
     /// Whether the plan can be asked for.
     pub fn can_plan(&self) -> bool {
         self.connection.is_some()
@@ -706,6 +839,7 @@ mod tests {
             entities: vec![(0, "Root entity".into()), (3, "Guyane".into())],
             profile: 4,
             entity: 0,
+            api_url: "http://glpi.example/apirest.php".into(),
         }
     }
 
@@ -941,11 +1075,23 @@ mod tests {
         assert!(m.update(Msg::Run).is_empty());
         m.update(Msg::Planned(Ok((*plan).clone())));
         let plan = m.plan.clone().expect("planned again");
-        // No run before the plan's "run" is pressed; then one, with the connection's entity.
+        // Nothing is written unconfirmed: "run" alone does nothing.
+        assert!(m.update(Msg::Run).is_empty());
+        m.update(Msg::Ask(Some(Confirm::Run)));
+        assert_eq!(m.confirm, Some(Confirm::Run));
+        // Cancelled: the confirmation goes, nothing runs.
+        m.update(Msg::Ask(None));
+        assert!(m.update(Msg::Run).is_empty());
+        // Confirmed: one run, with the connection's entity.
+        m.update(Msg::Ask(Some(Confirm::Run)));
         let effects = m.update(Msg::Run);
+        assert!(m.confirm.is_none());
         assert!(
             matches!(effects.as_slice(), [Effect::Run { plan: p, entity: 0, resume: None }] if Rc::ptr_eq(p, &plan))
         );
+        // Undo cannot be asked before a run ended.
+        m.update(Msg::Ask(Some(Confirm::Undo)));
+        assert!(m.confirm.is_none());
         // Rights missing: nothing starts, they are listed.
         let missing = MissingRight {
             itemtype: passerelle_engine::glpi::GlpiType::Computer,
@@ -958,11 +1104,14 @@ mod tests {
         // Pause means nothing while nothing runs.
         assert!(m.update(Msg::Control(ControlState::Paused)).is_empty());
 
+        m.update(Msg::Ask(Some(Confirm::Run)));
         m.update(Msg::Run);
         m.update(Msg::RunStarted);
         assert_eq!(m.phase, Phase::Running);
         assert!(m.missing.is_empty());
-        // Running: no second run, no plan.
+        // Running: no second run (not even its confirmation), no plan.
+        m.update(Msg::Ask(Some(Confirm::Run)));
+        assert!(m.confirm.is_none());
         assert!(m.update(Msg::Run).is_empty());
         assert!(!m.can_plan());
         let effects = m.update(Msg::Control(ControlState::Paused));
@@ -999,9 +1148,11 @@ mod tests {
             [Effect::Download { name: "journal-migration.csv", mime, .. }] if mime.starts_with("text/csv")
         ));
 
-        // Verify: red when not clean.
+        // Verify: busy while reading back (one read-back at a time), red when not clean.
         let effects = m.update(Msg::Verify);
         assert!(matches!(effects.as_slice(), [Effect::Verify { .. }]));
+        assert!(m.verifying);
+        assert!(m.update(Msg::Verify).is_empty());
         let report = VerifyReport {
             counts: Default::default(),
             differences: vec![passerelle_engine::migrate::run::Difference {
@@ -1016,22 +1167,50 @@ mod tests {
             }],
         };
         m.update(Msg::Verified(Ok(report)));
+        assert!(!m.verifying);
         assert!(m.verify.as_ref().is_some_and(|v| !v.is_clean()));
 
-        // Undo asks first, then goes.
-        m.update(Msg::AskUndo(true));
-        assert!(m.confirm_undo);
+        // Undo asks first, then goes, busy meanwhile.
+        assert!(m.update(Msg::Undo).is_empty());
+        m.update(Msg::Ask(Some(Confirm::Undo)));
+        assert_eq!(m.confirm, Some(Confirm::Undo));
         let effects = m.update(Msg::Undo);
-        assert!(!m.confirm_undo);
+        assert!(m.confirm.is_none());
         assert!(matches!(effects.as_slice(), [Effect::Undo(_)]));
+        assert!(m.undoing);
+        assert!(
+            m.update(Msg::Verify).is_empty(),
+            "no read-back while undoing"
+        );
         let mut after = journal_with_one_created();
         after.push(Event::Finished { cancelled: true });
         m.update(Msg::Undone {
             result: Ok(UndoSummary::default()),
             journal: Some(after.clone()),
         });
-        assert!(m.undo.is_some());
+        assert!(m.undo.is_some() && !m.undoing);
         assert_eq!(m.journal.as_deref(), Some(&after));
+        // The page follows what happened: undone, the run's end and its read-back are gone,
+        // and neither verify nor a second undo is offered.
+        assert_eq!(m.phase, Phase::Undone);
+        assert!(m.verify.is_none());
+        assert!(m.update(Msg::Verify).is_empty());
+        m.update(Msg::Ask(Some(Confirm::Undo)));
+        assert!(m.confirm.is_none());
+        // A failed undo keeps the phase and says why.
+        let mut m2 = Model {
+            phase: Phase::Ended { cancelled: false },
+            journal: Some(Rc::new(journal_with_one_created())),
+            ..connected()
+        };
+        m2.update(Msg::Ask(Some(Confirm::Undo)));
+        m2.update(Msg::Undo);
+        m2.update(Msg::Undone {
+            result: Err(Problem::Text("refusé".into())),
+            journal: None,
+        });
+        assert_eq!(m2.phase, Phase::Ended { cancelled: false });
+        assert!(!m2.undoing && m2.error.is_some());
     }
 
     #[test]
@@ -1040,6 +1219,7 @@ mod tests {
         let (id, _, _) = draft_request(&m.update(Msg::FilesPicked(Vec::new())));
         ready(&mut m, id);
         planned(&mut m);
+        m.update(Msg::Ask(Some(Confirm::Run)));
         m.update(Msg::Run);
         m.update(Msg::RunStarted);
         m.update(Msg::RunEnded {
@@ -1127,6 +1307,7 @@ mod tests {
             watched: Some((5, 120)),
         });
         assert!(!m.elsewhere && m.watched.is_none());
+        m.update(Msg::Ask(Some(Confirm::Run)));
         assert_eq!(m.update(Msg::Run).len(), 1);
         // The lock taken by another tab between the press and the run: refused, told so.
         m.update(Msg::RunRefused(Problem::RunningElsewhere));
@@ -1143,6 +1324,32 @@ mod tests {
         m.elsewhere = false;
         assert!(matches!(m.update(Msg::Forget).as_slice(), [Effect::Forget]));
         assert!(m.interrupted.is_none());
+    }
+
+    #[test]
+    fn the_asset_key_shown_is_the_one_in_force() {
+        let mut m = Model::default();
+        assert_eq!(
+            AssetKey::in_force(&m.options),
+            Some(AssetKey::SerialThenName),
+            "GLPI's default key"
+        );
+        m.update(Msg::SetAssetKey(AssetKey::InventoryThenSerial));
+        assert_eq!(
+            AssetKey::in_force(&m.options),
+            Some(AssetKey::InventoryThenSerial)
+        );
+        assert_eq!(
+            m.options
+                .keys_for(passerelle_engine::glpi::GlpiType::Monitor),
+            vec![vec!["otherserial".to_string()], vec!["serial".to_string()]]
+        );
+        // Keys set otherwise (none of the choices) are not shown as one of them.
+        m.options.keys.insert(
+            passerelle_engine::glpi::GlpiType::Computer,
+            vec![vec!["uuid".into()]],
+        );
+        assert_eq!(AssetKey::in_force(&m.options), None);
     }
 
     #[test]

@@ -88,6 +88,24 @@ pub enum T {
     Line,
     RunningElsewhere,
     WatchProgress,
+    UndoneStatus,
+    Verifying,
+    Undoing,
+    RunConfirmTitle,
+    RunConfirmIntro,
+    RunConfirmYes,
+    UndoConfirmTitle,
+    TargetGlpi,
+    TargetEntityName,
+    Back,
+    Progress,
+    ChartTime,
+    ChartRate,
+    Dashboard,
+    Retries,
+    Relogins,
+    NothingWritten,
+    KeyOther,
 }
 
 impl T {
@@ -182,6 +200,24 @@ impl T {
             T::Line => ("ligne", "line"),
             T::RunningElsewhere => ("Une migration est en cours dans un autre onglet ou une autre fenêtre avec ce journal : cet onglet peut seulement la suivre (lancer, reprendre et annuler sont désactivés ici).", "A migration is running in another tab or window with this journal: this tab can only watch it (run, resume and undo are disabled here)."),
             T::WatchProgress => ("Objets traités jusqu'ici", "Objects processed so far"),
+            T::UndoneStatus => ("Migration annulée : ce qu'elle avait créé est supprimé, ce qu'elle avait modifié est rétabli", "Migration undone: what it created is removed, what it updated is restored"),
+            T::Verifying => ("Relecture de la cible…", "Reading the target back…"),
+            T::Undoing => ("Annulation en cours…", "Undoing…"),
+            T::RunConfirmTitle => ("Lancer la migration ?", "Run the migration?"),
+            T::RunConfirmIntro => ("Ces objets seront écrits dans le GLPI cible :", "These objects will be written to the target GLPI:"),
+            T::RunConfirmYes => ("Oui, lancer la migration", "Yes, run the migration"),
+            T::UndoConfirmTitle => ("Annuler la migration ?", "Undo the migration?"),
+            T::TargetGlpi => ("GLPI cible", "Target GLPI"),
+            T::TargetEntityName => ("Entité cible", "Target entity"),
+            T::Back => ("Retour, ne rien écrire", "Back, write nothing"),
+            T::Progress => ("Avancement", "Progress"),
+            T::ChartTime => ("temps écoulé", "time elapsed"),
+            T::ChartRate => ("objets par seconde", "objects per second"),
+            T::Dashboard => ("Tableau de bord de la migration", "Migration dashboard"),
+            T::Retries => ("nouvelles tentatives", "retries"),
+            T::Relogins => ("reconnexions", "re-logins"),
+            T::NothingWritten => ("rien à écrire", "nothing to write"),
+            T::KeyOther => ("autre clé (définie ailleurs)", "another key (set elsewhere)"),
             T::UseChecked => ("Reprendre les fichiers vérifiés ci-dessus, avec vos corrections", "Use the files checked above, with your corrections"),
         }
     }
@@ -269,12 +305,129 @@ impl T {
         T::Line,
         T::RunningElsewhere,
         T::WatchProgress,
+        T::UndoneStatus,
+        T::Verifying,
+        T::Undoing,
+        T::RunConfirmTitle,
+        T::RunConfirmIntro,
+        T::RunConfirmYes,
+        T::UndoConfirmTitle,
+        T::TargetGlpi,
+        T::TargetEntityName,
+        T::Back,
+        T::Progress,
+        T::ChartTime,
+        T::ChartRate,
+        T::Dashboard,
+        T::Retries,
+        T::Relogins,
+        T::NothingWritten,
+        T::KeyOther,
     ];
+}
+
+/// An item type as the page names it. GLPI's class name until the page's home of GLPI's French
+/// vocabulary is there; every name of a type in the migration part goes through here.
+pub fn type_label(itemtype: passerelle_engine::glpi::GlpiType, _lang: Lang) -> &'static str {
+    itemtype.name()
+}
+
+/// A word that follows a count, agreeing with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum W {
+    Created,
+    Updated,
+    AlreadyThere,
+    Rejected,
+    Failed,
+    Removed,
+    Restored,
+    ToCreate,
+    ToUpdate,
+    Object,
+    Row,
+    Difference,
+    Call,
+    Value,
+    ToRemove,
+    ToRestore,
+}
+
+impl W {
+    /// (French singular, French plural, English singular, English plural).
+    fn forms(self) -> (&'static str, &'static str, &'static str, &'static str) {
+        match self {
+            W::Created => ("créé", "créés", "created", "created"),
+            W::Updated => ("mis à jour", "mis à jour", "updated", "updated"),
+            W::AlreadyThere => (
+                "déjà présent",
+                "déjà présents",
+                "already there",
+                "already there",
+            ),
+            W::Rejected => ("rejeté", "rejetés", "rejected", "rejected"),
+            W::Failed => ("en échec", "en échec", "failed", "failed"),
+            W::Removed => ("supprimé", "supprimés", "removed", "removed"),
+            W::Restored => ("rétabli", "rétablis", "restored", "restored"),
+            W::ToCreate => ("à créer", "à créer", "to create", "to create"),
+            W::ToUpdate => (
+                "à mettre à jour",
+                "à mettre à jour",
+                "to update",
+                "to update",
+            ),
+            W::Object => ("objet", "objets", "object", "objects"),
+            W::Row => ("ligne", "lignes", "row", "rows"),
+            W::Difference => ("différence", "différences", "difference", "differences"),
+            W::Call => ("appel", "appels", "call", "calls"),
+            W::Value => ("valeur", "valeurs", "value", "values"),
+            W::ToRemove => ("à supprimer", "à supprimer", "to remove", "to remove"),
+            W::ToRestore => ("à rétablir", "à rétablir", "to restore", "to restore"),
+        }
+    }
+}
+
+/// `n` and its word, agreeing: in French 0 and 1 take the singular, in English only 1.
+pub fn counted(n: usize, word: W, lang: Lang) -> String {
+    let (fr1, frn, en1, enn) = word.forms();
+    let w = match lang {
+        Lang::Fr if n <= 1 => fr1,
+        Lang::Fr => frn,
+        Lang::En if n == 1 => en1,
+        Lang::En => enn,
+    };
+    format!("{n} {w}")
+}
+
+/// Counts in words, joined: "377 créés, 0 rétabli, 0 en échec".
+pub fn counted_list(items: &[(usize, W)], lang: Lang) -> String {
+    items
+        .iter()
+        .map(|(n, w)| counted(*n, *w, lang))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_agree_with_their_number_in_each_language() {
+        assert_eq!(counted(0, W::Created, Lang::Fr), "0 créé");
+        assert_eq!(counted(1, W::Created, Lang::Fr), "1 créé");
+        assert_eq!(counted(377, W::Created, Lang::Fr), "377 créés");
+        assert_eq!(counted(0, W::Row, Lang::En), "0 rows");
+        assert_eq!(counted(1, W::Row, Lang::En), "1 row");
+        assert_eq!(
+            counted_list(
+                &[(377, W::Removed), (0, W::Restored), (2, W::Failed)],
+                Lang::Fr
+            ),
+            "377 supprimés, 0 rétabli, 2 en échec"
+        );
+    }
 
     #[test]
     fn every_text_exists_in_both_languages_and_differs_where_it_should() {

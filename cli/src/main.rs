@@ -13,6 +13,7 @@ use std::process::ExitCode;
 mod directory;
 mod migrate;
 mod target;
+mod templates;
 
 /// Passerelle: check GLPI CSV exports and HR directory files before migrating them.
 #[derive(Parser)]
@@ -61,6 +62,14 @@ struct CheckArgs {
     /// Language of the messages.
     #[arg(long, value_enum, default_value_t = LangArg::Fr)]
     lang: LangArg,
+    /// A saved mapping (JSON, as the page downloads it or `--save-template` writes it): a file
+    /// with the same header is recognised and mapped by it (repeatable).
+    #[arg(long = "mapping-template")]
+    mapping_templates: Vec<PathBuf>,
+    /// Write the mapping the check used for its one file as a template, to edit (fields,
+    /// `%column%` templates, constants) and give back with --mapping-template.
+    #[arg(long)]
+    save_template: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,9 +134,21 @@ fn check(args: CheckArgs) -> ExitCode {
             ..ReadOptions::default()
         },
         item_type: args.item_type,
-        templates: Vec::new(),
+        templates: match templates::load(&args.mapping_templates) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("passerelle: {e}");
+                return ExitCode::from(2);
+            }
+        },
     };
     let report = check_owned_files(inputs, &options);
+    if let Some(path) = &args.save_template {
+        if let Err(e) = templates::save(&report, path) {
+            eprintln!("passerelle: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let mut out = std::io::stdout().lock();
     let written = if args.json {
         serde_json::to_writer_pretty(&mut out, &json_report(&report, lang))

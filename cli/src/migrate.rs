@@ -4,6 +4,7 @@ use clap::Args;
 use passerelle_engine::check::{CheckInput, Correction, FileOverrides};
 use passerelle_engine::diagnostic::Lang;
 use passerelle_engine::glpi::GlpiType;
+use passerelle_engine::map::MappingTemplate;
 use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::client::ClientOptions;
 use passerelle_engine::migrate::companion::CompanionKind;
@@ -49,6 +50,10 @@ pub struct MigrateArgs {
     /// then name for assets, login for users, complete name for trees, name otherwise).
     #[arg(long = "key", value_parser = parse_pair)]
     keys: Vec<(String, String)>,
+    /// A saved mapping (JSON, as the page downloads it or `passerelle check --save-template`
+    /// writes it): a file with the same header is recognised and mapped by it (repeatable).
+    #[arg(long = "mapping-template")]
+    mapping_templates: Vec<PathBuf>,
     /// Never create missing dropdown values (they are left empty unless mapped).
     #[arg(long)]
     no_create_dropdowns: bool,
@@ -283,6 +288,10 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
+    let templates = match crate::templates::load(&args.mapping_templates) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
     let mut inputs = Vec::new();
     for path in &args.files {
         match std::fs::read(path) {
@@ -320,7 +329,7 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
         session.version(),
         session.version()
     );
-    let code = work(&args, &mut session, &inputs, options).await;
+    let code = work(&args, &mut session, &inputs, &templates, options).await;
     session.close().await;
     code
 }
@@ -329,6 +338,7 @@ async fn make_plan(
     session: &mut MigrationSession<'_, HttpTransport>,
     inputs: &[(String, Vec<u8>)],
     corrections: &[CellCorrection],
+    templates: &[MappingTemplate],
     options: &PlanOptions,
     in_flight: usize,
 ) -> Result<Plan, String> {
@@ -350,7 +360,7 @@ async fn make_plan(
             overrides,
         })
         .collect();
-    let prepared = Prepared::from_inputs(&checked, &ReadOptions::default(), &[]);
+    let prepared = Prepared::from_inputs(&checked, &ReadOptions::default(), templates);
     // A file that cannot be read or migrated stops everything: migrating the others would lose
     // its rows without a trace.
     let stops = prepared.stopping_problems();
@@ -372,6 +382,7 @@ async fn work(
     args: &MigrateArgs,
     session: &mut MigrationSession<'_, HttpTransport>,
     inputs: &[(String, Vec<u8>)],
+    templates: &[MappingTemplate],
     options: PlanOptions,
 ) -> ExitCode {
     let (sink, journal) = match target::open_journal("migrate", args.dry_run, &args.journal) {
@@ -403,7 +414,16 @@ async fn work(
             args.journal.display()
         ));
     }
-    let plan = match make_plan(session, inputs, &args.corrections, &options, args.in_flight).await {
+    let plan = match make_plan(
+        session,
+        inputs,
+        &args.corrections,
+        templates,
+        &options,
+        args.in_flight,
+    )
+    .await
+    {
         Ok(p) => p,
         Err(e) => return fail(e),
     };

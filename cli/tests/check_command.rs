@@ -126,3 +126,55 @@ fn directory_files_with_their_reference_exports() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("fournissez les exports de référence"));
 }
+
+/// A file that is not a GLPI export (a supervision tool's alerts): `--save-template` writes the
+/// mapping the check made (no title, no description: two errors), the administrator's edited
+/// template (title built from three columns, `output` as the description) makes it valid, and
+/// recognises it by its header without `--type`.
+#[test]
+fn a_saved_mapping_template_maps_a_non_glpi_file() {
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/real-glpi/fixtures");
+    let file = fixtures.join("alertes-supervision.csv");
+    let saved =
+        std::env::temp_dir().join(format!("passerelle-template-{}.json", std::process::id()));
+    let first = passerelle(&[
+        "check",
+        "--type",
+        "Ticket",
+        "--save-template",
+        saved.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(first.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("« name »"), "{stdout}");
+    let template: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&saved).expect("the saved template"))
+            .expect("JSON");
+    let _ = std::fs::remove_file(&saved);
+    assert_eq!(template["mapping"]["item_type"], "Ticket");
+    assert_eq!(template["mapping"]["columns"][3]["field"], "priority");
+
+    let edited = fixtures.join("alertes-supervision.template.json");
+    let second = passerelle(&[
+        "check",
+        "--mapping-template",
+        edited.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("alertes-supervision.csv [Tickets, UTF-8, « ; »] : 6 lignes, 6 valides"),
+        "{stdout}"
+    );
+
+    let missing = passerelle(&[
+        "check",
+        "--mapping-template",
+        "/nonexistent/template.json",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/template.json"));
+}

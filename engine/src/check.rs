@@ -389,10 +389,13 @@ fn check_sources(
                     Some(t) => (Some(t), 1.0),
                     // A companion file's header is exact: it wins over a guessed item type.
                     None if detect_companion(&table.headers).is_some() => (None, 1.0),
-                    None => {
-                        let d = detect(name, &table.headers);
-                        (d.item_type, d.confidence)
-                    }
+                    None => match saved_type(&options.templates, &table.headers) {
+                        Some(t) => (Some(t), 1.0),
+                        None => {
+                            let d = detect(name, &table.headers);
+                            (d.item_type, d.confidence)
+                        }
+                    },
                 };
                 let edited = overrides.mapping.as_ref().filter(|m| {
                     Some(m.item_type) == item_type && m.columns.len() == table.headers.len()
@@ -592,4 +595,11 @@ fn check_directory(
 
 fn unknown_type(file: &str) -> Diagnostic {
     Diagnostic::new(file, 1, Severity::Error, FileProblem::UnknownType).blocking()
+}
+
+/// The item type of the saved template made for this header, if any: a file the administrator
+/// mapped once (a supervision export, a spreadsheet) is recognised by its header as what it was
+/// mapped to, however little its names look like GLPI's.
+pub fn saved_type(templates: &[MappingTemplate], headers: &[String]) -> Option<ItemType> {
+    MappingTemplate::find(templates, headers).map(|t| t.mapping.item_type)
 }

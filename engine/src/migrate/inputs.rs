@@ -79,6 +79,7 @@ impl Prepared {
             let item_type = input
                 .overrides
                 .item_type
+                .or_else(|| crate::check::saved_type(templates, &table.headers))
                 .or_else(|| detect(name, &table.headers).item_type);
             let Some(item_type) = item_type.filter(|t| !matches!(t, ItemType::Directory)) else {
                 p.diagnostics.push(unsupported(name));

@@ -21,7 +21,7 @@ use real_glpi::migration::{
 use real_glpi::suite::{first_lines, Setup, ENTITY};
 use real_glpi::tickets::{
     differences_from_truth, fingerprint, history_dir, make_noisy, minute, read_tickets,
-    run_survey_task, ticket_corrections, truth, write_timeline, Api, DbTicket, Noise,
+    run_survey_task, ticket_corrections, truth, unsanitize, write_timeline, Api, DbTicket, Noise,
     TICKET_TABLES,
 };
 use real_glpi::{prefecture_dump, Instance, RealGlpi};
@@ -54,6 +54,22 @@ struct Outcome {
     queued_after_undo: u64,
     control: Control,
     closing: ClosingProbe,
+    alerts: Alerts,
+}
+
+/// Tickets built from a file that is not a GLPI export (a supervision tool's alerts), mapped
+/// once by the administrator and saved as a template: the title from three columns
+/// (`( %node.group.name% ) %node.name%:%service.name%`, as seed 003's), the priority 1 to 6 as
+/// given (6 = major), the date, the text, the type as a constant.
+struct Alerts {
+    /// `passerelle migrate --mapping-template … alertes-supervision.csv --verify`.
+    run: CliRun,
+    /// The file's rows: (title the template gives, priority, date, text).
+    expected: Vec<(String, String, String, String)>,
+    /// The target's tickets with those titles: title → (priority, date, text, type, urgency).
+    found: BTreeMap<String, (String, String, String, String, String)>,
+    /// Notifications queued by that run.
+    queued: u64,
 }
 
 /// What the real GLPI does with a closed ticket's dates, request order by request order.
@@ -176,6 +192,7 @@ fn migrate() -> real_glpi::Result<Outcome> {
         again.code
     );
     let closing = probe_closing(target, setup.entity)?;
+    let alerts = migrate_alerts(&proxy, target, setup.entity, &setup.dir)?;
     // The control: one plain ticket, no flags, requested by a migrated user with an e-mail.
     let requester = target.count(
         "SELECT e.users_id FROM glpi_useremails e JOIN glpi_users u ON u.id = e.users_id \
@@ -228,6 +245,84 @@ fn migrate() -> real_glpi::Result<Outcome> {
         queued_after_undo,
         control,
         closing,
+        alerts,
+    })
+}
+
+/// The supervision alerts of `fixtures/`, with the administrator's saved mapping, into the
+/// prefecture's entity; then their tickets read back from the database.
+fn migrate_alerts(
+    proxy: &RunningProxy,
+    target: &RealGlpi,
+    entity: u64,
+    dir: &std::path::Path,
+) -> real_glpi::Result<Alerts> {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let file = fixtures.join("alertes-supervision.csv");
+    let queued_before = target.count("SELECT COUNT(*) FROM glpi_queuednotifications")?;
+    let run = run_cli(
+        &proxy.api_url(),
+        &target.user_token,
+        &[
+            "--entity".into(),
+            entity.to_string(),
+            "--journal".into(),
+            dir.join("alerts.jsonl").display().to_string(),
+            "--mapping-template".into(),
+            fixtures
+                .join("alertes-supervision.template.json")
+                .display()
+                .to_string(),
+            "--verify".into(),
+            file.display().to_string(),
+        ],
+    )?;
+    eprintln!(
+        "[tickets] supervision alerts: exit {}\n{}\n{}",
+        run.code, run.stdout, run.stderr
+    );
+    let queued = target.count("SELECT COUNT(*) FROM glpi_queuednotifications")? - queued_before;
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| real_glpi::RealGlpiError::Io(file.display().to_string(), e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let mut expected = Vec::new();
+    for record in reader.records() {
+        let r =
+            record.map_err(|e| real_glpi::RealGlpiError::Csv("alertes".into(), e.to_string()))?;
+        let cell = |i: usize| r.get(i).unwrap_or_default().to_string();
+        expected.push((
+            format!("( {} ) {}:{}", cell(0), cell(1), cell(2)),
+            cell(3),
+            cell(4),
+            cell(5),
+        ));
+    }
+    let mut found = BTreeMap::new();
+    for row in target.query(&format!(
+        "SELECT name, priority, date, content, type, urgency FROM glpi_tickets \
+         WHERE entities_id = {entity} AND name LIKE '( %'"
+    ))? {
+        let v: Vec<String> = row.into_iter().map(Option::unwrap_or_default).collect();
+        if let [name, priority, date, content, kind, urgency] = &v[..] {
+            found.insert(
+                name.clone(),
+                (
+                    priority.clone(),
+                    date.clone(),
+                    unsanitize(content),
+                    kind.clone(),
+                    urgency.clone(),
+                ),
+            );
+        }
+    }
+    Ok(Alerts {
+        run,
+        expected,
+        found,
+        queued,
     })
 }
 
@@ -496,4 +591,46 @@ fn a_closed_ticket_s_closing_date_cannot_be_kept() {
         "{}",
         p.task_on_created_closed
     );
+}
+
+/// Tickets from a non-GLPI file: each alert is one ticket whose title is the saved template's
+/// (three columns), with its priority as given, 6 (major) included, its date, its text and the
+/// type set by the mapping; nothing is queued.
+#[test]
+fn tickets_from_a_supervision_file_keep_their_template_title_and_priority() {
+    let a = &outcome().alerts;
+    assert_eq!(a.run.code, 0, "{}\n{}", a.run.stdout, a.run.stderr);
+    assert_eq!(a.expected.len(), 6, "the fixture's alerts");
+    assert!(
+        a.expected.iter().any(|(_, p, _, _)| p == "6"),
+        "the fixture holds a major alert"
+    );
+    let mut lines = Vec::new();
+    for (title, priority, date, text) in &a.expected {
+        match a.found.get(title) {
+            None => lines.push(format!("no ticket titled {title:?}")),
+            Some((p, d, c, kind, _)) => {
+                if p != priority {
+                    lines.push(format!("{title}: priority {p}, expected {priority}"));
+                }
+                if minute(d) != date {
+                    lines.push(format!("{title}: date {d}, expected {date}"));
+                }
+                if c.trim() != text {
+                    lines.push(format!("{title}: text {c:?}, expected {text:?}"));
+                }
+                if kind != "1" {
+                    lines.push(format!("{title}: type {kind}, expected 1 (incident)"));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        a.found.len(),
+        a.expected.len(),
+        "tickets found: {:?}",
+        a.found
+    );
+    assert!(lines.is_empty(), "{}", lines.join("\n"));
+    assert_eq!(a.queued, 0, "notifications queued by the alerts' run");
 }

@@ -505,3 +505,116 @@ async fn planning_a_checked_large_file_does_not_read_it_again_on_the_main_thread
     let _ = std::fs::remove_dir_all(&dir);
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_refused_token_is_explained_and_missing_values_and_entities_are_chosen_by_name() {
+    let _one = ONE_BROWSER.lock().await;
+    let (sandbox, _proxy, browser) = open_page_with(&[]).await;
+    // A wrong personal token: what to do and where to find it, GLPI's code as the detail.
+    let token = browser
+        .client
+        .find(Locator::Css("#login-token"))
+        .await
+        .unwrap();
+    token.send_keys("not-the-token").await.unwrap();
+    browser.click("#connect-button").await.unwrap();
+    let mut message = None;
+    for _ in 0..100 {
+        message = browser.text("#migrate-error").await.unwrap();
+        if message.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let message = message.expect("the refusal is told");
+    assert!(
+        message.starts_with("GLPI refuse votre jeton d'API personnel"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Clés d'accès distant → Jeton d'API"),
+        "{message}"
+    );
+    assert!(message.contains("ERROR_GLPI_LOGIN_USER_TOKEN"), "{message}");
+    assert!(!message.contains("not-the-token"), "no secret in a message");
+    token.clear().await.unwrap();
+    connect(&browser).await;
+    choose_files(&browser).await;
+    plan(&browser, "120").await;
+
+    // Missing values grouped by type: "leave all empty", then "create all", each in force at once.
+    let group = "#unmatched .unmatched-type[data-itemtype=\"Manufacturer\"]";
+    let choices = |browser: &Browser| {
+        let browser = browser.client.clone();
+        async move {
+            browser
+                .execute(
+                    "return [...document.querySelectorAll(arguments[0] + ' tr.unmatched-row')].map(r => r.dataset.choice);",
+                    vec![serde_json::json!(group)],
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let all_are = |v: &Value, c: &str| {
+        v.as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x == c))
+    };
+    assert!(
+        all_are(&choices(&browser).await, "create"),
+        "{}",
+        choices(&browser).await
+    );
+    browser
+        .click(&format!("{group} button.empty-all"))
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if all_are(&choices(&browser).await, "empty") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(all_are(&choices(&browser).await, "empty"));
+    browser
+        .click(&format!("{group} button.create-all"))
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if all_are(&choices(&browser).await, "create") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(all_are(&choices(&browser).await, "create"));
+
+    // Entities by name from the tree the session sees, never a bare number.
+    let names: Value = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('tr.entity-row select.entity-map option')].map(o => o.textContent);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let names: Vec<&str> = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(!names.is_empty());
+    assert!(names.iter().all(|n| n.parse::<u64>().is_err()), "{names:?}");
+    run_confirmed(&browser).await;
+    browser
+        .wait_attr("#run-status", "data-phase", "finished")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = dump(&sandbox);
+    assert!(d["Manufacturer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["name"] == "Dell Inc."));
+    browser.close().await.unwrap();
+}

@@ -134,7 +134,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         Phase::Running => tr(T::Running).to_string(),
         Phase::Ended { cancelled: false } => tr(T::Finished).to_string(),
         Phase::Ended { cancelled: true } => tr(T::Cancelled).to_string(),
-        Phase::Failed(e) => e.clone(),
+        Phase::Failed(e) => super::remedy::explained(e, lang),
         Phase::Undone => tr(T::UndoneStatus).to_string(),
     };
     let phase_code = match &props.phase {

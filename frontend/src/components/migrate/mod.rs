@@ -14,6 +14,7 @@ mod dashboard;
 mod driver;
 pub mod model;
 mod plan_view;
+mod remedy;
 pub mod texts;
 
 use std::rc::Rc;
@@ -47,12 +48,12 @@ pub struct MigrationProps {
 /// A problem in the page's language.
 fn render_problem(problem: &Problem, lang: Lang) -> String {
     match problem {
-        Problem::Text(t) => t.clone(),
+        Problem::Text(t) => remedy::explained(t, lang),
         Problem::Both { fr, en } => {
             if lang == Lang::Fr {
-                fr.clone()
+                remedy::explained(fr, lang)
             } else {
-                en.clone()
+                remedy::explained(en, lang)
             }
         }
         // A file that cannot be read or migrated stops everything (its rows would be lost
@@ -327,6 +328,8 @@ pub fn migration(props: &MigrationProps) -> Html {
                 plan={p.clone()}
                 options={options.clone()}
                 {on_options}
+                on_choose_all={send.reform(|(itemtype, choice)| Msg::ChooseAll { itemtype, choice })}
+                entities={model.connection.as_ref().map(|c| c.entities.clone()).unwrap_or_default()}
             />
         },
         None => html! {},

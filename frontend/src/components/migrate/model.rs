@@ -10,7 +10,7 @@ use std::rc::Rc;
 use passerelle_engine::diagnostic::Diagnostic;
 use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::journal::Journal;
-use passerelle_engine::migrate::plan::{Draft, Plan, PlanOptions};
+use passerelle_engine::migrate::plan::{Draft, Plan, PlanOptions, ValueChoice};
 use passerelle_engine::migrate::run::{
     ControlState, MissingRight, Progress, UndoSummary, VerifyReport,
 };
@@ -208,6 +208,8 @@ pub struct Model {
     pub draft_job: u32,
     /// "Prepare the plan" was pressed before the draft came: plan when it comes.
     pub plan_wanted: bool,
+    /// Choices changed while a plan was being made: make it again when it comes.
+    pub stale: bool,
     /// The administrator's choices.
     pub options: PlanOptions,
     /// The plan (dry-run).
@@ -286,6 +288,14 @@ pub enum Msg {
     SetOptions(PlanOptions),
     /// The assets' reconciliation key chosen.
     SetAssetKey(AssetKey),
+    /// One choice for every missing value of a type ("create all", "leave all empty"):
+    /// `Create` only where the value may be created.
+    ChooseAll {
+        /// The type.
+        itemtype: passerelle_engine::glpi::GlpiType,
+        /// Create or leave empty.
+        choice: ValueChoice,
+    },
     /// "Prepare the plan" pressed.
     Plan,
     /// The plan, or why not.
@@ -499,7 +509,10 @@ impl Model {
                 );
             }
             Msg::Worker(reply) => return self.on_worker(reply),
-            Msg::SetOptions(o) => self.options = o,
+            Msg::SetOptions(o) => {
+                self.options = o;
+                return self.replan();
+            }
             Msg::SetAssetKey(key) => {
                 for t in passerelle_engine::glpi::GlpiType::ALL
                     .iter()
@@ -507,6 +520,22 @@ impl Model {
                 {
                     self.options.keys.insert(*t, key.keys());
                 }
+                return self.replan();
+            }
+            Msg::ChooseAll { itemtype, choice } => {
+                let Some(plan) = &self.plan else {
+                    return Vec::new();
+                };
+                for u in plan.unmatched.iter().filter(|u| u.itemtype == itemtype) {
+                    let choice = match choice {
+                        ValueChoice::Create if !u.creatable => continue,
+                        other => other,
+                    };
+                    self.options
+                        .values
+                        .insert(PlanOptions::value_key(itemtype, &u.value), choice);
+                }
+                return self.replan();
             }
             Msg::Plan => {
                 if self.connection.is_none() || self.busy || self.phase == Phase::Running {
@@ -538,8 +567,15 @@ impl Model {
                         self.plan = Some(Rc::new(p));
                         self.missing.clear();
                         self.error = None;
+                        // Choices made while it was being made: planned again with them.
+                        if std::mem::take(&mut self.stale) {
+                            return self.replan();
+                        }
                     }
-                    Err(e) => self.error = Some(e),
+                    Err(e) => {
+                        self.stale = false;
+                        self.error = Some(e);
+                    }
                 }
             }
             Msg::Ask(confirm) => {
@@ -710,6 +746,27 @@ impl Model {
             }
         }
         Vec::new()
+    }
+
+    /// The administrator's choices changed: the plan on screen is made again with them, so what
+    /// it shows (and what a run sends) is always what is chosen. While a plan is being made,
+    /// it is made again once it arrives.
+    fn replan(&mut self) -> Vec<Effect> {
+        if self.plan.is_none() || self.connection.is_none() || self.phase != Phase::Idle {
+            return Vec::new();
+        }
+        if self.busy {
+            self.stale = true;
+            return Vec::new();
+        }
+        let DraftState::Ready(draft) = &self.draft else {
+            return Vec::new();
+        };
+        self.busy = true;
+        vec![Effect::Plan {
+            draft: draft.clone(),
+            options: self.options.clone(),
+        }]
     }
 
     /// New files: the old plan goes, the worker is asked for their draft.
@@ -1324,6 +1381,90 @@ mod tests {
         m.elsewhere = false;
         assert!(matches!(m.update(Msg::Forget).as_slice(), [Effect::Forget]));
         assert!(m.interrupted.is_none());
+    }
+
+    #[test]
+    fn choices_on_missing_values_plan_again_per_type_and_in_force() {
+        let mut m = connected();
+        let (id, _, _) = draft_request(&m.update(Msg::FilesPicked(Vec::new())));
+        ready(&mut m, id);
+        planned(&mut m);
+        // A plan with missing values of two types, one not creatable.
+        let unmatched =
+            |itemtype, value: &str, creatable| passerelle_engine::migrate::plan::UnmatchedValue {
+                itemtype,
+                value: value.into(),
+                rows: 2,
+                choice: ValueChoice::Empty,
+                creatable,
+            };
+        use passerelle_engine::glpi::GlpiType::{Location, Manufacturer, User};
+        let mut plan = (**m.plan.as_ref().unwrap()).clone();
+        plan.unmatched = vec![
+            unmatched(Manufacturer, "Dell Inc.", true),
+            unmatched(Manufacturer, "HP", true),
+            unmatched(User, "j.dupont", false),
+            unmatched(Location, "Cayenne > A", true),
+        ];
+        m.plan = Some(Rc::new(plan));
+        // "Create all" for manufacturers: both, nothing else; then planned again.
+        let effects = m.update(Msg::ChooseAll {
+            itemtype: Manufacturer,
+            choice: ValueChoice::Create,
+        });
+        let [Effect::Plan { options, .. }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        let key = |t, v| PlanOptions::value_key(t, v);
+        assert_eq!(
+            options.values.get(&key(Manufacturer, "HP")),
+            Some(&ValueChoice::Create)
+        );
+        assert_eq!(
+            options.values.get(&key(Manufacturer, "Dell Inc.")),
+            Some(&ValueChoice::Create)
+        );
+        assert_eq!(options.values.len(), 2);
+        assert!(
+            m.busy && !m.can_run(),
+            "no run while the plan is made again"
+        );
+        // Chosen again while planning: planned once more when the plan comes.
+        assert!(m
+            .update(Msg::ChooseAll {
+                itemtype: User,
+                choice: ValueChoice::Create,
+            })
+            .is_empty());
+        assert!(m.stale);
+        assert!(
+            !m.options.values.contains_key(&key(User, "j.dupont")),
+            "a user is never created here"
+        );
+        let effects = m.update(Msg::ChooseAll {
+            itemtype: Location,
+            choice: ValueChoice::Empty,
+        });
+        assert!(effects.is_empty());
+        let draft = match &m.draft {
+            DraftState::Ready(d) => d.clone(),
+            _ => panic!(),
+        };
+        let plan = draft.plan(&TargetData::default(), &PlanOptions::default());
+        let effects = m.update(Msg::Planned(Ok(plan.clone())));
+        let [Effect::Plan { options, .. }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(
+            options.values.get(&key(Location, "Cayenne > A")),
+            Some(&ValueChoice::Empty)
+        );
+        m.update(Msg::Planned(Ok(plan)));
+        assert!(!m.busy && !m.stale && m.can_run());
+        // A source entity mapped to a target entity: planned again too.
+        let mut o = m.options.clone();
+        o.entities.insert("Root entity > Guyane".into(), 3);
+        assert_eq!(m.update(Msg::SetOptions(o)).len(), 1);
     }
 
     #[test]

@@ -4,11 +4,12 @@
 
 use std::rc::Rc;
 
+use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::model::{Decision, DecisionKind};
-use passerelle_engine::migrate::plan::{Plan, PlanOptions, ValueChoice};
+use passerelle_engine::migrate::plan::{Plan, PlanOptions, UnmatchedValue, ValueChoice};
 use yew::prelude::*;
 
-use super::texts::T;
+use super::texts::{counted, type_label, T, W};
 use crate::dom::event_value;
 use crate::i18n::Lang;
 
@@ -34,6 +35,10 @@ pub struct PlanViewProps {
     pub options: PlanOptions,
     /// Called with changed options.
     pub on_options: Callback<PlanOptions>,
+    /// "Create all" / "leave all empty" for a type.
+    pub on_choose_all: Callback<(GlpiType, ValueChoice)>,
+    /// The entities the session sees `(id, complete name)`.
+    pub entities: Vec<(u64, String)>,
 }
 
 /// The plan.
@@ -65,48 +70,80 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
         }
     });
 
-    let unmatched = plan.unmatched.iter().map(|u| {
-        let key = PlanOptions::value_key(u.itemtype, &u.value);
-        let onchange = {
-            let (options, on_options, key) = (props.options.clone(), props.on_options.clone(), key.clone());
-            Callback::from(move |e: Event| {
-                let v = event_value(&e);
-                let choice = match v.as_str() {
-                    "create" => ValueChoice::Create,
-                    "empty" => ValueChoice::Empty,
-                    other => match other.parse() {
-                        Ok(id) => ValueChoice::MapTo(id),
-                        Err(_) => return,
-                    },
-                };
-                let mut o = options.clone();
-                o.values.insert(key.clone(), choice);
-                on_options.emit(o);
-            })
+    // Missing values grouped by type, each group with its "create all" / "leave all empty".
+    let mut groups: Vec<(GlpiType, Vec<&UnmatchedValue>)> = Vec::new();
+    for u in &plan.unmatched {
+        match groups.iter_mut().find(|(t, _)| *t == u.itemtype) {
+            Some((_, list)) => list.push(u),
+            None => groups.push((u.itemtype, vec![u])),
+        }
+    }
+    let unmatched = groups.iter().map(|(itemtype, values)| {
+        let itemtype = *itemtype;
+        let all = |choice: ValueChoice| {
+            let cb = props.on_choose_all.clone();
+            Callback::from(move |_: MouseEvent| cb.emit((itemtype, choice)))
         };
-        let current = match u.choice {
-            ValueChoice::Create => "create".to_string(),
-            ValueChoice::Empty => "empty".to_string(),
-            ValueChoice::MapTo(id) => id.to_string(),
-        };
+        let rows: usize = values.iter().map(|u| u.rows).sum();
+        let creatable = values.iter().any(|u| u.creatable);
+        let legend_id = format!("unmatched-{}", itemtype.name());
+        let body = values.iter().map(|u| {
+            let key = PlanOptions::value_key(u.itemtype, &u.value);
+            let onchange = {
+                let (options, on_options, key) = (props.options.clone(), props.on_options.clone(), key.clone());
+                Callback::from(move |e: Event| {
+                    let choice = match event_value(&e).as_str() {
+                        "create" => ValueChoice::Create,
+                        "empty" => ValueChoice::Empty,
+                        other => match other.parse() {
+                            Ok(id) => ValueChoice::MapTo(id),
+                            Err(_) => return,
+                        },
+                    };
+                    let mut o = options.clone();
+                    o.values.insert(key.clone(), choice);
+                    on_options.emit(o);
+                })
+            };
+            let (code, current) = match u.choice {
+                ValueChoice::Create => ("create", "create".to_string()),
+                ValueChoice::Empty => ("empty", "empty".to_string()),
+                ValueChoice::MapTo(id) => ("map", id.to_string()),
+            };
+            html! {
+                <tr class="unmatched-row" data-value={u.value.clone()} data-choice={code}>
+                    <td>{ &u.value }</td>
+                    <td>{ counted(u.rows, W::Row, lang) }</td>
+                    <td>
+                        <select class="value-choice fr-select" aria-label={format!("{} : {}", tr(T::Choice), u.value)} onchange={onchange}>
+                            if u.creatable {
+                                <option value="create" selected={current == "create"}>{ tr(T::ChoiceCreate) }</option>
+                            }
+                            <option value="empty" selected={current == "empty"}>{ tr(T::ChoiceEmpty) }</option>
+                            if let ValueChoice::MapTo(id) = u.choice {
+                                <option value={id.to_string()} selected=true>{ format!("{} n° {id}", tr(T::ChoiceExisting)) }</option>
+                            }
+                        </select>
+                    </td>
+                </tr>
+            }
+        });
         html! {
-            <tr class="unmatched-row" data-value={u.value.clone()}>
-                <td>{ u.itemtype.name() }</td>
-                <td>{ &u.value }</td>
-                <td>{ u.rows }</td>
-                <td>
-                    <select class="value-choice" aria-label={format!("{} : {}", tr(T::Choice), u.value)} onchange={onchange.clone()}>
-                        if u.creatable {
-                            <option value="create" selected={current == "create"}>{ tr(T::ChoiceCreate) }</option>
-                        }
-                        <option value="empty" selected={current == "empty"}>{ tr(T::ChoiceEmpty) }</option>
-                    </select>
-                    <label class="map-to">{ tr(T::ChoiceMap) }
-                        <input class="value-map" type="number" min="1" onchange={onchange}
-                            value={if let ValueChoice::MapTo(id) = u.choice { id.to_string() } else { String::new() }} />
-                    </label>
-                </td>
-            </tr>
+            <section class="unmatched-type" data-itemtype={itemtype.name()} aria-labelledby={legend_id.clone()}>
+                <h5 id={legend_id}>{ format!("{} — {}, {}", type_label(itemtype, lang), counted(values.len(), W::Value, lang), counted(rows, W::Row, lang)) }</h5>
+                <ul class="fr-btns-group fr-btns-group--inline-sm fr-btns-group--sm">
+                    if creatable {
+                        <li><button type="button" class="create-all fr-btn fr-btn--secondary" onclick={all(ValueChoice::Create)}>{ tr(T::CreateAll) }</button></li>
+                    }
+                    <li><button type="button" class="empty-all fr-btn fr-btn--tertiary" onclick={all(ValueChoice::Empty)}>{ tr(T::EmptyAll) }</button></li>
+                </ul>
+                <div class="fr-table fr-table--sm">
+                    <table>
+                        <thead><tr><th scope="col">{ tr(T::MissingValue) }</th><th scope="col">{ tr(T::Rows) }</th><th scope="col">{ tr(T::Choice) }</th></tr></thead>
+                        <tbody>{ for body }</tbody>
+                    </table>
+                </div>
+            </section>
         }
     });
 
@@ -121,11 +158,23 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
                 }
             })
         };
+        // The entities the session sees, by their complete name; the id only when the plan
+        // names one the session does not see.
+        let known = props.entities.iter().any(|(id, _)| *id == e.target);
         html! {
             <tr class="entity-row">
                 <td>{ &e.source }</td>
                 <td>{ e.rows }</td>
-                <td><input class="entity-map" type="number" min="0" aria-label={format!("{} : {}", tr(T::TargetEntity), e.source)} value={e.target.to_string()} {onchange} /></td>
+                <td>
+                    <select class="entity-map fr-select" aria-label={format!("{} : {}", tr(T::TargetEntity), e.source)} {onchange}>
+                        { for props.entities.iter().map(|(id, name)| html! {
+                            <option value={id.to_string()} selected={*id == e.target}>{ name }</option>
+                        }) }
+                        if !known {
+                            <option value={e.target.to_string()} selected=true>{ format!("#{}", e.target) }</option>
+                        }
+                    </select>
+                </td>
             </tr>
         }
     });
@@ -187,11 +236,11 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
                 <pre class="requests">{ requests.iter().take(20).map(|r| format!("{} {} {}\n", r.method.as_str(), r.path, r.body.as_ref().map(|b| b.to_string()).unwrap_or_default())).collect::<String>() }</pre>
             </details>
             if !plan.unmatched.is_empty() {
-                <h4>{ tr(T::Unmatched) }</h4>
-                <table id="unmatched" class="unmatched">
-                    <thead><tr><th>{ tr(T::ItemType) }</th><th>{ "" }</th><th>{ tr(T::Rows) }</th><th>{ tr(T::Choice) }</th></tr></thead>
-                    <tbody>{ for unmatched }</tbody>
-                </table>
+                <div id="unmatched" class="unmatched">
+                    <h4>{ tr(T::Unmatched) }</h4>
+                    <p class="fr-hint-text">{ tr(T::UnmatchedHelp) }</p>
+                    { for unmatched }
+                </div>
             }
             if !plan.entities.is_empty() {
                 <h4>{ tr(T::Entities) }</h4>

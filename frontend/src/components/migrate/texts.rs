@@ -106,6 +106,11 @@ pub enum T {
     Relogins,
     NothingWritten,
     KeyOther,
+    CreateAll,
+    EmptyAll,
+    MissingValue,
+    ChoiceExisting,
+    UnmatchedHelp,
 }
 
 impl T {
@@ -158,7 +163,7 @@ impl T {
             T::ChoiceMap => ("id existant :", "existing id:"),
             T::Entities => ("Entités", "Entities"),
             T::SourceEntity => ("Entité source", "Source entity"),
-            T::TargetEntity => ("Entité cible (id)", "Target entity (id)"),
+            T::TargetEntity => ("Entité cible", "Target entity"),
             T::NotCarried => ("Ce que ces fichiers ne peuvent pas transporter", "What these files cannot carry"),
             T::Columns => ("Où va chaque colonne", "Where each column goes"),
             T::Column => ("Colonne", "Column"),
@@ -218,6 +223,11 @@ impl T {
             T::Relogins => ("reconnexions", "re-logins"),
             T::NothingWritten => ("rien à écrire", "nothing to write"),
             T::KeyOther => ("autre clé (définie ailleurs)", "another key (set elsewhere)"),
+            T::CreateAll => ("Tout créer", "Create all"),
+            T::EmptyAll => ("Tout laisser vide", "Leave all empty"),
+            T::MissingValue => ("Valeur des fichiers", "Value in the files"),
+            T::ChoiceExisting => ("valeur existante", "existing value"),
+            T::UnmatchedHelp => ("Chaque choix refait aussitôt le plan : ce qui est affiché est ce qui sera envoyé.", "Each choice makes the plan again at once: what is shown is what will be sent."),
             T::UseChecked => ("Reprendre les fichiers vérifiés ci-dessus, avec vos corrections", "Use the files checked above, with your corrections"),
         }
     }
@@ -323,6 +333,11 @@ impl T {
         T::Relogins,
         T::NothingWritten,
         T::KeyOther,
+        T::CreateAll,
+        T::EmptyAll,
+        T::MissingValue,
+        T::ChoiceExisting,
+        T::UnmatchedHelp,
     ];
 }
 

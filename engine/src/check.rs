@@ -375,6 +375,13 @@ fn check_sources(
             });
         });
         bytes_before += len;
+        // The directory rules read the bytes: the user's corrections are written into them.
+        let bytes = match bytes {
+            Some(b) if !overrides.corrections.is_empty() => Some(Cow::Owned(
+                directory::format::corrected(&b, &overrides.corrections),
+            )),
+            other => other,
+        };
         directory_bytes.push(bytes);
         progress(Progress {
             stage: Stage::Reading,

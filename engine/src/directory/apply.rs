@@ -354,6 +354,71 @@ pub enum ApplyProblem {
 }
 
 impl ApplyProblem {
+    /// The message in `lang` (French is its `Display`, the error file's language).
+    pub fn render(&self, lang: crate::diagnostic::Lang) -> String {
+        match lang {
+            crate::diagnostic::Lang::Fr => self.to_string(),
+            crate::diagnostic::Lang::En => self.en(),
+        }
+    }
+
+    fn en(&self) -> String {
+        match self {
+            ApplyProblem::NotFound { mode, cle, login } => {
+                format!("mode {mode}: no GLPI user for CLE {cle} and LOGIN {login}")
+            }
+            ApplyProblem::KeyLoginMismatch {
+                mode,
+                cle,
+                cle_login,
+                login,
+            } => format!("mode {mode}: CLE {cle} is GLPI user {cle_login}'s, not {login}'s: user not found"),
+            ApplyProblem::NotFoundByName { nom, prenom, serv } => {
+                format!("mode M: no GLPI user NOM+PRENOM+SERV_NIV1 \"{nom} / {prenom} / {serv}\"")
+            }
+            ApplyProblem::Ambiguous {
+                nom,
+                prenom,
+                serv,
+                logins,
+            } => format!("mode M: NOM+PRENOM+SERV_NIV1 \"{nom} / {prenom} / {serv}\" matches several GLPI users ({logins})"),
+            ApplyProblem::InTrash { login } => {
+                format!("mode M: GLPI user {login} is in the trash")
+            }
+            ApplyProblem::OutOfScope { login, serv } => format!(
+                "GLPI user {login} of \"{serv}\": outside the importer's level-1 service hierarchy"
+            ),
+            ApplyProblem::LoginTaken { given, login } => format!(
+                "mode C: LOGIN \"{given}\" is already taken in GLPI; computed login: \"{login}\""
+            ),
+            ApplyProblem::NoLogin => {
+                "mode C: no login can be computed from NOM and PRENOM".into()
+            }
+            ApplyProblem::UnknownProfile { profil, name } => {
+                format!("PROFIL {profil}: GLPI profile \"{name}\" does not exist on the target")
+            }
+            ApplyProblem::RightsNotChanged { fields } => format!(
+                "mode M: {fields} not changed: the session's profile may not change them; the rest of the line is applied"
+            ),
+            ApplyProblem::SeveralAuthorizations { entity } => format!(
+                "mode M: the user has several authorizations on entity {entity}: PROFIL/PRIV not applied"
+            ),
+            ApplyProblem::MailKept => {
+                "mode M: MEL empty: the GLPI user's addresses are kept".into()
+            }
+            ApplyProblem::MailAlreadyThere { mail } => format!(
+                "mode M: MEL \"{mail}\" is already a (non-default) address of the GLPI user: addresses unchanged"
+            ),
+            ApplyProblem::NoLocation { address } => format!(
+                "address \"{address}\": no GLPI location has it; the user's location is unchanged"
+            ),
+            ApplyProblem::Run { object, message } => format!("GLPI: {object}: {message}"),
+            ApplyProblem::Password { login, message } => {
+                format!("password of {login} not stored: {message}")
+            }
+        }
+    }
+
     /// How serious it is; an error rejects the line.
     pub fn severity(&self) -> Severity {
         match self {
@@ -1549,6 +1614,23 @@ fn decide_all(objects: &mut [PlannedObject], target: &DirectoryTarget, options: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plan_messages_render_in_both_languages() {
+        use crate::diagnostic::Lang;
+        let p = ApplyProblem::LoginTaken {
+            given: "celine.joseph".into(),
+            login: "celine.joseph3".into(),
+        };
+        assert_eq!(p.render(Lang::Fr), p.to_string());
+        assert_eq!(
+            p.render(Lang::En),
+            "mode C: LOGIN \"celine.joseph\" is already taken in GLPI; computed login: \"celine.joseph3\""
+        );
+        assert!(ApplyProblem::MailKept
+            .render(Lang::En)
+            .contains("addresses are kept"));
+    }
 
     #[test]
     fn logins_are_computed_without_accents() {

@@ -25,9 +25,65 @@ pub fn split_lines(text: &str) -> Vec<&str> {
     lines
 }
 
+/// The file with the user's cell corrections (line as in diagnostics, the header being line
+/// 1; 0-based column), written back in the file's own encoding (UTF-8 stays UTF-8, anything else
+/// becomes Windows-1252 as it was read). Corrections outside the file are ignored; a correction
+/// holding a TAB or a line break cannot be a cell: its TABs and breaks become spaces.
+pub fn corrected(bytes: &[u8], corrections: &[crate::check::Correction]) -> Vec<u8> {
+    if corrections.is_empty() {
+        return bytes.to_vec();
+    }
+    let (text, _) = decode(bytes);
+    let utf8 = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).is_ok();
+    let mut lines: Vec<Vec<String>> = split_lines(&text)
+        .into_iter()
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect();
+    for c in corrections {
+        let cell = usize::try_from(c.line)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| lines.get_mut(i))
+            .and_then(|cells| cells.get_mut(c.column));
+        if let Some(cell) = cell {
+            *cell = c.value.replace(['\t', '\r', '\n'], " ");
+        }
+    }
+    let mut out = String::new();
+    for cells in &lines {
+        out.push_str(&cells.join("\t"));
+        out.push_str("\r\n");
+    }
+    if utf8 {
+        out.into_bytes()
+    } else {
+        encoding_rs::WINDOWS_1252.encode(&out).0.into_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Correction;
+
+    #[test]
+    fn corrections_are_written_back_in_the_file_s_encoding() {
+        let c = |line, column, value: &str| Correction {
+            line,
+            column,
+            value: value.into(),
+        };
+        let file = b"MODE\tNOM\r\nC\t\r\nM\tL\xe9o\r\n";
+        assert_eq!(
+            corrected(file, &[c(2, 1, "Cl\u{e9}ment"), c(9, 0, "x"), c(3, 5, "y")]),
+            b"MODE\tNOM\r\nC\tCl\xe9ment\r\nM\tL\xe9o\r\n".to_vec()
+        );
+        assert_eq!(
+            corrected("MODE\tNOM\r\nC\tÉ\r\n".as_bytes(), &[c(2, 1, "a\tb")]),
+            "MODE\tNOM\r\nC\ta b\r\n".as_bytes().to_vec()
+        );
+        assert_eq!(corrected(b"x", &[]), b"x".to_vec());
+    }
 
     #[test]
     fn latin1_and_utf8() {

@@ -8,6 +8,7 @@
 //! `mysql -uroot` through the local socket.
 #![warn(missing_docs)]
 
+pub mod directory;
 pub mod exports;
 pub mod migration;
 pub mod oracle;

@@ -9,8 +9,11 @@ use yew::prelude::*;
 use crate::components::checker::model::CheckedFiles;
 
 use crate::api;
+use crate::components::directory::model::Source;
 use crate::components::header::MAIN_ID;
-use crate::components::{Checker, Footer, Header, Migration, StatusPanel, Stepper};
+use crate::components::{
+    Checker, DirectoryImport, Footer, Header, Migration, StatusPanel, Stepper,
+};
 use crate::flow::{self, CheckStage, MigrationStage};
 use crate::i18n::{Key, Translate};
 use crate::prefs;
@@ -50,6 +53,13 @@ pub fn app() -> Html {
     let migration_stage = use_state(MigrationStage::default);
     let step = flow::current_step(*check_stage, *migration_stage);
 
+    // The check's directory file, carried out by the directory import section.
+    let directory = use_state(|| None::<Source>);
+    let on_directory = {
+        let directory = directory.clone();
+        Callback::from(move |s: Option<Source>| directory.set(s))
+    };
+
     let on_lang = {
         let dispatcher = state.dispatcher();
         Callback::from(move |lang| dispatcher.dispatch(Action::SetLang(lang)))
@@ -72,8 +82,9 @@ pub fn app() -> Html {
                     readiness={state.readiness.clone()}
                     {on_recheck}
                 />
-                <Checker {lang} {on_checked}
+                <Checker {lang} {on_checked} {on_directory}
                     on_stage={Callback::from(move |s| check_stage.set(s))} />
+                <DirectoryImport {lang} source={(*directory).clone()} />
                 <Migration {lang} checked={(*checked).clone()}
                     on_stage={Callback::from(move |s| migration_stage.set(s))} />
             </main>

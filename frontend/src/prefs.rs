@@ -33,3 +33,15 @@ pub fn apply_lang(lang: Lang) {
         let _ = root.set_attribute("lang", lang.code());
     }
 }
+
+/// A remembered text (e.g. the directory's correspondence table), if any.
+pub fn load_item(key: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+/// Remembers a text; ignored on failure (see the module comment).
+pub fn save_item(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}

@@ -12,6 +12,9 @@ use wasm_bindgen::JsValue;
 
 // Its own database: the saved templates live in "passerelle" with their own schema version.
 pub(crate) const DB_NAME: &str = "passerelle-journal";
+/// The HR directory import's journal: a database of its own, so a directory run and a
+/// migration never overwrite each other's journal.
+pub(crate) const DIRECTORY_DB_NAME: &str = "passerelle-directory-journal";
 const EVENTS: &str = "journal_events";
 const META: &str = "journal_meta";
 const META_KEY: &str = "current";
@@ -44,7 +47,12 @@ fn text(e: impl std::fmt::Debug) -> String {
 impl JournalDb {
     /// Opens (creating) the database.
     pub async fn open() -> Result<JournalDb, String> {
-        let db = Rexie::builder(DB_NAME)
+        Self::open_named(DB_NAME).await
+    }
+
+    /// Opens (creating) the journal database of this name.
+    pub async fn open_named(name: &str) -> Result<JournalDb, String> {
+        let db = Rexie::builder(name)
             .version(1)
             .add_object_store(ObjectStore::new(EVENTS).auto_increment(true))
             .add_object_store(ObjectStore::new(META))

@@ -46,6 +46,9 @@ pub struct CheckerProps {
     /// Called with where the check is (no file, checking, errors left, clean), for the stepper.
     #[prop_or_default]
     pub on_stage: Callback<crate::flow::CheckStage>,
+    /// Told the checked directory file, its references and service (or none) after each check.
+    #[prop_or_default]
+    pub on_directory: Callback<Option<crate::components::directory::model::Source>>,
 }
 
 /// Which problems are shown.
@@ -130,6 +133,16 @@ pub fn checker(props: &CheckerProps) -> Html {
                 });
                 let bytes = model.files.iter().map(|f| f.bytes.clone()).collect();
                 runner.send(model.request(), bytes, model.ref_bytes());
+            }
+        });
+    }
+
+    // Once a check is done, its directory file (if any) goes to the directory import.
+    {
+        let (model, on_directory) = (model.clone(), props.on_directory.clone());
+        use_effect_with((model.job, model.busy), move |&(_, busy)| {
+            if !busy {
+                on_directory.emit(model.directory_source());
             }
         });
     }
@@ -250,7 +263,8 @@ pub fn checker(props: &CheckerProps) -> Html {
             <refs::RefsPanel {lang}
                 loaded={model::RefKind::ALL.iter().map(|k| model.reference(*k).map(str::to_string)).collect::<Vec<_>>()}
                 unknown={model.refs_unknown.clone()} service={model.service.clone()}
-                on_files={on_refs} on_msg={dispatch.clone()} />
+                wanted={model.refs_wanted()} on_files={on_refs} on_msg={dispatch.clone()} />
+            { for model.phase_one_failed().into_iter().map(|file| phase_one_banner(lang, file)) }
             if model.busy {
                 { progress_view(lang, &model) }
             }
@@ -274,6 +288,17 @@ pub fn checker(props: &CheckerProps) -> Html {
                     on_correct={Callback::from({ let d = dispatch.clone(); move |(file, c): (String, Correction)| d.emit(Msg::Correct(file, c)) })} />
             }
         </section>
+    }
+}
+
+/// The banner of a directory file whose phase one failed: nothing of it will be imported.
+fn phase_one_banner(lang: Lang, file: String) -> Html {
+    use crate::components::directory::texts::T;
+    html! {
+        <div class="fr-alert fr-alert--error phase-one-failed" role="alert" data-file={file.clone()}>
+            <h3 class="fr-alert__title">{ T::PhaseOneFailed.in_lang(lang) }</h3>
+            <p><strong class="file">{ file }</strong>{ " " }{ T::PhaseOneFailedHelp.in_lang(lang) }</p>
+        </div>
     }
 }
 
@@ -567,7 +592,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
 }
 
 /// Whether a problem's value can be corrected in place: a cell of a data row, in a file read as a
-/// table (HR directory files are checked on their bytes, so they are corrected in the file).
+/// table (HR directory files too: their corrections are written into the bytes their rules read).
 fn editable(report: &CheckReport, d: &Diagnostic) -> bool {
     d.line > 1
         && d.column.is_some()
@@ -575,7 +600,9 @@ fn editable(report: &CheckReport, d: &Diagnostic) -> bool {
             .files
             .iter()
             .find(|f| f.summary.file == d.file)
-            .is_some_and(|f| f.mapping.is_some())
+            .is_some_and(|f| {
+                f.mapping.is_some() || f.summary.item_type == Some(ItemType::Directory)
+            })
 }
 
 /// Line breaks are shown as ⏎ (an `<input>` cannot hold them); typed back, ⏎ is a line break.

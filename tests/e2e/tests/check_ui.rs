@@ -223,8 +223,18 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
         .await
     );
 
+    // The message asks for the references: their panel opens by itself and says why.
+    browser
+        .wait_attr("#refs", "data-wanted", "true")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        browser.attr("#refs", "open").await.unwrap().is_some(),
+        "the reference panel opens by itself"
+    );
+    assert!(present(&browser, "#refs-wanted").await);
+
     // The four reference exports, then the importer's service.
-    browser.click("#refs > summary").await.unwrap();
     let refs: Vec<PathBuf> = [
         "profils.tsv",
         "privileges.tsv",
@@ -241,9 +251,10 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
         .unwrap_or_else(|e| panic!("{e}"));
     find(&browser, "#service-input")
         .await
-        .send_keys(&format!("Préfecture de Guyane{ENTER}"))
+        .send_keys("Préfecture de Guyane")
         .await
         .unwrap();
+    // Applied as typed: no Enter, no leaving the field.
 
     // EXPECTED.md: 17 lines, 10 rejected, 4 warnings, 7 imported.
     wait_cell(&browser, "line-errors.tsv", "errors", "10").await;
@@ -257,6 +268,57 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
     .await;
     let text = row.text().await.unwrap();
     assert!(text.contains("ERREUR"), "{text}");
+    assert!(!present(&browser, "#refs-wanted").await);
+
+    // The directory section previews phase 2 from the check: line 3 (NOM empty) is rejected.
+    let line3 = "#directory-preview tr.directory-line[data-line=\"3\"]";
+    browser
+        .wait_attr(line3, "data-kind", "rejected")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Values are corrected in place as in the exports: NOM given, the line is accepted.
+    find(
+        &browser,
+        "#problems .problem-row[data-file=\"line-errors.tsv\"][data-line=\"3\"] input.value-edit",
+    )
+    .await
+    .send_keys(&format!("Xavier{ENTER}"))
+    .await
+    .unwrap();
+    wait_cell(&browser, "line-errors.tsv", "errors", "9").await;
+    wait_cell(&browser, "line-errors.tsv", "valid", "8").await;
+    browser
+        .wait_attr(line3, "data-kind", "create")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Phase-two errors only: no phase-one banner.
+    assert!(!present(&browser, ".phase-one-failed").await);
+
+    // A file whose phase one fails: the banner says nothing will be imported, in both languages.
+    send_files(
+        &browser,
+        "#file-input",
+        &[directory_sample("mixed-errors.tsv")],
+    )
+    .await;
+    let banner = ".phase-one-failed[data-file=\"mixed-errors.tsv\"] .fr-alert__title";
+    browser
+        .wait_text(banner, "phase 1 en échec : rien ne sera importé")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        browser
+            .attr(".phase-one-failed", "role")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("alert")
+    );
+    browser.click("#lang-en").await.unwrap();
+    browser
+        .wait_text(banner, "phase 1 failed: nothing will be imported")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     browser.close().await.unwrap();
 }
 

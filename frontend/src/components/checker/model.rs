@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use passerelle_engine::check::{CheckReport, Correction, FileOverrides, Progress};
 use passerelle_engine::detect::ItemType;
+use passerelle_engine::diagnostic::DiagnosticKind;
 use passerelle_engine::map::{Mapping, MappingTemplate};
 
 use crate::worker::{FileSpec, RefBytes, Reply, Request};
@@ -313,7 +314,65 @@ impl Model {
     pub fn file(&self, name: &str) -> Option<&InputFile> {
         self.files.iter().find(|f| f.name == name)
     }
+
+    /// Whether the latest check asks for the directory's reference exports or service (a
+    /// directory file was checked without them): the reference panel then opens by itself.
+    pub fn refs_wanted(&self) -> bool {
+        self.report
+            .as_ref()
+            .is_some_and(|r| r.diagnostics.iter().any(|d| d.code() == REFERENCES_MISSING))
+    }
+
+    /// The directory files whose phase one failed in the latest check: nothing of them may be
+    /// imported (seed 004: « la seconde phase n'est pas appelée »).
+    pub fn phase_one_failed(&self) -> Vec<String> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        let mut files: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.blocking && matches!(d.kind, DiagnosticKind::Directory(_)))
+            .map(|d| d.file.clone())
+            .collect();
+        files.dedup();
+        files
+    }
 }
+
+impl Model {
+    /// The last directory file of the latest check, as corrected, with its reference exports
+    /// and the importer's service: what the directory import section carries out. `None` until
+    /// all of them are there.
+    pub fn directory_source(&self) -> Option<crate::components::directory::model::Source> {
+        let report = self.report.as_ref()?;
+        let service = self.service.trim();
+        let refs = self.ref_bytes()?;
+        if service.is_empty() {
+            return None;
+        }
+        // The last one: the file dropped most recently.
+        let name = &report
+            .files
+            .iter()
+            .rfind(|f| f.summary.item_type == Some(ItemType::Directory))?
+            .summary
+            .file;
+        let file = self.file(name)?;
+        Some(crate::components::directory::model::Source {
+            name: name.clone(),
+            bytes: Rc::new(passerelle_engine::directory::format::corrected(
+                &file.bytes,
+                &file.overrides.corrections,
+            )),
+            refs: Rc::new(refs),
+            service: service.to_string(),
+        })
+    }
+}
+
+/// The code of the message a directory file gets when checked without its references.
+const REFERENCES_MISSING: &str = "directory.references_missing";
 
 impl yew::Reducible for Model {
     type Action = Msg;
@@ -430,5 +489,125 @@ mod tests {
         assert_eq!(m.job, 0);
         let m = m.apply(Msg::SetService(" Préfecture de Guyane ".into()));
         assert_eq!(m.request().service.as_deref(), Some("Préfecture de Guyane"));
+    }
+
+    /// A sample of ../shared/samples/directory.
+    fn directory_sample(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/samples/directory")
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// The engine's check of directory files, with the references or without.
+    fn checked(files: &[&str], with_refs: bool) -> Model {
+        use passerelle_engine::check::{check_files, CheckOptions, DirectoryContext};
+        use passerelle_engine::directory::{Importer, References};
+        let inputs: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|n| (n.to_string(), directory_sample(n)))
+            .collect();
+        let r = |n: &str| directory_sample(&format!("reference/{n}"));
+        let directory = with_refs.then(|| DirectoryContext {
+            references: References::from_exports(
+                &r("profils.tsv"),
+                &r("privileges.tsv"),
+                &r("services.tsv"),
+                &r("annuaire-export.tsv"),
+            )
+            .unwrap(),
+            importer: Importer {
+                serv_niv1: "Préfecture de Guyane".into(),
+            },
+        });
+        let report = check_files(
+            &inputs,
+            &CheckOptions {
+                directory,
+                ..CheckOptions::default()
+            },
+        );
+        let m = Model::default().apply(Msg::FilesRead(inputs));
+        m.apply(Msg::Reply(Reply::Done { id: m.job, report }))
+    }
+
+    #[test]
+    fn the_reference_panel_is_wanted_while_a_directory_file_lacks_its_references() {
+        assert!(!Model::default().refs_wanted());
+        assert!(checked(&["valid.tsv"], false).refs_wanted());
+        assert!(!checked(&["valid.tsv"], true).refs_wanted());
+    }
+
+    #[test]
+    fn phase_one_failing_is_told_per_file() {
+        let m = checked(
+            &["mixed-errors.tsv", "valid.tsv", "invalid-header.tsv"],
+            true,
+        );
+        assert_eq!(
+            m.phase_one_failed(),
+            vec!["mixed-errors.tsv".to_string(), "invalid-header.tsv".into()]
+        );
+        // Phase-two errors alone do not block the file.
+        assert!(checked(&["line-errors.tsv"], true)
+            .phase_one_failed()
+            .is_empty());
+        // Without references nothing was analysed: the panel is wanted, no phase failed.
+        assert!(checked(&["mixed-errors.tsv"], false)
+            .phase_one_failed()
+            .is_empty());
+    }
+
+    #[test]
+    fn the_directory_file_goes_to_the_import_with_its_corrections() {
+        let refs: Vec<(String, Vec<u8>)> = RefKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.file_name().to_string(),
+                    directory_sample(&format!("reference/{}", k.file_name())),
+                )
+            })
+            .collect();
+        let m = checked(&["valid.tsv"], true);
+        // The references and the service are the checker's own.
+        assert!(m.directory_source().is_none());
+        let m = m
+            .apply(Msg::RefsRead(refs))
+            .apply(Msg::SetService(" Préfecture de Guyane".into()))
+            .apply(Msg::Correct(
+                "valid.tsv".into(),
+                Correction {
+                    line: 2,
+                    column: 5,
+                    value: "Bélizaire-Nord".into(),
+                },
+            ));
+        let s = m.directory_source().expect("a source");
+        assert_eq!(s.name, "valid.tsv");
+        assert_eq!(s.service, "Préfecture de Guyane");
+        let (text, _) = passerelle_engine::directory::format::decode(&s.bytes);
+        assert!(
+            text.lines().nth(1).unwrap().contains("\tBélizaire-Nord\t"),
+            "{text}"
+        );
+        // Not a directory file: nothing.
+        let m = Model {
+            report: Some(Rc::new(report())),
+            ..m
+        };
+        assert!(m.directory_source().is_none());
+    }
+
+    #[test]
+    fn the_service_applies_as_typed() {
+        let m = checked(&["valid.tsv"], true);
+        let job = m.job;
+        let m = m.apply(Msg::SetService("P".into()));
+        assert_eq!((m.job, m.busy), (job + 1, true));
+        let m = m.apply(Msg::SetService("Pr".into()));
+        assert_eq!(m.job, job + 2);
+        // Spaces around it change nothing.
+        assert_eq!(m.apply(Msg::SetService(" Pr ".into())).job, job + 2);
     }
 }

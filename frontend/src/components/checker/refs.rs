@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use super::model::{Msg, RefKind};
+use crate::components::directory::texts::T;
 use crate::dom::event_input;
 use crate::i18n::{Key, Lang, Translate};
 
@@ -19,6 +20,9 @@ pub struct RefsPanelProps {
     pub unknown: Vec<String>,
     /// The importer's level-1 service as typed.
     pub service: String,
+    /// A directory file waits for the references: the panel opens by itself and says so.
+    #[prop_or_default]
+    pub wanted: bool,
     /// Called with the reference files picked or dropped.
     pub on_files: Callback<web_sys::FileList>,
     /// Called with the service typed.
@@ -47,9 +51,10 @@ pub fn refs_panel(props: &RefsPanelProps) -> Html {
             }
         })
     };
+    // Applied as typed: the check follows each keystroke (older checks' replies are dropped).
     let on_service = {
         let cb = props.on_msg.clone();
-        Callback::from(move |e: Event| {
+        Callback::from(move |e: InputEvent| {
             if let Some(i) = event_input(&e) {
                 cb.emit(Msg::SetService(i.value()));
             }
@@ -57,8 +62,11 @@ pub fn refs_panel(props: &RefsPanelProps) -> Html {
     };
     let any = props.loaded.iter().any(Option::is_some) || !props.service.is_empty();
     html! {
-        <details id="refs" class="refs" open={any}>
+        <details id="refs" class="refs" open={any || props.wanted} data-wanted={props.wanted.to_string()}>
             <summary>{ lang.t(Key::RefsHeading) }</summary>
+            if props.wanted {
+                <p id="refs-wanted" class="fr-alert fr-alert--info fr-alert--sm" role="status">{ T::RefsNeeded.in_lang(lang) }</p>
+            }
             <p class="intro">{ lang.t(Key::RefsIntro) }</p>
             <div id="refs-zone" class="drop-zone drop-zone-small" {ondragover} {ondrop}>
                 <span>{ lang.t(Key::DropHere) }{ " " }</span>
@@ -82,7 +90,7 @@ pub fn refs_panel(props: &RefsPanelProps) -> Html {
             <label class="service">
                 { lang.t(Key::ServiceLabel) }{ " " }
                 <input id="service-input" type="text" value={props.service.clone()}
-                    placeholder={lang.t(Key::ServicePlaceholder)} onchange={on_service} />
+                    placeholder={lang.t(Key::ServicePlaceholder)} oninput={on_service} />
             </label>
         </details>
     }

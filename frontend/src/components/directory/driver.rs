@@ -1,0 +1,326 @@
+//! Carries out the directory section's [`Effect`]s with the engine's code, the same as
+//! `passerelle directory`: the GLPI session through the proxy, the target read and the plan
+//! (`read_directory_target`, `may_change_rights`, `plan_directory`), the run journaled in the
+//! directory's own IndexedDB database (resumable), undo. Each effect ends in a [`Msg`].
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use passerelle_engine::directory::apply::{plan_directory, PlanInput};
+use passerelle_engine::directory::target::{may_change_rights, read_directory_target};
+use passerelle_engine::directory::Importer;
+use passerelle_engine::migrate::api::{ApiRequest, Credentials, Method};
+use passerelle_engine::migrate::client::ClientOptions;
+use passerelle_engine::migrate::journal::Journal;
+use passerelle_engine::migrate::plan::Plan;
+use passerelle_engine::migrate::run::{ControlState, RunOptions, UndoSummary};
+use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionSettings};
+use serde_json::Value;
+use yew::platform::spawn_local;
+use yew::Callback;
+
+use super::model::{Connection, Effect, Msg, StoredRun, MAPPING_KEY};
+use crate::browser::journal_db::DIRECTORY_DB_NAME;
+use crate::browser::{FetchTransport, JournalDb, RunMeta};
+use crate::{files, prefs};
+
+/// The proxy's API.
+static TRANSPORT: FetchTransport = FetchTransport::PROXY;
+
+type Session = MigrationSession<'static, FetchTransport>;
+
+/// Holds the section's GLPI session and runs effects; answers through `send`.
+pub struct Driver {
+    send: Callback<Msg>,
+    session: RefCell<Option<Session>>,
+}
+
+fn busy() -> String {
+    "la session GLPI est occupée ou fermée / the GLPI session is busy or closed".into()
+}
+
+/// (id, name) pairs of a `getMy…` answer.
+fn list_of(v: &Value, key: &str, name: &str) -> Vec<(u64, String)> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| {
+                    Some((
+                        p.get("id")?.as_u64()?,
+                        p.get(name)
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn describe(session: &Session) -> Result<Connection, String> {
+    let client = session.client();
+    let (_, config, _) = client
+        .call_json(ApiRequest::new(Method::Get, "/getGlpiConfig"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let full = client.full_session().await.map_err(|e| e.to_string())?;
+    let (_, entities, _) = client
+        .call_json(ApiRequest::new(
+            Method::Get,
+            "/getMyEntities?is_recursive=true",
+        ))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (_, profiles, _) = client
+        .call_json(ApiRequest::new(
+            Method::Get,
+            "/Profile?range=0-999&get_hateoas=false",
+        ))
+        .await
+        .map_err(|e| e.to_string())?;
+    let profiles = profiles
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Connection {
+        user: full["glpiname"].as_str().unwrap_or("").to_string(),
+        version: config["cfg_glpi"]["version"]
+            .as_str()
+            .unwrap_or("?")
+            .to_string(),
+        entities: list_of(&entities, "myentities", "name"),
+        profiles,
+    })
+}
+
+async fn stored() -> Option<Rc<StoredRun>> {
+    let db = JournalDb::open_named(DIRECTORY_DB_NAME).await.ok()?;
+    let (meta, journal) = db.load().await.ok()??;
+    (journal.started() && !journal.finished()).then(|| {
+        Rc::new(StoredRun {
+            plan: meta.plan,
+            entity: meta.entity,
+            journal,
+        })
+    })
+}
+
+impl Driver {
+    /// A driver answering through `send`.
+    pub fn new(send: Callback<Msg>) -> Rc<Driver> {
+        Rc::new(Driver {
+            send,
+            session: RefCell::new(None),
+        })
+    }
+
+    fn take(&self) -> Option<Session> {
+        self.session.borrow_mut().take()
+    }
+
+    fn put(&self, session: Session) {
+        *self.session.borrow_mut() = Some(session);
+    }
+
+    /// Carries out one effect (asynchronous ones in the background).
+    pub fn execute(self: &Rc<Self>, effect: Effect) {
+        let d = self.clone();
+        let send = self.send.clone();
+        match effect {
+            Effect::Connect(token) => spawn_local(async move {
+                let settings = SessionSettings {
+                    credentials: Credentials::UserToken { token },
+                    client: ClientOptions::default(),
+                    profile: None,
+                    entity: None,
+                    recursive: true,
+                };
+                let result = match MigrationSession::open(&TRANSPORT, settings).await {
+                    Ok(session) => match describe(&session).await {
+                        Ok(c) => {
+                            if let Some(old) = d.take() {
+                                old.close().await;
+                            }
+                            d.put(session);
+                            Ok(c)
+                        }
+                        Err(e) => {
+                            session.close().await;
+                            Err(e)
+                        }
+                    },
+                    Err(e) => Err(e.to_string()),
+                };
+                send.emit(Msg::Connected(result));
+            }),
+            Effect::Plan {
+                checked,
+                mapping,
+                entity,
+            } => spawn_local(async move {
+                let Some(session) = d.take() else {
+                    return send.emit(Msg::Planned(Err(busy())));
+                };
+                let client = session.client();
+                let result = async {
+                    client
+                        .set_entity(entity, true)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let target = read_directory_target(client)
+                        .await
+                        .map_err(|e| format!("lecture de la cible / reading the target : {e}"))?;
+                    let may = may_change_rights(client)
+                        .await
+                        .map_err(|e| format!("droits de la session / session rights : {e}"))?;
+                    let c = &checked;
+                    let importer = Importer {
+                        serv_niv1: c.source.service.trim().to_string(),
+                    };
+                    Ok(plan_directory(
+                        &PlanInput {
+                            file: &c.source.name,
+                            bytes: &c.source.bytes,
+                            report: &c.report,
+                            refs: &c.refs,
+                            reference_export: &c.source.refs.existing,
+                            importer: &importer,
+                            entity,
+                            may_change_rights: may,
+                        },
+                        &target,
+                        &mapping,
+                    ))
+                }
+                .await;
+                d.put(session);
+                send.emit(Msg::Planned(result.map(Rc::new)));
+            }),
+            Effect::Run {
+                plan,
+                entity,
+                resume,
+            } => spawn_local(async move {
+                let (journal, result) = d.run(plan, entity, resume).await;
+                send.emit(Msg::RunEnded(journal, result));
+            }),
+            Effect::Undo(runs) => spawn_local(async move {
+                let result = d.undo(runs).await;
+                send.emit(Msg::Undone(result));
+            }),
+            Effect::LoadStored => spawn_local(async move {
+                send.emit(Msg::Stored(stored().await));
+            }),
+            Effect::SaveMapping(text) => prefs::save_item(MAPPING_KEY, &text),
+            Effect::Download { name, text, mime } => {
+                // A failed download leaves the page as it is: the button can be pressed again.
+                let _ = files::download(&name, mime, text.as_bytes());
+            }
+        }
+    }
+
+    /// Runs a plan (or resumes the stored run) journaled in the directory's database.
+    async fn run(
+        &self,
+        plan: Rc<Plan>,
+        entity: u64,
+        resume: Option<Journal>,
+    ) -> (Journal, Result<(), String>) {
+        let db = match JournalDb::open_named(DIRECTORY_DB_NAME).await {
+            Ok(db) => db,
+            Err(e) => return (resume.unwrap_or_default(), Err(e)),
+        };
+        let Some(mut session) = self.take() else {
+            return (resume.unwrap_or_default(), Err(busy()));
+        };
+        let resuming = resume.is_some();
+        let previous = match resume {
+            Some(j) => j,
+            None => {
+                let meta = RunMeta {
+                    run: format!("annuaire-{}", js_sys::Date::now() as u64),
+                    plan: (*plan).clone(),
+                    options: RunOptions::default(),
+                    entity,
+                    started_ms: js_sys::Date::now(),
+                };
+                if let Err(e) = db.start(&meta).await {
+                    self.put(session);
+                    return (Journal::default(), Err(e));
+                }
+                Journal::default()
+            }
+        };
+        let result = async {
+            session
+                .client()
+                .set_entity(entity, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            let request = RunRequest {
+                journal: previous,
+                sink: &db,
+                control: &ControlState::Running,
+                options: RunOptions::default(),
+                run_id: format!("annuaire-{}", js_sys::Date::now() as u64),
+                resume: resuming,
+                verify: false,
+                observer: Box::new(|_| {}),
+            };
+            session
+                .run(&plan, request)
+                .await
+                .map(|r| r.journal)
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        self.put(session);
+        match result {
+            Ok(j) => (j, Ok(())),
+            Err(e) => {
+                // What was done is in the database, stored before each batch.
+                let journal = match db.load().await {
+                    Ok(Some((_, j))) => j,
+                    _ => Journal::default(),
+                };
+                (journal, Err(e))
+            }
+        }
+    }
+
+    /// Undoes the runs, in the order given (the last run first); stops at the first failure.
+    async fn undo(&self, runs: Vec<Rc<Journal>>) -> Result<(UndoSummary, Journal), String> {
+        let db = JournalDb::open_named(DIRECTORY_DB_NAME).await?;
+        let Some(session) = self.take() else {
+            return Err(busy());
+        };
+        let mut total = UndoSummary::default();
+        let mut last = Journal::default();
+        let mut result = Ok(());
+        for journal in runs {
+            match session
+                .undo((*journal).clone(), &db, RunOptions::default())
+                .await
+            {
+                Ok((s, j)) => {
+                    total.removed += s.removed;
+                    total.restored += s.restored;
+                    total.failed += s.failed;
+                    last = j;
+                }
+                Err(e) => {
+                    result = Err(e.to_string());
+                    break;
+                }
+            }
+        }
+        self.put(session);
+        result.map(|()| (total, last))
+    }
+}

@@ -291,6 +291,8 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
         .wait_attr(line3, "data-kind", "create")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    // The directory section, its preview, mapping and connection form: RGAA (WCAG A and AA).
+    passerelle_e2e::a11y::assert_accessible(&browser, "directory preview").await;
     // Phase-two errors only: no phase-one banner.
     assert!(!present(&browser, ".phase-one-failed").await);
 
@@ -319,6 +321,14 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
         .wait_text(banner, "phase 1 failed: nothing will be imported")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    browser
+        .wait_text(
+            "#directory-phase-one .fr-alert__title",
+            "phase 1 failed: nothing will be imported",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    passerelle_e2e::a11y::assert_accessible(&browser, "directory phase 1 failed").await;
     browser.close().await.unwrap();
 }
 

@@ -8,9 +8,8 @@
 //! file as the page offers it against EXPECTED.md line by line, undo gives every user back.
 //! The page must be built first (`bash scripts/build-page.sh`, or `PASSERELLE_DIST_DIR`).
 
-use std::future::Future;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use fantoccini::Locator;
 use passerelle_e2e::page::send_files;
@@ -19,51 +18,23 @@ use real_glpi::directory::{
     check_line_errors, check_valid, error_entries, samples, snapshot, ENTITY, SERVICE,
 };
 use real_glpi::migration::{dist_dir, write_fingerprint, RunningProxy};
+use real_glpi::page::{console, open, text, until};
 use real_glpi::{prefecture_dump, Instance, RealGlpi};
 
 /// This suite's own GLPI (port 8105 only: the other suites use the others).
 const INSTANCE: Instance = Instance::new("directory-page", 8105);
 
-/// Polls `probe` every 200 ms until it gives `Some`, for at most `seconds`.
-async fn until<T, F, Fut>(what: &str, seconds: u64, probe: F) -> T
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let start = Instant::now();
-    loop {
-        if let Some(v) = probe().await {
-            return v;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(seconds),
-            "timed out after {seconds} s waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 async fn attr(browser: &Browser, selector: &str, name: &str) -> Option<String> {
     browser.attr(selector, name).await.ok().flatten()
 }
 
-async fn text(browser: &Browser, selector: &str) -> Option<String> {
-    browser.text(selector).await.ok().flatten()
-}
-
-/// What the page wrote on its console and the section's error, to explain a failure.
+/// What the page wrote on its console and the section's state, to explain a failure.
 async fn page_state(browser: &Browser) -> String {
-    let console = browser
-        .client
-        .execute("return (window.__seen || []).join('\\n');", vec![])
-        .await
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
     format!(
-        "status {:?}, error {:?}, console: {console}",
+        "status {:?}, error {:?}, console: {}",
         text(browser, "#directory-status").await,
-        text(browser, "#directory-error").await
+        text(browser, "#directory-error").await,
+        console(browser).await
     )
 }
 
@@ -164,24 +135,17 @@ async fn the_directory_files_go_through_the_page_into_the_prefecture_glpi() {
     let before = snapshot(&glpi);
     let db = glpi.instance.db_name();
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
-    browser.goto(&format!("{}/", proxy.base_url)).await.unwrap();
-    browser
-        .wait_text("#proxy-status", "Proxy joignable")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    open(&browser, &proxy.base_url).await;
+    // The files the page offers for download: their blobs, captured as they are made.
     browser
         .client
         .execute(
-            "window.__seen = []; window.__blobs = [];
-             const keep = (kind) => (...a) => window.__seen.push(kind + ': ' + a.join(' '));
-             console.error = keep('console.error');
-             window.addEventListener('error', (e) => window.__seen.push('error: ' + e.message));
-             const o = URL.createObjectURL;
+            "window.__blobs = []; const o = URL.createObjectURL;
              URL.createObjectURL = (b) => { window.__blobs.push(b); return o.call(URL, b); };",
             vec![],
         )
         .await
-        .expect("console and download capture");
+        .expect("download capture");
 
     // mixed-errors.tsv first: the reference panel opens by itself for its files.
     send_files(

@@ -19,6 +19,16 @@ const EVENTS: &str = "journal_events";
 const META: &str = "journal_meta";
 const META_KEY: &str = "current";
 
+/// How long the browser keeps a migration's journal (it holds the files' personal data:
+/// e-mails, phone numbers), counted from the run's start: then the page purges it by itself.
+/// The page's own rule, shown to the administrator beside the journal.
+pub const RETENTION_DAYS: u32 = 30;
+
+/// When a journal started at `started_ms` is purged (ms since epoch).
+pub fn purge_at(started_ms: f64) -> f64 {
+    started_ms + f64::from(RETENTION_DAYS) * 86_400_000.0
+}
+
 /// What is needed to resume a run after the page was closed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunMeta {

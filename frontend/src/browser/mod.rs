@@ -6,4 +6,4 @@ pub mod journal_db;
 pub mod web_lock;
 
 pub use fetch_transport::FetchTransport;
-pub use journal_db::{JournalDb, RunMeta};
+pub use journal_db::{purge_at, JournalDb, RunMeta, RETENTION_DAYS};

@@ -280,7 +280,63 @@ async fn whole_flow_connect_plan_run_verify_undo() {
     ] {
         assert_eq!(count(&undone, t), count(&before, t), "{t}");
     }
+
+    // Personal data: the page says what the browser keeps, where and until when; purged on
+    // request, the e-mails and phone numbers are gone from IndexedDB.
+    let kept = browser
+        .text("#kept-data")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        kept.contains("passerelle-journal") && kept.contains("30 jours") && kept.contains("e-mail"),
+        "{kept}"
+    );
+    let stored = indexeddb_text(&browser).await;
+    assert!(
+        stored.contains('@'),
+        "the journal holds the users' e-mails before the purge"
+    );
+    browser.click("#journal-purge").await.unwrap();
+    for _ in 0..100 {
+        if browser.text("#kept-data").await.unwrap().is_none() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(browser.text("#kept-data").await.unwrap().is_none());
+    let stored = indexeddb_text(&browser).await;
+    assert!(!stored.contains('@'), "e-mails left in IndexedDB: {stored}");
+    assert_eq!(stored, "[]\n[]", "both stores empty");
     browser.close().await.unwrap();
+}
+
+/// Everything the journal's IndexedDB database holds, as text (read through WebDriver).
+async fn indexeddb_text(browser: &Browser) -> String {
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const open = indexedDB.open('passerelle-journal');
+             open.onerror = () => done('error');
+             open.onsuccess = () => {
+               const db = open.result;
+               const names = [...db.objectStoreNames];
+               if (names.length === 0) { done(''); return; }
+               const tx = db.transaction(names, 'readonly');
+               const out = [];
+               for (const n of names) {
+                 tx.objectStore(n).getAll().onsuccess = (e) => out.push(JSON.stringify(e.target.result));
+               }
+               tx.oncomplete = () => { db.close(); done(out.join('\\n')); };
+             };",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 #[tokio::test]

@@ -141,6 +141,20 @@ async fn stored_interrupted() -> Option<Stored> {
     (j.started() && !j.finished()).then(|| Rc::new((meta, j)))
 }
 
+/// The journal the database keeps, after purging it when its delay is over (a run started
+/// more than [`crate::browser::RETENTION_DAYS`] days ago and not running).
+async fn stored_kept() -> Option<Stored> {
+    let db = JournalDb::open().await.ok()?;
+    let (meta, j) = db.load().await.ok()??;
+    if js_sys::Date::now() >= crate::browser::purge_at(meta.started_ms)
+        && !web_lock::held_anywhere().await
+    {
+        let _ = db.clear().await;
+        return None;
+    }
+    Some(Rc::new((meta, j)))
+}
+
 /// How a run attempt ended.
 enum Ran {
     /// It did not start.
@@ -249,11 +263,14 @@ impl Driver {
                 match d.run(plan, entity, resume).await {
                     Ran::Refused(p) => send.emit(Msg::RunRefused(p)),
                     Ran::Missing(m) => send.emit(Msg::MissingRights(m)),
-                    Ran::Ended(journal, result) => send.emit(Msg::RunEnded {
-                        journal,
-                        result,
-                        cancelled: d.control.get() == ControlState::Cancelled,
-                    }),
+                    Ran::Ended(journal, result) => {
+                        send.emit(Msg::RunEnded {
+                            journal,
+                            result,
+                            cancelled: d.control.get() == ControlState::Cancelled,
+                        });
+                        send.emit(Msg::Kept(stored_kept().await));
+                    }
                 }
             }),
             Effect::Control(state) => self.control.set(state),
@@ -270,6 +287,15 @@ impl Driver {
             Effect::Undo(journal) => spawn_local(async move {
                 let (result, journal) = d.undo(journal).await;
                 send.emit(Msg::Undone { result, journal });
+                send.emit(Msg::Kept(stored_kept().await));
+            }),
+            Effect::Purge => spawn_local(async move {
+                if let Ok(db) = JournalDb::open().await {
+                    if let Err(e) = db.clear().await {
+                        send.emit(Msg::PickFailed(e));
+                    }
+                }
+                send.emit(Msg::Kept(stored_kept().await));
             }),
             Effect::Forget => spawn_local(async move {
                 if let Ok(db) = JournalDb::open().await {
@@ -296,6 +322,7 @@ impl Driver {
         let own = self.own.clone();
         spawn_local(async move {
             send.emit(Msg::Interrupted(stored_interrupted().await));
+            send.emit(Msg::Kept(stored_kept().await));
             let mut seen: Option<(bool, Option<(usize, usize)>)> = None;
             loop {
                 let now = !own.get() && web_lock::held_anywhere().await;

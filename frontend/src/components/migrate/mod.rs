@@ -350,6 +350,44 @@ pub fn migration(props: &MigrationProps) -> Html {
         }
     };
 
+    // What this browser keeps of the last migration, where, until when; export and purge.
+    let kept = match &model.kept {
+        Some(k) if model.phase != Phase::Running => {
+            let until = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+                crate::browser::purge_at(k.0.started_ms),
+            ))
+            .to_locale_date_string(
+                if lang == Lang::Fr { "fr-FR" } else { "en-GB" },
+                &wasm_bindgen::JsValue::UNDEFINED,
+            );
+            let text = if lang == Lang::Fr {
+                format!(
+                    "Ce navigateur garde le journal de la dernière migration ({} ; il contient les données des fichiers, dont des adresses e-mail et des numéros de téléphone) dans sa base IndexedDB « passerelle-journal », pour reprendre, vérifier ou annuler. Il l'efface de lui-même le {} ({} jours après le lancement), ou dès maintenant ci-dessous.",
+                    texts::counted(k.1.records().len(), texts::W::Object, lang),
+                    String::from(until),
+                    crate::browser::RETENTION_DAYS
+                )
+            } else {
+                format!(
+                    "This browser keeps the last migration's journal ({}; it holds the files' data, e-mail addresses and phone numbers included) in its IndexedDB database \"passerelle-journal\", to resume, verify or undo. It erases it by itself on {} ({} days after the start), or now below.",
+                    texts::counted(k.1.records().len(), texts::W::Object, lang),
+                    String::from(until),
+                    crate::browser::RETENTION_DAYS
+                )
+            };
+            html! {
+                <div id="kept-data" class="fr-callout kept-data" data-retention-days={crate::browser::RETENTION_DAYS.to_string()}>
+                    <h3 class="fr-callout__title">{ tr(T::KeptHeading) }</h3>
+                    <p class="fr-callout__text">{ text }</p>
+                    <button id="journal-export" type="button" class="fr-btn fr-btn--secondary" onclick={{ let send = send.clone(); Callback::from(move |_: MouseEvent| send.emit(Msg::ExportKept(lang))) }}>{ tr(T::ExportKept) }</button>
+                    { " " }
+                    <button id="journal-purge" type="button" class="fr-btn fr-btn--tertiary danger" disabled={elsewhere} onclick={on(|| Msg::Purge)}>{ tr(T::PurgeNow) }</button>
+                </div>
+            }
+        }
+        _ => html! {},
+    };
+
     let confirm_dialog = match (model.confirm, &model.connection) {
         (Some(kind), Some(c)) => {
             let counts = match kind {
@@ -422,6 +460,7 @@ pub fn migration(props: &MigrationProps) -> Html {
                 <button id="run-button" type="button" class="primary" disabled={!model.can_run()} onclick={on(|| Msg::Ask(Some(Confirm::Run)))}>{ tr(T::RunButton) }</button>
             }
             { confirm_dialog }
+            { kept }
             <dashboard::Dashboard
                 {lang}
                 phase={model.phase.clone()}

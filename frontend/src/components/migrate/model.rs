@@ -236,6 +236,8 @@ pub struct Model {
     pub undoing: bool,
     /// A run interrupted earlier (closed tab, crash), offered for resume.
     pub interrupted: Option<Stored>,
+    /// The journal this browser keeps (IndexedDB), with its run: told, exported, purged.
+    pub kept: Option<Stored>,
     /// Another tab holds the journal: this one only watches.
     pub elsewhere: bool,
     /// What the other tab's journal says: (objects done, objects planned).
@@ -342,6 +344,12 @@ pub enum Msg {
     Interrupted(Option<Stored>),
     /// Forget the interrupted run.
     Forget,
+    /// What the journal database keeps now (after load, a run, an undo, a purge).
+    Kept(Option<Stored>),
+    /// Purge the kept journal now.
+    Purge,
+    /// Export the kept journal (JSON, in a language).
+    ExportKept(Lang),
     /// What the lock watcher saw.
     LockSeen {
         /// Another tab holds the journal.
@@ -400,6 +408,8 @@ pub enum Effect {
     Undo(Rc<Journal>),
     /// Forget the stored run.
     Forget,
+    /// Purge the journal database (personal data included).
+    Purge,
     /// Offer a file to download.
     Download {
         /// File name.
@@ -721,6 +731,28 @@ impl Model {
                 }
                 self.interrupted = None;
                 return vec![Effect::Forget];
+            }
+            Msg::Kept(kept) => self.kept = kept,
+            Msg::Purge => {
+                if self.elsewhere || self.phase == Phase::Running || self.undoing {
+                    return Vec::new();
+                }
+                // What the page holds goes with it: nothing personal stays in this tab either
+                // (undo needs the journal, so it is no longer offered).
+                self.kept = None;
+                self.interrupted = None;
+                self.journal = None;
+                return vec![Effect::Purge];
+            }
+            Msg::ExportKept(lang) => {
+                let Some(kept) = &self.kept else {
+                    return Vec::new();
+                };
+                return vec![Effect::Download {
+                    name: "journal-migration.json",
+                    mime: "application/json",
+                    text: kept.1.to_json_in(lang),
+                }];
             }
             Msg::LockSeen { elsewhere, watched } => {
                 self.elsewhere = elsewhere;
@@ -1465,6 +1497,27 @@ mod tests {
         let mut o = m.options.clone();
         o.entities.insert("Root entity > Guyane".into(), 3);
         assert_eq!(m.update(Msg::SetOptions(o)).len(), 1);
+    }
+
+    #[test]
+    fn the_kept_journal_is_exported_and_purged_never_while_running() {
+        let mut m = connected();
+        assert!(m.update(Msg::ExportKept(Lang::Fr)).is_empty());
+        m.update(Msg::Kept(Some(stored(true))));
+        let effects = m.update(Msg::ExportKept(Lang::En));
+        assert!(
+            matches!(effects.as_slice(), [Effect::Download { name: "journal-migration.json", text, .. }] if text.contains("run-1"))
+        );
+        m.phase = Phase::Running;
+        assert!(m.update(Msg::Purge).is_empty());
+        assert!(m.kept.is_some());
+        m.phase = Phase::Ended { cancelled: false };
+        m.journal = Some(Rc::new(journal_with_one_created()));
+        assert!(matches!(m.update(Msg::Purge).as_slice(), [Effect::Purge]));
+        assert!(m.kept.is_none() && m.journal.is_none());
+        assert!(!m.can_undo());
+        // Purged 30 days after the run started.
+        assert_eq!(crate::browser::purge_at(0.0), 30.0 * 86_400_000.0);
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub enum T {
     MissingValue,
     ChoiceExisting,
     UnmatchedHelp,
+    KeptHeading,
+    ExportKept,
+    PurgeNow,
 }
 
 impl T {
@@ -228,6 +231,9 @@ impl T {
             T::MissingValue => ("Valeur des fichiers", "Value in the files"),
             T::ChoiceExisting => ("valeur existante", "existing value"),
             T::UnmatchedHelp => ("Chaque choix refait aussitôt le plan : ce qui est affiché est ce qui sera envoyé.", "Each choice makes the plan again at once: what is shown is what will be sent."),
+            T::KeptHeading => ("Données personnelles gardées dans ce navigateur", "Personal data kept in this browser"),
+            T::ExportKept => ("Exporter le journal (JSON)", "Export the journal (JSON)"),
+            T::PurgeNow => ("Effacer le journal de ce navigateur", "Erase the journal from this browser"),
             T::UseChecked => ("Reprendre les fichiers vérifiés ci-dessus, avec vos corrections", "Use the files checked above, with your corrections"),
         }
     }
@@ -338,6 +344,9 @@ impl T {
         T::MissingValue,
         T::ChoiceExisting,
         T::UnmatchedHelp,
+        T::KeptHeading,
+        T::ExportKept,
+        T::PurgeNow,
     ];
 }
 

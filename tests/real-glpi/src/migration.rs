@@ -314,8 +314,13 @@ pub const WRITTEN_TABLES: [&str; 33] = [
 /// A fingerprint of everything a write changes: per table, row count, highest id and latest
 /// `date_mod` (when the table has one); plus the number of history rows (`glpi_logs`).
 pub fn write_fingerprint(db: &str) -> Result<Vec<(String, String)>> {
+    tables_fingerprint(db, &WRITTEN_TABLES)
+}
+
+/// Per table of `tables`: row count, highest id and latest `date_mod` (when it has one).
+pub fn tables_fingerprint(db: &str, tables: &[&str]) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for table in WRITTEN_TABLES {
+    for table in tables {
         let has_date_mod =
             !query(db, &format!("SHOW COLUMNS FROM {table} LIKE 'date_mod'"))?.is_empty();
         let date_mod = if has_date_mod {

@@ -11,6 +11,21 @@ use fantoccini::Locator;
 use passerelle_e2e::page::{run_confirmed, send_files, CONTROL, ENTER, RELEASE};
 use passerelle_e2e::Browser;
 
+use crate::migration::{dist_dir, RunningProxy};
+use crate::RealGlpi;
+
+/// The real proxy in front of `glpi`, serving the built page (`bash scripts/build-page.sh`, or
+/// `PASSERELLE_DIST_DIR`).
+pub fn serve_page(glpi: &RealGlpi) -> RunningProxy {
+    let dist = dist_dir();
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} is missing: run `bash scripts/build-page.sh` first",
+        dist.display()
+    );
+    RunningProxy::start(glpi, Some(&dist)).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Polls `probe` every 200 ms until it gives `Some`, for at most `seconds`.
 pub async fn until<T, F, Fut>(what: &str, seconds: u64, probe: F) -> T
 where

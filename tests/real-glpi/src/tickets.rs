@@ -10,8 +10,11 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::migration::write_fingerprint;
-use crate::{shared_dir, RealGlpi, RealGlpiError, Result};
+use crate::migration::{
+    create_entity, samples_dir, tables_fingerprint, temp_dir, write_fingerprint, SAMPLE_FILES,
+};
+use crate::suite::{Setup, ENTITY};
+use crate::{prefecture_dump, shared_dir, Instance, RealGlpi, RealGlpiError, Result};
 
 /// The fr-history export (tickets with their history columns) and its ground truth.
 pub fn history_dir() -> PathBuf {
@@ -713,28 +716,60 @@ pub const TICKET_TABLES: [&str; 11] = [
 /// The written tables' fingerprint (`write_fingerprint`) and the ticket tables' counts, last ids
 /// and last modification dates: a run that writes nothing leaves it unchanged.
 pub fn fingerprint(glpi: &RealGlpi) -> Result<Vec<(String, String)>> {
-    let mut out = write_fingerprint(&glpi.instance.db_name())?;
-    for table in TICKET_TABLES {
-        let has_date_mod = !glpi
-            .query(&format!("SHOW COLUMNS FROM {table} LIKE 'date_mod'"))?
-            .is_empty();
-        let date_mod = if has_date_mod {
-            "COALESCE(MAX(date_mod), '')"
-        } else {
-            "''"
-        };
-        let row = glpi.query(&format!(
-            "SELECT COUNT(*), COALESCE(MAX(id), 0), {date_mod} FROM {table}"
-        ))?;
-        let v = row
-            .into_iter()
-            .next()
-            .unwrap_or_default()
-            .into_iter()
-            .map(Option::unwrap_or_default)
-            .collect::<Vec<_>>()
-            .join(" / ");
-        out.push((table.to_string(), v));
-    }
+    let db = glpi.instance.db_name();
+    let mut out = write_fingerprint(&db)?;
+    out.extend(tables_fingerprint(&db, &TICKET_TABLES)?);
     Ok(out)
+}
+
+/// Two real GLPIs ready for a ticket suite: the source loaded with the prefecture's dump, the
+/// target fresh with the prefecture's entity and made noisy; the files an administrator gives
+/// (the ten sample exports, the fr-history ticket export, the timeline file written from the
+/// source) and the corrections they make after the check.
+pub struct TicketSuite {
+    /// Both GLPIs, the suite's directory and the target's entity.
+    pub setup: Setup,
+    /// What the target does by itself.
+    pub noise: Noise,
+    /// The files to migrate, in order.
+    pub files: Vec<PathBuf>,
+    /// `FILE:LINE:COLUMN=VALUE` corrections of the homonyms nothing tells apart.
+    pub corrections: Vec<String>,
+    /// Rows of the timeline file.
+    pub timeline_rows: usize,
+}
+
+impl TicketSuite {
+    /// Brings both GLPIs up (instances of the calling suite) and writes the files to `label`'s
+    /// temporary directory.
+    pub fn prepare(source: Instance, target: Instance, label: &str) -> Result<TicketSuite> {
+        let source = RealGlpi::loaded(source, &prefecture_dump())?;
+        let target = RealGlpi::fresh(target)?;
+        let dir = temp_dir(label)?;
+        let (timeline, timeline_rows) = write_timeline(&source, &dir)?;
+        let entity = create_entity(&target, ENTITY)?;
+        let noise = make_noisy(&target)?;
+        let setup = Setup {
+            source,
+            target,
+            dir,
+            companions: Vec::new(),
+            entity,
+        };
+        let export = history_dir().join("Ticket.csv");
+        let mut corrections = setup.homonym_corrections()?;
+        corrections.extend(ticket_corrections(&setup.source, &export)?);
+        let files = SAMPLE_FILES
+            .iter()
+            .map(|f| samples_dir().join(f))
+            .chain([export, timeline])
+            .collect();
+        Ok(TicketSuite {
+            setup,
+            noise,
+            files,
+            corrections,
+            timeline_rows,
+        })
+    }
 }

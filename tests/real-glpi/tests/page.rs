@@ -8,9 +8,10 @@
 use std::time::Instant;
 
 use passerelle_e2e::Browser;
-use real_glpi::migration::{dist_dir, samples_dir, RunningProxy};
+use real_glpi::migration::samples_dir;
 use real_glpi::page::{
-    check_files, connect, correct, map_entity, open, plan, run_to_end, use_checked, verify,
+    check_files, connect, correct, map_entity, open, plan, run_to_end, serve_page, use_checked,
+    verify,
 };
 use real_glpi::suite::{first_lines, Oracle, Setup, ENTITY};
 
@@ -23,13 +24,7 @@ struct Outcome {
 async fn page_flow() -> Outcome {
     let started = Instant::now();
     let setup = Setup::new("page").unwrap_or_else(|e| panic!("{e}"));
-    let dist = dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} is missing: run `bash scripts/build-page.sh` first",
-        dist.display()
-    );
-    let proxy = RunningProxy::start(&setup.target, Some(&dist)).unwrap_or_else(|e| panic!("{e}"));
+    let proxy = serve_page(&setup.target);
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
     open(&browser, &proxy.base_url).await;
     connect(&browser, &setup.target.user_token, "10.0.11").await;

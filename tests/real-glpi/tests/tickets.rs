@@ -15,16 +15,15 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use real_glpi::migration::{
-    assert_second_run_verified, assert_second_run_wrote_nothing, create_entity,
-    fingerprint_changes, run_cli, samples_dir, temp_dir, CliRun, RunningProxy, SAMPLE_FILES,
+    assert_second_run_verified, assert_second_run_wrote_nothing, fingerprint_changes, run_cli,
+    CliRun, RunningProxy,
 };
-use real_glpi::suite::{first_lines, Setup, ENTITY};
+use real_glpi::suite::{first_lines, ENTITY};
 use real_glpi::tickets::{
-    differences_from_truth, fingerprint, history_dir, make_noisy, minute, read_tickets,
-    run_survey_task, ticket_corrections, truth, unsanitize, write_timeline, Api, DbTicket, Noise,
-    TICKET_TABLES,
+    differences_from_truth, fingerprint, minute, read_tickets, run_survey_task, truth, unsanitize,
+    Api, DbTicket, Noise, TicketSuite, TICKET_TABLES,
 };
-use real_glpi::{prefecture_dump, Instance, RealGlpi};
+use real_glpi::{Instance, RealGlpi};
 use serde_json::{json, Value};
 
 const SOURCE: Instance = Instance::new("tickets-src", 8101);
@@ -96,33 +95,19 @@ fn outcome() -> &'static Outcome {
 
 fn migrate() -> real_glpi::Result<Outcome> {
     let started = Instant::now();
-    let source = RealGlpi::loaded(SOURCE, &prefecture_dump())?;
-    let target = RealGlpi::fresh(TARGET)?;
-    let dir = temp_dir("tickets")?;
-    let (timeline, timeline_rows) = write_timeline(&source, &dir)?;
-    let entity = create_entity(&target, ENTITY)?;
-    let noise = make_noisy(&target)?;
+    let TicketSuite {
+        setup,
+        noise,
+        files,
+        corrections,
+        timeline_rows,
+    } = TicketSuite::prepare(SOURCE, TARGET, "tickets")?;
     eprintln!(
         "[tickets] two real GLPIs up, target noisy, in {:?}",
         started.elapsed()
     );
-    let setup = Setup {
-        source,
-        target,
-        dir,
-        companions: Vec::new(),
-        entity,
-    };
-    let export = history_dir().join("Ticket.csv");
-    let mut corrections = setup.homonym_corrections()?;
-    corrections.extend(ticket_corrections(&setup.source, &export)?);
     eprintln!("[tickets] the administrator's corrections: {corrections:?}");
-    let files: Vec<String> = SAMPLE_FILES
-        .iter()
-        .map(|f| samples_dir().join(f))
-        .chain([export, timeline])
-        .map(|p| p.display().to_string())
-        .collect();
+    let files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     let args = |journal: &str, extra: &[&str]| {
         let mut v: Vec<String> = vec![
             "--entity".into(),

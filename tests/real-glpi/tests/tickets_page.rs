@@ -14,18 +14,17 @@
 use std::path::PathBuf;
 
 use passerelle_e2e::Browser;
-use real_glpi::migration::{
-    create_entity, dist_dir, fingerprint_changes, samples_dir, temp_dir, RunningProxy, SAMPLE_FILES,
-};
+use real_glpi::migration::samples_dir;
+use real_glpi::migration::{fingerprint_changes, RunningProxy};
 use real_glpi::page::{
-    check_files, connect, console, correct, map_entity, open, plan, run_to_end, use_checked, verify,
+    check_files, connect, console, correct, map_entity, open, plan, run_to_end, serve_page,
+    use_checked, verify,
 };
 use real_glpi::suite::{first_lines, Setup, ENTITY};
 use real_glpi::tickets::{
-    differences_from_truth, fingerprint, history_dir, make_noisy, read_tickets, ticket_corrections,
-    write_timeline, DbTicket, Noise,
+    differences_from_truth, fingerprint, history_dir, read_tickets, DbTicket, Noise, TicketSuite,
 };
-use real_glpi::{prefecture_dump, Instance, RealGlpi};
+use real_glpi::Instance;
 
 const SOURCE: Instance = Instance::new("tickets-src", 8101);
 const TARGET: Instance = Instance::new("tickets-page", 8106);
@@ -97,37 +96,14 @@ async fn page_run(
 }
 
 async fn migrate() -> Outcome {
-    let source = RealGlpi::loaded(SOURCE, &prefecture_dump()).unwrap_or_else(|e| panic!("{e}"));
-    let target = RealGlpi::fresh(TARGET).unwrap_or_else(|e| panic!("{e}"));
-    let dir = temp_dir("tickets-page").unwrap_or_else(|e| panic!("{e}"));
-    let (timeline, _) = write_timeline(&source, &dir).unwrap_or_else(|e| panic!("{e}"));
-    let entity = create_entity(&target, ENTITY).unwrap_or_else(|e| panic!("{e}"));
-    let noise = make_noisy(&target).unwrap_or_else(|e| panic!("{e}"));
-    let setup = Setup {
-        source,
-        target,
-        dir,
-        companions: Vec::new(),
-        entity,
-    };
-    let export = history_dir().join("Ticket.csv");
-    let mut corrections = setup
-        .homonym_corrections()
-        .unwrap_or_else(|e| panic!("{e}"));
-    corrections
-        .extend(ticket_corrections(&setup.source, &export).unwrap_or_else(|e| panic!("{e}")));
-    let files: Vec<PathBuf> = SAMPLE_FILES
-        .iter()
-        .map(|f| samples_dir().join(f))
-        .chain([export, timeline])
-        .collect();
-    let dist = dist_dir();
-    assert!(
-        dist.join("index.html").is_file(),
-        "{} is missing: run `bash scripts/build-page.sh` first",
-        dist.display()
-    );
-    let proxy = RunningProxy::start(&setup.target, Some(&dist)).unwrap_or_else(|e| panic!("{e}"));
+    let TicketSuite {
+        setup,
+        noise,
+        files,
+        corrections,
+        ..
+    } = TicketSuite::prepare(SOURCE, TARGET, "tickets-page").unwrap_or_else(|e| panic!("{e}"));
+    let proxy = serve_page(&setup.target);
 
     let first = page_run(&proxy, &setup, &files, &corrections).await;
     let target = &setup.target;

@@ -9,9 +9,19 @@ const PART: f64 = (4 << 20) as f64;
 
 /// Reads every file of a `FileList` as (name, bytes).
 pub async fn read_file_list(list: web_sys::FileList) -> Result<Vec<(String, Vec<u8>)>, String> {
+    read_files(files_of(&list)).await
+}
+
+/// The files of a `FileList`, held apart from it: an input's list empties when the input is
+/// cleared, the files taken from it stay readable.
+pub fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// Reads files as (name, bytes).
+pub async fn read_files(files: Vec<web_sys::File>) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut out = Vec::new();
-    for i in 0..list.length() {
-        let Some(file) = list.get(i) else { continue };
+    for file in files {
         let bytes = read_file(&file)
             .await
             .map_err(|_| format!("lecture impossible : {}", file.name()))?;

@@ -318,15 +318,47 @@ fn check(
     Some(Prepared::from_checked(checked))
 }
 
-/// The draft of the files a request names, or what stops it.
-fn drafted(prepared: &Prepared) -> Drafted {
-    let problems: Vec<Diagnostic> = prepared.stopping_problems().into_iter().cloned().collect();
+/// The draft of the files a request names, or what stops it. `left_out` are files of the check
+/// the page does not hand the migration (those the migration cannot take, skipped with a note
+/// in the check): they stop nothing. `None` when one of them is a file the migration takes: the
+/// page and the worker disagree on what was checked.
+fn drafted(prepared: &Prepared, left_out: &[String]) -> Option<Drafted> {
+    let taken = prepared
+        .sources
+        .iter()
+        .map(|(t, _)| &t.file)
+        .chain(prepared.companions.iter().map(|(t, _)| &t.file));
+    if taken.into_iter().any(|f| left_out.contains(f)) {
+        return None;
+    }
+    let problems: Vec<Diagnostic> = prepared
+        .stopping_problems()
+        .into_iter()
+        .filter(|d| !left_out.contains(&d.file))
+        .cloned()
+        .collect();
     if !problems.is_empty() {
-        return Drafted::Stopped { problems };
+        return Some(Drafted::Stopped { problems });
     }
-    Drafted::Ready {
+    Some(Drafted::Ready {
         draft: Box::new(prepared.draft()),
+    })
+}
+
+/// The names (as checked: made unique) of the kept files that `specs` leave out, when `specs`
+/// are the kept files, in their order, with some left out; `None` when they are other files.
+fn left_out(kept: &[FileSpec], specs: &[FileSpec]) -> Option<Vec<String>> {
+    let names = unique_names(kept.iter().map(|f| f.name.as_str()));
+    let mut wanted = specs.iter().peekable();
+    let mut out = Vec::new();
+    for (file, name) in kept.iter().zip(names) {
+        if wanted.peek() == Some(&file) {
+            wanted.next();
+        } else {
+            out.push(name);
+        }
     }
+    wanted.next().is_none().then_some(out)
 }
 
 fn draft(request: DraftRequest, files: Vec<Vec<u8>>, post: &mut dyn FnMut(Reply)) {
@@ -340,12 +372,9 @@ fn draft(request: DraftRequest, files: Vec<Vec<u8>>, post: &mut dyn FnMut(Reply)
         } => {
             let result = KEPT.with(|k| {
                 let kept = k.borrow();
-                match kept.get(&of) {
-                    Some(c) if c.files == specs && c.templates == templates => {
-                        Some(drafted(&c.prepared))
-                    }
-                    _ => None,
-                }
+                kept.get(&of)
+                    .filter(|c| c.templates == templates)
+                    .and_then(|c| drafted(&c.prepared, &left_out(&c.files, &specs)?))
             });
             post(match result {
                 Some(d) => reply(d),
@@ -372,8 +401,10 @@ fn draft(request: DraftRequest, files: Vec<Vec<u8>>, post: &mut dyn FnMut(Reply)
                     post(r)
                 }
             };
-            if let Some(prepared) = check(&check_request, files, None, &mut progress) {
-                post(reply(drafted(&prepared)));
+            if let Some(drafted) =
+                check(&check_request, files, None, &mut progress).and_then(|p| drafted(&p, &[]))
+            {
+                post(reply(drafted));
             }
         }
     }
@@ -918,6 +949,60 @@ mod tests {
             ),
         );
         assert!(matches!(answer.as_slice(), [Reply::Failed { id: 9, .. }]));
+    }
+
+    #[test]
+    fn checked_files_the_migration_cannot_take_are_left_out_and_stop_nothing() {
+        let files = vec![spec("Computer.csv"), spec("notes.csv"), spec("photo.csv")];
+        let request = Request {
+            id: 4,
+            files: files.clone(),
+            templates: Vec::new(),
+            service: None,
+        };
+        let bytes = vec![
+            COMPUTERS.as_bytes().to_vec(),
+            b"a;b\n1;2\n".to_vec(),
+            vec![0u8, 159, 146, 150, 0, 0, 1, 2, 3],
+        ];
+        replies(Channel::Check, Job::Check(request, bytes, None));
+        let ask = |files: Vec<FileSpec>| {
+            Job::Draft(
+                DraftRequest {
+                    id: 5,
+                    source: DraftSource::Checked {
+                        of: Channel::Check,
+                        files,
+                        templates: Vec::new(),
+                    },
+                },
+                Vec::new(),
+            )
+        };
+        // Handed everything, the plan stops on the two files it cannot take.
+        let answer = replies(Channel::Migrate, ask(files.clone()));
+        let Drafted::Stopped { problems } = drafted(&answer) else {
+            panic!("{answer:?}")
+        };
+        let mut stopped: Vec<&str> = problems.iter().map(|d| d.file.as_str()).collect();
+        stopped.sort();
+        assert_eq!(stopped, ["notes.csv", "photo.csv"]);
+        // Handed the file it takes (the others skipped by the check): the plan is made of it.
+        let answer = replies(Channel::Migrate, ask(vec![spec("Computer.csv")]));
+        let Drafted::Ready { draft } = drafted(&answer) else {
+            panic!("{answer:?}")
+        };
+        let plan = draft.plan(&Default::default(), &Default::default());
+        assert_eq!(plan.objects.len(), 2);
+        // Leaving out a file the migration takes is not what was checked: refused.
+        let answer = replies(Channel::Migrate, ask(vec![spec("notes.csv")]));
+        assert!(matches!(answer.as_slice(), [Reply::Failed { id: 5, .. }]));
+        // Files in another order are other files: refused.
+        let answer = replies(
+            Channel::Migrate,
+            ask(vec![spec("notes.csv"), spec("Computer.csv")]),
+        );
+        assert!(matches!(answer.as_slice(), [Reply::Failed { id: 5, .. }]));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::companion::{detect_companion, CompanionFile, CompanionKind};
 use super::plan::{Draft, SourceFile};
-use crate::check::{read_input, CheckInput, Checked, FileOverrides};
+use crate::check::{read_input, CheckInput, Checked, FileOverrides, FileReport};
 use crate::detect::{detect, ItemType};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, FileProblem, Severity};
 use crate::map::{auto_map, Mapping, MappingTemplate};
@@ -25,6 +25,18 @@ pub struct Prepared {
 
 fn unsupported(name: &str) -> Diagnostic {
     Diagnostic::new(name, 1, Severity::Error, FileProblem::UnsupportedFile).blocking()
+}
+
+/// Whether the migration takes a checked file: read, and an export of a known item type other
+/// than the HR directory (imported on its own), or a companion file. The page's check hands the
+/// migration only these files (the others are skipped with a note), and [`Prepared::from_checked`]
+/// refuses the others: one rule for both.
+pub fn migration_takes(file: &FileReport) -> bool {
+    file.summary.companion.is_some()
+        || file
+            .mapping
+            .as_ref()
+            .is_some_and(|m| m.item_type != ItemType::Directory)
 }
 
 /// The files' names, made unique by position: two files dropped with one name (two folders'
@@ -121,11 +133,15 @@ impl Prepared {
         for (file, table) in report.files.into_iter().zip(tables) {
             // Unreadable: the check's diagnostic says why.
             let Some(table) = table else { continue };
+            if !migration_takes(&file) {
+                p.diagnostics.push(unsupported(&table.file));
+                continue;
+            }
             if let Some(kind) = detect_companion(&table.headers) {
                 p.companions.push((table, kind));
                 continue;
             }
-            match file.mapping.filter(|m| m.item_type != ItemType::Directory) {
+            match file.mapping {
                 Some(mapping) => p.sources.push((table, mapping)),
                 None => p.diagnostics.push(unsupported(&table.file)),
             }

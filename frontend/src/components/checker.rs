@@ -8,6 +8,7 @@ pub mod mapping;
 pub mod model;
 pub mod refs;
 pub mod saved;
+pub mod texts;
 
 use std::rc::Rc;
 
@@ -121,18 +122,16 @@ pub fn checker(props: &CheckerProps) -> Html {
             on_stage.emit(*stage)
         });
     }
-    // One request per job (see model.rs).
+    // One request per job (see model.rs); once it is done, the migration is told what it takes.
     {
         let (model, runner) = (model.clone(), runner.clone());
         let on_checked = props.on_checked.clone();
-        use_effect_with(model.job, move |&job| {
-            if job > 0 {
-                on_checked.emit(model::CheckedFiles {
-                    files: model.files.clone(),
-                    templates: model.templates.clone(),
-                });
+        use_effect_with((model.job, model.busy), move |&(job, busy)| {
+            if busy {
                 let bytes = model.files.iter().map(|f| f.bytes.clone()).collect();
                 runner.send(model.request(), bytes, model.ref_bytes());
+            } else if job > 0 {
+                on_checked.emit(model.checked_files());
             }
         });
     }
@@ -149,10 +148,10 @@ pub fn checker(props: &CheckerProps) -> Html {
 
     let read_into = |make: fn(Vec<(String, Vec<u8>)>) -> Msg| {
         let d = model.dispatcher();
-        Callback::from(move |list: web_sys::FileList| {
+        Callback::from(move |list: Vec<web_sys::File>| {
             let d = d.clone();
             spawn_local(async move {
-                match files::read_file_list(list).await {
+                match files::read_files(list).await {
                     Ok(read) => d.dispatch(make(read)),
                     Err(e) => d.dispatch(Msg::ReadFailed(Failure {
                         fr: e.clone(),
@@ -163,14 +162,21 @@ pub fn checker(props: &CheckerProps) -> Html {
         })
     };
     let run = read_into(Msg::FilesRead);
-    let on_refs = read_into(Msg::RefsRead);
+    let on_refs = {
+        let read = read_into(Msg::RefsRead);
+        Callback::from(move |list: web_sys::FileList| read.emit(files::files_of(&list)))
+    };
 
     let onchange = {
         let run = run.clone();
         Callback::from(move |e: Event| {
-            if let Some(list) = event_input(&e).and_then(|i| i.files()) {
-                run.emit(list);
+            let Some(input) = event_input(&e) else { return };
+            if let Some(list) = input.files() {
+                run.emit(files::files_of(&list));
             }
+            // Emptied once read: picking the same file again is a change, and a new pick is only
+            // the new files (they are added to those already checked, not listed twice).
+            input.set_value("");
         })
     };
     let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
@@ -179,7 +185,7 @@ pub fn checker(props: &CheckerProps) -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             if let Some(list) = e.data_transfer().and_then(|d| d.files()) {
-                run.emit(list);
+                run.emit(files::files_of(&list));
             }
         })
     };
@@ -268,6 +274,10 @@ pub fn checker(props: &CheckerProps) -> Html {
             if model.busy {
                 { progress_view(lang, &model) }
             }
+            if !model.to_replace.is_empty() {
+                <ReplaceQuestion {lang} names={model.to_replace.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
+                    on_msg={dispatch.clone()} />
+            }
             if let Some(f) = &model.failure {
                 <p id="check-error" class="state-error">{ if lang == Lang::Fr { f.fr.clone() } else { f.en.clone() } }</p>
             }
@@ -353,7 +363,8 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                     <th>{ lang.t(Key::ColErrors) }</th><th></th>
                 </tr></thead>
                 <tbody>
-                { for report.files.iter().map(|f| {
+                // A file removed is gone at once, before the check without it ends.
+                { for report.files.iter().filter(|f| model.file(&f.summary.file).is_some()).map(|f| {
                     let s = &f.summary;
                     let kind = match (s.item_type, s.companion) {
                         (Some(t), _) => t.label(lang),
@@ -391,11 +402,23 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                             d.emit(Msg::SetItemType(name.clone(), ItemType::from_name(&v)));
                         })
                     };
+                    let remove = {
+                        let (d, name) = (dispatch.clone(), name.clone());
+                        Callback::from(move |_: MouseEvent| d.emit(Msg::RemoveFile(name.clone())))
+                    };
+                    let skipped = model.skip_reason(&name);
                     let detected_type = if overrides.item_type.is_none() { kind } else { "" };
                     let detected_enc = if overrides.encoding.is_none() { f.encoding.clone().unwrap_or_default() } else { String::new() };
                     html! {
                         <tr class="summary-row" data-file={name.clone()}>
-                            <td>{ name.clone() }</td>
+                            <td>
+                                <span class="file-name">{ name.clone() }</span>
+                                if let Some(reason) = skipped {
+                                    <p class="skip-note fr-message fr-message--warning" data-reason={format!("{reason:?}")}>
+                                        { format!("{} {}", texts::T::SkippedNote.in_lang(lang), texts::T::skip_reason(reason).in_lang(lang)) }
+                                    </p>
+                                }
+                            </td>
                             <td>
                                 <span class="type">{ kind }</span>
                                 <select class="type-select" aria-label={lang.t(Key::TypeOverride)} onchange={on_type}>
@@ -416,9 +439,14 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                             </td>
                             <td class="rows">{ s.rows }</td><td class="valid">{ s.valid }</td>
                             <td class="warnings">{ s.warnings }</td><td class="errors">{ s.errors }</td>
-                            <td>if s.errors > 0 && s.rows > 0 {
-                                <button type="button" class="download-rejected" onclick={rejected}>{ lang.t(Key::DownloadRejected) }</button>
-                            }</td>
+                            <td>
+                                if s.errors > 0 && s.rows > 0 {
+                                    <button type="button" class="download-rejected fr-btn fr-btn--secondary fr-btn--sm" onclick={rejected}>{ lang.t(Key::DownloadRejected) }</button>
+                                }
+                                <button type="button" class="remove-file fr-btn fr-btn--tertiary fr-btn--sm"
+                                    aria-label={format!("{} {name}", texts::T::RemoveFile.in_lang(lang))}
+                                    onclick={remove}>{ texts::T::RemoveFile.in_lang(lang) }</button>
+                            </td>
                         </tr>
                     }
                 }) }
@@ -426,6 +454,52 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
             </table>
             <button type="button" id="download-diagnostics" onclick={download_all}>{ lang.t(Key::DownloadDiagnostics) }</button>
         </>
+    }
+}
+
+/// Props of [`ReplaceQuestion`].
+#[derive(Properties, PartialEq)]
+pub struct ReplaceQuestionProps {
+    /// Current language.
+    pub lang: Lang,
+    /// Names of the files waiting to replace those of the same name.
+    pub names: Vec<String>,
+    /// Where the answer goes.
+    pub on_msg: Callback<Msg>,
+}
+
+/// Asks whether files dropped under the name of files already checked replace them; the
+/// keyboard focus goes to the question's first button when it appears.
+#[function_component(ReplaceQuestion)]
+pub fn replace_question(props: &ReplaceQuestionProps) -> Html {
+    let lang = props.lang;
+    let first = use_node_ref();
+    {
+        let first = first.clone();
+        use_effect_with(props.names.clone(), move |_| {
+            if let Some(b) = first.cast::<web_sys::HtmlElement>() {
+                let _ = b.focus();
+            }
+        });
+    }
+    let answer = |replace: bool| {
+        let d = props.on_msg.clone();
+        Callback::from(move |_: MouseEvent| d.emit(Msg::AnswerReplace(replace)))
+    };
+    html! {
+        <div id="replace-question" class="fr-alert fr-alert--warning fr-mb-3w" role="group" aria-labelledby="replace-question-title">
+            <h3 id="replace-question-title" class="fr-alert__title">{ texts::T::ReplaceQuestion.in_lang(lang) }</h3>
+            <ul id="replace-names">
+                { for props.names.iter().map(|n| html! { <li>{ n.clone() }</li> }) }
+            </ul>
+            <p>{ texts::T::ReplaceLoses.in_lang(lang) }</p>
+            <ul class="fr-btns-group fr-btns-group--inline-sm">
+                <li><button type="button" id="replace-confirm" class="fr-btn" ref={first} onclick={answer(true)}>
+                    { texts::T::Replace.in_lang(lang) }</button></li>
+                <li><button type="button" id="replace-cancel" class="fr-btn fr-btn--secondary" onclick={answer(false)}>
+                    { texts::T::KeepOld.in_lang(lang) }</button></li>
+            </ul>
+        </div>
     }
 }
 

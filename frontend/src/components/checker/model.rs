@@ -7,10 +7,11 @@
 
 use std::rc::Rc;
 
-use passerelle_engine::check::{CheckReport, Correction, FileOverrides, Progress};
+use passerelle_engine::check::{CheckReport, Correction, FileOverrides, FileReport, Progress};
 use passerelle_engine::detect::ItemType;
 use passerelle_engine::diagnostic::DiagnosticKind;
 use passerelle_engine::map::{Mapping, MappingTemplate};
+use passerelle_engine::migrate::inputs::migration_takes;
 
 use crate::worker::{FileSpec, RefBytes, Reply, Request};
 
@@ -25,14 +26,54 @@ pub struct InputFile {
     pub overrides: FileOverrides,
 }
 
-/// What the check holds once files are dropped: the files with the user's changes and the saved
-/// templates. The migration takes them as they are, corrections included.
+/// What the check hands the migration once a check is done: the files the migration can take,
+/// with the user's changes, and the saved templates. The migration takes them as they are,
+/// corrections included.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckedFiles {
-    /// Files, in the order dropped.
+    /// Files the migration takes, in the order dropped.
     pub files: Vec<InputFile>,
     /// Saved mapping templates.
     pub templates: Vec<MappingTemplate>,
+    /// Checked files the migration cannot take, left out of `files` (the check shows why beside
+    /// each): the other files are migrated without them.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// A checked file the migration does not take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// File name.
+    pub name: String,
+    /// Why.
+    pub reason: SkipReason,
+}
+
+/// Why the migration does not take a checked file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// It could not be read (empty, binary, unknown encoding).
+    Unreadable,
+    /// Not a GLPI export the engine recognises, nor a companion file.
+    UnknownType,
+    /// An HR directory file: imported on its own, not by the GLPI migration.
+    Directory,
+}
+
+impl SkipReason {
+    /// Why `file` is left out of the migration, or `None` when the migration takes it (the
+    /// engine's rule, [`migration_takes`]).
+    pub fn of(file: &FileReport) -> Option<SkipReason> {
+        if migration_takes(file) {
+            None
+        } else if file.summary.item_type == Some(ItemType::Directory) {
+            Some(SkipReason::Directory)
+        } else if file.encoding.is_none() {
+            Some(SkipReason::Unreadable)
+        } else {
+            Some(SkipReason::UnknownType)
+        }
+    }
 }
 
 /// Which reference export a file is, from its name.
@@ -106,8 +147,11 @@ pub struct Failure {
 /// The checker's state.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
-    /// Files to check, in the order dropped.
+    /// Files to check, in the order dropped; never two with one name.
     pub files: Vec<InputFile>,
+    /// Files dropped under the name of a file already there, waiting for the user to say
+    /// whether they replace it.
+    pub to_replace: Vec<(String, Rc<Vec<u8>>)>,
     /// Reference exports for HR directory files: (file name, bytes) per [`RefKind`].
     pub refs: [Option<(String, Rc<Vec<u8>>)>; 4],
     /// Dropped files that are not reference exports.
@@ -131,8 +175,14 @@ pub struct Model {
 /// A change to the checker's state.
 #[derive(Clone, Debug)]
 pub enum Msg {
-    /// New files to check (replace the previous ones).
+    /// Files dropped: added to those checked; one with the name of a file already there waits
+    /// for [`Msg::AnswerReplace`].
     FilesRead(Vec<(String, Vec<u8>)>),
+    /// The user's answer about the files waiting to replace others: `true` replaces them (their
+    /// changes go with the old content), `false` keeps the files already checked.
+    AnswerReplace(bool),
+    /// A file taken out of the check (and of what the migration takes).
+    RemoveFile(String),
     /// Files could not be read from the browser.
     ReadFailed(Failure),
     /// Encoding forced for a file (`None`: detect).
@@ -165,16 +215,44 @@ impl Model {
         let mut rerun = false;
         match msg {
             Msg::FilesRead(files) => {
-                next.files = files
-                    .into_iter()
-                    .map(|(name, bytes)| InputFile {
-                        name,
-                        bytes: Rc::new(bytes),
-                        overrides: FileOverrides::default(),
-                    })
-                    .collect();
-                next.report = None;
-                rerun = true;
+                for (name, bytes) in files {
+                    let bytes = Rc::new(bytes);
+                    if next.file(&name).is_some() {
+                        // Asked first: replacing drops the corrections made to the old one.
+                        next.to_replace.retain(|(n, _)| *n != name);
+                        next.to_replace.push((name, bytes));
+                    } else {
+                        next.files.push(InputFile {
+                            name,
+                            bytes,
+                            overrides: FileOverrides::default(),
+                        });
+                        rerun = true;
+                    }
+                }
+            }
+            Msg::AnswerReplace(replace) => {
+                for (name, bytes) in std::mem::take(&mut next.to_replace) {
+                    if let Some(f) = next
+                        .files
+                        .iter_mut()
+                        .find(|f| f.name == name)
+                        .filter(|_| replace)
+                    {
+                        // In place: the files keep the order they were dropped in.
+                        *f = InputFile {
+                            name,
+                            bytes,
+                            overrides: FileOverrides::default(),
+                        };
+                        rerun = true;
+                    }
+                }
+            }
+            Msg::RemoveFile(name) => {
+                next.files.retain(|f| f.name != name);
+                next.to_replace.retain(|(n, _)| *n != name);
+                rerun = next.files.len() != self.files.len();
             }
             Msg::ReadFailed(f) => next.failure = Some(f),
             Msg::SetEncoding(file, encoding) => {
@@ -232,6 +310,11 @@ impl Model {
             next.busy = true;
             next.progress = None;
             next.failure = None;
+            if next.files.is_empty() {
+                // Nothing left to check: no request, and nothing shown of the old check.
+                next.busy = false;
+                next.report = None;
+            }
         }
         next
     }
@@ -337,6 +420,37 @@ impl Model {
             .collect();
         files.dedup();
         files
+    }
+
+    /// Why the latest check says the migration cannot take `name`, if it says so.
+    pub fn skip_reason(&self, name: &str) -> Option<SkipReason> {
+        let report = self.report.as_ref()?;
+        report
+            .files
+            .iter()
+            .find(|f| f.summary.file == name)
+            .and_then(SkipReason::of)
+    }
+
+    /// What the migration is handed: every file but those the latest check found it cannot
+    /// take. Meant for when the check is done (not [`Model::busy`]): the worker drafts the plan
+    /// from the tables of its latest check, and refuses files other than those.
+    pub fn checked_files(&self) -> CheckedFiles {
+        let (mut files, mut skipped) = (Vec::new(), Vec::new());
+        for f in &self.files {
+            match self.skip_reason(&f.name) {
+                Some(reason) => skipped.push(SkippedFile {
+                    name: f.name.clone(),
+                    reason,
+                }),
+                None => files.push(f.clone()),
+            }
+        }
+        CheckedFiles {
+            files,
+            templates: self.templates.clone(),
+            skipped,
+        }
     }
 }
 
@@ -461,6 +575,141 @@ mod tests {
         // A new encoding moves every cell: corrections are dropped.
         let m = m.apply(Msg::SetEncoding("a.csv".into(), None));
         assert!(m.files[0].overrides.corrections.is_empty());
+    }
+
+    fn file_report(name: &str, item_type: Option<ItemType>, readable: bool) -> FileReport {
+        FileReport {
+            summary: passerelle_engine::validate::FileSummary {
+                file: name.into(),
+                item_type,
+                companion: None,
+                rows: 1,
+                valid: 1,
+                warnings: 0,
+                errors: 0,
+            },
+            encoding: readable.then(|| "UTF-8".to_string()),
+            delimiter: None,
+            confidence: 1.0,
+            mapping: item_type
+                .filter(|t| *t != ItemType::Directory)
+                .map(|t| passerelle_engine::map::auto_map(t, &[])),
+            template: None,
+        }
+    }
+
+    fn done(m: Model, files: Vec<FileReport>) -> Model {
+        let id = m.job;
+        m.apply(Msg::Reply(Reply::Done {
+            id,
+            report: CheckReport {
+                files,
+                diagnostics: Vec::new(),
+            },
+        }))
+    }
+
+    #[test]
+    fn dropped_files_are_added_and_one_of_the_same_name_replaces_the_old_only_when_confirmed() {
+        let m = with_file().apply(Msg::Correct(
+            "a.csv".into(),
+            Correction {
+                line: 2,
+                column: 0,
+                value: "x".into(),
+            },
+        ));
+        let job = m.job;
+        // A new name is added; the same name waits for the user's answer, and starts nothing.
+        let m = m.apply(Msg::FilesRead(vec![
+            ("b.csv".into(), b"b".to_vec()),
+            ("a.csv".into(), b"new".to_vec()),
+        ]));
+        let names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["a.csv", "b.csv"]);
+        assert_eq!(m.job, job + 1);
+        assert_eq!(m.to_replace.len(), 1);
+        assert_eq!(m.files[0].bytes.as_slice(), b"x");
+        // Kept: nothing changes, nothing re-runs.
+        let kept = m.apply(Msg::AnswerReplace(false));
+        assert!(kept.to_replace.is_empty());
+        assert_eq!(kept.job, m.job);
+        assert_eq!(kept.files[0].bytes.as_slice(), b"x");
+        assert_eq!(kept.files[0].overrides.corrections.len(), 1);
+        // Replaced: in place, its old corrections gone, checked again; never two "a.csv".
+        let replaced = m.apply(Msg::AnswerReplace(true));
+        let names: Vec<&str> = replaced.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["a.csv", "b.csv"]);
+        assert_eq!(replaced.files[0].bytes.as_slice(), b"new");
+        assert!(replaced.files[0].overrides.corrections.is_empty());
+        assert_eq!(replaced.job, m.job + 1);
+        assert!(replaced.to_replace.is_empty());
+        // Dropped twice before answering: the last one waits.
+        let twice = m.apply(Msg::FilesRead(vec![("a.csv".into(), b"newer".to_vec())]));
+        assert_eq!(twice.to_replace.len(), 1);
+        assert_eq!(twice.to_replace[0].1.as_slice(), b"newer");
+    }
+
+    #[test]
+    fn a_removed_file_leaves_the_check_and_the_last_one_leaves_nothing_to_run() {
+        let m = done(
+            with_file().apply(Msg::FilesRead(vec![("b.csv".into(), b"b".to_vec())])),
+            vec![
+                file_report("a.csv", Some(ItemType::Computer), true),
+                file_report("b.csv", Some(ItemType::Monitor), true),
+            ],
+        );
+        let m = m.apply(Msg::RemoveFile("a.csv".into()));
+        assert_eq!(m.files.len(), 1);
+        assert_eq!(m.request().files[0].name, "b.csv");
+        assert!(m.busy);
+        // Unknown name: nothing to do.
+        let same = m.apply(Msg::RemoveFile("zzz.csv".into()));
+        assert_eq!(same.job, m.job);
+        let empty = m.apply(Msg::RemoveFile("b.csv".into()));
+        assert!(empty.files.is_empty());
+        assert!(!empty.busy, "no request for no file");
+        assert!(empty.report.is_none());
+        assert_eq!(empty.job, m.job + 1);
+        assert_eq!(empty.checked_files(), CheckedFiles::default());
+    }
+
+    #[test]
+    fn files_the_migration_cannot_take_are_skipped_with_their_reason() {
+        let m = Model::default().apply(Msg::FilesRead(
+            ["Computer.csv", "notes.csv", "photo.csv", "annuaire.tsv"]
+                .iter()
+                .map(|n| (n.to_string(), b"x".to_vec()))
+                .collect(),
+        ));
+        // Before any check, nothing is known to be skipped.
+        assert_eq!(m.checked_files().files.len(), 4);
+        let m = done(
+            m,
+            vec![
+                file_report("Computer.csv", Some(ItemType::Computer), true),
+                file_report("notes.csv", None, true),
+                file_report("photo.csv", None, false),
+                file_report("annuaire.tsv", Some(ItemType::Directory), true),
+            ],
+        );
+        let checked = m.checked_files();
+        let taken: Vec<&str> = checked.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(taken, ["Computer.csv"]);
+        let skipped: Vec<(&str, SkipReason)> = checked
+            .skipped
+            .iter()
+            .map(|s| (s.name.as_str(), s.reason))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                ("notes.csv", SkipReason::UnknownType),
+                ("photo.csv", SkipReason::Unreadable),
+                ("annuaire.tsv", SkipReason::Directory)
+            ]
+        );
+        assert_eq!(m.skip_reason("Computer.csv"), None);
     }
 
     #[test]

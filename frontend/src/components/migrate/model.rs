@@ -1043,7 +1043,7 @@ mod tests {
         };
         let checked = Rc::new(CheckedFiles {
             files: vec![file("Computer.csv"), file("Computer.csv")],
-            templates: Vec::new(),
+            ..CheckedFiles::default()
         });
         let effects = m.update(Msg::UseChecked(checked));
         let (id, source, bytes) = draft_request(&effects);

@@ -1,0 +1,129 @@
+//! Texts of the file check, French first, English second (kept apart from `i18n.rs`, as the
+//! migration's are, so each part of the page reviews as one file and helpers editing other parts
+//! do not collide).
+
+use crate::i18n::Lang;
+
+use super::model::SkipReason;
+
+/// One text of the file check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum T {
+    RemoveFile,
+    ReplaceQuestion,
+    ReplaceLoses,
+    Replace,
+    KeepOld,
+    SkippedNote,
+    SkipUnreadable,
+    SkipUnknownType,
+    SkipDirectory,
+}
+
+impl T {
+    /// Every text, so a test checks each one in both languages.
+    pub const ALL: [T; 9] = [
+        T::RemoveFile,
+        T::ReplaceQuestion,
+        T::ReplaceLoses,
+        T::Replace,
+        T::KeepOld,
+        T::SkippedNote,
+        T::SkipUnreadable,
+        T::SkipUnknownType,
+        T::SkipDirectory,
+    ];
+
+    /// The text in `lang`.
+    pub fn in_lang(self, lang: Lang) -> &'static str {
+        let (fr, en) = self.texts();
+        match lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            T::RemoveFile => ("Retirer", "Remove"),
+            T::ReplaceQuestion => (
+                "Un fichier de même nom est déjà vérifié. Le remplacer par celui que vous venez de déposer ?",
+                "A file of the same name is already checked. Replace it with the one you just dropped?",
+            ),
+            T::ReplaceLoses => (
+                "Les corrections et réglages faits sur l'ancien fichier seront abandonnés.",
+                "The corrections and settings made on the old file will be dropped.",
+            ),
+            T::Replace => ("Remplacer", "Replace"),
+            T::KeepOld => ("Garder l'ancien", "Keep the old one"),
+            T::SkippedNote => ("Ne sera pas migré :", "Will not be migrated:"),
+            T::SkipUnreadable => ("fichier illisible", "unreadable file"),
+            T::SkipUnknownType => (
+                "ni export GLPI reconnu, ni fichier compagnon (choisissez son type si c'en est un)",
+                "neither a recognised GLPI export nor a companion file (choose its type if it is one)",
+            ),
+            T::SkipDirectory => (
+                "fichier d'annuaire RH, importé à part",
+                "HR directory file, imported separately",
+            ),
+        }
+    }
+
+    /// Why a file is not migrated.
+    pub fn skip_reason(reason: SkipReason) -> T {
+        match reason {
+            SkipReason::Unreadable => T::SkipUnreadable,
+            SkipReason::UnknownType => T::SkipUnknownType,
+            SkipReason::Directory => T::SkipDirectory,
+        }
+    }
+}
+
+/// A count with its noun, agreed in number: French takes the singular for 0 and 1 ("0 erreur",
+/// "1 erreur", "2 erreurs"), English only for 1 ("0 errors", "1 error").
+pub fn count(
+    lang: Lang,
+    n: usize,
+    (fr_one, fr_many): (&str, &str),
+    (en_one, en_many): (&str, &str),
+) -> String {
+    let noun = match lang {
+        Lang::Fr if n <= 1 => fr_one,
+        Lang::Fr => fr_many,
+        Lang::En if n == 1 => en_one,
+        Lang::En => en_many,
+    };
+    format!("{n} {noun}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_text_exists_in_both_languages_once() {
+        let mut seen = HashSet::new();
+        for t in T::ALL {
+            assert!(seen.insert(t), "{t:?} twice");
+            assert!(!t.in_lang(Lang::Fr).trim().is_empty(), "{t:?}");
+            assert!(!t.in_lang(Lang::En).trim().is_empty(), "{t:?}");
+        }
+        for t in [T::ReplaceQuestion, T::ReplaceLoses, T::SkipUnknownType] {
+            assert_ne!(t.in_lang(Lang::Fr), t.in_lang(Lang::En), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn counts_agree_in_number_per_language() {
+        let fr = ("erreur", "erreurs");
+        let en = ("error", "errors");
+        assert_eq!(count(Lang::Fr, 0, fr, en), "0 erreur");
+        assert_eq!(count(Lang::Fr, 1, fr, en), "1 erreur");
+        assert_eq!(count(Lang::Fr, 2, fr, en), "2 erreurs");
+        assert_eq!(count(Lang::En, 0, fr, en), "0 errors");
+        assert_eq!(count(Lang::En, 1, fr, en), "1 error");
+        assert_eq!(count(Lang::En, 12, fr, en), "12 errors");
+    }
+}

@@ -1,0 +1,210 @@
+//! What a user does with the checked files in real headless Chromium: remove a file, drop one of
+//! the same name (asked, then replaced, never listed twice), a file the migration cannot take
+//! skipped with a note while the others are planned.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use passerelle_e2e::page::{connect_demo, glpi_sample, open_page, send_files};
+use passerelle_e2e::Browser;
+
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn summary_cell(file: &str, class: &str) -> String {
+    format!("tr.summary-row[data-file=\"{file}\"] .{class}")
+}
+
+async fn wait_cell(browser: &Browser, file: &str, class: &str, expected: &str) {
+    browser
+        .wait_text(&summary_cell(file, class), expected)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn count(browser: &Browser, selector: &str) -> usize {
+    browser
+        .client
+        .find_all(Locator::Css(selector))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+/// Waits until `selector` matches `n` elements.
+async fn wait_count(browser: &Browser, selector: &str, n: usize) {
+    let start = Instant::now();
+    loop {
+        let got = count(browser, selector).await;
+        if got == n {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{selector}: {got} elements, expected {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A folder of its own for files written by a test, removed at the end.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(label: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("passerelle-e2e-{label}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The sample Computer.csv cut to its header and first `rows` records (one line each there).
+fn first_computers(rows: usize) -> Vec<u8> {
+    let text = std::fs::read_to_string(glpi_sample("Computer.csv")).unwrap();
+    let mut out: String = text.split_inclusive('\n').take(rows + 1).collect();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+#[tokio::test]
+async fn a_file_is_removed_and_one_of_the_same_name_replaces_it_once_the_user_agrees() {
+    let _one = ONE_BROWSER.lock().await;
+    let scratch = Scratch::new("replace");
+    // Another Computer.csv, with 10 of the 120 computers.
+    let shorter = scratch.write("Computer.csv", &first_computers(10));
+    let (_sandbox, _proxy, browser) = open_page().await;
+    send_files(
+        &browser,
+        "#file-input",
+        &[
+            glpi_sample("Computer.csv"),
+            glpi_sample("Monitor.csv"),
+            glpi_sample("User.csv"),
+        ],
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "rows", "120").await;
+    wait_cell(&browser, "Monitor.csv", "rows", "40").await;
+
+    // Dropped again under the same name: the page asks, and lists it once meanwhile.
+    send_files(&browser, "#file-input", std::slice::from_ref(&shorter)).await;
+    browser
+        .wait_text("#replace-names", "Computer.csv")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(count(&browser, "tr.summary-row").await, 3);
+    // The question has the keyboard focus.
+    let focused = browser
+        .client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused.as_str(), Some("replace-confirm"));
+    // Kept: the old file stays as it was.
+    browser.click("#replace-cancel").await.unwrap();
+    wait_count(&browser, "#replace-question", 0).await;
+    wait_cell(&browser, "Computer.csv", "rows", "120").await;
+
+    // Asked again and replaced: one Computer.csv, the new one, in its place.
+    send_files(&browser, "#file-input", std::slice::from_ref(&shorter)).await;
+    browser.click("#replace-confirm").await.unwrap();
+    wait_cell(&browser, "Computer.csv", "rows", "10").await;
+    wait_count(&browser, "tr.summary-row", 3).await;
+    assert_eq!(
+        browser
+            .attr("tr.summary-row:first-child", "data-file")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Computer.csv")
+    );
+    // The users dropped again and replaced: still one homonym on the monitors (Joseph Céline),
+    // not every user a homonym of its own copy.
+    wait_cell(&browser, "Monitor.csv", "errors", "1").await;
+    send_files(&browser, "#file-input", &[glpi_sample("User.csv")]).await;
+    browser.click("#replace-confirm").await.unwrap();
+    wait_count(&browser, "#replace-question", 0).await;
+    wait_count(&browser, "#check-busy", 0).await;
+    wait_count(&browser, "tr.summary-row", 3).await;
+    wait_cell(&browser, "Monitor.csv", "errors", "1").await;
+
+    // Removed: gone from the summary and from the problems.
+    browser
+        .click(&summary_cell("Monitor.csv", "remove-file"))
+        .await
+        .unwrap();
+    wait_count(&browser, "tr.summary-row", 2).await;
+    wait_count(
+        &browser,
+        "#problems .problem-row[data-file=\"Monitor.csv\"]",
+        0,
+    )
+    .await;
+    for file in ["Computer.csv", "User.csv"] {
+        browser
+            .click(&summary_cell(file, "remove-file"))
+            .await
+            .unwrap();
+    }
+    wait_count(&browser, "tr.summary-row", 0).await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_file_the_migration_cannot_take_is_skipped_with_a_note_and_the_others_are_planned() {
+    let _one = ONE_BROWSER.lock().await;
+    let scratch = Scratch::new("skip");
+    let notes = scratch.write("notes.csv", b"a;b\n1;2\n");
+    let (_sandbox, _proxy, browser) = open_page().await;
+    send_files(
+        &browser,
+        "#file-input",
+        &[
+            glpi_sample("Computer.csv"),
+            glpi_sample("Ticket.csv"),
+            notes,
+        ],
+    )
+    .await;
+    wait_cell(&browser, "Ticket.csv", "rows", "60").await;
+    let note = browser
+        .text(&summary_cell("notes.csv", "skip-note"))
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(note.starts_with("Ne sera pas migré"), "{note}");
+    assert_eq!(count(&browser, "tr.summary-row .skip-note").await, 1);
+
+    // The migration plans the two others.
+    browser.click("#use-checked").await.unwrap();
+    connect_demo(&browser).await;
+    browser.click("#plan-button").await.unwrap();
+    browser
+        .wait_text(
+            "tr.plan-row[data-itemtype=\"Computer\"] td[data-kind=\"create\"]",
+            "120",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        count(&browser, "tr.plan-row[data-itemtype=\"Ticket\"]").await,
+        1
+    );
+    assert!(browser.text("#migrate-error").await.unwrap().is_none());
+    browser.close().await.unwrap();
+}

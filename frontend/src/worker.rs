@@ -148,6 +148,10 @@ pub enum Reply {
         id: u32,
         /// Its result.
         report: CheckReport,
+        /// The whole cells of problems whose value is one value of a cell holding several
+        /// (`A<br>B`): a correction of that value keeps the others.
+        #[serde(default)]
+        cells: Vec<WholeCell>,
     },
     /// A plan's draft, answering a [`DraftRequest`].
     Draft {
@@ -175,6 +179,54 @@ impl Reply {
             message_en: en.into(),
         }
     }
+}
+
+/// A cell of a checked file, whole, where a problem names one of its values.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WholeCell {
+    /// File name (as checked).
+    pub file: String,
+    /// Physical line where the record starts.
+    pub line: u64,
+    /// 0-based column.
+    pub column: usize,
+    /// The cell's text.
+    pub text: String,
+}
+
+/// The whole cells of the problems whose value is not their whole cell.
+fn whole_cells(checked: &passerelle_engine::check::Checked) -> Vec<WholeCell> {
+    let tables: HashMap<&str, &passerelle_engine::read::Table> = checked
+        .report
+        .files
+        .iter()
+        .zip(&checked.tables)
+        .filter_map(|(f, t)| t.as_ref().map(|t| (f.summary.file.as_str(), t)))
+        .collect();
+    let mut out = Vec::new();
+    for d in &checked.report.diagnostics {
+        let (Some(column), Some(value)) = (&d.column, &d.value) else {
+            continue;
+        };
+        let Some(table) = tables.get(d.file.as_str()).filter(|_| d.line > 1) else {
+            continue;
+        };
+        let Ok(index) = table.records.binary_search_by_key(&d.line, |r| r.line) else {
+            continue;
+        };
+        let column = column.index.saturating_sub(1);
+        if let Some(text) = table.cells(index).and_then(|c| c.get(column)) {
+            if text != value {
+                out.push(WholeCell {
+                    file: d.file.clone(),
+                    line: d.line,
+                    column,
+                    text: text.to_string(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A reply and the channel it answers, as the worker posts it.
@@ -314,6 +366,7 @@ fn check(
     post(Reply::Done {
         id,
         report: checked.report.clone(),
+        cells: whole_cells(&checked),
     });
     Some(Prepared::from_checked(checked))
 }
@@ -882,7 +935,7 @@ mod tests {
         let bytes = vec![COMPUTERS.as_bytes().to_vec(), MORE.as_bytes().to_vec()];
         let done = replies(Channel::Check, Job::Check(request, bytes, None));
         // Two files with one name are checked apart, by position.
-        let Some(Reply::Done { id: 7, report }) = done.last() else {
+        let Some(Reply::Done { id: 7, report, .. }) = done.last() else {
             panic!("{done:?}")
         };
         let names: Vec<&str> = report

@@ -12,7 +12,7 @@ pub mod texts;
 
 use std::rc::Rc;
 
-use passerelle_engine::check::{read_input, CheckInput, CheckReport, Correction, Stage};
+use passerelle_engine::check::{read_input, CheckInput, CheckReport, Stage};
 use passerelle_engine::detect::ItemType;
 use passerelle_engine::diagnostic::{Diagnostic, Severity};
 use passerelle_engine::export::{diagnostics_csv, rejected_rows};
@@ -26,7 +26,7 @@ use crate::files;
 use crate::i18n::{Key, Lang, Translate};
 use crate::templates;
 use crate::worker::Runner;
-use model::{Failure, Model, Msg};
+use model::{Cell, Edit, Failure, Model, Msg};
 use passerelle_engine::map::MappingTemplate;
 
 /// Height of one problem row, in pixels (matches `.problem-row` in main.css).
@@ -122,6 +122,19 @@ pub fn checker(props: &CheckerProps) -> Html {
             on_stage.emit(*stage)
         });
     }
+    // Corrections live in this page only (the files are not kept either): leaving it with some
+    // made asks first.
+    use_effect_with(!model.edits.is_empty(), |&unsaved| {
+        let listener = unsaved.then(warn_before_leaving);
+        move || {
+            if let (Some(window), Some(l)) = (web_sys::window(), listener) {
+                let _ = window.remove_event_listener_with_callback(
+                    "beforeunload",
+                    l.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    });
     // One request per job (see model.rs); once it is done, the migration is told what it takes.
     {
         let (model, runner) = (model.clone(), runner.clone());
@@ -295,7 +308,10 @@ pub fn checker(props: &CheckerProps) -> Html {
                     on_filter={Callback::from({ let f = filter.clone(); let s = scroll_top.clone(); move |v| { f.set(v); s.set(0.0); } })}
                     scroll_top={*scroll_top}
                     on_scroll={Callback::from({ let s = scroll_top.clone(); move |v| s.set(v) })}
-                    on_correct={Callback::from({ let d = dispatch.clone(); move |(file, c): (String, Correction)| d.emit(Msg::Correct(file, c)) })} />
+                    on_msg={dispatch.clone()} empty_asked={model.empty_asked.clone()} />
+            }
+            if !model.edits.is_empty() {
+                { corrections_list(lang, &model, &dispatch) }
             }
         </section>
     }
@@ -310,6 +326,21 @@ fn phase_one_banner(lang: Lang, file: String) -> Html {
             <p><strong class="file">{ file }</strong>{ " " }{ T::PhaseOneFailedHelp.in_lang(lang) }</p>
         </div>
     }
+}
+
+/// Makes the browser ask before the page is left (its own wording: browsers show no page text).
+fn warn_before_leaving() -> wasm_bindgen::closure::Closure<dyn Fn(web_sys::Event)> {
+    let listener =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::Event)>::new(|e: web_sys::Event| {
+            e.prevent_default();
+            // Older browsers ask only when `returnValue` is set.
+            let _ = js_sys::Reflect::set(&e, &"returnValue".into(), &"".into());
+        });
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .add_event_listener_with_callback("beforeunload", listener.as_ref().unchecked_ref());
+    }
+    listener
 }
 
 /// IndexedDB failures are shown with the engine's (French) error; this prefix is bilingual because
@@ -457,6 +488,49 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
     }
 }
 
+/// The corrections made, each with its undo and, when other problems of the column show the same
+/// value, "apply to all".
+fn corrections_list(lang: Lang, model: &Model, dispatch: &Callback<Msg>) -> Html {
+    let tr = |t: texts::T| t.in_lang(lang);
+    html! {
+        <div id="corrections" class="fr-table fr-mt-3w">
+            <table>
+                <caption>{ texts::count(lang, model.edits.len(), ("correction", "corrections"), ("correction", "corrections")) }</caption>
+                <thead><tr>
+                    <th scope="col">{ lang.t(Key::ColFile) }</th><th scope="col">{ lang.t(Key::ColLine) }</th>
+                    <th scope="col">{ lang.t(Key::ColColumn) }</th><th scope="col">{ tr(texts::T::Before) }</th>
+                    <th scope="col">{ tr(texts::T::After) }</th><th scope="col">{ tr(texts::T::Actions) }</th>
+                </tr></thead>
+                <tbody>
+                { for model.edits.iter().map(|e| {
+                    let undo = { let (d, cell) = (dispatch.clone(), e.cell()); Callback::from(move |_: MouseEvent| d.emit(Msg::Undo(cell.clone()))) };
+                    let others = model.same_value_elsewhere(e);
+                    let all = { let (d, e) = (dispatch.clone(), e.clone()); Callback::from(move |_: MouseEvent| d.emit(Msg::CorrectAll(e.clone()))) };
+                    let column = match &e.column_name { Some(n) => format!("{} ({n})", e.column + 1), None => (e.column + 1).to_string() };
+                    let empty = tr(texts::T::EmptyCell);
+                    html! {
+                        <tr class="correction" data-file={e.file.clone()} data-line={e.line.to_string()} data-column={e.column.to_string()}>
+                            <td>{ e.file.clone() }</td><td>{ e.line }</td><td>{ column }</td>
+                            <td class="before">{ shown_value(&e.before) }</td>
+                            <td class="after">{ if e.after.is_empty() { empty.to_string() } else { shown_value(&e.after) } }</td>
+                            <td>
+                                <button type="button" class="undo-correction fr-btn fr-btn--sm fr-btn--tertiary"
+                                    aria-label={format!("{} {} {}", tr(texts::T::Undo), e.file, e.line)} onclick={undo}>{ tr(texts::T::Undo) }</button>
+                                if others > 0 {
+                                    <button type="button" class="apply-all fr-btn fr-btn--sm fr-btn--secondary" onclick={all}>
+                                        { format!("{} ({})", tr(texts::T::ApplyAll), texts::count(lang, others, ("autre", "autres"), ("other", "others"))) }
+                                    </button>
+                                }
+                            </td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
 /// Props of [`ReplaceQuestion`].
 #[derive(Properties, PartialEq)]
 pub struct ReplaceQuestionProps {
@@ -529,8 +603,10 @@ pub struct ProblemsTableProps {
     pub scroll_top: f64,
     /// Called when the viewport scrolls.
     pub on_scroll: Callback<f64>,
-    /// Called when the user corrects a value cell: (file, correction).
-    pub on_correct: Callback<(String, Correction)>,
+    /// Where corrections go.
+    pub on_msg: Callback<Msg>,
+    /// The cell the user emptied, asked whether it is to be empty.
+    pub empty_asked: Option<Cell>,
 }
 
 /// The filterable, virtually scrolled table of problems.
@@ -657,7 +733,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
                         if total == 0 {
                             <p id="no-problems">{ lang.t(Key::NoProblems) }</p>
                         }
-                        { for shown[start..end].iter().map(|d| problem_row(lang, d, editable(&props.report.0, d), &props.on_correct)) }
+                        { for shown[start..end].iter().map(|d| problem_row(lang, d, editable(&props.report.0, d), &props.on_msg, props.empty_asked.as_ref())) }
                     </div>
                 </div>
             </div>
@@ -684,11 +760,22 @@ fn shown_value(value: &str) -> String {
     value.replace("\r\n", "⏎").replace(['\n', '\r'], "⏎")
 }
 
+/// The logins a problem offers to pick from: those of a user name several users share.
+fn logins_to_pick(d: &Diagnostic) -> Option<&[String]> {
+    use passerelle_engine::diagnostic::DiagnosticKind;
+    use passerelle_engine::validate::RowProblem;
+    match &d.kind {
+        DiagnosticKind::Row(RowProblem::AmbiguousUser { logins, .. }) => Some(logins),
+        _ => None,
+    }
+}
+
 fn problem_row(
     lang: Lang,
     d: &Diagnostic,
     editable: bool,
-    on_correct: &Callback<(String, Correction)>,
+    on_msg: &Callback<Msg>,
+    empty_asked: Option<&Cell>,
 ) -> Html {
     let col = d
         .column
@@ -714,36 +801,77 @@ fn problem_row(
     );
     let value_cell = match (&d.column, editable) {
         (Some(c), true) => {
-            let onchange = {
-                let (cb, file, line, column, before) = (
-                    on_correct.clone(),
-                    d.file.clone(),
-                    d.line,
-                    c.index - 1,
-                    value.clone(),
-                );
-                Callback::from(move |e: Event| {
-                    let Some(input) = event_input(&e) else {
-                        return;
-                    };
-                    let typed = input.value();
-                    if typed != before {
-                        cb.emit((
-                            file.clone(),
-                            Correction {
-                                line,
-                                column,
-                                value: typed.replace('⏎', "\n"),
-                            },
-                        ));
-                    }
-                })
+            let base = Edit {
+                file: d.file.clone(),
+                line: d.line,
+                column: c.index - 1,
+                column_name: c.name.clone(),
+                before: d.value.clone().unwrap_or_default(),
+                after: String::new(),
             };
-            html! {
-                <span class="value">
-                    <input class="value-edit" type="text" value={value.clone()} title={value.clone()}
-                        aria-label={lang.t(Key::CorrectValue)} {onchange} />
-                </span>
+            let edit = move |after: String| Edit {
+                after,
+                ..base.clone()
+            };
+            let cell: Cell = (d.file.clone(), d.line, c.index - 1);
+            if empty_asked == Some(&cell) {
+                let (empty, keep) = (edit(String::new()), on_msg.clone());
+                let choose = on_msg.clone();
+                return html! {
+                    <div key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code()}>
+                        <span>{ d.file.clone() }</span><span class="line">{ d.line }</span><span>{ col }</span>
+                        <span class="value empty-question">
+                            <button type="button" class="confirm-empty fr-btn fr-btn--sm"
+                                onclick={Callback::from(move |_: MouseEvent| choose.emit(Msg::Correct(empty.clone())))}>
+                                { texts::T::LeaveEmpty.in_lang(lang) }</button>
+                            <button type="button" class="keep-value fr-btn fr-btn--sm fr-btn--secondary"
+                                onclick={Callback::from(move |_: MouseEvent| keep.emit(Msg::KeepValue))}>
+                                { texts::T::KeepValue.in_lang(lang) }</button>
+                        </span>
+                        <span>{ d.severity.label(lang) }</span>
+                        <span class="message" title={message.clone()}>{ texts::T::EmptyQuestion.in_lang(lang) }</span>
+                    </div>
+                };
+            }
+            if let Some(logins) = logins_to_pick(d) {
+                let (cb, edit) = (on_msg.clone(), edit.clone());
+                let onchange = Callback::from(move |e: Event| {
+                    let login = event_value(&e);
+                    if !login.is_empty() {
+                        cb.emit(Msg::Correct(edit(login)));
+                    }
+                });
+                html! {
+                    <span class="value">
+                        <select class="pick-login fr-select" aria-label={format!("{} {value}", texts::T::PickLogin.in_lang(lang))} {onchange}>
+                            <option value="" selected=true>{ format!("{value} — {}", texts::T::PickLogin.in_lang(lang)) }</option>
+                            { for logins.iter().map(|l| html! { <option value={l.clone()}>{ l.clone() }</option> }) }
+                        </select>
+                    </span>
+                }
+            } else {
+                let onchange = {
+                    let (cb, before) = (on_msg.clone(), value.clone());
+                    Callback::from(move |e: Event| {
+                        let Some(input) = event_input(&e) else {
+                            return;
+                        };
+                        let typed = input.value();
+                        if typed.trim().is_empty() {
+                            // Not committed: the value stays until the user chooses an empty cell.
+                            input.set_value(&before);
+                        }
+                        if typed != before {
+                            cb.emit(Msg::Typed(edit(typed.replace('⏎', "\n"))));
+                        }
+                    })
+                };
+                html! {
+                    <span class="value">
+                        <input class="value-edit" type="text" value={value.clone()} title={value.clone()}
+                            aria-label={lang.t(Key::CorrectValue)} {onchange} />
+                    </span>
+                }
             }
         }
         _ => html! { <span class="value" title={value.clone()}>{ value.clone() }</span> },

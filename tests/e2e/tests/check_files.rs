@@ -46,16 +46,25 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
         .expect("problem on line 15");
     let text = row.text().await.unwrap();
     assert!(text.contains("ERREUR"), "{text}");
-    // The value cell is editable (corrected in place): its text is the input's value.
-    let value = row
-        .find(Locator::Css("input.value-edit"))
+    // The value cell offers to pick one of the two logins, its first choice naming the value.
+    let pick = row
+        .find(Locator::Css("select.pick-login"))
         .await
-        .expect("editable value")
-        .prop("value")
+        .expect("a login to pick");
+    let shown = pick
+        .find(Locator::Css("option:checked"))
         .await
         .unwrap()
-        .unwrap_or_default();
-    assert!(value.contains("Joseph Céline"), "{value}");
+        .text()
+        .await
+        .unwrap();
+    assert!(shown.contains("Joseph Céline"), "{shown}");
+    let logins = pick.find_all(Locator::Css("option")).await.unwrap();
+    let mut values = Vec::new();
+    for o in logins {
+        values.push(o.attr("value").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(values, ["", "celine.joseph", "celine.joseph2"]);
     // On line 51 of Computer.csv the Usager column names one of them: a warning that says which.
     let row = browser
         .client

@@ -1,12 +1,19 @@
 //! What a user does with the checked files in real headless Chromium: remove a file, drop one of
 //! the same name (asked, then replaced, never listed twice), a file the migration cannot take
-//! skipped with a note while the others are planned.
+//! skipped with a note while the others are planned; corrections listed, undone, applied to
+//! every occurrence, a homonym's login picked, an empty cell only when chosen, a warning before
+//! leaving with corrections.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
-use passerelle_e2e::page::{connect_demo, glpi_sample, open_page, send_files};
+use passerelle_e2e::page::{
+    connect_demo, glpi_sample, open_page, send_files, CONTROL, ENTER, RELEASE,
+};
+
+/// WebDriver key: Delete.
+const DELETE: &str = "\u{E017}";
 use passerelle_e2e::Browser;
 
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -206,5 +213,183 @@ async fn a_file_the_migration_cannot_take_is_skipped_with_a_note_and_the_others_
         1
     );
     assert!(browser.text("#migrate-error").await.unwrap().is_none());
+    browser.close().await.unwrap();
+}
+
+/// Whether leaving the page now would ask first (a cancellable `beforeunload`, as the browser
+/// sends it, is cancelled by the page).
+async fn leaving_asks(browser: &Browser) -> bool {
+    browser
+        .client
+        .execute(
+            "const e = new Event('beforeunload', { cancelable: true }); \
+             window.dispatchEvent(e); return e.defaultPrevented;",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap()
+}
+
+fn problem(file: &str, line: u32) -> String {
+    format!("#problems .problem-row[data-file=\"{file}\"][data-line=\"{line}\"]")
+}
+
+fn correction(file: &str, line: u32) -> String {
+    format!("#corrections tr.correction[data-file=\"{file}\"][data-line=\"{line}\"]")
+}
+
+#[tokio::test]
+async fn a_homonym_is_fixed_by_picking_a_login_listed_applied_to_all_and_undone() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    send_files(
+        &browser,
+        "#file-input",
+        &[glpi_sample("User.csv"), glpi_sample("Ticket.csv")],
+    )
+    .await;
+    // "Joseph Céline" names two users on four tickets (lines 15, 28, 87 and 95).
+    wait_cell(&browser, "Ticket.csv", "errors", "4").await;
+    assert!(!leaving_asks(&browser).await, "nothing to lose yet");
+
+    // Picked among the two logins the message names.
+    browser
+        .client
+        .find(Locator::Css(&format!(
+            "{} select.pick-login",
+            problem("Ticket.csv", 15)
+        )))
+        .await
+        .unwrap()
+        .select_by_value("celine.joseph")
+        .await
+        .unwrap();
+    wait_cell(&browser, "Ticket.csv", "errors", "3").await;
+    let row = correction("Ticket.csv", 15);
+    assert_eq!(
+        browser
+            .text(&format!("{row} .before"))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Joseph Céline")
+    );
+    assert_eq!(
+        browser
+            .text(&format!("{row} .after"))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("celine.joseph")
+    );
+    assert!(leaving_asks(&browser).await, "a correction to lose");
+
+    // Applied to the three other tickets naming her in that column.
+    let all = format!("{row} button.apply-all");
+    browser
+        .wait_text(&all, "Appliquer aux autres occurrences (3 autres)")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    browser.click(&all).await.unwrap();
+    wait_cell(&browser, "Ticket.csv", "errors", "0").await;
+    wait_count(&browser, "#corrections tr.correction", 4).await;
+    // Line 95 names two requesters: only hers is replaced.
+    assert_eq!(
+        browser
+            .text(&format!("{} .after", correction("Ticket.csv", 95)))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Lefèbvre Émilie <br>celine.joseph")
+    );
+
+    // One undone: that ticket's problem is back, the others stay corrected.
+    browser
+        .click(&format!(
+            "{} button.undo-correction",
+            correction("Ticket.csv", 28)
+        ))
+        .await
+        .unwrap();
+    wait_cell(&browser, "Ticket.csv", "errors", "1").await;
+    wait_count(&browser, &problem("Ticket.csv", 28), 1).await;
+    wait_count(&browser, "#corrections tr.correction", 3).await;
+    for line in [15, 87, 95] {
+        browser
+            .click(&format!(
+                "{} button.undo-correction",
+                correction("Ticket.csv", line)
+            ))
+            .await
+            .unwrap();
+        wait_count(&browser, &correction("Ticket.csv", line), 0).await;
+    }
+    wait_cell(&browser, "Ticket.csv", "errors", "4").await;
+    assert!(!leaving_asks(&browser).await, "everything undone");
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_cleared_cell_stays_as_it_was_until_empty_is_chosen() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    send_files(&browser, "#file-input", &[glpi_sample("Computer.csv")]).await;
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+    let input = format!("{} input.value-edit", problem("Computer.csv", 29));
+    browser
+        .client
+        .find(Locator::Css(&input))
+        .await
+        .unwrap()
+        .send_keys(&format!("{CONTROL}a{RELEASE}{DELETE}{ENTER}"))
+        .await
+        .unwrap();
+    // Asked, not corrected: the warning is still there and nothing is listed.
+    let confirm = format!("{} button.confirm-empty", problem("Computer.csv", 29));
+    wait_count(&browser, &confirm, 1).await;
+    assert_eq!(count(&browser, "#corrections").await, 0);
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+    // Kept: the cell is offered for editing again, with its value.
+    browser
+        .click(&format!(
+            "{} button.keep-value",
+            problem("Computer.csv", 29)
+        ))
+        .await
+        .unwrap();
+    wait_count(&browser, &input, 1).await;
+    assert_eq!(
+        browser
+            .client
+            .find(Locator::Css(&input))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("GUYANE⏎oel.sylvestre")
+    );
+    // Cleared again and empty chosen: corrected to an empty cell, listed as such.
+    browser
+        .client
+        .find(Locator::Css(&input))
+        .await
+        .unwrap()
+        .send_keys(&format!("{CONTROL}a{RELEASE}{DELETE}{ENTER}"))
+        .await
+        .unwrap();
+    browser.click(&confirm).await.unwrap();
+    wait_cell(&browser, "Computer.csv", "warnings", "1").await;
+    assert_eq!(
+        browser
+            .text(&format!("{} .after", correction("Computer.csv", 29)))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("(vide)")
+    );
     browser.close().await.unwrap();
 }

@@ -143,9 +143,9 @@ pub async fn correct(browser: &Browser, dir: &std::path::Path, correction: &str)
         )
         .await
         .expect("problem filter");
-    let selector = format!(
-        "#problems .problem-row[data-file=\"{file}\"][data-line=\"{line}\"] input.value-edit"
-    );
+    // A value to type, or, for a name several users share, the login to pick.
+    let row = format!("#problems .problem-row[data-file=\"{file}\"][data-line=\"{line}\"]");
+    let selector = format!("{row} input.value-edit, {row} select.pick-login");
     // The problems list is virtual (only the rows in view exist): scroll it until the row is
     // drawn.
     let edit = until(&format!("the editor of {file}:{line}"), 30, || async {
@@ -167,9 +167,33 @@ pub async fn correct(browser: &Browser, dir: &std::path::Path, correction: &str)
         found
     })
     .await;
-    edit.send_keys(&format!("{CONTROL}a{RELEASE}{value}{ENTER}"))
-        .await
-        .expect("typing the correction");
+    if edit.tag_name().await.expect("editor's tag") == "select" {
+        // The login among those offered that the corrected cell names.
+        let mut login = None;
+        for option in edit
+            .find_all(Locator::Css("option"))
+            .await
+            .expect("logins offered")
+        {
+            let v = option
+                .attr("value")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            if !v.is_empty() && value.split("<br>").any(|p| p.trim() == v) {
+                login = Some(v);
+            }
+        }
+        let login = login.unwrap_or_else(|| panic!("{file}:{line}: no login of {value:?} offered"));
+        edit.select_by_value(&login)
+            .await
+            .expect("picking the login");
+    } else {
+        edit.send_keys(&format!("{CONTROL}a{RELEASE}{value}{ENTER}"))
+            .await
+            .expect("typing the correction");
+    }
     until(&format!("{file}:{line} to be corrected"), 30, || async {
         browser
             .client

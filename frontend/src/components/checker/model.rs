@@ -5,6 +5,7 @@
 //! to the inputs bumps [`Model::job`]; the component sends one request per job to the worker and
 //! drops replies to older jobs, so a slow old check never overwrites a newer one.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use passerelle_engine::check::{CheckReport, Correction, FileOverrides, FileReport, Progress};
@@ -74,6 +75,55 @@ impl SkipReason {
             Some(SkipReason::UnknownType)
         }
     }
+}
+
+/// A cell the user corrected, as the corrections list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// File name.
+    pub file: String,
+    /// Physical line where the record starts.
+    pub line: u64,
+    /// 0-based column.
+    pub column: usize,
+    /// The column's header, to show.
+    pub column_name: Option<String>,
+    /// The cell as the file has it.
+    pub before: String,
+    /// The cell as corrected (empty only when the user chose an empty cell).
+    pub after: String,
+}
+
+/// A cell: file, line, 0-based column.
+pub type Cell = (String, u64, usize);
+
+impl Edit {
+    /// The cell it corrects.
+    pub fn cell(&self) -> Cell {
+        (self.file.clone(), self.line, self.column)
+    }
+}
+
+/// `cell` with its value `old` (one of the values of a cell holding several, `A<br>B`, or the
+/// whole cell) replaced by `new`; an empty `new` takes the value out with its separator.
+pub fn replace_value(cell: &str, old: &str, new: &str) -> String {
+    if cell == old || old.is_empty() {
+        return new.to_string();
+    }
+    let mut parts: Vec<String> = cell.split("<br>").map(str::to_string).collect();
+    let Some(at) = parts.iter().position(|p| p.trim() == old) else {
+        // Not one of its values (a decorated one): replaced where it is, or the cell replaced.
+        return match cell.find(old) {
+            Some(_) => cell.replacen(old, new, 1),
+            None => new.to_string(),
+        };
+    };
+    if new.is_empty() {
+        parts.remove(at);
+        return parts.join("<br>").trim().to_string();
+    }
+    parts[at] = parts[at].replacen(old, new, 1);
+    parts.join("<br>")
 }
 
 /// Which reference export a file is, from its name.
@@ -160,6 +210,12 @@ pub struct Model {
     pub service: String,
     /// Saved mapping templates.
     pub templates: Vec<MappingTemplate>,
+    /// The cells corrected, in the order corrected (each file's corrections are made of them).
+    pub edits: Vec<Edit>,
+    /// A cell the user emptied: not corrected until they say the cell is to be empty.
+    pub empty_asked: Option<Cell>,
+    /// Whole cells of the problems naming one value of a cell holding several (latest check).
+    pub whole_cells: Rc<HashMap<Cell, String>>,
     /// Number of the latest request; 0 before any.
     pub job: u32,
     /// Whether the latest request is still running.
@@ -191,8 +247,17 @@ pub enum Msg {
     SetItemType(String, Option<ItemType>),
     /// Mapping edited for a file.
     SetMapping(String, Mapping),
-    /// A cell corrected in place.
-    Correct(String, Correction),
+    /// A value typed in a problem's cell (`before`: the value the problem shows; `after`:
+    /// typed). Empty: not a correction, the user is asked ([`Model::empty_asked`]).
+    Typed(Edit),
+    /// A problem's value corrected, empty included (chosen explicitly).
+    Correct(Edit),
+    /// The same correction for every problem of the file and column showing the same value.
+    CorrectAll(Edit),
+    /// A correction undone.
+    Undo(Cell),
+    /// The question about an emptied cell dismissed.
+    KeepValue,
     /// Reference exports dropped.
     RefsRead(Vec<(String, Vec<u8>)>),
     /// Importer's level-1 service typed.
@@ -240,6 +305,7 @@ impl Model {
                         .filter(|_| replace)
                     {
                         // In place: the files keep the order they were dropped in.
+                        next.edits.retain(|e| e.file != name);
                         *f = InputFile {
                             name,
                             bytes,
@@ -252,15 +318,15 @@ impl Model {
             Msg::RemoveFile(name) => {
                 next.files.retain(|f| f.name != name);
                 next.to_replace.retain(|(n, _)| *n != name);
+                next.edits.retain(|e| e.file != name);
                 rerun = next.files.len() != self.files.len();
             }
             Msg::ReadFailed(f) => next.failure = Some(f),
             Msg::SetEncoding(file, encoding) => {
-                rerun = next.edit(&file, |o| {
-                    o.encoding = encoding;
-                    // Cells were located in the old decoding: they no longer apply.
-                    o.corrections.clear();
-                });
+                rerun = next.edit(&file, |o| o.encoding = encoding);
+                // Cells were located in the old decoding: they no longer apply.
+                next.edits.retain(|e| e.file != file);
+                next.sync_corrections(&file);
             }
             Msg::SetItemType(file, item_type) => {
                 rerun = next.edit(&file, |o| {
@@ -271,13 +337,42 @@ impl Model {
             Msg::SetMapping(file, mapping) => {
                 rerun = next.edit(&file, |o| o.mapping = Some(mapping));
             }
-            Msg::Correct(file, correction) => {
-                rerun = next.edit(&file, |o| {
-                    o.corrections
-                        .retain(|c| (c.line, c.column) != (correction.line, correction.column));
-                    o.corrections.push(correction);
-                });
+            Msg::Typed(edit) if edit.after.trim().is_empty() => {
+                next.empty_asked = Some(edit.cell());
             }
+            Msg::Typed(edit) | Msg::Correct(edit) => {
+                let file = edit.file.clone();
+                next.record(edit);
+                rerun = next.sync_corrections(&file);
+            }
+            Msg::CorrectAll(edit) => {
+                let file = edit.file.clone();
+                let lines: Vec<u64> = self
+                    .report
+                    .iter()
+                    .flat_map(|r| r.diagnostics.iter())
+                    .filter(|d| {
+                        d.file == edit.file
+                            && d.line > 1
+                            && d.value.as_deref() == Some(edit.before.as_str())
+                            && d.column.as_ref().map(|c| c.index) == Some(edit.column + 1)
+                    })
+                    .map(|d| d.line)
+                    .collect();
+                for line in lines {
+                    next.record(Edit {
+                        line,
+                        ..edit.clone()
+                    });
+                }
+                next.record(edit);
+                rerun = next.sync_corrections(&file);
+            }
+            Msg::Undo(cell) => {
+                next.edits.retain(|e| e.cell() != cell);
+                rerun = next.sync_corrections(&cell.0);
+            }
+            Msg::KeepValue => next.empty_asked = None,
             Msg::RefsRead(files) => {
                 next.refs_unknown.clear();
                 for (name, bytes) in files {
@@ -319,6 +414,81 @@ impl Model {
         next
     }
 
+    /// Records a correction of the value a problem shows: the whole cell before and after (a
+    /// value of a cell holding several is replaced within it); a cell corrected again keeps what
+    /// the file had, and one brought back to it is no longer corrected.
+    fn record(&mut self, edit: Edit) {
+        let cell = edit.cell();
+        if self.empty_asked.as_ref() == Some(&cell) {
+            self.empty_asked = None;
+        }
+        let shown = self.whole_cells.get(&cell).cloned();
+        let current = shown.clone().unwrap_or_else(|| edit.before.clone());
+        let after = match &shown {
+            // Typed with its separators, the value is the whole cell.
+            Some(whole) if !edit.after.contains("<br>") => {
+                replace_value(whole, &edit.before, &edit.after)
+            }
+            _ => edit.after.clone(),
+        };
+        let original = match self.edits.iter().position(|e| e.cell() == cell) {
+            Some(i) => self.edits.remove(i).before,
+            None => current,
+        };
+        if after != original {
+            self.edits.push(Edit {
+                before: original,
+                after,
+                ..edit
+            });
+        }
+    }
+
+    /// Makes a file's corrections those of [`Model::edits`]; true when they changed.
+    fn sync_corrections(&mut self, file: &str) -> bool {
+        let corrections: Vec<Correction> = self
+            .edits
+            .iter()
+            .filter(|e| e.file == file)
+            .map(|e| Correction {
+                line: e.line,
+                column: e.column,
+                value: e.after.clone(),
+            })
+            .collect();
+        match self.files.iter_mut().find(|f| f.name == file) {
+            Some(f) if f.overrides.corrections != corrections => {
+                f.overrides.corrections = corrections;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// How many other problems of `edit`'s file and column show the value it corrected and are
+    /// not corrected yet: what "apply to all" would correct.
+    pub fn same_value_elsewhere(&self, edit: &Edit) -> usize {
+        let Some(report) = &self.report else { return 0 };
+        let mut lines: Vec<u64> = report
+            .diagnostics
+            .iter()
+            .filter(|d| {
+                d.file == edit.file
+                    && d.line > 1
+                    && d.line != edit.line
+                    && d.column.as_ref().map(|c| c.index) == Some(edit.column + 1)
+                    && d.value.as_deref() == Some(edit.before.as_str())
+                    && !self
+                        .edits
+                        .iter()
+                        .any(|e| e.cell() == (d.file.clone(), d.line, edit.column))
+            })
+            .map(|d| d.line)
+            .collect();
+        lines.dedup();
+        lines.len()
+    }
+
     fn edit(&mut self, file: &str, change: impl FnOnce(&mut FileOverrides)) -> bool {
         match self.files.iter_mut().find(|f| f.name == file) {
             Some(f) => {
@@ -334,7 +504,13 @@ impl Model {
             Reply::Progress { id, progress } if id == self.job && self.busy => {
                 self.progress = Some(progress);
             }
-            Reply::Done { id, report } if id == self.job => {
+            Reply::Done { id, report, cells } if id == self.job => {
+                self.whole_cells = Rc::new(
+                    cells
+                        .into_iter()
+                        .map(|c| ((c.file, c.line, c.column), c.text))
+                        .collect(),
+                );
                 self.report = Some(Rc::new(report));
                 self.busy = false;
                 self.progress = None;
@@ -499,6 +675,7 @@ impl yew::Reducible for Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::worker::WholeCell;
     use passerelle_engine::check::{CheckReport, Stage};
 
     fn report() -> CheckReport {
@@ -519,6 +696,7 @@ mod tests {
         let m = m.apply(Msg::Reply(Reply::Done {
             id: 1,
             report: report(),
+            cells: Vec::new(),
         }));
         assert!(!m.busy && m.report.is_some());
         let m = m.apply(Msg::SetEncoding(
@@ -544,6 +722,7 @@ mod tests {
         let stale = m.apply(Msg::Reply(Reply::Done {
             id: 1,
             report: report(),
+            cells: Vec::new(),
         }));
         assert!(stale.busy && stale.report.is_none());
         let p = Progress {
@@ -561,20 +740,160 @@ mod tests {
         assert!(!failed.busy && failed.failure.is_some());
     }
 
-    #[test]
-    fn a_cell_corrected_twice_keeps_the_last_value() {
-        let c = |v: &str| Correction {
-            line: 29,
+    fn edit(line: u64, before: &str, after: &str) -> Edit {
+        Edit {
+            file: "a.csv".into(),
+            line,
             column: 11,
-            value: v.into(),
-        };
+            column_name: Some("Utilisateur".into()),
+            before: before.into(),
+            after: after.into(),
+        }
+    }
+
+    fn correction(line: u64, value: &str) -> Correction {
+        Correction {
+            line,
+            column: 11,
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn a_cell_corrected_twice_keeps_the_last_value_and_what_the_file_had() {
         let m = with_file()
-            .apply(Msg::Correct("a.csv".into(), c("A")))
-            .apply(Msg::Correct("a.csv".into(), c("B")));
-        assert_eq!(m.files[0].overrides.corrections, vec![c("B")]);
+            .apply(Msg::Correct(edit(29, "Z", "A")))
+            .apply(Msg::Correct(edit(29, "A", "B")));
+        assert_eq!(m.files[0].overrides.corrections, vec![correction(29, "B")]);
+        assert_eq!(m.edits.len(), 1);
+        assert_eq!(
+            (m.edits[0].before.as_str(), m.edits[0].after.as_str()),
+            ("Z", "B")
+        );
+        // Brought back to what the file has: no longer a correction.
+        let back = m.apply(Msg::Correct(edit(29, "B", "Z")));
+        assert!(back.edits.is_empty());
+        assert!(back.files[0].overrides.corrections.is_empty());
         // A new encoding moves every cell: corrections are dropped.
         let m = m.apply(Msg::SetEncoding("a.csv".into(), None));
         assert!(m.files[0].overrides.corrections.is_empty());
+        assert!(m.edits.is_empty());
+    }
+
+    #[test]
+    fn a_correction_is_undone_alone() {
+        let m = with_file()
+            .apply(Msg::Correct(edit(3, "x", "1")))
+            .apply(Msg::Correct(edit(4, "y", "2")));
+        let job = m.job;
+        let m = m.apply(Msg::Undo(("a.csv".into(), 3, 11)));
+        assert_eq!(m.files[0].overrides.corrections, vec![correction(4, "2")]);
+        assert_eq!(m.job, job + 1, "checked again without it");
+        // Undoing what is not corrected changes nothing.
+        let same = m.apply(Msg::Undo(("a.csv".into(), 3, 11)));
+        assert_eq!(same.job, m.job);
+    }
+
+    #[test]
+    fn an_emptied_cell_is_not_a_correction_until_empty_is_chosen() {
+        let m = with_file();
+        let job = m.job;
+        let asked = m.apply(Msg::Typed(edit(5, "Joseph Céline", "  ")));
+        assert!(asked.edits.is_empty());
+        assert_eq!(asked.job, job, "nothing checked again");
+        assert_eq!(asked.empty_asked, Some(("a.csv".into(), 5, 11)));
+        assert!(asked.apply(Msg::KeepValue).empty_asked.is_none());
+        // Chosen: the cell is corrected to empty.
+        let chosen = asked.apply(Msg::Correct(edit(5, "Joseph Céline", "")));
+        assert_eq!(
+            chosen.files[0].overrides.corrections,
+            vec![correction(5, "")]
+        );
+        assert!(chosen.empty_asked.is_none());
+        // A typed value is a correction at once.
+        let typed = m.apply(Msg::Typed(edit(5, "Joseph Céline", "celine.joseph")));
+        assert_eq!(
+            typed.files[0].overrides.corrections,
+            vec![correction(5, "celine.joseph")]
+        );
+    }
+
+    fn with_problems(problems: &[(u64, &str)], cells: Vec<WholeCell>) -> Model {
+        let diagnostics = problems
+            .iter()
+            .map(|(line, value)| passerelle_engine::diagnostic::Diagnostic {
+                column: Some(passerelle_engine::diagnostic::ColumnRef {
+                    index: 12,
+                    name: Some("Utilisateur".into()),
+                }),
+                value: Some(value.to_string()),
+                ..passerelle_engine::diagnostic::Diagnostic::new(
+                    "a.csv",
+                    *line,
+                    passerelle_engine::diagnostic::Severity::Error,
+                    passerelle_engine::validate::ValueProblem::NotDate,
+                )
+            })
+            .collect();
+        with_file().apply(Msg::Reply(Reply::Done {
+            id: 1,
+            report: CheckReport {
+                files: Vec::new(),
+                diagnostics,
+            },
+            cells,
+        }))
+    }
+
+    #[test]
+    fn apply_to_all_corrects_the_same_value_in_the_same_column_only() {
+        let m = with_problems(
+            &[
+                (2, "Joseph Céline"),
+                (3, "Autre"),
+                (4, "Joseph Céline"),
+                (9, "Joseph Céline"),
+            ],
+            Vec::new(),
+        );
+        let first = m.apply(Msg::Correct(edit(2, "Joseph Céline", "celine.joseph")));
+        assert_eq!(first.same_value_elsewhere(&first.edits[0]), 2);
+        let all = first.apply(Msg::CorrectAll(edit(2, "Joseph Céline", "celine.joseph")));
+        let lines: Vec<u64> = all.edits.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [4, 9, 2]);
+        assert!(all.edits.iter().all(|e| e.after == "celine.joseph"));
+        assert_eq!(all.same_value_elsewhere(&all.edits[0]), 0);
+        // Each one is still undone alone.
+        let undone = all.apply(Msg::Undo(("a.csv".into(), 4, 11)));
+        assert_eq!(undone.edits.len(), 2);
+    }
+
+    #[test]
+    fn a_value_of_a_cell_holding_several_is_replaced_within_it() {
+        let m = with_problems(
+            &[(87, "Joseph Céline")],
+            vec![WholeCell {
+                file: "a.csv".into(),
+                line: 87,
+                column: 11,
+                text: "Lefèbvre Émilie <br>Joseph Céline".into(),
+            }],
+        );
+        let m = m.apply(Msg::Correct(edit(87, "Joseph Céline", "celine.joseph2")));
+        assert_eq!(
+            m.files[0].overrides.corrections,
+            vec![correction(87, "Lefèbvre Émilie <br>celine.joseph2")]
+        );
+        assert_eq!(m.edits[0].before, "Lefèbvre Émilie <br>Joseph Céline");
+        // A whole cell typed (with its separators) is taken as it is.
+        let whole = m.apply(Msg::Correct(edit(87, "Joseph Céline", "A<br>B")));
+        assert_eq!(
+            whole.files[0].overrides.corrections,
+            vec![correction(87, "A<br>B")]
+        );
+        assert_eq!(replace_value("a<br>b", "b", ""), "a");
+        assert_eq!(replace_value("a <br>b", "a", ""), "b");
+        assert_eq!(replace_value("x", "x", ""), "");
     }
 
     fn file_report(name: &str, item_type: Option<ItemType>, readable: bool) -> FileReport {
@@ -606,19 +925,13 @@ mod tests {
                 files,
                 diagnostics: Vec::new(),
             },
+            cells: Vec::new(),
         }))
     }
 
     #[test]
     fn dropped_files_are_added_and_one_of_the_same_name_replaces_the_old_only_when_confirmed() {
-        let m = with_file().apply(Msg::Correct(
-            "a.csv".into(),
-            Correction {
-                line: 2,
-                column: 0,
-                value: "x".into(),
-            },
-        ));
+        let m = with_file().apply(Msg::Correct(edit(2, "old", "x")));
         let job = m.job;
         // A new name is added; the same name waits for the user's answer, and starts nothing.
         let m = m.apply(Msg::FilesRead(vec![
@@ -777,7 +1090,11 @@ mod tests {
             },
         );
         let m = Model::default().apply(Msg::FilesRead(inputs));
-        m.apply(Msg::Reply(Reply::Done { id: m.job, report }))
+        m.apply(Msg::Reply(Reply::Done {
+            id: m.job,
+            report,
+            cells: Vec::new(),
+        }))
     }
 
     #[test]
@@ -824,14 +1141,14 @@ mod tests {
         let m = m
             .apply(Msg::RefsRead(refs))
             .apply(Msg::SetService(" Préfecture de Guyane".into()))
-            .apply(Msg::Correct(
-                "valid.tsv".into(),
-                Correction {
-                    line: 2,
-                    column: 5,
-                    value: "Bélizaire-Nord".into(),
-                },
-            ));
+            .apply(Msg::Correct(Edit {
+                file: "valid.tsv".into(),
+                line: 2,
+                column: 5,
+                column_name: None,
+                before: "Cayenne".into(),
+                after: "Bélizaire-Nord".into(),
+            }));
         let s = m.directory_source().expect("a source");
         assert_eq!(s.name, "valid.tsv");
         assert_eq!(s.service, "Préfecture de Guyane");

@@ -19,11 +19,21 @@ pub enum T {
     SkipUnreadable,
     SkipUnknownType,
     SkipDirectory,
+    LeaveEmpty,
+    KeepValue,
+    EmptyQuestion,
+    PickLogin,
+    Before,
+    After,
+    Actions,
+    EmptyCell,
+    Undo,
+    ApplyAll,
 }
 
 impl T {
     /// Every text, so a test checks each one in both languages.
-    pub const ALL: [T; 9] = [
+    pub const ALL: [T; 19] = [
         T::RemoveFile,
         T::ReplaceQuestion,
         T::ReplaceLoses,
@@ -33,6 +43,16 @@ impl T {
         T::SkipUnreadable,
         T::SkipUnknownType,
         T::SkipDirectory,
+        T::LeaveEmpty,
+        T::KeepValue,
+        T::EmptyQuestion,
+        T::PickLogin,
+        T::Before,
+        T::After,
+        T::Actions,
+        T::EmptyCell,
+        T::Undo,
+        T::ApplyAll,
     ];
 
     /// The text in `lang`.
@@ -63,6 +83,19 @@ impl T {
                 "ni export GLPI reconnu, ni fichier compagnon (choisissez son type si c'en est un)",
                 "neither a recognised GLPI export nor a companion file (choose its type if it is one)",
             ),
+            T::LeaveEmpty => ("Laisser vide", "Leave empty"),
+            T::KeepValue => ("Garder la valeur", "Keep the value"),
+            T::EmptyQuestion => (
+                "Cellule vidée : elle ne sera vide que si vous choisissez « Laisser vide ».",
+                "Cell cleared: it will be empty only if you choose \"Leave empty\".",
+            ),
+            T::PickLogin => ("choisir l'identifiant", "choose the login"),
+            T::Before => ("Avant", "Before"),
+            T::After => ("Après", "After"),
+            T::Actions => ("Actions", "Actions"),
+            T::EmptyCell => ("(vide)", "(empty)"),
+            T::Undo => ("Annuler", "Undo"),
+            T::ApplyAll => ("Appliquer aux autres occurrences", "Apply to the other occurrences"),
             T::SkipDirectory => (
                 "fichier d'annuaire RH, importé à part",
                 "HR directory file, imported separately",

@@ -81,32 +81,8 @@ impl ItemType {
 
     /// Human label.
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (ItemType::Computer, Lang::Fr) => "Ordinateurs",
-            (ItemType::Monitor, Lang::Fr) => "Moniteurs",
-            (ItemType::Printer, Lang::Fr) => "Imprimantes",
-            (ItemType::NetworkEquipment, Lang::Fr) => "Matériels réseau",
-            (ItemType::Peripheral, Lang::Fr) => "Périphériques",
-            (ItemType::Phone, Lang::Fr) => "Téléphones",
-            (ItemType::Software, Lang::Fr) => "Logiciels",
-            (ItemType::User, Lang::Fr) => "Utilisateurs",
-            (ItemType::Group, Lang::Fr) => "Groupes",
-            (ItemType::Location, Lang::Fr) => "Lieux",
-            (ItemType::Ticket, Lang::Fr) => "Tickets",
-            (ItemType::Directory, Lang::Fr) => "Annuaire RH",
-            (ItemType::Computer, Lang::En) => "Computers",
-            (ItemType::Monitor, Lang::En) => "Monitors",
-            (ItemType::Printer, Lang::En) => "Printers",
-            (ItemType::NetworkEquipment, Lang::En) => "Network devices",
-            (ItemType::Peripheral, Lang::En) => "Devices",
-            (ItemType::Phone, Lang::En) => "Phones",
-            (ItemType::Software, Lang::En) => "Software",
-            (ItemType::User, Lang::En) => "Users",
-            (ItemType::Group, Lang::En) => "Groups",
-            (ItemType::Location, Lang::En) => "Locations",
-            (ItemType::Ticket, Lang::En) => "Tickets",
-            (ItemType::Directory, Lang::En) => "HR directory",
-        }
+        // GLPI's own plural (crate::glpi::vocabulary, the one home of GLPI's words).
+        self.noun().many(lang)
     }
 }
 

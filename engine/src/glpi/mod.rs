@@ -11,6 +11,7 @@
 mod columns;
 mod destination;
 mod version;
+pub mod vocabulary;
 
 pub use destination::{destination, Destination, NotCarriedReason};
 pub use version::{decode_entities, item_from_url, GlpiVersion, GROUP_FIELDS};

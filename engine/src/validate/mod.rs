@@ -225,7 +225,14 @@ fn validate_file(
                     Severity::Error,
                     FileProblem::RequiredFieldMissing {
                         field: field.to_string(),
-                        label: spec.labels[0].to_string(),
+                        // As GLPI's French interface names it, accents included.
+                        label: crate::glpi::vocabulary::file_field_label(
+                            item_type,
+                            spec.field,
+                            crate::diagnostic::Lang::Fr,
+                        )
+                        .unwrap_or(spec.labels[0])
+                        .to_string(),
                     },
                 )
                 .blocking(),

@@ -2,6 +2,7 @@
 //! automatic match, changeable or ignored; constant values and templates built from columns
 //! (`%Nom% - %Numéro de série%`); and "save as template". Every change re-runs the check.
 
+use passerelle_engine::glpi::vocabulary::file_field_label;
 use passerelle_engine::map::{
     concrete_field, fields, header_signature, FieldKind, Mapping, MappingTemplate, MatchMethod,
 };
@@ -38,15 +39,18 @@ pub fn method_key(method: MatchMethod) -> Key {
     }
 }
 
-/// (concrete field, label) of every field a column can be mapped to.
-pub fn field_choices(mapping: &Mapping) -> Vec<(String, &'static str)> {
+/// (concrete field, label) of every field a column can be mapped to, the label as GLPI's
+/// interface writes it in `lang` (`engine::glpi::vocabulary`).
+pub fn field_choices(mapping: &Mapping, lang: Lang) -> Vec<(String, &'static str)> {
     fields(mapping.item_type)
         .iter()
         .filter(|s| s.kind != FieldKind::Ignored)
         .map(|s| {
             (
                 concrete_field(mapping.item_type, s.field),
-                s.labels.first().copied().unwrap_or(s.field),
+                file_field_label(mapping.item_type, s.field, lang)
+                    .or(s.labels.first().copied())
+                    .unwrap_or(s.field),
             )
         })
         .collect()
@@ -64,7 +68,7 @@ fn input_value(node: &NodeRef) -> String {
 pub fn mapping_editor(props: &MappingEditorProps) -> Html {
     let lang = props.lang;
     let m = &props.mapping;
-    let choices = field_choices(m);
+    let choices = field_choices(m, lang);
     let extra_field = use_node_ref();
     let extra_kind = use_node_ref();
     let extra_value = use_node_ref();

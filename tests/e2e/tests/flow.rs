@@ -9,8 +9,8 @@ use std::time::Duration;
 use fantoccini::Locator;
 use passerelle_e2e::a11y::{screenshot, Audit};
 use passerelle_e2e::page::{
-    connect_demo, glpi_sample, item_count, open_page, run_confirmed, sandbox_dump, send_files,
-    CONTROL, ENTER, MIGRATION_SAMPLES, RELEASE,
+    connect_demo, glpi_sample, item_count, open_page, sandbox_dump, send_files, CONTROL, ENTER,
+    MIGRATION_SAMPLES, RELEASE,
 };
 use passerelle_e2e::Browser;
 
@@ -165,8 +165,17 @@ async fn flow(words: &Words) {
     assert_eq!(item_count(&sandbox_dump(&sandbox), "Computer"), 0);
     walk.step("plan", "plan", 4, "#plan").await;
 
-    // 6. The run: every computer created.
-    run_confirmed(&browser).await;
+    // 6. Nothing is written before the agent confirms what, where.
+    browser.click("#run-button").await.unwrap();
+    browser
+        .wait_attr("#confirm-dialog", "data-kind", "run")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(item_count(&sandbox_dump(&sandbox), "Computer"), 0);
+    walk.step("confirm-run", "plan", 4, "#confirm-dialog").await;
+
+    // 7. The run: every computer created.
+    browser.click("#confirm-yes").await.unwrap();
     browser
         .wait_attr("#run-status", "data-phase", "finished")
         .await
@@ -174,7 +183,7 @@ async fn flow(words: &Words) {
     assert_eq!(item_count(&sandbox_dump(&sandbox), "Computer"), 120);
     walk.step("run", "verify", 6, "#run-status").await;
 
-    // 7. The read-back finds everything as sent.
+    // 8. The read-back finds everything as sent.
     browser.click("#verify-button").await.unwrap();
     browser
         .wait_attr("#verify-result", "data-clean", "true")
@@ -182,12 +191,14 @@ async fn flow(words: &Words) {
         .unwrap_or_else(|e| panic!("{e}"));
     walk.step("verified", "verify", 6, "#verify-result").await;
 
-    // 8. Undo, confirmed: the target as before, the flow back at the plan.
+    // 9. Undo, confirmed: the target as before, the flow back at the plan.
     browser.click("#undo-button").await.unwrap();
     browser
         .wait_attr("#confirm-dialog", "data-kind", "undo")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    walk.step("confirm-undo", "verify", 6, "#confirm-dialog")
+        .await;
     browser.click("#confirm-yes").await.unwrap();
     wait_for(&browser, "undo", "#undo-result").await;
     let undone = sandbox_dump(&sandbox);
@@ -204,9 +215,11 @@ async fn flow(words: &Words) {
             "fixed",
             "connected",
             "plan",
+            "confirm-run",
             "run",
             "verified",
-            "undone"
+            "confirm-undo",
+            "undone",
         ]
     );
     walk.audit.assert_clean();

@@ -74,6 +74,15 @@ async fn whole_flow_connect_plan_run_verify_undo() {
     choose_files(&browser).await;
     // The two computers of the homonym "Joseph Céline" say which one in their Usager column.
     plan(&browser, "120").await;
+    // The plan names the types as GLPI's French interface does, not by their class names.
+    assert_eq!(
+        browser
+            .text("tr.plan-row[data-itemtype=\"Computer\"] td:first-child")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Ordinateur")
+    );
     // The dry-run wrote nothing.
     assert_eq!(count(&dump(&sandbox), "Computer"), 0);
     assert_eq!(

@@ -59,7 +59,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
         let total: usize = c.counts.values().sum();
         html! {
             <tr class="plan-row" data-itemtype={c.itemtype.name()}>
-                <td>{ c.itemtype.name() }</td>
+                <td>{ type_label(c.itemtype, lang) }</td>
                 { for KINDS.iter().map(|k| html! {
                     <td class={format!("count-{}", label(*k).replace(' ', "-"))} data-kind={format!("{k:?}").to_lowercase()}>
                         { c.counts.get(k).copied().unwrap_or(0) }
@@ -195,7 +195,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
         html! {
             <tr class="object-row" data-decision={format!("{:?}", o.decision.kind()).to_lowercase()}>
                 <td>{ source }</td>
-                <td>{ o.key.itemtype.name() }</td>
+                <td>{ type_label(o.key.itemtype, lang) }</td>
                 <td>{ &o.key.key }</td>
                 <td>{ label(o.decision.kind()) }</td>
                 <td>{ detail }</td>

@@ -350,10 +350,11 @@ impl T {
     ];
 }
 
-/// An item type as the page names it. GLPI's class name until the page's home of GLPI's French
-/// vocabulary is there; every name of a type in the migration part goes through here.
-pub fn type_label(itemtype: passerelle_engine::glpi::GlpiType, _lang: Lang) -> &'static str {
-    itemtype.name()
+/// An item type as GLPI's own interface names it in `lang` (`engine::glpi::vocabulary`: "Lieu",
+/// "Habilitation"), never its class name; every name of a type in the migration part goes
+/// through here.
+pub fn type_label(itemtype: passerelle_engine::glpi::GlpiType, lang: Lang) -> &'static str {
+    itemtype.label(lang)
 }
 
 /// A word that follows a count, agreeing with it.

@@ -110,13 +110,16 @@ fn mime(path: &str) -> &'static str {
 /// `name-…_bg.wasm`): such a file never changes and is cached as immutable.
 pub fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let stem = name.split('.').next().unwrap_or(name);
+    // The hash follows the last dash, up to the extension: `dsfr.min-…css` has a dot before it.
+    let Some((_, after)) = name.rsplit_once('-') else {
+        return false;
+    };
+    let stem = after.split('.').next().unwrap_or(after);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, h)| {
-        h.len() >= 16
-            && h.bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    })
+    stem.len() >= 16
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 fn cache_control(path: &str) -> &'static str {
@@ -256,6 +259,8 @@ mod tests {
         assert!(is_hashed("passerelle-frontend-3f2a9c0d11e4b7a8_bg.wasm"));
         assert!(is_hashed("loader-0123456789abcdef.js"));
         assert!(is_hashed("worker-0123456789abcdef.js"));
+        assert!(is_hashed("dsfr.min-d551b13aebb7a3d3.css"));
+        assert!(!is_hashed("dsfr.min.css"));
         assert!(!is_hashed("worker.js"));
         assert!(!is_hashed("index.html"));
         assert!(!is_hashed("passerelle-frontend.js"));

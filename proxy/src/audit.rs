@@ -1,6 +1,6 @@
-//! The audit log: one line per call to `/api/*` and per refusal anywhere, telling calls forwarded
+//! The audit log: one line per call to `/api/*` or `/source-api/*` and per refusal anywhere, telling calls forwarded
 //! to GLPI from calls the proxy refused (with the refusal's code) or answered itself (CORS
-//! preflights, `OPTIONS`), with the GLPI user of the session when known. Secrets are removed from
+//! preflights, `OPTIONS`), naming the GLPI (national or source) and the GLPI user of the session when known. Secrets are removed from
 //! the query; headers and bodies are never logged.
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -12,11 +12,12 @@ use std::time::Instant;
 
 use crate::error::Refused;
 use crate::sessions::GlpiUser;
+use crate::upstream::Which;
 use crate::AppState;
 
-/// Put on a response that comes from GLPI.
+/// Put on a response that comes from a GLPI: which one.
 #[derive(Debug, Clone, Copy)]
-pub struct Forwarded;
+pub struct Forwarded(pub Which);
 
 /// Query parameters whose values are never logged.
 const SECRET_PARAMS: [&str; 6] = [
@@ -58,12 +59,12 @@ pub async fn audit(
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
-    let api = path == "/api" || path.starts_with("/api/");
+    let api = Which::of_path(&path);
     let logged = loggable(&path, req.uri().query());
     let user_before = state.sessions.user(req.headers(), req.uri().query());
     let response = next.run(req).await;
     let refused = response.extensions().get::<Refused>().map(|r| r.0);
-    if !api && refused.is_none() {
+    if api.is_none() && refused.is_none() {
         return response;
     }
     let user = response
@@ -72,11 +73,13 @@ pub async fn audit(
         .map(|u| u.0.clone())
         .or(user_before)
         .unwrap_or_else(|| "-".into());
-    let outcome = match (refused, response.extensions().get::<Forwarded>()) {
+    let forwarded = response.extensions().get::<Forwarded>().map(|f| f.0);
+    let outcome = match (refused, forwarded) {
         (Some(_), _) => "refused",
         (None, Some(_)) => "forwarded",
         (None, None) => "answered",
     };
+    let glpi = forwarded.or(api).map_or("-", Which::label);
     let bytes = response
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -86,6 +89,7 @@ pub async fn audit(
     tracing::info!(
         target: "audit",
         outcome,
+        glpi,
         reason = refused.unwrap_or("-"),
         client = %peer,
         user = %user,

@@ -82,6 +82,20 @@ pub struct Config {
     pub upstream_max_in_flight: usize,
     /// Ceiling of calls to GLPI started in any one second, all sessions together (0: none).
     pub upstream_max_calls_per_second: usize,
+    /// The prefecture's local GLPI, read (never written) as the migration's source.
+    pub source: Option<SourceConfig>,
+}
+
+/// The optional second upstream: the local GLPI the migration reads from (`/source-api/*`).
+/// It shares the national GLPI's outbound proxy and timeout; its CA bundle is its own.
+#[derive(Debug, Clone)]
+pub struct SourceConfig {
+    /// The local GLPI's API base URL, ending in `apirest.php` (no trailing slash).
+    pub api_url: String,
+    /// The App-Token of the API client declared for the proxy in the local GLPI.
+    pub app_token: Secret,
+    /// PEM bundle of extra CAs trusted for the local GLPI.
+    pub ca_bundle: Option<PathBuf>,
 }
 
 /// Default ceiling of calls in flight to GLPI: four migrations at their default of 4 in flight.
@@ -133,6 +147,15 @@ struct FileConfig {
     log_format: Option<String>,
     static_dir: Option<PathBuf>,
     upstream: Option<FileUpstream>,
+    source: Option<FileSource>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSource {
+    api_url: Option<String>,
+    app_token: Option<Secret>,
+    ca_bundle: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -199,17 +222,7 @@ impl Config {
                 setting: "glpi.api_url / PASSERELLE_GLPI_API_URL",
                 hint: "l'URL de l'API GLPI, par exemple https://glpi.interieur.gouv.fr/apirest.php",
             })?;
-        let api_url = api_url.trim().trim_end_matches('/').to_string();
-        if !(api_url.starts_with("http://") || api_url.starts_with("https://"))
-            || api_url.contains(char::is_whitespace)
-            || reqwest::Url::parse(&api_url).is_err()
-        {
-            return Err(ConfigError::Invalid {
-                setting: "glpi.api_url / PASSERELLE_GLPI_API_URL",
-                value: api_url,
-                reason: "URL http(s) attendue, se terminant par apirest.php".into(),
-            });
-        }
+        let api_url = checked_api_url("glpi.api_url / PASSERELLE_GLPI_API_URL", &api_url)?;
         let app_token = var("PASSERELLE_GLPI_APP_TOKEN")
             .map(Secret::new)
             .or(g.app_token)
@@ -237,18 +250,12 @@ impl Config {
                 reason: "au moins 1 seconde".into(),
             });
         }
-        let ca_bundle = var("PASSERELLE_GLPI_CA_BUNDLE")
-            .map(PathBuf::from)
-            .or(g.ca_bundle);
-        if let Some(p) = &ca_bundle {
-            if !p.is_file() {
-                return Err(ConfigError::Invalid {
-                    setting: "glpi.ca_bundle / PASSERELLE_GLPI_CA_BUNDLE",
-                    value: p.display().to_string(),
-                    reason: "fichier PEM introuvable".into(),
-                });
-            }
-        }
+        let ca_bundle = checked_pem(
+            "glpi.ca_bundle / PASSERELLE_GLPI_CA_BUNDLE",
+            var("PASSERELLE_GLPI_CA_BUNDLE")
+                .map(PathBuf::from)
+                .or(g.ca_bundle),
+        )?;
         let http_proxy = var("PASSERELLE_GLPI_HTTP_PROXY").or(g.http_proxy);
         if let Some(p) = &http_proxy {
             if reqwest::Proxy::all(p.as_str()).is_err() {
@@ -352,7 +359,9 @@ impl Config {
             up.max_calls_per_second,
             DEFAULT_MAX_CALLS_PER_SECOND,
         )?;
+        let source = source_config(fc.source.unwrap_or_default(), &var)?;
         Ok(Config {
+            source,
             upstream_max_in_flight,
             upstream_max_calls_per_second,
             listen,
@@ -370,6 +379,68 @@ impl Config {
             log_format,
             static_dir,
         })
+    }
+}
+
+/// The local GLPI's settings: none when no URL is given; a URL without its App-Token stops the
+/// proxy (a half-configured source would only fail later, in the middle of a migration).
+fn source_config(
+    fs: FileSource,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<SourceConfig>, ConfigError> {
+    let Some(url) = var("PASSERELLE_SOURCE_API_URL").or(fs.api_url) else {
+        return Ok(None);
+    };
+    let api_url = checked_api_url("source.api_url / PASSERELLE_SOURCE_API_URL", &url)?;
+    let app_token = var("PASSERELLE_SOURCE_APP_TOKEN")
+        .map(Secret::new)
+        .or(fs.app_token)
+        .filter(|s| !s.expose().trim().is_empty())
+        .ok_or(ConfigError::Missing {
+            setting: "source.app_token / PASSERELLE_SOURCE_APP_TOKEN",
+            hint: "le jeton d'application du client API déclaré pour ce proxy dans le GLPI local",
+        })?;
+    let ca_bundle = checked_pem(
+        "source.ca_bundle / PASSERELLE_SOURCE_CA_BUNDLE",
+        var("PASSERELLE_SOURCE_CA_BUNDLE")
+            .map(PathBuf::from)
+            .or(fs.ca_bundle),
+    )?;
+    Ok(Some(SourceConfig {
+        api_url,
+        app_token,
+        ca_bundle,
+    }))
+}
+
+/// A GLPI API base URL: http(s), no spaces, no trailing slash.
+fn checked_api_url(setting: &'static str, raw: &str) -> Result<String, ConfigError> {
+    let api_url = raw.trim().trim_end_matches('/').to_string();
+    if !(api_url.starts_with("http://") || api_url.starts_with("https://"))
+        || api_url.contains(char::is_whitespace)
+        || reqwest::Url::parse(&api_url).is_err()
+    {
+        return Err(ConfigError::Invalid {
+            setting,
+            value: api_url,
+            reason: "URL http(s) attendue, se terminant par apirest.php".into(),
+        });
+    }
+    Ok(api_url)
+}
+
+/// A CA bundle that must exist when given.
+fn checked_pem(
+    setting: &'static str,
+    path: Option<PathBuf>,
+) -> Result<Option<PathBuf>, ConfigError> {
+    match path {
+        Some(p) if !p.is_file() => Err(ConfigError::Invalid {
+            setting,
+            value: p.display().to_string(),
+            reason: "fichier PEM introuvable".into(),
+        }),
+        other => Ok(other),
     }
 }
 
@@ -463,6 +534,31 @@ mod tests {
     }
 
     #[test]
+    fn the_local_glpi_is_optional_but_never_half_configured() {
+        assert!(load(&OK).unwrap().source.is_none());
+        let mut v = OK.to_vec();
+        v.push((
+            "PASSERELLE_SOURCE_API_URL",
+            "http://glpi.prefecture/apirest.php/",
+        ));
+        let e = load(&v).unwrap_err();
+        assert!(e.to_string().contains("PASSERELLE_SOURCE_APP_TOKEN"), "{e}");
+        v.push(("PASSERELLE_SOURCE_APP_TOKEN", "l0cal-s3cr3t"));
+        let c = load(&v).unwrap();
+        let source = c.source.as_ref().unwrap();
+        assert_eq!(source.api_url, "http://glpi.prefecture/apirest.php");
+        assert_eq!(source.app_token.expose(), "l0cal-s3cr3t");
+        assert!(!format!("{c:?}").contains("l0cal-s3cr3t"));
+        let v = [
+            OK[0],
+            OK[1],
+            ("PASSERELLE_SOURCE_API_URL", "glpi.prefecture"),
+            ("PASSERELLE_SOURCE_APP_TOKEN", "t"),
+        ];
+        assert!(load(&v).unwrap_err().to_string().contains("source.api_url"));
+    }
+
+    #[test]
     fn file_then_env_override() {
         let dir = std::env::temp_dir().join(format!("passerelle-cfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -495,6 +591,13 @@ mod tests {
         })
         .unwrap_err();
         assert!(e.to_string().contains("upstream.max_in_flight"), "{e}");
+        std::fs::write(
+            &path,
+            "[glpi]\napi_url = \"https://g/apirest.php\"\napp_token = \"t\"\n[source]\napi_url = \"http://local/apirest.php\"\napp_token = \"l\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&path), &|_| None).unwrap();
+        assert_eq!(c.source.unwrap().api_url, "http://local/apirest.php");
         std::fs::write(&path, "[glpi]\nap_url = \"x\"\n").unwrap();
         let e = Config::load(Some(&path), &|_| None).unwrap_err();
         assert!(e.to_string().contains("ap_url"), "{e}");

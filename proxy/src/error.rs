@@ -42,6 +42,11 @@ pub enum ProxyError {
     /// Request body over the limit.
     #[error("requête trop volumineuse")]
     TooLarge,
+    /// `/source-api/*` called on a proxy with no local GLPI configured.
+    #[error(
+        "aucun GLPI local n'est configuré dans ce proxy (réglages [source] de passerelle.toml)"
+    )]
+    SourceNotConfigured,
 }
 
 /// Put on every response the proxy refused, with the refusal's code: read by the audit layer.
@@ -61,6 +66,7 @@ impl ProxyError {
             ProxyError::UpstreamUnreachable => "upstream_unreachable",
             ProxyError::UpstreamTimeout => "upstream_timeout",
             ProxyError::TooLarge => "payload_too_large",
+            ProxyError::SourceNotConfigured => "source_not_configured",
         }
     }
 
@@ -70,7 +76,7 @@ impl ProxyError {
             ProxyError::ForbiddenPath => StatusCode::BAD_REQUEST,
             ProxyError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ProxyError::NetworkNotAllowed | ProxyError::OriginNotAllowed => StatusCode::FORBIDDEN,
-            ProxyError::NotFound => StatusCode::NOT_FOUND,
+            ProxyError::NotFound | ProxyError::SourceNotConfigured => StatusCode::NOT_FOUND,
             ProxyError::UpstreamBusy { .. } => StatusCode::TOO_MANY_REQUESTS,
             ProxyError::UpstreamUnreachable => StatusCode::BAD_GATEWAY,
             ProxyError::UpstreamTimeout => StatusCode::GATEWAY_TIMEOUT,

@@ -1,4 +1,5 @@
-//! `/api/*`: forwards to the configured GLPI API and nowhere else, adding the App-Token.
+//! `/api/*` and `/source-api/*`: forward to the configured national and local GLPI APIs and
+//! nowhere else, adding each one's App-Token.
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
@@ -13,6 +14,7 @@ use crate::audit::Forwarded;
 use crate::ceiling::Permit;
 use crate::error::ProxyError;
 use crate::sessions::{basic_login, session_token, GlpiUser};
+use crate::upstream::{Upstream, Which};
 use crate::AppState;
 
 /// Headers that belong to one hop and are never forwarded.
@@ -63,16 +65,17 @@ pub fn checked_rest(raw: &str) -> Result<&str, ProxyError> {
     }
 }
 
-/// Rewrites a URL GLPI returns (Location, Link) so the page follows it through the proxy.
-pub fn rewrite_url(url: &str, api_url: &str) -> String {
+/// Rewrites a URL GLPI returns (Location, Link) so the page follows it through the proxy's
+/// route `prefix` (`/api` or `/source-api`).
+pub fn rewrite_url(url: &str, api_url: &str, prefix: &str) -> String {
     let url = url.trim();
     if let Some(rest) = url.strip_prefix(api_url) {
-        return format!("/api{rest}");
+        return format!("{prefix}{rest}");
     }
     // GLPI builds these from its own url_base_api setting, often not the configured address.
     for marker in ["/apirest.php", "/api.php/v1", "/api"] {
         if let Some(i) = url.find(&format!("{marker}/")) {
-            return format!("/api{}", &url[i + marker.len()..]);
+            return format!("{prefix}{}", &url[i + marker.len()..]);
         }
     }
     url.to_string()
@@ -87,11 +90,11 @@ fn origin_of(url: &str) -> &str {
     }
 }
 
-/// Takes the national GLPI's addresses out of a body the browser will read: URLs into GLPI's
-/// API become `/api/…` (the proxy's), any other URL on GLPI's server loses its scheme and host,
+/// Takes a GLPI's addresses out of a body the browser will read: URLs into GLPI's API become
+/// `{prefix}/…` (the proxy's route), any other URL on GLPI's server loses its scheme and host,
 /// and any other absolute URL is replaced by `[url]` (an error body has no business pointing
 /// the page elsewhere). JSON-escaped URLs (`http:\/\/…`) too.
-pub fn scrub_urls(text: &str, api_url: &str) -> String {
+pub fn scrub_urls(text: &str, api_url: &str, prefix: &str) -> String {
     let origin = origin_of(api_url);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -120,7 +123,7 @@ pub fn scrub_urls(text: &str, api_url: &str) -> String {
         let raw = &tail[..end];
         let escaped = raw.contains("\\/");
         let url = raw.replace("\\/", "/");
-        let rewritten = rewrite_url(&url, api_url);
+        let rewritten = rewrite_url(&url, api_url, prefix);
         let clean = if rewritten != url {
             rewritten
         } else if let Some(path) = url.strip_prefix(origin) {
@@ -144,26 +147,41 @@ pub fn scrub_urls(text: &str, api_url: &str) -> String {
 /// Error bodies larger than this are passed on as they are (GLPI's are a few hundred bytes).
 const SCRUB_LIMIT: usize = 256 * 1024;
 
-/// The forwarding handler: `OPTIONS` answered here, the ceiling's permit taken, the call sent.
+/// `/api/*`, to the national GLPI.
 pub async fn forward(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
+    forward_to(Which::National, &state, peer, req).await
+}
+
+/// `/source-api/*`, to the local GLPI (a 404 JSON when none is configured).
+pub async fn forward_source(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    forward_to(Which::Source, &state, peer, req).await
+}
+
+/// The forwarding itself: `OPTIONS` answered here, the ceiling's permit taken, the call sent.
+async fn forward_to(which: Which, state: &AppState, peer: SocketAddr, req: Request) -> Response {
+    let Some(upstream) = state.upstream(which) else {
+        return ProxyError::SourceNotConfigured.into_response();
+    };
     if req.method() == Method::OPTIONS {
         // Never forwarded: GLPI has nothing to say about CORS, and a preflight of an allowed
         // origin was answered by the CORS layer already.
         let mut res = StatusCode::NO_CONTENT.into_response();
-        res.headers_mut().insert(
-            header::ALLOW,
-            HeaderValue::from_static(crate::security::API_METHODS),
-        );
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(which.methods()));
         return res;
     }
     let key = state
         .sessions
         .share_key(req.headers(), req.uri().query(), peer.ip());
-    let permit = match state.ceiling.try_acquire(key, Instant::now()) {
+    let permit = match upstream.ceiling.try_acquire(key, Instant::now()) {
         Ok(p) => p,
         Err(wait) => {
             return ProxyError::UpstreamBusy {
@@ -172,20 +190,26 @@ pub async fn forward(
             .into_response()
         }
     };
-    match send(&state, req, permit).await {
+    match send(state, upstream, req, permit).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
 }
 
-async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response, ProxyError> {
+async fn send(
+    state: &AppState,
+    upstream: &Upstream,
+    req: Request,
+    permit: Permit,
+) -> Result<Response, ProxyError> {
+    let prefix = upstream.which.prefix();
     let raw_path = req.uri().path();
     let rest = raw_path
-        .strip_prefix("/api/")
-        .or_else(|| raw_path.strip_prefix("/api"))
+        .strip_prefix(prefix)
+        .map(|r| r.strip_prefix('/').unwrap_or(r))
         .unwrap_or("");
     let rest = checked_rest(rest)?.to_string();
-    let api_url = &state.config.glpi_api_url;
+    let api_url = &upstream.api_url;
     let mut url = format!("{api_url}/{rest}");
     if let Some(q) = req.uri().query() {
         url.push('?');
@@ -211,7 +235,7 @@ async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response
         }
         headers.append(name.clone(), value.clone());
     }
-    let token = HeaderValue::from_str(state.config.glpi_app_token.expose())
+    let token = HeaderValue::from_str(upstream.app_token.expose())
         .map_err(|_| ProxyError::UpstreamUnreachable)?;
     headers.insert(HeaderName::from_static("app-token"), token);
 
@@ -220,14 +244,14 @@ async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response
     // no Content-Length to check up front).
     let has_body = req.headers().contains_key(header::CONTENT_LENGTH)
         || req.headers().contains_key(header::TRANSFER_ENCODING);
-    let mut upstream_request = state.client.request(method, &url).headers(headers);
+    let mut upstream_request = upstream.client.request(method, &url).headers(headers);
     if has_body {
         let limited = http_body_util::Limited::new(req.into_body(), state.config.body_limit_bytes);
         upstream_request = upstream_request.body(reqwest::Body::wrap_stream(
             http_body_util::BodyDataStream::new(limited),
         ));
     }
-    let upstream = upstream_request.send().await.map_err(|e| {
+    let answer = upstream_request.send().await.map_err(|e| {
         if caused_by_limit(&e) {
             ProxyError::TooLarge
         } else if e.is_timeout() {
@@ -237,16 +261,19 @@ async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response
         }
     })?;
 
-    let status = upstream.status();
+    let status = answer.status();
     let mut out = HeaderMap::new();
-    for (name, value) in upstream.headers() {
+    for (name, value) in answer.headers() {
         let n = name.as_str();
         if HOP_BY_HOP.contains(&n) || n == "set-cookie" {
             continue;
         }
         if n == "location" || n == "link" {
             let text = value.to_str().unwrap_or_default();
-            let rewritten: Vec<String> = text.split(',').map(|u| rewrite_url(u, api_url)).collect();
+            let rewritten: Vec<String> = text
+                .split(',')
+                .map(|u| rewrite_url(u, api_url, prefix))
+                .collect();
             if let Ok(v) = HeaderValue::from_str(&rewritten.join(",")) {
                 out.append(name.clone(), v);
             }
@@ -254,16 +281,16 @@ async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response
         }
         out.append(name.clone(), value.clone());
     }
-    let length = upstream.content_length();
+    let length = answer.content_length();
     let plain = !out.contains_key(header::CONTENT_ENCODING);
     let mut user = None;
     let body = if status.is_client_error() || status.is_server_error() {
         if plain && length.is_none_or(|n| n as usize <= SCRUB_LIMIT) {
-            let bytes = upstream
+            let bytes = answer
                 .bytes()
                 .await
                 .map_err(|_| ProxyError::UpstreamUnreachable)?;
-            let text = scrub_urls(&String::from_utf8_lossy(&bytes), api_url);
+            let text = scrub_urls(&String::from_utf8_lossy(&bytes), api_url, prefix);
             out.remove(header::CONTENT_LENGTH);
             let json = out
                 .get(header::CONTENT_TYPE)
@@ -281,14 +308,14 @@ async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response
                 Body::from(upstream_error_json(status, &text).to_string())
             }
         } else {
-            stream_with(upstream, permit)
+            stream_with(answer, permit)
         }
     } else if endpoint == "initsession" && status.is_success() {
-        let bytes = upstream
+        let bytes = answer
             .bytes()
             .await
             .map_err(|_| ProxyError::UpstreamUnreachable)?;
-        user = learn_user(state, &bytes, login).await;
+        user = learn_user(state, upstream, &bytes, login).await;
         Body::from(bytes)
     } else {
         if endpoint == "killsession" {
@@ -296,12 +323,12 @@ async fn send(state: &AppState, req: Request, permit: Permit) -> Result<Response
                 state.sessions.forget(t);
             }
         }
-        stream_with(upstream, permit)
+        stream_with(answer, permit)
     };
     let mut response = Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = out;
-    response.extensions_mut().insert(Forwarded);
+    response.extensions_mut().insert(Forwarded(upstream.which));
     if let Some(u) = user {
         response.extensions_mut().insert(GlpiUser(u));
     }
@@ -355,7 +382,12 @@ fn stream_with(upstream: reqwest::Response, permit: Permit) -> Body {
 
 /// After GLPI opened a session: who it is for. The login of a login/password session; for a
 /// user token, GLPI's own answer to `getFullSession` (one more call, once per session).
-async fn learn_user(state: &AppState, body: &[u8], login: Option<String>) -> Option<String> {
+async fn learn_user(
+    state: &AppState,
+    upstream: &Upstream,
+    body: &[u8],
+    login: Option<String>,
+) -> Option<String> {
     let token = serde_json::from_slice::<serde_json::Value>(body)
         .ok()?
         .get("session_token")?
@@ -364,10 +396,10 @@ async fn learn_user(state: &AppState, body: &[u8], login: Option<String>) -> Opt
     let user = match login {
         Some(l) => l,
         None => {
-            let bytes = state
+            let bytes = upstream
                 .client
-                .get(format!("{}/getFullSession", state.config.glpi_api_url))
-                .header("App-Token", state.config.glpi_app_token.expose())
+                .get(format!("{}/getFullSession", upstream.api_url))
+                .header("App-Token", upstream.app_token.expose())
                 .header("Session-Token", &token)
                 .send()
                 .await
@@ -430,16 +462,24 @@ mod tests {
     fn glpi_urls_are_rewritten_to_the_proxy() {
         let api = "http://glpi.test/apirest.php";
         assert_eq!(
-            rewrite_url("http://glpi.test/apirest.php/Computer/5", api),
+            rewrite_url("http://glpi.test/apirest.php/Computer/5", api, "/api"),
             "/api/Computer/5"
         );
         assert_eq!(
-            rewrite_url("http://localhost/glpi/api/Computer/5", api),
+            rewrite_url("http://localhost/glpi/api/Computer/5", api, "/api"),
             "/api/Computer/5"
         );
         assert_eq!(
-            rewrite_url(" http://other/apirest.php/User/2", api),
+            rewrite_url(" http://other/apirest.php/User/2", api, "/api"),
             "/api/User/2"
+        );
+        assert_eq!(
+            rewrite_url(
+                "http://glpi.test/apirest.php/Document/9",
+                api,
+                "/source-api"
+            ),
+            "/source-api/Document/9"
         );
     }
 
@@ -449,29 +489,42 @@ mod tests {
         assert_eq!(
             scrub_urls(
                 r#"["ERROR_ITEM_NOT_FOUND","Item not found; view documentation in your browser at https://glpi.national.intra:8443/glpi/apirest.php/#ERROR_ITEM_NOT_FOUND"]"#,
-                api
+                api,
+                "/api"
             ),
             r#"["ERROR_ITEM_NOT_FOUND","Item not found; view documentation in your browser at /api/#ERROR_ITEM_NOT_FOUND"]"#
         );
         assert_eq!(
             scrub_urls(
                 r#"{"a":"http:\/\/localhost\/glpi\/apirest.php\/#ERROR"}"#,
-                api
+                api,
+                "/api"
             ),
             r#"{"a":"\/api\/#ERROR"}"#
         );
         assert_eq!(
             scrub_urls(
                 "see https://glpi.national.intra:8443/front/central.php or http://10.1.2.3/x.",
-                api
+                api,
+                "/api"
             ),
             "see /front/central.php or [url]"
         );
-        assert_eq!(scrub_urls("nothing here", api), "nothing here");
+        assert_eq!(scrub_urls("nothing here", api, "/api"), "nothing here");
         // A URL right before an escaped quote keeps the JSON valid.
         let body = r#"["E","see \"https://glpi.national.intra:8443/glpi/apirest.php/#E\" now"]"#;
-        let scrubbed = scrub_urls(body, api);
+        let scrubbed = scrub_urls(body, api, "/api");
         assert_eq!(scrubbed, r#"["E","see \"/api/#E\" now"]"#);
         assert!(serde_json::from_str::<serde_json::Value>(&scrubbed).is_ok());
+        // The local GLPI's addresses become the proxy's /source-api route.
+        let local = "http://glpi.prefecture.intra/apirest.php";
+        assert_eq!(
+            scrub_urls(
+                r#"["E","http://glpi.prefecture.intra/apirest.php/#E"]"#,
+                local,
+                "/source-api"
+            ),
+            r#"["E","/source-api/#E"]"#
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! `/healthz`, `/readyz` and the non-secret `/info`.
+//! `/healthz`, `/readyz` (the national GLPI, and the local one when configured) and the
+//! non-secret `/info`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -7,6 +8,7 @@ use axum::Json;
 use serde_json::json;
 use std::sync::Arc;
 
+use crate::upstream::Upstream;
 use crate::AppState;
 
 /// Alive.
@@ -19,7 +21,9 @@ pub async fn info(State(state): State<Arc<AppState>>) -> Response {
     Json(json!({
         "product": "Passerelle",
         "version": env!("CARGO_PKG_VERSION"),
-        "glpi": { "api_url": state.config.glpi_api_url, "sandbox": state.config.glpi_sandbox },
+        "glpi": { "api_url": state.national.api_url, "sandbox": state.config.glpi_sandbox },
+        // Whether the page may offer "GLPI local" as the source, and which one.
+        "source": state.source.as_ref().map(|s| json!({ "api_url": s.api_url })),
     }))
     .into_response()
 }
@@ -89,16 +93,16 @@ pub fn classify(status: u16, body: &str) -> Result<(), NotReady> {
     }
 }
 
-/// Upstream reachable and the App-Token accepted.
-pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    let url = format!("{}/initSession", state.config.glpi_api_url);
-    let result = state
+/// Whether one GLPI is reachable and accepts the proxy's App-Token (an `initSession` without
+/// credentials: GLPI checks the address and the App-Token before asking for them).
+async fn check(upstream: &Upstream) -> Result<(), NotReady> {
+    let result = upstream
         .client
-        .get(&url)
-        .header("App-Token", state.config.glpi_app_token.expose())
+        .get(format!("{}/initSession", upstream.api_url))
+        .header("App-Token", upstream.app_token.expose())
         .send()
         .await;
-    let verdict = match result {
+    match result {
         Err(e) if e.is_timeout() => Err(NotReady::Timeout),
         Err(_) => Err(NotReady::Unreachable),
         Ok(r) => {
@@ -108,15 +112,34 @@ pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
                 Err(_) => Err(NotReady::Unexpected),
             }
         }
-    };
-    match verdict {
-        Ok(()) => (StatusCode::OK, Json(json!({ "ready": true }))).into_response(),
-        Err(reason) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "ready": false, "reason": reason.code(), "message": reason.message() })),
-        )
-            .into_response(),
     }
+}
+
+fn verdict_json(verdict: Result<(), NotReady>) -> serde_json::Value {
+    match verdict {
+        Ok(()) => json!({ "ready": true }),
+        Err(reason) => {
+            json!({ "ready": false, "reason": reason.code(), "message": reason.message() })
+        }
+    }
+}
+
+/// The national GLPI reachable and the App-Token accepted (the status and the top-level
+/// fields); with a local GLPI configured, the same for it under `"source"`. A local GLPI that is
+/// down does not make the proxy unready: file migrations still work, and a load balancer must
+/// not take the proxy out for it.
+pub async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    let national = check(&state.national).await;
+    let mut body = verdict_json(national);
+    if let Some(source) = &state.source {
+        body["source"] = verdict_json(check(source).await);
+    }
+    let status = if national.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, Json(body)).into_response()
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
-//! Passerelle's intranet proxy: serves the page, holds the GLPI App-Token (never sent to the
-//! browser), adds security headers, and forwards `/api/*` to the configured GLPI API only.
+//! Passerelle's intranet proxy: serves the page, holds the GLPI App-Tokens (never sent to the
+//! browser), adds security headers, and forwards `/api/*` to the configured national GLPI API
+//! and, when configured, `/source-api/*` (reads only) to the prefecture's local GLPI.
 //!
 //! Behaviour is layered, outermost first: the audit log (every API call and every refusal),
 //! security headers (tower-http `SetResponseHeaderLayer`), allowed client networks, allowed
 //! methods; then the routes (`/healthz`, `/readyz`, `/info`, the page's files) and `/api/*`,
-//! behind its own origin check and CORS (tower-http `CorsLayer`), where the ceiling of calls to
+//! and `/source-api/*`, behind their own origin check and CORS (tower-http `CorsLayer`), where the ceiling of calls to
 //! GLPI is applied before anything is forwarded. Every refusal is a JSON body.
 #![warn(missing_docs)]
 
@@ -18,6 +19,7 @@ pub mod security;
 pub mod sessions;
 pub mod static_files;
 pub mod tls;
+pub mod upstream;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, Method};
@@ -36,10 +38,10 @@ pub use config::{Config, ConfigError, LogFormat, Secret};
 pub struct AppState {
     /// The configuration.
     pub config: Config,
-    /// The one HTTP client to the upstream (connection pool).
-    pub client: reqwest::Client,
-    /// The ceiling of calls to GLPI, shared by every session.
-    pub ceiling: Arc<ceiling::Ceiling>,
+    /// The national GLPI (`/api/*`).
+    pub national: upstream::Upstream,
+    /// The local GLPI (`/source-api/*`), when configured.
+    pub source: Option<upstream::Upstream>,
     /// The GLPI sessions seen (users, for the audit log).
     pub sessions: sessions::Sessions,
     /// Whether the proxy itself serves TLS (then it sends HSTS).
@@ -47,20 +49,23 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state for a configuration (its client built, no session known yet).
+    /// The state for a configuration (its clients built, no session known yet).
     pub fn new(config: Config, tls: bool) -> Result<AppState, StartError> {
-        let client = client(&config)?;
-        let ceiling = ceiling::Ceiling::new(ceiling::Limits {
-            max_in_flight: config.upstream_max_in_flight,
-            max_calls_per_second: config.upstream_max_calls_per_second,
-        });
         Ok(AppState {
+            national: upstream::Upstream::national(&config)?,
+            source: upstream::Upstream::source(&config)?,
             config,
-            client,
-            ceiling,
             sessions: sessions::Sessions::default(),
             tls,
         })
+    }
+
+    /// The upstream behind a route, if configured.
+    pub fn upstream(&self, which: upstream::Which) -> Option<&upstream::Upstream> {
+        match which {
+            upstream::Which::National => Some(&self.national),
+            upstream::Which::Source => self.source.as_ref(),
+        }
     }
 }
 
@@ -91,43 +96,15 @@ pub enum StartError {
     },
 }
 
-fn client(config: &Config) -> Result<reqwest::Client, StartError> {
-    let mut b = reqwest::Client::builder()
-        .timeout(config.glpi_timeout)
-        .connect_timeout(config.glpi_timeout.min(std::time::Duration::from_secs(10)))
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(256);
-    if let Some(path) = &config.glpi_ca_bundle {
-        let pem = std::fs::read(path).map_err(|e| StartError::CaBundle(e.to_string()))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| StartError::CaBundle(e.to_string()))?;
-        if certs.is_empty() {
-            return Err(StartError::CaBundle(
-                "aucun certificat PEM dans le fichier".into(),
-            ));
-        }
-        for c in certs {
-            b = b.add_root_certificate(c);
-        }
-    }
-    match &config.glpi_http_proxy {
-        Some(p) => {
-            b = b.proxy(
-                reqwest::Proxy::all(p.as_str()).map_err(|e| StartError::Client(e.to_string()))?,
-            );
-        }
-        // Only the configured proxy: ignore HTTP_PROXY variables of the machine.
-        None => b = b.no_proxy(),
-    }
-    b.build().map_err(|e| StartError::Client(e.to_string()))
-}
-
 /// The whole application, layers included.
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new()
         .route("/api", any(forward::forward))
         .route("/api/", any(forward::forward))
-        .route("/api/{*rest}", any(forward::forward));
+        .route("/api/{*rest}", any(forward::forward))
+        .route("/source-api", any(forward::forward_source))
+        .route("/source-api/", any(forward::forward_source))
+        .route("/source-api/{*rest}", any(forward::forward_source));
     if !state.config.allowed_origins.is_empty() {
         let origins: Vec<HeaderValue> = state
             .config

@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use crate::error::ProxyError;
+use crate::upstream::Which;
 use crate::AppState;
 
 /// The page's Content-Security-Policy: only its own origin, and wasm compilation.
@@ -58,36 +59,19 @@ pub async fn networks(
     next.run(req).await
 }
 
-/// Methods the API accepts (GLPI's); `OPTIONS` is answered by the proxy, never forwarded.
-pub const API_METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 /// Methods the page and the health routes accept.
 pub const PAGE_METHODS: &str = "GET, HEAD";
 
-fn is_api(path: &str) -> bool {
-    path == "/api" || path.starts_with("/api/")
-}
-
 /// Refuses, everywhere, the methods the route does not accept (`TRACE`, `CONNECT`, a `POST` to
-/// the page…) with a JSON 405 and `Allow`.
+/// the page, a write to the local GLPI…) with a JSON 405 and `Allow`.
 pub async fn methods(req: Request, next: Next) -> Response {
-    let api = is_api(req.uri().path());
     let m = req.method();
-    let ok = if api {
-        matches!(
-            *m,
-            Method::GET
-                | Method::HEAD
-                | Method::POST
-                | Method::PUT
-                | Method::PATCH
-                | Method::DELETE
-                | Method::OPTIONS
-        )
-    } else {
-        matches!(*m, Method::GET | Method::HEAD)
+    let allow = match Which::of_path(req.uri().path()) {
+        Some(which) if !which.accepts(m) => Some(which.methods()),
+        Some(_) => None,
+        None => (!matches!(*m, Method::GET | Method::HEAD)).then_some(PAGE_METHODS),
     };
-    if !ok {
-        let allow = if api { API_METHODS } else { PAGE_METHODS };
+    if let Some(allow) = allow {
         return ProxyError::MethodNotAllowed { allow }.into_response();
     }
     next.run(req).await
@@ -126,7 +110,7 @@ pub fn origin_allowed(req: &Request, allowed_origins: &[String]) -> bool {
     )
 }
 
-/// The origin check of `/api/*`, before CORS and before anything is forwarded.
+/// The origin check of `/api/*` and `/source-api/*`, before CORS and before anything is forwarded.
 pub async fn origin(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     if !origin_allowed(&req, &state.config.allowed_origins) {
         return ProxyError::OriginNotAllowed.into_response();

@@ -393,6 +393,15 @@ impl PlannedObject {
         }
     }
 
+    /// The object this one is a later step of, when it is one: its `id` refers to another
+    /// planned object (a ticket's status and closing dates, sent once its timeline is in).
+    pub fn step_of(&self) -> Option<&ObjectKey> {
+        match self.fields.get("id") {
+            Some(FieldValue::Ref(owner)) if *owner != self.key => Some(owner),
+            _ => None,
+        }
+    }
+
     /// A field value, looking at lookup-only fields first.
     pub fn value(&self, field: &str) -> Option<&FieldValue> {
         self.lookup.get(field).or_else(|| self.fields.get(field))

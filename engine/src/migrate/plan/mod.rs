@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-use super::model::{DecisionKind, IdMap, PlannedObject};
+use super::model::{DecisionKind, IdMap, ObjectKey, PlannedObject};
 use super::reconcile::normalize_key;
 use crate::diagnostic::Diagnostic;
 use crate::glpi::{Destination, GlpiType};
@@ -179,10 +179,19 @@ pub struct TypeCounts {
 }
 
 impl Plan {
-    /// Counts per itemtype and decision, in creation order.
+    /// Counts per itemtype and decision, in creation order: one per object the user knows.
+    /// The later steps of an object (a ticket's status and closing dates, sent once its
+    /// timeline is in) are not objects of their own: they count with their object, which is
+    /// "to update" when a step changes an object already on the target.
     pub fn counts(&self) -> Vec<TypeCounts> {
+        let updated: std::collections::HashSet<&ObjectKey> = self
+            .objects
+            .iter()
+            .filter(|o| o.decision.kind() == DecisionKind::Update)
+            .filter_map(PlannedObject::step_of)
+            .collect();
         let mut out: Vec<TypeCounts> = Vec::new();
-        for o in &self.objects {
+        for o in self.objects.iter().filter(|o| o.step_of().is_none()) {
             let pos = match out.iter().position(|c| c.itemtype == o.key.itemtype) {
                 Some(p) => p,
                 None => {
@@ -193,7 +202,11 @@ impl Plan {
                     out.len() - 1
                 }
             };
-            *out[pos].counts.entry(o.decision.kind()).or_default() += 1;
+            let kind = match o.decision.kind() {
+                DecisionKind::Skip if updated.contains(&o.key) => DecisionKind::Update,
+                kind => kind,
+            };
+            *out[pos].counts.entry(kind).or_default() += 1;
         }
         out
     }
@@ -204,5 +217,64 @@ impl Plan {
             .iter()
             .filter_map(|o| o.decision.existing_id().map(|id| (o.key.clone(), id)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::migrate::model::{Decision, FieldValue};
+
+    fn ticket(key: &str, decision: Decision) -> PlannedObject {
+        let mut o = PlannedObject::new(ObjectKey::new(GlpiType::Ticket, key), 0);
+        o.decision = decision;
+        o
+    }
+
+    fn status_step(owner: &str) -> PlannedObject {
+        let mut o = ticket(
+            &format!("{owner}#statut"),
+            Decision::Update {
+                id: 0,
+                changes: BTreeMap::new(),
+                before: Map::new(),
+            },
+        );
+        let owner = ObjectKey::new(GlpiType::Ticket, owner);
+        o.fields.insert("id".into(), FieldValue::Ref(owner));
+        o
+    }
+
+    /// 60 tickets were once shown as "56 à créer, 63 à mettre à jour": the closing steps were
+    /// counted as tickets of their own.
+    #[test]
+    fn a_ticket_and_its_closing_steps_count_once() {
+        let plan = Plan {
+            objects: vec![
+                ticket("n°1", Decision::Create),
+                ticket("n°2", Decision::Skip { id: 7 }),
+                ticket("n°3", Decision::Skip { id: 8 }),
+                status_step("n°1"),
+                status_step("n°2"),
+            ],
+            unmatched: Vec::new(),
+            entities: Vec::new(),
+            not_carried: Vec::new(),
+            columns: Vec::new(),
+            options: PlanOptions::default(),
+        };
+        let counts = plan.counts();
+        assert_eq!(counts.len(), 1);
+        assert_eq!(
+            counts[0].counts,
+            [
+                (DecisionKind::Create, 1),
+                (DecisionKind::Update, 1),
+                (DecisionKind::Skip, 1)
+            ]
+            .into_iter()
+            .collect()
+        );
+        assert!(plan.objects[3].step_of().is_some() && plan.objects[0].step_of().is_none());
     }
 }

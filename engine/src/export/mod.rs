@@ -88,23 +88,51 @@ pub fn diagnostics_csv(diagnostics: &[Diagnostic], lang: Lang) -> Vec<u8> {
     out
 }
 
+/// Header of the last column of the rejected rows: why each row is rejected. No GLPI field bears
+/// this name, so a file dropped again after correction leaves the column out of its mapping.
+pub fn reason_header(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "Motif du rejet (Passerelle)",
+        Lang::En => "Rejection reason (Passerelle)",
+    }
+}
+
 /// The rows that have an error, with the header, in the original encoding and delimiter, ready to
-/// be corrected and dropped again. Unencodable characters become numeric entities (encoding_rs).
-pub fn rejected_rows(table: &Table, diagnostics: &[Diagnostic]) -> Vec<u8> {
-    let mut lines: Vec<u64> = diagnostics
+/// be corrected and dropped again, each with why it is rejected in a last column (its errors'
+/// messages in `lang`). Unencodable characters become numeric entities (encoding_rs).
+pub fn rejected_rows(table: &Table, diagnostics: &[Diagnostic], lang: Lang) -> Vec<u8> {
+    let mut reasons: std::collections::BTreeMap<u64, Vec<String>> = Default::default();
+    for d in diagnostics
         .iter()
         .filter(|d| d.file == table.file && d.severity == Severity::Error && d.line > 1)
-        .map(|d| d.line)
-        .collect();
-    lines.sort_unstable();
-    lines.dedup();
-    let mut w = csv_writer(table.delimiter as u8, table.quoted);
-    let _ = w.write_record(table.headers.iter().map(|c| neutralize(c).into_owned()));
-    for rec in table
-        .rows()
-        .filter(|r| lines.binary_search(&r.line).is_ok())
     {
-        let _ = w.write_record(rec.cells.iter().map(|c| neutralize(c).into_owned()));
+        let located = match d.column.as_ref().and_then(|c| c.name.as_deref()) {
+            Some(column) => format!("{column} : {}", d.message(lang)),
+            None => d.message(lang),
+        };
+        let row = reasons.entry(d.line).or_default();
+        if !row.contains(&located) {
+            row.push(located);
+        }
+    }
+    let mut w = csv_writer(table.delimiter as u8, table.quoted);
+    let _ = w.write_record(
+        table
+            .headers
+            .iter()
+            .map(|c| neutralize(c).into_owned())
+            .chain([reason_header(lang).to_string()]),
+    );
+    for rec in table.rows() {
+        let Some(why) = reasons.get(&rec.line) else {
+            continue;
+        };
+        let _ = w.write_record(
+            rec.cells
+                .iter()
+                .map(|c| neutralize(c).into_owned())
+                .chain([neutralize(&why.join(" ; ")).into_owned()]),
+        );
     }
     let text = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
     let text = if table.line_ending == "\n" {
@@ -150,11 +178,50 @@ mod tests {
         let table = read_bytes("a.tsv", bytes, &ReadOptions::default()).unwrap();
         let lines: Vec<u64> = table.records.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 3], "{:?}", table.records);
-        let out = rejected_rows(&table, &[error_at("a.tsv", 3)]);
-        assert_eq!(out, b"NOM\tPRENOM\r\n'=cmd\tx\r\n".to_vec());
-        // Latin-1 stays Latin-1.
-        let out = rejected_rows(&table, &[error_at("a.tsv", 2)]);
-        assert_eq!(out, b"NOM\tPRENOM\r\nB\xe9lizaire\tOc\xe9ane\r\n".to_vec());
+        let out = rejected_rows(&table, &[error_at("a.tsv", 3)], Lang::En);
+        let why = error_at("a.tsv", 3).message(Lang::En);
+        assert_eq!(
+            encoding_rs::WINDOWS_1252.decode(&out).0,
+            format!("NOM\tPRENOM\tRejection reason (Passerelle)\r\n'=cmd\tx\t{why}\r\n")
+        );
+        // Latin-1 stays Latin-1, the reason included.
+        let out = rejected_rows(&table, &[error_at("a.tsv", 2)], Lang::Fr);
+        let head =
+            b"NOM\tPRENOM\tMotif du rejet (Passerelle)\r\nB\xe9lizaire\tOc\xe9ane\ttype d'objet";
+        assert!(out.starts_with(head), "{out:?}");
+        assert!(out.ends_with(b"\r\n"));
+    }
+
+    #[test]
+    fn rejected_rows_say_why_each_row_is_rejected_by_column() {
+        let bytes = b"Nom;Lieu\nPC1;X\nPC2;Y\n";
+        let table = read_bytes("a.csv", bytes, &ReadOptions::default()).unwrap();
+        let at = |line, column: &str| Diagnostic {
+            column: Some(crate::diagnostic::ColumnRef {
+                index: 2,
+                name: Some(column.into()),
+            }),
+            ..Diagnostic::new(
+                "a.csv",
+                line,
+                Severity::Error,
+                crate::validate::ValueProblem::NotDate,
+            )
+        };
+        let warning = Diagnostic::new(
+            "a.csv",
+            2,
+            Severity::Warning,
+            crate::diagnostic::FileProblem::UnknownType,
+        );
+        let out =
+            String::from_utf8(rejected_rows(&table, &[at(3, "Lieu"), warning], Lang::Fr)).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "Nom;Lieu;Motif du rejet (Passerelle)");
+        // Only the row with an error, with its column and message; a warning rejects nothing.
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(lines[1].starts_with("PC2;Y;Lieu : "), "{out}");
+        assert!(lines[1].contains("date"), "{out}");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Checking files offline: pick or drop files, see a summary per file and every problem, located.
 //!
 //! Everything happens in this browser with the engine compiled to WebAssembly: no request is sent.
-//! The problems table renders only the rows in view (virtual scrolling), so 100,000 problems stay
-//! smooth; heights and offsets are set through the CSSOM because the CSP forbids style attributes.
+//! The problems table draws one page at a time, so 100,000 problems stay smooth while each row
+//! keeps its natural height (messages wrap, never cut off).
 
 pub mod mapping;
 pub mod model;
@@ -21,7 +21,8 @@ use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use crate::dom::{event_input, event_value};
+use crate::components::choice::{self, Choice};
+use crate::dom::event_input;
 use crate::files;
 use crate::i18n::{Key, Lang, Translate};
 use crate::templates;
@@ -29,12 +30,8 @@ use crate::worker::Runner;
 use model::{Cell, Edit, Failure, Model, Msg};
 use passerelle_engine::map::MappingTemplate;
 
-/// Height of one problem row, in pixels (matches `.problem-row` in main.css).
-pub const ROW_HEIGHT: f64 = 32.0;
-/// Rows rendered beyond the visible ones, above and below, so fast scrolling shows no gap.
-const OVERSCAN: usize = 10;
-/// Height of the problems viewport, in pixels (matches `.problems-viewport` in main.css).
-const VIEWPORT_HEIGHT: f64 = 480.0;
+/// Problems drawn per page of the problems table.
+pub const PAGE_SIZE: usize = 50;
 
 /// Props of [`Checker`].
 #[derive(Properties, PartialEq)]
@@ -55,6 +52,8 @@ pub struct CheckerProps {
 /// Which problems are shown.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter {
+    /// Only this file's problems, if set.
+    pub file: Option<String>,
     /// Only this severity, if set.
     pub severity: Option<Severity>,
     /// Only this column name, if set.
@@ -66,6 +65,9 @@ pub struct Filter {
 impl Filter {
     /// Whether a diagnostic passes the filter (messages compared in `lang`).
     pub fn keeps(&self, d: &Diagnostic, lang: Lang) -> bool {
+        if self.file.as_ref().is_some_and(|f| *f != d.file) {
+            return false;
+        }
         if self.severity.is_some_and(|s| s != d.severity) {
             return false;
         }
@@ -88,12 +90,16 @@ impl Filter {
     }
 }
 
-/// The rows `[start, end)` to render for a scroll position.
-pub fn visible_range(scroll_top: f64, total: usize) -> (usize, usize) {
-    let first = (scroll_top / ROW_HEIGHT).floor().max(0.0) as usize;
-    let start = first.saturating_sub(OVERSCAN).min(total);
-    let count = (VIEWPORT_HEIGHT / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
-    (start, (start + count).min(total))
+impl Filter {
+    /// The filter as it applies to a check of `files` whose problems name `columns`: a file or
+    /// column no longer there filters nothing (the lists then show "all", what is in force).
+    pub fn in_force(&self, files: &[String], columns: &[String]) -> Filter {
+        Filter {
+            file: self.file.clone().filter(|f| files.contains(f)),
+            column: self.column.clone().filter(|c| columns.contains(c)),
+            ..self.clone()
+        }
+    }
 }
 
 /// Encodings offered in the per-file selector (WHATWG labels); "auto" is the empty value.
@@ -109,7 +115,7 @@ pub fn checker(props: &CheckerProps) -> Html {
     let lang = props.lang;
     let model = use_reducer(Model::default);
     let filter = use_state(Filter::default);
-    let scroll_top = use_state(|| 0.0f64);
+    let page = use_state(|| 0usize);
 
     // One worker for the page's life; its replies go through the reducer.
     let runner = {
@@ -299,15 +305,16 @@ pub fn checker(props: &CheckerProps) -> Html {
                 error={(*template_error).clone()} />
             if let Some(r) = &model.report {
                 { summary(lang, r, &model, &dispatch) }
+                // The mapping in force: the one the user set, until the check that applies it ends.
                 { for r.files.iter().filter_map(|f| f.mapping.clone().map(|m| html! {
                     <mapping::MappingEditor key={f.summary.file.clone()} {lang} file={f.summary.file.clone()}
-                        mapping={m} template={f.template.clone()} on_msg={dispatch.clone()}
+                        mapping={model.file(&f.summary.file).and_then(|i| i.overrides.mapping.clone()).unwrap_or(m)} template={f.template.clone()} on_msg={dispatch.clone()}
                         on_save={on_save_template.clone()} />
                 })) }
                 <ProblemsTable lang={lang} report={SharedReport(r.clone())} filter={(*filter).clone()}
-                    on_filter={Callback::from({ let f = filter.clone(); let s = scroll_top.clone(); move |v| { f.set(v); s.set(0.0); } })}
-                    scroll_top={*scroll_top}
-                    on_scroll={Callback::from({ let s = scroll_top.clone(); move |v| s.set(v) })}
+                    on_filter={Callback::from({ let f = filter.clone(); let p = page.clone(); move |v| { f.set(v); p.set(0); } })}
+                    page={*page}
+                    on_page={Callback::from({ let p = page.clone(); move |v| p.set(v) })}
                     on_msg={dispatch.clone()} empty_asked={model.empty_asked.clone()} />
             }
             if !model.edits.is_empty() {
@@ -383,19 +390,35 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
             let _ = files::download("diagnostic.csv", "text/csv;charset=utf-8", &bytes);
         })
     };
+    let shown: Vec<_> = report
+        .files
+        .iter()
+        .filter(|f| model.file(&f.summary.file).is_some())
+        .collect();
+    let (errors, warnings) = shown.iter().fold((0, 0), |(e, w), f| {
+        (e + f.summary.errors, w + f.summary.warnings)
+    });
     html! {
         <>
             <h3>{ lang.t(Key::SummaryHeading) }</h3>
+            <p id="check-totals" class="check-totals fr-text--lg">
+                { format!("{} {}, {}, {}", texts::T::CheckTotals.in_lang(lang),
+                    texts::words(lang, shown.len(), texts::Noun::File),
+                    texts::words(lang, errors, texts::Noun::Error),
+                    texts::words(lang, warnings, texts::Noun::Warning)) }
+            </p>
+            <div class="fr-table fr-table--sm summary-table">
             <table id="summary" class="summary">
+                <caption class="fr-sr-only">{ lang.t(Key::SummaryHeading) }</caption>
                 <thead><tr>
-                    <th>{ lang.t(Key::ColFile) }</th><th>{ lang.t(Key::ColType) }</th>
-                    <th>{ lang.t(Key::ColEncoding) }</th><th>{ lang.t(Key::ColRows) }</th>
-                    <th>{ lang.t(Key::ColValid) }</th><th>{ lang.t(Key::ColWarnings) }</th>
-                    <th>{ lang.t(Key::ColErrors) }</th><th></th>
+                    <th scope="col">{ lang.t(Key::ColFile) }</th><th scope="col">{ lang.t(Key::ColType) }</th>
+                    <th scope="col">{ lang.t(Key::ColEncoding) }</th><th scope="col">{ lang.t(Key::ColRows) }</th>
+                    <th scope="col">{ lang.t(Key::ColValid) }</th><th scope="col">{ lang.t(Key::ColWarnings) }</th>
+                    <th scope="col">{ lang.t(Key::ColErrors) }</th><th scope="col">{ texts::T::Actions.in_lang(lang) }</th>
                 </tr></thead>
                 <tbody>
                 // A file removed is gone at once, before the check without it ends.
-                { for report.files.iter().filter(|f| model.file(&f.summary.file).is_some()).map(|f| {
+                { for shown.iter().map(|f| {
                     let s = &f.summary;
                     let kind = match (s.item_type, s.companion) {
                         (Some(t), _) => t.label(lang),
@@ -414,22 +437,20 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                             let check_input = CheckInput { name: &input.name, bytes: &input.bytes, overrides: &input.overrides };
                             // The corrected cells are in the table: rejected rows carry the corrections.
                             if let Ok(table) = read_input(&check_input, &ReadOptions::default(), &mut |_, _| {}) {
-                                let out = rejected_rows(&table, &report.diagnostics);
+                                let out = rejected_rows(&table, &report.diagnostics, lang);
                                 let _ = files::download(&format!("rejets-{}", input.name), "text/csv", &out);
                             }
                         })
                     };
                     let on_encoding = {
                         let (d, name) = (dispatch.clone(), name.clone());
-                        Callback::from(move |e: Event| {
-                            let v = event_value(&e);
+                        Callback::from(move |v: String| {
                             d.emit(Msg::SetEncoding(name.clone(), (!v.is_empty()).then_some(v)));
                         })
                     };
                     let on_type = {
                         let (d, name) = (dispatch.clone(), name.clone());
-                        Callback::from(move |e: Event| {
-                            let v = event_value(&e);
+                        Callback::from(move |v: String| {
                             d.emit(Msg::SetItemType(name.clone(), ItemType::from_name(&v)));
                         })
                     };
@@ -452,24 +473,22 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                             </td>
                             <td>
                                 <span class="type">{ kind }</span>
-                                <select class="type-select" aria-label={lang.t(Key::TypeOverride)} onchange={on_type}>
-                                    <option value="" selected={overrides.item_type.is_none()}>{ format!("{} ({detected_type})", lang.t(Key::Auto)) }</option>
-                                    { for ItemType::ALL.iter().map(|t| html! {
-                                        <option value={t.glpi_name()} selected={overrides.item_type == Some(*t)}>{ t.label(lang) }</option>
-                                    }) }
-                                </select>
+                                <Choice class="type-select" label={format!("{} {name}", lang.t(Key::TypeOverride))} label_hidden=true
+                                    options={choice::options(std::iter::once(("", format!("{} ({detected_type})", lang.t(Key::Auto))))
+                                        .chain(ItemType::ALL.iter().map(|t| (t.glpi_name(), t.label(lang).to_string()))))}
+                                    value={overrides.item_type.map(|t| t.glpi_name()).unwrap_or_default()} onchange={on_type} />
                             </td>
                             <td>
                                 <span class="encoding">{ enc }</span>
-                                <select class="encoding-select" aria-label={lang.t(Key::EncodingOverride)} onchange={on_encoding}>
-                                    <option value="" selected={overrides.encoding.is_none()}>{ format!("{} ({detected_enc})", lang.t(Key::Auto)) }</option>
-                                    { for ENCODINGS.iter().map(|(label, shown)| html! {
-                                        <option value={*label} selected={overrides.encoding.as_deref() == Some(*label)}>{ *shown }</option>
-                                    }) }
-                                </select>
+                                <Choice class="encoding-select" label={format!("{} {name}", lang.t(Key::EncodingOverride))} label_hidden=true
+                                    options={choice::options(std::iter::once(("", format!("{} ({detected_enc})", lang.t(Key::Auto))))
+                                        .chain(ENCODINGS.iter().map(|(v, shown)| (*v, shown.to_string()))))}
+                                    value={overrides.encoding.clone().unwrap_or_default()} onchange={on_encoding} />
                             </td>
                             <td class="rows">{ s.rows }</td><td class="valid">{ s.valid }</td>
-                            <td class="warnings">{ s.warnings }</td><td class="errors">{ s.errors }</td>
+                            <td class="warnings">{ s.warnings }</td>
+                            // Only errors there are take the error colour: a zero is not an alarm.
+                            <td class={classes!("errors", (s.errors > 0).then_some("has-errors"))}>{ s.errors }</td>
                             <td>
                                 if s.errors > 0 && s.rows > 0 {
                                     <button type="button" class="download-rejected fr-btn fr-btn--secondary fr-btn--sm" onclick={rejected}>{ lang.t(Key::DownloadRejected) }</button>
@@ -483,7 +502,9 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                 }) }
                 </tbody>
             </table>
-            <button type="button" id="download-diagnostics" onclick={download_all}>{ lang.t(Key::DownloadDiagnostics) }</button>
+            </div>
+            <button type="button" id="download-diagnostics" class="fr-btn fr-btn--secondary fr-icon-download-line fr-btn--icon-left fr-mb-3w"
+                onclick={download_all}>{ lang.t(Key::DownloadDiagnostics) }</button>
         </>
     }
 }
@@ -599,83 +620,57 @@ pub struct ProblemsTableProps {
     pub filter: Filter,
     /// Called when the user changes the filter.
     pub on_filter: Callback<Filter>,
-    /// Scroll position of the viewport.
-    pub scroll_top: f64,
-    /// Called when the viewport scrolls.
-    pub on_scroll: Callback<f64>,
+    /// The page of problems shown (0-based).
+    pub page: usize,
+    /// Called when the user turns the page.
+    pub on_page: Callback<usize>,
     /// Where corrections go.
     pub on_msg: Callback<Msg>,
     /// The cell the user emptied, asked whether it is to be empty.
     pub empty_asked: Option<Cell>,
 }
 
-/// The filterable, virtually scrolled table of problems.
+/// The filterable table of problems, one page at a time: rows of natural height (messages wrap,
+/// never cut), and 100,000 problems stay smooth since only a page is drawn.
 #[function_component(ProblemsTable)]
 pub fn problems_table(props: &ProblemsTableProps) -> Html {
     let lang = props.lang;
-    let shown: Vec<&Diagnostic> = props
-        .report
-        .0
-        .diagnostics
+    let report = &props.report.0;
+    let files: Vec<String> = report
+        .files
         .iter()
-        .filter(|d| props.filter.keeps(d, lang))
+        .map(|f| f.summary.file.clone())
         .collect();
-    let total = shown.len();
-    let (start, end) = visible_range(props.scroll_top, total);
-    let sizer = use_node_ref();
-    let rows = use_node_ref();
-    {
-        let (sizer, rows) = (sizer.clone(), rows.clone());
-        use_effect(move || {
-            set_style(
-                &sizer,
-                "height",
-                &format!("{}px", total as f64 * ROW_HEIGHT),
-            );
-            set_style(
-                &rows,
-                "transform",
-                &format!("translateY({}px)", start as f64 * ROW_HEIGHT),
-            );
-        });
-    }
-    let mut columns: Vec<String> = props
-        .report
-        .0
+    let mut columns: Vec<String> = report
         .diagnostics
         .iter()
         .filter_map(|d| d.column.as_ref().and_then(|c| c.name.clone()))
         .collect();
     columns.sort();
     columns.dedup();
+    // A file or column the latest check no longer has filters nothing (and the list says so).
+    let f = props.filter.in_force(&files, &columns);
+    let shown: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| f.keeps(d, lang))
+        .collect();
+    let total = shown.len();
+    let pages = pages(total);
+    let page = props.page.min(pages - 1);
+    let (start, end) = (page * PAGE_SIZE, ((page + 1) * PAGE_SIZE).min(total));
 
-    let f = props.filter.clone();
-    let on_severity = {
+    let set = |change: fn(&mut Filter, String)| {
         let (f, cb) = (f.clone(), props.on_filter.clone());
-        Callback::from(move |e: Event| {
-            let v = event_value(&e);
-            let severity = match v.as_str() {
-                "error" => Some(Severity::Error),
-                "warning" => Some(Severity::Warning),
-                "info" => Some(Severity::Info),
-                _ => None,
-            };
-            cb.emit(Filter {
-                severity,
-                ..f.clone()
-            });
+        Callback::from(move |v: String| {
+            let mut next = f.clone();
+            change(&mut next, v);
+            cb.emit(next);
         })
     };
-    let on_column = {
-        let (f, cb) = (f.clone(), props.on_filter.clone());
-        Callback::from(move |e: Event| {
-            let v = event_value(&e);
-            cb.emit(Filter {
-                column: (!v.is_empty()).then_some(v),
-                ..f.clone()
-            });
-        })
-    };
+    let on_file = set(|f, v| f.file = (!v.is_empty()).then_some(v));
+    let on_severity = set(|f, v| f.severity = severity_of(&v));
+    let on_column = set(|f, v| f.column = (!v.is_empty()).then_some(v));
     let on_text = {
         let (f, cb) = (f.clone(), props.on_filter.clone());
         Callback::from(move |e: InputEvent| {
@@ -686,59 +681,100 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
             });
         })
     };
-    let onscroll = {
-        let cb = props.on_scroll.clone();
-        Callback::from(move |e: Event| {
-            if let Some(el) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            {
-                cb.emit(el.scroll_top() as f64);
-            }
-        })
+    let turn = |to: usize| {
+        let cb = props.on_page.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(to))
     };
+    let all = lang.t(Key::All);
+    let file_options = choice::options(
+        std::iter::once((String::new(), texts::T::AllFiles.in_lang(lang).to_string()))
+            .chain(files.iter().map(|n| (n.clone(), n.clone()))),
+    );
+    let severity_options = choice::options(
+        std::iter::once(("", all)).chain(
+            [Severity::Error, Severity::Warning, Severity::Info]
+                .into_iter()
+                .map(|s| (severity_code(s), s.label(lang))),
+        ),
+    );
+    let column_options = choice::options(
+        std::iter::once((String::new(), all.to_string()))
+            .chain(columns.iter().map(|c| (c.clone(), c.clone()))),
+    );
 
     html! {
         <>
             <h3>{ lang.t(Key::ProblemsHeading) }</h3>
-            <div class="filters">
-                <label>{ lang.t(Key::FilterSeverity) }
-                    <select id="filter-severity" onchange={on_severity}>
-                        <option value="">{ lang.t(Key::All) }</option>
-                        { for [Severity::Error, Severity::Warning, Severity::Info].into_iter().map(|s| {
-                            let v = match s { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
-                            html! { <option value={v} selected={f.severity == Some(s)}>{ s.label(lang) }</option> }
-                        }) }
-                    </select>
-                </label>
-                <label>{ lang.t(Key::FilterColumn) }
-                    <select id="filter-column" onchange={on_column}>
-                        <option value="">{ lang.t(Key::All) }</option>
-                        { for columns.iter().map(|c| html! { <option value={c.clone()} selected={f.column.as_ref() == Some(c)}>{ c.clone() }</option> }) }
-                    </select>
-                </label>
-                <label>{ lang.t(Key::FilterText) }
-                    <input id="filter-text" type="search" value={f.text.clone()} oninput={on_text} />
-                </label>
-                <span id="problems-count">{ lang.t(Key::ProblemsShown) }{ " " }{ total }</span>
-            </div>
-            <div class="problem-row problem-head">
-                <span>{ lang.t(Key::ColFile) }</span><span>{ lang.t(Key::ColLine) }</span>
-                <span>{ lang.t(Key::ColColumn) }</span><span>{ lang.t(Key::ColValue) }</span>
-                <span>{ lang.t(Key::ColSeverity) }</span><span>{ lang.t(Key::ColMessage) }</span>
-            </div>
-            <div id="problems" class="problems-viewport" {onscroll}>
-                <div class="problems-sizer" ref={sizer}>
-                    <div class="problems-rows" ref={rows}>
-                        if total == 0 {
-                            <p id="no-problems">{ lang.t(Key::NoProblems) }</p>
-                        }
-                        { for shown[start..end].iter().map(|d| problem_row(lang, d, editable(&props.report.0, d), &props.on_msg, props.empty_asked.as_ref())) }
+            <div class="filters fr-grid-row fr-grid-row--gutters">
+                <div class="fr-col-12 fr-col-md-3">
+                    <Choice id="filter-file" label={texts::T::FilterFile.in_lang(lang)} options={file_options}
+                        value={f.file.clone().unwrap_or_default()} onchange={on_file} />
+                </div>
+                <div class="fr-col-12 fr-col-md-3">
+                    <Choice id="filter-severity" label={lang.t(Key::FilterSeverity)} options={severity_options}
+                        value={f.severity.map(severity_code).unwrap_or_default()} onchange={on_severity} />
+                </div>
+                <div class="fr-col-12 fr-col-md-3">
+                    <Choice id="filter-column" label={lang.t(Key::FilterColumn)} options={column_options}
+                        value={f.column.clone().unwrap_or_default()} onchange={on_column} />
+                </div>
+                <div class="fr-col-12 fr-col-md-3">
+                    <div class="fr-input-group">
+                        <label class="fr-label" for="filter-text">{ lang.t(Key::FilterText) }</label>
+                        <input id="filter-text" class="fr-input" type="search" value={f.text.clone()} oninput={on_text} />
                     </div>
                 </div>
             </div>
+            <p id="problems-count" class="fr-mb-1w" role="status">{ texts::words(lang, total, texts::Noun::ProblemShown) }</p>
+            <div id="problems" class="fr-table fr-table--sm problems-table">
+                <table>
+                    <caption class="fr-sr-only">{ lang.t(Key::ProblemsHeading) }</caption>
+                    <thead><tr>
+                        <th scope="col">{ lang.t(Key::ColFile) }</th><th scope="col">{ lang.t(Key::ColLine) }</th>
+                        <th scope="col">{ lang.t(Key::ColColumn) }</th><th scope="col">{ lang.t(Key::ColValue) }</th>
+                        <th scope="col">{ lang.t(Key::ColSeverity) }</th><th scope="col">{ lang.t(Key::ColMessage) }</th>
+                    </tr></thead>
+                    <tbody>
+                        if total == 0 {
+                            <tr><td colspan="6"><p id="no-problems">{ lang.t(Key::NoProblems) }</p></td></tr>
+                        }
+                        { for shown[start..end].iter().map(|d| problem_row(lang, d, editable(report, d), &props.on_msg, props.empty_asked.as_ref())) }
+                    </tbody>
+                </table>
+            </div>
+            if pages > 1 {
+                <nav id="problems-pages" class="problems-pages" aria-label={texts::T::Pages.in_lang(lang)}>
+                    <button type="button" id="problems-prev" class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-arrow-left-s-line fr-btn--icon-left"
+                        disabled={page == 0} onclick={turn(page.saturating_sub(1))}>{ texts::T::PrevPage.in_lang(lang) }</button>
+                    <span id="problems-page" aria-current="page">
+                        { format!("Page {} {} {pages}", page + 1, texts::T::PageOf.in_lang(lang)) }</span>
+                    <button type="button" id="problems-next" class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-arrow-right-s-line fr-btn--icon-right"
+                        disabled={page + 1 >= pages} onclick={turn(page + 1)}>{ texts::T::NextPage.in_lang(lang) }</button>
+                </nav>
+            }
         </>
     }
+}
+
+/// The filter's code of a severity (the value of its option).
+fn severity_code(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// The severity of a filter code; `None` for all.
+fn severity_of(code: &str) -> Option<Severity> {
+    [Severity::Error, Severity::Warning, Severity::Info]
+        .into_iter()
+        .find(|s| severity_code(*s) == code)
+}
+
+/// How many pages `total` problems take (one at least, empty).
+pub fn pages(total: usize) -> usize {
+    total.div_ceil(PAGE_SIZE).max(1)
 }
 
 /// Whether a problem's value can be corrected in place: a cell of a data row, in a file read as a
@@ -818,36 +854,41 @@ fn problem_row(
                 let (empty, keep) = (edit(String::new()), on_msg.clone());
                 let choose = on_msg.clone();
                 return html! {
-                    <div key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code()}>
-                        <span>{ d.file.clone() }</span><span class="line">{ d.line }</span><span>{ col }</span>
-                        <span class="value empty-question">
+                    <tr key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code()}>
+                        <td class="file">{ d.file.clone() }</td><td class="line">{ d.line }</td><td class="column fr-cell--multiline">{ col }</td>
+                        <td class="value empty-question fr-cell--multiline">
                             <button type="button" class="confirm-empty fr-btn fr-btn--sm"
                                 onclick={Callback::from(move |_: MouseEvent| choose.emit(Msg::Correct(empty.clone())))}>
                                 { texts::T::LeaveEmpty.in_lang(lang) }</button>
                             <button type="button" class="keep-value fr-btn fr-btn--sm fr-btn--secondary"
                                 onclick={Callback::from(move |_: MouseEvent| keep.emit(Msg::KeepValue))}>
                                 { texts::T::KeepValue.in_lang(lang) }</button>
-                        </span>
-                        <span>{ d.severity.label(lang) }</span>
-                        <span class="message" title={message.clone()}>{ texts::T::EmptyQuestion.in_lang(lang) }</span>
-                    </div>
+                        </td>
+                        <td class="severity">{ badge(lang, d.severity) }</td>
+                        <td class="message fr-cell--multiline">{ texts::T::EmptyQuestion.in_lang(lang) }</td>
+                    </tr>
                 };
             }
             if let Some(logins) = logins_to_pick(d) {
                 let (cb, edit) = (on_msg.clone(), edit.clone());
-                let onchange = Callback::from(move |e: Event| {
-                    let login = event_value(&e);
+                let onchange = Callback::from(move |login: String| {
                     if !login.is_empty() {
                         cb.emit(Msg::Correct(edit(login)));
                     }
                 });
+                // In force: the value as the file has it (a pick corrects it, and the row goes).
+                let options = choice::options(
+                    std::iter::once((
+                        String::new(),
+                        format!("{value} — {}", texts::T::PickLogin.in_lang(lang)),
+                    ))
+                    .chain(logins.iter().map(|l| (l.clone(), l.clone()))),
+                );
                 html! {
-                    <span class="value">
-                        <select class="pick-login fr-select" aria-label={format!("{} {value}", texts::T::PickLogin.in_lang(lang))} {onchange}>
-                            <option value="" selected=true>{ format!("{value} — {}", texts::T::PickLogin.in_lang(lang)) }</option>
-                            { for logins.iter().map(|l| html! { <option value={l.clone()}>{ l.clone() }</option> }) }
-                        </select>
-                    </span>
+                    <td class="value fr-cell--multiline">
+                        <Choice class="pick-login" label={format!("{} {value}", texts::T::PickLogin.in_lang(lang))}
+                            label_hidden=true {options} value="" {onchange} />
+                    </td>
                 }
             } else {
                 let onchange = {
@@ -867,29 +908,33 @@ fn problem_row(
                     })
                 };
                 html! {
-                    <span class="value">
-                        <input class="value-edit" type="text" value={value.clone()} title={value.clone()}
-                            aria-label={lang.t(Key::CorrectValue)} {onchange} />
-                    </span>
+                    <td class="value">
+                        <input class="value-edit fr-input" type="text" value={value.clone()} title={value.clone()}
+                            aria-label={format!("{} ({}, {} {})", lang.t(Key::CorrectValue), d.file, lang.t(Key::ColLine), d.line)} {onchange} />
+                    </td>
                 }
             }
         }
-        _ => html! { <span class="value" title={value.clone()}>{ value.clone() }</span> },
+        _ => html! { <td class="value fr-cell--multiline">{ value.clone() }</td> },
     };
     html! {
-        <div key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code()}>
-            <span>{ d.file.clone() }</span><span class="line">{ d.line }</span><span>{ col }</span>
+        <tr key={key} class={classes!("problem-row", sev)} data-line={d.line.to_string()} data-file={d.file.clone()} data-code={d.code()}>
+            <td class="file">{ d.file.clone() }</td><td class="line">{ d.line }</td><td class="column fr-cell--multiline">{ col }</td>
             { value_cell }
-            <span>{ d.severity.label(lang) }</span>
-            <span class="message" title={message.clone()}>{ message }</span>
-        </div>
+            <td class="severity">{ badge(lang, d.severity) }</td>
+            <td class="message fr-cell--multiline">{ message }</td>
+        </tr>
     }
 }
 
-fn set_style(node: &NodeRef, property: &str, value: &str) {
-    if let Some(el) = node.cast::<web_sys::HtmlElement>() {
-        let _ = el.style().set_property(property, value);
-    }
+/// A severity as a DSFR badge (colour and words: never colour alone).
+fn badge(lang: Lang, severity: Severity) -> Html {
+    let kind = match severity {
+        Severity::Error => "fr-badge--error",
+        Severity::Warning => "fr-badge--warning",
+        Severity::Info => "fr-badge--info",
+    };
+    html! { <span class={classes!("fr-badge", "fr-badge--sm", "fr-badge--no-icon", kind)}>{ severity.label(lang) }</span> }
 }
 
 #[cfg(test)]
@@ -897,13 +942,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn visible_range_is_bounded_and_overscanned() {
-        assert_eq!(visible_range(0.0, 0), (0, 0));
-        assert_eq!(visible_range(0.0, 5), (0, 5));
-        let (s, e) = visible_range(ROW_HEIGHT * 1000.0, 100_000);
-        assert_eq!(s, 990);
-        assert_eq!(e - s, 15 + 20);
-        assert_eq!(visible_range(ROW_HEIGHT * 99_999.0, 100_000).1, 100_000);
+    fn pages_hold_page_size_problems_and_never_none() {
+        assert_eq!(pages(0), 1);
+        assert_eq!(pages(1), 1);
+        assert_eq!(pages(PAGE_SIZE), 1);
+        assert_eq!(pages(PAGE_SIZE + 1), 2);
+        assert_eq!(pages(100_000), 100_000 / PAGE_SIZE);
+    }
+
+    #[test]
+    fn filter_by_file_and_what_is_in_force() {
+        let d = diag(Severity::Error, "Lieu");
+        let on = |file: &str| Filter {
+            file: Some(file.into()),
+            ..Default::default()
+        };
+        assert!(on("Computer.csv").keeps(&d, Lang::Fr));
+        assert!(!on("Monitor.csv").keeps(&d, Lang::Fr));
+        // A file or column the latest check no longer has filters nothing.
+        let files = ["Computer.csv".to_string()];
+        let gone = Filter {
+            column: Some("Nom".into()),
+            ..on("Monitor.csv")
+        }
+        .in_force(&files, &["Lieu".to_string()]);
+        assert_eq!(gone, Filter::default());
+        assert_eq!(on("Computer.csv").in_force(&files, &[]), on("Computer.csv"));
     }
 
     /// A diagnostic whose message is "date attendue (…)" in French, "date expected (…)" in

@@ -75,15 +75,14 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
         .expect("problem on line 51");
     let text = row.text().await.unwrap();
     assert!(text.contains("AVERTISSEMENT"), "{text}");
-    // The message may be wider than the row: its whole text is the cell's title.
+    // The whole message is shown: it wraps, never cut off.
     let message = row
-        .find(Locator::Css("span.message"))
+        .find(Locator::Css("td.message"))
         .await
         .expect("message cell")
-        .attr("title")
+        .text()
         .await
-        .unwrap()
-        .unwrap_or_default();
+        .unwrap();
     assert!(message.contains("l'usager « celine.joseph2 »"), "{message}");
 
     // Filtering by severity keeps only warnings: the line-break damage in "Usager" and the two
@@ -95,7 +94,7 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
         .unwrap();
     select.select_by_value("warning").await.unwrap();
     browser
-        .wait_text("#problems-count", "Problèmes affichés : 4")
+        .wait_text("#problems-count", "4 problèmes affichés")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     browser.close().await.unwrap();

@@ -276,6 +276,34 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
         .wait_attr(line3, "data-kind", "rejected")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    // Its lists show the mapping in force, after a change and after a change back.
+    for list in ["#directory-civilite", "#directory-fonction"] {
+        let in_force = browser.attr(list, "data-value").await.unwrap().unwrap();
+        wait_shown(&browser, list, &in_force, "directory mapping").await;
+    }
+    wait_shown(
+        &browser,
+        "#directory-key",
+        "sync_field",
+        "directory mapping",
+    )
+    .await;
+    select(&browser, "#directory-key", "registration_number").await;
+    wait_shown(
+        &browser,
+        "#directory-key",
+        "registration_number",
+        "after a change",
+    )
+    .await;
+    select(&browser, "#directory-key", "sync_field").await;
+    wait_shown(
+        &browser,
+        "#directory-key",
+        "sync_field",
+        "after a change back",
+    )
+    .await;
     // Values are corrected in place as in the exports: NOM given, the line is accepted.
     find(
         &browser,
@@ -286,6 +314,14 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
     .await
     .unwrap();
     wait_cell(&browser, "line-errors.tsv", "errors", "9").await;
+    // Re-rendered by the correction: the key shown is still the one in force.
+    wait_shown(
+        &browser,
+        "#directory-key",
+        "sync_field",
+        "after a correction",
+    )
+    .await;
     wait_cell(&browser, "line-errors.tsv", "valid", "8").await;
     browser
         .wait_attr(line3, "data-kind", "create")
@@ -517,4 +553,348 @@ async fn templates_are_saved_reapplied_after_a_reload_exported_and_imported() {
     wait_cell(&browser, "Computer.csv", "warnings", "0").await;
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// What a drop-down list shows: its value and the text of the option displayed.
+async fn shown(browser: &Browser, selector: &str) -> (String, String) {
+    let v = browser
+        .client
+        .execute(
+            "const s = document.querySelector(arguments[0]);
+             if (!s) return null;
+             const o = s.options[s.selectedIndex];
+             return [s.value, o ? o.text : ''];",
+            vec![serde_json::json!(selector)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"));
+    let pair = v
+        .as_array()
+        .unwrap_or_else(|| panic!("{selector}: no such list"));
+    (
+        pair[0].as_str().unwrap().to_string(),
+        pair[1].as_str().unwrap().to_string(),
+    )
+}
+
+/// Waits until the list `selector` shows the option of value `value` (the choice in force).
+async fn wait_shown(browser: &Browser, selector: &str, value: &str, context: &str) {
+    let start = Instant::now();
+    loop {
+        let (v, text) = shown(browser, selector).await;
+        if v == value {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{context}: {selector} shows {v:?} ({text:?}), the choice in force is {value:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until no check is running (the progress bar gone) and the summary is there.
+async fn wait_checked(browser: &Browser) {
+    let start = Instant::now();
+    while present(browser, "#check-progress").await || !present(browser, "#summary").await {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "check never ended"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The `data-file` of every problem row shown.
+async fn problem_files(browser: &Browser) -> Vec<String> {
+    let rows = browser
+        .client
+        .find_all(Locator::Css("#problems tr.problem-row"))
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(r.attr("data-file").await.unwrap().unwrap_or_default());
+    }
+    out
+}
+
+/// A counter in words as the page must write it (the rule restated: "aucune erreur", "1 erreur",
+/// "3 erreurs"; "no error", "1 error", "3 errors").
+fn in_words(lang: &str, n: usize, fr: (&str, &str, &str), en: (&str, &str)) -> String {
+    match (lang, n) {
+        ("fr", 0) => format!("{} {}", fr.2, fr.0),
+        ("fr", 1) => format!("1 {}", fr.0),
+        ("fr", n) => format!("{n} {}", fr.1),
+        (_, 0) => format!("no {}", en.0),
+        (_, 1) => format!("1 {}", en.0),
+        (_, n) => format!("{n} {}", en.1),
+    }
+}
+
+async fn cell_number(browser: &Browser, file: &str, class: &str) -> usize {
+    browser
+        .text(&summary_cell(file, class))
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or_else(|e| panic!("{file} {class}: {e}"))
+}
+
+#[tokio::test]
+async fn drop_down_lists_always_show_the_choice_in_force() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    send_files(
+        &browser,
+        "#file-input",
+        &[
+            glpi_sample("Computer.csv"),
+            glpi_sample("User.csv"),
+            glpi_sample("Monitor.csv"),
+        ],
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+    wait_cell(&browser, "Monitor.csv", "rows", "40").await;
+    let enc = summary_cell("Computer.csv", "encoding-select");
+    let kind = summary_cell("User.csv", "type-select");
+    let usager = format!("{EDITOR} tr.mapping-row[data-column=\"11\"] select.field-select");
+
+    // After the check: every list shows what the check used.
+    for (list, value) in [
+        ("#filter-file", ""),
+        ("#filter-severity", ""),
+        ("#filter-column", ""),
+        (enc.as_str(), ""),
+        (kind.as_str(), ""),
+        (usager.as_str(), "contact"),
+    ] {
+        wait_shown(&browser, list, value, "after the check").await;
+    }
+    let (_, text) = shown(&browser, &enc).await;
+    assert!(
+        text.contains("UTF-8"),
+        "automatic names what it found: {text}"
+    );
+
+    // Changed: each shows the new choice, also once the re-check it causes is done.
+    select(&browser, "#filter-severity", "warning").await;
+    wait_shown(&browser, "#filter-severity", "warning", "after a change").await;
+    select(&browser, &enc, "windows-1252").await;
+    wait_shown(&browser, &enc, "windows-1252", "after a change").await;
+    wait_cell(&browser, "Computer.csv", "encoding", "windows-1252 « ; »").await;
+    select(&browser, &kind, "Group").await;
+    wait_shown(&browser, &kind, "Group", "after a change").await;
+    wait_checked(&browser).await;
+    open_editor(&browser).await;
+    select(&browser, &usager, "").await;
+    wait_shown(&browser, &usager, "", "after a change").await;
+    wait_checked(&browser).await;
+    wait_shown(&browser, &usager, "", "after the re-check").await;
+    wait_shown(&browser, &enc, "windows-1252", "after the re-check").await;
+    wait_shown(&browser, &kind, "Group", "after the re-check").await;
+    wait_shown(
+        &browser,
+        "#filter-severity",
+        "warning",
+        "after the re-check",
+    )
+    .await;
+    for f in problem_files(&browser).await {
+        assert_ne!(f, "", "a problem row without its file");
+    }
+
+    // A re-render caused by another action (the language switch, a file filter): nothing moves.
+    browser.click("#lang-en").await.unwrap();
+    browser
+        .wait_text("#checker-heading", "Check files")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    select(&browser, "#filter-file", "Monitor.csv").await;
+    for (list, value) in [
+        ("#filter-file", "Monitor.csv"),
+        ("#filter-severity", "warning"),
+        (enc.as_str(), "windows-1252"),
+        (kind.as_str(), "Group"),
+        (usager.as_str(), ""),
+    ] {
+        wait_shown(&browser, list, value, "after another action").await;
+    }
+    assert_eq!(shown(&browser, "#filter-severity").await.1, "WARNING");
+    // Back to the automatic encoding: shown as such, and the file read as UTF-8 again.
+    select(&browser, &enc, "").await;
+    wait_shown(&browser, &enc, "", "after a change back").await;
+    wait_cell(&browser, "Computer.csv", "encoding", "UTF-8 « ; »").await;
+    wait_shown(&browser, &enc, "", "after the re-check").await;
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn problems_filter_by_file_wrap_their_messages_and_count_in_words() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    // The check step at the width of a common laptop screen.
+    browser.client.set_window_size(1366, 768).await.unwrap();
+    send_files(
+        &browser,
+        "#file-input",
+        &[
+            glpi_sample("Computer.csv"),
+            glpi_sample("User.csv"),
+            glpi_sample("Monitor.csv"),
+        ],
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+    wait_cell(&browser, "Monitor.csv", "rows", "40").await;
+    wait_checked(&browser).await;
+
+    // Only non-zero error counts take the error colour.
+    let classes = |file: &'static str| {
+        let b = &browser;
+        async move {
+            b.attr(&summary_cell(file, "errors"), "class")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(cell_number(&browser, "User.csv", "errors").await, 0);
+    assert!(!classes("User.csv").await.contains("has-errors"));
+    assert!(cell_number(&browser, "Monitor.csv", "errors").await > 0);
+    assert!(classes("Monitor.csv").await.contains("has-errors"));
+    let colours: serde_json::Value = browser
+        .client
+        .execute(
+            "return ['User.csv', 'Monitor.csv'].map(f => getComputedStyle(document.querySelector(
+               `tr.summary-row[data-file=\"${f}\"] td.errors`)).color);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_ne!(colours[0], colours[1], "a zero looks like an error count");
+
+    // Counters in words, agreed in number, in French then in English.
+    let mut errors = 0;
+    let mut warnings = 0;
+    for f in ["Computer.csv", "User.csv", "Monitor.csv"] {
+        errors += cell_number(&browser, f, "errors").await;
+        warnings += cell_number(&browser, f, "warnings").await;
+    }
+    let error = (("erreur", "erreurs", "aucune"), ("error", "errors"));
+    let warning = (
+        ("avertissement", "avertissements", "aucun"),
+        ("warning", "warnings"),
+    );
+    let shown_problems = (
+        ("problème affiché", "problèmes affichés", "aucun"),
+        ("problem shown", "problems shown"),
+    );
+    let totals = |lang: &str| {
+        format!(
+            "{} 3 {}, {}, {}",
+            if lang == "fr" {
+                "Résultat :"
+            } else {
+                "Result:"
+            },
+            if lang == "fr" { "fichiers" } else { "files" },
+            in_words(lang, errors, error.0, error.1),
+            in_words(lang, warnings, warning.0, warning.1)
+        )
+    };
+    browser
+        .wait_text("#check-totals", &totals("fr"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // The file filter: only that file's problems, counted in words.
+    select(&browser, "#filter-file", "Monitor.csv").await;
+    let start = Instant::now();
+    let files = loop {
+        let files = problem_files(&browser).await;
+        if !files.is_empty() && files.iter().all(|f| f == "Monitor.csv") {
+            break files;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{files:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    browser
+        .wait_text(
+            "#problems-count",
+            &in_words("fr", files.len(), shown_problems.0, shown_problems.1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    select(&browser, "#filter-file", "User.csv").await;
+    browser
+        .wait_text("#problems-count", "aucun problème affiché")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(problem_files(&browser).await.is_empty());
+
+    // Every message is shown whole: nothing overflows its cell, nothing ends in an ellipsis.
+    select(&browser, "#filter-file", "").await;
+    let cut: serde_json::Value = browser
+        .client
+        .execute(
+            "const cells = [...document.querySelectorAll('#problems tr.problem-row td.message')];
+             return [cells.length, cells.filter(c => c.scrollWidth > c.clientWidth
+                 || getComputedStyle(c).textOverflow === 'ellipsis'
+                 || getComputedStyle(c).whiteSpace === 'nowrap').map(c => c.textContent)];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(cut[0].as_u64().unwrap() > 0, "no message shown");
+    assert_eq!(cut[1], serde_json::json!([]), "messages cut off");
+    // Usable at 1366 px: the page does not scroll sideways.
+    let sideways = |b: &Browser| {
+        let b = b.client.clone();
+        async move {
+            b.execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap()
+        }
+    };
+    assert!(
+        sideways(&browser).await <= 0,
+        "the page scrolls sideways at 1366 px"
+    );
+    passerelle_e2e::a11y::assert_accessible(&browser, "check, French").await;
+
+    // In English.
+    browser.click("#lang-en").await.unwrap();
+    browser
+        .wait_text("#check-totals", &totals("en"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    select(&browser, "#filter-file", "User.csv").await;
+    browser
+        .wait_text("#problems-count", "no problem shown")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    select(&browser, "#filter-file", "Monitor.csv").await;
+    browser
+        .wait_text(
+            "#problems-count",
+            &in_words("en", files.len(), shown_problems.0, shown_problems.1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // At 1280 px too.
+    browser.client.set_window_size(1280, 800).await.unwrap();
+    assert!(
+        sideways(&browser).await <= 0,
+        "the page scrolls sideways at 1280 px"
+    );
+    passerelle_e2e::a11y::assert_accessible(&browser, "check, English").await;
+    browser.close().await.unwrap();
 }

@@ -9,6 +9,7 @@ use passerelle_engine::map::{
 use yew::prelude::*;
 
 use super::model::Msg;
+use crate::components::choice::{self, Choice};
 use crate::i18n::{Key, Lang, Translate};
 
 /// Props of [`MappingEditor`].
@@ -69,17 +70,26 @@ pub fn mapping_editor(props: &MappingEditorProps) -> Html {
     let lang = props.lang;
     let m = &props.mapping;
     let choices = field_choices(m, lang);
-    let extra_field = use_node_ref();
-    let extra_kind = use_node_ref();
+    let field_options = choice::options(
+        std::iter::once((String::new(), format!("— {} —", lang.t(Key::Ignore)))).chain(
+            choices
+                .iter()
+                .map(|(f, label)| (f.clone(), format!("{label} ({f})"))),
+        ),
+    );
+    // What the extra-value form will add: the field (first of the list until one is picked) and
+    // whether it is a constant or a template.
+    let extra_field = use_state(|| None::<String>);
+    let extra_kind = use_state(|| "constant".to_string());
     let extra_value = use_node_ref();
     let template_name = use_node_ref();
+    let uid = use_memo((), |_| choice::next_id());
 
     let rows = m.columns.iter().map(|c| {
         let onchange = {
             let (m, file, cb) = (m.clone(), props.file.clone(), props.on_msg.clone());
             let column = c.column;
-            Callback::from(move |e: Event| {
-                let v = crate::dom::event_value(&e);
+            Callback::from(move |v: String| {
                 let mut next = m.clone();
                 // Choices come from the catalogue: set() only refuses a stale page.
                 if next.set(column, (!v.is_empty()).then_some(v.as_str())).is_ok() {
@@ -97,12 +107,8 @@ pub fn mapping_editor(props: &MappingEditorProps) -> Html {
             <tr class="mapping-row" data-column={c.column.to_string()}>
                 <td class="header">{ c.header.clone() }</td>
                 <td>
-                    <select class="field-select" aria-label={format!("{} {}", lang.t(Key::ColField), c.header)} {onchange}>
-                        <option value="" selected={c.field.is_none()}>{ format!("— {} —", lang.t(Key::Ignore)) }</option>
-                        { for choices.iter().map(|(f, label)| html! {
-                            <option value={f.clone()} selected={c.field.as_deref() == Some(f.as_str())}>{ format!("{label} ({f})") }</option>
-                        }) }
-                    </select>
+                    <Choice class="field-select" label={format!("{} {}", lang.t(Key::ColField), c.header)} label_hidden=true
+                        options={field_options.clone()} value={c.field.clone().unwrap_or_default()} {onchange} />
                 </td>
                 <td class={classes!("confidence", low.then_some("confidence-low"))}>{ confidence }</td>
             </tr>
@@ -140,21 +146,21 @@ pub fn mapping_editor(props: &MappingEditorProps) -> Html {
             html! {
                 <li class="extra" data-field={field.clone()}>
                     <code>{ field.clone() }</code>{ format!(" = {value} ({})", lang.t(kind)) }{ " " }
-                    <button type="button" class="extra-remove" {onclick}>{ lang.t(Key::ExtraRemove) }</button>
+                    <button type="button" class="extra-remove fr-btn fr-btn--sm fr-btn--tertiary" {onclick}>{ lang.t(Key::ExtraRemove) }</button>
                 </li>
             }
         });
 
     let on_add = {
         let (m, file, cb) = (m.clone(), props.file.clone(), props.on_msg.clone());
-        let (extra_field, extra_kind, extra_value) =
-            (extra_field.clone(), extra_kind.clone(), extra_value.clone());
+        let first = choices.first().map(|(f, _)| f.clone()).unwrap_or_default();
+        let (field, kind, extra_value) = (
+            (*extra_field).clone().unwrap_or(first),
+            (*extra_kind).clone(),
+            extra_value.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
-            let (field, kind, value) = (
-                input_value(&extra_field),
-                input_value(&extra_kind),
-                input_value(&extra_value),
-            );
+            let (field, value) = (field.clone(), input_value(&extra_value));
             if field.is_empty() || value.trim().is_empty() {
                 return;
             }
@@ -194,30 +200,50 @@ pub fn mapping_editor(props: &MappingEditorProps) -> Html {
                     <span class="template-applied">{ format!(" — {} {t}", lang.t(Key::TemplateApplied)) }</span>
                 }
             </summary>
+            <div class="fr-table fr-table--sm">
             <table class="mapping">
+                <caption class="fr-sr-only">{ format!("{} {}", lang.t(Key::MappingHeading), props.file) }</caption>
                 <thead><tr>
-                    <th>{ lang.t(Key::ColHeader) }</th><th>{ lang.t(Key::ColField) }</th><th>{ lang.t(Key::ColConfidence) }</th>
+                    <th scope="col">{ lang.t(Key::ColHeader) }</th><th scope="col">{ lang.t(Key::ColField) }</th><th scope="col">{ lang.t(Key::ColConfidence) }</th>
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
+            </div>
             <h4>{ lang.t(Key::ExtraHeading) }</h4>
             <ul class="extras">{ for extras }</ul>
-            <div class="extra-form">
-                <select class="extra-field" ref={extra_field} aria-label={lang.t(Key::ColField)}>
-                    { for choices.iter().map(|(f, label)| html! { <option value={f.clone()}>{ format!("{label} ({f})") }</option> }) }
-                </select>
-                <select class="extra-kind" ref={extra_kind}>
-                    <option value="constant">{ lang.t(Key::ExtraConstant) }</option>
-                    <option value="template">{ lang.t(Key::ExtraTemplate) }</option>
-                </select>
-                <input class="extra-value" type="text" ref={extra_value} placeholder="%Nom% - %Numéro de série%" />
-                <button type="button" class="extra-add" onclick={on_add}>{ lang.t(Key::ExtraAdd) }</button>
+            <div class="extra-form fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+                <div class="fr-col-12 fr-col-md-4">
+                    <Choice class="extra-field" label={lang.t(Key::ColField)}
+                        options={choice::options(choices.iter().map(|(f, label)| (f.clone(), format!("{label} ({f})"))))}
+                        value={(*extra_field).clone().or_else(|| choices.first().map(|(f, _)| f.clone())).unwrap_or_default()}
+                        onchange={{ let s = extra_field.clone(); Callback::from(move |v: String| s.set(Some(v))) }} />
+                </div>
+                <div class="fr-col-12 fr-col-md-2">
+                    <Choice class="extra-kind" label={format!("{} / {}", lang.t(Key::ExtraConstant), lang.t(Key::ExtraTemplate))}
+                        options={choice::options([("constant", lang.t(Key::ExtraConstant)), ("template", lang.t(Key::ExtraTemplate))])}
+                        value={(*extra_kind).clone()}
+                        onchange={{ let s = extra_kind.clone(); Callback::from(move |v: String| s.set(v)) }} />
+                </div>
+                <div class="fr-col-12 fr-col-md-4">
+                    <div class="fr-input-group">
+                        <label class="fr-label" for={format!("{uid}-extra-value")}>{ super::texts::T::ExtraValue.in_lang(lang) }</label>
+                        <input id={format!("{uid}-extra-value")} class="extra-value fr-input" type="text" ref={extra_value} placeholder="%Nom% - %Numéro de série%" />
+                    </div>
+                </div>
+                <div class="fr-col-12 fr-col-md-2">
+                    <button type="button" class="extra-add fr-btn fr-btn--secondary" onclick={on_add}>{ lang.t(Key::ExtraAdd) }</button>
+                </div>
             </div>
-            <div class="template-form">
-                <label>{ lang.t(Key::TemplateName) }{ " " }
-                    <input class="template-name" type="text" ref={template_name} />
-                </label>
-                <button type="button" class="template-save" onclick={on_save}>{ lang.t(Key::TemplateSave) }</button>
+            <div class="template-form fr-grid-row fr-grid-row--gutters fr-grid-row--bottom">
+                <div class="fr-col-12 fr-col-md-6">
+                    <div class="fr-input-group">
+                        <label class="fr-label" for={format!("{uid}-template-name")}>{ lang.t(Key::TemplateName) }</label>
+                        <input id={format!("{uid}-template-name")} class="template-name fr-input" type="text" ref={template_name} />
+                    </div>
+                </div>
+                <div class="fr-col-12 fr-col-md-3">
+                    <button type="button" class="template-save fr-btn" onclick={on_save}>{ lang.t(Key::TemplateSave) }</button>
+                </div>
             </div>
         </details>
     }

@@ -29,11 +29,19 @@ pub enum T {
     EmptyCell,
     Undo,
     ApplyAll,
+    FilterFile,
+    AllFiles,
+    PrevPage,
+    NextPage,
+    PageOf,
+    Pages,
+    CheckTotals,
+    ExtraValue,
 }
 
 impl T {
     /// Every text, so a test checks each one in both languages.
-    pub const ALL: [T; 19] = [
+    pub const ALL: [T; 27] = [
         T::RemoveFile,
         T::ReplaceQuestion,
         T::ReplaceLoses,
@@ -53,6 +61,14 @@ impl T {
         T::EmptyCell,
         T::Undo,
         T::ApplyAll,
+        T::FilterFile,
+        T::AllFiles,
+        T::PrevPage,
+        T::NextPage,
+        T::PageOf,
+        T::Pages,
+        T::CheckTotals,
+        T::ExtraValue,
     ];
 
     /// The text in `lang`.
@@ -96,6 +112,14 @@ impl T {
             T::EmptyCell => ("(vide)", "(empty)"),
             T::Undo => ("Annuler", "Undo"),
             T::ApplyAll => ("Appliquer aux autres occurrences", "Apply to the other occurrences"),
+            T::FilterFile => ("Fichier", "File"),
+            T::AllFiles => ("Tous les fichiers", "All files"),
+            T::PrevPage => ("Page précédente", "Previous page"),
+            T::NextPage => ("Page suivante", "Next page"),
+            T::PageOf => ("sur", "of"),
+            T::Pages => ("Pages des problèmes", "Pages of problems"),
+            T::CheckTotals => ("Résultat :", "Result:"),
+            T::ExtraValue => ("Valeur ou modèle", "Value or template"),
             T::SkipDirectory => (
                 "fichier d'annuaire RH, importé à part",
                 "HR directory file, imported separately",
@@ -130,6 +154,62 @@ pub fn count(
     format!("{n} {noun}")
 }
 
+/// What a counter counts, for [`words`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Noun {
+    Error,
+    Warning,
+    Info,
+    ProblemShown,
+    Row,
+    ValidRow,
+    File,
+}
+
+impl Noun {
+    /// (French singular, French plural, feminine), (English singular, English plural).
+    fn forms(
+        self,
+    ) -> (
+        (&'static str, &'static str, bool),
+        (&'static str, &'static str),
+    ) {
+        match self {
+            Noun::Error => (("erreur", "erreurs", true), ("error", "errors")),
+            Noun::Warning => (
+                ("avertissement", "avertissements", false),
+                ("warning", "warnings"),
+            ),
+            Noun::Info => (("information", "informations", true), ("note", "notes")),
+            Noun::ProblemShown => (
+                ("problème affiché", "problèmes affichés", false),
+                ("problem shown", "problems shown"),
+            ),
+            Noun::Row => (("ligne", "lignes", true), ("row", "rows")),
+            Noun::ValidRow => (
+                ("ligne valide", "lignes valides", true),
+                ("valid row", "valid rows"),
+            ),
+            Noun::File => (("fichier", "fichiers", false), ("file", "files")),
+        }
+    }
+}
+
+/// A counter in words, agreed in number and gender: "aucune erreur", "1 erreur", "3 erreurs";
+/// "no error", "1 error", "3 errors".
+pub fn words(lang: Lang, n: usize, noun: Noun) -> String {
+    let ((fr_one, fr_many, feminine), (en_one, en_many)) = noun.forms();
+    match (lang, n) {
+        (Lang::Fr, 0) => format!("{} {fr_one}", if feminine { "aucune" } else { "aucun" }),
+        (Lang::Fr, 1) => format!("1 {fr_one}"),
+        (Lang::Fr, n) => format!("{n} {fr_many}"),
+        (Lang::En, 0) => format!("no {en_one}"),
+        (Lang::En, 1) => format!("1 {en_one}"),
+        (Lang::En, n) => format!("{n} {en_many}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +238,21 @@ mod tests {
         assert_eq!(count(Lang::En, 0, fr, en), "0 errors");
         assert_eq!(count(Lang::En, 1, fr, en), "1 error");
         assert_eq!(count(Lang::En, 12, fr, en), "12 errors");
+    }
+
+    #[test]
+    fn counters_in_words_agree_in_number_and_gender() {
+        assert_eq!(words(Lang::Fr, 0, Noun::Error), "aucune erreur");
+        assert_eq!(words(Lang::Fr, 1, Noun::Error), "1 erreur");
+        assert_eq!(words(Lang::Fr, 3, Noun::Error), "3 erreurs");
+        assert_eq!(words(Lang::Fr, 0, Noun::Warning), "aucun avertissement");
+        assert_eq!(
+            words(Lang::Fr, 2, Noun::ProblemShown),
+            "2 problèmes affichés"
+        );
+        assert_eq!(words(Lang::En, 0, Noun::Error), "no error");
+        assert_eq!(words(Lang::En, 1, Noun::Warning), "1 warning");
+        assert_eq!(words(Lang::En, 3, Noun::Error), "3 errors");
+        assert_eq!(words(Lang::En, 0, Noun::ProblemShown), "no problem shown");
     }
 }

@@ -15,6 +15,7 @@ use passerelle_engine::directory::apply::{DirectoryMapping, KeyField, TextTarget
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use crate::components::choice::{self, Choice};
 use crate::dom::{event_checked, event_input, event_value};
 use crate::files;
 use crate::i18n::Lang;
@@ -127,8 +128,8 @@ pub fn directory_import(props: &DirectoryImportProps) -> Html {
     };
     let on_entity = {
         let send = send.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(id) = event_value(&e).parse() {
+        Callback::from(move |v: String| {
+            if let Ok(id) = v.parse() {
                 send.emit(Msg::SetEntity(id));
             }
         })
@@ -159,14 +160,9 @@ pub fn directory_import(props: &DirectoryImportProps) -> Html {
             <h3>{ tr(T::ConnectHeading) }</h3>
             if let Some(c) = &model.connection {
                 <p id="directory-connected" class="fr-badge fr-badge--success">{ format!("{}{} (GLPI {})", tr(T::ConnectedAs), c.user, c.version) }</p>
-                <div class="fr-select-group">
-                    <label class="fr-label" for="directory-entity">{ tr(T::Entity) }</label>
-                    <select id="directory-entity" class="fr-select" onchange={on_entity} disabled={busy}>
-                        { for c.entities.iter().map(|(id, name)| html! {
-                            <option value={id.to_string()} selected={*id == model.entity}>{ format!("{name} ({id})") }</option>
-                        }) }
-                    </select>
-                </div>
+                <Choice id="directory-entity" label={tr(T::Entity)} disabled={busy}
+                    options={choice::options(c.entities.iter().map(|(id, name)| (id.to_string(), format!("{name} ({id})"))))}
+                    value={model.entity.to_string()} onchange={on_entity} />
             } else {
                 <form id="directory-connect" class="fr-input-group" onsubmit={on_connect}>
                     <label class="fr-label" for="directory-token">{ tr(T::Token) }</label>
@@ -281,9 +277,9 @@ fn mapping_view(
     let tr = move |t: T| t.in_lang(lang);
     let edit = |change: fn(&mut DirectoryMapping, String)| {
         let (send, m) = (send.clone(), m.clone());
-        Callback::from(move |e: Event| {
+        Callback::from(move |v: String| {
             let mut next = m.clone();
-            change(&mut next, event_value(&e));
+            change(&mut next, v);
             send.emit(Msg::SetMapping(next));
         })
     };
@@ -292,28 +288,35 @@ fn mapping_view(
         "category" => TextTarget::Category,
         _ => TextTarget::Ignore,
     };
-    let text_select = |id: &str, current: TextTarget, on: Callback<Event>| {
+    let text_select = |id: &'static str, label: T, current: TextTarget, on: Callback<String>| {
+        let targets = [
+            (TextTarget::Title, "title", T::TargetTitle),
+            (TextTarget::Category, "category", T::TargetCategory),
+            (TextTarget::Ignore, "ignore", T::TargetIgnore),
+        ];
+        let value = targets
+            .iter()
+            .find(|(t, _, _)| *t == current)
+            .map_or("ignore", |(_, v, _)| *v);
         html! {
-            <select id={id.to_string()} class="fr-select" onchange={on}>
-                { for [(TextTarget::Title, "title", T::TargetTitle), (TextTarget::Category, "category", T::TargetCategory), (TextTarget::Ignore, "ignore", T::TargetIgnore)]
-                    .into_iter().map(|(t, v, label)| html! { <option value={v} selected={t == current}>{ tr(label) }</option> }) }
-            </select>
+            <Choice {id} label={tr(label)} {value} onchange={on}
+                options={choice::options(targets.into_iter().map(|(_, v, l)| (v, tr(l))))} />
         }
     };
     let on_civilite = {
         let (send, m) = (send.clone(), m.clone());
-        Callback::from(move |e: Event| {
+        Callback::from(move |v: String| {
             send.emit(Msg::SetMapping(DirectoryMapping {
-                civilite: target_of(&event_value(&e)),
+                civilite: target_of(&v),
                 ..m.clone()
             }))
         })
     };
     let on_fonction = {
         let (send, m) = (send.clone(), m.clone());
-        Callback::from(move |e: Event| {
+        Callback::from(move |v: String| {
             send.emit(Msg::SetMapping(DirectoryMapping {
-                fonction: target_of(&event_value(&e)),
+                fonction: target_of(&v),
                 ..m.clone()
             }))
         })
@@ -325,7 +328,15 @@ fn mapping_view(
             KeyField::SyncField
         }
     });
-    let on_missions = edit(|m, v| m.missions_group = v.trim().to_string());
+    let on_missions = {
+        let (send, m) = (send.clone(), m.clone());
+        Callback::from(move |e: Event| {
+            send.emit(Msg::SetMapping(DirectoryMapping {
+                missions_group: event_value(&e).trim().to_string(),
+                ..m.clone()
+            }))
+        })
+    };
     let on_import = {
         let send = send.clone();
         Callback::from(move |e: Event| {
@@ -351,21 +362,14 @@ fn mapping_view(
             if let Some(e) = error {
                 <p id="directory-mapping-error" class="fr-alert fr-alert--error fr-alert--sm" role="alert">{ e.to_string() }</p>
             }
-            <div class="fr-select-group">
-                <label class="fr-label" for="directory-civilite">{ tr(T::Civilite) }</label>
-                { text_select("directory-civilite", m.civilite, on_civilite) }
-            </div>
-            <div class="fr-select-group">
-                <label class="fr-label" for="directory-fonction">{ tr(T::Fonction) }</label>
-                { text_select("directory-fonction", m.fonction, on_fonction) }
-            </div>
-            <div class="fr-select-group">
-                <label class="fr-label" for="directory-key">{ tr(T::KeyField) }</label>
-                <select id="directory-key" class="fr-select" onchange={on_key}>
-                    <option value="sync_field" selected={m.key_field == KeyField::SyncField}>{ format!("{} (sync_field)", tr(T::KeySync)) }</option>
-                    <option value="registration_number" selected={m.key_field == KeyField::RegistrationNumber}>{ format!("{} (registration_number)", tr(T::KeyRegistration)) }</option>
-                </select>
-            </div>
+            { text_select("directory-civilite", T::Civilite, m.civilite, on_civilite) }
+            { text_select("directory-fonction", T::Fonction, m.fonction, on_fonction) }
+            <Choice id="directory-key" label={tr(T::KeyField)} onchange={on_key}
+                options={choice::options([
+                    ("sync_field", format!("{} (sync_field)", tr(T::KeySync))),
+                    ("registration_number", format!("{} (registration_number)", tr(T::KeyRegistration))),
+                ])}
+                value={if m.key_field == KeyField::RegistrationNumber { "registration_number" } else { "sync_field" }} />
             <div class="fr-input-group">
                 <label class="fr-label" for="directory-missions">{ tr(T::MissionsGroup) }</label>
                 <input id="directory-missions" class="fr-input" type="text" value={m.missions_group.clone()} onchange={on_missions} />

@@ -25,7 +25,8 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use crate::components::checker::model::CheckedFiles;
-use crate::dom::{event_checked, event_input, event_value};
+use crate::components::choice::{self, Choice};
+use crate::dom::{event_checked, event_input};
 use crate::files;
 use crate::i18n::Lang;
 use model::{AssetKey, Confirm, Model, Msg, Problem};
@@ -182,16 +183,16 @@ pub fn migration(props: &MigrationProps) -> Html {
             let (profile, entity) = (k.profile, k.entity);
             let on_profile = {
                 let send = send.clone();
-                Callback::from(move |e: Event| {
-                    if let Ok(p) = event_value(&e).parse() {
+                Callback::from(move |v: String| {
+                    if let Ok(p) = v.parse() {
                         send.emit(Msg::ChooseScope { profile: p, entity });
                     }
                 })
             };
             let on_entity = {
                 let send = send.clone();
-                Callback::from(move |e: Event| {
-                    if let Ok(id) = event_value(&e).parse() {
+                Callback::from(move |v: String| {
+                    if let Ok(id) = v.parse() {
                         send.emit(Msg::ChooseScope {
                             profile,
                             entity: id,
@@ -203,29 +204,19 @@ pub fn migration(props: &MigrationProps) -> Html {
                 <div class="connected">
                     <p id="connected-as">{ format!("{} : {}", tr(T::Connected), k.user) }</p>
                     <p>{ tr(T::GlpiVersion) }{ " : " }<strong id="glpi-version">{ &k.version }</strong></p>
-                    <label>{ tr(T::Profile) }
-                        <select id="profile-select" onchange={on_profile}>
-                            { for k.profiles.iter().map(|(id, name)| html! {
-                                <option value={id.to_string()} selected={*id == k.profile}>{ name }</option>
-                            }) }
-                        </select>
-                    </label>
-                    <label>{ tr(T::Entity) }
-                        <select id="entity-select" onchange={on_entity}>
-                            { for k.entities.iter().map(|(id, name)| html! {
-                                <option value={id.to_string()} selected={*id == k.entity}>{ name }</option>
-                            }) }
-                        </select>
-                    </label>
+                    <Choice id="profile-select" label={tr(T::Profile)} onchange={on_profile}
+                        options={choice::options(k.profiles.iter().map(|(id, name)| (id.to_string(), name.clone())))}
+                        value={k.profile.to_string()} />
+                    <Choice id="entity-select" label={tr(T::Entity)} onchange={on_entity}
+                        options={choice::options(k.entities.iter().map(|(id, name)| (id.to_string(), name.clone())))}
+                        value={k.entity.to_string()} />
                 </div>
             }
         }
         None => {
             let toggle = {
                 let send = send.clone();
-                Callback::from(move |e: Event| {
-                    send.emit(Msg::SetPasswordMode(event_value(&e) == "password"))
-                })
+                Callback::from(move |v: String| send.emit(Msg::SetPasswordMode(v == "password")))
             };
             let set = |make: fn(String) -> Msg| {
                 let send = send.clone();
@@ -238,10 +229,9 @@ pub fn migration(props: &MigrationProps) -> Html {
             let use_password = model.form.use_password;
             html! {
                 <form id="connect-form" class="connect" onsubmit={on_connect}>
-                    <select id="login-mode" aria-label={tr(T::ConnectHeading)} onchange={toggle}>
-                        <option value="token" selected={!use_password}>{ tr(T::ModeToken) }</option>
-                        <option value="password" selected={use_password}>{ tr(T::ModePassword) }</option>
-                    </select>
+                    <Choice id="login-mode" label={tr(T::ConnectHeading)} label_hidden=true onchange={toggle}
+                        options={choice::options([("token", tr(T::ModeToken)), ("password", tr(T::ModePassword))])}
+                        value={if use_password { "password" } else { "token" }} />
                     if use_password {
                         <label>{ tr(T::Login) }<input id="login-name" autocomplete="username" oninput={set(Msg::SetLogin)} /></label>
                         <label>{ tr(T::Password) }<input id="login-password" type="password" autocomplete="current-password" oninput={set(Msg::SetPassword)} /></label>
@@ -288,8 +278,7 @@ pub fn migration(props: &MigrationProps) -> Html {
         };
         let on_key = {
             let send = send.clone();
-            Callback::from(move |e: Event| {
-                let code = event_value(&e);
+            Callback::from(move |code: String| {
                 if let Some(key) = AssetKey::ALL.into_iter().find(|k| k.code() == code) {
                     send.emit(Msg::SetAssetKey(key));
                 }
@@ -306,16 +295,10 @@ pub fn migration(props: &MigrationProps) -> Html {
             <div class="options">
                 <label><input id="opt-create" type="checkbox" checked={options.allow_create_dropdowns} onchange={on_create} />{ tr(T::CreateDropdowns) }</label>
                 <label><input id="opt-never-overwrite" type="checkbox" checked={options.never_overwrite} onchange={on_overwrite} />{ tr(T::NeverOverwrite) }</label>
-                <label>{ tr(T::AssetKey) }
-                    <select id="opt-key" onchange={on_key}>
-                        { for AssetKey::ALL.into_iter().map(|k| html! {
-                            <option value={k.code()} selected={in_force == Some(k)}>{ tr(key_text(k)) }</option>
-                        }) }
-                        if in_force.is_none() {
-                            <option value="" selected=true disabled=true>{ tr(T::KeyOther) }</option>
-                        }
-                    </select>
-                </label>
+                <Choice id="opt-key" label={tr(T::AssetKey)} onchange={on_key}
+                    options={choice::options(AssetKey::ALL.into_iter().map(|k| (k.code(), tr(key_text(k))))
+                        .chain(in_force.is_none().then(|| ("", tr(T::KeyOther)))))}
+                    value={in_force.map(|k| k.code()).unwrap_or_default()} />
             </div>
         }
     };

@@ -10,7 +10,7 @@ use passerelle_engine::migrate::plan::{Plan, PlanOptions, UnmatchedValue, ValueC
 use yew::prelude::*;
 
 use super::texts::{counted, type_label, T, W};
-use crate::dom::event_value;
+use crate::components::choice::{self, Choice};
 use crate::i18n::Lang;
 
 /// Rows shown in the row-by-row table (the journal and downloads hold all of them).
@@ -91,8 +91,8 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
             let key = PlanOptions::value_key(u.itemtype, &u.value);
             let onchange = {
                 let (options, on_options, key) = (props.options.clone(), props.on_options.clone(), key.clone());
-                Callback::from(move |e: Event| {
-                    let choice = match event_value(&e).as_str() {
+                Callback::from(move |v: String| {
+                    let choice = match v.as_str() {
                         "create" => ValueChoice::Create,
                         "empty" => ValueChoice::Empty,
                         other => match other.parse() {
@@ -115,15 +115,16 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
                     <td>{ &u.value }</td>
                     <td>{ counted(u.rows, W::Row, lang) }</td>
                     <td>
-                        <select class="value-choice fr-select" aria-label={format!("{} : {}", tr(T::Choice), u.value)} onchange={onchange}>
-                            if u.creatable {
-                                <option value="create" selected={current == "create"}>{ tr(T::ChoiceCreate) }</option>
-                            }
-                            <option value="empty" selected={current == "empty"}>{ tr(T::ChoiceEmpty) }</option>
-                            if let ValueChoice::MapTo(id) = u.choice {
-                                <option value={id.to_string()} selected=true>{ format!("{} n° {id}", tr(T::ChoiceExisting)) }</option>
-                            }
-                        </select>
+                        <Choice class="value-choice" label={format!("{} : {}", tr(T::Choice), u.value)} label_hidden=true
+                            options={choice::options(
+                                u.creatable.then(|| ("create".to_string(), tr(T::ChoiceCreate).to_string()))
+                                    .into_iter()
+                                    .chain([("empty".to_string(), tr(T::ChoiceEmpty).to_string())])
+                                    .chain(match u.choice {
+                                        ValueChoice::MapTo(id) => Some((id.to_string(), format!("{} n° {id}", tr(T::ChoiceExisting)))),
+                                        _ => None,
+                                    }))}
+                            value={current} {onchange} />
                     </td>
                 </tr>
             }
@@ -150,8 +151,8 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
     let entities = plan.entities.iter().map(|e| {
         let onchange = {
             let (options, on_options, source) = (props.options.clone(), props.on_options.clone(), e.source.clone());
-            Callback::from(move |ev: Event| {
-                if let Ok(id) = event_value(&ev).parse::<u64>() {
+            Callback::from(move |v: String| {
+                if let Ok(id) = v.parse::<u64>() {
                     let mut o = options.clone();
                     o.entities.insert(source.clone(), id);
                     on_options.emit(o);
@@ -166,14 +167,10 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
                 <td>{ &e.source }</td>
                 <td>{ e.rows }</td>
                 <td>
-                    <select class="entity-map fr-select" aria-label={format!("{} : {}", tr(T::TargetEntity), e.source)} {onchange}>
-                        { for props.entities.iter().map(|(id, name)| html! {
-                            <option value={id.to_string()} selected={*id == e.target}>{ name }</option>
-                        }) }
-                        if !known {
-                            <option value={e.target.to_string()} selected=true>{ format!("#{}", e.target) }</option>
-                        }
-                    </select>
+                    <Choice class="entity-map" label={format!("{} : {}", tr(T::TargetEntity), e.source)} label_hidden=true
+                        options={choice::options(props.entities.iter().map(|(id, name)| (id.to_string(), name.clone()))
+                            .chain((!known).then(|| (e.target.to_string(), format!("#{}", e.target)))))}
+                        value={e.target.to_string()} {onchange} />
                 </td>
             </tr>
         }

@@ -473,14 +473,14 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                             </td>
                             <td>
                                 <span class="type">{ kind }</span>
-                                <Choice class="type-select" label={format!("{} {name}", lang.t(Key::TypeOverride))} label_hidden=true
+                                <Choice class="type-select" label={format!("{} ({name})", lang.t(Key::TypeOverride))} label_hidden=true
                                     options={choice::options(std::iter::once(("", format!("{} ({detected_type})", lang.t(Key::Auto))))
                                         .chain(ItemType::ALL.iter().map(|t| (t.glpi_name(), t.label(lang).to_string()))))}
                                     value={overrides.item_type.map(|t| t.glpi_name()).unwrap_or_default()} onchange={on_type} />
                             </td>
                             <td>
                                 <span class="encoding">{ enc }</span>
-                                <Choice class="encoding-select" label={format!("{} {name}", lang.t(Key::EncodingOverride))} label_hidden=true
+                                <Choice class="encoding-select" label={format!("{} ({name})", lang.t(Key::EncodingOverride))} label_hidden=true
                                     options={choice::options(std::iter::once(("", format!("{} ({detected_enc})", lang.t(Key::Auto))))
                                         .chain(ENCODINGS.iter().map(|(v, shown)| (*v, shown.to_string()))))}
                                     value={overrides.encoding.clone().unwrap_or_default()} onchange={on_encoding} />
@@ -746,7 +746,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
                 <nav id="problems-pages" class="problems-pages" aria-label={texts::T::Pages.in_lang(lang)}>
                     <button type="button" id="problems-prev" class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-arrow-left-s-line fr-btn--icon-left"
                         disabled={page == 0} onclick={turn(page.saturating_sub(1))}>{ texts::T::PrevPage.in_lang(lang) }</button>
-                    <span id="problems-page" aria-current="page">
+                    <span id="problems-page">
                         { format!("Page {} {} {pages}", page + 1, texts::T::PageOf.in_lang(lang)) }</span>
                     <button type="button" id="problems-next" class="fr-btn fr-btn--sm fr-btn--secondary fr-icon-arrow-right-s-line fr-btn--icon-right"
                         disabled={page + 1 >= pages} onclick={turn(page + 1)}>{ texts::T::NextPage.in_lang(lang) }</button>

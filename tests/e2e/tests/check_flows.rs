@@ -393,3 +393,124 @@ async fn a_cleared_cell_stays_as_it_was_until_empty_is_chosen() {
     );
     browser.close().await.unwrap();
 }
+
+/// What a drop-down list shows (its value) and the value in force its owner gave it.
+async fn list_state(browser: &Browser, selector: &str) -> (String, String) {
+    let v = browser
+        .client
+        .execute(
+            "const s = document.querySelector(arguments[0]);
+             return s ? [s.value, s.dataset.value] : null;",
+            vec![serde_json::json!(selector)],
+        )
+        .await
+        .unwrap();
+    let pair = v
+        .as_array()
+        .unwrap_or_else(|| panic!("{selector}: no such list"));
+    (
+        pair[0].as_str().unwrap_or_default().to_string(),
+        pair[1].as_str().unwrap_or_default().to_string(),
+    )
+}
+
+/// Waits until the list shows `value`, and that it is the value in force.
+async fn wait_list(browser: &Browser, selector: &str, value: &str, context: &str) {
+    let start = Instant::now();
+    loop {
+        let (shown, in_force) = list_state(browser, selector).await;
+        if shown == value && in_force == value {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{context}: {selector} shows {shown:?}, in force {in_force:?}, expected {value:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn pick(browser: &Browser, selector: &str, value: &str) {
+    browser
+        .client
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{selector} = {value}: {e}"));
+}
+
+#[tokio::test]
+async fn the_migration_s_lists_show_the_choice_in_force() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    // The login mode: the personal token first, the password on request, and back.
+    wait_list(&browser, "#login-mode", "token", "at first").await;
+    pick(&browser, "#login-mode", "password").await;
+    wait_list(&browser, "#login-mode", "password", "after a change").await;
+    assert!(browser.text("#login-name").await.is_ok_and(|t| t.is_some()));
+    pick(&browser, "#login-mode", "token").await;
+    wait_list(&browser, "#login-mode", "token", "after a change back").await;
+
+    send_files(
+        &browser,
+        "#file-input",
+        &[glpi_sample("Location.csv"), glpi_sample("Computer.csv")],
+    )
+    .await;
+    wait_cell(&browser, "Computer.csv", "rows", "120").await;
+    connect_demo(&browser).await;
+    // Profile and entity: what the session uses.
+    for list in ["#profile-select", "#entity-select"] {
+        let (_, in_force) = list_state(&browser, list).await;
+        assert!(!in_force.is_empty(), "{list}: nothing in force");
+        wait_list(&browser, list, &in_force, "once connected").await;
+    }
+    browser.click("#use-checked").await.unwrap();
+    // The asset key: GLPI's default in force, then the one chosen, also after the plan.
+    wait_list(&browser, "#opt-key", "serial", "before the plan").await;
+    pick(&browser, "#opt-key", "name").await;
+    wait_list(&browser, "#opt-key", "name", "after a change").await;
+    browser.click("#plan-button").await.unwrap();
+    browser
+        .wait_text(
+            "tr.plan-row[data-itemtype=\"Computer\"] td[data-kind=\"create\"]",
+            "120",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_list(&browser, "#opt-key", "name", "after the plan").await;
+
+    // A missing value: the choice shown is the row's, after "leave all empty" too.
+    let row = "#unmatched tr.unmatched-row";
+    let first = browser
+        .attr(row, "data-choice")
+        .await
+        .unwrap()
+        .expect("a missing value");
+    let list = format!("{row} select.value-choice");
+    wait_list(&browser, &list, &first, "after the plan").await;
+    pick(&browser, &list, "empty").await;
+    browser
+        .wait_attr(row, "data-choice", "empty")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_list(&browser, &list, "empty", "after a change").await;
+    // The source entities: each mapped as the plan says.
+    if browser.text("tr.entity-row").await.unwrap().is_some() {
+        let (_, in_force) = list_state(&browser, "tr.entity-row select.entity-map").await;
+        wait_list(
+            &browser,
+            "tr.entity-row select.entity-map",
+            &in_force,
+            "after the plan",
+        )
+        .await;
+    }
+    // Another action re-renders the page (the language): nothing moves.
+    browser.click("#lang-en").await.unwrap();
+    wait_list(&browser, "#opt-key", "name", "after the language switch").await;
+    wait_list(&browser, &list, "empty", "after the language switch").await;
+    browser.close().await.unwrap();
+}

@@ -656,7 +656,7 @@ async fn drop_down_lists_always_show_the_choice_in_force() {
         ],
     )
     .await;
-    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+    wait_cell(&browser, "Computer.csv", "rows", "120").await;
     wait_cell(&browser, "Monitor.csv", "rows", "40").await;
     let enc = summary_cell("Computer.csv", "encoding-select");
     let kind = summary_cell("User.csv", "type-select");
@@ -747,7 +747,7 @@ async fn problems_filter_by_file_wrap_their_messages_and_count_in_words() {
         ],
     )
     .await;
-    wait_cell(&browser, "Computer.csv", "warnings", "2").await;
+    wait_cell(&browser, "Computer.csv", "rows", "120").await;
     wait_cell(&browser, "Monitor.csv", "rows", "40").await;
     wait_checked(&browser).await;
 
@@ -828,7 +828,9 @@ async fn problems_filter_by_file_wrap_their_messages_and_count_in_words() {
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    // User.csv has no error: none shown.
     select(&browser, "#filter-file", "User.csv").await;
+    select(&browser, "#filter-severity", "error").await;
     browser
         .wait_text("#problems-count", "aucun problème affiché")
         .await
@@ -837,6 +839,7 @@ async fn problems_filter_by_file_wrap_their_messages_and_count_in_words() {
 
     // Every message is shown whole: nothing overflows its cell, nothing ends in an ellipsis.
     select(&browser, "#filter-file", "").await;
+    select(&browser, "#filter-severity", "").await;
     let cut: serde_json::Value = browser
         .client
         .execute(
@@ -877,10 +880,12 @@ async fn problems_filter_by_file_wrap_their_messages_and_count_in_words() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     select(&browser, "#filter-file", "User.csv").await;
+    select(&browser, "#filter-severity", "error").await;
     browser
         .wait_text("#problems-count", "no problem shown")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    select(&browser, "#filter-severity", "").await;
     select(&browser, "#filter-file", "Monitor.csv").await;
     browser
         .wait_text(

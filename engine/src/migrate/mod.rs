@@ -11,6 +11,7 @@ pub mod client;
 pub mod companion;
 pub mod inputs;
 pub mod journal;
+pub mod lookup;
 pub mod model;
 pub mod plan;
 pub mod reconcile;

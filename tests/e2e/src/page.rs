@@ -122,3 +122,64 @@ pub async fn run_confirmed(browser: &Browser) {
         .await
         .expect("confirm the run");
 }
+
+/// The row of the plan's missing value `value` of `itemtype`.
+pub fn unmatched_row(itemtype: &str, value: &str) -> String {
+    format!(
+        "#unmatched .unmatched-type[data-itemtype=\"{itemtype}\"] tr.unmatched-row[data-value=\"{value}\"]"
+    )
+}
+
+/// Types `typed` in the search of existing target values of the missing value `value` of
+/// `itemtype`, waits for the item named `name` among those found, picks it, and waits until the
+/// plan, made again, maps the value to it. Returns the item's id.
+pub async fn pick_existing_value(
+    browser: &Browser,
+    itemtype: &str,
+    value: &str,
+    typed: &str,
+    name: &str,
+) -> u64 {
+    let row = unmatched_row(itemtype, value);
+    browser
+        .client
+        .find(Locator::Css(&format!("{row} input.value-search-input")))
+        .await
+        .unwrap_or_else(|e| panic!("{row}: search field: {e}"))
+        .send_keys(typed)
+        .await
+        .expect("typing the search");
+    let pick = format!("{row} button.value-pick");
+    let mut id = None;
+    for _ in 0..300 {
+        let found: serde_json::Value = browser
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0])].map(b => [b.textContent, b.dataset.id]);",
+                vec![serde_json::json!(pick)],
+            )
+            .await
+            .expect("the values found");
+        id = found.as_array().and_then(|list| {
+            list.iter().find_map(|pair| {
+                let text = pair[0].as_str()?;
+                text.starts_with(&format!("{name} ("))
+                    .then(|| pair[1].as_str()?.parse().ok())?
+            })
+        });
+        if id.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let id: u64 = id.unwrap_or_else(|| panic!("{name} never offered for {value}"));
+    browser
+        .click(&format!("{pick}[data-id=\"{id}\"]"))
+        .await
+        .expect("picking the value");
+    browser
+        .wait_attr(&row, "data-choice", "map")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    id
+}

@@ -125,10 +125,10 @@ pub fn confirm_dialog(props: &ConfirmProps) -> Html {
                 <dt>{ tr(T::TargetEntityName) }</dt>
                 <dd id="confirm-entity">{ &props.entity }</dd>
             </dl>
-            <div class="confirm-buttons">
-                <button id="confirm-yes" type="button" class={if props.kind == Confirm::Undo { "danger" } else { "primary" }} onclick={props.on_yes.clone()}>{ tr(yes) }</button>
-                <button id="confirm-no" type="button" class="secondary" onclick={on_no}>{ tr(T::Back) }</button>
-            </div>
+            <ul class="confirm-buttons fr-btns-group fr-btns-group--inline-md">
+                <li><button id="confirm-yes" type="button" class={if props.kind == Confirm::Undo { "fr-btn danger" } else { "fr-btn" }} onclick={props.on_yes.clone()}>{ tr(yes) }</button></li>
+                <li><button id="confirm-no" type="button" class="fr-btn fr-btn--secondary" onclick={on_no}>{ tr(T::Back) }</button></li>
+            </ul>
         </div>
     }
 }

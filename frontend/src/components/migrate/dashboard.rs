@@ -223,14 +223,14 @@ pub fn dashboard(props: &DashboardProps) -> Html {
             // Polite: read when the reader is idle, never interrupting.
             <p id="run-progress" class="sr-live" role="status" aria-live="polite">{ live }</p>
             if running {
-                <div class="controls">
+                <ul class="controls fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
                     if props.paused {
-                        <button id="resume-button" type="button" onclick={control(ControlState::Running)}>{ tr(T::Resume) }</button>
+                        <li><button id="resume-button" type="button" class="fr-btn" onclick={control(ControlState::Running)}>{ tr(T::Resume) }</button></li>
                     } else {
-                        <button id="pause-button" type="button" onclick={control(ControlState::Paused)}>{ tr(T::Pause) }</button>
+                        <li><button id="pause-button" type="button" class="fr-btn" onclick={control(ControlState::Paused)}>{ tr(T::Pause) }</button></li>
                     }
-                    <button id="cancel-button" type="button" class="secondary" onclick={control(ControlState::Cancelled)}>{ tr(T::Cancel) }</button>
-                </div>
+                    <li><button id="cancel-button" type="button" class="fr-btn fr-btn--secondary" onclick={control(ControlState::Cancelled)}>{ tr(T::Cancel) }</button></li>
+                </ul>
             }
             <div class="bars">{ for bars }</div>
             <p id="run-stats">{ stats }</p>
@@ -252,25 +252,27 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 <ul id="errors-by-code">{ for errors }</ul>
             }
             if props.journal.is_some() {
-                <div class="after-run">
-                    <button id="journal-csv" type="button" class="secondary" onclick={on_download(false)}>{ tr(T::JournalCsv) }</button>
-                    <button id="journal-json" type="button" class="secondary" onclick={on_download(true)}>{ tr(T::JournalJson) }</button>
+                <ul class="after-run fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mt-2w">
                     if !undone {
-                        <button id="verify-button" type="button" disabled={props.verifying || props.undoing}
+                        <li><button id="verify-button" type="button" class="fr-btn" disabled={props.verifying || props.undoing}
                             aria-busy={props.verifying.to_string()} onclick={props.on_verify.clone()}>
                             { if props.verifying { tr(T::Verifying) } else { tr(T::Verify) } }
-                        </button>
-                        <button id="undo-button" type="button" class="danger"
+                        </button></li>
+                    }
+                    <li><button id="journal-csv" type="button" class="fr-btn fr-btn--secondary" onclick={on_download(false)}>{ tr(T::JournalCsv) }</button></li>
+                    <li><button id="journal-json" type="button" class="fr-btn fr-btn--secondary" onclick={on_download(true)}>{ tr(T::JournalJson) }</button></li>
+                    if !undone {
+                        <li><button id="undo-button" type="button" class="fr-btn fr-btn--tertiary danger"
                             disabled={!props.can_undo || props.locked_elsewhere}
                             aria-busy={props.undoing.to_string()} onclick={props.on_ask_undo.clone()}>
                             { if props.undoing { tr(T::Undoing) } else { tr(T::Undo) } }
-                        </button>
+                        </button></li>
                     }
-                </div>
+                </ul>
             }
             if let Some(v) = &props.verify {
                 <div id="verify-result" data-clean={v.is_clean().to_string()}
-                    class={if v.is_clean() { "verify ok" } else { "verify failed" }}
+                    class={if v.is_clean() { "verify fr-alert fr-alert--success fr-alert--sm fr-mt-2w" } else { "verify fr-alert fr-alert--error fr-alert--sm fr-mt-2w" }}
                     role={if v.is_clean() { "status" } else { "alert" }}>
                     if v.is_clean() {
                         <p>{ tr(T::VerifyClean) }{ format!(" ({} types)", v.counts.len()) }</p>
@@ -281,7 +283,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 </div>
             }
             if let Some(u) = &props.undo {
-                <p id="undo-result" role="status">{ format!("{} : {}", tr(T::UndoDone), counted_list(&[(u.removed, W::Removed), (u.restored, W::Restored), (u.failed, W::Failed)], lang)) }</p>
+                <p id="undo-result" class="fr-alert fr-alert--info fr-alert--sm fr-mt-2w" role="status">{ format!("{} : {}", tr(T::UndoDone), counted_list(&[(u.removed, W::Removed), (u.restored, W::Restored), (u.failed, W::Failed)], lang)) }</p>
             }
             if let Some(f) = failures {
                 <details id="failures"><summary>{ tr(T::Failures) }</summary><ul>{ f }</ul></details>

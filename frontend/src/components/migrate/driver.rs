@@ -9,6 +9,7 @@ use std::rc::Rc;
 use passerelle_engine::migrate::api::{ApiRequest, Method};
 use passerelle_engine::migrate::client::{ClientOptions, GlpiClient};
 use passerelle_engine::migrate::journal::Journal;
+use passerelle_engine::migrate::lookup;
 use passerelle_engine::migrate::plan::Plan;
 use passerelle_engine::migrate::run::{self, ControlState, Progress, RunOptions};
 use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionSettings};
@@ -241,6 +242,40 @@ impl Driver {
                         .map(|()| (profile, entity))
                         .map_err(|e| Problem::Text(e.to_string())),
                 ));
+            }),
+            Effect::Debounce { key, seq } => spawn_local(async move {
+                web_lock::sleep_ms(super::model::SEARCH_DEBOUNCE_MS).await;
+                send.emit(Msg::SearchDue { key, seq });
+            }),
+            Effect::Search {
+                key,
+                seq,
+                itemtype,
+                text,
+            } => spawn_local(async move {
+                // The session may be planning again (a value just picked): wait for it a little.
+                let mut session = None;
+                for _ in 0..100 {
+                    session = d.take();
+                    if session.is_some() {
+                        break;
+                    }
+                    web_lock::sleep_ms(100).await;
+                }
+                let Some(session) = session else {
+                    return send.emit(Msg::SearchFound {
+                        key,
+                        seq,
+                        result: Err(session_busy()),
+                    });
+                };
+                let result = lookup::lookup(session.client(), itemtype, &text).await;
+                d.put(session);
+                send.emit(Msg::SearchFound {
+                    key,
+                    seq,
+                    result: result.map_err(|e| Problem::Text(e.to_string())),
+                });
             }),
             Effect::Draft(request, bytes) => self.worker.draft(request, bytes),
             Effect::Plan { draft, options } => spawn_local(async move {

@@ -202,14 +202,20 @@ pub fn migration(props: &MigrationProps) -> Html {
             };
             html! {
                 <div class="connected">
-                    <p id="connected-as">{ format!("{} : {}", tr(T::Connected), k.user) }</p>
+                    <p id="connected-as" class="fr-mb-1w">{ format!("{} : {}", tr(T::Connected), k.user) }</p>
                     <p>{ tr(T::GlpiVersion) }{ " : " }<strong id="glpi-version">{ &k.version }</strong></p>
-                    <Choice id="profile-select" label={tr(T::Profile)} onchange={on_profile}
-                        options={choice::options(k.profiles.iter().map(|(id, name)| (id.to_string(), name.clone())))}
-                        value={k.profile.to_string()} />
-                    <Choice id="entity-select" label={tr(T::Entity)} onchange={on_entity}
-                        options={choice::options(k.entities.iter().map(|(id, name)| (id.to_string(), name.clone())))}
-                        value={k.entity.to_string()} />
+                    <div class="fr-grid-row fr-grid-row--gutters">
+                        <div class="fr-col-12 fr-col-md-6">
+                            <Choice id="profile-select" label={tr(T::Profile)} onchange={on_profile}
+                                options={choice::options(k.profiles.iter().map(|(id, name)| (id.to_string(), name.clone())))}
+                                value={k.profile.to_string()} />
+                        </div>
+                        <div class="fr-col-12 fr-col-md-6">
+                            <Choice id="entity-select" label={tr(T::Entity)} onchange={on_entity}
+                                options={choice::options(k.entities.iter().map(|(id, name)| (id.to_string(), name.clone())))}
+                                value={k.entity.to_string()} />
+                        </div>
+                    </div>
                 </div>
             }
         }
@@ -229,16 +235,28 @@ pub fn migration(props: &MigrationProps) -> Html {
             let use_password = model.form.use_password;
             html! {
                 <form id="connect-form" class="connect" onsubmit={on_connect}>
-                    <Choice id="login-mode" label={tr(T::ConnectHeading)} label_hidden=true onchange={toggle}
+                    <Choice id="login-mode" label={tr(T::LoginMode)} onchange={toggle}
                         options={choice::options([("token", tr(T::ModeToken)), ("password", tr(T::ModePassword))])}
                         value={if use_password { "password" } else { "token" }} />
                     if use_password {
-                        <label>{ tr(T::Login) }<input id="login-name" autocomplete="username" oninput={set(Msg::SetLogin)} /></label>
-                        <label>{ tr(T::Password) }<input id="login-password" type="password" autocomplete="current-password" oninput={set(Msg::SetPassword)} /></label>
+                        <div class="fr-input-group">
+                            <label class="fr-label" for="login-name">{ tr(T::Login) }</label>
+                            <input id="login-name" class="fr-input" autocomplete="username" oninput={set(Msg::SetLogin)} />
+                        </div>
+                        <div class="fr-input-group">
+                            <label class="fr-label" for="login-password">{ tr(T::Password) }</label>
+                            <input id="login-password" class="fr-input" type="password" autocomplete="current-password" oninput={set(Msg::SetPassword)} />
+                        </div>
                     } else {
-                        <label>{ tr(T::Token) }<input id="login-token" type="password" autocomplete="off" oninput={set(Msg::SetToken)} /></label>
+                        <div class="fr-input-group">
+                            <label class="fr-label" for="login-token">
+                                { tr(T::Token) }
+                                <span id="login-token-hint" class="fr-hint-text">{ tr(T::TokenHint) }</span>
+                            </label>
+                            <input id="login-token" class="fr-input" type="password" autocomplete="off" oninput={set(Msg::SetToken)} />
+                        </div>
                     }
-                    <button id="connect-button" type="submit" disabled={busy}>
+                    <button id="connect-button" class="fr-btn" type="submit" disabled={busy} aria-busy={busy.to_string()}>
                         { if busy { tr(T::Connecting) } else { tr(T::Connect) } }
                     </button>
                 </form>
@@ -253,8 +271,8 @@ pub fn migration(props: &MigrationProps) -> Html {
         let help = if lang == Lang::Fr { kind.help_fr() } else { kind.help_en() };
         html! {
             <li>
-                <button type="button" class="link template" data-template={kind.template_name()} {onclick}>{ kind.template_name() }</button>
-                <span class="help">{ help }</span>
+                <button type="button" class="template fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-icon-download-line fr-btn--icon-left" data-template={kind.template_name()} {onclick}>{ kind.template_name() }</button>
+                <span class="help fr-hint-text">{ help }</span>
             </li>
         }
     });
@@ -293,8 +311,14 @@ pub fn migration(props: &MigrationProps) -> Html {
         };
         html! {
             <div class="options">
-                <label><input id="opt-create" type="checkbox" checked={options.allow_create_dropdowns} onchange={on_create} />{ tr(T::CreateDropdowns) }</label>
-                <label><input id="opt-never-overwrite" type="checkbox" checked={options.never_overwrite} onchange={on_overwrite} />{ tr(T::NeverOverwrite) }</label>
+                <div class="fr-checkbox-group fr-mb-1w">
+                    <input id="opt-create" type="checkbox" checked={options.allow_create_dropdowns} onchange={on_create} />
+                    <label class="fr-label" for="opt-create">{ tr(T::CreateDropdowns) }</label>
+                </div>
+                <div class="fr-checkbox-group fr-mb-2w">
+                    <input id="opt-never-overwrite" type="checkbox" checked={options.never_overwrite} onchange={on_overwrite} />
+                    <label class="fr-label" for="opt-never-overwrite">{ tr(T::NeverOverwrite) }</label>
+                </div>
                 <Choice id="opt-key" label={tr(T::AssetKey)} onchange={on_key}
                     options={choice::options(AssetKey::ALL.into_iter().map(|k| (k.code(), tr(key_text(k))))
                         .chain(in_force.is_none().then(|| ("", tr(T::KeyOther)))))}
@@ -313,6 +337,10 @@ pub fn migration(props: &MigrationProps) -> Html {
                 {on_options}
                 on_choose_all={send.reform(|(itemtype, choice)| Msg::ChooseAll { itemtype, choice })}
                 entities={model.connection.as_ref().map(|c| c.entities.clone()).unwrap_or_default()}
+                searches={model.searches.clone()}
+                picked={model.picked.clone()}
+                on_search={send.reform(|(itemtype, value, text)| Msg::SearchTyped { itemtype, value, text })}
+                on_pick={send.reform(|(itemtype, value, found)| Msg::PickExisting { itemtype, value, found })}
             />
         },
         None => html! {},
@@ -322,8 +350,8 @@ pub fn migration(props: &MigrationProps) -> Html {
         html! {}
     } else {
         html! {
-            <div id="missing-rights" class="error" role="alert">
-                <strong>{ tr(T::MissingRights) }</strong>
+            <div id="missing-rights" class="fr-alert fr-alert--error fr-my-2w" role="alert">
+                <h4 class="fr-alert__title">{ tr(T::MissingRights) }</h4>
                 <ul>
                     { for model.missing.iter().map(|m| html! {
                         <li>{ format!("{} (« {} ») : {}", m.itemtype, m.right, m.needed.join(", ")) }</li>
@@ -397,7 +425,7 @@ pub fn migration(props: &MigrationProps) -> Html {
             <h2>{ tr(T::Heading) }</h2>
             <p class="intro">{ tr(T::Intro) }</p>
             if elsewhere {
-                <div id="elsewhere-banner" class="banner" role="status" data-watched={model.watched.map(|(d, _)| d.to_string()).unwrap_or_default()}>
+                <div id="elsewhere-banner" class="fr-alert fr-alert--info fr-mb-2w" role="status" data-watched={model.watched.map(|(d, _)| d.to_string()).unwrap_or_default()}>
                     <p>{ tr(T::RunningElsewhere) }</p>
                     if let Some((done, total)) = model.watched {
                         <p id="elsewhere-progress">{ format!("{} : {done} / {total}", tr(T::WatchProgress)) }</p>
@@ -405,42 +433,50 @@ pub fn migration(props: &MigrationProps) -> Html {
                 </div>
             }
             if let Some(stored) = &model.interrupted {
-                <div id="resume-banner" class="banner" role="status">
+                <div id="resume-banner" class="fr-alert fr-alert--warning fr-mb-2w" role="status">
                     <p>{ tr(T::Interrupted) }{ format!(" ({} / {})", stored.1.records().len(), stored.0.plan.objects.len()) }</p>
-                    <button id="resume-interrupted" type="button" disabled={!connected || running || elsewhere} onclick={on(|| Msg::ResumeInterrupted)}>{ tr(T::ResumeRun) }</button>
-                    <button id="forget-interrupted" type="button" class="secondary" disabled={elsewhere} onclick={on(|| Msg::Forget)}>{ tr(T::Forget) }</button>
+                    <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm fr-mt-1w">
+                        <li><button id="resume-interrupted" type="button" class="fr-btn" disabled={!connected || running || elsewhere} onclick={on(|| Msg::ResumeInterrupted)}>{ tr(T::ResumeRun) }</button></li>
+                        <li><button id="forget-interrupted" type="button" class="fr-btn fr-btn--secondary" disabled={elsewhere} onclick={on(|| Msg::Forget)}>{ tr(T::Forget) }</button></li>
+                    </ul>
                 </div>
             }
-            <h3>{ tr(T::ConnectHeading) }</h3>
+            <h3 class="fr-mt-2w">{ tr(T::ConnectHeading) }</h3>
             { connect_form }
             if let Some(e) = &model.error {
-                <p id="migrate-error" class="error" role="alert">{ render_problem(e, lang) }</p>
+                <div id="migrate-error" class="fr-alert fr-alert--error fr-alert--sm fr-my-2w" role="alert"><p>{ render_problem(e, lang) }</p></div>
             }
-            <h3>{ tr(T::FilesHeading) }</h3>
-            <p class="help">{ tr(T::FilesHelp) }</p>
+            <h3 class="fr-mt-4w">{ tr(T::FilesHeading) }</h3>
             if !props.checked.files.is_empty() {
-                <button id="use-checked" type="button" onclick={on_use_checked}>
+                <button id="use-checked" type="button" class="fr-btn fr-mb-2w" onclick={on_use_checked}>
                     { format!("{} ({})", tr(T::UseChecked), props.checked.files.len()) }
                 </button>
             }
-            <input id="migrate-files" type="file" multiple=true aria-label={tr(T::FilesHeading)} onchange={on_files} />
-            <p id="migrate-file-names">
+            <div class="fr-upload-group">
+                <label class="fr-label" for="migrate-files">
+                    { tr(T::PickFiles) }
+                    <span class="fr-hint-text">{ tr(T::FilesHelp) }</span>
+                </label>
+                <input id="migrate-files" class="fr-upload" type="file" multiple=true onchange={on_files} />
+            </div>
+            <p id="migrate-file-names" class="fr-mt-1w">
                 { match &model.sources { None => tr(T::NoFiles).to_string(), Some(s) => s.names.join(", ") } }
             </p>
-            <p>{ tr(T::Templates) }</p>
+            <p class="fr-mb-1v">{ tr(T::Templates) }</p>
             <ul class="templates">{ for templates }</ul>
-            <h3>{ tr(T::OptionsHeading) }</h3>
+            <h3 class="fr-mt-4w">{ tr(T::OptionsHeading) }</h3>
             { option_toggles }
-            <button id="plan-button" type="button" disabled={!model.can_plan()} onclick={on(|| Msg::Plan)}>
+            <button id="plan-button" type="button" class="fr-btn fr-mt-2w" disabled={!model.can_plan()}
+                aria-busy={(busy && connected).to_string()} onclick={on(|| Msg::Plan)}>
                 { if busy && connected { tr(T::Planning) } else { tr(T::PlanButton) } }
             </button>
             if !connected {
-                <span class="help">{ " " }{ tr(T::LoginFirst) }</span>
+                <p class="fr-hint-text fr-mt-1v">{ tr(T::LoginFirst) }</p>
             }
             { plan_section }
             { rights }
             if model.plan.is_some() && model.phase == Phase::Idle {
-                <button id="run-button" type="button" class="primary" disabled={!model.can_run()} onclick={on(|| Msg::Ask(Some(Confirm::Run)))}>{ tr(T::RunButton) }</button>
+                <button id="run-button" type="button" class="fr-btn fr-btn--lg fr-mt-2w" disabled={!model.can_run()} onclick={on(|| Msg::Ask(Some(Confirm::Run)))}>{ tr(T::RunButton) }</button>
             }
             { confirm_dialog }
             { kept }

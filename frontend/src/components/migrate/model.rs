@@ -5,11 +5,14 @@
 //! So every transition is tested without a browser.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use passerelle_engine::diagnostic::Diagnostic;
+use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::api::Credentials;
 use passerelle_engine::migrate::journal::Journal;
+use passerelle_engine::migrate::lookup::Found;
 use passerelle_engine::migrate::plan::{Draft, Plan, PlanOptions, ValueChoice};
 use passerelle_engine::migrate::run::{
     ControlState, MissingRight, Progress, UndoSummary, VerifyReport,
@@ -188,6 +191,35 @@ pub enum DraftState {
     Stopped(Rc<Vec<Diagnostic>>),
 }
 
+/// How long typing must pause before a type-ahead search leaves (milliseconds).
+pub const SEARCH_DEBOUNCE_MS: u32 = 300;
+
+/// A type-ahead search of existing target values for one missing value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Search {
+    /// The type searched.
+    pub itemtype: GlpiType,
+    /// The text typed.
+    pub text: String,
+    /// Its number: answers to older ones are dropped.
+    pub seq: u32,
+    /// Where it is.
+    pub state: SearchState,
+}
+
+/// Where a type-ahead search is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SearchState {
+    /// Nothing typed.
+    Idle,
+    /// Typed: waiting for a pause, or for GLPI's answer.
+    Waiting,
+    /// GLPI's items named like the text (none: nothing matches).
+    Found(Vec<Found>),
+    /// The search failed.
+    Failed(Problem),
+}
+
 /// A run stored in the journal database, with its journal.
 pub type Stored = Rc<(RunMeta, Journal)>;
 
@@ -244,6 +276,12 @@ pub struct Model {
     pub watched: Option<(usize, usize)>,
     /// What went wrong last.
     pub error: Option<Problem>,
+    /// Type-ahead searches, per missing value (its [`PlanOptions::value_key`]).
+    pub searches: HashMap<String, Search>,
+    /// Numbers the searches (answers to older ones are dropped).
+    pub search_seq: u32,
+    /// The names of the existing values picked, per missing value: shown rather than an id.
+    pub picked: HashMap<String, String>,
     /// Effects waiting for the driver (see [`Model::take_effects`]).
     outbox: Outbox,
 }
@@ -297,6 +335,40 @@ pub enum Msg {
         itemtype: passerelle_engine::glpi::GlpiType,
         /// Create or leave empty.
         choice: ValueChoice,
+    },
+    /// Text typed in a missing value's search of existing target values.
+    SearchTyped {
+        /// The value's type.
+        itemtype: GlpiType,
+        /// The missing value.
+        value: String,
+        /// The text typed.
+        text: String,
+    },
+    /// Typing paused long enough after search `seq`: search, if it is still the latest.
+    SearchDue {
+        /// The missing value's key.
+        key: String,
+        /// The search's number.
+        seq: u32,
+    },
+    /// GLPI answered search `seq`.
+    SearchFound {
+        /// The missing value's key.
+        key: String,
+        /// The search's number.
+        seq: u32,
+        /// The items found, or why not.
+        result: Result<Vec<Found>, Problem>,
+    },
+    /// An existing target item picked for a missing value: the plan uses its id.
+    PickExisting {
+        /// The value's type.
+        itemtype: GlpiType,
+        /// The missing value.
+        value: String,
+        /// The item picked.
+        found: Found,
     },
     /// "Prepare the plan" pressed.
     Plan,
@@ -379,6 +451,24 @@ pub enum Effect {
     },
     /// Ask the worker for a draft (bytes of picked files beside).
     Draft(DraftRequest, Vec<Rc<Vec<u8>>>),
+    /// Wait for a pause in typing, then answer [`Msg::SearchDue`].
+    Debounce {
+        /// The missing value's key.
+        key: String,
+        /// The search's number.
+        seq: u32,
+    },
+    /// Search the target's items of a type named like a text; answer [`Msg::SearchFound`].
+    Search {
+        /// The missing value's key.
+        key: String,
+        /// The search's number.
+        seq: u32,
+        /// The type searched.
+        itemtype: GlpiType,
+        /// The text.
+        text: String,
+    },
     /// Read the target and plan.
     Plan {
         /// The draft.
@@ -545,6 +635,66 @@ impl Model {
                         .values
                         .insert(PlanOptions::value_key(itemtype, &u.value), choice);
                 }
+                return self.replan();
+            }
+            Msg::SearchTyped {
+                itemtype,
+                value,
+                text,
+            } => {
+                let key = PlanOptions::value_key(itemtype, &value);
+                self.search_seq = self.search_seq.wrapping_add(1);
+                let seq = self.search_seq;
+                let blank = text.trim().is_empty();
+                self.searches.insert(
+                    key.clone(),
+                    Search {
+                        itemtype,
+                        text,
+                        seq,
+                        state: if blank {
+                            SearchState::Idle
+                        } else {
+                            SearchState::Waiting
+                        },
+                    },
+                );
+                if blank || self.connection.is_none() {
+                    return Vec::new();
+                }
+                return vec![Effect::Debounce { key, seq }];
+            }
+            Msg::SearchDue { key, seq } => {
+                // Typing went on meanwhile: a later search replaces this one.
+                let Some(search) = self.searches.get(&key).filter(|s| s.seq == seq) else {
+                    return Vec::new();
+                };
+                return vec![Effect::Search {
+                    key,
+                    seq,
+                    itemtype: search.itemtype,
+                    text: search.text.clone(),
+                }];
+            }
+            Msg::SearchFound { key, seq, result } => {
+                if let Some(search) = self.searches.get_mut(&key).filter(|s| s.seq == seq) {
+                    search.state = match result {
+                        Ok(found) => SearchState::Found(found),
+                        Err(p) => SearchState::Failed(p),
+                    };
+                }
+            }
+            Msg::PickExisting {
+                itemtype,
+                value,
+                found,
+            } => {
+                let key = PlanOptions::value_key(itemtype, &value);
+                self.searches.remove(&key);
+                self.options
+                    .values
+                    .insert(key.clone(), ValueChoice::MapTo(found.id));
+                self.picked.insert(key, found.name);
                 return self.replan();
             }
             Msg::Plan => {
@@ -1497,6 +1647,88 @@ mod tests {
         let mut o = m.options.clone();
         o.entities.insert("Root entity > Guyane".into(), 3);
         assert_eq!(m.update(Msg::SetOptions(o)).len(), 1);
+    }
+
+    #[test]
+    fn an_existing_value_is_searched_after_a_pause_and_picked_by_name() {
+        use passerelle_engine::glpi::GlpiType::Manufacturer;
+        let mut m = connected();
+        let (id, _, _) = draft_request(&m.update(Msg::FilesPicked(Vec::new())));
+        ready(&mut m, id);
+        planned(&mut m);
+        let typed = |m: &mut Model, text: &str| {
+            m.update(Msg::SearchTyped {
+                itemtype: Manufacturer,
+                value: "Dell Inc.".into(),
+                text: text.into(),
+            })
+        };
+        let key = PlanOptions::value_key(Manufacturer, "Dell Inc.");
+        // Each keystroke waits for a pause; only the latest search leaves.
+        let first = typed(&mut m, "De");
+        let [Effect::Debounce { seq: s1, .. }] = first.as_slice() else {
+            panic!("{first:?}")
+        };
+        let second = typed(&mut m, "Del");
+        let [Effect::Debounce { seq: s2, .. }] = second.as_slice() else {
+            panic!("{second:?}")
+        };
+        assert_eq!(m.searches[&key].state, SearchState::Waiting);
+        assert!(m
+            .update(Msg::SearchDue {
+                key: key.clone(),
+                seq: *s1
+            })
+            .is_empty());
+        let due = m.update(Msg::SearchDue {
+            key: key.clone(),
+            seq: *s2,
+        });
+        let [Effect::Search {
+            itemtype,
+            text,
+            seq,
+            ..
+        }] = due.as_slice()
+        else {
+            panic!("{due:?}")
+        };
+        assert_eq!((*itemtype, text.as_str(), *seq), (Manufacturer, "Del", *s2));
+        // An older answer is dropped; the latest one is shown.
+        let dell = Found {
+            id: 12,
+            name: "Dell".into(),
+        };
+        m.update(Msg::SearchFound {
+            key: key.clone(),
+            seq: *s1,
+            result: Ok(Vec::new()),
+        });
+        assert_eq!(m.searches[&key].state, SearchState::Waiting);
+        m.update(Msg::SearchFound {
+            key: key.clone(),
+            seq: *s2,
+            result: Ok(vec![dell.clone()]),
+        });
+        assert_eq!(
+            m.searches[&key].state,
+            SearchState::Found(vec![dell.clone()])
+        );
+        // Emptied: nothing is searched.
+        assert!(typed(&mut m, "  ").is_empty());
+        assert_eq!(m.searches[&key].state, SearchState::Idle);
+        // Picked: the plan is made again with its id, its name kept to be shown.
+        let effects = m.update(Msg::PickExisting {
+            itemtype: Manufacturer,
+            value: "Dell Inc.".into(),
+            found: dell,
+        });
+        let [Effect::Plan { options, .. }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        assert_eq!(options.values.get(&key), Some(&ValueChoice::MapTo(12)));
+        assert_eq!(m.picked.get(&key).map(String::as_str), Some("Dell"));
+        assert!(!m.searches.contains_key(&key));
     }
 
     #[test]

@@ -2,15 +2,19 @@
 //! and decision, values missing on the target (with a choice each), entities, what the files
 //! cannot carry, the rows one by one, and how many requests would be sent.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use passerelle_engine::glpi::GlpiType;
+use passerelle_engine::migrate::lookup::Found;
 use passerelle_engine::migrate::model::{Decision, DecisionKind};
 use passerelle_engine::migrate::plan::{Plan, PlanOptions, UnmatchedValue, ValueChoice};
 use yew::prelude::*;
 
+use super::model::{Search, SearchState};
 use super::texts::{counted, type_label, T, W};
 use crate::components::choice::{self, Choice};
+use crate::dom::event_input;
 use crate::i18n::Lang;
 
 /// Rows shown in the row-by-row table (the journal and downloads hold all of them).
@@ -39,6 +43,89 @@ pub struct PlanViewProps {
     pub on_choose_all: Callback<(GlpiType, ValueChoice)>,
     /// The entities the session sees `(id, complete name)`.
     pub entities: Vec<(u64, String)>,
+    /// The type-ahead searches of existing values, per missing value's key.
+    #[prop_or_default]
+    pub searches: HashMap<String, Search>,
+    /// The names of the existing values picked, per missing value's key.
+    #[prop_or_default]
+    pub picked: HashMap<String, String>,
+    /// Text typed in a missing value's search: `(type, value, text)`.
+    #[prop_or_default]
+    pub on_search: Callback<(GlpiType, String, String)>,
+    /// An existing item picked for a missing value: `(type, value, item)`.
+    #[prop_or_default]
+    pub on_pick: Callback<(GlpiType, String, Found)>,
+}
+
+/// The search of existing target values for one missing value: a labelled search field, a
+/// polite live status, and the items found as a list of buttons (the simplest pattern a
+/// keyboard and a screen reader use without ARIA widgets: Tab to an item, Enter picks it).
+fn value_search(props: &PlanViewProps, u: &UnmatchedValue, id: &str) -> Html {
+    let lang = props.lang;
+    let tr = move |t: T| t.in_lang(lang);
+    let key = PlanOptions::value_key(u.itemtype, &u.value);
+    let search = props.searches.get(&key);
+    let oninput = {
+        let (cb, itemtype, value) = (props.on_search.clone(), u.itemtype, u.value.clone());
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = event_input(&e) {
+                cb.emit((itemtype, value.clone(), i.value()));
+            }
+        })
+    };
+    let status_id = format!("{id}-status");
+    let (status, found): (String, &[Found]) = match search.map(|s| &s.state) {
+        None | Some(SearchState::Idle) => (String::new(), &[]),
+        Some(SearchState::Waiting) => (tr(T::Searching).to_string(), &[]),
+        Some(SearchState::Found(f)) if f.is_empty() => (tr(T::FoundNone).to_string(), &[]),
+        Some(SearchState::Found(f)) => (
+            format!(
+                "{} : {}",
+                counted(f.len(), W::ValueFound, lang),
+                tr(T::FoundSome)
+            ),
+            f.as_slice(),
+        ),
+        Some(SearchState::Failed(p)) => (
+            format!(
+                "{} : {}",
+                tr(T::SearchFailed),
+                super::render_problem(p, lang)
+            ),
+            &[],
+        ),
+    };
+    let picks = found.iter().map(|f| {
+        let onclick = {
+            let (cb, itemtype, value, f) = (props.on_pick.clone(), u.itemtype, u.value.clone(), f.clone());
+            Callback::from(move |_: MouseEvent| cb.emit((itemtype, value.clone(), f.clone())))
+        };
+        html! {
+            <li>
+                <button type="button" class="value-pick fr-btn fr-btn--sm fr-btn--tertiary" data-id={f.id.to_string()} {onclick}>
+                    { format!("{} (n° {})", f.name, f.id) }
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <div class="value-search fr-input-group fr-mt-1w fr-mb-0">
+            <label class="fr-label" for={id.to_string()}>
+                { tr(T::SearchExisting) }
+                <span class="fr-sr-only">{ format!(" : {}", u.value) }</span>
+                <span class="fr-hint-text">{ tr(T::SearchHint) }</span>
+            </label>
+            <input id={id.to_string()} class="fr-input value-search-input" type="search" autocomplete="off"
+                value={search.map(|s| s.text.clone()).unwrap_or_default()}
+                aria-describedby={status_id.clone()} {oninput} />
+            <p id={status_id} class="fr-hint-text fr-mt-1v value-search-status" role="status" aria-live="polite">{ status }</p>
+            if !found.is_empty() {
+                <ul class="value-results fr-btns-group fr-btns-group--sm" aria-label={format!("{} : {}", counted(found.len(), W::ValueFound, lang), u.value)}>
+                    { for picks }
+                </ul>
+            }
+        </div>
+    }
 }
 
 /// The plan.
@@ -87,7 +174,7 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
         let rows: usize = values.iter().map(|u| u.rows).sum();
         let creatable = values.iter().any(|u| u.creatable);
         let legend_id = format!("unmatched-{}", itemtype.name());
-        let body = values.iter().map(|u| {
+        let body = values.iter().enumerate().map(|(i, u)| {
             let key = PlanOptions::value_key(u.itemtype, &u.value);
             let onchange = {
                 let (options, on_options, key) = (props.options.clone(), props.on_options.clone(), key.clone());
@@ -121,10 +208,15 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
                                     .into_iter()
                                     .chain([("empty".to_string(), tr(T::ChoiceEmpty).to_string())])
                                     .chain(match u.choice {
-                                        ValueChoice::MapTo(id) => Some((id.to_string(), format!("{} n° {id}", tr(T::ChoiceExisting)))),
+                                        // The item picked by name, named (its id alone otherwise).
+                                        ValueChoice::MapTo(id) => Some((id.to_string(), match props.picked.get(&key) {
+                                            Some(name) => format!("{} : {name} (n° {id})", tr(T::ChoiceExisting)),
+                                            None => format!("{} n° {id}", tr(T::ChoiceExisting)),
+                                        })),
                                         _ => None,
                                     }))}
                             value={current} {onchange} />
+                        { value_search(props, u, &format!("search-{}-{i}", itemtype.name())) }
                     </td>
                 </tr>
             }
@@ -218,22 +310,24 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
     });
     html! {
         <div id="plan" class="plan">
-            <h3>{ tr(T::PlanHeading) }</h3>
-            <table id="plan-counts" class="counts">
-                <thead><tr>
-                    <th>{ tr(T::ItemType) }</th>
-                    { for KINDS.iter().map(|k| html! { <th>{ label(*k) }</th> }) }
-                    <th>{ tr(T::Total) }</th>
-                </tr></thead>
-                <tbody>{ for counts }</tbody>
-            </table>
+            <h3 class="fr-mt-4w">{ tr(T::PlanHeading) }</h3>
+            <div class="fr-table fr-table--sm fr-table--bordered fr-mb-2w">
+                <table id="plan-counts" class="counts">
+                    <thead><tr>
+                        <th scope="col">{ tr(T::ItemType) }</th>
+                        { for KINDS.iter().map(|k| html! { <th scope="col">{ label(*k) }</th> }) }
+                        <th scope="col">{ tr(T::Total) }</th>
+                    </tr></thead>
+                    <tbody>{ for counts }</tbody>
+                </table>
+            </div>
             <p id="plan-requests">{ format!("{} {}", requests.len(), tr(T::Requests)) }</p>
             <details>
                 <summary>{ tr(T::Requests) }</summary>
                 <pre class="requests">{ requests.iter().take(20).map(|r| format!("{} {} {}\n", r.method.as_str(), r.path, r.body.as_ref().map(|b| b.to_string()).unwrap_or_default())).collect::<String>() }</pre>
             </details>
             if !plan.unmatched.is_empty() {
-                <div id="unmatched" class="unmatched">
+                <div id="unmatched" class="unmatched fr-mt-3w">
                     <h4>{ tr(T::Unmatched) }</h4>
                     <p class="fr-hint-text">{ tr(T::UnmatchedHelp) }</p>
                     { for unmatched }
@@ -241,10 +335,12 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
             }
             if !plan.entities.is_empty() {
                 <h4>{ tr(T::Entities) }</h4>
-                <table id="entities" class="entities">
-                    <thead><tr><th>{ tr(T::SourceEntity) }</th><th>{ tr(T::Rows) }</th><th>{ tr(T::TargetEntity) }</th></tr></thead>
-                    <tbody>{ for entities }</tbody>
-                </table>
+                <div class="fr-table fr-table--sm">
+                    <table id="entities" class="entities">
+                        <thead><tr><th scope="col">{ tr(T::SourceEntity) }</th><th scope="col">{ tr(T::Rows) }</th><th scope="col">{ tr(T::TargetEntity) }</th></tr></thead>
+                        <tbody>{ for entities }</tbody>
+                    </table>
+                </div>
             }
             if !plan.not_carried.is_empty() {
                 <h4>{ tr(T::NotCarried) }</h4>
@@ -256,14 +352,27 @@ pub fn plan_view(props: &PlanViewProps) -> Html {
             }
             <details id="plan-columns" open=true>
                 <summary>{ tr(T::Columns) }</summary>
-                <table class="columns">
-                    <thead><tr><th>{ tr(T::Column) }</th><th>{ tr(T::Values) }</th><th>{ tr(T::Destination) }</th></tr></thead>
-                    <tbody>{ for columns }</tbody>
-                </table>
+                <div class="fr-table fr-table--sm">
+                    <table class="columns">
+                        <thead><tr><th scope="col">{ tr(T::Column) }</th><th scope="col">{ tr(T::Values) }</th><th scope="col">{ tr(T::Destination) }</th></tr></thead>
+                        <tbody>{ for columns }</tbody>
+                    </table>
+                </div>
             </details>
             <details id="plan-rows">
                 <summary>{ format!("{} ({})", tr(T::RowByRow), plan.objects.len()) }</summary>
-                <table class="objects"><tbody>{ for rows }</tbody></table>
+                <div class="fr-table fr-table--sm">
+                    <table class="objects">
+                        <thead><tr>
+                            <th scope="col">{ if lang == Lang::Fr { "Fichier : ligne" } else { "File: line" } }</th>
+                            <th scope="col">{ tr(T::ItemType) }</th>
+                            <th scope="col">{ if lang == Lang::Fr { "Clé" } else { "Key" } }</th>
+                            <th scope="col">{ tr(T::Choice) }</th>
+                            <th scope="col">{ if lang == Lang::Fr { "Détail" } else { "Detail" } }</th>
+                        </tr></thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
+                </div>
             </details>
         </div>
     }

@@ -114,6 +114,15 @@ pub enum T {
     KeptHeading,
     ExportKept,
     PurgeNow,
+    SearchExisting,
+    SearchHint,
+    Searching,
+    FoundNone,
+    FoundSome,
+    SearchFailed,
+    TokenHint,
+    LoginMode,
+    PickFiles,
 }
 
 impl T {
@@ -234,6 +243,15 @@ impl T {
             T::KeptHeading => ("Données personnelles gardées dans ce navigateur", "Personal data kept in this browser"),
             T::ExportKept => ("Exporter le journal (JSON)", "Export the journal (JSON)"),
             T::PurgeNow => ("Effacer le journal de ce navigateur", "Erase the journal from this browser"),
+            T::SearchExisting => ("Chercher une valeur existante de la cible", "Search an existing value of the target"),
+            T::SearchHint => ("Tapez une partie du nom : la liste se met à jour.", "Type part of the name: the list updates."),
+            T::Searching => ("Recherche dans GLPI…", "Searching GLPI…"),
+            T::FoundNone => ("Aucune valeur de ce nom dans GLPI.", "No value of that name in GLPI."),
+            T::FoundSome => ("choisissez-en une ci-dessous", "pick one below"),
+            T::SearchFailed => ("Recherche impossible", "Search failed"),
+            T::TokenHint => ("Dans GLPI : menu de votre nom (en haut à droite) → Mes préférences → onglet Principal, section « Clés d'accès distant » → Jeton d'API (cochez « Régénérer » puis Sauvegarder s'il est vide).", "In GLPI: the menu under your name (top right) → My settings → Main tab, section \"Remote access keys\" → API token (tick \"Regenerate\" then Save if it is empty)."),
+            T::PickFiles => ("Ou choisissez des exports et des fichiers compagnons", "Or pick exports and companion files"),
+            T::LoginMode => ("Mode de connexion", "How to connect"),
             T::UseChecked => ("Reprendre les fichiers vérifiés ci-dessus, avec vos corrections", "Use the files checked above, with your corrections"),
         }
     }
@@ -347,6 +365,15 @@ impl T {
         T::KeptHeading,
         T::ExportKept,
         T::PurgeNow,
+        T::SearchExisting,
+        T::SearchHint,
+        T::Searching,
+        T::FoundNone,
+        T::FoundSome,
+        T::SearchFailed,
+        T::TokenHint,
+        T::LoginMode,
+        T::PickFiles,
     ];
 }
 
@@ -377,6 +404,7 @@ pub enum W {
     Value,
     ToRemove,
     ToRestore,
+    ValueFound,
 }
 
 impl W {
@@ -409,6 +437,12 @@ impl W {
             W::Value => ("valeur", "valeurs", "value", "values"),
             W::ToRemove => ("à supprimer", "à supprimer", "to remove", "to remove"),
             W::ToRestore => ("à rétablir", "à rétablir", "to restore", "to restore"),
+            W::ValueFound => (
+                "valeur trouvée",
+                "valeurs trouvées",
+                "value found",
+                "values found",
+            ),
         }
     }
 }

@@ -9,11 +9,12 @@
 
 use clap::Args;
 use passerelle_engine::directory::apply::{
-    plan_directory, DirectoryMapping, LineAction, PlanInput,
+    plan_directory, DirectoryMapping, Hierarchy, LineAction, PlanInput,
 };
 use passerelle_engine::directory::target::{
-    created_users, error_file_text, error_lines, is_trash, may_change_rights,
-    read_directory_target, set_passwords, verify_trashed, without_trash,
+    created_users, error_file_text, error_lines, is_trash, password_failures, password_from,
+    passwords_file, read_directory_target, read_rights_rule, run_directory, set_passwords,
+    verify_trashed, without_trash,
 };
 use passerelle_engine::directory::{validate, Importer, References};
 use passerelle_engine::migrate::api::Credentials;
@@ -43,6 +44,11 @@ pub struct DirectoryArgs {
     /// the default one to edit).
     #[arg(long)]
     mapping: Option<PathBuf>,
+    /// Where SERV_NIV1..4 go: `groups` (a tree of groups, membership in the deepest) or
+    /// `entities` (a tree of entities under --entity, created when missing; the user's entity
+    /// and authorization in the deepest). Overrides the template's `hierarchy`.
+    #[arg(long, value_parser = ["groups", "entities"])]
+    hierarchy: Option<String>,
     /// Print the default mapping template and exit.
     #[arg(long, value_parser = ["mapping"])]
     template: Option<String>,
@@ -146,6 +152,12 @@ fn load(args: &DirectoryArgs) -> Result<Option<Loaded>, String> {
             m
         }
     };
+    let mut mapping = mapping;
+    match args.hierarchy.as_deref() {
+        Some("entities") => mapping.hierarchy = Hierarchy::Entities,
+        Some("groups") => mapping.hierarchy = Hierarchy::Groups,
+        _ => {}
+    }
     let errors = args.errors.clone().unwrap_or_else(|| {
         let mut p = file.clone().into_os_string();
         p.push(".erreurs.txt");
@@ -169,21 +181,14 @@ fn credentials(args: &DirectoryArgs) -> Result<Credentials, String> {
     )
 }
 
-/// A password of 16 characters from the system's random source, with upper and lower case
-/// letters, digits and a sign (GLPI's password policies are met).
+/// A generated password ([`password_from`]) from the system's random source.
 fn generate_password() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut bytes = [0u8; 16];
     if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
         use std::io::Read;
         let _ = f.read_exact(&mut bytes);
     }
-    let mut out: String = bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect();
-    out.push_str("-7aZ");
-    out
+    password_from(&bytes)
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
@@ -286,8 +291,8 @@ async fn work(
         Ok(t) => t,
         Err(e) => return fail(format!("lecture de la cible : {e}")),
     };
-    let may = match may_change_rights(client).await {
-        Ok(m) => m,
+    let rights = match read_rights_rule(client).await {
+        Ok(r) => r,
         Err(e) => return fail(format!("droits de la session : {e}")),
     };
     let importer = Importer {
@@ -302,7 +307,7 @@ async fn work(
             reference_export: &l.reference_export,
             importer: &importer,
             entity: args.entity,
-            may_change_rights: may,
+            rights: &rights,
         },
         &target,
         &l.mapping,
@@ -357,7 +362,7 @@ async fn work(
         verify: false,
         observer: Box::new(|_| {}),
     };
-    let result = match session.run(&dplan.plan, request).await {
+    let result = match run_directory(session, &dplan.plan, args.entity, request).await {
         Ok(r) => r,
         Err(SessionError::MissingRights(missing)) => return target::missing_rights(&missing),
         Err(e) => return fail(e),
@@ -367,28 +372,8 @@ async fn work(
         let users = created_users(&result.journal);
         let mut generate = generate_password;
         let set = set_passwords(session.client(), &users, &mut generate).await;
-        let mut text = String::new();
-        for (login, r) in set {
-            match r {
-                Ok(password) => text.push_str(&format!("{login}\t{password}\r\n")),
-                Err(message) => {
-                    let line = result
-                        .journal
-                        .records()
-                        .into_iter()
-                        .find(|r| r.object.key == login)
-                        .and_then(|r| r.sources.first().map(|s| s.line as u64))
-                        .unwrap_or(0);
-                    extra.push(passerelle_engine::directory::apply::LineMessage {
-                        line,
-                        problem: passerelle_engine::directory::apply::ApplyProblem::Password {
-                            login,
-                            message,
-                        },
-                    });
-                }
-            }
-        }
+        let text = passwords_file(&set);
+        extra.extend(password_failures(&set, &result.journal));
         if let Err(e) = write_private(path, &text) {
             return fail(format!("{}: {e}", path.display()));
         }

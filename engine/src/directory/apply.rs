@@ -60,6 +60,20 @@ impl KeyField {
     }
 }
 
+/// Where the SERV_NIV1..4 hierarchy goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hierarchy {
+    /// A tree of groups `NIV1 > NIV2 > …` in the session's entity; the user is a member of the
+    /// deepest (the default: it leaves GLPI's entities, and who sees what, as they are).
+    #[default]
+    Groups,
+    /// A tree of entities under the session's entity (created when missing); the user gets the
+    /// deepest as its entity, with its authorization there. A SERV_NIV1 that is the session's
+    /// entity itself (same name) is that entity, not a child of it.
+    Entities,
+}
+
 /// The mapping of the directory's columns onto GLPI users, with the correspondence table of
 /// PROFIL and PRIV: what the administrator edits and saves as a template (JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +84,9 @@ pub struct DirectoryMapping {
     pub fonction: TextTarget,
     /// Where CLE is kept.
     pub key_field: KeyField,
+    /// Where SERV_NIV1..4 go (templates saved before the option: groups).
+    #[serde(default)]
+    pub hierarchy: Hierarchy,
     /// The group under which mission groups are made (MISSION1..3 → memberships).
     pub missions_group: String,
     /// PROFIL value → GLPI profile name.
@@ -90,6 +107,7 @@ impl Default for DirectoryMapping {
             civilite: TextTarget::Category,
             fonction: TextTarget::Title,
             key_field: KeyField::SyncField,
+            hierarchy: Hierarchy::Groups,
             missions_group: "Missions".into(),
             profils: profils
                 .iter()
@@ -175,7 +193,10 @@ impl DirectoryMapping {
             ("MEL".into(), "adresse par défaut (UserEmail, is_default = 1)".into()),
             ("COMMENTAIRE".into(), "comment".into()),
             ("VALIDE".into(), "is_active (1/O/OUI actif, 0/N/NON inactif)".into()),
-            ("SERV_NIV1..4".into(), "arbre de groupes « NIV1 > NIV2 > NIV3 > NIV4 » ; appartenance (Group_User) au plus profond".into()),
+            ("SERV_NIV1..4".into(), match self.hierarchy {
+                Hierarchy::Groups => "arbre de groupes « NIV1 > NIV2 > NIV3 > NIV4 » ; appartenance (Group_User) au plus profond".into(),
+                Hierarchy::Entities => "arbre d'entités « NIV1 > NIV2 > NIV3 > NIV4 » sous l'entité de la session (créées si absentes ; NIV1 est l'entité de la session quand elle porte ce nom) ; entities_id de l'utilisateur et son habilitation (Profile_User) sur la plus profonde".into(),
+            }),
             ("MISSION1..3".into(), format!("appartenance au groupe « {} > mission » (ajoutée, jamais retirée)", self.missions_group)),
             ("ADRESSE_1, CODE_POSTAL, VILLE".into(), "locations_id : le lieu GLPI de même adresse, code postal et ville (le moins profond ; inchangé s'il y en a déjà un)".into()),
             ("ADRESSE_2, ADRESSE_3, ADR_DESC, TYPE".into(), "non transférées (GLPI n'a pas de champ pour elles sur l'utilisateur)".into()),
@@ -504,8 +525,9 @@ pub struct PlanInput<'a> {
     pub importer: &'a Importer,
     /// The entity users, groups and authorizations go to (the session's).
     pub entity: u64,
-    /// Whether the session's profile may change VALIDE, PROFIL and PRIV.
-    pub may_change_rights: bool,
+    /// GLPI's "more rights than" rule for the session: whether M lines may change VALIDE,
+    /// PROFIL and PRIV of a user.
+    pub rights: &'a super::rights::RightsRule,
 }
 
 /// The rank of memberships and e-mails: after the authorizations (stage 4), so that undo,
@@ -600,6 +622,7 @@ struct View<'t> {
     auths: HashMap<u64, Vec<(u64, u64, u64)>>,
     emails: HashMap<u64, Vec<(u64, String, bool)>>,
     entity_name: HashMap<u64, String>,
+    entity_completename: HashMap<u64, String>,
     level1: Vec<String>,
 }
 
@@ -615,6 +638,7 @@ impl<'t> View<'t> {
             auths: HashMap::new(),
             emails: HashMap::new(),
             entity_name: HashMap::new(),
+            entity_completename: HashMap::new(),
             level1: refs.services.iter().map(|s| s.0.clone()).collect(),
         };
         for u in t.of(GlpiType::User) {
@@ -654,12 +678,14 @@ impl<'t> View<'t> {
         }
         for e in t.of(GlpiType::Entity) {
             v.entity_name.insert(id_of(e, "id"), text(e, "name"));
+            v.entity_completename
+                .insert(id_of(e, "id"), text(e, "completename"));
         }
         v
     }
 
-    /// A user's level-1 service: the root of a services-tree group it belongs to, else its
-    /// entity's name.
+    /// A user's level-1 service: the root of a services-tree group it belongs to, else the
+    /// level-1 service its entity is in (the entities option), else its entity's name.
     fn serv_niv1(&self, user: &Map<String, Value>) -> String {
         let id = id_of(user, "id");
         for (_, g) in self.members.get(&id).into_iter().flatten() {
@@ -670,10 +696,28 @@ impl<'t> View<'t> {
                 }
             }
         }
-        self.entity_name
-            .get(&id_of(user, "entities_id"))
-            .cloned()
-            .unwrap_or_default()
+        let entity = id_of(user, "entities_id");
+        if let Some(level1) = self.entity_completename.get(&entity).and_then(|c| {
+            c.split(" > ")
+                .map(str::trim)
+                .find(|seg| self.level1.iter().any(|l| *l == low(seg)))
+        }) {
+            return level1.to_string();
+        }
+        self.entity_name.get(&entity).cloned().unwrap_or_default()
+    }
+
+    /// The entities under `entity` (itself included), by their complete names.
+    fn entity_subtree(&self, entity: u64) -> Vec<u64> {
+        let Some(root) = self.entity_completename.get(&entity) else {
+            return vec![entity];
+        };
+        let prefix = format!("{} > ", normalize_key(root));
+        self.entity_completename
+            .iter()
+            .filter(|(id, c)| **id == entity || normalize_key(c).starts_with(&prefix))
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     fn member_of(&self, user: u64, completename: &str) -> bool {
@@ -727,6 +771,17 @@ struct Builder {
     objects: Vec<PlannedObject>,
     index: HashMap<ObjectKey, usize>,
     entity: u64,
+    /// The session entity's name and complete name (the entities option's root).
+    entity_name: String,
+    entity_completename: String,
+}
+
+/// Where a line's service puts its user with the entities option.
+struct ServiceEntity {
+    /// The entity's id, or the planned entity.
+    value: FieldValue,
+    /// Its complete name.
+    completename: String,
 }
 
 impl Builder {
@@ -755,6 +810,39 @@ impl Builder {
         o.sources.push(src.clone());
         self.push(o);
         key
+    }
+
+    /// The entities of a service path under the session's entity, parents first (created when
+    /// missing); the deepest. A first segment named as the session's entity is that entity.
+    fn entity_path(&mut self, path: &[&str], src: &SourceLine) -> ServiceEntity {
+        let skip = usize::from(
+            path.first()
+                .is_some_and(|p| low(p) == low(&self.entity_name)),
+        );
+        let mut value = FieldValue::Id(self.entity);
+        let mut completename = self.entity_completename.clone();
+        for (depth, seg) in path.iter().enumerate().skip(skip) {
+            completename = format!("{completename} > {seg}");
+            let key = ObjectKey::new(GlpiType::Entity, completename.clone());
+            let mut o = PlannedObject::new(
+                key.clone(),
+                GlpiType::Entity.stage() * 100 + 10 + depth as u32,
+            );
+            o.fields
+                .insert("name".into(), FieldValue::Text(seg.to_string()));
+            o.fields.insert("entities_id".into(), value.clone());
+            o.lookup.insert(
+                "completename".into(),
+                FieldValue::Text(completename.clone()),
+            );
+            o.sources.push(src.clone());
+            self.push(o);
+            value = FieldValue::Ref(key);
+        }
+        ServiceEntity {
+            value,
+            completename,
+        }
     }
 
     /// Every group of a path, parents first; the deepest's key.
@@ -878,6 +966,16 @@ pub fn plan_directory(
         objects: Vec::new(),
         index: HashMap::new(),
         entity: input.entity,
+        entity_name: view
+            .entity_name
+            .get(&input.entity)
+            .cloned()
+            .unwrap_or_default(),
+        entity_completename: view
+            .entity_completename
+            .get(&input.entity)
+            .cloned()
+            .unwrap_or_default(),
     };
     // Logins given to C lines of this file.
     let mut taken: Vec<String> = Vec::new();
@@ -1073,6 +1171,15 @@ fn find_user<'t>(
     Ok(found)
 }
 
+/// The complete name of a service path's deepest entity (see [`Builder::entity_path`]).
+fn entity_completename(b: &Builder, path: &[&str]) -> String {
+    let skip = usize::from(path.first().is_some_and(|p| low(p) == low(&b.entity_name)));
+    std::iter::once(b.entity_completename.as_str())
+        .chain(path.iter().skip(skip).copied())
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
 fn service_path<'l>(line: &Line<'l>) -> Vec<&'l str> {
     ["SERV_NIV1", "SERV_NIV2", "SERV_NIV3", "SERV_NIV4"]
         .iter()
@@ -1157,6 +1264,16 @@ fn plan_create(
     }
     let path = service_path(line);
     let service = path.join(" > ");
+    let entities = mapping.hierarchy == Hierarchy::Entities;
+    let in_service = |id: u64, u: &Map<String, Value>| {
+        if entities {
+            view.entity_completename
+                .get(&id_of(u, "entities_id"))
+                .is_some_and(|c| normalize_key(c) == normalize_key(&entity_completename(b, &path)))
+        } else {
+            service.is_empty() || view.member_of(id, &service)
+        }
+    };
     // The login's candidates: base, base2, base3…; the first free one, unless one of them is
     // already this very user (an earlier run).
     let mut login = String::new();
@@ -1179,7 +1296,7 @@ fn plan_create(
                 let same = view.users.get(id).is_some_and(|u| {
                     low(&text(u, "realname")) == low(nom)
                         && low(&text(u, "firstname")) == low(prenom)
-                        && (service.is_empty() || view.member_of(*id, &service))
+                        && in_service(*id, u)
                 });
                 if same {
                     login = candidate;
@@ -1214,6 +1331,13 @@ fn plan_create(
         return LineAction::Rejected;
     };
     let recursive = mapping.privileges.get(priv_).copied().unwrap_or(false);
+    // The entities option: the user's entity and authorization from its service.
+    let (entity, entity_name) = if entities {
+        let se = b.entity_path(&path, src);
+        (se.value, se.completename)
+    } else {
+        (FieldValue::Id(input.entity), input.entity.to_string())
+    };
     let key = ObjectKey::new(GlpiType::User, login.clone());
     let mut o = PlannedObject::new(key.clone(), GlpiType::User.stage() * 100);
     o.fields = scalar_fields(line, &|_| true, mapping, src, b);
@@ -1239,13 +1363,11 @@ fn plan_create(
             FieldValue::Id(id)
         }
         None => {
-            o.fields
-                .insert("entities_id".into(), FieldValue::Id(input.entity));
+            o.fields.insert("entities_id".into(), entity.clone());
             // The first authorization is made with the user: GLPI then adds no Self-Service one.
             o.fields
                 .insert("_profiles_id".into(), FieldValue::Id(profile));
-            o.fields
-                .insert("_entities_id".into(), FieldValue::Id(input.entity));
+            o.fields.insert("_entities_id".into(), entity.clone());
             o.fields.insert(
                 "_is_recursive".into(),
                 FieldValue::Number(i64::from(recursive)),
@@ -1269,13 +1391,15 @@ fn plan_create(
         e.sources.push(src.clone());
         b.push(e);
     }
-    membership(b, &key, "service", &path, users_id.clone(), None, src);
+    if !entities {
+        membership(b, &key, "service", &path, users_id.clone(), None, src);
+    }
     missions(b, &key, line, mapping, users_id.clone(), src);
     b.push(profile_user(
-        sub_key(&key, &format!("{profile_name}|{}", input.entity)),
+        sub_key(&key, &format!("{profile_name}|{entity_name}")),
         users_id,
         profile,
-        input.entity,
+        entity,
         recursive,
         src,
     ));
@@ -1301,7 +1425,7 @@ fn profile_user(
     key: String,
     users_id: FieldValue,
     profile: u64,
-    entity: u64,
+    entity: FieldValue,
     recursive: bool,
     src: &SourceLine,
 ) -> PlannedObject {
@@ -1312,8 +1436,7 @@ fn profile_user(
     a.fields.insert("users_id".into(), users_id);
     a.fields
         .insert("profiles_id".into(), FieldValue::Id(profile));
-    a.fields
-        .insert("entities_id".into(), FieldValue::Id(entity));
+    a.fields.insert("entities_id".into(), entity);
     a.fields.insert(
         "is_recursive".into(),
         FieldValue::Number(i64::from(recursive)),
@@ -1438,12 +1561,26 @@ fn plan_modify(
             }
         }
     }
-    // VALIDE, PROFIL, PRIV: only when the session may.
+    // VALIDE, PROFIL, PRIV: only when the session has more rights than the user (and, for a
+    // new authorization, than its profile): GLPI's rule, in [`super::rights`].
     let valide = yes_no(line.get("VALIDE")).filter(|v| v.to_string() != text(user, "is_active"));
     let rights_changed =
         (line.has("PROFIL") && !line.get("PROFIL").is_empty() && changed("PROFIL"))
             || (line.has("PRIV") && !line.get("PRIV").is_empty() && changed("PRIV"));
-    if (valide.is_some() || rights_changed) && !input.may_change_rights {
+    let user_profiles: Vec<u64> = view
+        .auths
+        .get(&id)
+        .into_iter()
+        .flatten()
+        .map(|(_, p, _)| *p)
+        .collect();
+    let new_profile = mapping
+        .profils
+        .get(line.get("PROFIL"))
+        .and_then(|name| view.profile_id(name));
+    let may = input.rights.outranks(&user_profiles)
+        && (!rights_changed || new_profile.is_none_or(|p| input.rights.may_give(p)));
+    if (valide.is_some() || rights_changed) && !may {
         let mut fields = Vec::new();
         if valide.is_some() {
             fields.push("VALIDE");
@@ -1458,8 +1595,14 @@ fn plan_modify(
         if let Some(v) = valide {
             o.fields.insert("is_active".into(), FieldValue::Number(v));
         }
-        if rights_changed {
-            authorization(line, record, id, &key, view, mapping, input, b, src, msg);
+        if rights_changed && mapping.hierarchy == Hierarchy::Groups {
+            let change = AuthorizationChange {
+                place: None,
+                rights: true,
+            };
+            authorization(
+                line, record, id, &key, view, mapping, input, b, src, msg, change,
+            );
         }
     }
     o.sources.push(src.clone());
@@ -1504,7 +1647,21 @@ fn plan_modify(
     // The service: the user belongs to the line's deepest service group; a membership in
     // another group of the same level-1 tree is moved there.
     let path = service_path(line);
-    if !path.is_empty() {
+    if mapping.hierarchy == Hierarchy::Entities {
+        // The entities option: the authorization goes to the service's entity (and PROFIL/PRIV
+        // apply when they change and the session may). The user's default entity is left: GLPI
+        // keeps an `entities_id` only where the user already has an authorization.
+        let place = (!path.is_empty()).then(|| b.entity_path(&path, src));
+        if place.is_some() || (rights_changed && may) {
+            let change = AuthorizationChange {
+                place: place.as_ref(),
+                rights: rights_changed && may,
+            };
+            authorization(
+                line, record, id, &key, view, mapping, input, b, src, msg, change,
+            );
+        }
+    } else if !path.is_empty() {
         let service = path.join(" > ");
         let root = low(path[0]);
         let move_from = if view.member_of(id, &service) {
@@ -1534,6 +1691,18 @@ fn plan_modify(
     missions(b, &key, line, mapping, FieldValue::Id(id), src);
 }
 
+/// Where an M line's authorization goes and whether its PROFIL/PRIV apply.
+struct AuthorizationChange<'p> {
+    /// The entities option: the service's entity (the authorization is moved there).
+    place: Option<&'p ServiceEntity>,
+    /// PROFIL/PRIV change it (the session may).
+    rights: bool,
+}
+
+/// An M line's authorization: on the session's entity (groups option: only when PROFIL/PRIV
+/// change), or moved to the service's entity (entities option), from the one the user has in
+/// the session's entity tree; PROFIL/PRIV from the line (or its record) when they change or
+/// when the user has none there yet.
 #[allow(clippy::too_many_arguments)]
 fn authorization(
     line: &Line<'_>,
@@ -1546,45 +1715,85 @@ fn authorization(
     b: &mut Builder,
     src: &SourceLine,
     msg: &mut dyn FnMut(ApplyProblem),
+    change: AuthorizationChange<'_>,
 ) {
-    let value = |c: &str| match line.get(c) {
-        "" => record.map(|r| r.get(c)).unwrap_or(""),
-        v => v,
+    let scope = match change.place {
+        None => vec![input.entity],
+        Some(_) => view.entity_subtree(input.entity),
     };
-    let (profil, priv_) = (value("PROFIL"), value("PRIV"));
-    let name = mapping.profils.get(profil).cloned().unwrap_or_default();
-    let Some(profile) = view.profile_id(&name) else {
-        msg(ApplyProblem::UnknownProfile {
-            profil: profil.into(),
-            name,
-        });
-        return;
-    };
-    let recursive = mapping.privileges.get(priv_).copied().unwrap_or(false);
-    let on_entity: Vec<u64> = view
+    let rows: Vec<(u64, u64, u64)> = view
         .auths
         .get(&user)
         .into_iter()
         .flatten()
-        .filter(|(_, _, e)| *e == input.entity)
-        .map(|(row, _, _)| *row)
+        .filter(|(_, _, e)| scope.contains(e))
+        .copied()
         .collect();
-    if on_entity.len() > 1 {
+    if rows.len() > 1 {
         msg(ApplyProblem::SeveralAuthorizations {
             entity: input.entity,
         });
         return;
     }
-    let mut a = profile_user(
-        sub_key(key, "profil"),
-        FieldValue::Id(user),
-        profile,
-        input.entity,
-        recursive,
-        src,
-    );
-    if let Some(row) = on_entity.first() {
-        a.lookup.insert("id".into(), FieldValue::Id(*row));
+    let (entity, entity_id) = match change.place {
+        None => (FieldValue::Id(input.entity), Some(input.entity)),
+        Some(se) => (
+            se.value.clone(),
+            match se.value {
+                FieldValue::Id(i) => Some(i),
+                _ => None,
+            },
+        ),
+    };
+    let mut a = match rows.first() {
+        // Only moved: profile and recursion as they are.
+        Some(row) if !change.rights => {
+            if entity_id == Some(row.2) {
+                return;
+            }
+            let mut a = PlannedObject::new(
+                ObjectKey::new(GlpiType::ProfileUser, sub_key(key, "profil")),
+                GlpiType::ProfileUser.stage() * 100,
+            );
+            a.fields.insert("users_id".into(), FieldValue::Id(user));
+            a.fields.insert("profiles_id".into(), FieldValue::Id(row.1));
+            a.fields.insert("entities_id".into(), entity);
+            a.sources.push(src.clone());
+            a
+        }
+        _ => {
+            let value = |c: &str| match line.get(c) {
+                "" => record.map(|r| r.get(c)).unwrap_or(""),
+                v => v,
+            };
+            let (profil, priv_) = (value("PROFIL"), value("PRIV"));
+            let name = mapping.profils.get(profil).cloned().unwrap_or_default();
+            let Some(profile) = view.profile_id(&name) else {
+                msg(ApplyProblem::UnknownProfile {
+                    profil: profil.into(),
+                    name,
+                });
+                return;
+            };
+            if !input.rights.may_give(profile) {
+                msg(ApplyProblem::RightsNotChanged {
+                    fields: "PROFIL/PRIV".into(),
+                });
+                return;
+            }
+            let recursive = mapping.privileges.get(priv_).copied().unwrap_or(false);
+            profile_user(
+                sub_key(key, "profil"),
+                FieldValue::Id(user),
+                profile,
+                entity,
+                recursive,
+                src,
+            )
+        }
+    };
+    if let Some(row) = rows.first() {
+        a.lookup.insert("id".into(), FieldValue::Id(row.0));
     }
     b.push(a);
 }
@@ -1630,6 +1839,103 @@ mod tests {
         assert!(ApplyProblem::MailKept
             .render(Lang::En)
             .contains("addresses are kept"));
+    }
+
+    /// The plan asks GLPI's rule ([`super::super::rights`]) for each M line: with an Admin
+    /// session, a Super-Admin user's VALIDE is left with a warning and its phone changes; a
+    /// Technician's VALIDE changes.
+    #[test]
+    fn m_lines_change_valide_only_when_the_session_outranks_the_user() {
+        use crate::directory::rights::{ProfileRights, RightsRule, SessionProfile};
+        let refs = References::from_exports(
+            b"PROFIL\tLIBELLE\r\n1\tU\r\n2\tC\r\n3\tS\r\n4\tA\r\n",
+            b"PRIV\tLIBELLE\r\n0\tU\r\n1\tG\r\n2\tX\r\n",
+            b"SERV_NIV1\tSERV_NIV2\tSERV_NIV3\r\nPref\t\t\r\n",
+            b"MODE\tCLE\tPROFIL\tPRIV\tNOM\tPRENOM\tLOGIN\tSERV_NIV1\r\n\t10\t4\t2\tBoss\tAl\tal.boss\tPref\r\n\t11\t2\t0\tTech\tBo\tbo.tech\tPref\r\n",
+        )
+        .unwrap();
+        let file = b"MODE\tCLE\tPROFIL\tPRIV\tNOM\tPRENOM\tLOGIN\tSERV_NIV1\tTEL_FIXE\tVALIDE\r\nM\t10\t4\t2\tBoss\tAl\tal.boss\tPref\t01\t0\r\nM\t11\t2\t0\tTech\tBo\tbo.tech\tPref\t02\t0\r\n";
+        let importer = Importer {
+            serv_niv1: "Pref".into(),
+        };
+        let report = super::super::validate("f.tsv", file, &refs, &importer);
+        let obj = |v: serde_json::Value| v.as_object().unwrap().clone();
+        let mut target = DirectoryTarget::default();
+        target.items.insert(
+            GlpiType::User,
+            vec![
+                obj(serde_json::json!({"id": 7, "name": "al.boss", "realname": "Boss", "firstname": "Al", "is_active": 1, "entities_id": 1})),
+                obj(serde_json::json!({"id": 9, "name": "bo.tech", "realname": "Tech", "firstname": "Bo", "is_active": 1, "entities_id": 1})),
+            ],
+        );
+        target.items.insert(
+            GlpiType::ProfileUser,
+            vec![
+                obj(
+                    serde_json::json!({"id": 1, "users_id": 7, "profiles_id": 4, "entities_id": 1}),
+                ),
+                obj(
+                    serde_json::json!({"id": 2, "users_id": 9, "profiles_id": 6, "entities_id": 1}),
+                ),
+            ],
+        );
+        target.items.insert(
+            GlpiType::Entity,
+            vec![obj(
+                serde_json::json!({"id": 1, "name": "Pref", "completename": "Root > Pref"}),
+            )],
+        );
+        let profile = |rights: &[(&str, u64)]| ProfileRights {
+            interface: "central".into(),
+            rights: rights.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        };
+        let profiles: BTreeMap<u64, ProfileRights> = [
+            (3, profile(&[("profile", 1), ("user", 7199)])),
+            (4, profile(&[("profile", 23), ("user", 7327)])),
+            (6, profile(&[("profile", 0), ("user", 1055)])),
+        ]
+        .into_iter()
+        .collect();
+        let admin = SessionProfile {
+            interface: "central".into(),
+            rights: profiles[&3].rights.clone(),
+        };
+        let rule = RightsRule::new(&admin, &profiles);
+        let plan = plan_directory(
+            &PlanInput {
+                file: "f.tsv",
+                bytes: file,
+                report: &report,
+                refs: &refs,
+                reference_export: b"MODE\tCLE\tPROFIL\tPRIV\tNOM\tPRENOM\tLOGIN\tSERV_NIV1\r\n\t10\t4\t2\tBoss\tAl\tal.boss\tPref\r\n\t11\t2\t0\tTech\tBo\tbo.tech\tPref\r\n",
+                importer: &importer,
+                entity: 1,
+                rights: &rule,
+            },
+            &target,
+            &DirectoryMapping::default(),
+        );
+        let user = |login: &str| {
+            plan.plan
+                .objects
+                .iter()
+                .find(|o| o.key.itemtype == GlpiType::User && o.key.key == login)
+                .unwrap()
+                .fields
+                .clone()
+        };
+        assert_eq!(
+            plan.messages,
+            vec![LineMessage {
+                line: 2,
+                problem: ApplyProblem::RightsNotChanged {
+                    fields: "VALIDE".into()
+                }
+            }]
+        );
+        assert!(!user("al.boss").contains_key("is_active"));
+        assert_eq!(user("al.boss")["phone"], FieldValue::Text("01".into()));
+        assert_eq!(user("bo.tech")["is_active"], FieldValue::Number(0));
     }
 
     #[test]

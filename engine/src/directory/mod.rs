@@ -9,6 +9,7 @@ pub mod apply;
 pub mod format;
 pub mod problem;
 pub mod reference;
+pub mod rights;
 pub mod target;
 
 use serde::Serialize;

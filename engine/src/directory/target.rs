@@ -1,17 +1,23 @@
 //! What a directory import reads of GLPI and does beside the plan's run: the target read
-//! (users in the trash included), whether the session may change activity and profiles, the
+//! (users in the trash included), GLPI's "more rights than" rule for the session, the
 //! generated passwords (sent to GLPI only, never journaled), and the seed-004 error file with
 //! every message of the check, the plan and the run.
 
 use serde_json::{Map, Value};
+use std::collections::BTreeSet;
 
 use super::apply::{ApplyProblem, DirectoryPlan, DirectoryTarget, LineMessage};
+use super::rights::{profiles_from_rows, RightsRule, SessionProfile};
 use super::DirectoryReport;
 use crate::diagnostic::{Lang, Severity};
-use crate::glpi::{bits, GlpiType};
+use crate::glpi::GlpiType;
 use crate::migrate::api::{ApiRequest, Method, Transport};
 use crate::migrate::client::{CallError, GlpiClient, ItemResult};
 use crate::migrate::journal::{Journal, Outcome};
+use crate::migrate::model::Decision;
+use crate::migrate::plan::Plan;
+use crate::migrate::run::{Control, JournalSink};
+use crate::migrate::session::{MigrationSession, Report, RunRequest, SessionError};
 
 /// Reads what a directory plan needs, users in GLPI's trash included (a login stays taken
 /// there, and an S line already carried out finds its user there).
@@ -29,23 +35,29 @@ pub async fn read_directory_target<T: Transport>(
 async fn read_trashed_users<T: Transport>(
     client: &GlpiClient<'_, T>,
 ) -> Result<Vec<Map<String, Value>>, CallError> {
+    read_pages(client, GlpiType::User.name(), "is_deleted=1&").await
+}
+
+/// Every row of `/{itemtype}?{filter}range=…`, in pages, until GLPI says the range is past the
+/// end.
+async fn read_pages<T: Transport>(
+    client: &GlpiClient<'_, T>,
+    itemtype: &str,
+    filter: &str,
+) -> Result<Vec<Map<String, Value>>, CallError> {
     let mut out = Vec::new();
     let size = 500usize;
     let mut start = 0usize;
     loop {
         let path = format!(
-            "/{}?is_deleted=1&range={start}-{}&get_hateoas=false&sort=id&order=ASC",
-            GlpiType::User,
+            "/{itemtype}?{filter}range={start}-{}&get_hateoas=false&sort=id&order=ASC",
             start + size - 1
         );
-        let (status, body, res) = client.call_json(ApiRequest::new(Method::Get, path)).await?;
-        if status == 400
-            && res
-                .glpi_error()
-                .is_some_and(|e| e.code == "ERROR_RANGE_EXCEED_TOTAL")
-        {
-            break;
-        }
+        let body = match client.call_json(ApiRequest::new(Method::Get, path)).await {
+            Ok((_, body, _)) => body,
+            Err(CallError::Glpi { error, .. }) if error.code == "ERROR_RANGE_EXCEED_TOTAL" => break,
+            Err(e) => return Err(e),
+        };
         let rows = match body {
             Value::Array(rows) => rows,
             _ => Vec::new(),
@@ -63,28 +75,22 @@ async fn read_trashed_users<T: Transport>(
     Ok(out)
 }
 
-/// Whether the session's active profile may change users' activity and authorizations: it
-/// must update users and profiles (GLPI drops `is_active` and a profile change otherwise, see
-/// glpi-facts-2 §3). An approximation of GLPI's "more rights than the user" rule, on the safe
-/// side: a profile that may not administer profiles gets a warning instead.
-pub async fn may_change_rights<T: Transport>(
+/// GLPI's "more rights than" rule for the session ([`RightsRule`]): the active profile from
+/// `getFullSession`, every profile and every row of `ProfileRight` (GLPI answers a collection
+/// without the rights, so they are read apart).
+pub async fn read_rights_rule<T: Transport>(
     client: &GlpiClient<'_, T>,
-) -> Result<bool, CallError> {
+) -> Result<RightsRule, CallError> {
     let session = client.full_session().await?;
-    let profile = session
-        .get("glpiactiveprofile")
-        .cloned()
-        .unwrap_or(Value::Null);
-    let right = |name: &str| {
-        profile
-            .get(name)
-            .and_then(|v| {
-                v.as_u64()
-                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-            })
-            .unwrap_or(0)
-    };
-    Ok(right("user") & bits::UPDATE != 0 && right("profile") & bits::UPDATE != 0)
+    let active = SessionProfile::from_active_profile(
+        session.get("glpiactiveprofile").unwrap_or(&Value::Null),
+    );
+    let profiles = client.read_all(GlpiType::Profile).await?;
+    let rows = read_pages(client, "ProfileRight", "").await?;
+    Ok(RightsRule::new(
+        &active,
+        &profiles_from_rows(&profiles, &rows),
+    ))
 }
 
 /// The users a run created (login, id), from its journal: those that get a generated password.
@@ -94,6 +100,52 @@ pub fn created_users(journal: &Journal) -> Vec<(String, u64)> {
         .into_iter()
         .filter(|r| r.object.itemtype == GlpiType::User && r.outcome == Outcome::Created)
         .filter_map(|r| Some((r.object.key.clone(), r.id?)))
+        .collect()
+}
+
+/// A generated password from 16 random bytes (the caller's secure source: the system's in the
+/// CLI, the browser's `crypto.getRandomValues` in the page): 16 letters and digits, then a
+/// sign, so that GLPI's password policies are met.
+pub fn password_from(random: &[u8; 16]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut out: String = random
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    out.push_str("-7aZ");
+    out
+}
+
+/// The administrator's passwords file: `login TAB password`, one a line (CRLF), with the
+/// failures left out (they go to the error file, without the password).
+pub fn passwords_file(set: &[(String, Result<String, String>)]) -> String {
+    set.iter()
+        .filter_map(|(login, r)| r.as_ref().ok().map(|p| format!("{login}\t{p}\r\n")))
+        .collect()
+}
+
+/// The error-file messages of the passwords GLPI refused, on the lines that created the users.
+pub fn password_failures(
+    set: &[(String, Result<String, String>)],
+    journal: &Journal,
+) -> Vec<LineMessage> {
+    set.iter()
+        .filter_map(|(login, r)| {
+            let message = r.as_ref().err()?;
+            let line = journal
+                .records()
+                .into_iter()
+                .find(|r| r.object.itemtype == GlpiType::User && r.object.key == *login)
+                .and_then(|r| r.sources.first().map(|s| s.line as u64))
+                .unwrap_or(0);
+            Some(LineMessage {
+                line,
+                problem: ApplyProblem::Password {
+                    login: login.clone(),
+                    message: message.clone(),
+                },
+            })
+        })
         .collect()
 }
 
@@ -238,4 +290,51 @@ pub async fn verify_trashed<T: Transport>(
         }
     }
     Ok(missing)
+}
+
+/// Runs a directory plan. With the entities option, GLPI's API session does not see an entity
+/// created in it (not as the parent of the next level, nor as a user's entity): the entities
+/// are created first, one level at a time, the session's entities refreshed after each
+/// (`changeActiveEntities` on `entity`, recursive), then the whole plan runs on the same
+/// journal (a resume: nothing is created twice).
+pub async fn run_directory<T: Transport, S: JournalSink, C: Control>(
+    session: &mut MigrationSession<'_, T>,
+    plan: &Plan,
+    entity: u64,
+    mut request: RunRequest<'_, S, C>,
+) -> Result<Report, SessionError> {
+    let levels: BTreeSet<u32> = plan
+        .objects
+        .iter()
+        .filter(|o| o.key.itemtype == GlpiType::Entity && matches!(o.decision, Decision::Create))
+        .map(|o| o.rank)
+        .collect();
+    for rank in levels {
+        let mut part = plan.clone();
+        part.objects
+            .retain(|o| o.key.itemtype == GlpiType::Entity && o.rank == rank);
+        let report = session
+            .run(
+                &part,
+                RunRequest {
+                    journal: std::mem::take(&mut request.journal),
+                    sink: request.sink,
+                    control: request.control,
+                    options: request.options.clone(),
+                    run_id: request.run_id.clone(),
+                    resume: request.resume,
+                    verify: false,
+                    observer: Box::new(|_| {}),
+                },
+            )
+            .await?;
+        request.journal = report.journal;
+        request.resume = true;
+        session
+            .client()
+            .set_entity(entity, true)
+            .await
+            .map_err(|error| SessionError::Entity { id: entity, error })?;
+    }
+    session.run(plan, request).await
 }

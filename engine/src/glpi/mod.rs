@@ -480,10 +480,12 @@ impl GlpiType {
     }
 
     /// Whether reconciliation compares (and updates) this field. The entity is never moved by
-    /// a migration; `is_recursive` is compared where it is the meaning of the object (an
-    /// authorization), not on dropdowns the plan creates recursive for convenience.
+    /// a migration, except an authorization's, which is its meaning (the directory's entities
+    /// option moves it to the user's service); `is_recursive` likewise is compared where it is
+    /// the meaning of the object (an authorization), not on dropdowns the plan creates
+    /// recursive for convenience.
     pub fn compares(self, field: &str) -> bool {
-        if field.starts_with('_') || field == "entities_id" {
+        if field.starts_with('_') || (field == "entities_id" && self != ProfileUser) {
             return false;
         }
         field != "is_recursive" || self == ProfileUser

@@ -62,6 +62,12 @@ fn deferred() -> (Promise, Function) {
 
 /// Takes the journal's lock if no other tab holds it; never waits.
 pub async fn try_lock() -> Result<Attempt, String> {
+    try_lock_named(LOCK_NAME).await
+}
+
+/// Takes the lock `name` (another journal's: the directory import's) if no other tab holds it;
+/// never waits.
+pub async fn try_lock_named(name: &str) -> Result<Attempt, String> {
     let Some(locks) = lock_manager() else {
         return Ok(Attempt::Unsupported);
     };
@@ -82,7 +88,7 @@ pub async fn try_lock() -> Result<Attempt, String> {
     Reflect::set(&options, &"mode".into(), &"exclusive".into()).map_err(|e| format!("{e:?}"))?;
     Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE).map_err(|e| format!("{e:?}"))?;
     request
-        .call3(&locks, &JsValue::from_str(LOCK_NAME), &options, &callback)
+        .call3(&locks, &JsValue::from_str(name), &options, &callback)
         .map_err(|e| format!("navigator.locks.request : {e:?}"))?;
     let got = JsFuture::from(granted)
         .await

@@ -121,6 +121,137 @@ async fn download(browser: &Browser, button: &str) -> String {
     last_download(browser).await
 }
 
+/// The passwords file the page offers after a run with the option: one password per created
+/// user, each opening a GLPI session (basic auth, straight to GLPI); none of them in the error
+/// file or in the directory's IndexedDB journal (read from the browser).
+async fn check_passwords(browser: &Browser, glpi: &RealGlpi, errors: &str) {
+    assert_eq!(
+        attr(browser, "#directory-passwords-button", "data-count")
+            .await
+            .as_deref(),
+        Some("14"),
+        "{}",
+        page_state(browser).await
+    );
+    let file = download(browser, "#directory-passwords-button").await;
+    let pairs: Vec<(String, String)> = file
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(
+        pairs.len(),
+        14,
+        "one password per created user: {}",
+        pairs.len()
+    );
+    let journal = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const open = indexedDB.open('passerelle-directory-journal');
+             open.onerror = () => done('ERROR ' + open.error);
+             open.onsuccess = async () => {
+               const db = open.result; const out = [];
+               for (const name of Array.from(db.objectStoreNames)) {
+                 const rows = await new Promise((ok, ko) => {
+                   const r = db.transaction(name).objectStore(name).getAll();
+                   r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error);
+                 });
+                 out.push(JSON.stringify(rows));
+               }
+               done(out.join('\n'));
+             };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let journal = journal.as_str().unwrap_or_default().to_string();
+    assert!(
+        journal.contains("oceane.belizaire"),
+        "the journal is read: {}",
+        &journal[..journal.len().min(300)]
+    );
+    for (login, password) in &pairs {
+        assert!(password.len() >= 16, "{login}");
+        assert!(
+            !journal.contains(password.as_str()),
+            "{login}'s password in the journal"
+        );
+        assert!(
+            !errors.contains(password.as_str()),
+            "{login}'s password in the error file"
+        );
+        assert!(
+            !console(browser).await.contains(password.as_str()),
+            "{login}'s password on the console"
+        );
+        let out = std::process::Command::new("curl")
+            .args(["-s", "--max-time", "30", "-H"])
+            .arg(format!("App-Token: {}", glpi.app_token))
+            .arg("-u")
+            .arg(format!("{login}:{password}"))
+            .arg(format!("{}/initSession", glpi.api_url))
+            .output()
+            .unwrap();
+        let answer = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            answer.contains("session_token"),
+            "{login} cannot log in with its password: {answer}"
+        );
+    }
+}
+
+/// Another window of the page holds the directory journal's Web Lock (as its run would): this
+/// window's run is refused with the message, in French and English; once that window is
+/// closed, the lock is free again.
+async fn refused_while_another_tab_runs(browser: &Browser, base_url: &str) {
+    let first = browser.client.window().await.unwrap();
+    let second = browser.client.new_window(false).await.unwrap().handle;
+    browser
+        .client
+        .switch_to_window(second.clone())
+        .await
+        .unwrap();
+    browser.goto(base_url).await.unwrap();
+    let held = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             navigator.locks.request('passerelle-directory-journal', { mode: 'exclusive' },
+               () => { done(true); return new Promise(() => {}); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(held, serde_json::json!(true));
+    browser
+        .client
+        .switch_to_window(first.clone())
+        .await
+        .unwrap();
+    browser.click("#directory-run-button").await.unwrap();
+    let message = until("the refusal", 60, || async {
+        text(browser, "#directory-error")
+            .await
+            .filter(|t| t.contains("autre onglet"))
+    })
+    .await;
+    assert!(message.contains("another tab"), "{message}");
+    assert_eq!(
+        attr(browser, "#directory-status", "data-run")
+            .await
+            .as_deref(),
+        Some("errors"),
+        "{}",
+        page_state(browser).await
+    );
+    // The other window closes: its lock goes with it.
+    browser.client.switch_to_window(second).await.unwrap();
+    browser.client.close_window().await.unwrap();
+    browser.client.switch_to_window(first).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_directory_files_go_through_the_page_into_the_prefecture_glpi() {
     let started = Instant::now();
@@ -249,6 +380,8 @@ async fn the_directory_files_go_through_the_page_into_the_prefecture_glpi() {
             .is_err(),
         "valid.tsv passes phase 1"
     );
+    // Generated passwords: the option, handed over as a download only.
+    browser.click("#directory-passwords").await.unwrap();
     let counts = plan(&browser).await;
     assert_eq!(
         counts,
@@ -261,6 +394,7 @@ async fn the_directory_files_go_through_the_page_into_the_prefecture_glpi() {
     let first = first.elapsed();
     assert_eq!(outcome, "clean", "{}", page_state(&browser).await);
     let valid_errors = download(&browser, "#directory-errors-button").await;
+    check_passwords(&browser, &glpi, &valid_errors).await;
     let entries = error_entries(&valid_errors);
     assert!(
         entries.values().flatten().all(|s| s == "INFO"),
@@ -275,8 +409,12 @@ async fn the_directory_files_go_through_the_page_into_the_prefecture_glpi() {
     );
     let after_valid = snapshot(&glpi);
 
-    // A second run of valid.tsv writes nothing.
+    // A second run of valid.tsv writes nothing; first, while another tab of the page holds
+    // the directory journal's Web Lock (as a run there does), this one cannot run.
     let fingerprint = write_fingerprint(&db).unwrap();
+    plan(&browser).await;
+    refused_while_another_tab_runs(&browser, &proxy.base_url).await;
+    assert_eq!(write_fingerprint(&db).unwrap(), fingerprint);
     let again = plan(&browser).await;
     assert_eq!(
         (again[0], again[4]),

@@ -1,13 +1,17 @@
 //! Carries out the directory section's [`Effect`]s with the engine's code, the same as
 //! `passerelle directory`: the GLPI session through the proxy, the target read and the plan
-//! (`read_directory_target`, `may_change_rights`, `plan_directory`), the run journaled in the
+//! (`read_directory_target`, `read_rights_rule`, `plan_directory`), the run journaled in the
 //! directory's own IndexedDB database (resumable), undo. Each effect ends in a [`Msg`].
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use passerelle_engine::directory::apply::LineMessage;
 use passerelle_engine::directory::apply::{plan_directory, PlanInput};
-use passerelle_engine::directory::target::{may_change_rights, read_directory_target};
+use passerelle_engine::directory::target::{
+    created_users, password_failures, password_from, passwords_file, read_directory_target,
+    read_rights_rule, run_directory, set_passwords,
+};
 use passerelle_engine::directory::Importer;
 use passerelle_engine::migrate::api::{ApiRequest, Credentials, Method};
 use passerelle_engine::migrate::client::ClientOptions;
@@ -16,11 +20,13 @@ use passerelle_engine::migrate::plan::Plan;
 use passerelle_engine::migrate::run::{ControlState, RunOptions, UndoSummary};
 use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionSettings};
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::Callback;
 
 use super::model::{Connection, Effect, Msg, StoredRun, MAPPING_KEY};
 use crate::browser::journal_db::DIRECTORY_DB_NAME;
+use crate::browser::web_lock::{self, Attempt, JournalLock};
 use crate::browser::{FetchTransport, JournalDb, RunMeta};
 use crate::{files, prefs};
 
@@ -33,7 +39,39 @@ type Session = MigrationSession<'static, FetchTransport>;
 pub struct Driver {
     send: Callback<Msg>,
     session: RefCell<Option<Session>>,
+    /// The last run's generated passwords (`login TAB password` lines), for the
+    /// administrator's download only: never in the model, the journal, a log or a report.
+    passwords: RefCell<Option<String>>,
 }
+
+/// 16 bytes from the browser's secure random source (`crypto.getRandomValues`); `None`
+/// without one (then no password is made: a predictable one would be worse than none).
+fn random_bytes() -> Option<[u8; 16]> {
+    let array = js_sys::Uint8Array::new_with_length(16);
+    let window: wasm_bindgen::JsValue = web_sys::window()?.into();
+    let crypto = js_sys::Reflect::get(&window, &"crypto".into()).ok()?;
+    let f = js_sys::Reflect::get(&crypto, &"getRandomValues".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    f.call1(&crypto, &array).ok()?;
+    let mut out = [0u8; 16];
+    array.copy_to(&mut out);
+    Some(out)
+}
+
+/// The directory journal's Web Lock (its database's name) for this tab, or why not: another tab
+/// of the page runs (or undoes) a directory import. Never waits.
+async fn hold_directory() -> Result<Option<JournalLock>, String> {
+    match web_lock::try_lock_named(DIRECTORY_DB_NAME).await? {
+        Attempt::Held(l) => Ok(Some(l)),
+        Attempt::Unsupported => Ok(None),
+        Attempt::Elsewhere => Err(RUNNING_ELSEWHERE.into()),
+    }
+}
+
+/// Why a run or an undo does not start while another tab holds the directory's journal.
+pub const RUNNING_ELSEWHERE: &str = "un import de l'annuaire est en cours dans un autre onglet de la page : attendez qu'il se termine / a directory import is running in another tab of the page: wait until it ends";
 
 fn busy() -> String {
     "la session GLPI est occupée ou fermée / the GLPI session is busy or closed".into()
@@ -117,6 +155,7 @@ impl Driver {
         Rc::new(Driver {
             send,
             session: RefCell::new(None),
+            passwords: RefCell::new(None),
         })
     }
 
@@ -176,7 +215,7 @@ impl Driver {
                     let target = read_directory_target(client)
                         .await
                         .map_err(|e| format!("lecture de la cible / reading the target : {e}"))?;
-                    let may = may_change_rights(client)
+                    let rights = read_rights_rule(client)
                         .await
                         .map_err(|e| format!("droits de la session / session rights : {e}"))?;
                     let c = &checked;
@@ -192,7 +231,7 @@ impl Driver {
                             reference_export: &c.source.refs.existing,
                             importer: &importer,
                             entity,
-                            may_change_rights: may,
+                            rights: &rights,
                         },
                         &target,
                         &mapping,
@@ -206,10 +245,25 @@ impl Driver {
                 plan,
                 entity,
                 resume,
+                passwords,
             } => spawn_local(async move {
+                d.passwords.borrow_mut().take();
                 let (journal, result) = d.run(plan, entity, resume).await;
+                if passwords && result.is_ok() {
+                    let (count, failures) = d.set_passwords(&journal).await;
+                    send.emit(Msg::PasswordsSet { count, failures });
+                }
                 send.emit(Msg::RunEnded(journal, result));
             }),
+            Effect::DownloadPasswords => {
+                if let Some(text) = d.passwords.borrow().as_ref() {
+                    let _ = files::download(
+                        "mots-de-passe-annuaire.tsv",
+                        "text/tab-separated-values;charset=utf-8",
+                        text.as_bytes(),
+                    );
+                }
+            }
             Effect::Undo(runs) => spawn_local(async move {
                 let result = d.undo(runs).await;
                 send.emit(Msg::Undone(result));
@@ -225,6 +279,26 @@ impl Driver {
         }
     }
 
+    /// Sets a generated password on each user the run created (the engine's
+    /// `set_passwords`, outside the journal), keeps the passwords for the download; returns
+    /// how many and GLPI's refusals.
+    async fn set_passwords(&self, journal: &Journal) -> (usize, Vec<LineMessage>) {
+        if random_bytes().is_none() {
+            return (0, Vec::new());
+        }
+        let Some(session) = self.take() else {
+            return (0, Vec::new());
+        };
+        let users = created_users(journal);
+        let mut generate = || password_from(&random_bytes().unwrap_or_default());
+        let set = set_passwords(session.client(), &users, &mut generate).await;
+        self.put(session);
+        let text = passwords_file(&set);
+        let count = text.lines().count();
+        *self.passwords.borrow_mut() = Some(text);
+        (count, password_failures(&set, journal))
+    }
+
     /// Runs a plan (or resumes the stored run) journaled in the directory's database.
     async fn run(
         &self,
@@ -232,6 +306,11 @@ impl Driver {
         entity: u64,
         resume: Option<Journal>,
     ) -> (Journal, Result<(), String>) {
+        // One writer per journal across the page's tabs: held until the run ends.
+        let _lock = match hold_directory().await {
+            Ok(l) => l,
+            Err(e) => return (resume.unwrap_or_default(), Err(e)),
+        };
         let db = match JournalDb::open_named(DIRECTORY_DB_NAME).await {
             Ok(db) => db,
             Err(e) => return (resume.unwrap_or_default(), Err(e)),
@@ -273,8 +352,7 @@ impl Driver {
                 verify: false,
                 observer: Box::new(|_| {}),
             };
-            session
-                .run(&plan, request)
+            run_directory(&mut session, &plan, entity, request)
                 .await
                 .map(|r| r.journal)
                 .map_err(|e| e.to_string())
@@ -296,6 +374,7 @@ impl Driver {
 
     /// Undoes the runs, in the order given (the last run first); stops at the first failure.
     async fn undo(&self, runs: Vec<Rc<Journal>>) -> Result<(UndoSummary, Journal), String> {
+        let _lock = hold_directory().await?;
         let db = JournalDb::open_named(DIRECTORY_DB_NAME).await?;
         let Some(session) = self.take() else {
             return Err(busy());

@@ -11,7 +11,7 @@ pub mod model;
 pub mod texts;
 
 use passerelle_engine::diagnostic::Severity;
-use passerelle_engine::directory::apply::{DirectoryMapping, KeyField, TextTarget};
+use passerelle_engine::directory::apply::{DirectoryMapping, Hierarchy, KeyField, TextTarget};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -172,6 +172,14 @@ pub fn directory_import(props: &DirectoryImportProps) -> Html {
                 </form>
             }
 
+            <div class="fr-checkbox-group fr-mt-2w">
+                <input id="directory-passwords" type="checkbox" checked={model.passwords} disabled={busy}
+                    onchange={{
+                        let send = send.clone();
+                        Callback::from(move |e: Event| send.emit(Msg::SetPasswords(event_checked(&e))))
+                    }} />
+                <label class="fr-label" for="directory-passwords">{ tr(T::PasswordsOption) }</label>
+            </div>
             <div class="fr-btns-group fr-btns-group--inline fr-mt-2w">
                 <button id="directory-plan-button" type="button" class="fr-btn fr-btn--secondary"
                     disabled={!model.can_plan()} onclick={on(Msg::Plan)}>{ tr(T::PlanButton) }</button>
@@ -183,6 +191,11 @@ pub fn directory_import(props: &DirectoryImportProps) -> Html {
                 }
                 <button id="directory-errors-button" type="button" class="fr-btn fr-btn--tertiary"
                     onclick={on(Msg::DownloadErrors)}>{ tr(T::DownloadErrors) }</button>
+                if model.passwords_ready > 0 {
+                    <button id="directory-passwords-button" type="button" class="fr-btn fr-btn--secondary"
+                        data-count={model.passwords_ready.to_string()}
+                        onclick={on(Msg::DownloadPasswords)}>{ format!("{} ({})", tr(T::DownloadPasswords), model.passwords_ready) }</button>
+                }
                 if !model.runs.is_empty() && model.connection.is_some() {
                     <button id="directory-undo-button" type="button" class="fr-btn fr-btn--tertiary"
                         disabled={busy} onclick={on(Msg::Undo)}>{ tr(T::Undo) }</button>
@@ -337,6 +350,13 @@ fn mapping_view(
             }))
         })
     };
+    let on_hierarchy = edit(|m, v| {
+        m.hierarchy = if v == "entities" {
+            Hierarchy::Entities
+        } else {
+            Hierarchy::Groups
+        }
+    });
     let on_import = {
         let send = send.clone();
         Callback::from(move |e: Event| {
@@ -370,6 +390,12 @@ fn mapping_view(
                     ("registration_number", format!("{} (registration_number)", tr(T::KeyRegistration))),
                 ])}
                 value={if m.key_field == KeyField::RegistrationNumber { "registration_number" } else { "sync_field" }} />
+            <Choice id="directory-hierarchy" label={tr(T::Hierarchy)} onchange={on_hierarchy}
+                options={choice::options([
+                    ("groups", tr(T::HierarchyGroups).to_string()),
+                    ("entities", tr(T::HierarchyEntities).to_string()),
+                ])}
+                value={if m.hierarchy == Hierarchy::Entities { "entities" } else { "groups" }} />
             <div class="fr-input-group">
                 <label class="fr-label" for="directory-missions">{ tr(T::MissionsGroup) }</label>
                 <input id="directory-missions" class="fr-input" type="text" value={m.missions_group.clone()} onchange={on_missions} />

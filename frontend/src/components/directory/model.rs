@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use passerelle_engine::diagnostic::Severity;
 use passerelle_engine::directory::apply::{
-    DirectoryMapping, DirectoryPlan, KeyField, LineAction, TextTarget,
+    DirectoryMapping, DirectoryPlan, KeyField, LineAction, LineMessage, TextTarget,
 };
 use passerelle_engine::directory::target::{error_file_text, error_lines};
 use passerelle_engine::directory::{validate, DirectoryReport, Importer, Outcome, References};
@@ -113,7 +113,12 @@ pub enum Effect {
         entity: u64,
         /// The interrupted run's journal, when resuming.
         resume: Option<Journal>,
+        /// Generate a password for each created user (kept by the driver for the
+        /// administrator's download only).
+        passwords: bool,
     },
+    /// Offer the generated passwords for download (the driver holds them, never the model).
+    DownloadPasswords,
     /// Undo these runs' journals, in this order (the last run first).
     Undo(Vec<Rc<Journal>>),
     /// Look for an interrupted run in the browser.
@@ -170,6 +175,18 @@ pub enum Msg {
     Undone(Result<(UndoSummary, Journal), String>),
     /// Download the error file.
     DownloadErrors,
+    /// The option: generate passwords for the created users.
+    SetPasswords(bool),
+    /// The driver set passwords: how many it holds for download, and the refusals (for the
+    /// error file; no password in them).
+    PasswordsSet {
+        /// Passwords ready for download.
+        count: usize,
+        /// GLPI's refusals, on the lines that created the users.
+        failures: Vec<LineMessage>,
+    },
+    /// Download the generated passwords.
+    DownloadPasswords,
 }
 
 /// What a line of the preview does.
@@ -244,6 +261,12 @@ pub struct Model {
     pub busy: Busy,
     /// What went wrong last.
     pub error: Option<String>,
+    /// The option: generate a password for each created user.
+    pub passwords: bool,
+    /// How many generated passwords the driver holds for download (never the passwords).
+    pub passwords_ready: usize,
+    /// The passwords GLPI refused (error file).
+    pub password_failures: Vec<LineMessage>,
     outbox: Outbox,
 }
 
@@ -376,10 +399,13 @@ impl Model {
                     self.busy = Busy::Running;
                     self.error = None;
                     self.run_clean = None;
+                    self.passwords_ready = 0;
+                    self.password_failures.clear();
                     return vec![Effect::Run {
                         plan: Rc::new(plan.plan.clone()),
                         entity: self.entity,
                         resume: None,
+                        passwords: self.passwords,
                     }];
                 }
             }
@@ -392,6 +418,7 @@ impl Model {
                         plan: Rc::new(s.plan.clone()),
                         entity: s.entity,
                         resume: Some(s.journal.clone()),
+                        passwords: self.passwords,
                     }];
                 }
             }
@@ -435,6 +462,16 @@ impl Model {
                         self.plan = None;
                     }
                     Err(e) => self.error = Some(e),
+                }
+            }
+            Msg::SetPasswords(on) => self.passwords = on,
+            Msg::PasswordsSet { count, failures } => {
+                self.passwords_ready = count;
+                self.password_failures = failures;
+            }
+            Msg::DownloadPasswords => {
+                if self.passwords_ready > 0 {
+                    return vec![Effect::DownloadPasswords];
                 }
             }
             Msg::DownloadErrors => {
@@ -495,7 +532,7 @@ impl Model {
             &checked.report,
             self.plan.as_deref(),
             self.journal.as_deref(),
-            &[],
+            &self.password_failures,
         );
         Some((
             format!("{}.erreurs.txt", checked.source.name),
@@ -722,7 +759,7 @@ mod tests {
                 reference_export: &c.source.refs.existing,
                 importer: &importer,
                 entity: m.entity,
-                may_change_rights: true,
+                rights: &passerelle_engine::directory::rights::RightsRule::above_all(),
             },
             &target(),
             &m.mapping,

@@ -160,7 +160,7 @@ async fn check_passwords(browser: &Browser, glpi: &RealGlpi, errors: &str) {
                  });
                  out.push(JSON.stringify(rows));
                }
-               done(out.join('\n'));
+               done(out.join(' '));
              };",
             vec![],
         )
@@ -381,7 +381,22 @@ async fn the_directory_files_go_through_the_page_into_the_prefecture_glpi() {
         "valid.tsv passes phase 1"
     );
     // Generated passwords: the option, handed over as a download only.
-    browser.click("#directory-passwords").await.unwrap();
+    // (DSFR draws the box on the label: the label takes the click.)
+    browser
+        .click("label[for='directory-passwords']")
+        .await
+        .unwrap();
+    assert_eq!(
+        browser
+            .client
+            .execute(
+                "return document.querySelector('#directory-passwords').checked;",
+                vec![]
+            )
+            .await
+            .unwrap(),
+        serde_json::json!(true)
+    );
     let counts = plan(&browser).await;
     assert_eq!(
         counts,

@@ -55,8 +55,9 @@ fi
 
 # 2. Browser and driver for wasm tests and end-to-end tests; wrk for the proxy benchmark;
 #    brotli for the page's precompressed files (scripts/build-page.sh); dpkg-dev and systemd
-#    for checking the .deb (dpkg-deb, systemd-analyze verify).
-apt_install chromium chromium-driver wrk brotli dpkg-dev systemd
+#    for checking the .deb (dpkg-deb, systemd-analyze verify); debootstrap for the clean root
+#    the .deb is installed into (scripts/clean-root.sh).
+apt_install chromium chromium-driver wrk brotli dpkg-dev systemd debootstrap
 # Node and npm for wasm-opt (5) and the page's npm packages (6): Debian's, unless a node with
 # its npm is already installed (NodeSource's nodejs ships npm and conflicts with Debian's).
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 dist="${PASSERELLE_DIST:-dist}"
 # The DSFR files trunk copies come from node_modules/ (a no-op when it matches the lock).
 bash scripts/node-modules.sh
+# The DSFR's core and the components the page draws, in one file (index.html links it).
+bash scripts/dsfr-css.sh
 # Debian's rustc knows wasm32; the wasm build gets its own target dir so native builds keep theirs.
 RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \
   trunk build --release --dist "$dist" "$@"

@@ -69,9 +69,13 @@ pub enum Channel {
     Migrate,
 }
 
+// Externally tagged (serde's default, `{"checked": {…}}`), not internally: an internally tagged
+// enum is deserialised through serde's `Content` buffer, which instantiates every type under it
+// (the whole check report and plan draft) a second time in the wasm (issue 14's size budget).
+// These messages live only between the page and its worker, built together: no old format.
 /// Which files a plan's draft is made of.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "from", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum DraftSource {
     /// The files the last check on channel `of` holds. `files` and `templates` are what the
     /// page believes was checked: when the check changed since, the worker refuses rather than
@@ -117,7 +121,7 @@ pub struct RefBytes {
 
 /// A draft, or why there is none.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Drafted {
     /// The objects of every file, ready to be planned against the target.
     Ready {
@@ -133,7 +137,7 @@ pub enum Drafted {
 
 /// What the worker answers.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Reply {
     /// How far the check has gone.
     Progress {

@@ -331,16 +331,22 @@ async fn the_directory_files_go_through_the_page_into_the_prefecture_glpi() {
             .filter(|t| t.contains("10.0.11"))
     })
     .await;
-    let chosen = browser
+    browser
         .client
         .execute(
             "const s = document.querySelector('#directory-entity'); s.value = arguments[0];
-             s.dispatchEvent(new Event('change', { bubbles: true })); return s.value;",
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
             vec![serde_json::json!(ENTITY.to_string())],
         )
         .await
         .unwrap();
-    assert_eq!(chosen, serde_json::json!(ENTITY.to_string()));
+    // The list shows the entity once the section has taken the pick (a `Choice`).
+    until("the entity chosen", 20, || async {
+        attr(&browser, "#directory-entity", "data-value")
+            .await
+            .filter(|v| *v == ENTITY.to_string())
+    })
+    .await;
 
     // Phase 1 fails: the banner, no plan, no run; the error file says why; nothing written.
     browser

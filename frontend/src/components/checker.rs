@@ -278,12 +278,9 @@ pub fn checker(props: &CheckerProps) -> Html {
         <section id="checker" class="panel" aria-labelledby="checker-heading">
             <h2 id="checker-heading">{ lang.t(Key::CheckHeading) }</h2>
             <p class="intro">{ lang.t(Key::CheckIntro) }</p>
-            <div id="drop-zone" class="drop-zone" {ondragover} {ondrop}>
-                <span>{ lang.t(Key::DropHere) }{ " " }</span>
-                <label class="file-label">
-                    { lang.t(Key::ChooseFiles) }
-                    <input id="file-input" type="file" multiple=true {onchange} />
-                </label>
+            <div id="drop-zone" class="drop-zone fr-upload-group" {ondragover} {ondrop}>
+                <label class="fr-label" for="file-input">{ format!("{} {}", lang.t(Key::DropHere), lang.t(Key::ChooseFiles)) }</label>
+                <input id="file-input" class="fr-upload" type="file" multiple=true {onchange} />
             </div>
             <refs::RefsPanel {lang}
                 loaded={model::RefKind::ALL.iter().map(|k| model.reference(*k).map(str::to_string)).collect::<Vec<_>>()}
@@ -298,7 +295,7 @@ pub fn checker(props: &CheckerProps) -> Html {
                     on_msg={dispatch.clone()} />
             }
             if let Some(f) = &model.failure {
-                <p id="check-error" class="state-error">{ if lang == Lang::Fr { f.fr.clone() } else { f.en.clone() } }</p>
+                <p id="check-error" class="fr-alert fr-alert--error fr-alert--sm fr-mb-2w" role="alert">{ if lang == Lang::Fr { f.fr.clone() } else { f.en.clone() } }</p>
             }
             <saved::SavedTemplates {lang} templates={model.templates.clone()}
                 on_delete={on_delete_template} on_import={on_import_templates}

@@ -68,12 +68,9 @@ pub fn refs_panel(props: &RefsPanelProps) -> Html {
                 <p id="refs-wanted" class="fr-alert fr-alert--info fr-alert--sm" role="status">{ T::RefsNeeded.in_lang(lang) }</p>
             }
             <p class="intro">{ lang.t(Key::RefsIntro) }</p>
-            <div id="refs-zone" class="drop-zone drop-zone-small" {ondragover} {ondrop}>
-                <span>{ lang.t(Key::DropHere) }{ " " }</span>
-                <label class="file-label">
-                    { lang.t(Key::ChooseFiles) }
-                    <input id="refs-input" type="file" multiple=true {onchange} />
-                </label>
+            <div id="refs-zone" class="drop-zone drop-zone-small fr-upload-group" {ondragover} {ondrop}>
+                <label class="fr-label" for="refs-input">{ format!("{} {}", lang.t(Key::DropHere), lang.t(Key::ChooseFiles)) }</label>
+                <input id="refs-input" class="fr-upload" type="file" multiple=true {onchange} />
             </div>
             <ul id="refs-list" class="refs-list">
                 { for RefKind::ALL.iter().zip(props.loaded.iter()).map(|(kind, name)| {
@@ -87,11 +84,11 @@ pub fn refs_panel(props: &RefsPanelProps) -> Html {
                     <li class="ref state-error">{ format!("{n} : {}", lang.t(Key::RefUnknown)) }</li>
                 }) }
             </ul>
-            <label class="service">
-                { lang.t(Key::ServiceLabel) }{ " " }
-                <input id="service-input" type="text" value={props.service.clone()}
+            <div class="service fr-input-group">
+                <label class="fr-label" for="service-input">{ lang.t(Key::ServiceLabel) }</label>
+                <input id="service-input" class="fr-input" type="text" value={props.service.clone()}
                     placeholder={lang.t(Key::ServicePlaceholder)} oninput={on_service} />
-            </label>
+            </div>
         </details>
     }
 }

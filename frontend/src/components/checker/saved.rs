@@ -74,18 +74,19 @@ pub fn saved_templates(props: &SavedTemplatesProps) -> Html {
                         <li class="template" data-name={t.name.clone()}>
                             <span class="template-name">{ t.name.clone() }</span>
                             { format!(" — {} ", t.mapping.item_type.label(lang)) }
-                            <button type="button" class="template-delete" {onclick}>{ lang.t(Key::TemplateDelete) }</button>
+                            <button type="button" class="template-delete fr-btn fr-btn--sm fr-btn--tertiary" {onclick}>{ lang.t(Key::TemplateDelete) }</button>
                         </li>
                     }
                 }) }
             </ul>
-            <button type="button" id="templates-export" onclick={export} disabled={props.templates.is_empty()}>{ lang.t(Key::TemplatesExport) }</button>
-            { " " }
-            <label class="file-label">{ lang.t(Key::TemplatesImport) }
-                <input id="templates-import" type="file" accept=".json,application/json" {onchange} />
-            </label>
+            <button type="button" id="templates-export" class="fr-btn fr-btn--secondary fr-btn--sm fr-mb-2w"
+                onclick={export} disabled={props.templates.is_empty()}>{ lang.t(Key::TemplatesExport) }</button>
+            <div class="fr-upload-group">
+                <label class="fr-label" for="templates-import">{ lang.t(Key::TemplatesImport) }</label>
+                <input id="templates-import" class="fr-upload" type="file" accept=".json,application/json" {onchange} />
+            </div>
             if let Some(e) = &props.error {
-                <p id="templates-error" class="state-error">{ e.clone() }</p>
+                <p id="templates-error" class="fr-alert fr-alert--error fr-alert--sm fr-mt-2w" role="alert">{ e.clone() }</p>
             }
         </details>
     }

@@ -121,6 +121,21 @@ pub fn expected_login(prenom: &str, nom: &str) -> String {
     format!("{}.{}", fold(prenom), fold(nom))
 }
 
+/// The GLPI profile and recursion a line's PROFIL and PRIV give through the mapping's
+/// correspondence table (empty PROFIL: 1, empty PRIV: 0, as seed 004 says).
+pub fn expected_authorization<'m>(
+    map: &'m serde_json::Value,
+    line: &BTreeMap<String, String>,
+) -> (&'m str, bool) {
+    let or = |column: &str, default: &'static str| match line[column].as_str() {
+        "" => default.to_string(),
+        v => v.to_string(),
+    };
+    let profile = map["profils"][or("PROFIL", "1")].as_str().unwrap();
+    let recursive = map["privileges"][or("PRIV", "0")].as_bool().unwrap();
+    (profile, recursive)
+}
+
 /// Checks every field of a user against a line (C: all of them; M: those the line changes
 /// from the directory's record, the others as they were).
 pub fn check_user(
@@ -284,18 +299,7 @@ pub fn check_user(
     }
     // The authorization when PROFIL/PRIV are new (C) or changed (M).
     if changed("PROFIL") || changed("PRIV") {
-        let profil = if line["PROFIL"].is_empty() {
-            "1"
-        } else {
-            &line["PROFIL"]
-        };
-        let priv_ = if line["PRIV"].is_empty() {
-            "0"
-        } else {
-            &line["PRIV"]
-        };
-        let profile = map["profils"][profil].as_str().unwrap();
-        let recursive = map["privileges"][priv_].as_bool().unwrap();
+        let (profile, recursive) = expected_authorization(map, line);
         let found = glpi
             .count(&format!(
                 "SELECT COUNT(*) FROM glpi_profiles_users pu JOIN glpi_profiles p ON p.id = pu.profiles_id \

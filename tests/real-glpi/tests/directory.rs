@@ -11,7 +11,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use real_glpi::directory::{
-    check_line_errors, check_valid, error_entries, one, samples, snapshot, sql_text, SERVICE,
+    check_line_errors, check_valid, error_entries, expected_authorization, one, samples, snapshot,
+    sql_text, SERVICE,
 };
 use real_glpi::migration::{locate, temp_dir, write_fingerprint, RunningProxy, CLI};
 use real_glpi::{prefecture_dump, Instance, RealGlpi};
@@ -423,20 +424,11 @@ fn entities_option_builds_the_entity_tree_and_undo_removes_it() {
             })
             .collect();
         if line["MODE"] == "C" {
-            let profil = if line["PROFIL"].is_empty() {
-                "1"
-            } else {
-                &line["PROFIL"]
-            };
-            let priv_ = if line["PRIV"].is_empty() {
-                "0"
-            } else {
-                &line["PRIV"]
-            };
+            let (profile, recursive) = expected_authorization(&map, &line);
             let expected = (
-                map["profils"][profil].as_str().unwrap().to_string(),
+                profile.to_string(),
                 parent.clone(),
-                u8::from(map["privileges"][priv_].as_bool().unwrap()).to_string(),
+                u8::from(recursive).to_string(),
             );
             if auths != vec![expected.clone()] {
                 problems.push(format!(

@@ -11,7 +11,6 @@ use axum::response::IntoResponse;
 use axum::routing::any;
 use axum::Router;
 use passerelle_proxy::{spawn, Config, RunningProxy};
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -132,34 +131,16 @@ async fn upstream() -> Upstream {
     Upstream { addr, calls }
 }
 
-fn config(upstream: &str, extra: &[(&str, &str)]) -> Config {
-    let mut vars: HashMap<String, String> = [
-        ("PASSERELLE_LISTEN", "127.0.0.1:0"),
-        ("PASSERELLE_GLPI_API_URL", upstream),
-        ("PASSERELLE_GLPI_APP_TOKEN", APP_TOKEN),
-        ("PASSERELLE_GLPI_TIMEOUT_SECS", "5"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for (k, v) in extra {
-        vars.insert(k.to_string(), v.to_string());
-    }
-    Config::load(None, &|k| vars.get(k).cloned()).unwrap()
-}
-
 async fn proxy(upstream: &str, extra: &[(&str, &str)]) -> RunningProxy {
     logs();
     spawn(config(upstream, extra)).await.unwrap()
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+fn config(upstream: &str, extra: &[(&str, &str)]) -> Config {
+    common::config(upstream, APP_TOKEN, 5, extra)
 }
+
+use common::client;
 
 async fn json_of(res: reqwest::Response) -> (u16, reqwest::header::HeaderMap, serde_json::Value) {
     let status = res.status().as_u16();

@@ -69,34 +69,16 @@ async fn fake_glpi(mode: &'static str) -> (SocketAddr, tokio::task::JoinHandle<(
     (addr, task)
 }
 
-fn config(upstream: &str, extra: &[(&str, &str)]) -> Config {
-    let mut vars: HashMap<String, String> = [
-        ("PASSERELLE_LISTEN", "127.0.0.1:0"),
-        ("PASSERELLE_GLPI_API_URL", upstream),
-        ("PASSERELLE_GLPI_APP_TOKEN", APP_TOKEN),
-        ("PASSERELLE_GLPI_TIMEOUT_SECS", "1"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for (k, v) in extra {
-        vars.insert(k.to_string(), v.to_string());
-    }
-    Config::load(None, &|k| vars.get(k).cloned()).unwrap()
-}
-
 async fn proxy(upstream: &str, extra: &[(&str, &str)]) -> RunningProxy {
     logs();
     spawn(config(upstream, extra)).await.unwrap()
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+fn config(upstream: &str, extra: &[(&str, &str)]) -> Config {
+    common::config(upstream, APP_TOKEN, 1, extra)
 }
+
+use common::client;
 
 /// Every response seen by the tests, checked for secrets at the end of each test.
 fn assert_no_secret(headers: &HeaderMap<reqwest::header::HeaderValue>, body: &str) {

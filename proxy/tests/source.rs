@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
-use passerelle_proxy::{spawn, Config, RunningProxy};
+use passerelle_proxy::{spawn, RunningProxy};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -79,29 +79,21 @@ fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
 
 async fn proxy(national: SocketAddr, source: Option<(SocketAddr, &str)>) -> RunningProxy {
     logs();
-    let mut vars: HashMap<String, String> = HashMap::new();
-    vars.insert("PASSERELLE_LISTEN".into(), "127.0.0.1:0".into());
-    vars.insert(
-        "PASSERELLE_GLPI_API_URL".into(),
-        format!("http://{national}/apirest.php"),
-    );
-    vars.insert("PASSERELLE_GLPI_APP_TOKEN".into(), NATIONAL_TOKEN.into());
-    vars.insert("PASSERELLE_GLPI_TIMEOUT_SECS".into(), "2".into());
-    if let Some((addr, token)) = source {
-        vars.insert(
-            "PASSERELLE_SOURCE_API_URL".into(),
-            format!("http://{addr}/apirest.php"),
-        );
-        vars.insert("PASSERELLE_SOURCE_APP_TOKEN".into(), token.into());
-    }
-    spawn(Config::load(None, &|k| vars.get(k).cloned()).unwrap())
+    let national = format!("http://{national}/apirest.php");
+    let source = source.map(|(addr, token)| (format!("http://{addr}/apirest.php"), token));
+    let extra: Vec<(&str, &str)> = match &source {
+        Some((url, token)) => vec![
+            ("PASSERELLE_SOURCE_API_URL", url.as_str()),
+            ("PASSERELLE_SOURCE_APP_TOKEN", token),
+        ],
+        None => Vec::new(),
+    };
+    spawn(common::config(&national, NATIONAL_TOKEN, 2, &extra))
         .await
         .unwrap()
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
-}
+use common::client;
 
 async fn call(method: &str, url: String) -> (u16, HashMap<String, String>, serde_json::Value) {
     let res = client()

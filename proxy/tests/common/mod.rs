@@ -1,6 +1,10 @@
 //! What the proxy's test binaries share: every log line of the run, captured to prove that no
-//! secret is ever written.
+//! secret is ever written; a configuration from environment-like variables; an HTTP client.
+// Each test binary uses its own part of this module.
+#![allow(dead_code)]
 
+use passerelle_proxy::Config;
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -29,4 +33,36 @@ impl Write for LogWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// A configuration listening on a free port, forwarding to `upstream` with `app_token` and a
+/// timeout of `timeout_secs`, then the `extra` variables (which win).
+pub fn config(
+    upstream: &str,
+    app_token: &str,
+    timeout_secs: u64,
+    extra: &[(&str, &str)],
+) -> Config {
+    let timeout = timeout_secs.to_string();
+    let vars: HashMap<String, String> = [
+        ("PASSERELLE_LISTEN", "127.0.0.1:0"),
+        ("PASSERELLE_GLPI_API_URL", upstream),
+        ("PASSERELLE_GLPI_APP_TOKEN", app_token),
+        ("PASSERELLE_GLPI_TIMEOUT_SECS", timeout.as_str()),
+    ]
+    .iter()
+    .chain(extra)
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Config::load(None, &|k| vars.get(k).cloned()).unwrap()
+}
+
+/// A client that ignores the machine's proxy settings and does not follow redirects (the tests
+/// look at the proxy's own answers).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }

@@ -148,6 +148,15 @@ pub struct ClientStats {
     pub throttled: u64,
 }
 
+/// One page of a paged read ([`GlpiClient::read_page`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// The rows, in the order asked.
+    pub rows: Vec<Map<String, Value>>,
+    /// How many rows the collection holds, when GLPI says (`Content-Range`).
+    pub total: Option<usize>,
+}
+
 /// An open GLPI session.
 pub struct GlpiClient<'t, T: Transport> {
     transport: &'t T,
@@ -552,50 +561,71 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
         let mut out = Vec::new();
         let size = self.options.page_size.max(1);
         let mut start = 0usize;
+        let query = format!("get_hateoas=false&sort=id&order={order}");
         loop {
-            let path = format!(
-                "/{itemtype}?range={start}-{}&get_hateoas=false&sort=id&order={order}",
-                start + size - 1
-            );
-            let res = self.call(ApiRequest::new(Method::Get, path)).await?;
-            if res.status == 400
-                && res
-                    .glpi_error()
-                    .is_some_and(|e| e.code == "ERROR_RANGE_EXCEED_TOTAL")
-            {
-                break;
-            }
-            if res.status >= 300 {
-                return Err(to_error(&res));
-            }
-            let rows = match res.json() {
-                Value::Array(rows) => rows,
-                _ => Vec::new(),
-            };
-            let n = rows.len();
+            let page = self.read_page(itemtype.name(), &query, start, size).await?;
+            let n = page.rows.len();
             let mut reached = false;
-            for row in rows {
-                if let Value::Object(m) = row {
-                    if let Some(w) = above {
-                        if m.get("id").and_then(Value::as_u64).unwrap_or(0) <= w {
-                            reached = true;
-                            break;
-                        }
+            for m in page.rows {
+                if let Some(w) = above {
+                    if m.get("id").and_then(Value::as_u64).unwrap_or(0) <= w {
+                        reached = true;
+                        break;
                     }
-                    out.push(m);
                 }
+                out.push(m);
             }
-            let total = res
-                .header("content-range")
-                .and_then(|r| r.rsplit('/').next())
-                .and_then(|t| t.trim().parse::<usize>().ok())
-                .unwrap_or(0);
             start += size;
-            if reached || n < size || start >= total {
+            if reached || n < size || start >= page.total.unwrap_or(0) {
                 break;
             }
         }
         Ok(out)
+    }
+
+    /// One page of a collection: `GET /{itemtype}?range=start-(start+size-1)&{query}`, its rows
+    /// and the total GLPI gives in `Content-Range`. A start past the end gives no rows (GLPI's
+    /// `ERROR_RANGE_EXCEED_TOTAL`). The one paged read of the engine: whole types here, the
+    /// local GLPI's reads (`migrate::source`) page by page so that they can resume.
+    pub async fn read_page(
+        &self,
+        itemtype: &str,
+        query: &str,
+        start: usize,
+        size: usize,
+    ) -> Result<Page, CallError> {
+        let size = size.max(1);
+        let sep = if query.is_empty() { "" } else { "&" };
+        let path = format!("/{itemtype}?range={start}-{}{sep}{query}", start + size - 1);
+        let res = self.call(ApiRequest::new(Method::Get, path)).await?;
+        if res.status == 400
+            && res
+                .glpi_error()
+                .is_some_and(|e| e.code == "ERROR_RANGE_EXCEED_TOTAL")
+        {
+            return Ok(Page {
+                rows: Vec::new(),
+                total: None,
+            });
+        }
+        if res.status >= 300 {
+            return Err(to_error(&res));
+        }
+        let rows = match res.json() {
+            Value::Array(rows) => rows
+                .into_iter()
+                .filter_map(|row| match row {
+                    Value::Object(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let total = res
+            .header("content-range")
+            .and_then(|r| r.rsplit('/').next())
+            .and_then(|t| t.trim().parse::<usize>().ok());
+        Ok(Page { rows, total })
     }
 
     /// Creates items in one call (`POST` with a list in `input`).

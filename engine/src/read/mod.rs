@@ -235,6 +235,48 @@ impl Table {
         true
     }
 
+    /// A table built from values already split into cells (what another source than a file
+    /// gives, such as a GLPI read through its API): each record with the number it is known by
+    /// (its `line`), in increasing order so that corrections find it. UTF-8, `;`, no quoting.
+    pub fn from_rows(file: &str, headers: Vec<String>, rows: Vec<(u64, Vec<String>)>) -> Table {
+        let mut text = String::new();
+        let mut ends: Vec<u32> = Vec::new();
+        let mut records = Vec::with_capacity(rows.len());
+        let width = headers.len();
+        let mut rows = rows;
+        rows.sort_by_key(|(line, _)| *line);
+        for (line, cells) in rows {
+            let first = ends.len();
+            for i in 0..width {
+                // Beyond the store's capacity a cell stays empty rather than panicking.
+                let cell = cells.get(i).map(String::as_str).unwrap_or("");
+                if text.len() + cell.len() <= CellStore::MAX_BYTES {
+                    text.push_str(cell);
+                }
+                ends.push(text.len() as u32);
+            }
+            records.push(Record {
+                line,
+                field_count: width,
+                first,
+            });
+        }
+        Table {
+            file: file.to_string(),
+            encoding: "UTF-8".into(),
+            encoding_source: EncodingSource::ValidUtf8,
+            delimiter: ';',
+            quoted: false,
+            trailing_delimiter: false,
+            line_ending: "\n".into(),
+            headers,
+            records,
+            diagnostics: Vec::new(),
+            cells: CellStore::from_parts(text, ends),
+            corrections: Corrections::new(),
+        }
+    }
+
     /// The header's column reference for a 0-based index.
     pub fn column(&self, index: usize) -> ColumnRef {
         ColumnRef {

@@ -1,0 +1,471 @@
+//! Reading the local GLPI through its REST API (issue 16): what it holds becomes the same
+//! checked tables and companion tables the files give ([`Prepared`]), so the plan, dry-run,
+//! journal, resume, undo and verification serve both sources unchanged.
+//!
+//! Each item type read is one table (`GLPI local — Computer`) whose columns are GLPI field
+//! names the catalog knows, mapped explicitly; each record's line number is the object's id in
+//! the local GLPI, so journal entries and diagnostics point at `GLPI local — Computer, id 17`.
+//! Relations (connections, installations, ticket timelines) become the companion tables. Values
+//! are written as the files' pipeline reads them: dropdowns by name, trees by complete name,
+//! users by login, dates `YYYY-MM-DD`.
+//!
+//! Reads are GET only, page by page ([`GlpiClient::read_page`]); [`SourceRead`] keeps what was
+//! read, so an interrupted read continues from the next page not yet read.
+//!
+//! One family per submodule, one owner each: [`assets`], [`software`], [`people`], [`tickets`].
+
+pub mod assets;
+pub mod people;
+pub mod software;
+pub mod tickets;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use super::api::Transport;
+use super::client::{CallError, GlpiClient};
+use super::companion::CompanionKind;
+use super::inputs::Prepared;
+use crate::detect::ItemType;
+use crate::diagnostic::Lang;
+use crate::glpi::GlpiType;
+use crate::map::{ColumnMapping, Mapping, MatchMethod};
+use crate::read::Table;
+use crate::validate::{validate_files, FileInput};
+
+/// What to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceOptions {
+    /// The source entity (`None`: the session's active entity).
+    pub entity: Option<u64>,
+    /// Whether its sub-entities are read too.
+    pub recursive: bool,
+    /// Rows per page.
+    pub page_size: usize,
+}
+
+impl Default for SourceOptions {
+    fn default() -> Self {
+        SourceOptions {
+            entity: None,
+            recursive: true,
+            page_size: 1000,
+        }
+    }
+}
+
+/// Where a read is: told after each page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceProgress {
+    /// The type being read.
+    pub itemtype: GlpiType,
+    /// Rows of it read so far.
+    pub read: usize,
+    /// Rows GLPI says it holds, when known.
+    pub total: Option<usize>,
+}
+
+/// Why reading the local GLPI stopped. What was read so far stays in the [`SourceRead`].
+#[derive(Debug, Clone, Error, PartialEq)]
+pub enum SourceError {
+    /// The session could not be opened.
+    #[error("GLPI local : connexion : {0}")]
+    Login(CallError),
+    /// The source entity could not be chosen.
+    #[error("GLPI local : entité {id} : {error}")]
+    Entity {
+        /// The entity asked for.
+        id: u64,
+        /// GLPI's answer.
+        error: CallError,
+    },
+    /// A read failed (after the client's retries).
+    #[error("GLPI local : lecture de {itemtype} : {error}")]
+    Read {
+        /// The type being read.
+        itemtype: GlpiType,
+        /// The call's error.
+        error: CallError,
+    },
+}
+
+impl SourceError {
+    /// The message in the given language (French: its `Display`).
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Fr => self.to_string(),
+            Lang::En => match self {
+                SourceError::Login(e) => format!("local GLPI: login: {}", e.render(lang)),
+                SourceError::Entity { id, error } => {
+                    format!("local GLPI: entity {id}: {}", error.render(lang))
+                }
+                SourceError::Read { itemtype, error } => {
+                    format!("local GLPI: reading {itemtype}: {}", error.render(lang))
+                }
+            },
+        }
+    }
+}
+
+/// One collection read page by page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PagedRead {
+    /// The rows read so far, in id order.
+    pub rows: Vec<Map<String, Value>>,
+    /// The first row of the next page to read.
+    pub next: usize,
+    /// The total GLPI gave.
+    pub total: Option<usize>,
+    /// Whether every page is read.
+    pub done: bool,
+}
+
+/// A collection the reader reads: a type, with its dropdowns given by name or as ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The type.
+    pub itemtype: GlpiType,
+    /// `expand_dropdowns=true`: every foreign key given as GLPI shows it (a dropdown's name, a
+    /// tree's complete name); otherwise ids, for users (shown by display name, not login) and
+    /// relations (their `items_id` would be expanded too).
+    pub expand: bool,
+}
+
+impl Endpoint {
+    /// Its key in [`SourceRead::reads`].
+    pub fn key(self) -> String {
+        if self.expand {
+            format!("{}+names", self.itemtype.name())
+        } else {
+            self.itemtype.name().to_string()
+        }
+    }
+
+    /// The query of its pages (besides the range).
+    fn query(self) -> String {
+        let mut q = String::from("get_hateoas=false&sort=id&order=ASC");
+        if self.expand {
+            q.push_str("&expand_dropdowns=true");
+        }
+        q
+    }
+}
+
+/// Why something read is not carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum SkipReason {
+    /// In GLPI's trash.
+    Deleted,
+    /// A template, not an object.
+    Template,
+    /// A relation to an object not read (outside the entity, or of a type not migrated).
+    OutsideRead,
+}
+
+impl SkipReason {
+    /// The reason in the given language.
+    pub fn render(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (SkipReason::Deleted, Lang::Fr) => "dans la corbeille",
+            (SkipReason::Deleted, Lang::En) => "in the trash",
+            (SkipReason::Template, Lang::Fr) => "gabarit",
+            (SkipReason::Template, Lang::En) => "template",
+            (SkipReason::OutsideRead, Lang::Fr) => {
+                "lié à un objet non lu (hors de l'entité ou d'un type non migré)"
+            }
+            (SkipReason::OutsideRead, Lang::En) => {
+                "linked to an object not read (outside the entity or of a type not migrated)"
+            }
+        }
+    }
+}
+
+/// Per type: what was read and what is not carried, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceCount {
+    /// The type.
+    pub itemtype: GlpiType,
+    /// Rows read.
+    pub read: usize,
+    /// Rows not carried, by reason.
+    pub not_carried: BTreeMap<SkipReason, usize>,
+}
+
+/// What was read of the local GLPI, partial or complete: serializable, so that an interrupted
+/// read is continued ([`read_source`] with the same value) instead of started again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceRead {
+    /// The entity read (`None` until the session's entity is known).
+    pub entity: Option<u64>,
+    /// Whether its sub-entities are read.
+    pub recursive: bool,
+    /// Each collection's pages, by [`Endpoint::key`].
+    pub reads: BTreeMap<String, PagedRead>,
+    /// Whether every collection is read.
+    pub complete: bool,
+}
+
+/// Every collection read, in order: people first (assets name their users), tickets last.
+pub fn endpoints() -> Vec<Endpoint> {
+    [
+        people::ENDPOINTS,
+        assets::ENDPOINTS,
+        software::ENDPOINTS,
+        tickets::ENDPOINTS,
+    ]
+    .concat()
+}
+
+impl SourceRead {
+    /// The rows of a collection read (empty when not read).
+    pub fn rows(&self, endpoint: Endpoint) -> &[Map<String, Value>] {
+        self.reads
+            .get(&endpoint.key())
+            .map(|r| r.rows.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Whether every collection is read.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// The checked tables, companion tables and diagnostics of what was read.
+    pub fn prepared(&self) -> Prepared {
+        let built = self.build();
+        let mut p = Prepared {
+            sources: built.sources,
+            companions: built.companions,
+            diagnostics: Vec::new(),
+        };
+        let inputs: Vec<FileInput<'_>> = p
+            .sources
+            .iter()
+            .map(|(table, mapping)| FileInput { table, mapping })
+            .collect();
+        let (_, diags) = validate_files(&inputs);
+        p.diagnostics = diags;
+        p
+    }
+
+    /// Per type: read, and not carried with the reason.
+    pub fn counts(&self) -> Vec<SourceCount> {
+        self.build().counts.into_values().collect()
+    }
+
+    fn build(&self) -> Built {
+        let ctx = Context::new(self);
+        let mut out = Built::default();
+        people::build(self, &ctx, &mut out);
+        assets::build(self, &ctx, &mut out);
+        software::build(self, &ctx, &mut out);
+        tickets::build(self, &ctx, &mut out);
+        out
+    }
+}
+
+/// What the families build.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Tables with their mapping.
+    pub sources: Vec<(Table, Mapping)>,
+    /// Companion tables.
+    pub companions: Vec<(Table, CompanionKind)>,
+    /// Per type.
+    pub counts: BTreeMap<GlpiType, SourceCount>,
+}
+
+impl Built {
+    /// Counts `n` rows of `itemtype` read.
+    pub fn read(&mut self, itemtype: GlpiType, n: usize) {
+        let c = self.count(itemtype);
+        c.read += n;
+    }
+
+    /// Counts one row of `itemtype` not carried.
+    pub fn skip(&mut self, itemtype: GlpiType, reason: SkipReason) {
+        *self.count(itemtype).not_carried.entry(reason).or_default() += 1;
+    }
+
+    fn count(&mut self, itemtype: GlpiType) -> &mut SourceCount {
+        self.counts.entry(itemtype).or_insert_with(|| SourceCount {
+            itemtype,
+            read: 0,
+            not_carried: BTreeMap::new(),
+        })
+    }
+
+    /// Adds a table of `item_type` whose columns are the given GLPI fields, each mapped to
+    /// itself; records are `(source id, cells)`.
+    pub fn table(&mut self, item_type: ItemType, fields: &[&str], rows: Vec<(u64, Vec<String>)>) {
+        let headers: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+        let mapping = Mapping {
+            item_type,
+            columns: headers
+                .iter()
+                .enumerate()
+                .map(|(column, h)| ColumnMapping {
+                    column,
+                    header: h.clone(),
+                    field: Some(h.clone()),
+                    confidence: 1.0,
+                    method: MatchMethod::Exact,
+                })
+                .collect(),
+            constants: BTreeMap::new(),
+            templates: BTreeMap::new(),
+        };
+        let name = table_name(item_type.glpi_name());
+        self.sources
+            .push((Table::from_rows(&name, headers, rows), mapping));
+    }
+
+    /// Adds a companion table (its French header, rows numbered from 2 like a file's).
+    pub fn companion(&mut self, kind: CompanionKind, rows: Vec<Vec<String>>) {
+        let headers: Vec<String> = kind.headers().iter().map(|h| h.to_string()).collect();
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| (i as u64 + 2, r))
+            .collect();
+        let name = table_name(kind.template_name().trim_end_matches(".csv"));
+        self.companions
+            .push((Table::from_rows(&name, headers, rows), kind));
+    }
+}
+
+/// The name of a table read from the local GLPI: `GLPI local — Computer`.
+pub fn table_name(what: &str) -> String {
+    format!("{TABLE_PREFIX}{what}")
+}
+
+/// What every table read from the local GLPI is named after.
+pub const TABLE_PREFIX: &str = "GLPI local — ";
+
+/// Lookups the families share: who a user id is (login), what a computer is called.
+pub struct Context {
+    /// User id → login.
+    pub logins: HashMap<u64, String>,
+}
+
+impl Context {
+    fn new(read: &SourceRead) -> Context {
+        let logins = read
+            .rows(people::USERS)
+            .iter()
+            .filter_map(|u| Some((id(u)?, text(u, "name"))))
+            .collect();
+        Context { logins }
+    }
+
+    /// The login of a user id field (`users_id`…) of a raw row: empty when none or not read.
+    pub fn login(&self, row: &Map<String, Value>, field: &str) -> String {
+        number(row, field)
+            .and_then(|id| self.logins.get(&id).cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// A row's `id`.
+pub fn id(row: &Map<String, Value>) -> Option<u64> {
+    number(row, "id")
+}
+
+/// A numeric field (GLPI sends numbers, sometimes as strings).
+pub fn number(row: &Map<String, Value>, field: &str) -> Option<u64> {
+    row.get(field).and_then(|v| {
+        v.as_u64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    })
+}
+
+/// A field as text: strings as they are, numbers written out, null and `0` ids empty.
+pub fn text(row: &Map<String, Value>, field: &str) -> String {
+    match row.get(field) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Bool(b)) => if *b { "1" } else { "0" }.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A date or date-time field as `YYYY-MM-DD` (empty when none).
+pub fn date(row: &Map<String, Value>, field: &str) -> String {
+    let t = text(row, field);
+    match t.get(..10) {
+        Some(d) if !d.starts_with("0000") => d.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Whether a flag field (`is_deleted`, `is_template`) is set.
+pub fn flag(row: &Map<String, Value>, field: &str) -> bool {
+    number(row, field).unwrap_or(0) != 0
+}
+
+/// Reads the local GLPI's chosen entity (and its sub-entities) into `read`, page by page,
+/// continuing what `read` already holds when it is the read of the same entity; GET only
+/// (besides the session calls). `progress` is told after each page.
+pub async fn read_source<T: Transport>(
+    client: &GlpiClient<'_, T>,
+    options: &SourceOptions,
+    read: &mut SourceRead,
+    progress: &mut dyn FnMut(SourceProgress),
+) -> Result<(), SourceError> {
+    let entity = match options.entity {
+        Some(id) => id,
+        None => {
+            let session = client.full_session().await.map_err(SourceError::Login)?;
+            number(
+                session.as_object().unwrap_or(&Map::new()),
+                "glpiactive_entity",
+            )
+            .unwrap_or(0)
+        }
+    };
+    client
+        .set_entity(entity, options.recursive)
+        .await
+        .map_err(|error| SourceError::Entity { id: entity, error })?;
+    if read.entity != Some(entity) || read.recursive != options.recursive {
+        // Another entity's read: nothing of it applies.
+        *read = SourceRead {
+            entity: Some(entity),
+            recursive: options.recursive,
+            ..SourceRead::default()
+        };
+    }
+    let size = options.page_size.max(1);
+    for endpoint in endpoints() {
+        let state = read.reads.entry(endpoint.key()).or_default();
+        while !state.done {
+            let page = client
+                .read_page(
+                    endpoint.itemtype.name(),
+                    &endpoint.query(),
+                    state.next,
+                    size,
+                )
+                .await
+                .map_err(|error| SourceError::Read {
+                    itemtype: endpoint.itemtype,
+                    error,
+                })?;
+            let n = page.rows.len();
+            state.rows.extend(page.rows);
+            state.next += size;
+            state.total = page.total.or(state.total);
+            state.done = n < size || state.next >= state.total.unwrap_or(0);
+            progress(SourceProgress {
+                itemtype: endpoint.itemtype,
+                read: state.rows.len(),
+                total: state.total,
+            });
+        }
+    }
+    read.complete = true;
+    Ok(())
+}

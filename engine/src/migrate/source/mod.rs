@@ -19,7 +19,7 @@ pub mod people;
 pub mod software;
 pub mod tickets;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -161,6 +161,8 @@ pub enum SkipReason {
     Deleted,
     /// A template, not an object.
     Template,
+    /// In an entity outside the one read (and its sub-entities).
+    OutsideEntity,
     /// A relation to an object not read (outside the entity, or of a type not migrated).
     OutsideRead,
 }
@@ -173,6 +175,8 @@ impl SkipReason {
             (SkipReason::Deleted, Lang::En) => "in the trash",
             (SkipReason::Template, Lang::Fr) => "gabarit",
             (SkipReason::Template, Lang::En) => "template",
+            (SkipReason::OutsideEntity, Lang::Fr) => "dans une autre entité",
+            (SkipReason::OutsideEntity, Lang::En) => "in another entity",
             (SkipReason::OutsideRead, Lang::Fr) => {
                 "lié à un objet non lu (hors de l'entité ou d'un type non migré)"
             }
@@ -345,10 +349,14 @@ pub fn table_name(what: &str) -> String {
 /// What every table read from the local GLPI is named after.
 pub const TABLE_PREFIX: &str = "GLPI local — ";
 
-/// Lookups the families share: who a user id is (login), what a computer is called.
+/// Lookups the families share: who a user id is (login), which entities are read.
 pub struct Context {
     /// User id → login.
     pub logins: HashMap<u64, String>,
+    /// The entities read: the chosen one and, when recursive, its sub-entities (ids).
+    pub entities: HashSet<u64>,
+    /// The same by complete name (what rows read with names give).
+    pub entity_names: HashSet<String>,
 }
 
 impl Context {
@@ -358,7 +366,40 @@ impl Context {
             .iter()
             .filter_map(|u| Some((id(u)?, text(u, "name"))))
             .collect();
-        Context { logins }
+        let all = read.rows(people::ENTITIES);
+        let mut entities: HashSet<u64> = read.entity.into_iter().collect();
+        // Sub-entities: those whose parent is in, until none is added.
+        let mut grew = read.recursive;
+        while grew {
+            grew = false;
+            for e in all {
+                if let (Some(eid), Some(parent)) = (id(e), number(e, "entities_id")) {
+                    if eid != parent && entities.contains(&parent) && entities.insert(eid) {
+                        grew = true;
+                    }
+                }
+            }
+        }
+        let entity_names = all
+            .iter()
+            .filter(|e| id(e).is_some_and(|i| entities.contains(&i)))
+            .map(|e| text(e, "completename"))
+            .collect();
+        Context {
+            logins,
+            entities,
+            entity_names,
+        }
+    }
+
+    /// Whether a row read as ids is in the entities read (its `entities_id`).
+    pub fn in_scope(&self, row: &Map<String, Value>) -> bool {
+        number(row, "entities_id").is_some_and(|e| self.entities.contains(&e))
+    }
+
+    /// Whether a row read with names is in the entities read (its `entities_id` complete name).
+    pub fn in_scope_named(&self, row: &Map<String, Value>) -> bool {
+        self.entity_names.contains(&text(row, "entities_id"))
     }
 
     /// The login of a user id field (`users_id`…) of a raw row: empty when none or not read.
@@ -382,9 +423,14 @@ pub fn number(row: &Map<String, Value>, field: &str) -> Option<u64> {
     })
 }
 
-/// A field as text: strings as they are, numbers written out, null and `0` ids empty.
+/// A field as text: strings as they are, numbers written out, null empty, and a foreign key
+/// at 0 (none: GLPI leaves it unexpanded) empty.
 pub fn text(row: &Map<String, Value>, field: &str) -> String {
+    let foreign_key = field.ends_with("_id") || field.contains("_id_");
     match row.get(field) {
+        Some(v) if foreign_key && (v.as_u64() == Some(0) || v.as_str() == Some("0")) => {
+            String::new()
+        }
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::Bool(b)) => if *b { "1" } else { "0" }.to_string(),
@@ -401,14 +447,47 @@ pub fn date(row: &Map<String, Value>, field: &str) -> String {
     }
 }
 
+/// A flag field as the plan reads yes/no: `1` or `0`.
+pub fn yes_no(row: &Map<String, Value>, field: &str) -> String {
+    if flag(row, field) { "1" } else { "0" }.to_string()
+}
+
+/// One object read as ids and with names.
+pub type Twin<'a> = (&'a Map<String, Value>, &'a Map<String, Value>);
+
+/// A type read twice, as ids and with names: each row as ids with its row with names (the
+/// same `id`), in id order. A row with no named twin (created between the two reads) is left
+/// out: it is read on the next migration.
+pub fn twins(read: &SourceRead, itemtype: GlpiType) -> Vec<Twin<'_>> {
+    let named: HashMap<u64, &Map<String, Value>> = read
+        .rows(Endpoint {
+            itemtype,
+            expand: true,
+        })
+        .iter()
+        .filter_map(|r| Some((id(r)?, r)))
+        .collect();
+    read.rows(Endpoint {
+        itemtype,
+        expand: false,
+    })
+    .iter()
+    .filter_map(|r| Some((r, *named.get(&id(r)?)?)))
+    .collect()
+}
+
 /// Whether a flag field (`is_deleted`, `is_template`) is set.
 pub fn flag(row: &Map<String, Value>, field: &str) -> bool {
     number(row, field).unwrap_or(0) != 0
 }
 
 /// Reads the local GLPI's chosen entity (and its sub-entities) into `read`, page by page,
-/// continuing what `read` already holds when it is the read of the same entity; GET only
-/// (besides the session calls). `progress` is told after each page.
+/// continuing what `read` already holds when it is the read of the same entity. GET only: the
+/// proxy lets nothing else reach the local GLPI, and GLPI's `changeActiveEntities` cannot be
+/// recursive over GET (its `is_recursive` must be a JSON boolean), so the session keeps the
+/// entities GLPI opens it with (the user's) and what lies outside the chosen entity's subtree
+/// is left out when the tables are built ([`Context::in_scope`]). `progress` is told after each
+/// page.
 pub async fn read_source<T: Transport>(
     client: &GlpiClient<'_, T>,
     options: &SourceOptions,
@@ -426,10 +505,6 @@ pub async fn read_source<T: Transport>(
             .unwrap_or(0)
         }
     };
-    client
-        .set_entity(entity, options.recursive)
-        .await
-        .map_err(|error| SourceError::Entity { id: entity, error })?;
     if read.entity != Some(entity) || read.recursive != options.recursive {
         // Another entity's read: nothing of it applies.
         *read = SourceRead {
@@ -469,3 +544,6 @@ pub async fn read_source<T: Transport>(
     read.complete = true;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,591 @@
+//! The reader against a recording transport: pages, resume after a cut, GET only, and the
+//! values as the plan reads them.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context as TaskContext, Poll, Waker};
+
+use serde_json::{json, Value};
+
+use super::*;
+use crate::migrate::api::{ApiRequest, ApiResponse, Credentials, Method, TransportError};
+use crate::migrate::client::ClientOptions;
+use crate::migrate::model::FieldValue;
+use crate::migrate::plan::{PlanOptions, TargetData};
+
+/// A local GLPI in memory: collections by (type, expanded), every request recorded; after
+/// `fail_after` requests, every connection fails.
+struct LocalGlpi {
+    rows: BTreeMap<(String, bool), Vec<Value>>,
+    requests: RefCell<Vec<ApiRequest>>,
+    fail_after: Cell<Option<usize>>,
+}
+
+impl LocalGlpi {
+    fn new() -> Self {
+        LocalGlpi {
+            rows: fixture(),
+            requests: RefCell::new(Vec::new()),
+            fail_after: Cell::new(None),
+        }
+    }
+
+    fn answer(&self, req: &ApiRequest) -> ApiResponse {
+        let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
+        let param = |k: &str| {
+            query
+                .split('&')
+                .find_map(|p| p.strip_prefix(&format!("{k}=")))
+        };
+        let ok = |status: u16, body: Value, headers: Vec<(String, String)>| ApiResponse {
+            status,
+            headers,
+            body: body.to_string().into_bytes(),
+        };
+        match path {
+            "/initSession" => return ok(200, json!({"session_token": "s"}), vec![]),
+            "/getFullSession" => {
+                return ok(200, json!({"session": {"glpiactive_entity": 1}}), vec![])
+            }
+            _ => {}
+        }
+        let expand = param("expand_dropdowns") == Some("true");
+        let all = self
+            .rows
+            .get(&(path.trim_start_matches('/').to_string(), expand))
+            .cloned()
+            .unwrap_or_default();
+        let (start, end) = param("range")
+            .and_then(|r| r.split_once('-'))
+            .map(|(a, b)| (a.parse::<usize>().unwrap(), b.parse::<usize>().unwrap()))
+            .unwrap();
+        if start >= all.len() {
+            return ok(
+                400,
+                json!(["ERROR_RANGE_EXCEED_TOTAL", "range exceeds total"]),
+                vec![],
+            );
+        }
+        let page: Vec<Value> = all
+            .iter()
+            .skip(start)
+            .take(end + 1 - start)
+            .cloned()
+            .collect();
+        let last = start + page.len() - 1;
+        ok(
+            if page.len() < all.len() { 206 } else { 200 },
+            Value::Array(page),
+            vec![(
+                "content-range".into(),
+                format!("{start}-{last}/{}", all.len()),
+            )],
+        )
+    }
+}
+
+impl Transport for LocalGlpi {
+    async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
+        let n = self.requests.borrow().len();
+        self.requests.borrow_mut().push(request.clone());
+        if self.fail_after.get().is_some_and(|f| n >= f) {
+            return Err(TransportError::Connection("coupé".into()));
+        }
+        Ok(self.answer(request))
+    }
+    async fn sleep(&self, _ms: u64) {}
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+/// Rows as ids and with names: `names` replaces the given fields in the named copy.
+fn twin(rows: &mut BTreeMap<(String, bool), Vec<Value>>, itemtype: &str, raw: Value, names: Value) {
+    let mut named = raw.clone();
+    for (k, v) in names.as_object().unwrap() {
+        named[k] = v.clone();
+    }
+    rows.entry((itemtype.into(), false)).or_default().push(raw);
+    rows.entry((itemtype.into(), true)).or_default().push(named);
+}
+
+fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
+    let mut r: BTreeMap<(String, bool), Vec<Value>> = BTreeMap::new();
+    fn put(r: &mut BTreeMap<(String, bool), Vec<Value>>, t: &str, expand: bool, rows: Vec<Value>) {
+        r.insert((t.into(), expand), rows);
+    }
+    put(
+        &mut r,
+        "Entity",
+        false,
+        vec![
+            json!({"id": 0, "entities_id": 0, "completename": "Root Entity"}),
+            json!({"id": 1, "entities_id": 0, "completename": "Root Entity > Préfecture de Guyane"}),
+            json!({"id": 2, "entities_id": 0, "completename": "Root Entity > Ailleurs"}),
+            json!({"id": 3, "entities_id": 1, "completename": "Root Entity > Préfecture de Guyane > Kourou"}),
+        ],
+    );
+    put(
+        &mut r,
+        "Profile",
+        false,
+        vec![
+            json!({"id": 1, "name": "Self-Service"}),
+            json!({"id": 6, "name": "Technician"}),
+        ],
+    );
+    let pref = "Root Entity > Préfecture de Guyane";
+    put(
+        &mut r,
+        "Location",
+        true,
+        vec![
+            json!({"id": 1, "completename": "Cayenne", "entities_id": pref, "is_recursive": 1, "locations_id": 0, "address": "1 rue Fiedmond", "town": "Cayenne", "postcode": "97300", "building": "", "room": null, "comment": null}),
+            json!({"id": 2, "completename": "Cayenne > Bâtiment A", "entities_id": pref, "is_recursive": 1, "locations_id": "Cayenne", "town": "Cayenne"}),
+            json!({"id": 3, "completename": "Ailleurs", "entities_id": "Root Entity > Ailleurs", "is_recursive": 0}),
+        ],
+    );
+    put(
+        &mut r,
+        "Group",
+        true,
+        vec![
+            json!({"id": 4, "completename": "SIDSIC > Support", "entities_id": pref, "is_recursive": 1, "is_requester": 1, "is_assign": 1, "is_usergroup": 1, "is_itemgroup": 1, "comment": ""}),
+        ],
+    );
+    put(
+        &mut r,
+        "User",
+        true,
+        vec![
+            json!({"id": 2, "name": "glpi", "realname": null, "firstname": null, "entities_id": "Root Entity", "is_deleted": 0, "is_active": 1}),
+            json!({"id": 10, "name": "kevin.tiburce", "realname": "Tiburce", "firstname": "Kévin", "phone": "05 94 39 57 28", "usertitles_id": "Technicien", "usercategories_id": 0, "locations_id": "Cayenne > Bâtiment A", "is_active": 1, "is_deleted": 0, "date_creation": "2025-12-15 11:14:00", "registration_number": "M1"}),
+            json!({"id": 11, "name": "celine.joseph", "realname": "Joseph", "firstname": "Céline", "is_active": 1, "is_deleted": 0}),
+            json!({"id": 12, "name": "celine.joseph2", "realname": "Joseph", "firstname": "Céline", "is_active": 0, "is_deleted": 0}),
+            json!({"id": 13, "name": "parti", "realname": "Parti", "firstname": "Déjà", "is_active": 0, "is_deleted": 1}),
+        ],
+    );
+    put(
+        &mut r,
+        "UserEmail",
+        false,
+        vec![
+            json!({"id": 1, "users_id": 10, "email": "k.t@perso.fr", "is_default": 0}),
+            json!({"id": 2, "users_id": 10, "email": "kevin.tiburce@guyane.gouv.fr", "is_default": 1}),
+            json!({"id": 3, "users_id": 2, "email": "admin@x.fr", "is_default": 1}),
+        ],
+    );
+    put(
+        &mut r,
+        "Profile_User",
+        false,
+        vec![
+            json!({"id": 1, "users_id": 2, "profiles_id": 6, "entities_id": 0, "is_recursive": 1}),
+            json!({"id": 2, "users_id": 10, "profiles_id": 6, "entities_id": 1, "is_recursive": 1}),
+            json!({"id": 3, "users_id": 11, "profiles_id": 1, "entities_id": 1, "is_recursive": 0}),
+            json!({"id": 4, "users_id": 12, "profiles_id": 1, "entities_id": 3, "is_recursive": 0}),
+            json!({"id": 5, "users_id": 13, "profiles_id": 1, "entities_id": 1, "is_recursive": 0}),
+        ],
+    );
+    put(
+        &mut r,
+        "Group_User",
+        false,
+        vec![json!({"id": 1, "users_id": 10, "groups_id": 4, "is_manager": 1})],
+    );
+    // Computers: 20 and 21 in the prefecture (21 used by the second homonym), 22 in the trash,
+    // 23 elsewhere.
+    let computer = |id: u64, serial: &str, entity: u64, user: u64, deleted: u8| {
+        json!({"id": id, "name": format!("PC-{id}"), "serial": serial, "entities_id": entity,
+               "users_id": user, "users_id_tech": 10, "contact": "", "is_deleted": deleted,
+               "is_template": 0, "otherserial": "", "manufacturers_id": 3, "computermodels_id": 4,
+               "computertypes_id": 0, "states_id": 1, "locations_id": 2, "groups_id": 4,
+               "groups_id_tech": 0, "comment": "", "date_creation": "2026-03-02 09:50:00"})
+    };
+    let names = |entity: &str, user: &str| {
+        json!({"entities_id": entity, "users_id": user, "users_id_tech": "Tiburce Kévin",
+               "manufacturers_id": "HP Inc.", "computermodels_id": "EliteDesk 800 G6",
+               "states_id": "En service", "locations_id": "Cayenne > Bâtiment A",
+               "groups_id": "SIDSIC > Support"})
+    };
+    twin(
+        &mut r,
+        "Computer",
+        computer(20, "CZC1", 1, 11, 0),
+        names(pref, "Joseph Céline"),
+    );
+    twin(
+        &mut r,
+        "Computer",
+        computer(21, "", 3, 12, 0),
+        names(
+            "Root Entity > Préfecture de Guyane > Kourou",
+            "Joseph Céline",
+        ),
+    );
+    twin(
+        &mut r,
+        "Computer",
+        computer(22, "CZC3", 1, 0, 1),
+        names(pref, ""),
+    );
+    twin(
+        &mut r,
+        "Computer",
+        computer(23, "CZC4", 2, 0, 0),
+        names("Root Entity > Ailleurs", ""),
+    );
+    twin(
+        &mut r,
+        "Monitor",
+        json!({"id": 30, "name": "Écran", "serial": "MON1", "entities_id": 1, "users_id": 0, "is_deleted": 0, "is_template": 0, "size": "24.00", "monitormodels_id": 0}),
+        json!({"entities_id": pref, "users_id": 0}),
+    );
+    twin(
+        &mut r,
+        "Item_OperatingSystem",
+        json!({"id": 1, "itemtype": "Computer", "items_id": 20, "operatingsystems_id": 2, "operatingsystemversions_id": 3, "license_number": "X"}),
+        json!({"items_id": "PC-20", "operatingsystems_id": "Microsoft Windows 11 Entreprise", "operatingsystemversions_id": "23H2"}),
+    );
+    twin(
+        &mut r,
+        "Infocom",
+        json!({"id": 1, "itemtype": "Computer", "items_id": 20, "buy_date": "2026-02-01", "warranty_date": "2026-02-01", "warranty_duration": 36, "value": "899.0000", "suppliers_id": 2, "order_date": null}),
+        json!({"items_id": "PC-20", "suppliers_id": "UGAP"}),
+    );
+    put(
+        &mut r,
+        "Computer_Item",
+        false,
+        vec![
+            json!({"id": 1, "computers_id": 20, "itemtype": "Monitor", "items_id": 30, "is_deleted": 0}),
+            json!({"id": 2, "computers_id": 23, "itemtype": "Monitor", "items_id": 30, "is_deleted": 0}),
+        ],
+    );
+    put(
+        &mut r,
+        "Software",
+        true,
+        vec![
+            json!({"id": 40, "name": "LibreOffice", "entities_id": pref, "manufacturers_id": "The Document Foundation", "softwarecategories_id": "Bureautique", "is_recursive": 0, "is_deleted": 0, "is_template": 0, "comment": ""}),
+        ],
+    );
+    put(
+        &mut r,
+        "SoftwareVersion",
+        false,
+        vec![
+            json!({"id": 41, "softwares_id": 40, "name": "7.6.4"}),
+            json!({"id": 42, "softwares_id": 40, "name": "24.2"}),
+        ],
+    );
+    put(
+        &mut r,
+        "Item_SoftwareVersion",
+        false,
+        vec![
+            json!({"id": 1, "itemtype": "Computer", "items_id": 20, "softwareversions_id": 42, "is_deleted": 0}),
+            json!({"id": 2, "itemtype": "Computer", "items_id": 21, "softwareversions_id": 41, "is_deleted": 0}),
+        ],
+    );
+    r
+}
+
+/// Polls a future whose awaits all end at once.
+fn run<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = TaskContext::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(out) = f.as_mut().poll(&mut cx) {
+            return out;
+        }
+    }
+}
+
+fn client(glpi: &LocalGlpi) -> GlpiClient<'_, LocalGlpi> {
+    let options = ClientOptions {
+        max_attempts: 2,
+        page_size: 1000,
+        ..ClientOptions::default()
+    };
+    GlpiClient::new(glpi, Credentials::UserToken { token: "t".into() }, options)
+}
+
+fn options() -> SourceOptions {
+    SourceOptions {
+        entity: Some(1),
+        recursive: true,
+        page_size: 2,
+    }
+}
+
+fn read_all(glpi: &LocalGlpi, read: &mut SourceRead) -> Result<Vec<SourceProgress>, SourceError> {
+    let c = client(glpi);
+    let mut seen = Vec::new();
+    run(read_source(&c, &options(), read, &mut |p| seen.push(p)))?;
+    Ok(seen)
+}
+
+/// A table's rows by source id, as field → value.
+fn table(p: &Prepared, item_type: ItemType) -> BTreeMap<u64, BTreeMap<String, String>> {
+    let (t, _) = p
+        .sources
+        .iter()
+        .find(|(_, m)| m.item_type == item_type)
+        .expect("table");
+    t.rows()
+        .map(|r| {
+            let cells = t
+                .headers
+                .iter()
+                .zip(r.cells.iter())
+                .map(|(h, v)| (h.clone(), v.to_string()))
+                .collect();
+            (r.line, cells)
+        })
+        .collect()
+}
+
+fn companion(p: &Prepared, kind: CompanionKind) -> Vec<Vec<String>> {
+    let (t, _) = p.companions.iter().find(|(_, k)| *k == kind).unwrap();
+    t.rows().map(|r| r.cells.to_vec()).collect()
+}
+
+#[test]
+fn reads_page_by_page_with_gets_only_and_reports_progress() {
+    let glpi = LocalGlpi::new();
+    let mut read = SourceRead::default();
+    let progress = read_all(&glpi, &mut read).unwrap();
+    assert!(read.is_complete());
+    let requests = glpi.requests.borrow();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.method == Method::Get && r.body.is_none()),
+        "only GETs: {:?}",
+        requests
+            .iter()
+            .filter(|r| r.method != Method::Get)
+            .collect::<Vec<_>>()
+    );
+    let computers: Vec<&str> = requests
+        .iter()
+        .map(|r| r.path.as_str())
+        .filter(|p| p.starts_with("/Computer?") && !p.contains("expand"))
+        .collect();
+    assert_eq!(
+        computers,
+        vec![
+            "/Computer?range=0-1&get_hateoas=false&sort=id&order=ASC",
+            "/Computer?range=2-3&get_hateoas=false&sort=id&order=ASC",
+        ]
+    );
+    let users: Vec<(usize, Option<usize>)> = progress
+        .iter()
+        .filter(|p| p.itemtype == GlpiType::User)
+        .map(|p| (p.read, p.total))
+        .collect();
+    assert_eq!(users, vec![(2, Some(5)), (4, Some(5)), (5, Some(5))]);
+}
+
+#[test]
+fn a_cut_read_resumes_from_the_next_page_and_reads_the_same() {
+    let whole = {
+        let glpi = LocalGlpi::new();
+        let mut read = SourceRead::default();
+        read_all(&glpi, &mut read).unwrap();
+        read
+    };
+    let glpi = LocalGlpi::new();
+    glpi.fail_after.set(Some(14));
+    let mut read = SourceRead::default();
+    let err = read_all(&glpi, &mut read).unwrap_err();
+    assert!(matches!(err, SourceError::Read { .. }), "{err:?}");
+    assert!(!read.is_complete());
+    assert!(err.render(Lang::Fr).starts_with("GLPI local : lecture de "));
+    assert!(err.render(Lang::En).starts_with("local GLPI: reading "));
+    // What was read travels (a file beside the journal, the page's storage).
+    let saved = serde_json::to_string(&read).unwrap();
+    let mut read: SourceRead = serde_json::from_str(&saved).unwrap();
+    let partial: BTreeMap<String, usize> = read
+        .reads
+        .iter()
+        .map(|(k, r)| (k.clone(), r.next))
+        .collect();
+    assert!(partial.values().any(|n| *n > 0));
+
+    let again = LocalGlpi::new();
+    read_all(&again, &mut read).unwrap();
+    assert!(read.is_complete());
+    // No page read twice: each collection starts where the cut one stopped.
+    for r in again.requests.borrow().iter() {
+        let (path, query) = r.path.split_once('?').unwrap_or((&r.path, ""));
+        let Some(start) = query
+            .strip_prefix("range=")
+            .and_then(|q| q.split('-').next())
+            .and_then(|s| s.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let key = if query.contains("expand_dropdowns=true") {
+            format!("{}+names", &path[1..])
+        } else {
+            path[1..].to_string()
+        };
+        if let Some(next) = partial.get(&key) {
+            assert!(start >= *next, "{} read again from {start}", r.path);
+        }
+    }
+    assert_eq!(read.reads, whole.reads);
+    assert_eq!(
+        read.prepared()
+            .draft()
+            .plan(&TargetData::default(), &PlanOptions::default()),
+        whole
+            .prepared()
+            .draft()
+            .plan(&TargetData::default(), &PlanOptions::default())
+    );
+}
+
+#[test]
+fn values_are_written_as_the_plan_reads_them() {
+    let glpi = LocalGlpi::new();
+    let mut read = SourceRead::default();
+    read_all(&glpi, &mut read).unwrap();
+    let p = read.prepared();
+    assert!(p.stopping_problems().is_empty());
+    assert!(
+        p.diagnostics
+            .iter()
+            .all(|d| d.severity != crate::diagnostic::Severity::Error),
+        "{:?}",
+        p.diagnostics
+    );
+    assert_eq!(
+        p.sources[0].0.file, "GLPI local — Location",
+        "tables are named after the local GLPI"
+    );
+
+    let computers = table(&p, ItemType::Computer);
+    // 22 is in the trash, 23 in another entity; 21 is in a sub-entity.
+    assert_eq!(computers.keys().copied().collect::<Vec<_>>(), vec![20, 21]);
+    let pc = &computers[&20];
+    let get = |f: &str| pc.get(f).map(String::as_str).unwrap_or("<absent>");
+    assert_eq!(get("entities_id"), "Root Entity > Préfecture de Guyane");
+    assert_eq!(get("locations_id"), "Cayenne > Bâtiment A");
+    assert_eq!(get("manufacturers_id"), "HP Inc.");
+    assert_eq!(get("computermodels_id"), "EliteDesk 800 G6");
+    assert_eq!(get("computertypes_id"), "", "no type: empty, not 0");
+    assert_eq!(
+        get("users_id"),
+        "celine.joseph",
+        "users by login: homonyms apart"
+    );
+    assert_eq!(computers[&21]["users_id"], "celine.joseph2");
+    assert_eq!(get("users_id_tech"), "kevin.tiburce");
+    assert_eq!(
+        get("operatingsystems_id"),
+        "Microsoft Windows 11 Entreprise"
+    );
+    assert_eq!(get("operatingsystemversions_id"), "23H2");
+    assert_eq!(get("buy_date"), "2026-02-01");
+    assert_eq!(get("warranty_expiration"), "2029-02-01");
+    assert_eq!(get("value"), "899.00");
+    assert_eq!(get("suppliers_id"), "UGAP");
+    assert_eq!(get("date_creation"), "2026-03-02 09:50:00");
+    assert_eq!(table(&p, ItemType::Monitor)[&30]["size"], "24.00");
+
+    assert_eq!(
+        companion(&p, CompanionKind::Connections),
+        vec![vec!["CZC1".to_string(), "Monitor".into(), "MON1".into()]],
+        "the computer elsewhere is not carried; keys are serials first"
+    );
+    assert_eq!(
+        companion(&p, CompanionKind::Installations),
+        vec![
+            vec!["CZC1".to_string(), "LibreOffice".into(), "24.2".into()],
+            vec!["PC-21".to_string(), "LibreOffice".into(), "7.6.4".into()],
+        ]
+    );
+    let software = table(&p, ItemType::Software);
+    assert_eq!(software[&40]["_versions"], "7.6.4<br>24.2");
+    assert_eq!(software[&40]["softwarecategories_id"], "Bureautique");
+
+    let users = table(&p, ItemType::User);
+    // glpi: only an authorization on the root entity; parti: deleted.
+    assert_eq!(users.keys().copied().collect::<Vec<_>>(), vec![10, 11, 12]);
+    let kevin = &users[&10];
+    assert_eq!(
+        kevin["_useremails"], "kevin.tiburce@guyane.gouv.fr<br>k.t@perso.fr",
+        "the default e-mail first"
+    );
+    assert_eq!(
+        kevin["_profiles"],
+        "Technician - Root Entity > Préfecture de Guyane (R)"
+    );
+    assert_eq!(
+        users[&12]["_profiles"],
+        "Self-Service - Root Entity > Préfecture de Guyane > Kourou"
+    );
+    assert_eq!(kevin["_groups"], "SIDSIC > Support");
+    assert_eq!(kevin["usertitles_id"], "Technicien");
+    assert_eq!(kevin["usercategories_id"], "");
+    assert_eq!(kevin["is_active"], "1");
+    let groups = table(&p, ItemType::Group);
+    assert_eq!(groups[&4]["_manager"], "Tiburce Kévin");
+    let locations = table(&p, ItemType::Location);
+    assert_eq!(locations.keys().copied().collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(locations[&1]["address"], "1 rue Fiedmond");
+
+    // What is not carried is counted with its reason.
+    let counts: BTreeMap<GlpiType, SourceCount> =
+        read.counts().into_iter().map(|c| (c.itemtype, c)).collect();
+    let computer = &counts[&GlpiType::Computer];
+    assert_eq!(computer.read, 4);
+    assert_eq!(
+        computer.not_carried,
+        BTreeMap::from([(SkipReason::Deleted, 1), (SkipReason::OutsideEntity, 1)])
+    );
+    assert_eq!(
+        counts[&GlpiType::ComputerItem].not_carried,
+        BTreeMap::from([(SkipReason::OutsideRead, 1)])
+    );
+
+    // The plan: the homonyms' computers point at the right planned users, relations planned.
+    let plan = p
+        .draft()
+        .plan(&TargetData::default(), &PlanOptions::default());
+    let find = |t: GlpiType, key: &str| {
+        plan.objects
+            .iter()
+            .find(|o| o.key.itemtype == t && o.key.key == key)
+            .unwrap_or_else(|| panic!("{t} {key} planned"))
+    };
+    match find(GlpiType::Computer, "name:PC-21")
+        .fields
+        .get("users_id")
+    {
+        Some(FieldValue::Ref(k)) => assert_eq!(k.key, "celine.joseph2"),
+        other => panic!("users_id of PC-21: {other:?}"),
+    }
+    let pc = find(GlpiType::Computer, "serial:CZC1");
+    assert_eq!(pc.sources[0].file, "GLPI local — Computer");
+    assert_eq!(pc.sources[0].line, 20, "the line is the source id");
+    assert!(plan
+        .objects
+        .iter()
+        .any(|o| o.key.itemtype == GlpiType::ComputerItem));
+    assert_eq!(
+        plan.objects
+            .iter()
+            .filter(|o| o.key.itemtype == GlpiType::ItemSoftwareVersion)
+            .count(),
+        2
+    );
+}

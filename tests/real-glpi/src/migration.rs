@@ -139,6 +139,24 @@ impl RunningProxy {
     /// Starts the proxy on a free port in front of `glpi`, holding its App-Token, serving
     /// `static_dir` when given (the built page).
     pub fn start(glpi: &RealGlpi, static_dir: Option<&Path>) -> Result<RunningProxy> {
+        Self::start_with(glpi, None, static_dir)
+    }
+
+    /// Starts the proxy in front of `glpi` (`/api/*`) and of the local GLPI `source`
+    /// (`/source-api/*`, read only), holding both App-Tokens.
+    pub fn start_with_source(
+        glpi: &RealGlpi,
+        source: &RealGlpi,
+        static_dir: Option<&Path>,
+    ) -> Result<RunningProxy> {
+        Self::start_with(glpi, Some(source), static_dir)
+    }
+
+    fn start_with(
+        glpi: &RealGlpi,
+        source: Option<&RealGlpi>,
+        static_dir: Option<&Path>,
+    ) -> Result<RunningProxy> {
         let bin = locate(PROXY)?;
         let mut command = Command::new(&bin);
         command
@@ -147,8 +165,15 @@ impl RunningProxy {
             .env("PASSERELLE_GLPI_APP_TOKEN", &glpi.app_token)
             .env("PASSERELLE_GLPI_SANDBOX", "false")
             .env_remove("PASSERELLE_STATIC_DIR")
+            .env_remove("PASSERELLE_SOURCE_API_URL")
+            .env_remove("PASSERELLE_SOURCE_APP_TOKEN")
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
+        if let Some(source) = source {
+            command
+                .env("PASSERELLE_SOURCE_API_URL", &source.api_url)
+                .env("PASSERELLE_SOURCE_APP_TOKEN", &source.app_token);
+        }
         if let Some(d) = static_dir {
             command.env("PASSERELLE_STATIC_DIR", d);
         }
@@ -184,6 +209,11 @@ impl RunningProxy {
     /// The proxy's API root, as the command and the page use it.
     pub fn api_url(&self) -> String {
         format!("{}/api", self.base_url)
+    }
+
+    /// The proxy's root for the local GLPI (`/source-api`), as the command and the page use it.
+    pub fn source_api_url(&self) -> String {
+        format!("{}/source-api", self.base_url)
     }
 }
 

@@ -20,8 +20,8 @@ use real_glpi::migration::{
 };
 use real_glpi::suite::{first_lines, ENTITY};
 use real_glpi::tickets::{
-    differences_from_truth, fingerprint, minute, read_tickets, run_survey_task, truth, unsanitize,
-    Api, DbTicket, Noise, TicketSuite, TICKET_TABLES,
+    differences_from_truth, fingerprint, minute, read_tickets, run_survey_task, ticket_tables,
+    truth, unsanitize, Api, DbTicket, Noise, TicketSuite,
 };
 use real_glpi::{Instance, RealGlpi};
 use serde_json::{json, Value};
@@ -309,23 +309,6 @@ fn migrate_alerts(
         found,
         queued,
     })
-}
-
-/// Every row of the ticket tables, as one checksum and count per table (`CHECKSUM TABLE` reads
-/// the rows' content, not the auto-increment counters).
-fn ticket_tables(glpi: &RealGlpi) -> real_glpi::Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for table in TICKET_TABLES {
-        let count = glpi.count(&format!("SELECT COUNT(*) FROM {table}"))?;
-        let sum = glpi
-            .query(&format!("CHECKSUM TABLE {table}"))?
-            .into_iter()
-            .next()
-            .and_then(|r| r.get(1).cloned().flatten())
-            .unwrap_or_default();
-        out.push((table.to_string(), format!("{count} rows, checksum {sum}")));
-    }
-    Ok(out)
 }
 
 fn one(glpi: &RealGlpi, sql: &str) -> real_glpi::Result<Vec<String>> {

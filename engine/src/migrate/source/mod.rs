@@ -31,7 +31,7 @@ use super::companion::CompanionKind;
 use super::inputs::Prepared;
 use crate::detect::ItemType;
 use crate::diagnostic::Lang;
-use crate::glpi::GlpiType;
+use crate::glpi::{decode_entities, GlpiType};
 use crate::map::{ColumnMapping, Mapping, MatchMethod};
 use crate::read::Table;
 use crate::validate::{validate_files, FileInput};
@@ -165,6 +165,18 @@ pub enum SkipReason {
     OutsideEntity,
     /// A relation to an object not read (outside the entity, or of a type not migrated).
     OutsideRead,
+    /// A ticket actor that is no user or group read (a requester known by e-mail only).
+    ActorNotRead,
+    /// An item linked to a ticket that is not an asset (software, contract…).
+    NotAnAsset,
+    /// A ticket's take-into-account date or time to own/resolve, which the plan has no field for.
+    TicketDelays,
+    /// A ticket's writer: the target names the migration's account.
+    TicketWriter,
+    /// A task's schedule (begin, end) or technician group.
+    TaskPlanning,
+    /// A solution's approval date and approver: the target sets them when the ticket closes.
+    SolutionApproval,
 }
 
 impl SkipReason {
@@ -182,6 +194,42 @@ impl SkipReason {
             }
             (SkipReason::OutsideRead, Lang::En) => {
                 "linked to an object not read (outside the entity or of a type not migrated)"
+            }
+            (SkipReason::ActorNotRead, Lang::Fr) => {
+                "acteur sans compte utilisateur ni groupe lu (demandeur connu par son seul courriel)"
+            }
+            (SkipReason::ActorNotRead, Lang::En) => {
+                "actor with no user account or group read (requester known by e-mail only)"
+            }
+            (SkipReason::NotAnAsset, Lang::Fr) => {
+                "élément lié qui n'est pas un matériel (logiciel, contrat…) : non repris"
+            }
+            (SkipReason::NotAnAsset, Lang::En) => {
+                "linked item that is not an asset (software, contract…): not carried"
+            }
+            (SkipReason::TicketDelays, Lang::Fr) => {
+                "date de prise en compte ou temps de prise en charge / de résolution non repris"
+            }
+            (SkipReason::TicketDelays, Lang::En) => {
+                "take-into-account date or time to own / to resolve not carried"
+            }
+            (SkipReason::TicketWriter, Lang::Fr) => {
+                "rédacteur non repris : la cible nomme le compte de la migration"
+            }
+            (SkipReason::TicketWriter, Lang::En) => {
+                "writer not carried: the target names the migration's account"
+            }
+            (SkipReason::TaskPlanning, Lang::Fr) => {
+                "planification (début, fin) ou groupe technicien de la tâche non repris"
+            }
+            (SkipReason::TaskPlanning, Lang::En) => {
+                "task schedule (begin, end) or technician group not carried"
+            }
+            (SkipReason::SolutionApproval, Lang::Fr) => {
+                "date et auteur de l'approbation de la solution non repris : la cible les pose à la clôture"
+            }
+            (SkipReason::SolutionApproval, Lang::En) => {
+                "solution approval date and approver not carried: the target sets them on closing"
             }
         }
     }
@@ -329,7 +377,9 @@ impl Built {
 
     /// Adds a companion table (its French header, rows numbered from 2 like a file's).
     pub fn companion(&mut self, kind: CompanionKind, rows: Vec<Vec<String>>) {
-        let headers: Vec<String> = kind.headers().iter().map(|h| h.to_string()).collect();
+        // Every column the kind has: the timeline's optional ones (source, category, solution
+        // type) too.
+        let headers: Vec<String> = kind.all_headers().iter().map(|h| h.to_string()).collect();
         let rows = rows
             .into_iter()
             .enumerate()
@@ -355,7 +405,9 @@ pub struct Context {
     pub logins: HashMap<u64, String>,
     /// The entities read: the chosen one and, when recursive, its sub-entities (ids).
     pub entities: HashSet<u64>,
-    /// The same by complete name (what rows read with names give).
+    /// The same by complete name (what rows read with names give), decoded: GLPI 10 gives an
+    /// entity's own `completename` as typed (`A > B`) but an expanded `entities_id` with its
+    /// stored entities (`A &#62; B`), as seen on the real 10.0.11.
     pub entity_names: HashSet<String>,
 }
 
@@ -383,7 +435,7 @@ impl Context {
         let entity_names = all
             .iter()
             .filter(|e| id(e).is_some_and(|i| entities.contains(&i)))
-            .map(|e| text(e, "completename"))
+            .map(|e| decode_entities(&text(e, "completename")))
             .collect();
         Context {
             logins,
@@ -399,7 +451,8 @@ impl Context {
 
     /// Whether a row read with names is in the entities read (its `entities_id` complete name).
     pub fn in_scope_named(&self, row: &Map<String, Value>) -> bool {
-        self.entity_names.contains(&text(row, "entities_id"))
+        self.entity_names
+            .contains(&decode_entities(&text(row, "entities_id")))
     }
 
     /// The login of a user id field (`users_id`…) of a raw row: empty when none or not read.

@@ -183,3 +183,55 @@ pub async fn pick_existing_value(
         .unwrap_or_else(|e| panic!("{e}"));
     id
 }
+
+/// What a drop-down list shows: its value, the value in force its owner gave it (`data-value`,
+/// written by the page's `Choice` component) and the text of the option displayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListState {
+    /// The `<select>`'s value.
+    pub value: String,
+    /// Its `data-value`: the choice in force.
+    pub in_force: String,
+    /// The displayed option's text.
+    pub text: String,
+}
+
+/// Reads the list `selector`; panics when there is none.
+pub async fn list_state(browser: &Browser, selector: &str) -> ListState {
+    let v = browser
+        .client
+        .execute(
+            "const s = document.querySelector(arguments[0]);
+             if (!s) return null;
+             const o = s.options[s.selectedIndex];
+             return [s.value, s.dataset.value ?? '', o ? o.text : ''];",
+            vec![serde_json::json!(selector)],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"));
+    let cells = v
+        .as_array()
+        .unwrap_or_else(|| panic!("{selector}: no such list"));
+    let cell = |i: usize| cells[i].as_str().unwrap_or_default().to_string();
+    ListState {
+        value: cell(0),
+        in_force: cell(1),
+        text: cell(2),
+    }
+}
+
+/// Waits (20 s at most) until the list `selector` shows `value` and that is the choice in force.
+pub async fn wait_list(browser: &Browser, selector: &str, value: &str, context: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let state = list_state(browser, selector).await;
+        if state.value == value && state.in_force == value {
+            return;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "{context}: {selector} shows {state:?}, expected {value:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

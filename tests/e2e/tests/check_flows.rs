@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use passerelle_e2e::page::{
-    connect_demo, glpi_sample, open_page, send_files, CONTROL, ENTER, RELEASE,
+    connect_demo, glpi_sample, list_state, open_page, send_files, wait_list, CONTROL, ENTER,
+    RELEASE,
 };
 
 /// WebDriver key: Delete.
@@ -394,42 +395,6 @@ async fn a_cleared_cell_stays_as_it_was_until_empty_is_chosen() {
     browser.close().await.unwrap();
 }
 
-/// What a drop-down list shows (its value) and the value in force its owner gave it.
-async fn list_state(browser: &Browser, selector: &str) -> (String, String) {
-    let v = browser
-        .client
-        .execute(
-            "const s = document.querySelector(arguments[0]);
-             return s ? [s.value, s.dataset.value] : null;",
-            vec![serde_json::json!(selector)],
-        )
-        .await
-        .unwrap();
-    let pair = v
-        .as_array()
-        .unwrap_or_else(|| panic!("{selector}: no such list"));
-    (
-        pair[0].as_str().unwrap_or_default().to_string(),
-        pair[1].as_str().unwrap_or_default().to_string(),
-    )
-}
-
-/// Waits until the list shows `value`, and that it is the value in force.
-async fn wait_list(browser: &Browser, selector: &str, value: &str, context: &str) {
-    let start = Instant::now();
-    loop {
-        let (shown, in_force) = list_state(browser, selector).await;
-        if shown == value && in_force == value {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{context}: {selector} shows {shown:?}, in force {in_force:?}, expected {value:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 async fn pick(browser: &Browser, selector: &str, value: &str) {
     browser
         .client
@@ -463,7 +428,7 @@ async fn the_migration_s_lists_show_the_choice_in_force() {
     connect_demo(&browser).await;
     // Profile and entity: what the session uses.
     for list in ["#profile-select", "#entity-select"] {
-        let (_, in_force) = list_state(&browser, list).await;
+        let in_force = list_state(&browser, list).await.in_force;
         assert!(!in_force.is_empty(), "{list}: nothing in force");
         wait_list(&browser, list, &in_force, "once connected").await;
     }
@@ -499,7 +464,9 @@ async fn the_migration_s_lists_show_the_choice_in_force() {
     wait_list(&browser, &list, "empty", "after a change").await;
     // The source entities: each mapped as the plan says.
     if browser.text("tr.entity-row").await.unwrap().is_some() {
-        let (_, in_force) = list_state(&browser, "tr.entity-row select.entity-map").await;
+        let in_force = list_state(&browser, "tr.entity-row select.entity-map")
+            .await
+            .in_force;
         wait_list(
             &browser,
             "tr.entity-row select.entity-map",

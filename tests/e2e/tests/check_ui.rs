@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 use passerelle_e2e::page::{
-    directory_sample, glpi_sample, open_page, send_files, CONTROL, ENTER, RELEASE,
+    directory_sample, glpi_sample, list_state, open_page, send_files, wait_list, CONTROL, ENTER,
+    RELEASE,
 };
 use passerelle_e2e::{Browser, Proxy};
 
@@ -279,9 +280,9 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
     // Its lists show the mapping in force, after a change and after a change back.
     for list in ["#directory-civilite", "#directory-fonction"] {
         let in_force = browser.attr(list, "data-value").await.unwrap().unwrap();
-        wait_shown(&browser, list, &in_force, "directory mapping").await;
+        wait_list(&browser, list, &in_force, "directory mapping").await;
     }
-    wait_shown(
+    wait_list(
         &browser,
         "#directory-key",
         "sync_field",
@@ -289,7 +290,7 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
     )
     .await;
     select(&browser, "#directory-key", "registration_number").await;
-    wait_shown(
+    wait_list(
         &browser,
         "#directory-key",
         "registration_number",
@@ -297,7 +298,7 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
     )
     .await;
     select(&browser, "#directory-key", "sync_field").await;
-    wait_shown(
+    wait_list(
         &browser,
         "#directory-key",
         "sync_field",
@@ -315,7 +316,7 @@ async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
     .unwrap();
     wait_cell(&browser, "line-errors.tsv", "errors", "9").await;
     // Re-rendered by the correction: the key shown is still the one in force.
-    wait_shown(
+    wait_list(
         &browser,
         "#directory-key",
         "sync_field",
@@ -555,44 +556,6 @@ async fn templates_are_saved_reapplied_after_a_reload_exported_and_imported() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// What a drop-down list shows: its value and the text of the option displayed.
-async fn shown(browser: &Browser, selector: &str) -> (String, String) {
-    let v = browser
-        .client
-        .execute(
-            "const s = document.querySelector(arguments[0]);
-             if (!s) return null;
-             const o = s.options[s.selectedIndex];
-             return [s.value, o ? o.text : ''];",
-            vec![serde_json::json!(selector)],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{selector}: {e}"));
-    let pair = v
-        .as_array()
-        .unwrap_or_else(|| panic!("{selector}: no such list"));
-    (
-        pair[0].as_str().unwrap().to_string(),
-        pair[1].as_str().unwrap().to_string(),
-    )
-}
-
-/// Waits until the list `selector` shows the option of value `value` (the choice in force).
-async fn wait_shown(browser: &Browser, selector: &str, value: &str, context: &str) {
-    let start = Instant::now();
-    loop {
-        let (v, text) = shown(browser, selector).await;
-        if v == value {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{context}: {selector} shows {v:?} ({text:?}), the choice in force is {value:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Waits until no check is running (the progress bar gone) and the summary is there.
 async fn wait_checked(browser: &Browser) {
     let start = Instant::now();
@@ -671,9 +634,9 @@ async fn drop_down_lists_always_show_the_choice_in_force() {
         (kind.as_str(), ""),
         (usager.as_str(), "contact"),
     ] {
-        wait_shown(&browser, list, value, "after the check").await;
+        wait_list(&browser, list, value, "after the check").await;
     }
-    let (_, text) = shown(&browser, &enc).await;
+    let text = list_state(&browser, &enc).await.text;
     assert!(
         text.contains("UTF-8"),
         "automatic names what it found: {text}"
@@ -681,21 +644,21 @@ async fn drop_down_lists_always_show_the_choice_in_force() {
 
     // Changed: each shows the new choice, also once the re-check it causes is done.
     select(&browser, "#filter-severity", "warning").await;
-    wait_shown(&browser, "#filter-severity", "warning", "after a change").await;
+    wait_list(&browser, "#filter-severity", "warning", "after a change").await;
     select(&browser, &enc, "windows-1252").await;
-    wait_shown(&browser, &enc, "windows-1252", "after a change").await;
+    wait_list(&browser, &enc, "windows-1252", "after a change").await;
     wait_cell(&browser, "Computer.csv", "encoding", "windows-1252 « ; »").await;
     select(&browser, &kind, "Group").await;
-    wait_shown(&browser, &kind, "Group", "after a change").await;
+    wait_list(&browser, &kind, "Group", "after a change").await;
     wait_checked(&browser).await;
     open_editor(&browser).await;
     select(&browser, &usager, "").await;
-    wait_shown(&browser, &usager, "", "after a change").await;
+    wait_list(&browser, &usager, "", "after a change").await;
     wait_checked(&browser).await;
-    wait_shown(&browser, &usager, "", "after the re-check").await;
-    wait_shown(&browser, &enc, "windows-1252", "after the re-check").await;
-    wait_shown(&browser, &kind, "Group", "after the re-check").await;
-    wait_shown(
+    wait_list(&browser, &usager, "", "after the re-check").await;
+    wait_list(&browser, &enc, "windows-1252", "after the re-check").await;
+    wait_list(&browser, &kind, "Group", "after the re-check").await;
+    wait_list(
         &browser,
         "#filter-severity",
         "warning",
@@ -720,14 +683,17 @@ async fn drop_down_lists_always_show_the_choice_in_force() {
         (kind.as_str(), "Group"),
         (usager.as_str(), ""),
     ] {
-        wait_shown(&browser, list, value, "after another action").await;
+        wait_list(&browser, list, value, "after another action").await;
     }
-    assert_eq!(shown(&browser, "#filter-severity").await.1, "WARNING");
+    assert_eq!(
+        list_state(&browser, "#filter-severity").await.text,
+        "WARNING"
+    );
     // Back to the automatic encoding: shown as such, and the file read as UTF-8 again.
     select(&browser, &enc, "").await;
-    wait_shown(&browser, &enc, "", "after a change back").await;
+    wait_list(&browser, &enc, "", "after a change back").await;
     wait_cell(&browser, "Computer.csv", "encoding", "UTF-8 « ; »").await;
-    wait_shown(&browser, &enc, "", "after the re-check").await;
+    wait_list(&browser, &enc, "", "after the re-check").await;
     browser.close().await.unwrap();
 }
 

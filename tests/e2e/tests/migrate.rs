@@ -609,49 +609,17 @@ async fn a_refused_token_is_explained_and_missing_values_and_entities_are_chosen
 
     // Missing values grouped by type: "leave all empty", then "create all", each in force at once.
     let group = "#unmatched .unmatched-type[data-itemtype=\"Manufacturer\"]";
-    let choices = |browser: &Browser| {
-        let browser = browser.client.clone();
-        async move {
-            browser
-                .execute(
-                    "return [...document.querySelectorAll(arguments[0] + ' tr.unmatched-row')].map(r => r.dataset.choice);",
-                    vec![serde_json::json!(group)],
-                )
-                .await
-                .unwrap()
-        }
-    };
-    let all_are = |v: &Value, c: &str| {
-        v.as_array()
-            .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x == c))
-    };
-    assert!(
-        all_are(&choices(&browser).await, "create"),
-        "{}",
-        choices(&browser).await
-    );
+    assert_all_choices(&browser, group, "create").await;
     browser
         .click(&format!("{group} button.empty-all"))
         .await
         .unwrap();
-    for _ in 0..100 {
-        if all_are(&choices(&browser).await, "empty") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(all_are(&choices(&browser).await, "empty"));
+    assert_all_choices(&browser, group, "empty").await;
     browser
         .click(&format!("{group} button.create-all"))
         .await
         .unwrap();
-    for _ in 0..100 {
-        if all_are(&choices(&browser).await, "create") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(all_are(&choices(&browser).await, "create"));
+    assert_all_choices(&browser, group, "create").await;
 
     // Entities by name from the tree the session sees, never a bare number.
     let names: Value = browser
@@ -682,4 +650,27 @@ async fn a_refused_token_is_explained_and_missing_values_and_entities_are_chosen
         .iter()
         .any(|m| m["name"] == "Dell Inc."));
     browser.close().await.unwrap();
+}
+
+/// Waits (10 s at most) until every missing value of `group` has the choice `choice`.
+async fn assert_all_choices(browser: &Browser, group: &str, choice: &str) {
+    let mut choices = Value::Null;
+    for _ in 0..100 {
+        choices = browser
+            .client
+            .execute(
+                "return [...document.querySelectorAll(arguments[0] + ' tr.unmatched-row')].map(r => r.dataset.choice);",
+                vec![serde_json::json!(group)],
+            )
+            .await
+            .unwrap();
+        let all = choices
+            .as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|x| x == choice));
+        if all {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{group}: choices {choices}, expected all {choice:?}");
 }

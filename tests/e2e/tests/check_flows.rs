@@ -130,6 +130,8 @@ async fn a_file_is_removed_and_one_of_the_same_name_replaces_it_once_the_user_ag
 
     // Asked again and replaced: one Computer.csv, the new one, in its place.
     send_files(&browser, "#file-input", std::slice::from_ref(&shorter)).await;
+    // The question comes once the file is read: wait for it before answering.
+    wait_count(&browser, "#replace-question", 1).await;
     browser.click("#replace-confirm").await.unwrap();
     wait_cell(&browser, "Computer.csv", "rows", "10").await;
     wait_count(&browser, "tr.summary-row", 3).await;
@@ -145,6 +147,7 @@ async fn a_file_is_removed_and_one_of_the_same_name_replaces_it_once_the_user_ag
     // not every user a homonym of its own copy.
     wait_cell(&browser, "Monitor.csv", "errors", "1").await;
     send_files(&browser, "#file-input", &[glpi_sample("User.csv")]).await;
+    wait_count(&browser, "#replace-question", 1).await;
     browser.click("#replace-confirm").await.unwrap();
     wait_count(&browser, "#replace-question", 0).await;
     wait_count(&browser, "#check-busy", 0).await;

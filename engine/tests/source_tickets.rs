@@ -230,7 +230,7 @@ fn s(v: &Value) -> String {
 
 /// GLPI's stored text back to what was typed, in one pass.
 fn typed(stored: &str) -> String {
-    passerelle_engine::glpi::decode_entities(stored)
+    passerelle_engine::glpi::stored_text(stored)
 }
 
 #[test]

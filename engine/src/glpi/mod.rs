@@ -14,7 +14,7 @@ mod version;
 pub mod vocabulary;
 
 pub use destination::{destination, Destination, NotCarriedReason};
-pub use version::{decode_entities, item_from_url, GlpiVersion, GROUP_FIELDS};
+pub use version::{decode_entities, item_from_url, stored_text, GlpiVersion, GROUP_FIELDS};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

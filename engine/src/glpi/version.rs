@@ -126,25 +126,39 @@ impl fmt::Display for GlpiVersion {
 /// The asset group fields GLPI 11 answers as lists.
 pub const GROUP_FIELDS: &[&str] = &["groups_id", "groups_id_tech"];
 
-/// Decodes the entities GLPI 10 stores for `<`, `>`, `&` (numeric and named) and quotes, in one
-/// pass: a stored `&#38;amp;` (the text `&amp;` as typed) reads back `&amp;`, not `&`.
+/// Decodes the entities GLPI 10 stores for `<`, `>`, `&` (numeric and named) and quotes, for
+/// comparisons (a stored `&#38;amp;` reads `&`); [`stored_text`] gives back what was typed.
 pub fn decode_entities(s: &str) -> String {
-    const ENTITIES: [(&str, char); 8] = [
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&#60;", "<")
+        .replace("&#62;", ">")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+}
+
+/// What was typed, from the text GLPI 10 stores (`&#60;p&#62;` → `<p>`), decoded in one pass: a
+/// stored `&#38;gt;` (the HTML `&gt;` as typed) reads `&gt;`, so that sending it again stores
+/// exactly the same text.
+pub fn stored_text(s: &str) -> String {
+    const ENTITIES: [(&str, char); 5] = [
         ("&#60;", '<'),
         ("&#62;", '>'),
-        ("&lt;", '<'),
-        ("&gt;", '>'),
-        ("&#39;", '\''),
-        ("&quot;", '"'),
         ("&#38;", '&'),
-        ("&amp;", '&'),
+        ("&#39;", '\''),
+        ("&#34;", '"'),
     ];
-    if !s.contains('&') {
+    if !s.contains("&#") {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find('&') {
+    while let Some(i) = rest.find("&#") {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
         match ENTITIES.iter().find(|(e, _)| tail.starts_with(e)) {
@@ -153,8 +167,8 @@ pub fn decode_entities(s: &str) -> String {
                 rest = &tail[e.len()..];
             }
             None => {
-                out.push('&');
-                rest = &tail[1..];
+                out.push_str("&#");
+                rest = &tail[2..];
             }
         }
     }
@@ -211,10 +225,10 @@ mod tests {
             "a <b> & c"
         );
         assert_eq!(GlpiVersion::V11.read_text("a <b> & c"), "a <b> & c");
-        // A literal entity typed by a user is kept on 11, and on 10 where it is stored encoded.
+        // A literal entity typed by a user is kept on 11, and read back as typed on 10.
         assert_eq!(GlpiVersion::V11.read_text("R&amp;D"), "R&amp;D");
         assert_eq!(
-            GlpiVersion::V10.read_text("&#60;p&#62;&#38;gt; 30 s &#38;amp; 5 %&#60;/p&#62;"),
+            stored_text("&#60;p&#62;&#38;gt; 30 s &#38;amp; 5 %&#60;/p&#62;"),
             "<p>&gt; 30 s &amp; 5 %</p>"
         );
     }

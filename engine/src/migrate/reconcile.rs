@@ -14,9 +14,28 @@ pub fn decode_glpi_text(s: &str) -> String {
     crate::glpi::decode_entities(s)
 }
 
+/// A text with every level of entities decoded: what a reader sees, whether it is a value as
+/// sent (HTML typed with `&gt;`) or as GLPI 10 stores it (`&#38;gt;`), so that both compare
+/// equal.
+fn displayed_text(s: &str) -> String {
+    let mut text = decode_glpi_text(s);
+    // Each pass removes one level; two are what GLPI 10 and HTML content add.
+    for _ in 0..3 {
+        if !text.contains('&') {
+            break;
+        }
+        let next = decode_glpi_text(&text);
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    text
+}
+
 /// A key part as GLPI's database compares it.
 pub fn normalize_key(s: &str) -> String {
-    normalize_label(&decode_glpi_text(s))
+    normalize_label(&displayed_text(s))
 }
 
 /// A target value as comparable text (`null`, `0` and `""` are all empty for ids).
@@ -302,7 +321,16 @@ pub fn same_value(expected: &Value, current: &str) -> bool {
         return true;
     }
     // GLPI keeps text as entered; the comparison ignores case only for keys, not here.
-    e.trim() == current.trim()
+    if e.trim() == current.trim() {
+        return true;
+    }
+    // HTML content sent with its own entities (`&gt;`, `&amp;`): GLPI 10 stores them encoded
+    // once more, and the text shown is the same.
+    let sent = match expected {
+        Value::String(s) => s.as_str(),
+        _ => return false,
+    };
+    displayed_text(sent).trim() == displayed_text(current).trim()
 }
 
 #[cfg(test)]
@@ -339,6 +367,22 @@ mod tests {
 
     /// Two tickets of the same minute and title are told apart by their requesters (in any
     /// order), and a ticket without a requester matches only the one without.
+    #[test]
+    fn html_sent_with_its_own_entities_matches_what_glpi_10_stores() {
+        // A ticket's description read from a local GLPI 10 and sent again as typed.
+        let stored = json!("&#60;p&#62;lenteurs (&#38;gt; 30 s) &#38;amp; pertes&#60;/p&#62;");
+        let current = target_text(Some(&stored));
+        assert!(same_value(
+            &json!("<p>lenteurs (&gt; 30 s) &amp; pertes</p>"),
+            &current
+        ));
+        assert!(!same_value(&json!("<p>lenteurs</p>"), &current));
+        assert_eq!(
+            normalize_key("<p>Poste &amp; redémarrage</p>"),
+            normalize_key("&#60;p&#62;Poste &#38;amp; redémarrage&#60;/p&#62;")
+        );
+    }
+
     #[test]
     fn a_ticket_is_recognised_by_date_title_and_requesters() {
         let index = target(vec![

@@ -139,20 +139,12 @@ impl RunningProxy {
     /// Starts the proxy on a free port in front of `glpi`, holding its App-Token, serving
     /// `static_dir` when given (the built page).
     pub fn start(glpi: &RealGlpi, static_dir: Option<&Path>) -> Result<RunningProxy> {
-        Self::start_with(glpi, None, static_dir)
+        RunningProxy::start_with_source(glpi, None, static_dir)
     }
 
-    /// Starts the proxy in front of `glpi` (`/api/*`) and of the local GLPI `source`
-    /// (`/source-api/*`, read only), holding both App-Tokens.
+    /// [`RunningProxy::start`], with the local GLPI `source` as its second, read-only upstream
+    /// (`/source-api/*`) when given.
     pub fn start_with_source(
-        glpi: &RealGlpi,
-        source: &RealGlpi,
-        static_dir: Option<&Path>,
-    ) -> Result<RunningProxy> {
-        Self::start_with(glpi, Some(source), static_dir)
-    }
-
-    fn start_with(
         glpi: &RealGlpi,
         source: Option<&RealGlpi>,
         static_dir: Option<&Path>,
@@ -165,17 +157,18 @@ impl RunningProxy {
             .env("PASSERELLE_GLPI_APP_TOKEN", &glpi.app_token)
             .env("PASSERELLE_GLPI_SANDBOX", "false")
             .env_remove("PASSERELLE_STATIC_DIR")
-            .env_remove("PASSERELLE_SOURCE_API_URL")
-            .env_remove("PASSERELLE_SOURCE_APP_TOKEN")
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
-        if let Some(source) = source {
-            command
-                .env("PASSERELLE_SOURCE_API_URL", &source.api_url)
-                .env("PASSERELLE_SOURCE_APP_TOKEN", &source.app_token);
-        }
         if let Some(d) = static_dir {
             command.env("PASSERELLE_STATIC_DIR", d);
+        }
+        command
+            .env_remove("PASSERELLE_SOURCE_API_URL")
+            .env_remove("PASSERELLE_SOURCE_APP_TOKEN");
+        if let Some(s) = source {
+            command
+                .env("PASSERELLE_SOURCE_API_URL", &s.api_url)
+                .env("PASSERELLE_SOURCE_APP_TOKEN", &s.app_token);
         }
         let mut child = command
             .spawn()
@@ -211,7 +204,7 @@ impl RunningProxy {
         format!("{}/api", self.base_url)
     }
 
-    /// The proxy's root for the local GLPI (`/source-api`), as the command and the page use it.
+    /// The proxy's root for the local GLPI (when started with a source).
     pub fn source_api_url(&self) -> String {
         format!("{}/source-api", self.base_url)
     }
@@ -239,6 +232,17 @@ pub struct CliRun {
 
 /// Runs `passerelle migrate --api API ARGS…` with the `glpi` user token.
 pub fn run_cli(api: &str, user_token: &str, args: &[String]) -> Result<CliRun> {
+    run_cli_with_env(api, user_token, args, &[])
+}
+
+/// [`run_cli`] with more environment variables (the local GLPI's token for `--from-api`:
+/// `PASSERELLE_SOURCE_USER_TOKEN`).
+pub fn run_cli_with_env(
+    api: &str,
+    user_token: &str,
+    args: &[String],
+    env: &[(&str, &str)],
+) -> Result<CliRun> {
     let bin = locate(CLI)?;
     let start = Instant::now();
     let out = Command::new(&bin)
@@ -248,6 +252,8 @@ pub fn run_cli(api: &str, user_token: &str, args: &[String]) -> Result<CliRun> {
         .args(args)
         .env("PASSERELLE_USER_TOKEN", user_token)
         .env_remove("PASSERELLE_GLPI_APP_TOKEN")
+        .env_remove("PASSERELLE_SOURCE_USER_TOKEN")
+        .envs(env.iter().copied())
         .output()
         .map_err(|e| RealGlpiError::Io(bin.display().to_string(), e))?;
     Ok(CliRun {

@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 
 use super::{id, number, text, yes_no, Built, Context, Endpoint, SkipReason, SourceRead};
 use crate::detect::ItemType;
-use crate::glpi::{decode_entities, GlpiType};
+use crate::glpi::{stored_text, GlpiType};
 use crate::migrate::companion::CompanionKind;
 
 /// Tickets, with their dropdowns and trees by name (entity, category, location, request source).
@@ -157,7 +157,7 @@ fn names(read: &SourceRead, endpoint: Endpoint, field: &str) -> HashMap<u64, Str
     read.rows(endpoint)
         .iter()
         .filter_map(|r| {
-            let n = decode_entities(&text(r, field));
+            let n = stored_text(&text(r, field));
             Some((id(r)?, n)).filter(|(_, n)| !n.is_empty())
         })
         .collect()
@@ -171,9 +171,9 @@ fn asset_keys(read: &SourceRead) -> HashMap<(GlpiType, u64), String> {
             continue;
         }
         for r in read.rows(endpoint) {
-            let serial = decode_entities(text(r, "serial").trim());
+            let serial = stored_text(text(r, "serial").trim());
             let key = if serial.is_empty() {
-                decode_entities(text(r, "name").trim())
+                stored_text(text(r, "name").trim())
             } else {
                 serial
             };
@@ -329,7 +329,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                 GlpiType::TicketTask => ("Tâche", datetime(r, "date")),
                 _ => ("Solution", datetime(r, "date_creation")),
             };
-            let content = decode_entities(&text(r, "content"));
+            let content = stored_text(&text(r, "content"));
             let mut cells = vec![
                 ticket.to_string(),
                 kind.to_string(),

@@ -142,6 +142,15 @@ fn shown(row: &Map<String, Value>, field: &str) -> String {
     }
 }
 
+/// A text field exactly as GLPI gives it (its stored entities kept): a Ticket table cell is
+/// decoded by the check as an export's is, a timeline text by [`stored_text`], once.
+fn raw(row: &Map<String, Value>, field: &str) -> String {
+    match row.get(field) {
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    }
+}
+
 /// A nullable date-time field (`NULL` and GLPI's zero date empty).
 fn datetime(row: &Map<String, Value>, field: &str) -> String {
     let t = text(row, field);
@@ -157,7 +166,7 @@ fn names(read: &SourceRead, endpoint: Endpoint, field: &str) -> HashMap<u64, Str
     read.rows(endpoint)
         .iter()
         .filter_map(|r| {
-            let n = stored_text(&text(r, field));
+            let n = stored_text(&raw(r, field));
             Some((id(r)?, n)).filter(|(_, n)| !n.is_empty())
         })
         .collect()
@@ -171,9 +180,9 @@ fn asset_keys(read: &SourceRead) -> HashMap<(GlpiType, u64), String> {
             continue;
         }
         for r in read.rows(endpoint) {
-            let serial = stored_text(text(r, "serial").trim());
+            let serial = stored_text(raw(r, "serial").trim());
             let key = if serial.is_empty() {
-                stored_text(text(r, "name").trim())
+                stored_text(raw(r, "name").trim())
             } else {
                 serial
             };
@@ -226,6 +235,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                     shown(t, field)
                 }
                 "date" | "solvedate" | "closedate" | "date_mod" => datetime(t, field),
+                "name" | "content" => raw(t, field),
                 f if f.starts_with('_') => continue,
                 f => text(t, f),
             };
@@ -329,7 +339,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                 GlpiType::TicketTask => ("Tâche", datetime(r, "date")),
                 _ => ("Solution", datetime(r, "date_creation")),
             };
-            let content = stored_text(&text(r, "content"));
+            let content = stored_text(&raw(r, "content"));
             let mut cells = vec![
                 ticket.to_string(),
                 kind.to_string(),

@@ -17,13 +17,36 @@ use passerelle_native::HttpTransport;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use passerelle_engine::migrate::client::GlpiClient;
+use passerelle_engine::migrate::source::{read_source, SourceOptions, SourceRead};
+
 use crate::target::{self, Target, PASSWORD_ENV, USER_TOKEN_ENV};
+
+/// The local GLPI's secrets, from the environment like the target's.
+const SOURCE_USER_TOKEN_ENV: &str = "PASSERELLE_SOURCE_USER_TOKEN";
+const SOURCE_PASSWORD_ENV: &str = "PASSERELLE_SOURCE_PASSWORD";
+const SOURCE_APP_TOKEN_ENV: &str = "PASSERELLE_SOURCE_APP_TOKEN";
 
 #[derive(Args)]
 pub struct MigrateArgs {
     /// Checked exports and companion files to migrate together.
-    #[arg(required_unless_present_any = ["template", "undo"])]
+    #[arg(required_unless_present_any = ["template", "undo", "from_api"])]
     files: Vec<PathBuf>,
+    /// Read the prefecture's local GLPI instead of files: the proxy's `http://HOST:8080/source-api`
+    /// or the local GLPI's `…/apirest.php` (then its App-Token comes from
+    /// PASSERELLE_SOURCE_APP_TOKEN). Credentials: PASSERELLE_SOURCE_USER_TOKEN, or
+    /// --source-login with PASSERELLE_SOURCE_PASSWORD. What was read is kept beside the journal
+    /// (`JOURNAL.source.json`), so an interrupted read or run resumes from it.
+    #[arg(long = "from-api", value_name = "URL")]
+    from_api: Option<String>,
+    /// With --from-api: log in to the local GLPI with this login (password in
+    /// PASSERELLE_SOURCE_PASSWORD).
+    #[arg(long = "source-login", requires = "from_api")]
+    source_login: Option<String>,
+    /// With --from-api: the local GLPI's entity to read, with its sub-entities (default: the
+    /// session's active entity).
+    #[arg(long = "source-entity", requires = "from_api")]
+    source_entity: Option<u64>,
     /// API root: the proxy's `http://HOST:8080/api` (App-Token added by the proxy) or GLPI's
     /// `…/apirest.php` (then the App-Token comes from PASSERELLE_GLPI_APP_TOKEN).
     #[arg(long, default_value = "http://127.0.0.1:8080/api")]
@@ -219,6 +242,124 @@ fn credentials(args: &MigrateArgs) -> Result<Credentials, String> {
     )
 }
 
+/// The local GLPI's credentials: `--source-login` with PASSERELLE_SOURCE_PASSWORD, otherwise
+/// the token in PASSERELLE_SOURCE_USER_TOKEN.
+fn source_credentials(args: &MigrateArgs) -> Result<Credentials, String> {
+    match &args.source_login {
+        Some(login) => std::env::var(SOURCE_PASSWORD_ENV)
+            .map(|password| Credentials::Password {
+                login: login.clone(),
+                password,
+            })
+            .map_err(|_| format!("--source-login demande le mot de passe dans {SOURCE_PASSWORD_ENV}")),
+        None => std::env::var(SOURCE_USER_TOKEN_ENV)
+            .map(|token| Credentials::UserToken { token })
+            .map_err(|_| {
+                format!(
+                    "GLPI local : jeton personnel attendu dans {SOURCE_USER_TOKEN_ENV} (ou --source-login avec {SOURCE_PASSWORD_ENV})"
+                )
+            }),
+    }
+}
+
+/// Where what was read of the local GLPI is kept: beside the journal.
+fn source_read_path(journal: &std::path::Path) -> PathBuf {
+    let mut name = journal.as_os_str().to_owned();
+    name.push(".source.json");
+    PathBuf::from(name)
+}
+
+/// Reads the local GLPI (continuing what the journal's side file holds when it is unfinished,
+/// or when a run is resumed or only verified), keeps what was read beside the journal, and
+/// prints the progress on stderr.
+async fn read_local_glpi(args: &MigrateArgs, url: &str) -> Result<SourceRead, String> {
+    let credentials = source_credentials(args)?;
+    if passerelle_native::has_userinfo(url) {
+        return Err(format!(
+            "--from-api ne doit porter ni identifiant ni mot de passe (https://nom:secret@…) ; \
+             donnez un jeton dans {SOURCE_USER_TOKEN_ENV}, ou --source-login et le mot de passe \
+             dans {SOURCE_PASSWORD_ENV}"
+        ));
+    }
+    let path = source_read_path(&args.journal);
+    let mut read: SourceRead = match std::fs::read(&path) {
+        Ok(bytes) if !args.dry_run => serde_json::from_slice(&bytes)
+            .map_err(|e| format!("{} : illisible ({e})", path.display()))?,
+        _ => SourceRead::default(),
+    };
+    if read.is_complete() && !args.resume && !args.verify {
+        // A new run reads the local GLPI as it is now.
+        read = SourceRead::default();
+    }
+    if read.is_complete() {
+        eprintln!(
+            "GLPI local : lecture reprise de {} / read taken from it",
+            path.display()
+        );
+        return Ok(read);
+    }
+    let app_token = if url.contains("apirest.php") {
+        std::env::var(SOURCE_APP_TOKEN_ENV).ok()
+    } else {
+        None
+    };
+    let transport =
+        HttpTransport::new(url, app_token, std::time::Duration::from_secs(args.timeout));
+    let client = GlpiClient::new(
+        &transport,
+        credentials,
+        ClientOptions {
+            backoff_ms: args.backoff_ms,
+            ..ClientOptions::default()
+        },
+    );
+    let options = SourceOptions {
+        entity: args.source_entity,
+        ..SourceOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let result = read_source(&client, &options, &mut read, &mut |p| {
+        eprintln!(
+            "GLPI local : {} {}/{} lus / read",
+            p.itemtype,
+            p.read,
+            p.total.map_or("?".to_string(), |t| t.to_string())
+        );
+    })
+    .await;
+    client.logout().await;
+    if !args.dry_run {
+        let json = serde_json::to_vec(&read).map_err(|e| e.to_string())?;
+        std::fs::write(&path, json).map_err(|e| format!("{} : {e}", path.display()))?;
+    }
+    result.map_err(|e| format!("{}\nrien n'a été écrit", e.render(Lang::Fr)))?;
+    eprintln!(
+        "GLPI local : lu en {:.1} s / read in {:.1} s",
+        started.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(read)
+}
+
+/// What the local GLPI holds and what will not be carried, per type.
+fn print_source_counts(read: &SourceRead) {
+    println!("GLPI local :");
+    for c in read.counts() {
+        let skipped: Vec<String> = c
+            .not_carried
+            .iter()
+            .map(|(reason, n)| format!("{n} non transférés ({})", reason.render(Lang::Fr)))
+            .collect();
+        println!(
+            "  {}: {} lus{}{}",
+            c.itemtype,
+            c.read,
+            if skipped.is_empty() { "" } else { ", " },
+            skipped.join(", ")
+        );
+    }
+}
+
 fn plan_options(args: &MigrateArgs) -> Result<PlanOptions, String> {
     let mut o = PlanOptions {
         default_entity: args.entity,
@@ -280,6 +421,12 @@ fn plan_options(args: &MigrateArgs) -> Result<PlanOptions, String> {
 }
 
 async fn migrate_async(args: MigrateArgs) -> ExitCode {
+    if args.from_api.is_some() && !args.files.is_empty() {
+        return fail(
+            "--from-api et des fichiers s'excluent : migrez soit le GLPI local, soit des fichiers \
+             / --from-api and files are exclusive: migrate either the local GLPI or files",
+        );
+    }
     let credentials = match credentials(&args) {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -306,6 +453,14 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
              {USER_TOKEN_ENV}, ou --login et le mot de passe dans {PASSWORD_ENV}"
         ));
     }
+    // The local GLPI is read first: nothing is opened on the target if it cannot be read.
+    let source = match (&args.from_api, args.undo) {
+        (Some(url), false) => match read_local_glpi(&args, url).await {
+            Ok(read) => Some(read),
+            Err(e) => return fail(e),
+        },
+        _ => None,
+    };
     let (transport, settings) = target::connect(Target {
         api: &args.api,
         timeout: args.timeout,
@@ -329,19 +484,25 @@ async fn migrate_async(args: MigrateArgs) -> ExitCode {
         session.version(),
         session.version()
     );
-    let code = work(&args, &mut session, &inputs, &templates, options).await;
+    let code = work(
+        &args,
+        &mut session,
+        &inputs,
+        source.as_ref(),
+        &templates,
+        options,
+    )
+    .await;
     session.close().await;
     code
 }
 
-async fn make_plan(
-    session: &mut MigrationSession<'_, HttpTransport>,
+/// The files read and checked.
+fn prepare_files(
     inputs: &[(String, Vec<u8>)],
     corrections: &[CellCorrection],
     templates: &[MappingTemplate],
-    options: &PlanOptions,
-    in_flight: usize,
-) -> Result<Plan, String> {
+) -> Result<Prepared, String> {
     let overrides = inputs
         .iter()
         .map(|(name, bytes)| {
@@ -360,7 +521,19 @@ async fn make_plan(
             overrides,
         })
         .collect();
-    let prepared = Prepared::from_inputs(&checked, &ReadOptions::default(), templates);
+    Ok(Prepared::from_inputs(
+        &checked,
+        &ReadOptions::default(),
+        templates,
+    ))
+}
+
+async fn make_plan(
+    session: &mut MigrationSession<'_, HttpTransport>,
+    prepared: Prepared,
+    options: &PlanOptions,
+    in_flight: usize,
+) -> Result<Plan, String> {
     // A file that cannot be read or migrated stops everything: migrating the others would lose
     // its rows without a trace.
     let stops = prepared.stopping_problems();
@@ -382,6 +555,7 @@ async fn work(
     args: &MigrateArgs,
     session: &mut MigrationSession<'_, HttpTransport>,
     inputs: &[(String, Vec<u8>)],
+    source: Option<&SourceRead>,
     templates: &[MappingTemplate],
     options: PlanOptions,
 ) -> ExitCode {
@@ -414,16 +588,18 @@ async fn work(
             args.journal.display()
         ));
     }
-    let plan = match make_plan(
-        session,
-        inputs,
-        &args.corrections,
-        templates,
-        &options,
-        args.in_flight,
-    )
-    .await
-    {
+    let prepared = match source {
+        Some(read) => {
+            print_source_counts(read);
+            Ok(read.prepared())
+        }
+        None => prepare_files(inputs, &args.corrections, templates),
+    };
+    let prepared = match prepared {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let plan = match make_plan(session, prepared, &options, args.in_flight).await {
         Ok(p) => p,
         Err(e) => return fail(e),
     };

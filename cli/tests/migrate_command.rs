@@ -837,3 +837,67 @@ async fn an_api_url_carrying_credentials_is_refused_and_never_repeated() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `--from-api` (issue 16): files and the local GLPI are exclusive, said before anything is
+/// opened; a local GLPI that cannot be read stops everything before the target is touched, and
+/// its token is never printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_api_is_exclusive_with_files_and_a_source_read_failure_writes_nothing() {
+    let sb = Sandbox::start(Faults::default()).await;
+    let journal = tempdir().join("from-api.jsonl");
+    let csv = samples().join("Computer.csv");
+    let (code, _, err) = run(
+        &sb,
+        DEMO_USER_TOKEN,
+        &[
+            "--from-api",
+            "http://127.0.0.1:9/source-api",
+            csv.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--from-api et des fichiers s'excluent"),
+        "{err}"
+    );
+
+    // No local GLPI listens there: the read fails, nothing reaches the target.
+    let before = writes(&sb.admin("counters").await);
+    let mut c = command(
+        &sb,
+        DEMO_USER_TOKEN,
+        &[
+            "--from-api",
+            "http://127.0.0.1:9/source-api",
+            "--timeout",
+            "2",
+            "--journal",
+            journal.to_str().unwrap(),
+        ],
+    );
+    c.env("PASSERELLE_SOURCE_USER_TOKEN", "secret-source-token-123");
+    let out = c.output().await.expect("runs");
+    let (out_text, err_text) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(2), "{out_text}\n{err_text}");
+    assert!(err_text.contains("GLPI local : connexion"), "{err_text}");
+    assert!(err_text.contains("rien n'a été écrit"), "{err_text}");
+    assert!(
+        !err_text.contains("secret-source-token-123")
+            && !out_text.contains("secret-source-token-123")
+    );
+    assert_eq!(writes(&sb.admin("counters").await), before);
+
+    // Without a source token: said, with the variable to set.
+    let (code, _, err) = run(
+        &sb,
+        DEMO_USER_TOKEN,
+        &["--from-api", "http://127.0.0.1:9/source-api"],
+    )
+    .await;
+    assert_eq!(code, 2);
+    assert!(err.contains("PASSERELLE_SOURCE_USER_TOKEN"), "{err}");
+}

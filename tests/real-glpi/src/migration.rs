@@ -235,17 +235,17 @@ pub fn run_cli(api: &str, user_token: &str, args: &[String]) -> Result<CliRun> {
     run_cli_with_env(api, user_token, args, &[])
 }
 
-/// [`run_cli`] with more environment variables (the local GLPI's token for `--from-api`:
-/// `PASSERELLE_SOURCE_USER_TOKEN`).
-pub fn run_cli_with_env(
+/// The command `passerelle migrate --api API ARGS…` with the `glpi` user token and `env`
+/// (the local GLPI's token…), not started: run it, or spawn it to kill it.
+pub fn cli_command(
     api: &str,
     user_token: &str,
     args: &[String],
     env: &[(&str, &str)],
-) -> Result<CliRun> {
+) -> Result<Command> {
     let bin = locate(CLI)?;
-    let start = Instant::now();
-    let out = Command::new(&bin)
+    let mut command = Command::new(&bin);
+    command
         .arg("migrate")
         .arg("--api")
         .arg(api)
@@ -253,9 +253,25 @@ pub fn run_cli_with_env(
         .env("PASSERELLE_USER_TOKEN", user_token)
         .env_remove("PASSERELLE_GLPI_APP_TOKEN")
         .env_remove("PASSERELLE_SOURCE_USER_TOKEN")
-        .envs(env.iter().copied())
+        .env_remove("PASSERELLE_SOURCE_APP_TOKEN");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    Ok(command)
+}
+
+/// [`run_cli`] with more environment variables.
+pub fn run_cli_with_env(
+    api: &str,
+    user_token: &str,
+    args: &[String],
+    env: &[(&str, &str)],
+) -> Result<CliRun> {
+    let mut command = cli_command(api, user_token, args, env)?;
+    let start = Instant::now();
+    let out = command
         .output()
-        .map_err(|e| RealGlpiError::Io(bin.display().to_string(), e))?;
+        .map_err(|e| RealGlpiError::Io("passerelle".into(), e))?;
     Ok(CliRun {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -476,7 +476,7 @@ pub fn number(row: &Map<String, Value>, field: &str) -> Option<u64> {
     })
 }
 
-/// A field as text: strings as they are, numbers written out, null empty, and a foreign key
+/// A field as text: strings with GLPI's entities decoded, numbers written out, null empty, and a foreign key
 /// at 0 (none: GLPI leaves it unexpanded) empty.
 pub fn text(row: &Map<String, Value>, field: &str) -> String {
     let foreign_key = field.ends_with("_id") || field.contains("_id_");
@@ -484,7 +484,8 @@ pub fn text(row: &Map<String, Value>, field: &str) -> String {
         Some(v) if foreign_key && (v.as_u64() == Some(0) || v.as_str() == Some("0")) => {
             String::new()
         }
-        Some(Value::String(s)) => s.clone(),
+        // GLPI 10 stores `<`, `>`, `&` as entities, and names expanded by the API keep them.
+        Some(Value::String(s)) => crate::glpi::stored_text(s),
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::Bool(b)) => if *b { "1" } else { "0" }.to_string(),
         _ => String::new(),

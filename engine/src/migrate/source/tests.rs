@@ -146,7 +146,7 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
         true,
         vec![
             json!({"id": 1, "completename": "Cayenne", "entities_id": pref, "is_recursive": 1, "locations_id": 0, "address": "1 rue Fiedmond", "town": "Cayenne", "postcode": "97300", "building": "", "room": null, "comment": null}),
-            json!({"id": 2, "completename": "Cayenne > Bâtiment A", "entities_id": pref, "is_recursive": 1, "locations_id": "Cayenne", "town": "Cayenne"}),
+            json!({"id": 2, "completename": "Cayenne &#62; Bâtiment A", "entities_id": "Root Entity &#62; Préfecture de Guyane", "is_recursive": 1, "locations_id": "Cayenne", "town": "Cayenne"}),
             json!({"id": 3, "completename": "Ailleurs", "entities_id": "Root Entity > Ailleurs", "is_recursive": 0}),
         ],
     );

@@ -57,7 +57,7 @@ pub fn corrected(bytes: &[u8], corrections: &[crate::check::Correction]) -> Vec<
     if utf8 {
         out.into_bytes()
     } else {
-        encoding_rs::WINDOWS_1252.encode(&out).0.into_owned()
+        crate::read::encode(encoding_rs::WINDOWS_1252, &out).into_owned()
     }
 }
 

@@ -99,7 +99,7 @@ pub fn reason_header(lang: Lang) -> &'static str {
 
 /// The rows that have an error, with the header, in the original encoding and delimiter, ready to
 /// be corrected and dropped again, each with why it is rejected in a last column (its errors'
-/// messages in `lang`). Unencodable characters become numeric entities (encoding_rs).
+/// messages in `lang`). Unencodable characters become numeric entities ([`crate::read::encode`]).
 pub fn rejected_rows(table: &Table, diagnostics: &[Diagnostic], lang: Lang) -> Vec<u8> {
     let mut reasons: std::collections::BTreeMap<u64, Vec<String>> = Default::default();
     for d in diagnostics
@@ -141,7 +141,7 @@ pub fn rejected_rows(table: &Table, diagnostics: &[Diagnostic], lang: Lang) -> V
         text
     };
     let encoding = Encoding::for_label(table.encoding.as_bytes()).unwrap_or(encoding_rs::UTF_8);
-    let (bytes, _, _) = encoding.encode(&text);
+    let bytes = crate::read::encode(encoding, &text);
     let mut out = Vec::new();
     if encoding == encoding_rs::UTF_8 && table.encoding_source == crate::read::EncodingSource::Bom {
         out.extend_from_slice(&[0xEF, 0xBB, 0xBF]);

@@ -136,6 +136,51 @@ fn decode_copy(bytes: &[u8], override_label: Option<&str>) -> Result<Decoded<'st
     })
 }
 
+/// `text` in `encoding`, for the files written back in a file's own encoding (rejected rows,
+/// corrected directory files). Like WHATWG encoders (`encoding_rs`'s `encode`): UTF-8 and UTF-16
+/// files get UTF-8 (their output encoding), characters a legacy encoding lacks become decimal
+/// numeric references (`&#8364;`). Single-byte encodings (every Western, Central European and
+/// Cyrillic page) use the reverse of their decoding table. The East Asian multi-byte encodings
+/// get UTF-8 with a byte-order mark: their encoders and tables (about 60 KB of the page's
+/// WebAssembly, issue 14's size budget) would otherwise be linked for files no GLPI export of a
+/// French administration holds.
+pub fn encode<'a>(encoding: &'static Encoding, text: &'a str) -> Cow<'a, [u8]> {
+    let output = encoding.output_encoding();
+    if output == encoding_rs::UTF_8 || text.is_ascii() {
+        return Cow::Borrowed(text.as_bytes());
+    }
+    if !output.is_single_byte() {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        out.extend_from_slice(text.as_bytes());
+        return Cow::Owned(out);
+    }
+    // The decoder is linked anyway (reading, and chardetng's guesses): decoding each byte once
+    // gives the table. ASCII maps to itself in every single-byte encoding.
+    let mut table: Vec<(char, u8)> = (0x80..=0xFFu8)
+        .filter_map(|b| {
+            let byte = [b];
+            let (c, _) = output.decode_without_bom_handling(&byte);
+            let c = c.chars().next().filter(|c| *c != '\u{FFFD}')?;
+            Some((c, b))
+        })
+        .collect();
+    // Stable: of two bytes giving one character, the first (lowest) stays, as in WHATWG's index
+    // lookup.
+    table.sort_by_key(|&(c, _)| c);
+    table.dedup_by_key(|&mut (c, _)| c);
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else if let Ok(i) = table.binary_search_by_key(&c, |&(c, _)| c) {
+            out.push(table[i].1);
+        } else {
+            out.extend_from_slice(format!("&#{};", u32::from(c)).as_bytes());
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Offset of the first byte that no text file holds (NUL or most C0 controls), if any.
 fn binary_offset(bytes: &[u8]) -> Option<usize> {
     bytes
@@ -172,6 +217,75 @@ pub fn count_utf8_sequences(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Our encoder gives what `encoding_rs`'s gives, for every single-byte encoding and the
+    /// UTF ones, over every character of the Basic Multilingual Plane and a few beyond.
+    #[test]
+    fn encoding_matches_encoding_rs_for_single_byte_and_utf() {
+        let text: String = (0x20..0x3_0000u32)
+            .step_by(1)
+            .filter_map(char::from_u32)
+            .filter(|c| (*c as u32) < 0x1_0000 || (*c as u32).is_multiple_of(4099))
+            .collect();
+        let labels = [
+            "utf-8",
+            "utf-16le",
+            "utf-16be",
+            "windows-1252",
+            "iso-8859-1",
+            "iso-8859-15",
+            "windows-1250",
+            "windows-1251",
+            "windows-1253",
+            "windows-1254",
+            "windows-1255",
+            "windows-1256",
+            "windows-1257",
+            "windows-1258",
+            "windows-874",
+            "iso-8859-2",
+            "iso-8859-3",
+            "iso-8859-4",
+            "iso-8859-5",
+            "iso-8859-6",
+            "iso-8859-7",
+            "iso-8859-8",
+            "iso-8859-8-i",
+            "iso-8859-10",
+            "iso-8859-13",
+            "iso-8859-14",
+            "iso-8859-16",
+            "koi8-r",
+            "koi8-u",
+            "macintosh",
+            "x-mac-cyrillic",
+            "ibm866",
+            "x-user-defined",
+        ];
+        for label in labels {
+            let e = Encoding::for_label(label.as_bytes()).unwrap();
+            for sample in [text.as_str(), "Bélizaire Océane 12 €", "plain ascii"] {
+                assert_eq!(encode(e, sample), e.encode(sample).0, "{label}");
+            }
+        }
+    }
+
+    #[test]
+    fn east_asian_encodings_are_written_as_utf8_with_a_bom() {
+        for label in [
+            "shift_jis",
+            "euc-jp",
+            "iso-2022-jp",
+            "euc-kr",
+            "big5",
+            "gbk",
+            "gb18030",
+        ] {
+            let e = Encoding::for_label(label.as_bytes()).unwrap();
+            assert_eq!(encode(e, "ascii"), b"ascii".as_slice(), "{label}");
+            assert_eq!(encode(e, "東京 é"), "\u{feff}東京 é".as_bytes(), "{label}");
+        }
+    }
 
     #[test]
     fn bom_wins_and_is_removed() {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{ColumnRef, Diagnostic, FileProblem, Lang, Severity};
 pub use cells::{CellSource, CellStore, Cells, Corrections};
-pub use encoding::{decode, decode_owned, Decoded, EncodingSource};
+pub use encoding::{decode, decode_owned, encode, Decoded, EncodingSource};
 
 /// Options chosen by the user; `None` means "detect".
 #[derive(Debug, Clone, Default)]

@@ -540,7 +540,14 @@ async fn make_plan(
     if !stops.is_empty() {
         let lines: Vec<String> = stops
             .iter()
-            .map(|d| format!("{}, ligne {} : {}", d.file, d.line, d.message(Lang::Fr)))
+            .map(|d| {
+                format!(
+                    "{}, {} : {}",
+                    d.file,
+                    passerelle_engine::migrate::model::place(&d.file, d.line, Lang::Fr),
+                    d.message(Lang::Fr)
+                )
+            })
             .collect();
         return Err(format!("{}\nrien n'a été écrit", lines.join("\n")));
     }

@@ -657,7 +657,16 @@ impl Journal {
                 r.sources.iter().map(Some).collect()
             };
             for s in lines {
-                let line = s.map(|s| s.line.to_string()).unwrap_or_default();
+                // A file's line number; `id 17` for an object read from the local GLPI.
+                let line = s
+                    .map(|s| {
+                        if s.file.starts_with(crate::migrate::source::TABLE_PREFIX) {
+                            s.place(lang)
+                        } else {
+                            s.line.to_string()
+                        }
+                    })
+                    .unwrap_or_default();
                 let id = r.id.map(|i| i.to_string()).unwrap_or_default();
                 let code = r.code().unwrap_or_default();
                 let message = r.message(lang);

@@ -100,6 +100,27 @@ pub struct SourceLine {
     pub line: usize,
 }
 
+impl SourceLine {
+    /// Where it is, as a message shows it: `ligne 17` / `line 17` in a file; `id 17` in a table
+    /// read from the local GLPI, whose "line" is the object's id there
+    /// ([`crate::migrate::source`]).
+    pub fn place(&self, lang: crate::diagnostic::Lang) -> String {
+        place(&self.file, self.line as u64, lang)
+    }
+}
+
+/// [`SourceLine::place`] of a file and line (diagnostics carry them apart).
+pub fn place(file: &str, line: u64, lang: crate::diagnostic::Lang) -> String {
+    if file.starts_with(crate::migrate::source::TABLE_PREFIX) {
+        format!("id {line}")
+    } else {
+        match lang {
+            crate::diagnostic::Lang::Fr => format!("ligne {line}"),
+            crate::diagnostic::Lang::En => format!("line {line}"),
+        }
+    }
+}
+
 /// What the plan does with an object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "decision")]

@@ -577,6 +577,13 @@ fn values_are_written_as_the_plan_reads_them() {
     let pc = find(GlpiType::Computer, "serial:CZC1");
     assert_eq!(pc.sources[0].file, "GLPI local — Computer");
     assert_eq!(pc.sources[0].line, 20, "the line is the source id");
+    assert_eq!(pc.sources[0].place(Lang::Fr), "id 20");
+    assert_eq!(pc.sources[0].place(Lang::En), "id 20");
+    let file = crate::migrate::model::SourceLine {
+        file: "Computer.csv".into(),
+        line: 20,
+    };
+    assert_eq!(file.place(Lang::Fr), "ligne 20");
     assert!(plan
         .objects
         .iter()

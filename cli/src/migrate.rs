@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use passerelle_engine::migrate::client::GlpiClient;
-use passerelle_engine::migrate::source::{read_source, SourceOptions, SourceRead};
+use passerelle_engine::migrate::source::{read_source_keeping, SourceOptions, SourceRead};
 
 use crate::target::{self, Target, PASSWORD_ENV, USER_TOKEN_ENV};
 
@@ -318,19 +318,35 @@ async fn read_local_glpi(args: &MigrateArgs, url: &str) -> Result<SourceRead, St
         ..SourceOptions::default()
     };
     let started = std::time::Instant::now();
-    let result = read_source(&client, &options, &mut read, &mut |p| {
-        eprintln!(
-            "GLPI local : {} {}/{} lus / read",
-            p.itemtype,
-            p.read,
-            p.total.map_or("?".to_string(), |t| t.to_string())
-        );
-    })
+    let dry_run = args.dry_run;
+    // Kept as it goes (each collection, and every 2 s within one): a process killed during the
+    // read continues from there. Written aside then renamed, so a kill never leaves half a file.
+    let mut keep = |read: &SourceRead| {
+        if dry_run {
+            return;
+        }
+        if let Err(e) = save_source_read(&path, read) {
+            eprintln!("GLPI local : {e}");
+        }
+    };
+    let result = read_source_keeping(
+        &client,
+        &options,
+        &mut read,
+        &mut |p| {
+            eprintln!(
+                "GLPI local : {} {}/{} lus / read",
+                p.itemtype,
+                p.read,
+                p.total.map_or("?".to_string(), |t| t.to_string())
+            );
+        },
+        &mut keep,
+    )
     .await;
     client.logout().await;
     if !args.dry_run {
-        let json = serde_json::to_vec(&read).map_err(|e| e.to_string())?;
-        std::fs::write(&path, json).map_err(|e| format!("{} : {e}", path.display()))?;
+        save_source_read(&path, &read)?;
     }
     result.map_err(|e| format!("{}\nrien n'a été écrit", e.render(Lang::Fr)))?;
     eprintln!(
@@ -339,6 +355,17 @@ async fn read_local_glpi(args: &MigrateArgs, url: &str) -> Result<SourceRead, St
         started.elapsed().as_secs_f64()
     );
     Ok(read)
+}
+
+/// Writes what was read beside the journal: to a file aside, then renamed over it.
+fn save_source_read(path: &std::path::Path, read: &SourceRead) -> Result<(), String> {
+    let json = serde_json::to_vec(read).map_err(|e| e.to_string())?;
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(".tmp");
+    let aside = PathBuf::from(aside);
+    std::fs::write(&aside, json)
+        .and_then(|()| std::fs::rename(&aside, path))
+        .map_err(|e| format!("{} : {e}", path.display()))
 }
 
 /// What the local GLPI holds and what will not be carried, per type.

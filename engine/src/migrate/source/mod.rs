@@ -548,6 +548,23 @@ pub async fn read_source<T: Transport>(
     read: &mut SourceRead,
     progress: &mut dyn FnMut(SourceProgress),
 ) -> Result<(), SourceError> {
+    read_source_keeping(client, options, read, progress, &mut |_| {}).await
+}
+
+/// How often, at most, [`read_source_keeping`] hands out what was read within a collection
+/// (milliseconds); always at each collection's end.
+pub const KEEP_EVERY_MS: f64 = 2000.0;
+
+/// [`read_source`], handing what was read so far to `keep` at each collection's end and every
+/// [`KEEP_EVERY_MS`] within one, so that a process killed in the middle of the read (no error
+/// returned, nothing saved then) continues from what `keep` stored.
+pub async fn read_source_keeping<T: Transport>(
+    client: &GlpiClient<'_, T>,
+    options: &SourceOptions,
+    read: &mut SourceRead,
+    progress: &mut dyn FnMut(SourceProgress),
+    keep: &mut dyn FnMut(&SourceRead),
+) -> Result<(), SourceError> {
     let entity = match options.entity {
         Some(id) => id,
         None => {
@@ -568,9 +585,14 @@ pub async fn read_source<T: Transport>(
         };
     }
     let size = options.page_size.max(1);
+    let mut kept_at = client.transport().now_ms();
     for endpoint in endpoints() {
-        let state = read.reads.entry(endpoint.key()).or_default();
-        while !state.done {
+        let key = endpoint.key();
+        if read.reads.get(&key).is_some_and(|r| r.done) {
+            continue;
+        }
+        loop {
+            let state = read.reads.entry(key.clone()).or_default();
             let page = client
                 .read_page(
                     endpoint.itemtype.name(),
@@ -593,6 +615,15 @@ pub async fn read_source<T: Transport>(
                 read: state.rows.len(),
                 total: state.total,
             });
+            let done = state.done;
+            let now = client.transport().now_ms();
+            if done || now - kept_at >= KEEP_EVERY_MS {
+                keep(read);
+                kept_at = now;
+            }
+            if done {
+                break;
+            }
         }
     }
     read.complete = true;

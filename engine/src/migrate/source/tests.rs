@@ -596,3 +596,49 @@ fn values_are_written_as_the_plan_reads_them() {
         2
     );
 }
+
+#[test]
+fn what_is_kept_during_the_read_lets_a_killed_read_continue() {
+    let whole = {
+        let glpi = LocalGlpi::new();
+        let mut read = SourceRead::default();
+        read_all(&glpi, &mut read).unwrap();
+        read
+    };
+    let glpi = LocalGlpi::new();
+    let c = client(&glpi);
+    let mut kept: Vec<SourceRead> = Vec::new();
+    let mut read = SourceRead::default();
+    run(read_source_keeping(
+        &c,
+        &options(),
+        &mut read,
+        &mut |_| {},
+        &mut |r| kept.push(r.clone()),
+    ))
+    .unwrap();
+    // The clock stands still here: kept once per collection, at its end.
+    assert_eq!(kept.len(), endpoints().len());
+    // Killed after the tenth collection (what a process saved before SIGKILL): the next read
+    // asks only for the collections not yet read, and reads the same.
+    let mut after_kill = kept[9].clone();
+    assert!(!after_kill.is_complete());
+    let again = LocalGlpi::new();
+    read_all(&again, &mut after_kill).unwrap();
+    let done: Vec<String> = endpoints()[..10]
+        .iter()
+        .map(|e| e.itemtype.name().to_string())
+        .collect();
+    for r in again.requests.borrow().iter() {
+        let (path, query) = r.path.split_once('?').unwrap_or((&r.path, ""));
+        let expand = query.contains("expand_dropdowns=true");
+        assert!(
+            !endpoints()[..10]
+                .iter()
+                .any(|e| format!("/{}", e.itemtype.name()) == path && e.expand == expand),
+            "{} read again ({done:?} were kept)",
+            r.path
+        );
+    }
+    assert_eq!(after_kill.reads, whole.reads);
+}

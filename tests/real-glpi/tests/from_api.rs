@@ -7,8 +7,9 @@
 //! the engine), every field of every kind it reads: assets with their OS, purchase and
 //! warranty, connections, software, versions, installations, users, e-mails, authorizations,
 //! groups, memberships, locations. A second run with a new journal writes nothing; `--undo`
-//! brings the target back to its fresh state; a run killed in the middle and resumed doubles
-//! nothing; and the source database is the same before and after all of it.
+//! brings the target back to its fresh state; a run killed during its read writes nothing and
+//! the next one continues the read from what was kept; a run killed in the middle of its writes
+//! and resumed doubles nothing; and the source database is the same before and after all of it.
 //!
 //! The scenario runs once per test binary; each test asserts one part of its outcome.
 
@@ -48,6 +49,11 @@ struct Outcome {
     killed_after_events: usize,
     resumed: CliRun,
     differences_after_resume: Vec<String>,
+    /// The run killed during its read: what was kept then, what it wrote (nothing), and the
+    /// kept collections the next run read again (none).
+    kept_at_kill: Vec<String>,
+    writes_of_killed_read: Vec<String>,
+    read_again: Vec<String>,
     /// What changed in the source database through all of it.
     source_changes: Vec<String>,
     /// Items per second of the first run (objects journaled / seconds).
@@ -183,8 +189,10 @@ fn scenario() -> real_glpi::Result<Outcome> {
     );
     let undo_left = fingerprint_changes(&fresh, &without_logs(write_fingerprint(&tdb)?));
 
-    // 4. Killed in the middle (the first bulk create of computers in flight), then resumed.
+    // 4. Killed during the read of the local GLPI (once part of it is kept beside the journal):
+    //    nothing is written, and the next run continues the read from what was kept.
     let journal = dir.join("killed.jsonl");
+    let kept = dir.join("killed.jsonl.source.json");
     let mut child = cli_command(
         &proxy.api_url(),
         &target.user_token,
@@ -193,6 +201,65 @@ fn scenario() -> real_glpi::Result<Outcome> {
     )?
     .stdout(std::process::Stdio::null())
     .stderr(std::process::Stdio::null())
+    .spawn()
+    .map_err(|e| real_glpi::RealGlpiError::Io("passerelle".into(), e))?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let kept_at_kill: Vec<String> = loop {
+        let read: Option<serde_json::Value> = std::fs::read(&kept)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        // Killed once a few collections (Entity, Profile, Location, Group, User…) are kept.
+        let kept_enough = read.as_ref().is_some_and(|r| {
+            r["reads"]
+                .as_object()
+                .is_some_and(|m| m.values().filter(|r| r["done"] == true).count() >= 5)
+        });
+        if let (Some(read), true) = (read, kept_enough) {
+            let _ = child.kill();
+            let _ = child.wait();
+            // What the file held when the process died (it may have kept more meanwhile).
+            let read: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&kept).unwrap_or_default()).unwrap_or(read);
+            let done = read["reads"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .filter(|(_, r)| r["done"] == true)
+                        .map(|(k, _)| k.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            break if read["complete"] == true {
+                Vec::new()
+            } else {
+                done
+            };
+        }
+        if Instant::now() > deadline || matches!(child.try_wait(), Ok(Some(_))) {
+            let _ = child.kill();
+            return Err(real_glpi::RealGlpiError::Harness(
+                "the read was never kept beside the journal".into(),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let writes_of_killed_read =
+        fingerprint_changes(&fresh, &without_logs(write_fingerprint(&tdb)?));
+    eprintln!("[from_api] killed during the read; kept: {kept_at_kill:?}");
+
+    // 5. Continued, and killed in the middle of the writes (the first bulk create of computers
+    //    in flight), then resumed.
+    let continued_log = dir.join("continued.stderr");
+    let log_file = std::fs::File::create(&continued_log)
+        .map_err(|e| real_glpi::RealGlpiError::Io(continued_log.display().to_string(), e))?;
+    let mut child = cli_command(
+        &proxy.api_url(),
+        &target.user_token,
+        &args(&journal, &[]),
+        &env,
+    )?
+    .stdout(std::process::Stdio::null())
+    .stderr(log_file)
     .spawn()
     .map_err(|e| real_glpi::RealGlpiError::Io("passerelle".into(), e))?;
     let deadline = Instant::now() + Duration::from_secs(600);
@@ -217,6 +284,32 @@ fn scenario() -> real_glpi::Result<Outcome> {
         }
         std::thread::sleep(Duration::from_millis(5));
     };
+    let continued = std::fs::read_to_string(&continued_log).unwrap_or_default();
+    // The collections kept before the first kill were not read again. Each collection here is
+    // one page (under 1,000 rows), so each prints one progress line ("GLPI local : TYPE n/t");
+    // a type read as ids and with names has two, as the first run shows.
+    let lines = |log: &str, itemtype: &str| {
+        log.lines()
+            .filter(|l| l.starts_with(&format!("GLPI local : {itemtype} ")) && l.contains(" lus"))
+            .count()
+    };
+    let mut read_again: Vec<String> = kept_at_kill
+        .iter()
+        .map(|key| key.trim_end_matches("+names").to_string())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|itemtype| {
+            let kept = kept_at_kill
+                .iter()
+                .filter(|k| k.trim_end_matches("+names") == itemtype)
+                .count();
+            lines(&continued, itemtype) + kept > lines(&first.stderr, itemtype)
+        })
+        .collect();
+    // And it did read the rest (one of the last collections, never kept that early).
+    if lines(&continued, "Item_SoftwareVersion") != 1 {
+        read_again.push(format!("the continued run's read:\n{continued}"));
+    }
     // GLPI finishes the request the killed command left in flight.
     std::thread::sleep(Duration::from_secs(3));
     let resumed = run(&journal, &["--resume"])?;
@@ -250,6 +343,9 @@ fn scenario() -> real_glpi::Result<Outcome> {
         undo,
         undo_left,
         killed_after_events,
+        kept_at_kill,
+        writes_of_killed_read,
+        read_again,
         resumed,
         differences_after_resume,
         source_changes,
@@ -341,6 +437,22 @@ fn a_killed_run_resumed_doubles_nothing() {
         d.len(),
         first_lines(d, 80)
     );
+}
+
+/// Killed during the read: nothing written; the next run reads only what was not kept.
+#[test]
+fn a_run_killed_during_the_read_writes_nothing_and_continues_the_read() {
+    let o = outcome();
+    assert!(
+        !o.kept_at_kill.is_empty(),
+        "the kill came before any collection was kept, or after the whole read"
+    );
+    assert!(
+        o.writes_of_killed_read.is_empty(),
+        "{:?}",
+        o.writes_of_killed_read
+    );
+    assert!(o.read_again.is_empty(), "read again: {:?}", o.read_again);
 }
 
 /// Nothing of it changed the source database.

@@ -21,10 +21,14 @@ self.onmessage = async (event) => {
   try {
     mod = await ready;
   } catch (err) {
+    // A bare `Reply::Failed` (serde's external tag, no channel): the page tells every part
+    // of it, in its language, why the checker is not there.
     self.postMessage(JSON.stringify({
-      kind: 'failed', id: 0,
-      message_fr: 'le vérificateur ne démarre pas : ' + err,
-      message_en: 'the checker does not start: ' + err,
+      failed: {
+        id: 0,
+        message_fr: 'le vérificateur ne démarre pas : ' + err,
+        message_en: 'the checker does not start: ' + err,
+      },
     }));
     return;
   }

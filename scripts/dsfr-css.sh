@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 src=node_modules/@gouvfr/dsfr/dist
 out=node_modules/.passerelle/dsfr-page.css
 # Components in dsfr.min.css's order; add one here when the page starts drawing it.
-components="upload badge logo button form stepper link callout alert checkbox input skiplink select footer table header"
+components="upload badge logo button form stepper link callout alert radio checkbox input skiplink select footer table header"
 
 mkdir -p "$(dirname "$out")"
 {

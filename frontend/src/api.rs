@@ -20,6 +20,16 @@ pub struct Info {
     pub version: String,
     /// The GLPI the proxy forwards to.
     pub glpi: GlpiTarget,
+    /// The local GLPI the proxy reads from (`/source-api`), when one is configured.
+    #[serde(default)]
+    pub source: Option<SourceTarget>,
+}
+
+/// The local GLPI behind the proxy's `/source-api` (read only).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct SourceTarget {
+    /// Address of its legacy REST API (`…/apirest.php`).
+    pub api_url: String,
 }
 
 /// The GLPI instance behind the proxy.
@@ -211,6 +221,26 @@ mod tests {
         assert_eq!(info.version, "0.1.0");
         assert_eq!(info.glpi.api_url, "http://127.0.0.1:9/apirest.php");
         assert!(info.glpi.sandbox);
+        assert_eq!(info.source, None);
+    }
+
+    #[test]
+    fn a_configured_source_is_decoded() {
+        let info = decode_info(
+            200,
+            r#"{"product":"Passerelle","version":"1","glpi":{"api_url":"u","sandbox":false},"source":{"api_url":"http://local/apirest.php"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            info.source.map(|s| s.api_url).as_deref(),
+            Some("http://local/apirest.php")
+        );
+        let none = decode_info(
+            200,
+            r#"{"product":"Passerelle","version":"1","glpi":{"api_url":"u","sandbox":false},"source":null}"#,
+        )
+        .unwrap();
+        assert_eq!(none.source, None);
     }
 
     #[test]

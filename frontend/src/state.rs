@@ -169,6 +169,7 @@ mod tests {
                 api_url: "http://glpi.invalid/apirest.php".into(),
                 sandbox: true,
             },
+            source: None,
         }
     }
 

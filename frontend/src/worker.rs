@@ -675,6 +675,29 @@ pub fn worker_handle(data: JsValue) {
 
 // ----- page side -----
 
+/// A message of the worker: a reply for one channel, or a bare reply for every part of the page
+/// (`worker.js` says so when the wasm does not start, before any channel is known).
+pub fn decode_answer(text: Option<&str>) -> (Option<Channel>, Reply) {
+    let Some(text) = text else {
+        return (None, unreadable_answer());
+    };
+    if let Ok(Envelope { channel, reply }) = serde_json::from_str::<Envelope>(text) {
+        return (Some(channel), reply);
+    }
+    match serde_json::from_str::<Reply>(text) {
+        Ok(reply) => (None, reply),
+        Err(_) => (None, unreadable_answer()),
+    }
+}
+
+fn unreadable_answer() -> Reply {
+    Reply::failed(
+        0,
+        "réponse illisible du vérificateur",
+        "unreadable answer from the checker",
+    )
+}
+
 type Callback = Box<dyn FnMut(Reply)>;
 type Listeners = Rc<RefCell<HashMap<Channel, Rc<RefCell<Callback>>>>>;
 
@@ -725,24 +748,11 @@ impl Hub {
             };
         };
         let to = listeners.clone();
-        let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-            move |e: web_sys::MessageEvent| match e
-                .data()
-                .as_string()
-                .and_then(|t| serde_json::from_str::<Envelope>(&t).ok())
-            {
-                Some(Envelope { channel, reply }) => deliver(&to, Some(channel), reply),
-                None => deliver(
-                    &to,
-                    None,
-                    Reply::failed(
-                        0,
-                        "réponse illisible du vérificateur",
-                        "unreadable answer from the checker",
-                    ),
-                ),
-            },
-        );
+        let onmessage =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                let (channel, reply) = decode_answer(e.data().as_string().as_deref());
+                deliver(&to, channel, reply)
+            });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         let to = listeners.clone();
         let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
@@ -905,6 +915,44 @@ mod tests {
     use super::*;
 
     const COMPUTERS: &str = "Nom;Numéro de série\nPC-1;SN1\nPC-2;SN2\n";
+
+    /// `worker.js`'s own failure (the wasm does not start) reaches every part of the page with
+    /// its reason in both languages, not as an unreadable answer.
+    #[test]
+    fn the_worker_script_s_failure_is_read_with_its_reason() {
+        let script = include_str!("../worker.js");
+        assert!(script.contains("failed: {") && !script.contains("kind: 'failed'"));
+        let posted = r#"{"failed":{"id":0,"message_fr":"le vérificateur ne démarre pas : TypeError: x","message_en":"the checker does not start: TypeError: x"}}"#;
+        match decode_answer(Some(posted)) {
+            (
+                None,
+                Reply::Failed {
+                    id: 0,
+                    message_fr,
+                    message_en,
+                },
+            ) => {
+                assert_eq!(message_fr, "le vérificateur ne démarre pas : TypeError: x");
+                assert_eq!(message_en, "the checker does not start: TypeError: x");
+            }
+            other => panic!("{other:?}"),
+        }
+        let enveloped = serde_json::to_string(&Envelope {
+            channel: Channel::Migrate,
+            reply: Reply::failed(3, "a", "b"),
+        })
+        .unwrap();
+        assert!(matches!(
+            decode_answer(Some(&enveloped)),
+            (Some(Channel::Migrate), Reply::Failed { id: 3, .. })
+        ));
+        match decode_answer(Some("{\"kind\":\"failed\"}")) {
+            (None, Reply::Failed { message_en, .. }) => {
+                assert_eq!(message_en, "unreadable answer from the checker")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
     const MORE: &str = "Nom;Numéro de série\nPC-3;SN3\n";
 
     fn spec(name: &str) -> FileSpec {

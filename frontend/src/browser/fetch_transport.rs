@@ -1,12 +1,13 @@
-//! The engine's [`Transport`] over the browser's fetch, to the proxy's `/api` (same origin: the
-//! proxy adds the App-Token, the page never sees it).
+//! The engine's [`Transport`] over the browser's fetch, to the proxy's `/api` or `/source-api`
+//! (same origin: the proxy adds the App-Token, the page never sees it).
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use passerelle_engine::migrate::api::{ApiRequest, ApiResponse, Method, Transport, TransportError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Calls `/api{path}` on the page's origin.
+/// Calls `{base}{path}` on the page's origin: the national GLPI (`/api`) or the local one
+/// (`/source-api`, read only).
 #[derive(Debug, Clone, Copy)]
 pub struct FetchTransport {
     base: &'static str,
@@ -16,6 +17,10 @@ impl FetchTransport {
     /// The proxy's API, on the page's own origin: a constant, so the page holds it in one
     /// `static` that the migration session borrows (nothing leaked, nothing cloned around).
     pub const PROXY: FetchTransport = FetchTransport { base: "/api" };
+    /// The local GLPI the migration reads from, through the same proxy (which refuses writes).
+    pub const SOURCE: FetchTransport = FetchTransport {
+        base: "/source-api",
+    };
 }
 
 impl Default for FetchTransport {

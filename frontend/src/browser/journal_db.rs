@@ -5,6 +5,7 @@
 use passerelle_engine::migrate::journal::{Event, Journal};
 use passerelle_engine::migrate::plan::Plan;
 use passerelle_engine::migrate::run::{JournalSink, RunOptions};
+use passerelle_engine::migrate::source::SourceRead;
 use rexie::{ObjectStore, Rexie, TransactionMode};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -18,6 +19,9 @@ pub(crate) const DIRECTORY_DB_NAME: &str = "passerelle-directory-journal";
 const EVENTS: &str = "journal_events";
 const META: &str = "journal_meta";
 const META_KEY: &str = "current";
+/// Beside the run: what was read of the local GLPI so far (issue 16), so a reload continues the
+/// read. It holds the read's personal data like the journal, and goes with it when purged.
+const SOURCE_READ_KEY: &str = "source-read";
 
 /// How long the browser keeps a migration's journal (it holds the files' personal data:
 /// e-mails, phone numbers), counted from the run's start: then the page purges it by itself.
@@ -126,7 +130,44 @@ impl JournalDb {
         Ok(Some((meta, Journal::from_events(events))))
     }
 
-    /// Forgets the stored run.
+    /// Keeps what was read of the local GLPI (partial or complete), replacing what was kept.
+    pub async fn save_source_read(&self, read: &SourceRead) -> Result<(), String> {
+        let json = serde_json::to_string(read).map_err(text)?;
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadWrite)
+            .map_err(text)?;
+        tx.store(META)
+            .map_err(text)?
+            .put(
+                &JsValue::from_str(&json),
+                Some(&JsValue::from_str(SOURCE_READ_KEY)),
+            )
+            .await
+            .map_err(text)?;
+        tx.done().await.map_err(text)?;
+        Ok(())
+    }
+
+    /// What was kept of the local GLPI's read, if anything.
+    pub async fn load_source_read(&self) -> Result<Option<SourceRead>, String> {
+        let tx = self
+            .db
+            .transaction(&[META], TransactionMode::ReadOnly)
+            .map_err(text)?;
+        let value = tx
+            .store(META)
+            .map_err(text)?
+            .get(JsValue::from_str(SOURCE_READ_KEY))
+            .await
+            .map_err(text)?;
+        match value.and_then(|v| v.as_string()) {
+            Some(json) => serde_json::from_str(&json).map(Some).map_err(text),
+            None => Ok(None),
+        }
+    }
+
+    /// Forgets the stored run (and what was read of the local GLPI).
     pub async fn clear(&self) -> Result<(), String> {
         let tx = self
             .db

@@ -71,6 +71,9 @@ async fn whole_flow_connect_plan_run_verify_undo() {
     let (sandbox, _proxy, browser) = open_page_with(&[]).await;
     let before = dump(&sandbox);
     connect(&browser).await;
+    // No local GLPI behind this proxy: files are the only source, no choice is offered.
+    assert!(browser.text("#migration-origin").await.unwrap().is_none());
+    assert!(browser.text("#source-panel").await.unwrap().is_none());
     choose_files(&browser).await;
     // The two computers of the homonym "Joseph Céline" say which one in their Usager column.
     plan(&browser, "120").await;
@@ -235,6 +238,19 @@ async fn whole_flow_connect_plan_run_verify_undo() {
     assert_eq!(
         browser.text("#run-status").await.unwrap().as_deref(),
         Some("Migration terminée")
+    );
+    // Said once: the status line is the live region; the progress one holds no copy of it.
+    assert_eq!(
+        browser
+            .attr("#run-status", "role")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("status")
+    );
+    assert_eq!(
+        browser.text("#run-progress").await.unwrap().as_deref(),
+        Some("")
     );
 
     // Undo is confirmed too, with what it removes.

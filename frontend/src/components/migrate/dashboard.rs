@@ -205,6 +205,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         progress.relogins,
         tr(T::Relogins),
     );
+    // The counts while running; then nothing: the status line says how it ended, once.
     let live = if running {
         format!(
             "{} : {} / {}",
@@ -213,15 +214,16 @@ pub fn dashboard(props: &DashboardProps) -> Html {
             counted(progress.total(), W::Object, lang)
         )
     } else {
-        status.clone()
+        String::new()
     };
     let max_rate = chart_max(&progress.samples);
     html! {
         <section id="dashboard" class="dashboard" tabindex="-1" aria-labelledby="dashboard-heading">
             <h3 id="dashboard-heading">{ tr(T::Dashboard) }</h3>
-            <p id="run-status" class="run-status" data-phase={phase_code}>{ status }</p>
-            // Polite: read when the reader is idle, never interrupting.
-            <p id="run-progress" class="sr-live" role="status" aria-live="polite">{ live }</p>
+            // Both polite (read when the reader is idle, never interrupting) and present from the
+            // run's start, so each change is heard: the phase here, the counts below.
+            <p id="run-status" class="run-status" data-phase={phase_code} role="status" aria-live="polite">{ status }</p>
+            <p id="run-progress" class="sr-live" aria-live="polite">{ live }</p>
             if running {
                 <ul class="controls fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">
                     if props.paused {

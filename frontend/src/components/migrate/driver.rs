@@ -13,11 +13,12 @@ use passerelle_engine::migrate::lookup;
 use passerelle_engine::migrate::plan::Plan;
 use passerelle_engine::migrate::run::{self, ControlState, Progress, RunOptions};
 use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionSettings};
+use passerelle_engine::migrate::source::{read_source, SourceOptions, SourceRead};
 use serde_json::Value;
 use yew::platform::spawn_local;
 use yew::Callback;
 
-use super::model::{Connection, Effect, Msg, Problem, Stored};
+use super::model::{Connection, Effect, Msg, Problem, ReadEnd, SourceConnection, Stored};
 use crate::browser::web_lock::{self, Attempt, JournalLock};
 use crate::browser::{FetchTransport, JournalDb, RunMeta};
 use crate::files;
@@ -26,8 +27,18 @@ use crate::worker::{self, Channel};
 /// The proxy's API: one transport for the page, borrowed by the session.
 static TRANSPORT: FetchTransport = FetchTransport::PROXY;
 
+/// The local GLPI, read through the same proxy (`/source-api`, which refuses writes).
+static SOURCE_TRANSPORT: FetchTransport = FetchTransport::SOURCE;
+
 /// A session through the proxy.
 type Session = MigrationSession<'static, FetchTransport>;
+
+/// A session to the local GLPI.
+type SourceClient = GlpiClient<'static, FetchTransport>;
+
+/// How often a read in progress is kept in the journal database (ms): a reload loses at most
+/// this much of it.
+const READ_CHECKPOINT_MS: f64 = 2_000.0;
 
 /// Holds the session and runs effects; answers through `send`.
 pub struct Driver {
@@ -42,6 +53,10 @@ pub struct Driver {
     worker: worker::Runner,
     /// The journal watcher is started.
     watching: Cell<bool>,
+    /// The session to the local GLPI; taken out while a read uses it.
+    source: RefCell<Option<Rc<SourceClient>>>,
+    /// The read is asked to stop.
+    read_cancel: Rc<Cell<bool>>,
 }
 
 fn list_of(v: &Value, key: &str, name: &str) -> Vec<(u64, String)> {
@@ -98,6 +113,61 @@ async fn describe(client: &GlpiClient<'_, FetchTransport>) -> Result<Connection,
         profile: session["glpiactiveprofile"]["id"].as_u64().unwrap_or(0),
         entity: session["glpiactive_entity"].as_u64().unwrap_or(0),
     })
+}
+
+/// A call's error in both languages.
+fn call_problem(e: &passerelle_engine::migrate::client::CallError) -> Problem {
+    use passerelle_engine::diagnostic::Lang;
+    Problem::Both {
+        fr: e.render(Lang::Fr),
+        en: e.render(Lang::En),
+    }
+}
+
+/// What the local GLPI's session shows: version, who, its entities, the active one.
+async fn describe_source(
+    client: &SourceClient,
+) -> Result<SourceConnection, passerelle_engine::migrate::client::CallError> {
+    let (_, config, _) = client
+        .call_json(ApiRequest::new(Method::Get, "/getGlpiConfig"))
+        .await?;
+    let session = client.full_session().await?;
+    let (_, entities, _) = client
+        .call_json(ApiRequest::new(
+            Method::Get,
+            "/getMyEntities?is_recursive=true",
+        ))
+        .await?;
+    Ok(SourceConnection {
+        version: config["cfg_glpi"]["version"]
+            .as_str()
+            .unwrap_or("?")
+            .to_string(),
+        user: session["glpiname"].as_str().unwrap_or("").to_string(),
+        entities: list_of(&entities, "myentities", "name"),
+        active: session["glpiactive_entity"].as_u64().unwrap_or(0),
+    })
+}
+
+/// Polls `a` and `stop` together: `Some` with `a`'s output when it ends first, `None` when
+/// `stop` does (`a` is then dropped by the caller, at one of its awaits).
+async fn until_stopped<A: std::future::Future>(
+    a: A,
+    stop: impl std::future::Future<Output = ()>,
+) -> Option<A::Output> {
+    use std::task::Poll;
+    let mut a = std::pin::pin!(a);
+    let mut stop = std::pin::pin!(stop);
+    std::future::poll_fn(move |cx| {
+        if let Poll::Ready(out) = a.as_mut().poll(cx) {
+            return Poll::Ready(Some(out));
+        }
+        if stop.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 /// This tab's hold on the journal for one run, resume or undo: the Web Lock (when the browser
@@ -177,6 +247,8 @@ impl Driver {
             control: Cell::new(ControlState::Running),
             own: Rc::new(Cell::new(false)),
             watching: Cell::new(false),
+            source: RefCell::new(None),
+            read_cancel: Rc::new(Cell::new(false)),
         })
     }
 
@@ -278,6 +350,35 @@ impl Driver {
                 });
             }),
             Effect::Draft(request, bytes) => self.worker.draft(request, bytes),
+            Effect::SourceConnect(credentials) => spawn_local(async move {
+                let client = Rc::new(GlpiClient::new(
+                    &SOURCE_TRANSPORT,
+                    credentials,
+                    ClientOptions::default(),
+                ));
+                let result = match client.login().await {
+                    Ok(()) => describe_source(&client).await,
+                    Err(e) => Err(e),
+                };
+                let result = match result {
+                    Ok(c) => {
+                        if let Some(old) = d.source.replace(Some(client)) {
+                            old.logout().await;
+                        }
+                        Ok(c)
+                    }
+                    Err(e) => {
+                        client.logout().await;
+                        Err(call_problem(&e))
+                    }
+                };
+                send.emit(Msg::SourceConnected(result));
+            }),
+            Effect::ReadSource { entity, from } => spawn_local(async move {
+                let end = d.read_source(entity, from).await;
+                send.emit(Msg::SourceRead(Box::new(end)));
+            }),
+            Effect::CancelRead => self.read_cancel.set(true),
             Effect::Plan { draft, options } => spawn_local(async move {
                 let Some(mut session) = d.take() else {
                     return send.emit(Msg::Planned(Err(session_busy())));
@@ -346,6 +447,93 @@ impl Driver {
         }
     }
 
+    /// Reads the local GLPI's entity into what was read before (the engine continues it when it
+    /// is the read of that entity), keeping it in the journal database every few seconds and
+    /// when it ends: a reload continues from there. The engine's read only changes what it
+    /// holds between two awaits, so the read can be stopped at any await and continued.
+    async fn read_source(&self, entity: u64, from: Option<Rc<SourceRead>>) -> ReadEnd {
+        use passerelle_engine::diagnostic::Lang;
+        let mut read = from.map(|r| (*r).clone()).unwrap_or_default();
+        let end = |read: SourceRead, result: Result<(), Problem>, cancelled: bool| {
+            let counts = read.counts();
+            let draft = read.is_complete().then(|| {
+                let prepared = read.prepared();
+                let stops: Vec<_> = prepared.stopping_problems().into_iter().cloned().collect();
+                if stops.is_empty() {
+                    Ok(Rc::new(prepared.draft()))
+                } else {
+                    Err(stops)
+                }
+            });
+            ReadEnd {
+                read: Rc::new(read),
+                counts,
+                result,
+                cancelled,
+                draft,
+            }
+        };
+        let Some(client) = self.source.borrow().clone() else {
+            return end(read, Err(session_busy()), false);
+        };
+        let db = JournalDb::open().await.ok();
+        let options = SourceOptions {
+            entity: Some(entity),
+            recursive: true,
+            page_size: 1000,
+        };
+        self.read_cancel.set(false);
+        let (result, cancelled) = loop {
+            let due = Rc::new(Cell::new(false));
+            let since = js_sys::Date::now();
+            let outcome = {
+                let (send, due_in) = (self.send.clone(), due.clone());
+                let mut progress = move |p| {
+                    send.emit(Msg::SourceProgressed(p));
+                    if js_sys::Date::now() - since >= READ_CHECKPOINT_MS {
+                        due_in.set(true);
+                    }
+                };
+                let (cancel, due) = (self.read_cancel.clone(), due.clone());
+                let stop = async move {
+                    while !cancel.get() && !due.get() {
+                        web_lock::sleep_ms(100).await;
+                    }
+                };
+                until_stopped(
+                    read_source(&client, &options, &mut read, &mut progress),
+                    stop,
+                )
+                .await
+            };
+            match outcome {
+                Some(Ok(())) => break (Ok(()), false),
+                Some(Err(e)) => {
+                    break (
+                        Err(Problem::Both {
+                            fr: e.render(Lang::Fr),
+                            en: e.render(Lang::En),
+                        }),
+                        false,
+                    )
+                }
+                None if self.read_cancel.get() => break (Ok(()), true),
+                // A checkpoint: kept, then continued from the next page.
+                None => {
+                    if let Some(db) = &db {
+                        let _ = db.save_source_read(&read).await;
+                    }
+                }
+            }
+        };
+        if let Some(db) = &db {
+            if let Err(e) = db.save_source_read(&read).await {
+                return end(read, Err(Problem::Text(e)), cancelled);
+            }
+        }
+        end(read, result, cancelled)
+    }
+
     /// Looks for an interrupted run, then watches the journal's lock for the page's life:
     /// while another tab holds it, tells what its journal says; when it is released, looks
     /// again for an interrupted run.
@@ -358,6 +546,15 @@ impl Driver {
         spawn_local(async move {
             send.emit(Msg::Interrupted(stored_interrupted().await));
             send.emit(Msg::Kept(stored_kept().await));
+            // The local GLPI is offered only when the proxy reads one.
+            let available = crate::api::fetch_info()
+                .await
+                .is_ok_and(|i| i.source.is_some());
+            let stored = match JournalDb::open().await {
+                Ok(db) if available => db.load_source_read().await.ok().flatten().map(Rc::new),
+                _ => None,
+            };
+            send.emit(Msg::SourceKnown { available, stored });
             let mut seen: Option<(bool, Option<(usize, usize)>)> = None;
             loop {
                 let now = !own.get() && web_lock::held_anywhere().await;

@@ -10,11 +10,13 @@
 //! which drafts the plan from the files it checked: the page only reads the target and plans.
 
 mod confirm;
+mod connect;
 mod dashboard;
 mod driver;
 pub mod model;
 mod plan_view;
 mod remedy;
+mod source;
 pub mod texts;
 
 use std::rc::Rc;
@@ -139,13 +141,6 @@ pub fn migration(props: &MigrationProps) -> Html {
         Callback::from(move |_: MouseEvent| send.emit(make()))
     };
 
-    let on_connect = {
-        let send = send.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            send.emit(Msg::Connect);
-        })
-    };
     let on_files = {
         let send = send.clone();
         Callback::from(move |e: Event| {
@@ -219,49 +214,10 @@ pub fn migration(props: &MigrationProps) -> Html {
                 </div>
             }
         }
-        None => {
-            let toggle = {
-                let send = send.clone();
-                Callback::from(move |v: String| send.emit(Msg::SetPasswordMode(v == "password")))
-            };
-            let set = |make: fn(String) -> Msg| {
-                let send = send.clone();
-                Callback::from(move |e: InputEvent| {
-                    if let Some(i) = event_input(&e) {
-                        send.emit(make(i.value()));
-                    }
-                })
-            };
-            let use_password = model.form.use_password;
-            html! {
-                <form id="connect-form" class="connect" onsubmit={on_connect}>
-                    <Choice id="login-mode" label={tr(T::LoginMode)} onchange={toggle}
-                        options={choice::options([("token", tr(T::ModeToken)), ("password", tr(T::ModePassword))])}
-                        value={if use_password { "password" } else { "token" }} />
-                    if use_password {
-                        <div class="fr-input-group">
-                            <label class="fr-label" for="login-name">{ tr(T::Login) }</label>
-                            <input id="login-name" class="fr-input" autocomplete="username" oninput={set(Msg::SetLogin)} />
-                        </div>
-                        <div class="fr-input-group">
-                            <label class="fr-label" for="login-password">{ tr(T::Password) }</label>
-                            <input id="login-password" class="fr-input" type="password" autocomplete="current-password" oninput={set(Msg::SetPassword)} />
-                        </div>
-                    } else {
-                        <div class="fr-input-group">
-                            <label class="fr-label" for="login-token">
-                                { tr(T::Token) }
-                                <span id="login-token-hint" class="fr-hint-text">{ tr(T::TokenHint) }</span>
-                            </label>
-                            <input id="login-token" class="fr-input" type="password" autocomplete="off" oninput={set(Msg::SetToken)} />
-                        </div>
-                    }
-                    <button id="connect-button" class="fr-btn" type="submit" disabled={busy} aria-busy={busy.to_string()}>
-                        { if busy { tr(T::Connecting) } else { tr(T::Connect) } }
-                    </button>
-                </form>
-            }
-        }
+        None => html! {
+            <connect::ConnectForm {lang} form={model.form.clone()} busy={busy}
+                on_form={send.reform(Msg::SetForm)} on_submit={send.reform(|()| Msg::Connect)} />
+        },
     };
 
     let templates = CompanionKind::ALL.into_iter().map(|kind| {
@@ -447,6 +403,13 @@ pub fn migration(props: &MigrationProps) -> Html {
                 <div id="migrate-error" class="fr-alert fr-alert--error fr-alert--sm fr-my-2w" role="alert"><p>{ render_problem(e, lang) }</p></div>
             }
             <h3 class="fr-mt-4w">{ tr(T::FilesHeading) }</h3>
+            if model.source.available {
+                <source::OriginChoice {lang} api={model.source.chosen} disabled={running || model.source.reading}
+                    on_choose={send.reform(Msg::ChooseApi)} />
+            }
+            if model.source.chosen {
+                { source::source_panel(lang, &model.source, running, &send) }
+            } else {
             if !props.checked.files.is_empty() {
                 <button id="use-checked" type="button" class="fr-btn fr-mb-2w" onclick={on_use_checked}>
                     { format!("{} ({})", tr(T::UseChecked), props.checked.files.len()) }
@@ -464,6 +427,7 @@ pub fn migration(props: &MigrationProps) -> Html {
             </p>
             <p class="fr-mb-1v">{ tr(T::Templates) }</p>
             <ul class="templates">{ for templates }</ul>
+            }
             <h3 class="fr-mt-4w">{ tr(T::OptionsHeading) }</h3>
             { option_toggles }
             <button id="plan-button" type="button" class="fr-btn fr-mt-2w" disabled={!model.can_plan()}

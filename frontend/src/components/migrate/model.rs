@@ -17,6 +17,7 @@ use passerelle_engine::migrate::plan::{Draft, Plan, PlanOptions, ValueChoice};
 use passerelle_engine::migrate::run::{
     ControlState, MissingRight, Progress, UndoSummary, VerifyReport,
 };
+use passerelle_engine::migrate::source::{SourceCount, SourceProgress, SourceRead};
 
 use crate::browser::RunMeta;
 use crate::components::checker::model::CheckedFiles;
@@ -159,6 +160,22 @@ pub struct LoginForm {
     pub password: String,
 }
 
+impl LoginForm {
+    /// What it says, as the engine's credentials.
+    pub fn credentials(&self) -> Credentials {
+        if self.use_password {
+            Credentials::Password {
+                login: self.login.clone(),
+                password: self.password.clone(),
+            }
+        } else {
+            Credentials::UserToken {
+                token: self.token.clone(),
+            }
+        }
+    }
+}
+
 /// Where the files to migrate come from.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Origin {
@@ -166,6 +183,82 @@ pub enum Origin {
     Checked,
     /// Picked in the migration section: sent to the worker to be checked and drafted.
     Picked,
+    /// Read from the local GLPI through the proxy's `/source-api` (issue 16).
+    Api,
+}
+
+/// What the session to the local GLPI told us.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceConnection {
+    /// Its version (`getGlpiConfig`).
+    pub version: String,
+    /// Login of the connected person.
+    pub user: String,
+    /// The session's entities `(id, name)`.
+    pub entities: Vec<(u64, String)>,
+    /// The session's active entity when it opened.
+    pub active: u64,
+}
+
+/// How a read of the local GLPI ended.
+#[derive(Clone, Debug)]
+pub struct ReadEnd {
+    /// What is read so far (kept in the journal database too).
+    pub read: Rc<SourceRead>,
+    /// Per type: read, not carried with why.
+    pub counts: Vec<SourceCount>,
+    /// `Ok` when every collection is read; stopped on request; or why it stopped.
+    pub result: Result<(), Problem>,
+    /// Stopped on request.
+    pub cancelled: bool,
+    /// The draft of a complete read, or the problems that stop it.
+    pub draft: Option<Result<Rc<Draft>, Vec<Diagnostic>>>,
+}
+
+/// The local GLPI as the migration's source: offered only when the proxy has one.
+#[derive(Clone, Debug, Default)]
+pub struct SourceSide {
+    /// The proxy reads a local GLPI (`/info` gives `source.api_url`).
+    pub available: bool,
+    /// "GLPI local" is chosen rather than the files.
+    pub chosen: bool,
+    /// Its login form.
+    pub form: LoginForm,
+    /// Connecting to it.
+    pub busy: bool,
+    /// Its session's facts.
+    pub connection: Option<SourceConnection>,
+    /// The entity to read (with its sub-entities).
+    pub entity: Option<u64>,
+    /// Reading.
+    pub reading: bool,
+    /// The latest page read.
+    pub progress: Option<SourceProgress>,
+    /// What is read so far (from this tab, or kept from an earlier one).
+    pub read: Option<Rc<SourceRead>>,
+    /// Per type: read, not carried with why (once a read ended).
+    pub counts: Vec<SourceCount>,
+    /// The last read was stopped on request.
+    pub stopped: bool,
+}
+
+impl SourceSide {
+    /// Objects read so far, every collection together.
+    pub fn rows_read(&self) -> usize {
+        self.read
+            .as_ref()
+            .map(|r| r.reads.values().map(|p| p.rows.len()).sum())
+            .unwrap_or(0)
+    }
+
+    /// Whether a read was started and not finished (kept from an earlier page too).
+    pub fn interrupted(&self) -> bool {
+        !self.reading
+            && self
+                .read
+                .as_ref()
+                .is_some_and(|r| !r.is_complete() && !r.reads.is_empty())
+    }
 }
 
 /// The files to migrate, as shown.
@@ -234,6 +327,8 @@ pub struct Model {
     pub connection: Option<Connection>,
     /// The files to migrate.
     pub sources: Option<Sources>,
+    /// The local GLPI, when the proxy reads one.
+    pub source: SourceSide,
     /// Their draft.
     pub draft: DraftState,
     /// Number of the latest draft request.
@@ -295,14 +390,8 @@ struct Outbox(Rc<RefCell<Vec<Effect>>>);
 pub enum Msg {
     /// The panel is shown: look for an interrupted run, watch the journal's lock.
     Mounted,
-    /// Token or password login.
-    SetPasswordMode(bool),
-    /// Token typed.
-    SetToken(String),
-    /// Login typed.
-    SetLogin(String),
-    /// Password typed.
-    SetPassword(String),
+    /// The login form as typed (token or password mode, token, login, password).
+    SetForm(LoginForm),
     /// Connect pressed.
     Connect,
     /// The session opened, or why not.
@@ -324,6 +413,32 @@ pub enum Msg {
     UseChecked(Rc<CheckedFiles>),
     /// A reply of the worker on the migration's channel.
     Worker(Reply),
+    /// What the proxy says of a local GLPI (`/info`), and what a read left in the journal
+    /// database.
+    SourceKnown {
+        /// The proxy reads one.
+        available: bool,
+        /// A read kept from an earlier page.
+        stored: Option<Rc<SourceRead>>,
+    },
+    /// Files (`false`) or the local GLPI (`true`) chosen as the source.
+    ChooseApi(bool),
+    /// The local GLPI's login form as typed.
+    SetSourceForm(LoginForm),
+    /// Connect to the local GLPI pressed.
+    SourceConnect,
+    /// Its session opened, or why not.
+    SourceConnected(Result<SourceConnection, Problem>),
+    /// The local entity to read chosen.
+    ChooseSourceEntity(u64),
+    /// "Read the local GLPI" pressed (continues a read kept from earlier).
+    ReadSource,
+    /// Stop the read (what is read is kept).
+    CancelRead,
+    /// A page of the local GLPI read.
+    SourceProgressed(SourceProgress),
+    /// The read ended (complete, stopped or failed).
+    SourceRead(Box<ReadEnd>),
     /// Options changed.
     SetOptions(PlanOptions),
     /// The assets' reconciliation key chosen.
@@ -451,6 +566,17 @@ pub enum Effect {
     },
     /// Ask the worker for a draft (bytes of picked files beside).
     Draft(DraftRequest, Vec<Rc<Vec<u8>>>),
+    /// Open a session to the local GLPI.
+    SourceConnect(Credentials),
+    /// Read the local GLPI's entity, continuing `from` when it is the read of that entity.
+    ReadSource {
+        /// The entity (its sub-entities too).
+        entity: u64,
+        /// What was read before.
+        from: Option<Rc<SourceRead>>,
+    },
+    /// Stop the read.
+    CancelRead,
     /// Wait for a pause in typing, then answer [`Msg::SearchDue`].
     Debounce {
         /// The missing value's key.
@@ -516,26 +642,13 @@ impl Model {
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Mounted => return vec![Effect::Watch],
-            Msg::SetPasswordMode(p) => self.form.use_password = p,
-            Msg::SetToken(t) => self.form.token = t,
-            Msg::SetLogin(l) => self.form.login = l,
-            Msg::SetPassword(p) => self.form.password = p,
+            Msg::SetForm(f) => self.form = f,
             Msg::Connect => {
                 if self.busy || self.connection.is_some() {
                     return Vec::new();
                 }
                 self.busy = true;
-                let credentials = if self.form.use_password {
-                    Credentials::Password {
-                        login: self.form.login.clone(),
-                        password: self.form.password.clone(),
-                    }
-                } else {
-                    Credentials::UserToken {
-                        token: self.form.token.clone(),
-                    }
-                };
-                return vec![Effect::Connect(credentials)];
+                return vec![Effect::Connect(self.form.credentials())];
             }
             Msg::Connected(result) => {
                 self.busy = false;
@@ -609,6 +722,124 @@ impl Model {
                 );
             }
             Msg::Worker(reply) => return self.on_worker(reply),
+            Msg::SourceKnown { available, stored } => {
+                self.source.available = available;
+                if self.source.read.is_none() && !self.source.reading {
+                    self.source.entity = stored.as_ref().and_then(|r| r.entity);
+                    self.source.read = stored;
+                }
+            }
+            Msg::ChooseApi(api) => {
+                if !self.source.available
+                    || api == self.source.chosen
+                    || self.phase == Phase::Running
+                {
+                    return Vec::new();
+                }
+                self.source.chosen = api;
+                // The other source's draft and plan no longer apply.
+                self.sources = None;
+                self.draft = DraftState::None;
+                self.plan = None;
+                self.plan_wanted = false;
+                self.draft_job = self.draft_job.wrapping_add(1);
+                self.error = None;
+            }
+            Msg::SetSourceForm(f) => self.source.form = f,
+            Msg::SourceConnect => {
+                if self.source.busy || self.source.connection.is_some() {
+                    return Vec::new();
+                }
+                self.source.busy = true;
+                return vec![Effect::SourceConnect(self.source.form.credentials())];
+            }
+            Msg::SourceConnected(result) => {
+                self.source.busy = false;
+                match result {
+                    Ok(c) => {
+                        // A kept read's entity stays chosen: reading it again continues it.
+                        if self.source.entity.is_none() {
+                            self.source.entity = Some(c.active);
+                        }
+                        self.source.connection = Some(c);
+                        self.error = None;
+                    }
+                    Err(p) => self.error = Some(p),
+                }
+            }
+            Msg::ChooseSourceEntity(id) => {
+                if !self.source.reading {
+                    self.source.entity = Some(id);
+                }
+            }
+            Msg::ReadSource => {
+                let (Some(_), Some(entity)) = (&self.source.connection, self.source.entity) else {
+                    return Vec::new();
+                };
+                if self.source.reading || self.phase == Phase::Running {
+                    return Vec::new();
+                }
+                self.source.reading = true;
+                self.source.progress = None;
+                self.error = None;
+                // What is read now replaces the plan of what was read before.
+                self.sources = None;
+                self.draft = DraftState::None;
+                self.plan = None;
+                return vec![Effect::ReadSource {
+                    entity,
+                    from: self.source.read.clone(),
+                }];
+            }
+            Msg::CancelRead => {
+                if self.source.reading {
+                    return vec![Effect::CancelRead];
+                }
+            }
+            Msg::SourceProgressed(p) => {
+                if self.source.reading {
+                    self.source.progress = Some(p);
+                }
+            }
+            Msg::SourceRead(end) => {
+                let ReadEnd {
+                    read,
+                    counts,
+                    result,
+                    cancelled,
+                    draft,
+                } = *end;
+                self.source.reading = false;
+                self.source.stopped = cancelled;
+                self.source.read = Some(read);
+                self.source.counts = counts;
+                if let Err(p) = result {
+                    self.error = Some(p);
+                }
+                match draft {
+                    Some(Ok(draft)) if self.source.chosen => {
+                        let name = match (&self.source.connection, self.source.entity) {
+                            (Some(c), Some(e)) => c
+                                .entities
+                                .iter()
+                                .find(|(id, _)| *id == e)
+                                .map(|(_, n)| n.clone())
+                                .unwrap_or_else(|| format!("#{e}")),
+                            _ => String::new(),
+                        };
+                        self.sources = Some(Sources {
+                            names: vec![format!("GLPI local — {name}")],
+                            origin: Origin::Api,
+                        });
+                        self.draft = DraftState::Ready(draft);
+                    }
+                    Some(Err(problems)) => {
+                        self.error = Some(Problem::Stops(problems.clone()));
+                        self.draft = DraftState::Stopped(Rc::new(problems));
+                    }
+                    _ => {}
+                }
+            }
             Msg::SetOptions(o) => {
                 self.options = o;
                 return self.replan();
@@ -1084,7 +1315,10 @@ mod tests {
 
     fn connected() -> Model {
         let mut m = Model::default();
-        m.update(Msg::SetToken("t0ken".into()));
+        m.update(Msg::SetForm(LoginForm {
+            token: "t0ken".into(),
+            ..LoginForm::default()
+        }));
         let effects = m.update(Msg::Connect);
         assert!(
             matches!(effects.as_slice(), [Effect::Connect(Credentials::UserToken { token })] if token == "t0ken")
@@ -1146,9 +1380,12 @@ mod tests {
     #[test]
     fn a_failed_connection_says_why_and_allows_another_try() {
         let mut m = Model::default();
-        m.update(Msg::SetPasswordMode(true));
-        m.update(Msg::SetLogin("glpi".into()));
-        m.update(Msg::SetPassword("secret".into()));
+        m.update(Msg::SetForm(LoginForm {
+            use_password: true,
+            login: "glpi".into(),
+            password: "secret".into(),
+            ..LoginForm::default()
+        }));
         let effects = m.update(Msg::Connect);
         assert!(matches!(
             effects.as_slice(),
@@ -1783,7 +2020,10 @@ mod tests {
         use yew::Reducible;
         let m = Rc::new(Model::default());
         let m = m.reduce(Msg::Mounted);
-        let m = m.reduce(Msg::SetToken("x".into()));
+        let m = m.reduce(Msg::SetForm(LoginForm {
+            token: "x".into(),
+            ..LoginForm::default()
+        }));
         let m = m.reduce(Msg::Connect);
         let effects = m.take_effects();
         assert!(matches!(
@@ -1791,5 +2031,165 @@ mod tests {
             [Effect::Watch, Effect::Connect(_)]
         ));
         assert!(m.take_effects().is_empty());
+    }
+
+    fn source_connection() -> SourceConnection {
+        SourceConnection {
+            version: "10.0.11".into(),
+            user: "glpi".into(),
+            entities: vec![(0, "Entité racine".into()), (2, "Préfecture".into())],
+            active: 0,
+        }
+    }
+
+    fn ended(read: SourceRead, draft: Option<Result<Rc<Draft>, Vec<Diagnostic>>>) -> Msg {
+        Msg::SourceRead(Box::new(ReadEnd {
+            counts: read.counts(),
+            read: Rc::new(read),
+            result: Ok(()),
+            cancelled: false,
+            draft,
+        }))
+    }
+
+    /// Without a local GLPI behind the proxy, the page offers files only.
+    #[test]
+    fn the_local_glpi_is_offered_only_when_the_proxy_reads_one() {
+        let mut m = connected();
+        m.update(Msg::SourceKnown {
+            available: false,
+            stored: None,
+        });
+        m.update(Msg::ChooseApi(true));
+        assert!(!m.source.chosen);
+        m.update(Msg::SourceKnown {
+            available: true,
+            stored: None,
+        });
+        m.update(Msg::ChooseApi(true));
+        assert!(m.source.chosen);
+    }
+
+    /// The local GLPI's own login (same form, its own credentials), its entity, a read that
+    /// continues what was read before, then the same plan as for files.
+    #[test]
+    fn the_local_glpi_is_read_then_planned_like_files() {
+        let mut m = connected();
+        m.update(Msg::SourceKnown {
+            available: true,
+            stored: None,
+        });
+        // Files were drafted: choosing the local GLPI drops them.
+        let effects = m.update(Msg::FilesPicked(vec![(
+            "Computer.csv".into(),
+            Rc::new(CSV.as_bytes().to_vec()),
+        )]));
+        assert_eq!(effects.len(), 1);
+        m.update(Msg::ChooseApi(true));
+        assert!(m.sources.is_none() && matches!(m.draft, DraftState::None));
+        assert!(!m.can_plan());
+        // Nothing is read before the local login.
+        assert!(m.update(Msg::ReadSource).is_empty());
+        m.update(Msg::SetSourceForm(LoginForm {
+            use_password: true,
+            login: "lecteur".into(),
+            password: "pw".into(),
+            ..LoginForm::default()
+        }));
+        let effects = m.update(Msg::SourceConnect);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::SourceConnect(Credentials::Password { login, .. })] if login == "lecteur"
+        ));
+        // The national session is untouched.
+        assert_eq!(m.form.token, "t0ken");
+        m.update(Msg::SourceConnected(Ok(source_connection())));
+        assert_eq!(m.source.entity, Some(0));
+        m.update(Msg::ChooseSourceEntity(2));
+        let effects = m.update(Msg::ReadSource);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::ReadSource {
+                entity: 2,
+                from: None
+            }]
+        ));
+        assert!(m.source.reading);
+        // One read at a time; the entity stays while reading.
+        assert!(m.update(Msg::ReadSource).is_empty());
+        m.update(Msg::ChooseSourceEntity(0));
+        assert_eq!(m.source.entity, Some(2));
+        m.update(Msg::SourceProgressed(SourceProgress {
+            itemtype: GlpiType::Computer,
+            read: 1000,
+            total: Some(1500),
+        }));
+        assert_eq!(m.source.progress.as_ref().map(|p| p.read), Some(1000));
+        assert!(matches!(
+            m.update(Msg::CancelRead).as_slice(),
+            [Effect::CancelRead]
+        ));
+        // Stopped: what is read is kept, and the next read continues it.
+        let partial = SourceRead {
+            entity: Some(2),
+            recursive: true,
+            ..SourceRead::default()
+        };
+        m.update(Msg::SourceRead(Box::new(ReadEnd {
+            read: Rc::new(partial.clone()),
+            counts: Vec::new(),
+            result: Ok(()),
+            cancelled: true,
+            draft: None,
+        })));
+        assert!(!m.source.reading && m.source.stopped);
+        assert!(!m.can_plan());
+        let effects = m.update(Msg::ReadSource);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::ReadSource { entity: 2, from: Some(r) }] if **r == partial
+        ));
+        // Complete: its draft is planned as the files' would be.
+        let complete = SourceRead {
+            complete: true,
+            ..partial
+        };
+        m.update(ended(complete, Some(Ok(Rc::new(draft_of(CSV))))));
+        assert_eq!(
+            m.sources
+                .as_ref()
+                .map(|s| (s.names.clone(), s.origin.clone())),
+            Some((vec!["GLPI local — Préfecture".to_string()], Origin::Api))
+        );
+        assert!(m.can_plan());
+        let plan = planned(&mut m);
+        assert_eq!(plan.objects.len(), 2);
+    }
+
+    /// A read kept from an earlier page is offered again, for its entity, once logged in.
+    #[test]
+    fn a_read_kept_from_an_earlier_page_is_continued() {
+        let mut m = connected();
+        let kept = Rc::new(SourceRead {
+            entity: Some(2),
+            recursive: true,
+            reads: [("User".to_string(), Default::default())]
+                .into_iter()
+                .collect(),
+            complete: false,
+        });
+        m.update(Msg::SourceKnown {
+            available: true,
+            stored: Some(kept.clone()),
+        });
+        assert!(m.source.interrupted());
+        m.update(Msg::ChooseApi(true));
+        m.update(Msg::SourceConnected(Ok(source_connection())));
+        assert_eq!(m.source.entity, Some(2), "the kept read's entity");
+        let effects = m.update(Msg::ReadSource);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::ReadSource { entity: 2, from: Some(r) }] if Rc::ptr_eq(r, &kept)
+        ));
     }
 }

@@ -1,0 +1,325 @@
+//! The page migrating from the local GLPI (issue 16), in headless Chromium, through the real
+//! proxy with both upstreams: the source, a REAL GLPI 10.0.11 loaded with the prefecture's
+//! database, read through `/source-api`; the target, a fresh one, written through `/api`. In
+//! French, as an administrator does it: "GLPI local" chosen, logged in to both GLPIs, the
+//! prefecture's entity picked, read (its progress shown), planned, run, verified; then the
+//! target database is compared with the source's by the oracle (`real_glpi::oracle`, written
+//! from GLPI's schema), and axe-core checks the new steps.
+//!
+//! Instances `source-page` (8110, the prefecture dump) and `target-page` (8111, fresh).
+//! The page must be built first (`bash scripts/build-page.sh`, or `PASSERELLE_DIST_DIR`).
+
+use std::collections::BTreeSet;
+
+use passerelle_e2e::a11y::Audit;
+use passerelle_e2e::Browser;
+use real_glpi::migration::{create_entity, dist_dir, RunningProxy};
+use real_glpi::oracle::{compare, Snapshot};
+use real_glpi::page::{connect, console, open, plan, run_to_end, text, until, verify};
+use real_glpi::suite::{first_lines, ENTITY};
+use real_glpi::{prefecture_dump, Instance, RealGlpi};
+
+const SOURCE: Instance = Instance::new("source-page", 8110);
+const TARGET: Instance = Instance::new("target-page", 8111);
+
+/// The oracle's kinds the engine reads from the local GLPI so far (assets, their relations,
+/// software, people, locations). Tickets come with `tickets.rs` of the engine's reader.
+const READ_KINDS: &[&str] = &[
+    "Computer",
+    "Monitor",
+    "Printer",
+    "NetworkEquipment",
+    "Phone",
+    "Peripheral",
+    "Software",
+    "SoftwareVersion",
+    "Installation",
+    "Connection",
+    "User",
+    "UserEmail",
+    "Group",
+    "GroupMembership",
+    "Authorization",
+    "Location",
+];
+
+/// Picks `value` in the `<select>` `selector` as a user does (the page listens to `change`).
+async fn pick(browser: &Browser, selector: &str, value: &str) {
+    browser
+        .client
+        .execute(
+            "const s = document.querySelector(arguments[0]); s.value = arguments[1];
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![serde_json::json!(selector), serde_json::json!(value)],
+        )
+        .await
+        .expect("a pick in the list");
+}
+
+/// A DOM property of the element `selector` (`checked`, `value`: what the page shows now, not
+/// its markup's attribute), as text.
+async fn prop(browser: &Browser, selector: &str, name: &str) -> String {
+    browser
+        .client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? String(e[arguments[1]]) : '';",
+            vec![serde_json::json!(selector), serde_json::json!(name)],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Maps every source entity the plan lists onto the target's entity `id`; returns them.
+async fn map_every_entity(browser: &Browser, id: u64) -> Vec<String> {
+    let mapped = browser
+        .client
+        .execute(
+            "const out = [];
+             for (const row of document.querySelectorAll('tr.entity-row')) {
+               const input = row.querySelector('.entity-map');
+               input.value = String(arguments[0]);
+               input.dispatchEvent(new Event('change', { bubbles: true }));
+               out.push(row.cells[0].textContent.trim());
+             }
+             return out;",
+            vec![serde_json::json!(id)],
+        )
+        .await
+        .expect("entity mapping");
+    serde_json::from_value(mapped).unwrap_or_default()
+}
+
+/// Everything the page keeps in its IndexedDB journal database, as text.
+async fn journal_database(browser: &Browser) -> String {
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const open = indexedDB.open('passerelle-journal');
+             open.onerror = () => done('');
+             open.onsuccess = () => {
+               const db = open.result; const names = Array.from(db.objectStoreNames);
+               if (!names.length) { done(''); return; }
+               const tx = db.transaction(names, 'readonly'); const out = [];
+               for (const n of names) {
+                 const r = tx.objectStore(n).getAll();
+                 r.onsuccess = () => {
+                   for (const v of r.result) out.push(typeof v === 'string' ? v : JSON.stringify(v));
+                 };
+               }
+               tx.oncomplete = () => done(out.join('\\n'));
+             };",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_migrates_the_local_glpi_into_the_national_one() {
+    let source = RealGlpi::loaded(SOURCE, &prefecture_dump()).unwrap_or_else(|e| panic!("{e}"));
+    let target = RealGlpi::fresh(TARGET).unwrap_or_else(|e| panic!("{e}"));
+    // The national GLPI has one entity per prefecture, named like the local one's.
+    let target_entity = create_entity(&target, ENTITY).unwrap_or_else(|e| panic!("{e}"));
+    let source_entity = source
+        .count(&format!(
+            "SELECT id FROM glpi_entities WHERE name = '{ENTITY}'"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let dist = dist_dir();
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} is missing: run `bash scripts/build-page.sh` first",
+        dist.display()
+    );
+    let proxy = RunningProxy::start_with_source(&target, &source, Some(&dist))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut audit = Audit::default();
+    open(&browser, &proxy.base_url).await;
+    connect(&browser, &target.user_token, "10.0.11").await;
+
+    // The source is offered, in French, files first.
+    browser
+        .wait_text("#migration-origin-legend", "Source de la migration")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let origin = text(&browser, "#migration-origin")
+        .await
+        .unwrap_or_default();
+    assert!(
+        origin.contains("Fichiers CSV") && origin.contains("GLPI local"),
+        "{origin}"
+    );
+    assert_eq!(prop(&browser, "#origin-files", "checked").await, "true");
+    // DSFR draws the radio under its label: the label is what one clicks.
+    browser
+        .click("label[for=\"origin-api\"]")
+        .await
+        .expect("GLPI local");
+
+    // The local GLPI's own login: the same form as the national one's, its own ids.
+    until("the local GLPI's login", 30, || async {
+        text(&browser, "#source-connect-form").await
+    })
+    .await;
+    assert!(
+        text(&browser, "#migrate-files").await.is_none(),
+        "no file picker"
+    );
+    audit.check(&browser, "source login").await;
+    browser
+        .client
+        .find(fantoccini::Locator::Css("#source-login-token"))
+        .await
+        .expect("the local token field")
+        .send_keys(&source.user_token)
+        .await
+        .expect("typing the token");
+    browser
+        .click("#source-connect-button")
+        .await
+        .expect("connect");
+    let connected = until("the local session", 60, || async {
+        text(&browser, "#source-connected-as").await
+    })
+    .await;
+    assert!(connected.contains("GLPI 10.0.11"), "{connected}");
+    // The national session is still the one open above.
+    assert_eq!(
+        text(&browser, "#glpi-version").await.as_deref(),
+        Some("10.0.11")
+    );
+
+    // The prefecture's entity, then the read, its progress shown.
+    pick(&browser, "#source-entity", &source_entity.to_string()).await;
+    assert_eq!(
+        prop(&browser, "#source-entity", "value").await,
+        source_entity.to_string()
+    );
+    audit.check(&browser, "source entity").await;
+    browser.click("#read-button").await.expect("read");
+    let seen = until("the read's progress", 60, || async {
+        browser
+            .attr("#read-progress", "data-itemtype")
+            .await
+            .ok()
+            .flatten()
+    })
+    .await;
+    assert!(!seen.is_empty());
+    until("the read's end", 300, || async {
+        browser
+            .attr("#source-panel", "data-complete")
+            .await
+            .ok()
+            .flatten()
+            .filter(|c| c == "true")
+    })
+    .await;
+    let status = text(&browser, "#read-status").await.unwrap_or_default();
+    assert!(status.starts_with("Lecture terminée"), "{status}");
+    // The last type read is shown whole: read / total.
+    let (read, total) = (
+        browser.attr("#read-progress", "data-read").await.unwrap(),
+        browser.attr("#read-progress", "data-total").await.unwrap(),
+    );
+    assert_eq!(read, total);
+    let computers = browser
+        .attr(".source-count[data-itemtype=\"Computer\"]", "data-read")
+        .await
+        .unwrap();
+    assert_eq!(computers.as_deref(), Some("120"), "computers read");
+    audit.check(&browser, "source read").await;
+
+    // The same migration half as for files: plan (the local entity onto the national one).
+    plan(&browser).await;
+    let mapped = map_every_entity(&browser, target_entity).await;
+    assert!(!mapped.is_empty(), "the plan lists the local entities");
+    let counts = plan(&browser).await;
+    audit.check(&browser, "source plan").await;
+    let (phase, stats) = run_to_end(&browser, "from-api-page").await;
+    assert_eq!(
+        phase,
+        "finished",
+        "the run ended with: {stats} {:?} {}",
+        text(&browser, "#migrate-error").await,
+        console(&browser).await
+    );
+    // Said once: the status line, the live region holding no copy of it.
+    assert_eq!(
+        text(&browser, "#run-status").await.as_deref(),
+        Some("Migration terminée")
+    );
+    assert_eq!(
+        text(&browser, "#run-progress").await.unwrap_or_default(),
+        ""
+    );
+    let clean = verify(&browser).await;
+    let verified = text(&browser, "#verify-result").await.unwrap_or_default();
+
+    // No token of either GLPI where the page keeps things.
+    let kept = journal_database(&browser).await;
+    assert!(kept.contains("\"complete\":true"), "the read is kept");
+    for token in [&source.user_token, &target.user_token] {
+        assert!(!kept.contains(token.as_str()), "a token in IndexedDB");
+        assert!(
+            !console(&browser).await.contains(token.as_str()),
+            "a token on the console"
+        );
+    }
+
+    // A reload keeps the read: once logged in again, it is there, complete, without reading.
+    browser
+        .goto(&format!("{}/", proxy.base_url))
+        .await
+        .expect("reload");
+    until("the source choice after the reload", 30, || async {
+        browser.click("label[for=\"origin-api\"]").await.ok()?;
+        text(&browser, "#source-connect-form").await
+    })
+    .await;
+    let kept_status = text(&browser, "#read-status").await.unwrap_or_default();
+    assert!(kept_status.starts_with("Lecture terminée"), "{kept_status}");
+    let _ = browser.close().await;
+
+    // The target against the source, by natural keys, for what the engine reads so far.
+    let src = Snapshot::read(&source.instance.db_name()).unwrap_or_else(|e| panic!("{e}"));
+    let dst = Snapshot::read(&target.instance.db_name()).unwrap_or_else(|e| panic!("{e}"));
+    let kinds: BTreeSet<&str> = READ_KINDS.iter().copied().collect();
+    let differences: Vec<String> = compare(&src, &dst, &|_, _| true)
+        .into_iter()
+        .filter(|d| kinds.contains(d.kind.as_str()))
+        .map(|d| d.to_string())
+        .collect();
+    for kind in ["Computer", "User", "Location"] {
+        assert!(dst.count(kind) > 0, "no {kind} on the target: {counts}");
+    }
+    assert!(
+        differences.is_empty(),
+        "{} differences (plan: {counts}):\n{}",
+        differences.len(),
+        first_lines(&differences, 80)
+    );
+    // The page's read-back: clean but for tickets and their timelines, whose reader (the engine's
+    // `source/tickets.rs`, another owner's, in progress) still compares the local GLPI's
+    // HTML-escaped content with what the target gives back ("&lt;" against "<", "&amp;" against
+    // "&"); anything else fails here.
+    if clean != "true" {
+        let others: Vec<&str> = verified
+            .lines()
+            .skip(1)
+            .filter(|l| !l.starts_with("Ticket") && !l.starts_with("ITIL"))
+            .collect();
+        assert!(
+            others.is_empty(),
+            "the page's verification: {}",
+            others.join("\n")
+        );
+    }
+    audit.assert_clean();
+}

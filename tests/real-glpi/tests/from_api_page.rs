@@ -136,7 +136,7 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
         "{} is missing: run `bash scripts/build-page.sh` first",
         dist.display()
     );
-    let proxy = RunningProxy::start_with_source(&target, &source, Some(&dist))
+    let proxy = RunningProxy::start_with_source(&target, Some(&source), Some(&dist))
         .unwrap_or_else(|e| panic!("{e}"));
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
     let mut audit = Audit::default();

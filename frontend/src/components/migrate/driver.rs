@@ -13,7 +13,7 @@ use passerelle_engine::migrate::lookup;
 use passerelle_engine::migrate::plan::Plan;
 use passerelle_engine::migrate::run::{self, ControlState, Progress, RunOptions};
 use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionSettings};
-use passerelle_engine::migrate::source::{read_source, SourceOptions, SourceRead};
+use passerelle_engine::migrate::source::{read_source_keeping, SourceOptions, SourceRead};
 use serde_json::Value;
 use yew::platform::spawn_local;
 use yew::Callback;
@@ -35,10 +35,6 @@ type Session = MigrationSession<'static, FetchTransport>;
 
 /// A session to the local GLPI.
 type SourceClient = GlpiClient<'static, FetchTransport>;
-
-/// How often a read in progress is kept in the journal database (ms): a reload loses at most
-/// this much of it.
-const READ_CHECKPOINT_MS: f64 = 2_000.0;
 
 /// Holds the session and runs effects; answers through `send`.
 pub struct Driver {
@@ -448,9 +444,9 @@ impl Driver {
     }
 
     /// Reads the local GLPI's entity into what was read before (the engine continues it when it
-    /// is the read of that entity), keeping it in the journal database every few seconds and
-    /// when it ends: a reload continues from there. The engine's read only changes what it
-    /// holds between two awaits, so the read can be stopped at any await and continued.
+    /// is the read of that entity), keeping it in the journal database as the engine hands it
+    /// out and when it ends: a reload continues from there. The engine's read only changes what
+    /// it holds between two awaits, so "stop" drops it at any await and what is read stays whole.
     async fn read_source(&self, entity: u64, from: Option<Rc<SourceRead>>) -> ReadEnd {
         use passerelle_engine::diagnostic::Lang;
         let mut read = from.map(|r| (*r).clone()).unwrap_or_default();
@@ -483,48 +479,41 @@ impl Driver {
             page_size: 1000,
         };
         self.read_cancel.set(false);
-        let (result, cancelled) = loop {
-            let due = Rc::new(Cell::new(false));
-            let since = js_sys::Date::now();
-            let outcome = {
-                let (send, due_in) = (self.send.clone(), due.clone());
-                let mut progress = move |p| {
-                    send.emit(Msg::SourceProgressed(p));
-                    if js_sys::Date::now() - since >= READ_CHECKPOINT_MS {
-                        due_in.set(true);
+        // What the engine hands out as it reads (each collection's end, every few seconds within
+        // one) is stored beside the reading, by the future that also watches for "stop".
+        let pending: Rc<RefCell<Option<SourceRead>>> = Rc::default();
+        let outcome = {
+            let send = self.send.clone();
+            let mut progress = move |p| send.emit(Msg::SourceProgressed(p));
+            let kept = pending.clone();
+            let mut keep = move |r: &SourceRead| *kept.borrow_mut() = Some(r.clone());
+            let (cancel, pending, db) = (self.read_cancel.clone(), pending.clone(), &db);
+            let stop = async move {
+                while !cancel.get() {
+                    let next = pending.borrow_mut().take();
+                    if let (Some(r), Some(db)) = (next, db) {
+                        let _ = db.save_source_read(&r).await;
                     }
-                };
-                let (cancel, due) = (self.read_cancel.clone(), due.clone());
-                let stop = async move {
-                    while !cancel.get() && !due.get() {
-                        web_lock::sleep_ms(100).await;
-                    }
-                };
-                until_stopped(
-                    read_source(&client, &options, &mut read, &mut progress),
-                    stop,
-                )
-                .await
+                    web_lock::sleep_ms(100).await;
+                }
             };
-            match outcome {
-                Some(Ok(())) => break (Ok(()), false),
-                Some(Err(e)) => {
-                    break (
-                        Err(Problem::Both {
-                            fr: e.render(Lang::Fr),
-                            en: e.render(Lang::En),
-                        }),
-                        false,
-                    )
-                }
-                None if self.read_cancel.get() => break (Ok(()), true),
-                // A checkpoint: kept, then continued from the next page.
-                None => {
-                    if let Some(db) = &db {
-                        let _ = db.save_source_read(&read).await;
-                    }
-                }
-            }
+            until_stopped(
+                read_source_keeping(&client, &options, &mut read, &mut progress, &mut keep),
+                stop,
+            )
+            .await
+        };
+        let (result, cancelled) = match outcome {
+            Some(Ok(())) => (Ok(()), false),
+            Some(Err(e)) => (
+                Err(Problem::Both {
+                    fr: e.render(Lang::Fr),
+                    en: e.render(Lang::En),
+                }),
+                false,
+            ),
+            // Stopped between two pages: what is read is whole, kept below.
+            None => (Ok(()), true),
         };
         if let Some(db) = &db {
             if let Err(e) = db.save_source_read(&read).await {

@@ -2,7 +2,8 @@
 //! proxy with both upstreams: the source, a REAL GLPI 10.0.11 loaded with the prefecture's
 //! database, read through `/source-api`; the target, a fresh one, written through `/api`. In
 //! French, as an administrator does it: "GLPI local" chosen, logged in to both GLPIs, the
-//! prefecture's entity picked, read (its progress shown), planned, run, verified; then the
+//! prefecture's entity picked, a read stopped and the page reloaded, the read continued (its
+//! progress shown), planned, run, verified; then the
 //! target database is compared with the source's by the oracle (`real_glpi::oracle`, written
 //! from GLPI's schema), and axe-core checks the new steps.
 //!
@@ -69,6 +70,36 @@ async fn prop(browser: &Browser, selector: &str, name: &str) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+/// Logs in to the local GLPI with its personal token; returns what the page says of the session.
+async fn source_login(browser: &Browser, token: &str) -> String {
+    browser
+        .client
+        .find(fantoccini::Locator::Css("#source-login-token"))
+        .await
+        .expect("the local token field")
+        .send_keys(token)
+        .await
+        .expect("typing the token");
+    browser
+        .click("#source-connect-button")
+        .await
+        .expect("connect");
+    until("the local session", 60, || async {
+        text(browser, "#source-connected-as").await
+    })
+    .await
+}
+
+/// Chooses "GLPI local" (DSFR draws the radio under its label: the label is what one clicks)
+/// and waits for its login.
+async fn choose_local_glpi(browser: &Browser) {
+    until("the local GLPI's login", 30, || async {
+        browser.click("label[for=\"origin-api\"]").await.ok()?;
+        text(browser, "#source-connect-form").await
+    })
+    .await;
 }
 
 /// Maps every source entity the plan lists onto the target's entity `id`; returns them.
@@ -156,38 +187,14 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
         "{origin}"
     );
     assert_eq!(prop(&browser, "#origin-files", "checked").await, "true");
-    // DSFR draws the radio under its label: the label is what one clicks.
-    browser
-        .click("label[for=\"origin-api\"]")
-        .await
-        .expect("GLPI local");
-
     // The local GLPI's own login: the same form as the national one's, its own ids.
-    until("the local GLPI's login", 30, || async {
-        text(&browser, "#source-connect-form").await
-    })
-    .await;
+    choose_local_glpi(&browser).await;
     assert!(
         text(&browser, "#migrate-files").await.is_none(),
         "no file picker"
     );
     audit.check(&browser, "source login").await;
-    browser
-        .client
-        .find(fantoccini::Locator::Css("#source-login-token"))
-        .await
-        .expect("the local token field")
-        .send_keys(&source.user_token)
-        .await
-        .expect("typing the token");
-    browser
-        .click("#source-connect-button")
-        .await
-        .expect("connect");
-    let connected = until("the local session", 60, || async {
-        text(&browser, "#source-connected-as").await
-    })
-    .await;
+    let connected = source_login(&browser, &source.user_token).await;
     assert!(connected.contains("GLPI 10.0.11"), "{connected}");
     // The national session is still the one open above.
     assert_eq!(
@@ -202,7 +209,52 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
         source_entity.to_string()
     );
     audit.check(&browser, "source entity").await;
-    browser.click("#read-button").await.expect("read");
+
+    // A read stopped at once, then the page reloaded: what was read is kept, and the read
+    // continues from there once logged in again.
+    // Both clicks in the page itself: "stop" as soon as it is there, before the read is over.
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[0];
+             document.querySelector('#read-button').click();
+             const t = setInterval(() => {
+               const stop = document.querySelector('#read-cancel');
+               if (stop) { stop.click(); clearInterval(t); done(true); }
+             }, 0);",
+            vec![],
+        )
+        .await
+        .expect("read, then stop");
+    let stopped = until("the stopped read", 60, || async {
+        text(&browser, "#read-status")
+            .await
+            .filter(|t| t.starts_with("Lecture arrêtée"))
+    })
+    .await;
+    assert!(stopped.contains("ce qui est lu est gardé"), "{stopped}");
+    open(&browser, &proxy.base_url).await;
+    connect(&browser, &target.user_token, "10.0.11").await;
+    choose_local_glpi(&browser).await;
+    let kept = text(&browser, "#read-status").await.unwrap_or_default();
+    assert!(
+        kept.starts_with("Une lecture du GLPI local a été interrompue"),
+        "{kept}"
+    );
+    source_login(&browser, &source.user_token).await;
+    assert_eq!(
+        prop(&browser, "#source-entity", "value").await,
+        source_entity.to_string(),
+        "the kept read's entity"
+    );
+    assert_eq!(
+        text(&browser, "#read-button").await.as_deref(),
+        Some("Reprendre la lecture")
+    );
+    browser
+        .click("#read-button")
+        .await
+        .expect("continue the read");
     let seen = until("the read's progress", 60, || async {
         browser
             .attr("#read-progress", "data-itemtype")
@@ -278,11 +330,7 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
         .goto(&format!("{}/", proxy.base_url))
         .await
         .expect("reload");
-    until("the source choice after the reload", 30, || async {
-        browser.click("label[for=\"origin-api\"]").await.ok()?;
-        text(&browser, "#source-connect-form").await
-    })
-    .await;
+    choose_local_glpi(&browser).await;
     let kept_status = text(&browser, "#read-status").await.unwrap_or_default();
     assert!(kept_status.starts_with("Lecture terminée"), "{kept_status}");
     let _ = browser.close().await;

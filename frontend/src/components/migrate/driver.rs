@@ -370,10 +370,14 @@ impl Driver {
                 };
                 send.emit(Msg::SourceConnected(result));
             }),
-            Effect::ReadSource { entity, from } => spawn_local(async move {
-                let end = d.read_source(entity, from).await;
-                send.emit(Msg::SourceRead(Box::new(end)));
-            }),
+            Effect::ReadSource { entity, from } => {
+                // Cleared now, not once the read has started: a "stop" pressed at once counts.
+                self.read_cancel.set(false);
+                spawn_local(async move {
+                    let end = d.read_source(entity, from).await;
+                    send.emit(Msg::SourceRead(Box::new(end)));
+                })
+            }
             Effect::CancelRead => self.read_cancel.set(true),
             Effect::Plan { draft, options } => spawn_local(async move {
                 let Some(mut session) = d.take() else {
@@ -478,7 +482,6 @@ impl Driver {
             recursive: true,
             page_size: 1000,
         };
-        self.read_cancel.set(false);
         // What the engine hands out as it reads (each collection's end, every few seconds within
         // one) is stored beside the reading, by the future that also watches for "stop".
         let pending: Rc<RefCell<Option<SourceRead>>> = Rc::default();

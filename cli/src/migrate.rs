@@ -130,7 +130,7 @@ pub struct MigrateArgs {
     /// row means: `"Monitor.csv:15:Utilisateur=celine.joseph"`.
     #[arg(long = "correct", value_parser = parse_correction)]
     corrections: Vec<CellCorrection>,
-    /// Print the template of a companion file (connections, installations or timeline) and exit.
+    /// Print the template of a companion file (connections, installations, network-ports or timeline) and exit.
     #[arg(long, value_parser = ["connections", "installations", "timeline"])]
     template: Option<String>,
 }
@@ -219,6 +219,7 @@ pub fn migrate(args: MigrateArgs) -> ExitCode {
         let kind = match t.as_str() {
             "connections" => CompanionKind::Connections,
             "installations" => CompanionKind::Installations,
+            "network-ports" => CompanionKind::NetworkPorts,
             _ => CompanionKind::Timeline,
         };
         print!("{}", kind.template());

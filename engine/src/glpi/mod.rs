@@ -91,6 +91,13 @@ glpi_types! {
     SoftwareVersion = "SoftwareVersion" in "glpi_softwareversions",
     /// A software version installed on an item.
     ItemSoftwareVersion = "Item_SoftwareVersion" in "glpi_items_softwareversions",
+    /// A network port of an asset, created with its network name and IP addresses
+    /// (`NetworkName_*` inputs, see [`NETWORK_NAME_INPUTS`]).
+    NetworkPort = "NetworkPort" in "glpi_networkports",
+    /// A port's network name (read from a local GLPI; created by GLPI with its port).
+    NetworkName = "NetworkName" in "glpi_networknames",
+    /// An IP address of a network name (read from a local GLPI; created by GLPI with its port).
+    IpAddress = "IPAddress" in "glpi_ipaddresses",
     /// A monitor, printer, phone or peripheral connected to a computer.
     ComputerItem = "Computer_Item" in "glpi_computers_items",
     /// The operating system of an asset (GLPI 10 keeps it apart from the asset).
@@ -233,7 +240,17 @@ const INTERPRETED_INPUTS: &[(GlpiType, &str)] = &[
     (GlpiType::ItilSolution, "_disablenotif"),
     (GlpiType::ItilSolution, "_do_not_compute_status"),
     (GlpiType::ItilSolution, "_linked_ticket"),
+    // A port's network name and addresses, made by GLPI with the port: `_create_children`
+    // has `NetworkPort::prepareInputForAdd` split the `NetworkName_*` inputs off, and
+    // `updateDependencies` adds the name, whose `_ipaddresses` (keys < 0: new) become
+    // `glpi_ipaddresses` rows (`NetworkName::post_workOnItem`).
+    (GlpiType::NetworkPort, "_create_children"),
+    (GlpiType::NetworkPort, NETWORK_NAME_INPUTS[0]),
+    (GlpiType::NetworkPort, NETWORK_NAME_INPUTS[1]),
 ];
+
+/// The inputs of a port's POST that GLPI turns into its network name and its IP addresses.
+pub const NETWORK_NAME_INPUTS: [&str; 2] = ["NetworkName_name", "NetworkName__ipaddresses"];
 
 use GlpiType::*;
 
@@ -309,6 +326,7 @@ impl GlpiType {
                 | ItemTicket
                 | ItemSoftwareVersion
                 | ComputerItem
+                | NetworkPort
                 | ItemOperatingSystem
                 | Infocom
                 | UserEmail
@@ -411,7 +429,7 @@ impl GlpiType {
             User => 3,
             GroupUser | ProfileUser | UserEmail => 4,
             Computer | Monitor | Printer | NetworkEquipment | Peripheral | Phone => 5,
-            Software | ItemOperatingSystem | Infocom => 6,
+            Software | ItemOperatingSystem | Infocom | NetworkPort | NetworkName | IpAddress => 6,
             SoftwareVersion => 7,
             ComputerItem | ItemSoftwareVersion => 8,
             Ticket => 9,
@@ -458,6 +476,13 @@ impl GlpiType {
             SoftwareVersion => vec![k(&["softwares_id", "name"])],
             ItemSoftwareVersion => vec![k(&["itemtype", "items_id", "softwareversions_id"])],
             ComputerItem => vec![k(&["computers_id", "itemtype", "items_id"])],
+            // A port of an asset: its number, name and MAC address, as many as are filled.
+            NetworkPort => vec![
+                k(&["itemtype", "items_id", "logical_number", "name", "mac"]),
+                k(&["itemtype", "items_id", "logical_number", "mac"]),
+                k(&["itemtype", "items_id", "logical_number", "name"]),
+                k(&["itemtype", "items_id", "logical_number"]),
+            ],
             ItemOperatingSystem | Infocom => vec![k(&["itemtype", "items_id"])],
             // The status and date steps of a migrated ticket name it by its id. GLPI 11's
             // `externalid` when the target has it (a key that finds nothing falls through);
@@ -485,7 +510,11 @@ impl GlpiType {
     /// the meaning of the object (an authorization), not on dropdowns the plan creates
     /// recursive for convenience.
     pub fn compares(self, field: &str) -> bool {
-        if field.starts_with('_') || (field == "entities_id" && self != ProfileUser) {
+        // A port's name and addresses are its children's, not columns read back with it.
+        if field.starts_with('_')
+            || (field == "entities_id" && self != ProfileUser)
+            || NETWORK_NAME_INPUTS.contains(&field)
+        {
             return false;
         }
         field != "is_recursive" || self == ProfileUser
@@ -508,7 +537,8 @@ impl GlpiType {
             Computer | ComputerItem | ItemOperatingSystem => "computer",
             Monitor => "monitor",
             Printer => "printer",
-            NetworkEquipment => "networking",
+            NetworkEquipment | NetworkPort => "networking",
+            NetworkName | IpAddress => "internet",
             Peripheral => "peripheral",
             Phone => "phone",
             Software | SoftwareVersion | ItemSoftwareVersion => "software",

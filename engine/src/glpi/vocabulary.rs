@@ -152,6 +152,18 @@ impl GlpiType {
                 ("Installation", "Installations"),
             ),
             ComputerItem => Noun::new(("Connexion", "Connexions"), ("Connection", "Connections")),
+            NetworkPort => Noun::new(
+                ("Port réseau", "Ports réseau"),
+                ("Network port", "Network ports"),
+            ),
+            NetworkName => Noun::new(
+                ("Nom réseau", "Noms réseau"),
+                ("Network name", "Network names"),
+            ),
+            IpAddress => Noun::new(
+                ("Adresse IP", "Adresses IP"),
+                ("IP address", "IP addresses"),
+            ),
             ItemOperatingSystem => Noun::new(
                 (
                     "Système d'exploitation d'un élément",

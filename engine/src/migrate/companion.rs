@@ -17,14 +17,20 @@ pub enum CompanionKind {
     /// source id: `ticket;type;date;auteur;contenu;prive;duree;technicien;statut`, optionally
     /// followed by `source;categorie;type_solution`.
     Timeline,
+    /// Network ports of assets, each with its network name and IP addresses:
+    /// `element;type;numero;port;instanciation;mac;nom_reseau;adresses_ip` (the asset's serial
+    /// or name, its GLPI type, the port's logical number, name, `NetworkPortEthernet`-style
+    /// instantiation, MAC address, network name, and addresses separated by spaces).
+    NetworkPorts,
 }
 
 impl CompanionKind {
-    /// Both kinds.
-    pub const ALL: [CompanionKind; 3] = [
+    /// Every kind.
+    pub const ALL: [CompanionKind; 4] = [
         CompanionKind::Connections,
         CompanionKind::Installations,
         CompanionKind::Timeline,
+        CompanionKind::NetworkPorts,
     ];
 
     /// What the file is, as the check's summary names it.
@@ -39,6 +45,8 @@ impl CompanionKind {
             (CompanionKind::Installations, Lang::En) => "software installations (companion file)",
             (CompanionKind::Timeline, Lang::Fr) => "chronologie des tickets (fichier compagnon)",
             (CompanionKind::Timeline, Lang::En) => "ticket timelines (companion file)",
+            (CompanionKind::NetworkPorts, Lang::Fr) => "ports réseau (fichier compagnon)",
+            (CompanionKind::NetworkPorts, Lang::En) => "network ports (companion file)",
         }
     }
 
@@ -48,6 +56,7 @@ impl CompanionKind {
             CompanionKind::Connections => "liaisons-materiels.csv",
             CompanionKind::Installations => "installations-logiciels.csv",
             CompanionKind::Timeline => "chronologie-tickets.csv",
+            CompanionKind::NetworkPorts => "ports-reseau.csv",
         }
     }
 
@@ -57,6 +66,7 @@ impl CompanionKind {
             CompanionKind::Connections => &["ordinateur", "type", "element"],
             CompanionKind::Installations => &["ordinateur", "logiciel", "version"],
             CompanionKind::Timeline => &TIMELINE_FR[..9],
+            CompanionKind::NetworkPorts => &PORTS_FR,
         }
     }
 
@@ -73,6 +83,7 @@ impl CompanionKind {
             CompanionKind::Connections => &["computer", "type", "item"],
             CompanionKind::Installations => &["computer", "software", "version"],
             CompanionKind::Timeline => &TIMELINE_EN,
+            CompanionKind::NetworkPorts => &PORTS_EN,
         }
     }
 
@@ -104,6 +115,11 @@ impl CompanionKind {
                 "51;Tâche;2026-11-10 08:48:10;jerome.lefevre;Vérification des droits sur le partage;Non;900;jerome.lefevre;Fait;;;\r\n",
                 "51;Solution;2026-11-12 10:00:00;jerome.lefevre;Droits corrigés sur le partage.;;;;En attente;;;\r\n",
             ),
+            CompanionKind::NetworkPorts => concat!(
+                "element;type;numero;port;instanciation;mac;nom_reseau;adresses_ip\r\n",
+                "PC-CAY-0001;Computer;1;Ethernet;NetworkPortEthernet;a4:bb:6d:a0:1f:51;pc-cay-0001;10.73.10.20\r\n",
+                "RTR-CAY-01;NetworkEquipment;0;mgmt;NetworkPortEthernet;00:1b:54:2c:34:23;rtr-cay-01;10.73.1.6 192.0.2.15\r\n",
+            ),
         };
         format!("\u{feff}{body}")
     }
@@ -113,6 +129,7 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "ordinateur : numéro de série ou nom de l'ordinateur ; type : Moniteur, Périphérique, Imprimante ou Téléphone (ou Monitor, Peripheral, Printer, Phone) ; element : numéro de série ou nom de l'élément branché.",
             CompanionKind::Installations => "ordinateur : numéro de série ou nom de l'ordinateur ; logiciel : nom du logiciel (tel qu'exporté) ; version : nom de la version installée.",
+            CompanionKind::NetworkPorts => "une ligne par port. element : numéro de série ou nom du matériel ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral ou Phone (ou Ordinateur, Moniteur, Imprimante, Matériel réseau, Périphérique, Téléphone) ; numero : numéro logique du port ; port : nom du port ; instanciation : NetworkPortEthernet, NetworkPortWifi… ; mac : adresse MAC ; nom_reseau : nom réseau du port ; adresses_ip : ses adresses IP, séparées par des espaces.",
             CompanionKind::Timeline => "une ligne par suivi, tâche ou solution, dans l'ordre d'origine. ticket : ID du ticket dans l'export des tickets ; type : Suivi, Tâche ou Solution ; date : AAAA-MM-JJ HH:MM[:SS] ; auteur : identifiant ou « Nom Prénom » ; contenu : texte ou HTML ; prive : Oui/Non ; duree (tâches) : secondes ou « 1 heures 30 minutes » ; technicien (tâches) : identifiant ou nom ; statut : Information, A faire ou Fait pour une tâche, En attente, Acceptée, Refusée ou Aucune pour une solution ; colonnes facultatives source (source de la demande d'un suivi), categorie (catégorie de tâche), type_solution.",
         }
     }
@@ -122,6 +139,7 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "computer: serial number or name of the computer; type: Monitor, Peripheral, Printer or Phone (French names accepted); item: serial number or name of the connected item.",
             CompanionKind::Installations => "computer: serial number or name of the computer; software: software name (as exported); version: installed version name.",
+            CompanionKind::NetworkPorts => "one row per port. item: serial number or name of the asset; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral or Phone (French names accepted); number: the port's logical number; port: its name; instantiation: NetworkPortEthernet, NetworkPortWifi…; mac: MAC address; network_name: the port's network name; ip_addresses: its IP addresses, separated by spaces.",
             CompanionKind::Timeline => "one row per followup, task or solution, in their original order. ticket: the ticket's ID in the ticket export; kind: Followup, Task or Solution (French names accepted); date: YYYY-MM-DD HH:MM[:SS]; author: login or \"Last First\" name; content: text or HTML; private: Yes/No; duration (tasks): seconds or \"1 hours 30 minutes\"; technician (tasks): login or name; state: Information, To do or Done for a task, Waiting, Accepted, Refused or None for a solution; optional columns source (a followup's request source), category (task category), solution_type.",
         }
     }
@@ -159,6 +177,30 @@ const TIMELINE_EN: [&str; 12] = [
     "solution_type",
 ];
 
+/// The network ports file's columns (French).
+const PORTS_FR: [&str; 8] = [
+    "element",
+    "type",
+    "numero",
+    "port",
+    "instanciation",
+    "mac",
+    "nom_reseau",
+    "adresses_ip",
+];
+
+/// The same in English.
+const PORTS_EN: [&str; 8] = [
+    "item",
+    "type",
+    "number",
+    "port",
+    "instantiation",
+    "mac",
+    "network_name",
+    "ip_addresses",
+];
+
 /// Recognises a companion file from its header row: the required columns in order, then only
 /// the optional ones (timeline).
 pub fn detect_companion(headers: &[String]) -> Option<CompanionKind> {
@@ -190,6 +232,21 @@ pub fn connection_itemtype(value: &str) -> Option<GlpiType> {
         "imprimante" | "printer" => GlpiType::Printer,
         "telephone" | "phone" => GlpiType::Phone,
         _ => return None,
+    })
+}
+
+/// The asset type named in a network ports file's `type` column (GLPI's name or French).
+pub fn port_itemtype(value: &str) -> Option<GlpiType> {
+    if let Some(t) = GlpiType::from_name(value.trim())
+        .ok()
+        .filter(|t| t.is_asset())
+    {
+        return Some(t);
+    }
+    Some(match normalize_label(value).as_str() {
+        "ordinateur" => GlpiType::Computer,
+        "materiel reseau" | "network equipment" | "network device" => GlpiType::NetworkEquipment,
+        _ => return connection_itemtype(value),
     })
 }
 
@@ -233,5 +290,15 @@ mod tests {
         );
         assert_eq!(connection_itemtype("Écran"), Some(GlpiType::Monitor));
         assert_eq!(connection_itemtype("Scanner"), None);
+        assert_eq!(
+            port_itemtype("NetworkEquipment"),
+            Some(GlpiType::NetworkEquipment)
+        );
+        assert_eq!(
+            port_itemtype("Matériel réseau"),
+            Some(GlpiType::NetworkEquipment)
+        );
+        assert_eq!(port_itemtype("Imprimante"), Some(GlpiType::Printer));
+        assert_eq!(port_itemtype("Ticket"), None);
     }
 }

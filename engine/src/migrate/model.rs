@@ -62,6 +62,9 @@ pub enum FieldValue {
     Texts(Vec<String>),
     /// Several values sent as one JSON list (a ticket's requesters, given in its POST).
     List(Vec<FieldValue>),
+    /// Children created with their item, sent as GLPI's forms send new ones: an object keyed
+    /// `-1`, `-2`… (a non-negative key would update the child of that id instead).
+    NewChildren(Vec<String>),
 }
 
 /// Ids of planned objects on the target, known from matching and from creations.
@@ -76,6 +79,12 @@ impl FieldValue {
             FieldValue::Id(id) => Value::from(*id),
             FieldValue::Ref(k) => Value::from(*ids.get(k).ok_or_else(|| k.clone())?),
             FieldValue::Texts(list) => Value::from(list.clone()),
+            FieldValue::NewChildren(list) => Value::Object(
+                list.iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("-{}", i + 1), Value::String(v.clone())))
+                    .collect(),
+            ),
             FieldValue::List(list) => Value::Array(
                 list.iter()
                     .map(|v| v.to_json(ids))

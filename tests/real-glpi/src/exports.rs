@@ -465,6 +465,9 @@ impl Carried {
     /// printers, whose export has no such column), plus every operating-system field (what the
     /// export does not give must stay empty); every field of the other kinds (all exported).
     pub fn compares(&self, kind: &str, field: &str) -> bool {
+        if !crate::oracle::files_carry(kind) {
+            return false;
+        }
         let asset = matches!(
             kind,
             "Computer" | "Monitor" | "Printer" | "NetworkEquipment" | "Phone" | "Peripheral"

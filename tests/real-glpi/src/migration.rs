@@ -327,7 +327,7 @@ pub fn create_entity(glpi: &RealGlpi, name: &str) -> Result<u64> {
 }
 
 /// Tables a migration writes to (its own objects and where GLPI keeps their relations).
-pub const WRITTEN_TABLES: [&str; 33] = [
+pub const WRITTEN_TABLES: [&str; 37] = [
     "glpi_computers",
     "glpi_monitors",
     "glpi_printers",
@@ -338,6 +338,11 @@ pub const WRITTEN_TABLES: [&str; 33] = [
     "glpi_softwareversions",
     "glpi_items_softwareversions",
     "glpi_computers_items",
+    // A port, and what GLPI makes with it: its network name, addresses and metrics.
+    "glpi_networkports",
+    "glpi_networknames",
+    "glpi_ipaddresses",
+    "glpi_networkportmetrics",
     "glpi_items_operatingsystems",
     "glpi_infocoms",
     "glpi_users",

@@ -10,7 +10,7 @@ use crate::detect::ItemType;
 use crate::diagnostic::Diagnostic;
 use crate::glpi::{destination, Destination, GlpiType, NotCarriedReason, Target};
 use crate::map::{spec_for, FieldKind};
-use crate::migrate::companion::{connection_itemtype, CompanionFile, CompanionKind};
+use crate::migrate::companion::{connection_itemtype, port_itemtype, CompanionFile, CompanionKind};
 use crate::migrate::model::{
     Decision, FieldValue, ObjectKey, PlannedObject, Rejection, SourceLine,
 };
@@ -250,6 +250,7 @@ impl Draft {
                 CompanionKind::Connections => d.has_connections = true,
                 CompanionKind::Installations => d.has_installations = true,
                 CompanionKind::Timeline => continue,
+                CompanionKind::NetworkPorts => {}
             }
             d.add_companion(c);
         }
@@ -842,6 +843,10 @@ impl Draft {
                     self.wait_for(i, "items_id", Target::Dropdown(itemtype), third);
                 }
                 CompanionKind::Timeline => {}
+                CompanionKind::NetworkPorts => {
+                    let cells: Vec<String> = (0..8).map(cell).collect();
+                    self.add_port(&cells, source)
+                }
                 CompanionKind::Installations => {
                     if computer.is_empty() || second.is_empty() || third.is_empty() {
                         self.reject(
@@ -899,6 +904,78 @@ impl Draft {
                 }
             }
         }
+    }
+
+    /// A network port of an asset, with its network name and addresses given in its POST
+    /// ([`crate::glpi::NETWORK_NAME_INPUTS`]): GLPI makes them with the port and purges them
+    /// with it.
+    fn add_port(&mut self, cells: &[String], source: SourceLine) {
+        let cell = |i: usize| {
+            cells
+                .get(i)
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        let (asset, kind, number) = (cell(0), cell(1), cell(2));
+        let Some(itemtype) = port_itemtype(&kind) else {
+            self.reject(
+                GlpiType::NetworkPort,
+                source,
+                Rejection::CompanionBadType { found: kind },
+            );
+            return;
+        };
+        let Ok(number) = number.parse::<i64>() else {
+            self.reject(
+                GlpiType::NetworkPort,
+                source,
+                Rejection::ConnectionIncomplete,
+            );
+            return;
+        };
+        if asset.is_empty() {
+            self.reject(
+                GlpiType::NetworkPort,
+                source,
+                Rejection::ConnectionIncomplete,
+            );
+            return;
+        }
+        let (name, mac) = (cell(3), cell(5).to_lowercase());
+        let key = format!("{asset}|{itemtype}|{number}|{name}|{mac}");
+        let Some(mut port) = self.new_relation(GlpiType::NetworkPort, key, &source) else {
+            return;
+        };
+        port.fields
+            .insert("itemtype".into(), FieldValue::Text(itemtype.name().into()));
+        port.fields
+            .insert("logical_number".into(), FieldValue::Number(number));
+        for (field, value) in [
+            ("name", name),
+            ("instantiation_type", cell(4)),
+            ("mac", mac),
+        ] {
+            if !value.is_empty() {
+                port.fields.insert(field.into(), FieldValue::Text(value));
+            }
+        }
+        let network_name = cell(6);
+        let addresses: Vec<String> = cell(7).split_whitespace().map(String::from).collect();
+        if !network_name.is_empty() || !addresses.is_empty() {
+            port.fields
+                .insert("_create_children".into(), FieldValue::Number(1));
+            port.fields.insert(
+                crate::glpi::NETWORK_NAME_INPUTS[0].into(),
+                FieldValue::Text(network_name),
+            );
+            port.fields.insert(
+                crate::glpi::NETWORK_NAME_INPUTS[1].into(),
+                FieldValue::NewChildren(addresses),
+            );
+        }
+        port.sources.push(source);
+        let i = self.push(port);
+        self.wait_for(i, "items_id", Target::Dropdown(itemtype), asset);
     }
 
     /// Records that field `field` of object `object` waits for `value` to be found as `target`.

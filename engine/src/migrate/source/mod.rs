@@ -15,6 +15,7 @@
 //! One family per submodule, one owner each: [`assets`], [`software`], [`people`], [`tickets`].
 
 pub mod assets;
+pub mod network;
 pub mod people;
 pub mod software;
 pub mod tickets;
@@ -266,6 +267,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         people::ENDPOINTS,
         assets::ENDPOINTS,
         software::ENDPOINTS,
+        network::ENDPOINTS,
         tickets::ENDPOINTS,
     ]
     .concat()
@@ -314,6 +316,7 @@ impl SourceRead {
         people::build(self, &ctx, &mut out);
         assets::build(self, &ctx, &mut out);
         software::build(self, &ctx, &mut out);
+        network::build(self, &ctx, &mut out);
         tickets::build(self, &ctx, &mut out);
         out
     }

@@ -293,6 +293,106 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
             json!({"id": 2, "itemtype": "Computer", "items_id": 21, "softwareversions_id": 41, "is_deleted": 0}),
         ],
     );
+    // Network ports as a real GLPI 10.0.11 gives them (`get_hateoas=false`): two on computer
+    // 20 (one with two addresses), one without a name on 21, one on 23 (elsewhere), one in the
+    // trash.
+    let port =
+        |id: u64, items_id: u64, number: u64, name: Value, kind: &str, mac: &str, deleted: u8| {
+            json!({"id": id, "items_id": items_id, "itemtype": "Computer", "entities_id": 1,
+               "is_recursive": 0, "logical_number": number, "name": name,
+               "instantiation_type": kind, "mac": mac, "comment": null, "is_deleted": deleted,
+               "is_dynamic": 0, "date_mod": "2026-12-02 05:01:37",
+               "date_creation": "2026-12-02 05:01:37", "ifmtu": 0, "ifspeed": 0,
+               "ifinternalstatus": null, "ifconnectionstatus": 0, "iflastchange": null,
+               "ifinbytes": 0, "ifinerrors": 0, "ifoutbytes": 0, "ifouterrors": 0,
+               "ifstatus": null, "ifdescr": null, "ifalias": null, "portduplex": null,
+               "trunk": 0, "lastup": null})
+        };
+    put(
+        &mut r,
+        "NetworkPort",
+        false,
+        vec![
+            port(
+                1,
+                20,
+                1,
+                json!("Ethernet"),
+                "NetworkPortEthernet",
+                "a4:bb:6d:a0:1f:51",
+                0,
+            ),
+            port(
+                2,
+                20,
+                2,
+                json!("Wi-Fi"),
+                "NetworkPortWifi",
+                "f4:26:79:d8:b0:20",
+                0,
+            ),
+            port(
+                3,
+                21,
+                0,
+                Value::Null,
+                "NetworkPortEthernet",
+                "00:1b:54:2c:34:23",
+                0,
+            ),
+            port(
+                4,
+                23,
+                1,
+                json!("Ethernet"),
+                "NetworkPortEthernet",
+                "a4:bb:6d:ad:f7:be",
+                0,
+            ),
+            port(
+                5,
+                20,
+                3,
+                json!("Old"),
+                "NetworkPortEthernet",
+                "a4:bb:6d:00:00:01",
+                1,
+            ),
+        ],
+    );
+    let name = |id: u64, port: u64, name: &str| {
+        json!({"id": id, "entities_id": 1, "items_id": port, "itemtype": "NetworkPort",
+               "name": name, "comment": null, "fqdns_id": 0, "ipnetworks_id": 0,
+               "is_deleted": 0, "is_dynamic": 0, "date_mod": "2026-12-02 05:01:37",
+               "date_creation": "2026-12-02 05:01:37"})
+    };
+    put(
+        &mut r,
+        "NetworkName",
+        false,
+        vec![
+            name(1, 1, "pc-cay-0001"),
+            name(2, 2, "pc-cay-0001-wifi"),
+            name(3, 4, "ailleurs"),
+        ],
+    );
+    let address = |id: u64, name_id: u64, ip: &str, version: u8| {
+        json!({"id": id, "entities_id": 1, "items_id": name_id, "itemtype": "NetworkName",
+               "version": version, "name": ip, "binary_0": 0, "binary_1": 0,
+               "binary_2": 65535, "binary_3": 172558868u64, "is_deleted": 0, "is_dynamic": 0,
+               "mainitems_id": 20, "mainitemtype": "Computer"})
+    };
+    put(
+        &mut r,
+        "IPAddress",
+        false,
+        vec![
+            address(1, 1, "10.73.10.20", 4),
+            address(2, 1, "2001:db8::20", 6),
+            address(3, 2, "10.73.50.12", 4),
+            address(4, 3, "10.0.0.1", 4),
+        ],
+    );
     r
 }
 
@@ -641,4 +741,158 @@ fn what_is_kept_during_the_read_lets_a_killed_read_continue() {
         );
     }
     assert_eq!(after_kill.reads, whole.reads);
+}
+
+#[test]
+fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their_asset() {
+    let glpi = LocalGlpi::new();
+    let mut read = SourceRead::default();
+    read_all(&glpi, &mut read).unwrap();
+    let paths: Vec<String> = glpi
+        .requests
+        .borrow()
+        .iter()
+        .filter(|r| r.path.starts_with("/NetworkPort?") || r.path.starts_with("/IPAddress?"))
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            "/NetworkPort?range=0-1&get_hateoas=false&sort=id&order=ASC",
+            "/NetworkPort?range=2-3&get_hateoas=false&sort=id&order=ASC",
+            "/NetworkPort?range=4-5&get_hateoas=false&sort=id&order=ASC",
+            "/IPAddress?range=0-1&get_hateoas=false&sort=id&order=ASC",
+            "/IPAddress?range=2-3&get_hateoas=false&sort=id&order=ASC",
+        ],
+        "paged, GET only (the first test checks every request's method)"
+    );
+    let p = read.prepared();
+    assert_eq!(
+        companion(&p, CompanionKind::NetworkPorts),
+        vec![
+            vec![
+                "CZC1",
+                "Computer",
+                "1",
+                "Ethernet",
+                "NetworkPortEthernet",
+                "a4:bb:6d:a0:1f:51",
+                "pc-cay-0001",
+                "10.73.10.20 2001:db8::20"
+            ],
+            vec![
+                "CZC1",
+                "Computer",
+                "2",
+                "Wi-Fi",
+                "NetworkPortWifi",
+                "f4:26:79:d8:b0:20",
+                "pc-cay-0001-wifi",
+                "10.73.50.12"
+            ],
+            vec![
+                "PC-21",
+                "Computer",
+                "0",
+                "",
+                "NetworkPortEthernet",
+                "00:1b:54:2c:34:23",
+                "",
+                ""
+            ],
+        ],
+        "the asset's key as the plan knows it; ports of assets not read and trashed ones left"
+    );
+    let counts: BTreeMap<GlpiType, SourceCount> =
+        read.counts().into_iter().map(|c| (c.itemtype, c)).collect();
+    let ports = &counts[&GlpiType::NetworkPort];
+    assert_eq!(ports.read, 3);
+    assert_eq!(
+        ports.not_carried,
+        [(SkipReason::Deleted, 1), (SkipReason::OutsideRead, 1)]
+            .into_iter()
+            .collect()
+    );
+
+    // The plan: one port per row, under its computer, its name and addresses in its POST.
+    let draft = p.draft();
+    let plan = draft.plan(&TargetData::default(), &PlanOptions::default());
+    let planned: Vec<&crate::migrate::model::PlannedObject> = plan
+        .objects
+        .iter()
+        .filter(|o| o.key.itemtype == GlpiType::NetworkPort)
+        .collect();
+    assert_eq!(planned.len(), 3);
+    let first = planned[0];
+    assert_eq!(first.key.key, "CZC1|Computer|1|Ethernet|a4:bb:6d:a0:1f:51");
+    assert!(matches!(
+        first.decision,
+        crate::migrate::model::Decision::Create
+    ));
+    let computer = plan
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::Computer && o.key.key == "serial:CZC1")
+        .unwrap();
+    assert_eq!(
+        first.fields["items_id"],
+        FieldValue::Ref(computer.key.clone())
+    );
+    assert!(
+        plan.objects.iter().position(|o| o.key == computer.key)
+            < plan.objects.iter().position(|o| o.key == first.key),
+        "the port after its asset"
+    );
+    let mut ids = crate::migrate::model::IdMap::new();
+    ids.insert(computer.key.clone(), 7);
+    let body: serde_json::Map<String, Value> = first
+        .fields
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_json(&ids).unwrap()))
+        .collect();
+    assert_eq!(
+        Value::Object(body),
+        json!({"itemtype": "Computer", "items_id": 7, "logical_number": 1, "name": "Ethernet",
+               "instantiation_type": "NetworkPortEthernet", "mac": "a4:bb:6d:a0:1f:51",
+               "_create_children": 1, "NetworkName_name": "pc-cay-0001",
+               "NetworkName__ipaddresses": {"-1": "10.73.10.20", "-2": "2001:db8::20"}})
+    );
+    for (field, _) in first.fields.iter() {
+        assert!(GlpiType::NetworkPort.keeps(field), "{field}");
+    }
+    assert!(
+        !planned[2].fields.contains_key("NetworkName_name"),
+        "no name, no address: no network name"
+    );
+
+    // Against a target holding the computer and its first port: that port is skipped.
+    let mut target = TargetData::default();
+    target.items.insert(
+        GlpiType::Computer,
+        vec![
+            json!({"id": 7, "name": "PC-20", "serial": "CZC1", "entities_id": 0})
+                .as_object()
+                .unwrap()
+                .clone(),
+        ],
+    );
+    target.items.insert(
+        GlpiType::NetworkPort,
+        vec![
+            json!({"id": 70, "itemtype": "Computer", "items_id": 7, "logical_number": 1,
+                    "name": "Ethernet", "mac": "a4:bb:6d:a0:1f:51",
+                    "instantiation_type": "NetworkPortEthernet", "entities_id": 0})
+            .as_object()
+            .unwrap()
+            .clone(),
+        ],
+    );
+    let plan = draft.plan(&target, &PlanOptions::default());
+    let decisions: Vec<String> = plan
+        .objects
+        .iter()
+        .filter(|o| o.key.itemtype == GlpiType::NetworkPort)
+        .map(|o| format!("{:?}", o.decision.kind()))
+        .collect();
+    assert_eq!(decisions, vec!["Skip", "Create", "Create"]);
 }

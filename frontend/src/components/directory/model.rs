@@ -670,7 +670,7 @@ fn shown(v: &FieldValue) -> String {
         FieldValue::Number(n) => n.to_string(),
         FieldValue::Id(id) => format!("#{id}"),
         FieldValue::Ref(k) => k.key.clone(),
-        FieldValue::Texts(list) => list.join(", "),
+        FieldValue::Texts(list) | FieldValue::NewChildren(list) => list.join(", "),
         FieldValue::List(list) => list.iter().map(shown).collect::<Vec<_>>().join(", "),
     }
 }

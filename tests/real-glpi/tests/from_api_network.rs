@@ -1,0 +1,188 @@
+//! Network ports read from the local GLPI (issue 16): two real GLPI 10.0.11 side by side, the
+//! source loaded with the prefecture's database (port 8112: 148 ports, their network names and
+//! 152 IPv4/IPv6 addresses) and a fresh target (port 8113); the real proxy in front of both;
+//! the real `passerelle migrate --from-api` moves the entity "Préfecture de Guyane".
+//!
+//! The oracle (written from GLPI's tables, never from the engine) then compares every kind,
+//! network ports (asset, logical number, name → MAC, instantiation, network name, addresses)
+//! and IP addresses (port → version, network name, main item) included. A second run with a
+//! new journal writes nothing; `--undo` leaves no port, network name, address or metrics row.
+//!
+//! The scenario runs once per test binary; each test asserts one part of its outcome.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use real_glpi::migration::{
+    create_entity, fingerprint_changes, run_cli_with_env, temp_dir, write_fingerprint, CliRun,
+    RunningProxy,
+};
+use real_glpi::oracle::{compare, Snapshot};
+use real_glpi::suite::{first_lines, ENTITY};
+use real_glpi::{prefecture_dump, query, Instance, RealGlpi};
+
+/// The local GLPI (the prefecture's database).
+const SOURCE: Instance = Instance::new("from-api-network-source", 8112);
+/// The national GLPI (fresh, with the prefecture's entity).
+const TARGET: Instance = Instance::new("from-api-network", 8113);
+/// The prefecture's entity in the source.
+const SOURCE_ENTITY: u64 = 1;
+/// The tables a port lives in, with what GLPI makes with it.
+const PORT_TABLES: [&str; 4] = [
+    "glpi_networkports",
+    "glpi_networknames",
+    "glpi_ipaddresses",
+    "glpi_networkportmetrics",
+];
+
+struct Outcome {
+    first: CliRun,
+    /// Source against target after the first run.
+    differences: Vec<String>,
+    /// Ports and addresses the oracle reads in the source and on the target.
+    source_counts: (usize, usize),
+    target_counts: (usize, usize),
+    second: CliRun,
+    second_writes: Vec<String>,
+    undo: CliRun,
+    undo_left: Vec<String>,
+    /// Rows of [`PORT_TABLES`] on the target after the undo.
+    port_rows_after_undo: Vec<(String, String)>,
+}
+
+fn outcome() -> &'static Outcome {
+    static OUTCOME: OnceLock<Result<Outcome, String>> = OnceLock::new();
+    match OUTCOME.get_or_init(|| scenario().map_err(|e| e.to_string())) {
+        Ok(o) => o,
+        Err(e) => panic!("the scenario could not be run: {e}"),
+    }
+}
+
+/// `glpi_logs` holds the undo's own history, which the API cannot remove.
+fn without_logs(fingerprint: Vec<(String, String)>) -> Vec<(String, String)> {
+    fingerprint
+        .into_iter()
+        .filter(|(t, _)| t != "glpi_logs")
+        .collect()
+}
+
+fn counts(s: &Snapshot) -> (usize, usize) {
+    (s.count("NetworkPort"), s.count("IPAddress"))
+}
+
+fn scenario() -> real_glpi::Result<Outcome> {
+    let source = RealGlpi::loaded(SOURCE, &prefecture_dump())?;
+    let target = RealGlpi::fresh(TARGET)?;
+    let entity = create_entity(&target, ENTITY)?;
+    let dir = temp_dir("from-api-network")?;
+    let proxy = RunningProxy::start_with_source(&target, Some(&source), None)?;
+    let (sdb, tdb) = (source.instance.db_name(), target.instance.db_name());
+    let fresh = without_logs(write_fingerprint(&tdb)?);
+
+    let env = [("PASSERELLE_SOURCE_USER_TOKEN", source.user_token.as_str())];
+    let run = |journal: &PathBuf, extra: &[&str]| {
+        let mut args: Vec<String> = vec![
+            "--from-api".into(),
+            proxy.source_api_url(),
+            "--source-entity".into(),
+            SOURCE_ENTITY.to_string(),
+            "--entity".into(),
+            "0".into(),
+            "--map-entity".into(),
+            format!("Root Entity > {ENTITY}={entity}"),
+            "--journal".into(),
+            journal.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        run_cli_with_env(&proxy.api_url(), &target.user_token, &args, &env)
+    };
+
+    let first_journal = dir.join("first.jsonl");
+    let first = run(&first_journal, &[])?;
+    eprintln!(
+        "[from_api_network] first run: exit {} in {:?}\n{}\n{}",
+        first.code, first.elapsed, first.stdout, first.stderr
+    );
+    let (src, dst) = (Snapshot::read(&sdb)?, Snapshot::read(&tdb)?);
+    let differences = compare(&src, &dst, &|_, _| true)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+
+    let before = write_fingerprint(&tdb)?;
+    let second = run(&dir.join("second.jsonl"), &["--verify"])?;
+    let second_writes = fingerprint_changes(&before, &write_fingerprint(&tdb)?);
+
+    let undo = run(&first_journal, &["--undo"])?;
+    let undo_left = fingerprint_changes(&fresh, &without_logs(write_fingerprint(&tdb)?));
+    let mut port_rows_after_undo = Vec::new();
+    for table in PORT_TABLES {
+        let rows = query(&tdb, &format!("SELECT COUNT(*) FROM {table}"))?;
+        let n = rows
+            .first()
+            .and_then(|r| r.first().cloned().flatten())
+            .unwrap_or_default();
+        port_rows_after_undo.push((table.to_string(), n));
+    }
+    Ok(Outcome {
+        first,
+        differences,
+        source_counts: counts(&src),
+        target_counts: counts(&dst),
+        second,
+        second_writes,
+        undo,
+        undo_left,
+        port_rows_after_undo,
+    })
+}
+
+/// Every port of the entity's assets arrived with its name, MAC, instantiation, network name
+/// and addresses; nothing else differs, nothing is extra.
+#[test]
+fn every_port_arrives_with_its_name_and_addresses() {
+    let o = outcome();
+    assert_eq!(
+        o.first.code, 0,
+        "first run: {}\n{}",
+        o.first.stdout, o.first.stderr
+    );
+    assert_eq!(o.source_counts, (148, 152), "the prefecture's ports");
+    assert_eq!(o.target_counts, o.source_counts);
+    let d = &o.differences;
+    assert!(
+        d.is_empty(),
+        "{} differences:\n{}",
+        d.len(),
+        first_lines(d, 80)
+    );
+}
+
+/// Again with a new journal: nothing written (ports, names, addresses included), and
+/// `--verify` finds everything in place.
+#[test]
+fn a_second_run_writes_no_port() {
+    let o = outcome();
+    assert_eq!(o.second.code, 0, "{}\n{}", o.second.stdout, o.second.stderr);
+    assert!(
+        o.second_writes.is_empty(),
+        "the second run wrote:\n{}\n{}",
+        o.second_writes.join("\n"),
+        o.second.stdout
+    );
+}
+
+/// `--undo` purges each port, and GLPI its network name, addresses and metrics with it.
+#[test]
+fn undo_leaves_no_port_name_or_address() {
+    let o = outcome();
+    assert_eq!(o.undo.code, 0, "{}\n{}", o.undo.stdout, o.undo.stderr);
+    for (table, n) in &o.port_rows_after_undo {
+        assert_eq!(n, "0", "{table} after the undo");
+    }
+    assert!(
+        o.undo_left.is_empty(),
+        "after the undo:\n{}",
+        o.undo_left.join("\n")
+    );
+}

@@ -784,7 +784,7 @@ impl Draft {
             return;
         }
         match reason {
-            NotCarriedReason::NetworkPorts => self.note("migrate.not_carried.network", "valeurs d'adresses IP et MAC : elles vivent sur les ports réseau, que cette migration ne crée pas ; elles ne sont pas transférées", "IP and MAC addresses live on network ports, which this migration does not create; they are not transferred"),
+            NotCarriedReason::NetworkPorts => self.note("migrate.not_carried.network", "valeurs d'adresses IP et MAC : elles vivent sur les ports réseau, que les exports ne décrivent pas ; fournissez le fichier compagnon des ports réseau (ports-reseau.csv) ou lisez le GLPI local pour les recréer", "IP and MAC addresses live on network ports, which exports do not describe: give the network ports companion file (ports-reseau.csv) or read the local GLPI to recreate them"),
             NotCarriedReason::CountOfConnections => self.note("migrate.not_carried.connections", "les exports ne donnent que le nombre d'éléments branchés par ordinateur : fournissez le fichier compagnon des liaisons (liaisons-materiels.csv) pour les recréer", "exports only give how many items are connected to each computer: give the connections companion file (liaisons-materiels.csv) to recreate them"),
             NotCarriedReason::CountOfInstallations => self.note("migrate.not_carried.installations", "les exports ne donnent que le nombre d'installations par logiciel : fournissez le fichier compagnon des installations (installations-logiciels.csv) pour les recréer", "exports only give installation counts per software: give the installations companion file (installations-logiciels.csv) to recreate them"),
             _ => {}

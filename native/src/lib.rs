@@ -8,7 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use passerelle_engine::migrate::api::{ApiRequest, ApiResponse, Method, Transport, TransportError};
+use passerelle_engine::migrate::api::{
+    ApiRequest, ApiResponse, Method, Transport, TransportError, Upload,
+};
 use passerelle_engine::migrate::journal::{Event, Journal};
 use passerelle_engine::migrate::run::JournalSink;
 
@@ -86,6 +88,22 @@ impl Transport for HttpTransport {
             req = req
                 .header("Content-Type", "application/json")
                 .body(body.to_string());
+        }
+        if let Some(upload) = &request.upload {
+            // reqwest writes the multipart boundary into the Content-Type itself.
+            let file = reqwest::multipart::Part::bytes(upload.bytes.clone())
+                .file_name(upload.filename.clone())
+                .mime_str(&upload.mime)
+                .or_else(|_| {
+                    reqwest::multipart::Part::bytes(upload.bytes.clone())
+                        .file_name(upload.filename.clone())
+                        .mime_str("application/octet-stream")
+                })
+                .map_err(|e| TransportError::Connection(e.without_url().to_string()))?;
+            let form = reqwest::multipart::Form::new()
+                .text(Upload::MANIFEST_FIELD, upload.manifest_text())
+                .part(Upload::FILE_FIELD, file);
+            req = req.multipart(form);
         }
         let map_err = |e: reqwest::Error| {
             if e.is_timeout() {
@@ -327,6 +345,7 @@ mod tests {
             path: "/initSession".into(),
             headers: Vec::new(),
             body: None,
+            upload: None,
         };
         match t.send(&request).await {
             Err(TransportError::Connection(text)) => {

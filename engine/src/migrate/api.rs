@@ -75,6 +75,49 @@ pub struct ApiRequest {
     pub headers: Vec<(String, String)>,
     /// JSON body.
     pub body: Option<Value>,
+    /// A file sent as `multipart/form-data` instead of a JSON body (a document's upload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<Upload>,
+}
+
+/// A file GLPI's API takes as a document (`POST /Document`, `multipart/form-data`): the
+/// parameters go as JSON text in the form field [`Upload::MANIFEST_FIELD`], the file in
+/// [`Upload::FILE_FIELD`] (GLPI 10.0 `APIRest::parseIncomingParams`, `GLPIUploadHandler`).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Upload {
+    /// The parameters (`{"input": {"name": …, "_filename": [file name]}}`).
+    pub manifest: Value,
+    /// The file's name as sent.
+    pub filename: String,
+    /// Its MIME type.
+    pub mime: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("manifest", &self.manifest)
+            .field("filename", &self.filename)
+            .field("mime", &self.mime)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+impl Upload {
+    /// The form field holding the parameters.
+    pub const MANIFEST_FIELD: &'static str = "uploadManifest";
+    /// The form field holding the file (GLPI's upload handler reads `filename`).
+    pub const FILE_FIELD: &'static str = "filename[]";
+
+    /// The manifest's text as sent. GLPI runs `stripcslashes` on it before decoding the JSON,
+    /// which would eat JSON's own escapes (`\"` in a name); doubling every backslash is undone
+    /// exactly by it.
+    pub fn manifest_text(&self) -> String {
+        self.manifest.to_string().replace('\\', "\\\\")
+    }
 }
 
 impl ApiRequest {
@@ -85,12 +128,19 @@ impl ApiRequest {
             path: path.into(),
             headers: Vec::new(),
             body: None,
+            upload: None,
         }
     }
 
     /// With a JSON body.
     pub fn with_body(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// With a file, sent as `multipart/form-data`.
+    pub fn with_upload(mut self, upload: Upload) -> Self {
+        self.upload = Some(upload);
         self
     }
 
@@ -115,6 +165,16 @@ impl ApiRequest {
             let text = body.to_string().replace('\'', "'\\''");
             out.push_str(&format!(
                 " -H 'Content-Type: application/json' --data '{text}'"
+            ));
+        }
+        if let Some(upload) = &self.upload {
+            let text = upload.manifest_text().replace('\'', "'\\''");
+            out.push_str(&format!(
+                " -F '{}={text}' -F '{}=@{};type={}'",
+                Upload::MANIFEST_FIELD,
+                Upload::FILE_FIELD,
+                upload.filename.replace('\'', "'\\''"),
+                upload.mime
             ));
         }
         out
@@ -249,6 +309,29 @@ mod tests {
         assert!(c.contains("Session-Token: <SESSION_TOKEN>"));
         assert!(c.contains("App-Token: <APP_TOKEN>"));
         assert!(c.starts_with("curl -X POST 'http://glpi/apirest.php/Computer'"));
+    }
+
+    #[test]
+    fn an_upload_manifest_survives_glpis_stripcslashes() {
+        let upload = Upload {
+            manifest: serde_json::json!({"input": {"name": "a \"b\" c\\d"}}),
+            filename: "f.txt".into(),
+            mime: "text/plain".into(),
+            bytes: b"x".to_vec(),
+        };
+        let sent = upload.manifest_text();
+        // PHP's stripcslashes on `\\x` gives `\x`: undo the doubling as GLPI does.
+        let mut unescaped = String::new();
+        let mut chars = sent.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                unescaped.push(chars.next().unwrap());
+            } else {
+                unescaped.push(c);
+            }
+        }
+        let back: Value = serde_json::from_str(&unescaped).unwrap();
+        assert_eq!(back, upload.manifest);
     }
 
     #[test]

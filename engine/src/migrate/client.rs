@@ -720,7 +720,8 @@ pub fn backoff_delay(options: &ClientOptions, attempt: u32, random: f64) -> u64 
     (exp as f64 * random) as u64 + options.backoff_ms / 2
 }
 
-fn to_error(res: &ApiResponse) -> CallError {
+/// The error an answer that is not 2xx stands for.
+pub fn to_error(res: &ApiResponse) -> CallError {
     match res.glpi_error() {
         Some(error) => CallError::Glpi {
             status: res.status,

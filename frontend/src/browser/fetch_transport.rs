@@ -2,7 +2,9 @@
 //! (same origin: the proxy adds the App-Token, the page never sees it).
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
-use passerelle_engine::migrate::api::{ApiRequest, ApiResponse, Method, Transport, TransportError};
+use passerelle_engine::migrate::api::{
+    ApiRequest, ApiResponse, Method, Transport, TransportError, Upload,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -29,6 +31,22 @@ impl Default for FetchTransport {
     }
 }
 
+/// A document's upload as the browser sends it: the manifest as text, the file as a Blob.
+fn upload_form(upload: &Upload) -> Result<web_sys::FormData, String> {
+    let js = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let form = web_sys::FormData::new().map_err(js)?;
+    form.append_with_str(Upload::MANIFEST_FIELD, &upload.manifest_text())
+        .map_err(js)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(upload.bytes.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(&upload.mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(js)?;
+    form.append_with_blob_and_filename(Upload::FILE_FIELD, &blob, &upload.filename)
+        .map_err(js)?;
+    Ok(form)
+}
+
 impl Transport for FetchTransport {
     async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
         let method = match request.method {
@@ -43,11 +61,16 @@ impl Transport for FetchTransport {
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
-        let built = match &request.body {
-            Some(body) => builder
+        let built = match (&request.body, &request.upload) {
+            (_, Some(upload)) => {
+                // No Content-Type here: the browser writes it with the multipart boundary.
+                let form = upload_form(upload).map_err(TransportError::Connection)?;
+                builder.body(form)
+            }
+            (Some(body), None) => builder
                 .header("Content-Type", "application/json")
                 .body(body.to_string()),
-            None => builder.build(),
+            (None, None) => builder.build(),
         };
         let req = built.map_err(|e| TransportError::Connection(e.to_string()))?;
         let res = req

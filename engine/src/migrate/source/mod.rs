@@ -12,9 +12,11 @@
 //! Reads are GET only, page by page ([`GlpiClient::read_page`]); [`SourceRead`] keeps what was
 //! read, so an interrupted read continues from the next page not yet read.
 //!
-//! One family per submodule, one owner each: [`assets`], [`software`], [`people`], [`tickets`].
+//! One family per submodule, one owner each: [`assets`], [`software`], [`people`], [`tickets`];
+//! [`documents`] comes after the run (the items they are linked to must exist on the target).
 
 pub mod assets;
+pub mod documents;
 pub mod network;
 pub mod people;
 pub mod software;

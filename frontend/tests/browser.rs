@@ -68,6 +68,7 @@ fn info(sandbox: bool) -> Info {
             api_url: "http://glpi.example.invalid/apirest.php".into(),
             sandbox,
         },
+        source: None,
     }
 }
 

@@ -18,13 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use passerelle_engine::migrate::client::GlpiClient;
-use passerelle_engine::migrate::source::documents::{
-    carry_documents, read_documents, undo_documents, Carried,
-};
-use passerelle_engine::migrate::source::{
-    read_source_keeping, SourceOptions, SourceRead, TABLE_PREFIX,
-};
-use std::collections::HashMap;
+use passerelle_engine::migrate::source::{read_source_keeping, SourceOptions, SourceRead};
 
 use crate::target::{self, Target, PASSWORD_ENV, USER_TOKEN_ENV};
 
@@ -285,116 +279,6 @@ fn source_transport(args: &MigrateArgs, url: &str) -> HttpTransport {
         None
     };
     HttpTransport::new(url, app_token, std::time::Duration::from_secs(args.timeout))
-}
-
-/// Where the documents carried to the target are listed, beside the journal: what undo purges.
-fn documents_path(journal: &std::path::Path) -> PathBuf {
-    let mut name = journal.as_os_str().to_owned();
-    name.push(".documents.json");
-    PathBuf::from(name)
-}
-
-/// Carries the documents linked to the migrated items: read (and downloaded) from the local
-/// GLPI, uploaded to the target unless there already, linked to the items; what was created is
-/// added to the journal's documents file.
-async fn carry_local_documents(
-    args: &MigrateArgs,
-    url: &str,
-    target: &GlpiClient<'_, HttpTransport>,
-    plan: &Plan,
-    journal: &passerelle_engine::migrate::journal::Journal,
-) -> Result<(), String> {
-    // Source (type, id) → target id, from each object's source lines (the tables' lines are the
-    // local GLPI's ids); implied objects point at the rows using them, not at their own.
-    let mut ids = plan.known_ids();
-    ids.extend(journal.ids());
-    let mut by_source: HashMap<(String, u64), u64> = HashMap::new();
-    for o in plan
-        .objects
-        .iter()
-        .filter(|o| !o.implied && o.step_of().is_none())
-    {
-        let Some(&target_id) = ids.get(&o.key) else {
-            continue;
-        };
-        // A row also gives objects of other types (a ticket's actors and linked items): only the
-        // object of the row's own type is the item.
-        for s in &o.sources {
-            match s.file.strip_prefix(TABLE_PREFIX) {
-                Some(itemtype) if itemtype == o.key.itemtype.name() => {
-                    by_source.insert((itemtype.to_string(), s.line as u64), target_id);
-                }
-                _ => {}
-            }
-        }
-    }
-    let transport = source_transport(args, url);
-    let source = GlpiClient::new(
-        &transport,
-        source_credentials(args)?,
-        ClientOptions {
-            backoff_ms: args.backoff_ms,
-            ..ClientOptions::default()
-        },
-    );
-    let wanted = |itemtype: &str, id: u64| by_source.contains_key(&(itemtype.to_string(), id));
-    let read = read_documents(&source, 1000, &wanted).await;
-    source.logout().await;
-    let documents = read.map_err(|e| e.render(Lang::Fr))?;
-    let target_item = |itemtype: &str, id: u64| by_source.get(&(itemtype.to_string(), id)).copied();
-    let entity = |name: &str| {
-        plan.options
-            .entities
-            .get(name)
-            .copied()
-            .unwrap_or(plan.options.default_entity)
-    };
-    let result = carry_documents(target, &documents, &target_item, &entity).await;
-    let path = documents_path(&args.journal);
-    let mut ledger: Carried = match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{} : illisible ({e})", path.display()))?,
-        Err(_) => Carried::default(),
-    };
-    let carried = result.map_err(|e| e.render(Lang::Fr))?;
-    let (created, links) = (carried.created.len(), carried.links.len());
-    for n in &carried.not_linked {
-        println!(
-            "  document id {} non lié à {} {} / not linked: {}",
-            n.document, n.itemtype, n.items_id, n.reason
-        );
-    }
-    ledger.merge(carried);
-    let text = serde_json::to_string_pretty(&ledger).map_err(|e| e.to_string())?;
-    std::fs::write(&path, text).map_err(|e| format!("{} : {e}", path.display()))?;
-    println!(
-        "documents : {} lus, {created} créés, {links} liens créés / documents: {} read, {created} created, {links} links created",
-        documents.len(),
-        documents.len()
-    );
-    Ok(())
-}
-
-/// Purges the documents a run carried (listed beside the journal), before the items they link.
-async fn undo_local_documents(
-    args: &MigrateArgs,
-    target: &GlpiClient<'_, HttpTransport>,
-) -> Result<(), String> {
-    let path = documents_path(&args.journal);
-    let Ok(bytes) = std::fs::read(&path) else {
-        return Ok(());
-    };
-    let ledger: Carried = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("{} : illisible ({e})", path.display()))?;
-    undo_documents(target, &ledger)
-        .await
-        .map_err(|e| e.render(Lang::Fr))?;
-    println!(
-        "documents : {} purgés / documents: {} purged",
-        ledger.created.len(),
-        ledger.created.len()
-    );
-    std::fs::remove_file(&path).map_err(|e| format!("{} : {e}", path.display()))
 }
 
 /// Reads the local GLPI (continuing what the journal's side file holds when it is unfinished,
@@ -730,9 +614,6 @@ async fn work(
         let Some(sink) = &sink else {
             return fail("--undo needs a journal");
         };
-        if let Err(e) = undo_local_documents(args, session.client()).await {
-            return fail(e);
-        }
         return match session.undo(journal, sink, run_options).await {
             Err(e @ SessionError::NothingToUndo) => {
                 fail(format!("{} : {e}", args.journal.display()))
@@ -822,12 +703,6 @@ async fn work(
     let mut code = ExitCode::SUCCESS;
     if target::print_outcomes(&journal) {
         code = ExitCode::from(1);
-    }
-    if let (Some(url), false) = (&args.from_api, only_verify) {
-        if let Err(e) = carry_local_documents(args, url, session.client(), &plan, &journal).await {
-            eprintln!("{e}");
-            code = ExitCode::from(1);
-        }
     }
     if let Some(p) = &args.report_csv {
         if let Err(e) = std::fs::write(p, journal.to_csv()) {

@@ -98,6 +98,13 @@ glpi_types! {
     NetworkName = "NetworkName" in "glpi_networknames",
     /// An IP address of a network name (read from a local GLPI; created by GLPI with its port).
     IpAddress = "IPAddress" in "glpi_ipaddresses",
+    /// A document: a file uploaded to GLPI (`POST /Document` as `multipart/form-data`), with
+    /// its name, category and entity.
+    Document = "Document" in "glpi_documents",
+    /// A document's link to an item (an asset, a ticket).
+    DocumentItem = "Document_Item" in "glpi_documents_items",
+    /// Document categories (a tree).
+    DocumentCategory = "DocumentCategory" in "glpi_documentcategories",
     /// A monitor, printer, phone or peripheral connected to a computer.
     ComputerItem = "Computer_Item" in "glpi_computers_items",
     /// The operating system of an asset (GLPI 10 keeps it apart from the asset).
@@ -247,6 +254,13 @@ const INTERPRETED_INPUTS: &[(GlpiType, &str)] = &[
     (GlpiType::NetworkPort, "_create_children"),
     (GlpiType::NetworkPort, NETWORK_NAME_INPUTS[0]),
     (GlpiType::NetworkPort, NETWORK_NAME_INPUTS[1]),
+    // A document's file, named in the upload's manifest: `Document::prepareInputForAdd` moves
+    // it from the upload and sets `filename`, `filepath`, `mime` and `sha1sum` from it.
+    (GlpiType::Document, "_filename"),
+    // A link to a ticket updates the ticket (its `date_mod`, with a forced notification)
+    // unless told not to (`Document_Item::post_addItem`).
+    (GlpiType::DocumentItem, "_do_update_ticket"),
+    (GlpiType::DocumentItem, "_disablenotif"),
 ];
 
 /// The inputs of a port's POST that GLPI turns into its network name and its IP addresses.
@@ -333,6 +347,7 @@ impl GlpiType {
                 | GroupUser
                 | ProfileUser
                 | SoftwareVersion
+                | DocumentItem
         )
     }
 
@@ -372,6 +387,7 @@ impl GlpiType {
             Entity => "entities_id",
             ItilCategory => "itilcategories_id",
             TaskCategory => "taskcategories_id",
+            DocumentCategory => "documentcategories_id",
             _ => return None,
         })
     }
@@ -392,13 +408,15 @@ impl GlpiType {
                     | ItilCategory
                     | TaskCategory
                     | SolutionType
+                    | Document
             )
     }
 
     /// Creation stage: what an object points to is created in an earlier stage.
     pub fn stage(self) -> u32 {
         match self {
-            Location | State | SoftwareCategory | ItilCategory | TaskCategory => 0,
+            Location | State | SoftwareCategory | ItilCategory | TaskCategory
+            | DocumentCategory => 0,
             Manufacturer
             | UserTitle
             | UserCategory
@@ -429,11 +447,14 @@ impl GlpiType {
             User => 3,
             GroupUser | ProfileUser | UserEmail => 4,
             Computer | Monitor | Printer | NetworkEquipment | Peripheral | Phone => 5,
-            Software | ItemOperatingSystem | Infocom | NetworkPort | NetworkName | IpAddress => 6,
+            Software | ItemOperatingSystem | Infocom | NetworkPort | NetworkName | IpAddress
+            | Document => 6,
             SoftwareVersion => 7,
             ComputerItem | ItemSoftwareVersion => 8,
             Ticket => 9,
-            TicketUser | GroupTicket | ItemTicket | ItilFollowup | TicketTask => 10,
+            // A document's links with a ticket's timeline: before its solution and closing,
+            // GLPI adds no document to a closed ticket (`Document_Item::prepareInputForAdd`).
+            TicketUser | GroupTicket | ItemTicket | ItilFollowup | TicketTask | DocumentItem => 10,
             ItilSolution => 11,
         }
     }
@@ -500,6 +521,10 @@ impl GlpiType {
             // A task's `uuid` is set by the migration from the source ticket and position.
             TicketTask => vec![k(&["uuid"]), k(&["tickets_id", "date", "content"])],
             ItilSolution => vec![k(&["itemtype", "items_id", "content"])],
+            // The same file under the same name: the check GLPI itself makes before storing
+            // one file twice (`Document::getFromDBbyContent` compares the sha1sum).
+            Document => vec![k(&["sha1sum", "filename"])],
+            DocumentItem => vec![k(&["documents_id", "itemtype", "items_id"])],
             _ => vec![k(&["name"])],
         }
     }
@@ -554,6 +579,8 @@ impl GlpiType {
             ItilFollowup => "followup",
             TicketTask => "task",
             ItilCategory => "itilcategory",
+            Document | DocumentItem => "document",
+            DocumentCategory => "documentcategory",
             _ => "dropdown",
         }
     }
@@ -603,6 +630,8 @@ impl GlpiType {
             "requesttypes_id" => Target::Dropdown(RequestType),
             "solutiontypes_id" => Target::Dropdown(SolutionType),
             "tickets_id" => Target::Dropdown(Ticket),
+            "documentcategories_id" => Target::Tree(DocumentCategory),
+            "documents_id" => Target::Dropdown(Document),
             f if self.model().is_some_and(|m| f == model_field(m)) => {
                 Target::Dropdown(self.model()?)
             }

@@ -164,6 +164,18 @@ impl GlpiType {
                 ("Adresse IP", "Adresses IP"),
                 ("IP address", "IP addresses"),
             ),
+            Document => Noun::new(("Document", "Documents"), ("Document", "Documents")),
+            DocumentItem => Noun::new(
+                (
+                    "Élément associé au document",
+                    "Éléments associés au document",
+                ),
+                ("Document item", "Document items"),
+            ),
+            DocumentCategory => Noun::new(
+                ("Rubrique de documents", "Rubriques des documents"),
+                ("Document heading", "Document headings"),
+            ),
             ItemOperatingSystem => Noun::new(
                 (
                     "Système d'exploitation d'un élément",

@@ -19,6 +19,8 @@ pub struct Prepared {
     pub sources: Vec<(Table, Mapping)>,
     /// Companion files.
     pub companions: Vec<(Table, CompanionKind)>,
+    /// Documents read from a local GLPI, with their files and links (files give none).
+    pub documents: Vec<crate::migrate::source::documents::SourceDocument>,
     /// Every diagnostic (unreadable files, unknown types, validation).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -184,7 +186,9 @@ impl Prepared {
             .iter()
             .map(|(table, kind)| CompanionFile { table, kind: *kind })
             .collect();
-        Draft::build(&sources, &companions)
+        let mut draft = Draft::build(&sources, &companions);
+        draft.add_documents(&self.documents);
+        draft
     }
 }
 

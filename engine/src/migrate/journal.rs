@@ -122,6 +122,14 @@ pub enum Failure {
         /// The error.
         error: CallError,
     },
+    /// A document's file does not have the sha1sum the source stored for it: nothing was sent
+    /// (a file altered or cut on its way would be kept on the target as if whole).
+    FileAltered {
+        /// The sha1sum the source stored.
+        expected: String,
+        /// The sha1 of the bytes at hand.
+        found: String,
+    },
 }
 
 impl Failure {
@@ -130,6 +138,7 @@ impl Failure {
         match self {
             Failure::Refused { code, .. } | Failure::NoAnswer { code } => code.clone(),
             Failure::Call { error } => error.code(),
+            Failure::FileAltered { .. } => "migrate.document.sha1".into(),
         }
     }
 
@@ -140,6 +149,12 @@ impl Failure {
             (Failure::NoAnswer { .. }, Lang::Fr) => "sans réponse de GLPI".into(),
             (Failure::NoAnswer { .. }, Lang::En) => "no answer from GLPI".into(),
             (Failure::Call { error }, _) => error.render(lang),
+            (Failure::FileAltered { expected, found }, Lang::Fr) => format!(
+                "le fichier téléchargé (sha1 {found}) n'est pas celui que le GLPI local a enregistré (sha1 {expected}) : document non envoyé"
+            ),
+            (Failure::FileAltered { expected, found }, Lang::En) => format!(
+                "the downloaded file (sha1 {found}) is not the one the local GLPI stored (sha1 {expected}): document not sent"
+            ),
         }
     }
 }

@@ -65,6 +65,58 @@ pub enum FieldValue {
     /// Children created with their item, sent as GLPI's forms send new ones: an object keyed
     /// `-1`, `-2`… (a non-negative key would update the child of that id instead).
     NewChildren(Vec<String>),
+    /// A document's file, uploaded with it: sent as GLPI's upload manifest names it
+    /// (`_filename: [name]`), its bytes in the request's file part.
+    File(DocumentFile),
+}
+
+/// A file to upload as a GLPI document: its name, MIME type and bytes (base64 in JSON, so
+/// that a plan or a read stays text).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentFile {
+    /// The file's name.
+    pub filename: String,
+    /// Its MIME type.
+    pub mime: String,
+    /// Its bytes.
+    #[serde(with = "base64_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+impl fmt::Debug for DocumentFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DocumentFile")
+            .field("filename", &self.filename)
+            .field("mime", &self.mime)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+impl DocumentFile {
+    /// The sha1 of its bytes, in lower-case hex as GLPI stores `sha1sum`.
+    pub fn sha1(&self) -> String {
+        sha1_smol::Sha1::from(&self.bytes).digest().to_string()
+    }
+}
+
+/// Bytes as base64 text.
+pub mod base64_bytes {
+    use base64::Engine as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the bytes as base64.
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    /// Reads base64 back.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// Ids of planned objects on the target, known from matching and from creations.
@@ -90,6 +142,7 @@ impl FieldValue {
                     .map(|v| v.to_json(ids))
                     .collect::<Result<_, _>>()?,
             ),
+            FieldValue::File(file) => Value::from(vec![file.filename.clone()]),
         })
     }
 

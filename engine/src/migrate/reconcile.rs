@@ -201,9 +201,10 @@ pub fn object_key(obj: &PlannedObject, fields: &[String], ids: &IdMap) -> KeyVal
                     FieldValue::Id(id) => id.to_string(),
                     FieldValue::Number(n) => n.to_string(),
                     FieldValue::Text(t) => t.trim().to_string(),
-                    FieldValue::Texts(_) | FieldValue::List(_) | FieldValue::NewChildren(_) => {
-                        return KeyValue::Empty
-                    }
+                    FieldValue::Texts(_)
+                    | FieldValue::List(_)
+                    | FieldValue::NewChildren(_)
+                    | FieldValue::File(_) => return KeyValue::Empty,
                 });
             }
             parts.push(set_text(texts));
@@ -218,9 +219,12 @@ pub fn object_key(obj: &PlannedObject, fields: &[String], ids: &IdMap) -> KeyVal
                 Some(id) => id.to_string(),
                 None => return KeyValue::Pending,
             },
-            Some(FieldValue::Texts(_) | FieldValue::List(_) | FieldValue::NewChildren(_)) => {
-                return KeyValue::Empty
-            }
+            Some(
+                FieldValue::Texts(_)
+                | FieldValue::List(_)
+                | FieldValue::NewChildren(_)
+                | FieldValue::File(_),
+            ) => return KeyValue::Empty,
         };
         if text.is_empty() {
             return KeyValue::Empty;

@@ -14,10 +14,12 @@ use crate::glpi::{Destination, GlpiType};
 use crate::map::Mapping;
 use crate::read::Table;
 
+mod document;
 mod draft;
 mod resolve;
 pub mod ticket;
 
+pub use document::document_key;
 pub use draft::Draft;
 
 /// A checked file given to the plan.

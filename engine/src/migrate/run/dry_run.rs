@@ -113,6 +113,12 @@ impl RecordingTransport {
                 };
                 self.read(itemtype, query)
             }
+            // A document's upload: one file, one answer.
+            (Method::Post, _) if request.upload.is_some() => {
+                let id = self.next_id.get();
+                self.next_id.set(id + 1);
+                ok(201, json!({"id": id, "message": ""}))
+            }
             (Method::Post, _) => {
                 let answers: Vec<Value> = input()
                     .iter()

@@ -238,6 +238,9 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
         keys: &[Vec<String>],
         watermark: u64,
     ) -> (Vec<Record>, Vec<Map<String, Value>>) {
+        if itemtype == GlpiType::Document {
+            return self.upload_documents(objs, ids, keys, watermark).await;
+        }
         let mut records = Vec::new();
         let mut created = Vec::new();
         let mut attempt = 0u32;
@@ -322,6 +325,94 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
             objs = rest;
             self.client.backoff(attempt).await;
         }
+    }
+
+    /// Documents go one upload each (GLPI takes one file per `multipart/form-data` request),
+    /// each file checked against the sha1sum the source stored before anything leaves; an
+    /// unknown outcome is looked for on the target (same sha1sum and file name) before the
+    /// file is sent again.
+    async fn upload_documents(
+        &self,
+        objs: Vec<&PlannedObject>,
+        ids: &IdMap,
+        keys: &[Vec<String>],
+        watermark: u64,
+    ) -> (Vec<Record>, Vec<Map<String, Value>>) {
+        let itemtype = GlpiType::Document;
+        let mut records = Vec::new();
+        let mut created = Vec::new();
+        let max_attempts = self.client.options().max_attempts;
+        for o in objs {
+            let payload = o.payload(ids).unwrap_or_default();
+            let request = match document_upload(o, &payload) {
+                Ok(request) => request,
+                Err(failure) => {
+                    records.push(self.plain_record(
+                        o,
+                        Outcome::Failed,
+                        None,
+                        RecordReason::Failed { failure },
+                    ));
+                    continue;
+                }
+            };
+            let mut attempt = 0u32;
+            loop {
+                let e = match self.client.call_json(request.clone()).await {
+                    Ok((_, body, _)) => {
+                        match body.get("id").and_then(Value::as_u64) {
+                            Some(id) => {
+                                created.push(created_item(o, ids, id));
+                                records.push(self.plain_record(
+                                    o,
+                                    Outcome::Created,
+                                    Some(id),
+                                    RecordReason::Created,
+                                ));
+                            }
+                            None => records.push(self.plain_record(
+                                o,
+                                Outcome::Failed,
+                                None,
+                                RecordReason::Failed {
+                                    failure: Failure::Refused {
+                                        code: "ERROR_GLPI_ADD".into(),
+                                        message: body.to_string(),
+                                    },
+                                },
+                            )),
+                        }
+                        break;
+                    }
+                    Err(e) => e,
+                };
+                if !e.outcome_unknown() || attempt + 1 >= max_attempts {
+                    self.fail_all(itemtype, &[o], ids, &e, &mut records);
+                    break;
+                }
+                attempt += 1;
+                match find_created(self.client, itemtype, watermark, &[o], keys, ids).await {
+                    Ok(found) if !found.is_empty() => {
+                        let item = found[0].1.clone();
+                        let id = item.get("id").and_then(Value::as_u64);
+                        created.push(item);
+                        records.push(self.plain_record(
+                            o,
+                            Outcome::Created,
+                            id,
+                            RecordReason::AnswerLost { error: e.code() },
+                        ));
+                        break;
+                    }
+                    Ok(_) => self.client.backoff(attempt).await,
+                    Err(_) => {
+                        self.fail_all(itemtype, &[o], ids, &e, &mut records);
+                        break;
+                    }
+                }
+            }
+        }
+        (records, created)
     }
 
     fn fail_all(
@@ -450,4 +541,51 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
         }
         records
     }
+}
+
+/// The upload that creates a planned document: its fields as the manifest's input (GLPI sets
+/// `filename`, `mime`, `sha1sum` and `filepath` from the file itself), the file in the
+/// request's file part. Refused, with nothing sent, when the file's sha1 is not the one the
+/// source stored.
+pub(crate) fn document_upload(
+    o: &PlannedObject,
+    payload: &Map<String, Value>,
+) -> Result<ApiRequest, Failure> {
+    let Some(FieldValue::File(file)) = o.fields.get("_filename") else {
+        return Err(Failure::FileAltered {
+            expected: payload
+                .get("sha1sum")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            found: String::new(),
+        });
+    };
+    let expected = payload
+        .get("sha1sum")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_lowercase();
+    let found = file.sha1();
+    if found != expected {
+        return Err(Failure::FileAltered { expected, found });
+    }
+    let mut input = payload.clone();
+    for computed in ["filename", "sha1sum"] {
+        input.remove(computed);
+    }
+    Ok(
+        ApiRequest::new(Method::Post, format!("/{}", GlpiType::Document)).with_upload(
+            crate::migrate::api::Upload {
+                manifest: json!({ "input": input }),
+                filename: file.filename.clone(),
+                mime: if file.mime.is_empty() {
+                    "application/octet-stream".into()
+                } else {
+                    file.mime.clone()
+                },
+                bytes: file.bytes.clone(),
+            },
+        ),
+    )
 }

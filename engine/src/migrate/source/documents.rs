@@ -1,79 +1,51 @@
-//! Documents attached to the items read (issue 16): their rows and links are read from the local
-//! GLPI (GET only, paged), their files downloaded (`GET /Document/:id` with
-//! `Accept: application/octet-stream`); on the target each is uploaded as a GLPI document
-//! (`POST /Document`, `multipart/form-data`, [`Upload`]) unless one with the same sha1sum and
-//! file name is there already, then linked (`Document_Item`) to the migrated items.
+//! Documents attached to the assets and tickets read (issue 16): their rows and links are read
+//! from the local GLPI like every collection (GET only, paged), then each one's file is
+//! downloaded (`GET /Document/:id` with `Accept: application/octet-stream`) into the
+//! [`SourceRead`], so that a read killed among the downloads continues with the next file.
 //!
-//! Documents come after the run: the items they are linked to must exist on the target first.
-//! What was created is returned ([`Carried`]) so that undo can purge it.
+//! They become objects of the ordinary plan ([`SourceDocument`] → `Document` and
+//! `Document_Item`, see [`crate::migrate::plan::Draft`]): uploaded as GLPI documents unless one
+//! with the same sha1sum and file name is there, linked to the migrated items before a ticket's
+//! closing (GLPI adds no document to a closed ticket), journaled, resumed, verified and undone
+//! like the rest.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
-use thiserror::Error;
+use serde_json::{Map, Value};
 
-use super::{flag, id, number, text};
-use crate::diagnostic::Lang;
-use crate::glpi::decode_entities;
-use crate::migrate::api::{ApiRequest, Method, Transport, Upload};
-use crate::migrate::client::{CallError, GlpiClient};
+use super::assets::asset_key;
+use super::{
+    flag, id, number, text, Built, Context, Endpoint, SkipReason, SourceError, SourceProgress,
+    SourceRead, KEEP_EVERY_MS,
+};
+use crate::glpi::{decode_entities, GlpiType};
+use crate::migrate::api::{ApiRequest, Method, Transport};
+use crate::migrate::client::GlpiClient;
+use crate::migrate::model::DocumentFile;
 
-/// The document type, as the API spells it.
-pub const DOCUMENT: &str = "Document";
-/// A document's link to an item.
-pub const DOCUMENT_ITEM: &str = "Document_Item";
+/// Documents, with their entity and category by (complete) name.
+pub const DOCUMENTS: Endpoint = Endpoint {
+    itemtype: GlpiType::Document,
+    expand: true,
+};
+/// Their links to items, as ids.
+pub const LINKS: Endpoint = Endpoint {
+    itemtype: GlpiType::DocumentItem,
+    expand: false,
+};
 
-/// Why documents could not be read or carried.
-#[derive(Debug, Clone, Error, PartialEq)]
-pub enum DocumentError {
-    /// Reading the local GLPI failed.
-    #[error("GLPI local : lecture des documents ({what}) : {error}")]
-    Read {
-        /// What was being read.
-        what: String,
-        /// The call's error.
-        error: CallError,
-    },
-    /// Writing to the target failed.
-    #[error("GLPI cible : document « {name} » : {error}")]
-    Write {
-        /// The document's name.
-        name: String,
-        /// The call's error.
-        error: CallError,
-    },
-}
+/// The collections this family reads.
+pub const ENDPOINTS: &[Endpoint] = &[DOCUMENTS, LINKS];
 
-impl DocumentError {
-    /// The message in the given language (French: its `Display`).
-    pub fn render(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Fr => self.to_string(),
-            Lang::En => match self {
-                DocumentError::Read { what, error } => {
-                    format!(
-                        "local GLPI: reading documents ({what}): {}",
-                        error.render(lang)
-                    )
-                }
-                DocumentError::Write { name, error } => {
-                    format!("target GLPI: document \"{name}\": {}", error.render(lang))
-                }
-            },
-        }
-    }
-}
-
-/// A document of the local GLPI with its file and the items it is linked to.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+/// A document of the local GLPI to carry: its row, its file, and the items it is linked to as
+/// the plan knows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceDocument {
-    /// Its id in the local GLPI.
+    /// Its id in the local GLPI (its ledger).
     pub id: u64,
     /// Name.
     pub name: String,
-    /// The file's name.
-    pub filename: String,
     /// MIME type.
     pub mime: String,
     /// The file's sha1, as GLPI stored it.
@@ -82,320 +54,172 @@ pub struct SourceDocument {
     pub comment: String,
     /// Its entity's complete name.
     pub entity: String,
-    /// Items it is linked to: (itemtype, id in the local GLPI).
-    pub links: Vec<(String, u64)>,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
+    /// Its category's complete name (empty: none).
+    pub category: String,
+    /// The file.
+    pub file: DocumentFile,
+    /// Links to carried items: (the link's id in the local GLPI, the item's type, the item's
+    /// key in the plan: an asset's serial or name, a ticket's `n°ID`).
+    pub links: Links,
 }
 
-impl std::fmt::Debug for SourceDocument {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SourceDocument")
-            .field("id", &self.id)
-            .field("filename", &self.filename)
-            .field("sha1sum", &self.sha1sum)
-            .field("links", &self.links)
-            .field("bytes", &self.bytes.len())
-            .finish()
-    }
-}
+/// A document's links to carried items: (link id, item type, item key in the plan).
+pub type Links = Vec<(u64, GlpiType, String)>;
 
-/// Every row of a collection, page by page.
-async fn read_rows<T: Transport>(
-    client: &GlpiClient<'_, T>,
-    what: &str,
-    query: &str,
-    page_size: usize,
-) -> Result<Vec<Map<String, Value>>, DocumentError> {
-    let size = page_size.max(1);
-    let mut rows = Vec::new();
-    let mut start = 0;
-    loop {
-        let page = client
-            .read_page(what, query, start, size)
-            .await
-            .map_err(|error| DocumentError::Read {
-                what: what.to_string(),
-                error,
-            })?;
-        let n = page.rows.len();
-        rows.extend(page.rows);
-        start += size;
-        if n < size || start >= page.total.unwrap_or(0) {
-            return Ok(rows);
-        }
-    }
-}
-
-/// Reads the documents linked to items `wanted` accepts (`(itemtype, source id)`: the items the
-/// plan carries), with their files. GET only.
-pub async fn read_documents<T: Transport>(
-    client: &GlpiClient<'_, T>,
-    page_size: usize,
-    wanted: &dyn Fn(&str, u64) -> bool,
-) -> Result<Vec<SourceDocument>, DocumentError> {
-    let mut links: BTreeMap<u64, Vec<(String, u64)>> = BTreeMap::new();
-    for l in read_rows(client, DOCUMENT_ITEM, "get_hateoas=false", page_size).await? {
-        let (Some(doc), Some(item)) = (number(&l, "documents_id"), number(&l, "items_id")) else {
-            continue;
-        };
-        let itemtype = text(&l, "itemtype");
-        if wanted(&itemtype, item) {
-            links.entry(doc).or_default().push((itemtype, item));
-        }
-    }
-    let rows = read_rows(
-        client,
-        DOCUMENT,
-        "expand_dropdowns=true&get_hateoas=false",
-        page_size,
-    )
-    .await?;
-    let mut out = Vec::new();
-    for d in rows {
-        let Some(did) = id(&d) else { continue };
-        let Some(links) = links.remove(&did) else {
-            continue;
-        };
-        if flag(&d, "is_deleted") || text(&d, "filename").is_empty() {
-            continue;
-        }
-        let mut req = ApiRequest::new(Method::Get, format!("/{DOCUMENT}/{did}"));
-        req.headers
-            .push(("Accept".into(), "application/octet-stream".into()));
-        let res = client
-            .call(req)
-            .await
-            .map_err(|error| DocumentError::Read {
-                what: format!("{DOCUMENT} {did}"),
-                error,
-            })?;
-        if res.status >= 300 {
-            return Err(DocumentError::Read {
-                what: format!("{DOCUMENT} {did}"),
-                error: crate::migrate::client::to_error(&res),
-            });
-        }
-        out.push(SourceDocument {
-            id: did,
-            name: text(&d, "name"),
-            filename: text(&d, "filename"),
-            mime: text(&d, "mime"),
-            sha1sum: text(&d, "sha1sum"),
-            comment: text(&d, "comment"),
-            entity: decode_entities(&text(&d, "entities_id")),
-            links,
-            bytes: res.body,
-        });
-    }
-    Ok(out)
-}
-
-/// What carrying documents wrote on the target: what undo purges.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Carried {
-    /// Source document id → target document id (created or found).
-    pub documents: BTreeMap<u64, u64>,
-    /// Target ids of the documents created.
-    pub created: Vec<u64>,
-    /// Target ids of the links created.
-    pub links: Vec<u64>,
-    /// Links the target refused, with its reason: told, not undone.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_linked: Vec<NotLinked>,
-}
-
-/// A link of a document the target refused.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotLinked {
-    /// The document's id in the local GLPI.
-    pub document: u64,
-    /// The item's type.
-    pub itemtype: String,
-    /// The item's id on the target.
-    pub items_id: u64,
-    /// GLPI's answer, in French.
-    pub reason: String,
-}
-
-impl Carried {
-    /// Adds what a later run carried (a second run finds what the first created).
-    pub fn merge(&mut self, other: Carried) {
-        self.documents.extend(other.documents);
-        for id in other.created {
-            if !self.created.contains(&id) {
-                self.created.push(id);
+/// The items the plan carries that documents may be linked to: (type, source id) → the key the
+/// plan knows them by.
+fn carried_items(read: &SourceRead, ctx: &Context) -> HashMap<(GlpiType, u64), String> {
+    let mut items = HashMap::new();
+    for t in GlpiType::ALL.iter().copied().filter(|t| t.is_asset()) {
+        for a in read.rows(Endpoint {
+            itemtype: t,
+            expand: false,
+        }) {
+            if flag(a, "is_deleted") || flag(a, "is_template") || !ctx.in_scope(a) {
+                continue;
+            }
+            if let Some(aid) = id(a) {
+                items.insert((t, aid), asset_key(a));
             }
         }
-        for id in other.links {
-            if !self.links.contains(&id) {
-                self.links.push(id);
-            }
-        }
-        self.not_linked = other.not_linked;
     }
+    for t in read.rows(super::tickets::TICKETS) {
+        if let (Some(tid), true) = (id(t), ctx.in_scope_named(t)) {
+            items.insert((GlpiType::Ticket, tid), format!("n°{tid}"));
+        }
+    }
+    items
 }
 
-/// The upload that creates a document on the target: the file, and in the manifest its name,
-/// comment and entity (GLPI fills `filename`, `mime`, `sha1sum` and `filepath` from the file).
-pub fn upload_request(doc: &SourceDocument, entity: u64) -> ApiRequest {
-    let manifest = json!({"input": {
-        "name": doc.name,
-        "comment": doc.comment,
-        "entities_id": entity,
-        "_filename": [doc.filename],
-    }});
-    ApiRequest::new(Method::Post, format!("/{DOCUMENT}")).with_upload(Upload {
-        manifest,
-        filename: doc.filename.clone(),
-        mime: if doc.mime.is_empty() {
-            "application/octet-stream".into()
-        } else {
-            doc.mime.clone()
-        },
-        bytes: doc.bytes.clone(),
-    })
-}
-
-/// Creates the documents on the target (or finds them: same sha1sum and file name) and links
-/// them to the migrated items. `target_item` gives an item's target id from its type and source
-/// id; `entity` the target entity of a source entity's complete name.
-pub async fn carry_documents<T: Transport>(
-    client: &GlpiClient<'_, T>,
-    documents: &[SourceDocument],
-    target_item: &dyn Fn(&str, u64) -> Option<u64>,
-    entity: &dyn Fn(&str) -> u64,
-) -> Result<Carried, DocumentError> {
-    let write = |name: &str, error: CallError| DocumentError::Write {
-        name: name.to_string(),
-        error,
-    };
-    let existing: HashMap<(String, String), u64> =
-        read_rows(client, DOCUMENT, "get_hateoas=false", 1000)
-            .await?
-            .iter()
-            .filter_map(|d| {
-                Some((
-                    (text(d, "sha1sum").to_lowercase(), text(d, "filename")),
-                    id(d)?,
-                ))
-            })
-            .collect();
-    let mut carried = Carried::default();
-    for doc in documents {
-        let key = (doc.sha1sum.to_lowercase(), doc.filename.clone());
-        let target = match existing.get(&key) {
-            Some(&t) => t,
+/// Documents linked to carried items, with those links, in id order; what is not carried is
+/// counted in `out` when given.
+fn wanted<'r>(
+    read: &'r SourceRead,
+    ctx: &Context,
+    mut out: Option<&mut Built>,
+) -> Vec<(&'r Map<String, Value>, Links)> {
+    let items = carried_items(read, ctx);
+    let mut links: BTreeMap<u64, Links> = BTreeMap::new();
+    for l in read.rows(LINKS) {
+        let (Some(lid), Some(doc), Some(item)) =
+            (id(l), number(l, "documents_id"), number(l, "items_id"))
+        else {
+            continue;
+        };
+        let key = GlpiType::from_name(&text(l, "itemtype"))
+            .ok()
+            .and_then(|t| Some((t, items.get(&(t, item))?.clone())));
+        match key {
+            Some((itemtype, key)) => links.entry(doc).or_default().push((lid, itemtype, key)),
             None => {
-                let req = upload_request(doc, entity(&doc.entity));
-                let (_, body, _) = client
-                    .call_json(req)
-                    .await
-                    .map_err(|e| write(&doc.name, e))?;
-                let t = body.get("id").and_then(Value::as_u64).ok_or_else(|| {
-                    write(
-                        &doc.name,
-                        CallError::Glpi {
-                            status: 201,
-                            error: crate::migrate::api::GlpiError {
-                                code: "ERROR_GLPI_ADD".into(),
-                                message: body.to_string(),
-                                details: body.clone(),
-                            },
-                        },
-                    )
-                })?;
-                carried.created.push(t);
-                t
-            }
-        };
-        carried.documents.insert(doc.id, target);
-        let (_, linked, _) = client
-            .call_json(ApiRequest::new(
-                Method::Get,
-                format!("/{DOCUMENT}/{target}/{DOCUMENT_ITEM}?range=0-9999&get_hateoas=false"),
-            ))
-            .await
-            .map_err(|e| write(&doc.name, e))?;
-        let linked: Vec<(String, u64)> = linked
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|l| {
-                let l = l.as_object()?;
-                Some((text(l, "itemtype"), number(l, "items_id")?))
-            })
-            .collect();
-        let inputs: Vec<Value> = doc
-            .links
-            .iter()
-            .filter_map(|(itemtype, source)| {
-                let item = target_item(itemtype, *source)?;
-                (!linked.contains(&(itemtype.clone(), item))).then(
-                    || json!({"documents_id": target, "itemtype": itemtype, "items_id": item}),
-                )
-            })
-            .collect();
-        if inputs.is_empty() {
-            continue;
-        }
-        // One link per call: GLPI refuses some (a document added to a closed ticket) and the
-        // others must still be made.
-        for input in inputs {
-            let res = client
-                .call(
-                    ApiRequest::new(Method::Post, format!("/{DOCUMENT_ITEM}"))
-                        .with_body(json!({ "input": input })),
-                )
-                .await
-                .map_err(|e| write(&doc.name, e))?;
-            match res.json().get("id").and_then(Value::as_u64) {
-                Some(l) if res.status < 300 => carried.links.push(l),
-                _ => carried.not_linked.push(NotLinked {
-                    document: doc.id,
-                    itemtype: input["itemtype"].as_str().unwrap_or_default().to_string(),
-                    items_id: input["items_id"].as_u64().unwrap_or_default(),
-                    reason: crate::migrate::client::to_error(&res).render(Lang::Fr),
-                }),
+                if let Some(out) = out.as_deref_mut() {
+                    out.skip(GlpiType::DocumentItem, SkipReason::OutsideRead);
+                }
             }
         }
     }
-    Ok(carried)
+    let mut docs = Vec::new();
+    for d in read.rows(DOCUMENTS) {
+        let Some(did) = id(d) else { continue };
+        let reason = if flag(d, "is_deleted") {
+            Some(SkipReason::Deleted)
+        } else if text(d, "filename").is_empty() {
+            Some(SkipReason::NoFile)
+        } else if !links.contains_key(&did) {
+            Some(SkipReason::OutsideRead)
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => {
+                if let Some(out) = out.as_deref_mut() {
+                    out.skip(GlpiType::Document, reason);
+                }
+            }
+            None => docs.push((d, links.remove(&did).unwrap_or_default())),
+        }
+    }
+    docs
 }
 
-/// Purges what [`carry_documents`] created: the links, then the documents (GLPI removes a
-/// purged document's file when no other document uses it).
-pub async fn undo_documents<T: Transport>(
+/// Downloads the file of each document to carry that `read` does not hold yet, handing `read`
+/// to `keep` after each (at most every [`KEEP_EVERY_MS`]) and at the end when a file was
+/// downloaded since. GET only.
+pub async fn download<T: Transport>(
     client: &GlpiClient<'_, T>,
-    carried: &Carried,
-) -> Result<(), DocumentError> {
-    for (what, ids) in [
-        (DOCUMENT_ITEM, &carried.links),
-        (DOCUMENT, &carried.created),
-    ] {
-        if ids.is_empty() {
-            continue;
-        }
-        let input: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
-        let res = client
-            .call(
-                ApiRequest::new(Method::Delete, format!("/{what}"))
-                    .with_body(json!({"input": input, "force_purge": true})),
-            )
-            .await
-            .map_err(|error| DocumentError::Write {
-                name: what.to_string(),
+    read: &mut SourceRead,
+    progress: &mut dyn FnMut(SourceProgress),
+    keep: &mut dyn FnMut(&SourceRead),
+) -> Result<(), SourceError> {
+    let ctx = Context::new(read);
+    let todo: Vec<(u64, String, String)> = wanted(read, &ctx, None)
+        .into_iter()
+        .filter_map(|(d, _)| Some((id(d)?, text(d, "filename"), text(d, "mime"))))
+        .collect();
+    let total = todo.len();
+    let mut kept_at = client.transport().now_ms();
+    let mut unkept = false;
+    for (n, (did, filename, mime)) in todo.into_iter().enumerate() {
+        if let std::collections::btree_map::Entry::Vacant(slot) = read.files.entry(did) {
+            unkept = true;
+            let mut req = ApiRequest::new(Method::Get, format!("/{}/{did}", GlpiType::Document));
+            req.headers
+                .push(("Accept".into(), "application/octet-stream".into()));
+            let read_error = |error| SourceError::Read {
+                itemtype: GlpiType::Document,
                 error,
-            })?;
-        // Already gone (purged by hand, or with its document) is what undo wants.
-        if res.status >= 300 && res.status != 404 && res.status != 207 {
-            return Err(DocumentError::Write {
-                name: what.to_string(),
-                error: crate::migrate::client::to_error(&res),
+            };
+            let res = client.call(req).await.map_err(read_error)?;
+            if res.status >= 300 {
+                return Err(read_error(crate::migrate::client::to_error(&res)));
+            }
+            slot.insert(DocumentFile {
+                filename,
+                mime,
+                bytes: res.body,
             });
         }
+        progress(SourceProgress {
+            itemtype: GlpiType::Document,
+            read: n + 1,
+            total: Some(total),
+        });
+        let now = client.transport().now_ms();
+        if unkept && now - kept_at >= KEEP_EVERY_MS {
+            keep(read);
+            kept_at = now;
+            unkept = false;
+        }
+    }
+    if unkept {
+        keep(read);
     }
     Ok(())
+}
+
+/// The documents to carry, each with its file and links.
+pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
+    out.read(GlpiType::Document, read.rows(DOCUMENTS).len());
+    out.read(GlpiType::DocumentItem, read.rows(LINKS).len());
+    for (d, links) in wanted(read, ctx, Some(out)) {
+        let Some(did) = id(d) else { continue };
+        // Not downloaded yet (a read still going): carried once it is.
+        let Some(file) = read.files.get(&did) else {
+            out.skip(GlpiType::Document, SkipReason::NoFile);
+            continue;
+        };
+        out.documents.push(SourceDocument {
+            id: did,
+            name: text(d, "name"),
+            mime: text(d, "mime"),
+            sha1sum: text(d, "sha1sum").to_lowercase(),
+            comment: text(d, "comment"),
+            entity: decode_entities(&text(d, "entities_id")),
+            category: decode_entities(&text(d, "documentcategories_id")),
+            file: file.clone(),
+            links,
+        });
+    }
 }
 
 #[cfg(test)]
@@ -405,99 +229,40 @@ mod tests {
     use std::pin::pin;
     use std::task::{Context as TaskContext, Poll, Waker};
 
+    use serde_json::json;
+
     use super::*;
     use crate::migrate::api::{ApiResponse, Credentials, TransportError};
     use crate::migrate::client::ClientOptions;
+    use crate::migrate::journal::{Failure, Outcome, RecordReason};
+    use crate::migrate::model::{Decision, DecisionKind};
+    use crate::migrate::plan::{Plan, PlanOptions, TargetData};
+    use crate::migrate::run::{dry_run, RunOptions};
+    use crate::migrate::source::PagedRead;
 
     const PDF: &[u8] = b"%PDF-1.4 facture\n\x00\xff";
+    const PREFECTURE: &str = "Root Entity > Pr\u{e9}fecture de Guyane";
 
-    /// A GLPI in memory, every request recorded: documents (id, row, bytes) and links as rows;
-    /// an upload adds a document, a link POST adds links.
-    struct Glpi {
-        documents: RefCell<Vec<(u64, Value, Vec<u8>)>>,
-        links: RefCell<Vec<Value>>,
+    /// The local GLPI's file downloads, every request recorded.
+    struct Files {
         requests: RefCell<Vec<ApiRequest>>,
     }
 
-    impl Glpi {
-        fn new(documents: Vec<(u64, Value, Vec<u8>)>, links: Vec<Value>) -> Self {
-            Glpi {
-                documents: RefCell::new(documents),
-                links: RefCell::new(links),
-                requests: RefCell::new(Vec::new()),
-            }
-        }
-
-        fn answer(&self, req: &ApiRequest) -> ApiResponse {
-            let ok = |status: u16, body: Value| ApiResponse {
-                status,
-                headers: vec![("content-type".into(), "application/json".into())],
-                body: body.to_string().into_bytes(),
-            };
-            let path = req.path.split('?').next().unwrap();
-            let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-            match (req.method, parts.as_slice()) {
-                (_, ["initSession"]) => ok(200, json!({"session_token": "s"})),
-                (Method::Get, ["Document_Item"]) => {
-                    ok(200, Value::Array(self.links.borrow().clone()))
-                }
-                (Method::Get, ["Document"]) => ok(
-                    200,
-                    Value::Array(
-                        self.documents
-                            .borrow()
-                            .iter()
-                            .map(|d| d.1.clone())
-                            .collect(),
-                    ),
-                ),
-                (Method::Get, ["Document", id]) => {
-                    let id: u64 = id.parse().unwrap();
-                    let docs = self.documents.borrow();
-                    let d = docs.iter().find(|d| d.0 == id).unwrap();
-                    ApiResponse {
-                        status: 200,
-                        headers: vec![("content-type".into(), "application/pdf".into())],
-                        body: d.2.clone(),
-                    }
-                }
-                (Method::Get, ["Document", id, "Document_Item"]) => {
-                    let id: u64 = id.parse().unwrap();
-                    let links: Vec<Value> = self
-                        .links
-                        .borrow()
-                        .iter()
-                        .filter(|l| l["documents_id"] == json!(id))
-                        .cloned()
-                        .collect();
-                    ok(200, Value::Array(links))
-                }
-                (Method::Post, ["Document"]) => {
-                    let up = req.upload.as_ref().unwrap();
-                    let id = 100 + self.documents.borrow().len() as u64;
-                    self.documents.borrow_mut().push((
-                        id,
-                        json!({"id": id, "filename": up.filename, "sha1sum": "abc1", "is_deleted": 0}),
-                        up.bytes.clone(),
-                    ));
-                    ok(201, json!({"id": id, "message": ""}))
-                }
-                (Method::Post, ["Document_Item"]) => {
-                    let mut l = req.body.as_ref().unwrap()["input"].clone();
-                    let id = 500 + self.links.borrow().len() as u64;
-                    l["id"] = json!(id);
-                    self.links.borrow_mut().push(l);
-                    ok(201, json!({"id": id, "message": ""}))
-                }
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-    }
-
-    impl Transport for Glpi {
+    impl Transport for Files {
         async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
             self.requests.borrow_mut().push(request.clone());
-            Ok(self.answer(request))
+            let body = match request.path.as_str() {
+                p if p.starts_with("/initSession") => {
+                    json!({"session_token": "s"}).to_string().into_bytes()
+                }
+                "/Document/7" => PDF.to_vec(),
+                other => panic!("unexpected {other}"),
+            };
+            Ok(ApiResponse {
+                status: 200,
+                headers: vec![],
+                body,
+            })
         }
         async fn sleep(&self, _ms: u64) {}
         fn now_ms(&self) -> f64 {
@@ -518,127 +283,320 @@ mod tests {
         }
     }
 
-    fn client(glpi: &Glpi) -> GlpiClient<'_, Glpi> {
-        let options = ClientOptions {
-            max_attempts: 1,
-            ..ClientOptions::default()
-        };
-        GlpiClient::new(glpi, Credentials::UserToken { token: "t".into() }, options)
+    fn collection(rows: Vec<Value>) -> PagedRead {
+        PagedRead {
+            rows: rows
+                .into_iter()
+                .map(|r| r.as_object().unwrap().clone())
+                .collect(),
+            next: 1000,
+            total: None,
+            done: true,
+        }
     }
 
-    fn source() -> Glpi {
-        Glpi::new(
+    /// What the collections of a local GLPI give: the prefecture, a computer, a closed ticket,
+    /// a PDF linked to both, and a text linked only to a computer that is not read.
+    fn read() -> SourceRead {
+        let mut read = SourceRead {
+            entity: Some(1),
+            recursive: true,
+            complete: true,
+            ..SourceRead::default()
+        };
+        let mut put = |endpoint: Endpoint, rows: Vec<Value>| {
+            read.reads.insert(endpoint.key(), collection(rows));
+        };
+        put(
+            super::super::people::ENTITIES,
             vec![
-                (
-                    7,
-                    json!({"id": 7, "name": "Facture PC-17", "filename": "facture.pdf",
-                        "mime": "application/pdf", "sha1sum": "ABC1", "comment": "achat",
-                        "entities_id": "Préfecture &#62; SIC", "is_deleted": 0}),
-                    PDF.to_vec(),
-                ),
-                // Linked only to an item the plan does not carry: not read further.
-                (
-                    8,
-                    json!({"id": 8, "name": "Autre", "filename": "autre.txt", "mime": "text/plain",
-                        "sha1sum": "def2", "entities_id": "Préfecture", "is_deleted": 0}),
-                    b"x".to_vec(),
-                ),
+                json!({"id": 0, "entities_id": 0, "completename": "Root Entity"}),
+                json!({"id": 1, "entities_id": 0, "completename": PREFECTURE}),
             ],
+        );
+        let computer = json!({"id": 20, "name": "PC-20", "serial": "CZC1", "entities_id": 1,
+            "is_deleted": 0, "is_template": 0});
+        put(
+            Endpoint {
+                itemtype: GlpiType::Computer,
+                expand: false,
+            },
+            vec![computer.clone()],
+        );
+        let mut named = computer;
+        named["entities_id"] = json!(PREFECTURE);
+        put(
+            Endpoint {
+                itemtype: GlpiType::Computer,
+                expand: true,
+            },
+            vec![named],
+        );
+        put(
+            super::super::tickets::TICKETS,
             vec![
-                json!({"id": 1, "documents_id": 7, "itemtype": "Computer", "items_id": 17}),
+                json!({"id": 3, "name": "\u{c9}cran noir", "entities_id": PREFECTURE,
+                "date": "2026-11-05 09:00:00", "solvedate": "2026-11-06 10:00:00",
+                "closedate": "2026-11-07 10:00:00", "status": 6, "content": "Plus d'image",
+                "type": 1, "urgency": 3, "impact": 3, "priority": 3, "is_deleted": 0}),
+            ],
+        );
+        put(
+            DOCUMENTS,
+            vec![
+                json!({"id": 7, "name": "Facture PC-20", "filename": "facture.pdf",
+                    "mime": "application/pdf", "sha1sum": sha1(PDF).to_uppercase(),
+                    "comment": "achat", "entities_id": PREFECTURE,
+                    "documentcategories_id": "Achats &#62; Factures", "is_deleted": 0}),
+                json!({"id": 8, "name": "Autre", "filename": "autre.txt", "mime": "text/plain",
+                    "sha1sum": "def2", "entities_id": PREFECTURE, "is_deleted": 0}),
+            ],
+        );
+        put(
+            LINKS,
+            vec![
+                json!({"id": 1, "documents_id": 7, "itemtype": "Computer", "items_id": 20}),
                 json!({"id": 2, "documents_id": 7, "itemtype": "Ticket", "items_id": 3}),
                 json!({"id": 3, "documents_id": 8, "itemtype": "Computer", "items_id": 99}),
             ],
-        )
-    }
-
-    fn wanted(itemtype: &str, id: u64) -> bool {
-        matches!((itemtype, id), ("Computer", 17) | ("Ticket", 3))
-    }
-
-    /// The local GLPI is only read: its rows and links paged, the file of each document linked to
-    /// a carried item downloaded as octet-stream, nothing else.
-    #[test]
-    fn documents_are_read_with_get_only_and_their_files_downloaded() {
-        let glpi = source();
-        let docs = run(read_documents(&client(&glpi), 1000, &wanted)).unwrap();
-        assert_eq!(docs.len(), 1);
-        let d = &docs[0];
-        assert_eq!(
-            (d.id, d.filename.as_str(), d.sha1sum.as_str()),
-            (7, "facture.pdf", "ABC1")
         );
-        assert_eq!(d.bytes, PDF);
-        assert_eq!(d.entity, "Préfecture > SIC");
-        assert_eq!(d.links, vec![("Computer".into(), 17), ("Ticket".into(), 3)]);
-        let requests = glpi.requests.borrow();
-        assert!(requests
+        read
+    }
+
+    fn sha1(bytes: &[u8]) -> String {
+        DocumentFile {
+            filename: String::new(),
+            mime: String::new(),
+            bytes: bytes.to_vec(),
+        }
+        .sha1()
+    }
+
+    /// The read with its files downloaded, and the requests that took.
+    fn downloaded() -> (SourceRead, Vec<ApiRequest>) {
+        let glpi = Files {
+            requests: RefCell::new(Vec::new()),
+        };
+        let client = GlpiClient::new(
+            &glpi,
+            Credentials::UserToken { token: "t".into() },
+            ClientOptions {
+                max_attempts: 1,
+                ..ClientOptions::default()
+            },
+        );
+        let mut read = read();
+        let mut kept = 0;
+        run(download(&client, &mut read, &mut |_| {}, &mut |_| {
+            kept += 1
+        }))
+        .unwrap();
+        assert!(kept > 0, "the files downloaded are handed out to be kept");
+        let requests = glpi.requests.borrow().clone();
+        (read, requests)
+    }
+
+    fn plan(read: &SourceRead, target: &TargetData) -> Plan {
+        read.prepared()
+            .draft()
+            .plan(target, &PlanOptions::default())
+    }
+
+    /// The local GLPI is only read: the file of each document linked to a carried item is
+    /// downloaded as octet-stream (a document linked to nothing carried is not), and the
+    /// document goes to the plan with its links named as the plan names the items.
+    #[test]
+    fn files_are_downloaded_with_get_only_and_documents_keep_their_links() {
+        let (read, requests) = downloaded();
+        let downloads: Vec<&ApiRequest> = requests
             .iter()
             .filter(|r| !r.path.starts_with("/initSession"))
-            .all(|r| r.method == Method::Get && r.body.is_none() && r.upload.is_none()));
-        let download = requests.iter().find(|r| r.path == "/Document/7").unwrap();
-        assert!(download
+            .collect();
+        assert_eq!(downloads.len(), 1);
+        assert_eq!(downloads[0].path, "/Document/7");
+        assert_eq!(downloads[0].method, Method::Get);
+        assert!(downloads[0].body.is_none() && downloads[0].upload.is_none());
+        assert!(downloads[0]
             .headers
             .contains(&("Accept".into(), "application/octet-stream".into())));
-        assert!(!requests.iter().any(|r| r.path.starts_with("/Document/8")));
+        let p = read.prepared();
+        assert_eq!(p.documents.len(), 1);
+        let d = &p.documents[0];
+        assert_eq!((d.id, d.file.bytes.as_slice()), (7, PDF));
+        assert_eq!(d.sha1sum, sha1(PDF), "sha1sum compared in lower case");
+        assert_eq!(d.category, "Achats > Factures");
+        assert_eq!(
+            d.links,
+            vec![
+                (1, GlpiType::Computer, "CZC1".to_string()),
+                (2, GlpiType::Ticket, "n\u{b0}3".to_string())
+            ]
+        );
+        let counts = read.counts();
+        let docs = counts
+            .iter()
+            .find(|c| c.itemtype == GlpiType::Document)
+            .unwrap();
+        assert_eq!(docs.read, 2);
+        assert_eq!(
+            docs.not_carried,
+            [(SkipReason::OutsideRead, 1)].into_iter().collect()
+        );
+        // What is kept round-trips, the file with it.
+        let json = serde_json::to_string(&read).unwrap();
+        let back: SourceRead = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, read);
     }
 
-    /// The target gets one upload per document (manifest and bytes), then its links to the
-    /// migrated items; a second run finds it by sha1sum and file name and writes nothing.
+    /// A closed ticket's document: uploaded (manifest and bytes), linked to the ticket and to
+    /// the computer, and only then the ticket closed; its category created first.
     #[test]
-    fn a_document_is_uploaded_then_linked_once() {
-        let glpi = source();
-        let docs = run(read_documents(&client(&glpi), 1000, &wanted)).unwrap();
-        let target = Glpi::new(Vec::new(), Vec::new());
-        let ids = |itemtype: &str, id: u64| match (itemtype, id) {
-            ("Computer", 17) => Some(1017),
-            ("Ticket", 3) => Some(1003),
-            _ => None,
+    fn a_closed_tickets_document_is_linked_before_the_ticket_closes() {
+        let (read, _) = downloaded();
+        let plan = plan(&read, &TargetData::default());
+        let requests = dry_run(&plan, &RunOptions::default()).requests;
+        let position = |what: &dyn Fn(&ApiRequest) -> bool| {
+            requests
+                .iter()
+                .position(what)
+                .unwrap_or_else(|| panic!("missing in {requests:#?}"))
         };
-        let entity = |name: &str| if name == "Préfecture > SIC" { 4 } else { 0 };
-        let carried = run(carry_documents(&client(&target), &docs, &ids, &entity)).unwrap();
-        assert_eq!(carried.documents, [(7, 100)].into_iter().collect());
-        assert_eq!(carried.created, vec![100]);
-        assert_eq!(carried.links.len(), 2);
+        let category = position(&|r| r.path == "/DocumentCategory");
+        let upload = position(&|r| r.path == "/Document" && r.upload.is_some());
+        let link = |itemtype: &'static str| {
+            move |r: &ApiRequest| {
+                r.path == "/Document_Item"
+                    && r.body.as_ref().is_some_and(|b| {
+                        b["input"]
+                            .as_array()
+                            .is_some_and(|l| l.iter().any(|i| i["itemtype"] == itemtype))
+                    })
+            }
+        };
+        let on_ticket = position(&link("Ticket"));
+        let on_computer = position(&link("Computer"));
+        let closed = position(&|r| {
+            r.path == "/Ticket"
+                && r.method == Method::Put
+                && r.body
+                    .as_ref()
+                    .is_some_and(|b| b["input"][0]["status"] == 6)
+        });
+        assert!(category < upload, "{requests:#?}");
+        assert!(upload < on_ticket && upload < on_computer);
+        assert!(
+            on_ticket < closed,
+            "GLPI adds no document to a closed ticket"
+        );
+        let up = requests[upload].upload.as_ref().unwrap();
+        assert_eq!(up.bytes, PDF);
+        assert_eq!(
+            (up.filename.as_str(), up.mime.as_str()),
+            ("facture.pdf", "application/pdf")
+        );
+        let input = &up.manifest["input"];
+        assert_eq!(input["name"], "Facture PC-20");
+        assert_eq!(input["comment"], "achat");
+        assert_eq!(input["_filename"], json!(["facture.pdf"]));
+        assert!(input.get("sha1sum").is_none() && input.get("filename").is_none());
+        let ticket_link = requests[on_ticket].body.as_ref().unwrap()["input"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["itemtype"] == "Ticket")
+            .unwrap()
+            .clone();
+        assert_eq!(ticket_link["_do_update_ticket"], 0);
+        assert_eq!(ticket_link["_disablenotif"], 1);
+        for o in plan
+            .objects
+            .iter()
+            .filter(|o| matches!(o.key.itemtype, GlpiType::Document | GlpiType::DocumentItem))
         {
-            let requests = target.requests.borrow();
-            let upload = requests
-                .iter()
-                .find(|r| r.method == Method::Post && r.path == "/Document")
-                .unwrap();
-            let up = upload.upload.as_ref().unwrap();
-            assert!(upload.body.is_none());
-            assert_eq!(up.bytes, PDF);
-            assert_eq!(up.filename, "facture.pdf");
-            assert_eq!(up.mime, "application/pdf");
-            assert_eq!(
-                up.manifest,
-                json!({"input": {"name": "Facture PC-17", "comment": "achat", "entities_id": 4,
-                    "_filename": ["facture.pdf"]}})
-            );
-            let links: Vec<Value> = requests
-                .iter()
-                .filter(|r| r.method == Method::Post && r.path == "/Document_Item")
-                .map(|r| r.body.as_ref().unwrap()["input"].clone())
-                .collect();
-            assert_eq!(
-                links,
-                vec![
-                    json!({"documents_id": 100, "itemtype": "Computer", "items_id": 1017}),
-                    json!({"documents_id": 100, "itemtype": "Ticket", "items_id": 1003})
-                ]
+            for field in o.fields.keys() {
+                assert!(o.key.itemtype.keeps(field), "{}: {field}", o.key.itemtype);
+            }
+            assert!(
+                o.sources[0].file.starts_with(super::super::TABLE_PREFIX),
+                "the local GLPI's id is the ledger"
             );
         }
-        // The file GLPI stored has the source's sha1sum in real life; here the fake's.
-        target.documents.borrow_mut()[0].1["sha1sum"] = json!("abc1");
-        target.requests.borrow_mut().clear();
-        let again = run(carry_documents(&client(&target), &docs, &ids, &entity)).unwrap();
-        assert!(again.created.is_empty() && again.links.is_empty());
-        assert_eq!(again.documents, carried.documents);
-        assert!(target
-            .requests
-            .borrow()
+    }
+
+    /// A file whose bytes are not the ones the source's sha1sum names is never sent, and
+    /// neither are its links: the journal says why, located on the document.
+    #[test]
+    fn a_file_that_is_not_the_one_stored_is_not_sent() {
+        let (mut read, _) = downloaded();
+        read.files.get_mut(&7).unwrap().bytes.push(b'!');
+        let plan = plan(&read, &TargetData::default());
+        let dry = dry_run(&plan, &RunOptions::default());
+        assert!(
+            !dry.requests
+                .iter()
+                .any(|r| r.upload.is_some() || r.path == "/Document_Item"),
+            "{:#?}",
+            dry.requests
+        );
+        let record = dry
+            .journal
+            .records()
+            .into_iter()
+            .find(|r| r.object.itemtype == GlpiType::Document)
+            .unwrap();
+        assert_eq!(record.outcome, Outcome::Failed);
+        assert_eq!(record.sources[0].line, 7);
+        let RecordReason::Failed { failure } = &record.reason else {
+            panic!("{:?}", record.reason)
+        };
+        let expected = sha1(PDF);
+        assert!(
+            matches!(failure, Failure::FileAltered { expected: e, found } if *e == expected && *found != expected),
+            "{failure:?}"
+        );
+        assert_eq!(failure.code(), "migrate.document.sha1");
+        assert!(failure
+            .render(crate::diagnostic::Lang::Fr)
+            .contains("document non envoy\u{e9}"));
+    }
+
+    /// A target that holds the same file under the same name, linked: nothing to create.
+    #[test]
+    fn a_document_already_on_the_target_is_matched_by_sha1sum_and_file_name() {
+        let (read, _) = downloaded();
+        let first = plan(&read, &TargetData::default());
+        let mut target = TargetData::default();
+        let item = |v: Value| v.as_object().unwrap().clone();
+        target.items.insert(
+            GlpiType::Document,
+            vec![item(
+                json!({"id": 40, "name": "Facture PC-20", "filename": "facture.pdf",
+                "mime": "application/pdf", "sha1sum": sha1(PDF), "comment": "achat",
+                "entities_id": 0, "documentcategories_id": 0}),
+            )],
+        );
+        let plan = plan(&read, &target);
+        let doc = plan
+            .objects
             .iter()
-            .all(|r| r.method == Method::Get || r.path.starts_with("/initSession")));
+            .find(|o| o.key.itemtype == GlpiType::Document)
+            .unwrap();
+        assert!(
+            matches!(
+                doc.decision,
+                Decision::Skip { id: 40 } | Decision::Update { id: 40, .. }
+            ),
+            "{:?}",
+            doc.decision
+        );
+        let creates = |p: &Plan, t: GlpiType| {
+            p.counts()
+                .into_iter()
+                .find(|c| c.itemtype == t)
+                .and_then(|c| c.counts.get(&DecisionKind::Create).copied())
+                .unwrap_or(0)
+        };
+        assert_eq!(creates(&first, GlpiType::Document), 1);
+        assert_eq!(creates(&plan, GlpiType::Document), 0);
     }
 }

@@ -12,8 +12,8 @@
 //! Reads are GET only, page by page ([`GlpiClient::read_page`]); [`SourceRead`] keeps what was
 //! read, so an interrupted read continues from the next page not yet read.
 //!
-//! One family per submodule, one owner each: [`assets`], [`software`], [`people`], [`tickets`];
-//! [`documents`] comes after the run (the items they are linked to must exist on the target).
+//! One family per submodule, one owner each: [`assets`], [`software`], [`people`], [`tickets`],
+//! [`network`], [`documents`] (whose files are downloaded once the collections are read).
 
 pub mod assets;
 pub mod documents;
@@ -180,6 +180,8 @@ pub enum SkipReason {
     TaskPlanning,
     /// A solution's approval date and approver: the target sets them when the ticket closes.
     SolutionApproval,
+    /// A document with no file (a link to a web page), or whose file is not downloaded yet.
+    NoFile,
 }
 
 impl SkipReason {
@@ -234,6 +236,12 @@ impl SkipReason {
             (SkipReason::SolutionApproval, Lang::En) => {
                 "solution approval date and approver not carried: the target sets them on closing"
             }
+            (SkipReason::NoFile, Lang::Fr) => {
+                "document sans fichier (lien web) ou dont le fichier n'est pas encore téléchargé"
+            }
+            (SkipReason::NoFile, Lang::En) => {
+                "document with no file (a web link) or whose file is not downloaded yet"
+            }
         }
     }
 }
@@ -261,6 +269,9 @@ pub struct SourceRead {
     pub reads: BTreeMap<String, PagedRead>,
     /// Whether every collection is read.
     pub complete: bool,
+    /// The files of the documents to carry, by document id, as downloaded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<u64, crate::migrate::model::DocumentFile>,
 }
 
 /// Every collection read, in order: people first (assets name their users), tickets last.
@@ -271,6 +282,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         software::ENDPOINTS,
         network::ENDPOINTS,
         tickets::ENDPOINTS,
+        documents::ENDPOINTS,
     ]
     .concat()
 }
@@ -295,6 +307,7 @@ impl SourceRead {
         let mut p = Prepared {
             sources: built.sources,
             companions: built.companions,
+            documents: built.documents,
             diagnostics: Vec::new(),
         };
         let inputs: Vec<FileInput<'_>> = p
@@ -320,6 +333,7 @@ impl SourceRead {
         software::build(self, &ctx, &mut out);
         network::build(self, &ctx, &mut out);
         tickets::build(self, &ctx, &mut out);
+        documents::build(self, &ctx, &mut out);
         out
     }
 }
@@ -331,6 +345,8 @@ pub struct Built {
     pub sources: Vec<(Table, Mapping)>,
     /// Companion tables.
     pub companions: Vec<(Table, CompanionKind)>,
+    /// Documents, with their files and links.
+    pub documents: Vec<documents::SourceDocument>,
     /// Per type.
     pub counts: BTreeMap<GlpiType, SourceCount>,
 }
@@ -417,7 +433,7 @@ pub struct Context {
 }
 
 impl Context {
-    fn new(read: &SourceRead) -> Context {
+    pub(crate) fn new(read: &SourceRead) -> Context {
         let logins = read
             .rows(people::USERS)
             .iter()
@@ -631,6 +647,7 @@ pub async fn read_source_keeping<T: Transport>(
             }
         }
     }
+    documents::download(client, read, progress, keep).await?;
     read.complete = true;
     Ok(())
 }

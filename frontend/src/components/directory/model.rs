@@ -672,6 +672,7 @@ fn shown(v: &FieldValue) -> String {
         FieldValue::Ref(k) => k.key.clone(),
         FieldValue::Texts(list) | FieldValue::NewChildren(list) => list.join(", "),
         FieldValue::List(list) => list.iter().map(shown).collect::<Vec<_>>().join(", "),
+        FieldValue::File(file) => file.filename.clone(),
     }
 }
 

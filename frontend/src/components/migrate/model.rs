@@ -2177,6 +2177,7 @@ mod tests {
                 .into_iter()
                 .collect(),
             complete: false,
+            ..SourceRead::default()
         });
         m.update(Msg::SourceKnown {
             available: true,

@@ -15,6 +15,7 @@ pub mod oracle;
 pub mod page;
 pub mod suite;
 pub mod tickets;
+pub mod two_glpis;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

@@ -241,3 +241,15 @@ pub fn first_lines(all: &[String], n: usize) -> String {
     }
     shown
 }
+
+/// A suite's scenario, run once per test binary however many tests read its outcome; a
+/// scenario that failed fails every test with its reason.
+pub fn once<T: Send + Sync>(
+    cell: &'static std::sync::OnceLock<std::result::Result<T, String>>,
+    scenario: impl FnOnce() -> crate::Result<T>,
+) -> &'static T {
+    match cell.get_or_init(|| scenario().map_err(|e| e.to_string())) {
+        Ok(o) => o,
+        Err(e) => panic!("the scenario could not be run: {e}"),
+    }
+}

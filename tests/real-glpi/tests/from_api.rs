@@ -13,24 +13,19 @@
 //!
 //! The scenario runs once per test binary; each test asserts one part of its outcome.
 
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use real_glpi::migration::{
-    cli_command, create_entity, fingerprint_changes, run_cli_with_env, temp_dir, write_fingerprint,
-    CliRun, RunningProxy,
-};
-use real_glpi::oracle::{compare, Snapshot};
-use real_glpi::suite::{first_lines, ENTITY};
-use real_glpi::{prefecture_dump, Instance, RealGlpi};
+use real_glpi::migration::{fingerprint_changes, write_fingerprint, CliRun};
+use real_glpi::oracle::Snapshot;
+use real_glpi::suite::{first_lines, once};
+use real_glpi::two_glpis::{journal_events, TwoGlpis};
+use real_glpi::Instance;
 
 /// The local GLPI (the prefecture's database).
 const SOURCE: Instance = Instance::new("from-api-source", 8099);
 /// The national GLPI (fresh, with the prefecture's entity).
 const TARGET: Instance = Instance::new("from-api", 8104);
-/// The prefecture's entity in the source.
-const SOURCE_ENTITY: u64 = 1;
 
 struct Outcome {
     /// The first, uninterrupted run.
@@ -62,19 +57,7 @@ struct Outcome {
 
 fn outcome() -> &'static Outcome {
     static OUTCOME: OnceLock<Result<Outcome, String>> = OnceLock::new();
-    match OUTCOME.get_or_init(|| scenario().map_err(|e| e.to_string())) {
-        Ok(o) => o,
-        Err(e) => panic!("the scenario could not be run: {e}"),
-    }
-}
-
-/// The tables GLPI stamps whatever a session does (`glpi_logs` holds the undo's own history,
-/// which the API cannot remove), left out where noted.
-fn without_logs(fingerprint: Vec<(String, String)>) -> Vec<(String, String)> {
-    fingerprint
-        .into_iter()
-        .filter(|(t, _)| t != "glpi_logs")
-        .collect()
+    once(&OUTCOME, scenario)
 }
 
 /// The source database as the oracle reads it, plus its write fingerprint, as lines.
@@ -87,71 +70,17 @@ fn source_state(db: &str) -> real_glpi::Result<Vec<(String, String)>> {
     Ok(state)
 }
 
-fn differences(source: &str, target: &str) -> real_glpi::Result<Vec<String>> {
-    let source = Snapshot::read(source)?;
-    let target = Snapshot::read(target)?;
-    let found = compare(&source, &target, &|_, _| true);
-    // One line per kind and field, so that a report shows the whole picture at once.
-    let mut by_field: std::collections::BTreeMap<(String, String), usize> = Default::default();
-    for d in &found {
-        *by_field
-            .entry((d.kind.clone(), d.field.clone()))
-            .or_default() += 1;
-    }
-    for ((kind, field), n) in by_field {
-        eprintln!("[from_api] difference {kind} {field}: {n}");
-    }
-    Ok(found.iter().map(ToString::to_string).collect())
-}
-
-fn events(journal: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(journal)
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect()
-}
-
 fn scenario() -> real_glpi::Result<Outcome> {
     let started = Instant::now();
-    let source = RealGlpi::loaded(SOURCE, &prefecture_dump())?;
-    let target = RealGlpi::fresh(TARGET)?;
-    let entity = create_entity(&target, ENTITY)?;
-    let dir = temp_dir("from-api")?;
-    eprintln!("[from_api] two real GLPIs up in {:?}", started.elapsed());
-    let proxy = RunningProxy::start_with_source(&target, Some(&source), None)?;
-    let (sdb, tdb) = (source.instance.db_name(), target.instance.db_name());
+    // The target session on the root entity, as the other suites: with the prefecture's
+    // entity active, GLPI refuses the undo's purge of memberships of users whose default
+    // entity is the root ("You don't have permission").
+    let glpis = TwoGlpis::up(SOURCE, TARGET, "from-api")?;
+    let dir = &glpis.dir;
+    let (sdb, tdb) = (glpis.source_db(), glpis.target_db());
     let source_before = source_state(&sdb)?;
-    let fresh = without_logs(write_fingerprint(&tdb)?);
-
-    let env = [("PASSERELLE_SOURCE_USER_TOKEN", source.user_token.as_str())];
-    let args = |journal: &PathBuf, extra: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = vec![
-            "--from-api".into(),
-            proxy.source_api_url(),
-            "--source-entity".into(),
-            SOURCE_ENTITY.to_string(),
-            // The target session on the root entity, as the other suites: with the prefecture's
-            // entity active, GLPI refuses the undo's purge of memberships of users whose
-            // default entity is the root ("You don't have permission").
-            "--entity".into(),
-            "0".into(),
-            "--map-entity".into(),
-            format!("Root Entity > {ENTITY}={entity}"),
-            "--journal".into(),
-            journal.display().to_string(),
-        ];
-        v.extend(extra.iter().map(|s| s.to_string()));
-        v
-    };
-    let run = |journal: &PathBuf, extra: &[&str]| {
-        run_cli_with_env(
-            &proxy.api_url(),
-            &target.user_token,
-            &args(journal, extra),
-            &env,
-        )
-    };
+    let fresh = glpis.target_fingerprint()?;
+    let run = |journal: &std::path::Path, extra: &[&str]| glpis.run(journal, extra);
 
     // 1. The whole entity, uninterrupted.
     let first_journal = dir.join("first.jsonl");
@@ -160,11 +89,11 @@ fn scenario() -> real_glpi::Result<Outcome> {
         "[from_api] first run: exit {} in {:?}\n{}\n{}",
         first.code, first.elapsed, first.stdout, first.stderr
     );
-    let items = events(&first_journal)
+    let items = journal_events(&first_journal)
         .iter()
         .filter(|e| e["event"] == "outcome" || e["event"] == "done")
         .count();
-    let differences_first = differences(&sdb, &tdb)?;
+    let differences_first = glpis.differences()?;
     let snapshot = Snapshot::read(&tdb)?;
     let target_counts = snapshot
         .kinds
@@ -187,22 +116,18 @@ fn scenario() -> real_glpi::Result<Outcome> {
         "[from_api] undo: exit {}\n{}{}",
         undo.code, undo.stdout, undo.stderr
     );
-    let undo_left = fingerprint_changes(&fresh, &without_logs(write_fingerprint(&tdb)?));
+    let undo_left = fingerprint_changes(&fresh, &glpis.target_fingerprint()?);
 
     // 4. Killed during the read of the local GLPI (once part of it is kept beside the journal):
     //    nothing is written, and the next run continues the read from what was kept.
     let journal = dir.join("killed.jsonl");
     let kept = dir.join("killed.jsonl.source.json");
-    let mut child = cli_command(
-        &proxy.api_url(),
-        &target.user_token,
-        &args(&journal, &[]),
-        &env,
-    )?
-    .stdout(std::process::Stdio::null())
-    .stderr(std::process::Stdio::null())
-    .spawn()
-    .map_err(|e| real_glpi::RealGlpiError::Io("passerelle".into(), e))?;
+    let mut child = glpis
+        .command(&journal, &[])?
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| real_glpi::RealGlpiError::Io("passerelle".into(), e))?;
     let deadline = Instant::now() + Duration::from_secs(120);
     let kept_at_kill: Vec<String> = loop {
         let read: Option<serde_json::Value> = std::fs::read(&kept)
@@ -243,8 +168,7 @@ fn scenario() -> real_glpi::Result<Outcome> {
         }
         std::thread::sleep(Duration::from_millis(2));
     };
-    let writes_of_killed_read =
-        fingerprint_changes(&fresh, &without_logs(write_fingerprint(&tdb)?));
+    let writes_of_killed_read = fingerprint_changes(&fresh, &glpis.target_fingerprint()?);
     eprintln!("[from_api] killed during the read; kept: {kept_at_kill:?}");
 
     // 5. Continued, and killed in the middle of the writes (the first bulk create of computers
@@ -252,19 +176,15 @@ fn scenario() -> real_glpi::Result<Outcome> {
     let continued_log = dir.join("continued.stderr");
     let log_file = std::fs::File::create(&continued_log)
         .map_err(|e| real_glpi::RealGlpiError::Io(continued_log.display().to_string(), e))?;
-    let mut child = cli_command(
-        &proxy.api_url(),
-        &target.user_token,
-        &args(&journal, &[]),
-        &env,
-    )?
-    .stdout(std::process::Stdio::null())
-    .stderr(log_file)
-    .spawn()
-    .map_err(|e| real_glpi::RealGlpiError::Io("passerelle".into(), e))?;
+    let mut child = glpis
+        .command(&journal, &[])?
+        .stdout(std::process::Stdio::null())
+        .stderr(log_file)
+        .spawn()
+        .map_err(|e| real_glpi::RealGlpiError::Io("passerelle".into(), e))?;
     let deadline = Instant::now() + Duration::from_secs(600);
     let killed_after_events = loop {
-        let all = events(&journal);
+        let all = journal_events(&journal);
         if all.iter().any(|e| {
             e["event"] == "intent" && e["action"] == "create" && e["itemtype"] == "Computer"
         }) {
@@ -317,7 +237,7 @@ fn scenario() -> real_glpi::Result<Outcome> {
         "[from_api] killed after {killed_after_events} events; resumed: exit {} in {:?}\n{}\n{}",
         resumed.code, resumed.elapsed, resumed.stdout, resumed.stderr
     );
-    let differences_after_resume = differences(&sdb, &tdb)?;
+    let differences_after_resume = glpis.differences()?;
 
     let source_changes = fingerprint_changes(&source_before, &source_state(&sdb)?);
     // The read alone, as the command prints it ("GLPI local : lu en 2.7 s").

@@ -6,21 +6,16 @@
 //! and MIME type, the stored file's bytes equal to the source's, linked to the migrated items
 //! (found by their names); a second run writes nothing; undo leaves no document row or file.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use real_glpi::migration::{
-    create_entity, fingerprint_changes, run_cli_with_env, tables_fingerprint, temp_dir, CliRun,
-    RunningProxy,
-};
-use real_glpi::suite::ENTITY;
-use real_glpi::{prefecture_dump, Instance, RealGlpi};
-use serde_json::{json, Value};
+use real_glpi::migration::{fingerprint_changes, tables_fingerprint, CliRun};
+use real_glpi::suite::once;
+use real_glpi::two_glpis::{add_document, api_call, TwoGlpis, SOURCE_ENTITY};
+use real_glpi::{Instance, RealGlpi};
 
 const SOURCE: Instance = Instance::new("docs-source", 8114);
 const TARGET: Instance = Instance::new("docs-target", 8115);
-const SOURCE_ENTITY: u64 = 1;
 
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -43,78 +38,7 @@ struct Outcome {
 
 fn outcome() -> &'static Outcome {
     static OUTCOME: OnceLock<Result<Outcome, String>> = OnceLock::new();
-    match OUTCOME.get_or_init(|| scenario().map_err(|e| e.to_string())) {
-        Ok(o) => o,
-        Err(e) => panic!("the scenario could not be run: {e}"),
-    }
-}
-
-/// A call to a GLPI's own API with curl (the source's documents are made this way).
-fn curl(glpi: &RealGlpi, session: Option<&str>, args: &[&str]) -> real_glpi::Result<Value> {
-    let mut c = Command::new("curl");
-    c.args(["-sS", "-H", &format!("App-Token: {}", glpi.app_token)]);
-    match session {
-        Some(s) => c.args(["-H", &format!("Session-Token: {s}")]),
-        None => c.args([
-            "-H",
-            &format!("Authorization: user_token {}", glpi.user_token),
-        ]),
-    };
-    let out = c
-        .args(args)
-        .output()
-        .map_err(|e| real_glpi::RealGlpiError::Io("curl".into(), e))?;
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    serde_json::from_str(&text).map_err(|e| real_glpi::RealGlpiError::Api(format!("{e}: {text}")))
-}
-
-/// Adds a document to the source through its API: upload, then link to `itemtype` `id`.
-fn add_source_document(
-    source: &RealGlpi,
-    session: &str,
-    dir: &Path,
-    filename: &str,
-    bytes: &[u8],
-    itemtype: &str,
-    id: &str,
-) -> real_glpi::Result<()> {
-    let file = dir.join(filename);
-    std::fs::write(&file, bytes).map_err(|e| real_glpi::RealGlpiError::Io(filename.into(), e))?;
-    let manifest = json!({"input": {"name": format!("Pièce {filename}"), "entities_id": SOURCE_ENTITY, "_filename": [filename]}});
-    let made = curl(
-        source,
-        Some(session),
-        &[
-            "-X",
-            "POST",
-            "-F",
-            &format!("uploadManifest={manifest}"),
-            "-F",
-            &format!("filename[]=@{}", file.display()),
-            &format!("{}/Document", source.api_url),
-        ],
-    )?;
-    let doc = made["id"]
-        .as_u64()
-        .ok_or_else(|| real_glpi::RealGlpiError::Api(format!("upload: {made}")))?;
-    let body = json!({"input": {"documents_id": doc, "itemtype": itemtype, "items_id": id.parse::<u64>().unwrap()}});
-    let linked = curl(
-        source,
-        Some(session),
-        &[
-            "-X",
-            "POST",
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            &body.to_string(),
-            &format!("{}/Document_Item", source.api_url),
-        ],
-    )?;
-    if linked["id"].as_u64().is_none() {
-        return Err(real_glpi::RealGlpiError::Api(format!("link: {linked}")));
-    }
-    Ok(())
+    once(&OUTCOME, scenario)
 }
 
 /// Every document of `glpi` as stored, with its file read under GLPI's files directory.
@@ -149,12 +73,10 @@ fn stored(glpi: &RealGlpi) -> real_glpi::Result<Vec<Stored>> {
 }
 
 fn scenario() -> real_glpi::Result<Outcome> {
-    let source = RealGlpi::loaded(SOURCE, &prefecture_dump())?;
-    let target = RealGlpi::fresh(TARGET)?;
-    let entity = create_entity(&target, ENTITY)?;
-    let dir = temp_dir("from-api-documents")?;
+    let glpis = TwoGlpis::up(SOURCE, TARGET, "from-api-documents")?;
+    let (source, target, dir) = (&glpis.source, &glpis.target, &glpis.dir);
 
-    let session = curl(&source, None, &[&format!("{}/initSession", source.api_url)])?;
+    let session = api_call(source, None, &[&format!("{}/initSession", source.api_url)])?;
     let session = session["session_token"]
         .as_str()
         .unwrap_or_default()
@@ -176,44 +98,19 @@ fn scenario() -> real_glpi::Result<Outcome> {
         "SELECT id FROM glpi_tickets WHERE entities_id = {SOURCE_ENTITY} AND is_deleted = 0 \
          AND status < 5 ORDER BY id LIMIT 1"
     ))?;
-    add_source_document(
-        &source,
+    add_document(
+        source,
         &session,
-        &dir,
+        dir,
         "facture.pdf",
         PDF,
         "Computer",
         &computer,
     )?;
-    add_source_document(
-        &source,
-        &session,
-        &dir,
-        "releve.txt",
-        TEXT,
-        "Ticket",
-        &ticket,
-    )?;
-    let source_docs = stored(&source)?;
+    add_document(source, &session, dir, "releve.txt", TEXT, "Ticket", &ticket)?;
+    let source_docs = stored(source)?;
 
-    let proxy = RunningProxy::start_with_source(&target, Some(&source), None)?;
-    let env = [("PASSERELLE_SOURCE_USER_TOKEN", source.user_token.as_str())];
-    let run = |journal: &PathBuf, extra: &[&str]| {
-        let mut args: Vec<String> = vec![
-            "--from-api".into(),
-            proxy.source_api_url(),
-            "--source-entity".into(),
-            SOURCE_ENTITY.to_string(),
-            "--entity".into(),
-            "0".into(),
-            "--map-entity".into(),
-            format!("Root Entity > {ENTITY}={entity}"),
-            "--journal".into(),
-            journal.display().to_string(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        run_cli_with_env(&proxy.api_url(), &target.user_token, &args, &env)
-    };
+    let run = |journal: &PathBuf, extra: &[&str]| glpis.run(journal, extra);
     let tables = ["glpi_documents", "glpi_documents_items"];
     let journal = dir.join("first.jsonl");
     let first = run(&journal, &[])?;
@@ -221,7 +118,7 @@ fn scenario() -> real_glpi::Result<Outcome> {
         "[documents] first run: exit {}\n{}\n{}",
         first.code, first.stdout, first.stderr
     );
-    let target_docs = stored(&target)?;
+    let target_docs = stored(target)?;
     let paths: Vec<PathBuf> = target
         .query("SELECT filepath FROM glpi_documents")?
         .into_iter()

@@ -10,23 +10,18 @@
 //!
 //! The scenario runs once per test binary; each test asserts one part of its outcome.
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use real_glpi::migration::{
-    create_entity, fingerprint_changes, run_cli_with_env, temp_dir, write_fingerprint, CliRun,
-    RunningProxy,
-};
-use real_glpi::oracle::{compare, Snapshot};
-use real_glpi::suite::{first_lines, ENTITY};
-use real_glpi::{prefecture_dump, query, Instance, RealGlpi};
+use real_glpi::migration::{fingerprint_changes, write_fingerprint, CliRun};
+use real_glpi::oracle::Snapshot;
+use real_glpi::suite::{first_lines, once};
+use real_glpi::two_glpis::TwoGlpis;
+use real_glpi::{query, Instance};
 
 /// The local GLPI (the prefecture's database).
 const SOURCE: Instance = Instance::new("from-api-network-source", 8112);
 /// The national GLPI (fresh, with the prefecture's entity).
 const TARGET: Instance = Instance::new("from-api-network", 8113);
-/// The prefecture's entity in the source.
-const SOURCE_ENTITY: u64 = 1;
 /// The tables a port lives in, with what GLPI makes with it.
 const PORT_TABLES: [&str; 4] = [
     "glpi_networkports",
@@ -52,18 +47,7 @@ struct Outcome {
 
 fn outcome() -> &'static Outcome {
     static OUTCOME: OnceLock<Result<Outcome, String>> = OnceLock::new();
-    match OUTCOME.get_or_init(|| scenario().map_err(|e| e.to_string())) {
-        Ok(o) => o,
-        Err(e) => panic!("the scenario could not be run: {e}"),
-    }
-}
-
-/// `glpi_logs` holds the undo's own history, which the API cannot remove.
-fn without_logs(fingerprint: Vec<(String, String)>) -> Vec<(String, String)> {
-    fingerprint
-        .into_iter()
-        .filter(|(t, _)| t != "glpi_logs")
-        .collect()
+    once(&OUTCOME, scenario)
 }
 
 fn counts(s: &Snapshot) -> (usize, usize) {
@@ -71,31 +55,11 @@ fn counts(s: &Snapshot) -> (usize, usize) {
 }
 
 fn scenario() -> real_glpi::Result<Outcome> {
-    let source = RealGlpi::loaded(SOURCE, &prefecture_dump())?;
-    let target = RealGlpi::fresh(TARGET)?;
-    let entity = create_entity(&target, ENTITY)?;
-    let dir = temp_dir("from-api-network")?;
-    let proxy = RunningProxy::start_with_source(&target, Some(&source), None)?;
-    let (sdb, tdb) = (source.instance.db_name(), target.instance.db_name());
-    let fresh = without_logs(write_fingerprint(&tdb)?);
-
-    let env = [("PASSERELLE_SOURCE_USER_TOKEN", source.user_token.as_str())];
-    let run = |journal: &PathBuf, extra: &[&str]| {
-        let mut args: Vec<String> = vec![
-            "--from-api".into(),
-            proxy.source_api_url(),
-            "--source-entity".into(),
-            SOURCE_ENTITY.to_string(),
-            "--entity".into(),
-            "0".into(),
-            "--map-entity".into(),
-            format!("Root Entity > {ENTITY}={entity}"),
-            "--journal".into(),
-            journal.display().to_string(),
-        ];
-        args.extend(extra.iter().map(|s| s.to_string()));
-        run_cli_with_env(&proxy.api_url(), &target.user_token, &args, &env)
-    };
+    let glpis = TwoGlpis::up(SOURCE, TARGET, "from-api-network")?;
+    let (sdb, tdb) = (glpis.source_db(), glpis.target_db());
+    let fresh = glpis.target_fingerprint()?;
+    let dir = &glpis.dir;
+    let run = |journal: &std::path::Path, extra: &[&str]| glpis.run(journal, extra);
 
     let first_journal = dir.join("first.jsonl");
     let first = run(&first_journal, &[])?;
@@ -104,17 +68,14 @@ fn scenario() -> real_glpi::Result<Outcome> {
         first.code, first.elapsed, first.stdout, first.stderr
     );
     let (src, dst) = (Snapshot::read(&sdb)?, Snapshot::read(&tdb)?);
-    let differences = compare(&src, &dst, &|_, _| true)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let differences = glpis.differences()?;
 
     let before = write_fingerprint(&tdb)?;
     let second = run(&dir.join("second.jsonl"), &["--verify"])?;
     let second_writes = fingerprint_changes(&before, &write_fingerprint(&tdb)?);
 
     let undo = run(&first_journal, &["--undo"])?;
-    let undo_left = fingerprint_changes(&fresh, &without_logs(write_fingerprint(&tdb)?));
+    let undo_left = fingerprint_changes(&fresh, &glpis.target_fingerprint()?);
     let mut port_rows_after_undo = Vec::new();
     for table in PORT_TABLES {
         let rows = query(&tdb, &format!("SELECT COUNT(*) FROM {table}"))?;

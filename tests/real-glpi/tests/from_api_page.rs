@@ -14,11 +14,12 @@ use std::collections::BTreeSet;
 
 use passerelle_e2e::a11y::Audit;
 use passerelle_e2e::Browser;
-use real_glpi::migration::{create_entity, dist_dir, RunningProxy};
+use real_glpi::migration::dist_dir;
 use real_glpi::oracle::{compare, Snapshot};
 use real_glpi::page::{connect, console, open, plan, run_to_end, text, until, verify};
-use real_glpi::suite::{first_lines, ENTITY};
-use real_glpi::{prefecture_dump, Instance, RealGlpi};
+use real_glpi::suite::first_lines;
+use real_glpi::two_glpis::{TwoGlpis, SOURCE_ENTITY};
+use real_glpi::Instance;
 
 const SOURCE: Instance = Instance::new("source-page", 8110);
 const TARGET: Instance = Instance::new("target-page", 8111);
@@ -152,23 +153,17 @@ async fn journal_database(browser: &Browser) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_migrates_the_local_glpi_into_the_national_one() {
-    let source = RealGlpi::loaded(SOURCE, &prefecture_dump()).unwrap_or_else(|e| panic!("{e}"));
-    let target = RealGlpi::fresh(TARGET).unwrap_or_else(|e| panic!("{e}"));
-    // The national GLPI has one entity per prefecture, named like the local one's.
-    let target_entity = create_entity(&target, ENTITY).unwrap_or_else(|e| panic!("{e}"));
-    let source_entity = source
-        .count(&format!(
-            "SELECT id FROM glpi_entities WHERE name = '{ENTITY}'"
-        ))
-        .unwrap_or_else(|e| panic!("{e}"));
     let dist = dist_dir();
     assert!(
         dist.join("index.html").is_file(),
         "{} is missing: run `bash scripts/build-page.sh` first",
         dist.display()
     );
-    let proxy = RunningProxy::start_with_source(&target, Some(&source), Some(&dist))
+    // The national GLPI has one entity per prefecture, named like the local one's.
+    let glpis = TwoGlpis::serving(SOURCE, TARGET, "from-api-page", Some(&dist))
         .unwrap_or_else(|e| panic!("{e}"));
+    let (source, target, proxy) = (&glpis.source, &glpis.target, &glpis.proxy);
+    let (target_entity, source_entity) = (glpis.entity, SOURCE_ENTITY);
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
     let mut audit = Audit::default();
     open(&browser, &proxy.base_url).await;

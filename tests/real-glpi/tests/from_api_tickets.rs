@@ -14,18 +14,14 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use real_glpi::migration::{
-    create_entity, fingerprint_changes, run_cli_with_env, temp_dir, CliRun, RunningProxy,
-};
-use real_glpi::suite::ENTITY;
+use real_glpi::migration::{fingerprint_changes, CliRun};
+use real_glpi::suite::once;
 use real_glpi::tickets::{differences_between, fingerprint, read_tickets, ticket_tables, DbTicket};
-use real_glpi::{prefecture_dump, Instance, RealGlpi};
+use real_glpi::two_glpis::TwoGlpis;
+use real_glpi::Instance;
 
 const SOURCE: Instance = Instance::new("srctickets", 8108);
 const TARGET: Instance = Instance::new("tgttickets", 8109);
-
-/// The prefecture's entity in the source GLPI (`Root Entity > Préfecture de Guyane`).
-const SOURCE_ENTITY: u64 = 1;
 
 struct Outcome {
     dry: CliRun,
@@ -43,45 +39,22 @@ struct Outcome {
 
 fn outcome() -> &'static Outcome {
     static OUTCOME: OnceLock<Result<Outcome, String>> = OnceLock::new();
-    match OUTCOME.get_or_init(|| migrate().map_err(|e| e.to_string())) {
-        Ok(o) => o,
-        Err(e) => panic!("the migration could not be run: {e}"),
-    }
+    once(&OUTCOME, migrate)
 }
 
 fn migrate() -> real_glpi::Result<Outcome> {
     let started = Instant::now();
-    let source = RealGlpi::loaded(SOURCE, &prefecture_dump())?;
-    let target = RealGlpi::fresh(TARGET)?;
-    let entity = create_entity(&target, ENTITY)?;
-    let dir = temp_dir("from-api-tickets")?;
-    eprintln!(
-        "[from_api_tickets] two real GLPIs up in {:?}",
-        started.elapsed()
-    );
-    let proxy = RunningProxy::start_with_source(&target, Some(&source), None)?;
+    let mut glpis = TwoGlpis::up(SOURCE, TARGET, "from-api-tickets")?;
+    // The target session on the prefecture's entity, its parent mapped onto the root.
+    glpis.session_entity = glpis.entity;
+    let (source, target, dir) = (&glpis.source, &glpis.target, &glpis.dir);
     let args = |journal: &str, extra: &[&str]| {
-        let mut v: Vec<String> = vec![
-            "--from-api".into(),
-            proxy.source_api_url(),
-            "--source-entity".into(),
-            SOURCE_ENTITY.to_string(),
-            "--entity".into(),
-            entity.to_string(),
-            "--map-entity".into(),
-            format!("Root Entity > {ENTITY}={entity}"),
-            "--map-entity".into(),
-            "Root Entity=0".into(),
-            "--journal".into(),
-            dir.join(journal).display().to_string(),
-        ];
-        v.extend(extra.iter().map(|s| s.to_string()));
-        v
+        let mut v = vec!["--map-entity", "Root Entity=0"];
+        v.extend(extra);
+        glpis.args(&dir.join(journal), &v)
     };
-    let env = [("PASSERELLE_SOURCE_USER_TOKEN", source.user_token.as_str())];
-    let cli =
-        |args: Vec<String>| run_cli_with_env(&proxy.api_url(), &target.user_token, &args, &env);
-    let tables_before = ticket_tables(&target)?;
+    let cli = |args: Vec<String>| glpis.run_args(&args);
+    let tables_before = ticket_tables(target)?;
     let dry = cli(args("dry.jsonl", &["--dry-run"]))?;
     eprintln!(
         "[from_api_tickets] dry run: exit {}\n{}",
@@ -92,25 +65,26 @@ fn migrate() -> real_glpi::Result<Outcome> {
         "[from_api_tickets] first run: exit {} in {:?}\n{}\n{}",
         first.code, first.elapsed, first.stdout, first.stderr
     );
-    let source_tickets = read_tickets(&source)?;
-    let target_tickets = read_tickets(&target)?;
-    let before = fingerprint(&target)?;
+    let source_tickets = read_tickets(source)?;
+    let target_tickets = read_tickets(target)?;
+    let before = fingerprint(target)?;
     let second = cli(args("second.jsonl", &["--verify"]))?;
     eprintln!(
         "[from_api_tickets] second run (new journal): exit {} in {:?}\n{}\n{}",
         second.code, second.elapsed, second.stdout, second.stderr
     );
-    let after = fingerprint(&target)?;
+    let after = fingerprint(target)?;
     let writes_of_second_run = fingerprint_changes(&before, &after);
-    let mut undo_args = args("first.jsonl", &["--undo"]);
     // Undo reads nothing of the local GLPI: the journal says what was created.
-    undo_args.drain(..4);
-    let undo = cli(undo_args)?;
+    let undo = cli(glpis.target_args(
+        &dir.join("first.jsonl"),
+        &["--map-entity", "Root Entity=0", "--undo"],
+    ))?;
     eprintln!(
         "[from_api_tickets] undo: exit {} in {:?}\n{}\n{}",
         undo.code, undo.elapsed, undo.stdout, undo.stderr
     );
-    let tables_after_undo = ticket_tables(&target)?;
+    let tables_after_undo = ticket_tables(target)?;
     let journal = dir.join("first.jsonl");
     let text = std::fs::read_to_string(&journal)
         .map_err(|e| real_glpi::RealGlpiError::Io(journal.display().to_string(), e))?;

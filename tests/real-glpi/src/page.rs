@@ -1,7 +1,7 @@
 //! The page, driven as an administrator drives it, for the suites that run it against a real
 //! GLPI (`tests/page.rs`, `tests/tickets_page.rs`): connect, drop files on the check, correct a
-//! cell, hand the checked files to the migration, plan, map an entity, run, verify. One place
-//! for the page's selectors on the real-GLPI side.
+//! cell, hand the checked files to the migration, plan, map an entity, run, verify, undo. One
+//! place for the page's selectors on the real-GLPI side.
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -319,6 +319,39 @@ pub async fn verify(browser: &Browser) -> String {
             .await
             .ok()
             .flatten()
+    })
+    .await
+}
+
+/// Undoes the run through the page's own button, as an administrator does: the confirmation
+/// (which names what it removes) accepted, then waits until the page says it is undone; returns
+/// what it says (`#undo-result`).
+pub async fn undo(browser: &Browser) -> String {
+    browser.click("#undo-button").await.expect("undo button");
+    until("the undo's confirmation", 30, || async {
+        browser
+            .attr("#confirm-dialog", "data-kind")
+            .await
+            .ok()
+            .flatten()
+            .filter(|k| k == "undo")
+    })
+    .await;
+    browser
+        .click("#confirm-yes")
+        .await
+        .expect("confirm the undo");
+    until("the undo", 600, || async {
+        let phase = browser
+            .attr("#run-status", "data-phase")
+            .await
+            .ok()
+            .flatten();
+        if phase.as_deref() == Some("undone") {
+            text(browser, "#undo-result").await
+        } else {
+            None
+        }
     })
     .await
 }

@@ -580,7 +580,6 @@ impl GlpiType {
             TicketTask => "task",
             ItilCategory => "itilcategory",
             Document | DocumentItem => "document",
-            DocumentCategory => "documentcategory",
             _ => "dropdown",
         }
     }

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod directory;
+pub mod documents;
 pub mod exports;
 pub mod migration;
 pub mod oracle;

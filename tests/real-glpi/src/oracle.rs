@@ -8,7 +8,8 @@
 //! connections in `glpi_computers_items`, e-mails in `glpi_useremails`, memberships in
 //! `glpi_groups_users`, authorizations in `glpi_profiles_users`, network ports in
 //! `glpi_networkports` with their names in `glpi_networknames` and addresses in
-//! `glpi_ipaddresses`.
+//! `glpi_ipaddresses`, documents in `glpi_documents` (category in `glpi_documentcategories`)
+//! with their links in `glpi_documents_items`.
 
 use std::collections::BTreeMap;
 
@@ -456,6 +457,49 @@ pub fn kinds() -> Vec<Kind> {
              AND n.id = ip.items_id JOIN glpi_networkports p ON n.itemtype = 'NetworkPort' \
              AND p.id = n.items_id WHERE ip.is_deleted = 0 AND n.is_deleted = 0",
             port_asset.replace("p.items_id", "ip.mainitems_id")
+        ),
+        check_missing: true,
+        files_carry: false,
+    });
+    // Documents, keyed by their file (sha1sum) and its name; their links by the document and
+    // the item's natural key (an asset's serial or name, a ticket's opening date and title).
+    let document_key = "CONCAT(LOWER(d.sha1sum), ' / ', d.filename)";
+    kinds.push(Kind {
+        name: "Document",
+        fields: vec!["name", "mime", "comment", "category", "entity"],
+        sql: format!(
+            "SELECT {document_key}, d.name, d.mime, d.comment, dc.completename, e.completename \
+             FROM glpi_documents d {} {} WHERE d.is_deleted = 0",
+            name_of("glpi_documentcategories", "dc", "d.documentcategories_id"),
+            name_of("glpi_entities", "e", "d.entities_id"),
+        ),
+        check_missing: true,
+        files_carry: false,
+    });
+    let linked_item = GLPI_ASSETS
+        .iter()
+        .map(|t| {
+            format!(
+                "WHEN '{t}' THEN (SELECT {} FROM glpi_{}s x WHERE x.id = di.items_id)",
+                asset_key("x"),
+                t.to_lowercase()
+            )
+        })
+        .chain(std::iter::once(
+            "WHEN 'Ticket' THEN (SELECT CONCAT(t.date, ' ', t.name) FROM glpi_tickets t \
+             WHERE t.id = di.items_id)"
+                .to_string(),
+        ))
+        .collect::<Vec<_>>()
+        .join(" ");
+    kinds.push(Kind {
+        name: "Document_Item",
+        fields: vec![],
+        sql: format!(
+            "SELECT CONCAT({document_key}, ' / ', di.itemtype, ' / ', \
+             COALESCE(CASE di.itemtype {linked_item} END, CONCAT('id ', di.items_id))) \
+             FROM glpi_documents_items di JOIN glpi_documents d ON d.id = di.documents_id \
+             WHERE d.is_deleted = 0"
         ),
         check_missing: true,
         files_carry: false,

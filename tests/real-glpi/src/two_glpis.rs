@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::migration::{
     cli_command, create_entity, run_cli_with_env, temp_dir, write_fingerprint, CliRun, RunningProxy,
@@ -180,7 +180,8 @@ pub fn journal_events(journal: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// A call to a GLPI's own API with curl (the source's documents are made this way).
+/// A call to a GLPI's own API with curl (the source's documents are made this way:
+/// [`crate::documents`]).
 pub fn api_call(glpi: &RealGlpi, session: Option<&str>, args: &[&str]) -> Result<Value> {
     let mut c = Command::new("curl");
     c.args(["-sS", "-H", &format!("App-Token: {}", glpi.app_token)]);
@@ -197,57 +198,4 @@ pub fn api_call(glpi: &RealGlpi, session: Option<&str>, args: &[&str]) -> Result
         .map_err(|e| RealGlpiError::Io("curl".into(), e))?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     serde_json::from_str(&text).map_err(|e| RealGlpiError::Api(format!("{e}: {text}")))
-}
-
-/// Adds a document to the source through its own API (never through Passerelle): upload,
-/// then link to `itemtype` `id`; `dir` holds the file uploaded.
-pub fn add_document(
-    source: &RealGlpi,
-    session: &str,
-    dir: &Path,
-    filename: &str,
-    bytes: &[u8],
-    itemtype: &str,
-    id: &str,
-) -> Result<()> {
-    let file = dir.join(filename);
-    std::fs::write(&file, bytes).map_err(|e| RealGlpiError::Io(filename.into(), e))?;
-    let manifest = json!({"input": {"name": format!("Pièce {filename}"), "entities_id": SOURCE_ENTITY, "_filename": [filename]}});
-    let made = api_call(
-        source,
-        Some(session),
-        &[
-            "-X",
-            "POST",
-            "-F",
-            &format!("uploadManifest={manifest}"),
-            "-F",
-            &format!("filename[]=@{}", file.display()),
-            &format!("{}/Document", source.api_url),
-        ],
-    )?;
-    let doc = made["id"]
-        .as_u64()
-        .ok_or_else(|| RealGlpiError::Api(format!("upload: {made}")))?;
-    let items_id: u64 = id
-        .parse()
-        .map_err(|_| RealGlpiError::Api(format!("not an id: {id}")))?;
-    let body = json!({"input": {"documents_id": doc, "itemtype": itemtype, "items_id": items_id}});
-    let linked = api_call(
-        source,
-        Some(session),
-        &[
-            "-X",
-            "POST",
-            "-H",
-            "Content-Type: application/json",
-            "-d",
-            &body.to_string(),
-            &format!("{}/Document_Item", source.api_url),
-        ],
-    )?;
-    if linked["id"].as_u64().is_none() {
-        return Err(RealGlpiError::Api(format!("link: {linked}")));
-    }
-    Ok(())
 }

@@ -130,8 +130,9 @@ pub struct MigrateArgs {
     /// row means: `"Monitor.csv:15:Utilisateur=celine.joseph"`.
     #[arg(long = "correct", value_parser = parse_correction)]
     corrections: Vec<CellCorrection>,
-    /// Print the template of a companion file (connections, installations, network-ports or timeline) and exit.
-    #[arg(long, value_parser = ["connections", "installations", "timeline"])]
+    /// Print the template of a companion file (connections, installations, network-ports,
+    /// suppliers, contracts, contract-links, ticket-suppliers or timeline) and exit.
+    #[arg(long, value_parser = ["connections", "installations", "network-ports", "suppliers", "contracts", "contract-links", "ticket-suppliers", "timeline"])]
     template: Option<String>,
 }
 
@@ -220,6 +221,10 @@ pub fn migrate(args: MigrateArgs) -> ExitCode {
             "connections" => CompanionKind::Connections,
             "installations" => CompanionKind::Installations,
             "network-ports" => CompanionKind::NetworkPorts,
+            "suppliers" => CompanionKind::Suppliers,
+            "contracts" => CompanionKind::Contracts,
+            "contract-links" => CompanionKind::ContractLinks,
+            "ticket-suppliers" => CompanionKind::TicketSuppliers,
             _ => CompanionKind::Timeline,
         };
         print!("{}", kind.template());

@@ -135,6 +135,16 @@ glpi_types! {
     Manufacturer = "Manufacturer" in "glpi_manufacturers",
     /// Suppliers.
     Supplier = "Supplier" in "glpi_suppliers",
+    /// Supplier types.
+    SupplierType = "SupplierType" in "glpi_suppliertypes",
+    /// Contracts.
+    Contract = "Contract" in "glpi_contracts",
+    /// Contract types.
+    ContractType = "ContractType" in "glpi_contracttypes",
+    /// An item (computer, printer…) covered by a contract.
+    ContractItem = "Contract_Item" in "glpi_contracts_items",
+    /// A supplier of a contract.
+    ContractSupplier = "Contract_Supplier" in "glpi_contracts_suppliers",
     /// User titles.
     UserTitle = "UserTitle" in "glpi_usertitles",
     /// User categories.
@@ -183,6 +193,8 @@ glpi_types! {
     GroupTicket = "Group_Ticket" in "glpi_groups_tickets",
     /// An item (computer, printer…) linked to a ticket.
     ItemTicket = "Item_Ticket" in "glpi_items_tickets",
+    /// A supplier on a ticket: requester (1), assigned (2) or observer (3).
+    SupplierTicket = "Supplier_Ticket" in "glpi_suppliers_tickets",
     /// A followup of a ticket's timeline.
     ItilFollowup = "ITILFollowup" in "glpi_itilfollowups",
     /// A task of a ticket's timeline.
@@ -237,6 +249,11 @@ const INTERPRETED_INPUTS: &[(GlpiType, &str)] = &[
     (GlpiType::Ticket, "_no_reopen"),
     (GlpiType::TicketUser, "_disablenotif"),
     (GlpiType::GroupTicket, "_disablenotif"),
+    // A supplier added to a migrated ticket: no notification, no move of a new ticket to
+    // "assigned", no take-into-account computed (`CommonITILActor::post_addItem`).
+    (GlpiType::SupplierTicket, "_disablenotif"),
+    (GlpiType::SupplierTicket, "_from_object"),
+    (GlpiType::SupplierTicket, "_do_not_compute_takeintoaccount"),
     (GlpiType::ItemTicket, "_disablenotif"),
     (GlpiType::ItemTicket, "_do_notif"),
     (GlpiType::ItilFollowup, "_disablenotif"),
@@ -338,6 +355,9 @@ impl GlpiType {
             TicketUser
                 | GroupTicket
                 | ItemTicket
+                | SupplierTicket
+                | ContractItem
+                | ContractSupplier
                 | ItemSoftwareVersion
                 | ComputerItem
                 | NetworkPort
@@ -404,6 +424,7 @@ impl GlpiType {
                     | State
                     | Group
                     | Supplier
+                    | Contract
                     | Ticket
                     | ItilCategory
                     | TaskCategory
@@ -416,7 +437,7 @@ impl GlpiType {
     pub fn stage(self) -> u32 {
         match self {
             Location | State | SoftwareCategory | ItilCategory | TaskCategory
-            | DocumentCategory => 0,
+            | DocumentCategory | SupplierType => 0,
             Manufacturer
             | UserTitle
             | UserCategory
@@ -427,6 +448,7 @@ impl GlpiType {
             | OperatingSystemKernelVersion
             | OperatingSystemEdition
             | Supplier
+            | ContractType
             | ComputerModel
             | ComputerType
             | MonitorModel
@@ -443,18 +465,19 @@ impl GlpiType {
             | RequestType
             | SolutionType
             | Entity => 1,
-            Group => 2,
+            Group | Contract => 2,
             User => 3,
-            GroupUser | ProfileUser | UserEmail => 4,
+            GroupUser | ProfileUser | UserEmail | ContractSupplier => 4,
             Computer | Monitor | Printer | NetworkEquipment | Peripheral | Phone => 5,
             Software | ItemOperatingSystem | Infocom | NetworkPort | NetworkName | IpAddress
             | Document => 6,
             SoftwareVersion => 7,
-            ComputerItem | ItemSoftwareVersion => 8,
+            ComputerItem | ItemSoftwareVersion | ContractItem => 8,
             Ticket => 9,
             // A document's links with a ticket's timeline: before its solution and closing,
             // GLPI adds no document to a closed ticket (`Document_Item::prepareInputForAdd`).
-            TicketUser | GroupTicket | ItemTicket | ItilFollowup | TicketTask | DocumentItem => 10,
+            TicketUser | GroupTicket | ItemTicket | SupplierTicket | ItilFollowup | TicketTask
+            | DocumentItem => 10,
             ItilSolution => 11,
         }
     }
@@ -474,7 +497,9 @@ impl GlpiType {
     pub fn quiet_inputs(self) -> &'static [&'static str] {
         match self {
             Ticket | ItilFollowup | TicketTask => &["_disablenotif", "_no_reopen"],
-            TicketUser | GroupTicket | ItemTicket | ItilSolution => &["_disablenotif"],
+            TicketUser | GroupTicket | ItemTicket | SupplierTicket | ItilSolution => {
+                &["_disablenotif"]
+            }
             _ => &[],
         }
     }
@@ -517,6 +542,9 @@ impl GlpiType {
             TicketUser => vec![k(&["tickets_id", "users_id", "type"])],
             GroupTicket => vec![k(&["tickets_id", "groups_id", "type"])],
             ItemTicket => vec![k(&["tickets_id", "itemtype", "items_id"])],
+            SupplierTicket => vec![k(&["tickets_id", "suppliers_id", "type"])],
+            ContractItem => vec![k(&["contracts_id", "itemtype", "items_id"])],
+            ContractSupplier => vec![k(&["contracts_id", "suppliers_id"])],
             ItilFollowup => vec![k(&["itemtype", "items_id", "date", "content"])],
             // A task's `uuid` is set by the migration from the source ticket and position.
             TicketTask => vec![k(&["uuid"]), k(&["tickets_id", "date", "content"])],
@@ -573,6 +601,8 @@ impl GlpiType {
             State => "state",
             Entity => "entity",
             Supplier => "contact_enterprise",
+            Contract | ContractItem | ContractSupplier => "contract",
+            SupplierTicket => "ticket",
             Infocom => "infocom",
             Profile => "profile",
             Ticket | TicketUser | GroupTicket | ItemTicket | ItilSolution => "ticket",
@@ -621,6 +651,9 @@ impl GlpiType {
             "operatingsystemkernelversions_id" => Target::Dropdown(OperatingSystemKernelVersion),
             "operatingsystemeditions_id" => Target::Dropdown(OperatingSystemEdition),
             "suppliers_id" => Target::Dropdown(Supplier),
+            "suppliertypes_id" => Target::Dropdown(SupplierType),
+            "contracttypes_id" => Target::Dropdown(ContractType),
+            "contracts_id" => Target::Dropdown(Contract),
             "usertitles_id" => Target::Dropdown(UserTitle),
             "usercategories_id" => Target::Dropdown(UserCategory),
             "profiles_id" | "_profiles_id" => Target::Dropdown(Profile),

@@ -220,6 +220,27 @@ impl GlpiType {
                 ("Manufacturer", "Manufacturers"),
             ),
             Supplier => Noun::new(("Fournisseur", "Fournisseurs"), ("Supplier", "Suppliers")),
+            SupplierType => Noun::new(
+                ("Type de fournisseur", "Types de fournisseurs"),
+                ("Supplier type", "Supplier types"),
+            ),
+            Contract => Noun::new(("Contrat", "Contrats"), ("Contract", "Contracts")),
+            ContractType => Noun::new(
+                ("Type de contrat", "Types de contrats"),
+                ("Contract type", "Contract types"),
+            ),
+            ContractItem => Noun::new(
+                ("Élément sous contrat", "Éléments sous contrat"),
+                ("Contract item", "Contract items"),
+            ),
+            ContractSupplier => Noun::new(
+                ("Fournisseur d'un contrat", "Fournisseurs des contrats"),
+                ("Contract supplier", "Contract suppliers"),
+            ),
+            SupplierTicket => Noun::new(
+                ("Fournisseur d'un ticket", "Fournisseurs des tickets"),
+                ("Ticket supplier", "Ticket suppliers"),
+            ),
             UserTitle => Noun::new(("Titre", "Titres"), ("User title", "User titles")),
             UserCategory => Noun::new(
                 ("Catégorie d'utilisateur", "Catégories d'utilisateur"),

@@ -22,15 +22,29 @@ pub enum CompanionKind {
     /// or name, its GLPI type, the port's logical number, name, `NetworkPortEthernet`-style
     /// instantiation, MAC address, network name, and addresses separated by spaces).
     NetworkPorts,
+    /// Suppliers with their details (see [`SUPPLIER_FIELDS`]): `nom;entite;recursif;type;…`.
+    Suppliers,
+    /// Contracts with their terms (see [`CONTRACT_FIELDS`]): `nom;entite;recursif;numero;…`.
+    Contracts,
+    /// What a contract covers or who supplies it: `contrat;type;element` (an asset's type and
+    /// serial or name, or `Supplier` and the supplier's name).
+    ContractLinks,
+    /// Suppliers on tickets: `ticket;fournisseur;role` (the ticket's source id, the supplier's
+    /// name, Demandeur / Attribué / Observateur).
+    TicketSuppliers,
 }
 
 impl CompanionKind {
     /// Every kind.
-    pub const ALL: [CompanionKind; 4] = [
+    pub const ALL: [CompanionKind; 8] = [
         CompanionKind::Connections,
         CompanionKind::Installations,
         CompanionKind::Timeline,
         CompanionKind::NetworkPorts,
+        CompanionKind::Suppliers,
+        CompanionKind::Contracts,
+        CompanionKind::ContractLinks,
+        CompanionKind::TicketSuppliers,
     ];
 
     /// What the file is, as the check's summary names it.
@@ -47,6 +61,20 @@ impl CompanionKind {
             (CompanionKind::Timeline, Lang::En) => "ticket timelines (companion file)",
             (CompanionKind::NetworkPorts, Lang::Fr) => "ports réseau (fichier compagnon)",
             (CompanionKind::NetworkPorts, Lang::En) => "network ports (companion file)",
+            (CompanionKind::Suppliers, Lang::Fr) => "fournisseurs (fichier compagnon)",
+            (CompanionKind::Suppliers, Lang::En) => "suppliers (companion file)",
+            (CompanionKind::Contracts, Lang::Fr) => "contrats (fichier compagnon)",
+            (CompanionKind::Contracts, Lang::En) => "contracts (companion file)",
+            (CompanionKind::ContractLinks, Lang::Fr) => {
+                "éléments et fournisseurs des contrats (fichier compagnon)"
+            }
+            (CompanionKind::ContractLinks, Lang::En) => {
+                "contract items and suppliers (companion file)"
+            }
+            (CompanionKind::TicketSuppliers, Lang::Fr) => {
+                "fournisseurs des tickets (fichier compagnon)"
+            }
+            (CompanionKind::TicketSuppliers, Lang::En) => "ticket suppliers (companion file)",
         }
     }
 
@@ -57,6 +85,10 @@ impl CompanionKind {
             CompanionKind::Installations => "installations-logiciels.csv",
             CompanionKind::Timeline => "chronologie-tickets.csv",
             CompanionKind::NetworkPorts => "ports-reseau.csv",
+            CompanionKind::Suppliers => "fournisseurs.csv",
+            CompanionKind::Contracts => "contrats.csv",
+            CompanionKind::ContractLinks => "contrats-liens.csv",
+            CompanionKind::TicketSuppliers => "tickets-fournisseurs.csv",
         }
     }
 
@@ -67,6 +99,10 @@ impl CompanionKind {
             CompanionKind::Installations => &["ordinateur", "logiciel", "version"],
             CompanionKind::Timeline => &TIMELINE_FR[..9],
             CompanionKind::NetworkPorts => &PORTS_FR,
+            CompanionKind::Suppliers => &SUPPLIERS_FR,
+            CompanionKind::Contracts => &CONTRACTS_FR,
+            CompanionKind::ContractLinks => &["contrat", "type", "element"],
+            CompanionKind::TicketSuppliers => &["ticket", "fournisseur", "role"],
         }
     }
 
@@ -84,6 +120,10 @@ impl CompanionKind {
             CompanionKind::Installations => &["computer", "software", "version"],
             CompanionKind::Timeline => &TIMELINE_EN,
             CompanionKind::NetworkPorts => &PORTS_EN,
+            CompanionKind::Suppliers => &SUPPLIERS_EN,
+            CompanionKind::Contracts => &CONTRACTS_EN,
+            CompanionKind::ContractLinks => &["contract", "type", "item"],
+            CompanionKind::TicketSuppliers => &["ticket", "supplier", "role"],
         }
     }
 
@@ -120,6 +160,26 @@ impl CompanionKind {
                 "PC-CAY-0001;Computer;1;Ethernet;NetworkPortEthernet;a4:bb:6d:a0:1f:51;pc-cay-0001;10.73.10.20\r\n",
                 "RTR-CAY-01;NetworkEquipment;0;mgmt;NetworkPortEthernet;00:1b:54:2c:34:23;rtr-cay-01;10.73.1.6 192.0.2.15\r\n",
             ),
+            CompanionKind::Suppliers => concat!(
+                "nom;entite;recursif;type;numero_enregistrement;adresse;code_postal;ville;region;pays;site_web;telephone;fax;courriel;commentaire;actif\r\n",
+                "UGAP;Root Entity > Préfecture de Guyane;Oui;Centrale d'achat;;;;Cayenne;;France;https://www.ugap.fr;;;;Union des groupements d'achats publics;Oui\r\n",
+                "Guyane Bureautique Services;Root Entity > Préfecture de Guyane;Oui;Maintenance;;;97300;Cayenne;;France;;05 94 00 00 00;;contact@gbs.example;Maintenance imprimantes;Oui\r\n",
+            ),
+            CompanionKind::Contracts => concat!(
+                "nom;entite;recursif;numero;type;debut;duree;preavis;periodicite;facturation;reconduction;alerte;numero_comptable;lieu;statut;commentaire\r\n",
+                "Maintenance postes;Root Entity > Préfecture de Guyane;Non;MP-2026-01;Maintenance;2026-01-01;36;3;12;12;1;0;6152;;;Postes de la préfecture\r\n",
+                "Téléphonie mobile;Root Entity > Préfecture de Guyane;Non;TM-2025;Abonnement;2025-07-01;24;2;1;1;2;0;;;;\r\n",
+            ),
+            CompanionKind::ContractLinks => concat!(
+                "contrat;type;element\r\n",
+                "Maintenance postes;Computer;PC-CAY-0001\r\n",
+                "Maintenance postes;Supplier;UGAP\r\n",
+            ),
+            CompanionKind::TicketSuppliers => concat!(
+                "ticket;fournisseur;role\r\n",
+                "51;Guyane Bureautique Services;Attribué\r\n",
+                "52;Orange Caraïbe;Observateur\r\n",
+            ),
         };
         format!("\u{feff}{body}")
     }
@@ -129,6 +189,10 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "ordinateur : numéro de série ou nom de l'ordinateur ; type : Moniteur, Périphérique, Imprimante ou Téléphone (ou Monitor, Peripheral, Printer, Phone) ; element : numéro de série ou nom de l'élément branché.",
             CompanionKind::Installations => "ordinateur : numéro de série ou nom de l'ordinateur ; logiciel : nom du logiciel (tel qu'exporté) ; version : nom de la version installée.",
+            CompanionKind::Suppliers => "une ligne par fournisseur. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; type : type de fournisseur ; numero_enregistrement, adresse, code_postal, ville, region, pays, site_web, telephone, fax, courriel, commentaire ; actif : Oui/Non.",
+            CompanionKind::Contracts => "une ligne par contrat. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; numero ; type : type de contrat ; debut : AAAA-MM-JJ ; duree, preavis, periodicite, facturation : en mois ; reconduction : 0 jamais, 1 tacite, 2 expresse ; alerte : code d'alerte de GLPI ; numero_comptable ; lieu : nom complet ; statut : nom complet ; commentaire.",
+            CompanionKind::ContractLinks => "contrat : nom du contrat ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (ou leurs noms français) pour un élément couvert, Supplier (ou Fournisseur) pour un fournisseur du contrat ; element : numéro de série ou nom de l'élément, ou nom du fournisseur.",
+            CompanionKind::TicketSuppliers => "ticket : ID du ticket dans l'export des tickets ; fournisseur : nom du fournisseur ; role : Demandeur, Attribué ou Observateur.",
             CompanionKind::NetworkPorts => "une ligne par port. element : numéro de série ou nom du matériel ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral ou Phone (ou Ordinateur, Moniteur, Imprimante, Matériel réseau, Périphérique, Téléphone) ; numero : numéro logique du port ; port : nom du port ; instanciation : NetworkPortEthernet, NetworkPortWifi… ; mac : adresse MAC ; nom_reseau : nom réseau du port ; adresses_ip : ses adresses IP, séparées par des espaces.",
             CompanionKind::Timeline => "une ligne par suivi, tâche ou solution, dans l'ordre d'origine. ticket : ID du ticket dans l'export des tickets ; type : Suivi, Tâche ou Solution ; date : AAAA-MM-JJ HH:MM[:SS] ; auteur : identifiant ou « Nom Prénom » ; contenu : texte ou HTML ; prive : Oui/Non ; duree (tâches) : secondes ou « 1 heures 30 minutes » ; technicien (tâches) : identifiant ou nom ; statut : Information, A faire ou Fait pour une tâche, En attente, Acceptée, Refusée ou Aucune pour une solution ; colonnes facultatives source (source de la demande d'un suivi), categorie (catégorie de tâche), type_solution.",
         }
@@ -139,6 +203,10 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "computer: serial number or name of the computer; type: Monitor, Peripheral, Printer or Phone (French names accepted); item: serial number or name of the connected item.",
             CompanionKind::Installations => "computer: serial number or name of the computer; software: software name (as exported); version: installed version name.",
+            CompanionKind::Suppliers => "one row per supplier. name; entity: the entity's complete name; recursive: Yes/No; type: supplier type; registration_number, address, postcode, town, state, country, website, phone, fax, email, comment; active: Yes/No.",
+            CompanionKind::Contracts => "one row per contract. name; entity: the entity's complete name; recursive: Yes/No; number; type: contract type; begin_date: YYYY-MM-DD; duration, notice, periodicity, billing: in months; renewal: 0 never, 1 tacit, 2 express; alert: GLPI's alert code; accounting_number; location: complete name; state: complete name; comment.",
+            CompanionKind::ContractLinks => "contract: the contract's name; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (French names accepted) for a covered item, Supplier for a supplier of the contract; item: the item's serial number or name, or the supplier's name.",
+            CompanionKind::TicketSuppliers => "ticket: the ticket's ID in the ticket export; supplier: the supplier's name; role: Requester, Assigned or Observer (French names accepted).",
             CompanionKind::NetworkPorts => "one row per port. item: serial number or name of the asset; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral or Phone (French names accepted); number: the port's logical number; port: its name; instantiation: NetworkPortEthernet, NetworkPortWifi…; mac: MAC address; network_name: the port's network name; ip_addresses: its IP addresses, separated by spaces.",
             CompanionKind::Timeline => "one row per followup, task or solution, in their original order. ticket: the ticket's ID in the ticket export; kind: Followup, Task or Solution (French names accepted); date: YYYY-MM-DD HH:MM[:SS]; author: login or \"Last First\" name; content: text or HTML; private: Yes/No; duration (tasks): seconds or \"1 hours 30 minutes\"; technician (tasks): login or name; state: Information, To do or Done for a task, Waiting, Accepted, Refused or None for a solution; optional columns source (a followup's request source), category (task category), solution_type.",
         }
@@ -200,6 +268,145 @@ const PORTS_EN: [&str; 8] = [
     "network_name",
     "ip_addresses",
 ];
+
+/// The suppliers file's columns (French), each with the supplier's field it fills.
+const SUPPLIERS_FR: [&str; 16] = [
+    "nom",
+    "entite",
+    "recursif",
+    "type",
+    "numero_enregistrement",
+    "adresse",
+    "code_postal",
+    "ville",
+    "region",
+    "pays",
+    "site_web",
+    "telephone",
+    "fax",
+    "courriel",
+    "commentaire",
+    "actif",
+];
+
+/// The same in English.
+const SUPPLIERS_EN: [&str; 16] = [
+    "name",
+    "entity",
+    "recursive",
+    "type",
+    "registration_number",
+    "address",
+    "postcode",
+    "town",
+    "state",
+    "country",
+    "website",
+    "phone",
+    "fax",
+    "email",
+    "comment",
+    "active",
+];
+
+/// The supplier's fields, column by column of the suppliers file.
+pub const SUPPLIER_FIELDS: [&str; 16] = [
+    "name",
+    "entities_id",
+    "is_recursive",
+    "suppliertypes_id",
+    "registration_number",
+    "address",
+    "postcode",
+    "town",
+    "state",
+    "country",
+    "website",
+    "phonenumber",
+    "fax",
+    "email",
+    "comment",
+    "is_active",
+];
+
+/// The contracts file's columns (French).
+const CONTRACTS_FR: [&str; 16] = [
+    "nom",
+    "entite",
+    "recursif",
+    "numero",
+    "type",
+    "debut",
+    "duree",
+    "preavis",
+    "periodicite",
+    "facturation",
+    "reconduction",
+    "alerte",
+    "numero_comptable",
+    "lieu",
+    "statut",
+    "commentaire",
+];
+
+/// The same in English.
+const CONTRACTS_EN: [&str; 16] = [
+    "name",
+    "entity",
+    "recursive",
+    "number",
+    "type",
+    "begin_date",
+    "duration",
+    "notice",
+    "periodicity",
+    "billing",
+    "renewal",
+    "alert",
+    "accounting_number",
+    "location",
+    "state",
+    "comment",
+];
+
+/// The contract's fields, column by column of the contracts file.
+pub const CONTRACT_FIELDS: [&str; 16] = [
+    "name",
+    "entities_id",
+    "is_recursive",
+    "num",
+    "contracttypes_id",
+    "begin_date",
+    "duration",
+    "notice",
+    "periodicity",
+    "billing",
+    "renewal",
+    "alert",
+    "accounting_number",
+    "locations_id",
+    "states_id",
+    "comment",
+];
+
+/// The role a ticket suppliers file's `role` column names: GLPI's actor type (1 requester,
+/// 2 assigned, 3 observer).
+pub fn actor_role(value: &str) -> Option<i64> {
+    Some(match normalize_label(value).as_str() {
+        "1" | "demandeur" | "requester" => 1,
+        "2" | "attribue" | "assigne" | "assigned" | "technicien" => 2,
+        "3" | "observateur" | "observer" | "watcher" => 3,
+        _ => return None,
+    })
+}
+
+/// What a contract links file's `type` column names: an asset type, or the supplier.
+pub fn contract_link_itemtype(value: &str) -> Option<GlpiType> {
+    match normalize_label(value).as_str() {
+        "supplier" | "fournisseur" => Some(GlpiType::Supplier),
+        _ => port_itemtype(value),
+    }
+}
 
 /// Recognises a companion file from its header row: the required columns in order, then only
 /// the optional ones (timeline).
@@ -300,5 +507,20 @@ mod tests {
         );
         assert_eq!(port_itemtype("Imprimante"), Some(GlpiType::Printer));
         assert_eq!(port_itemtype("Ticket"), None);
+        assert_eq!(
+            contract_link_itemtype("Fournisseur"),
+            Some(GlpiType::Supplier)
+        );
+        assert_eq!(
+            contract_link_itemtype("Ordinateur"),
+            Some(GlpiType::Computer)
+        );
+        assert_eq!(actor_role("Attribué"), Some(2));
+        assert_eq!(actor_role("observer"), Some(3));
+        assert_eq!(actor_role("chef"), None);
+        for kind in CompanionKind::ALL {
+            let headers: Vec<String> = kind.english().iter().map(|h| h.to_string()).collect();
+            assert_eq!(detect_companion(&headers), Some(kind), "{kind:?}");
+        }
     }
 }

@@ -327,7 +327,7 @@ pub fn create_entity(glpi: &RealGlpi, name: &str) -> Result<u64> {
 }
 
 /// Tables a migration writes to (its own objects and where GLPI keeps their relations).
-pub const WRITTEN_TABLES: [&str; 37] = [
+pub const WRITTEN_TABLES: [&str; 43] = [
     "glpi_computers",
     "glpi_monitors",
     "glpi_printers",
@@ -354,6 +354,13 @@ pub const WRITTEN_TABLES: [&str; 37] = [
     "glpi_states",
     "glpi_manufacturers",
     "glpi_suppliers",
+    "glpi_suppliertypes",
+    // Contracts, what they cover and who supplies them; suppliers on tickets.
+    "glpi_contracts",
+    "glpi_contracttypes",
+    "glpi_contracts_items",
+    "glpi_contracts_suppliers",
+    "glpi_suppliers_tickets",
     "glpi_operatingsystems",
     "glpi_operatingsystemversions",
     "glpi_usertitles",

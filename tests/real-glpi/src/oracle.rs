@@ -9,7 +9,9 @@
 //! `glpi_groups_users`, authorizations in `glpi_profiles_users`, network ports in
 //! `glpi_networkports` with their names in `glpi_networknames` and addresses in
 //! `glpi_ipaddresses`, documents in `glpi_documents` (category in `glpi_documentcategories`)
-//! with their links in `glpi_documents_items`.
+//! with their links in `glpi_documents_items`, suppliers in `glpi_suppliers`, contracts in
+//! `glpi_contracts` with the items they cover in `glpi_contracts_items` and their suppliers in
+//! `glpi_contracts_suppliers`, suppliers on tickets in `glpi_suppliers_tickets`.
 
 use std::collections::BTreeMap;
 
@@ -504,12 +506,120 @@ pub fn kinds() -> Vec<Kind> {
         check_missing: true,
         files_carry: false,
     });
+    // Suppliers and contracts (CSV exports carry a supplier's name only, through purchase data).
+    kinds.push(Kind {
+        name: "Supplier",
+        fields: vec![
+            "entity",
+            "is_recursive",
+            "type",
+            "registration_number",
+            "address",
+            "postcode",
+            "town",
+            "state",
+            "country",
+            "website",
+            "phonenumber",
+            "fax",
+            "email",
+            "comment",
+            "is_active",
+        ],
+        sql: format!(
+            "SELECT s.name, e.completename, s.is_recursive, t.name, s.registration_number, \
+             s.address, s.postcode, s.town, s.state, s.country, s.website, s.phonenumber, s.fax, \
+             s.email, s.comment, s.is_active FROM glpi_suppliers s {} {} WHERE s.is_deleted = 0",
+            name_of("glpi_entities", "e", "s.entities_id"),
+            name_of("glpi_suppliertypes", "t", "s.suppliertypes_id"),
+        ),
+        check_missing: true,
+        files_carry: false,
+    });
+    kinds.push(Kind {
+        name: "Contract",
+        fields: vec![
+            "entity",
+            "is_recursive",
+            "type",
+            "begin_date",
+            "duration",
+            "notice",
+            "periodicity",
+            "billing",
+            "renewal",
+            "alert",
+            "accounting_number",
+            "location",
+            "state",
+            "comment",
+        ],
+        sql: format!(
+            "SELECT CONCAT(c.name, ' / ', COALESCE(c.num, '')), e.completename, c.is_recursive, \
+             t.name, c.begin_date, c.duration, c.notice, c.periodicity, c.billing, c.renewal, \
+             c.alert, c.accounting_number, l.completename, st.completename, c.comment \
+             FROM glpi_contracts c {} {} {} {} WHERE c.is_deleted = 0 AND c.is_template = 0",
+            name_of("glpi_entities", "e", "c.entities_id"),
+            name_of("glpi_contracttypes", "t", "c.contracttypes_id"),
+            name_of("glpi_locations", "l", "c.locations_id"),
+            name_of("glpi_states", "st", "c.states_id"),
+        ),
+        check_missing: true,
+        files_carry: false,
+    });
+    let covered = GLPI_ASSETS
+        .iter()
+        .map(|t| {
+            format!(
+                "WHEN '{t}' THEN (SELECT {} FROM glpi_{}s x WHERE x.id = ci.items_id)",
+                asset_key("x"),
+                t.to_lowercase()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    kinds.push(Kind {
+        name: "Contract_Item",
+        fields: vec![],
+        sql: format!(
+            "SELECT CONCAT(c.name, ' / ', COALESCE(c.num, ''), ' / ', ci.itemtype, ' / ', \
+             CASE ci.itemtype {covered} END) FROM glpi_contracts_items ci \
+             JOIN glpi_contracts c ON c.id = ci.contracts_id WHERE c.is_deleted = 0"
+        ),
+        check_missing: true,
+        files_carry: false,
+    });
+    kinds.push(Kind {
+        name: "Contract_Supplier",
+        fields: vec![],
+        sql: "SELECT CONCAT(c.name, ' / ', COALESCE(c.num, ''), ' / ', s.name) \
+              FROM glpi_contracts_suppliers cs JOIN glpi_contracts c ON c.id = cs.contracts_id \
+              JOIN glpi_suppliers s ON s.id = cs.suppliers_id \
+              WHERE c.is_deleted = 0 AND s.is_deleted = 0"
+            .into(),
+        check_missing: true,
+        files_carry: false,
+    });
+    // A ticket by its opening date (to the minute) and title; the actor's type (1 requester,
+    // 2 assigned, 3 observer).
+    kinds.push(Kind {
+        name: "Supplier_Ticket",
+        fields: vec![],
+        sql: "SELECT CONCAT(DATE_FORMAT(t.date, '%Y-%m-%d %H:%i'), ' / ', t.name, ' / ', s.name, \
+              ' / ', st.type) FROM glpi_suppliers_tickets st \
+              JOIN glpi_tickets t ON t.id = st.tickets_id \
+              JOIN glpi_suppliers s ON s.id = st.suppliers_id WHERE t.is_deleted = 0"
+            .into(),
+        check_missing: true,
+        files_carry: false,
+    });
     // Dropdowns: only "nothing extra, nothing twice" (a value no exported row uses cannot be
     // carried; the values the rows use are compared through the rows' fields).
     for (name, table, key) in [
         ("Manufacturer", "glpi_manufacturers", "name"),
         ("State", "glpi_states", "completename"),
-        ("Supplier", "glpi_suppliers", "name"),
+        ("SupplierType", "glpi_suppliertypes", "name"),
+        ("ContractType", "glpi_contracttypes", "name"),
         ("OperatingSystem", "glpi_operatingsystems", "name"),
         (
             "OperatingSystemVersion",

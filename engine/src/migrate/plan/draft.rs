@@ -10,7 +10,10 @@ use crate::detect::ItemType;
 use crate::diagnostic::Diagnostic;
 use crate::glpi::{destination, Destination, GlpiType, NotCarriedReason, Target};
 use crate::map::{spec_for, FieldKind};
-use crate::migrate::companion::{connection_itemtype, port_itemtype, CompanionFile, CompanionKind};
+use crate::migrate::companion::{
+    actor_role, connection_itemtype, contract_link_itemtype, port_itemtype, CompanionFile,
+    CompanionKind, CONTRACT_FIELDS, SUPPLIER_FIELDS,
+};
 use crate::migrate::model::{
     Decision, FieldValue, ObjectKey, PlannedObject, Rejection, SourceLine,
 };
@@ -250,7 +253,11 @@ impl Draft {
                 CompanionKind::Connections => d.has_connections = true,
                 CompanionKind::Installations => d.has_installations = true,
                 CompanionKind::Timeline => continue,
-                CompanionKind::NetworkPorts => {}
+                CompanionKind::NetworkPorts
+                | CompanionKind::Suppliers
+                | CompanionKind::Contracts
+                | CompanionKind::ContractLinks
+                | CompanionKind::TicketSuppliers => {}
             }
             d.add_companion(c);
         }
@@ -847,6 +854,20 @@ impl Draft {
                     let cells: Vec<String> = (0..8).map(cell).collect();
                     self.add_port(&cells, source)
                 }
+                CompanionKind::Suppliers => {
+                    let cells: Vec<String> = (0..SUPPLIER_FIELDS.len()).map(cell).collect();
+                    self.add_described(GlpiType::Supplier, &SUPPLIER_FIELDS, &cells, source)
+                }
+                CompanionKind::Contracts => {
+                    let cells: Vec<String> = (0..CONTRACT_FIELDS.len()).map(cell).collect();
+                    self.add_described(GlpiType::Contract, &CONTRACT_FIELDS, &cells, source)
+                }
+                CompanionKind::ContractLinks => {
+                    self.add_contract_link(computer, second, third, source)
+                }
+                CompanionKind::TicketSuppliers => {
+                    self.add_ticket_supplier(computer, second, third, source)
+                }
                 CompanionKind::Installations => {
                     if computer.is_empty() || second.is_empty() || third.is_empty() {
                         self.reject(
@@ -976,6 +997,162 @@ impl Draft {
         port.sources.push(source);
         let i = self.push(port);
         self.wait_for(i, "items_id", Target::Dropdown(itemtype), asset);
+    }
+
+    /// An object described column by column (a supplier, a contract): keyed by its name, its
+    /// references (entity, dropdowns, trees) waiting for the target, flags and counts as
+    /// numbers, the rest as text.
+    fn add_described(
+        &mut self,
+        itemtype: GlpiType,
+        fields: &[&str],
+        cells: &[String],
+        source: SourceLine,
+    ) {
+        let name = cells.first().cloned().unwrap_or_default();
+        if name.is_empty() {
+            self.reject(itemtype, source, Rejection::RowWithoutKey);
+            return;
+        }
+        let Some(mut o) = self.new_relation(itemtype, name, &source) else {
+            return;
+        };
+        let mut refs = Vec::new();
+        let mut entity = String::new();
+        for (field, value) in fields.iter().zip(cells) {
+            match *field {
+                "entities_id" => entity = value.clone(),
+                _ if value.is_empty() => {}
+                "is_recursive" | "is_active" => {
+                    let yes = matches!(
+                        crate::detect::normalize_label(value).as_str(),
+                        "1" | "oui" | "yes" | "vrai" | "true"
+                    );
+                    o.fields
+                        .insert(field.to_string(), FieldValue::Number(i64::from(yes)));
+                }
+                "duration" | "notice" | "periodicity" | "billing" | "renewal" | "alert" => {
+                    if let Ok(n) = value.parse::<i64>() {
+                        o.fields.insert(field.to_string(), FieldValue::Number(n));
+                    }
+                }
+                f => match itemtype.field_target(f) {
+                    Some(target) => refs.push((f.to_string(), target, value.clone())),
+                    None => {
+                        o.fields
+                            .insert(f.to_string(), FieldValue::Text(value.clone()));
+                    }
+                },
+            }
+        }
+        o.sources.push(source);
+        let i = self.push(o);
+        *self.entity_rows.entry(entity.clone()).or_default() += 1;
+        self.wait_for(i, "entities_id", Target::Entity, entity);
+        for (field, target, value) in refs {
+            self.wait_for(i, &field, target, value);
+        }
+    }
+
+    /// An item covered by a contract, or a supplier of a contract.
+    fn add_contract_link(
+        &mut self,
+        contract: String,
+        kind: String,
+        element: String,
+        source: SourceLine,
+    ) {
+        let Some(itemtype) = contract_link_itemtype(&kind) else {
+            self.reject(
+                GlpiType::ContractItem,
+                source,
+                Rejection::CompanionBadType { found: kind },
+            );
+            return;
+        };
+        let relation = if itemtype == GlpiType::Supplier {
+            GlpiType::ContractSupplier
+        } else {
+            GlpiType::ContractItem
+        };
+        if contract.is_empty() || element.is_empty() {
+            self.reject(relation, source, Rejection::ConnectionIncomplete);
+            return;
+        }
+        let key = format!("{contract}|{itemtype}|{element}");
+        let Some(mut rel) = self.new_relation(relation, key, &source) else {
+            return;
+        };
+        let field = if relation == GlpiType::ContractSupplier {
+            "suppliers_id"
+        } else {
+            rel.fields
+                .insert("itemtype".into(), FieldValue::Text(itemtype.name().into()));
+            "items_id"
+        };
+        rel.sources.push(source);
+        let i = self.push(rel);
+        self.wait_for(
+            i,
+            "contracts_id",
+            Target::Dropdown(GlpiType::Contract),
+            contract,
+        );
+        self.wait_for(i, field, Target::Dropdown(itemtype), element);
+    }
+
+    /// A supplier on a ticket: added after the ticket, quietly (no notification, no status
+    /// change, no take-into-account date).
+    fn add_ticket_supplier(
+        &mut self,
+        ticket: String,
+        supplier: String,
+        role: String,
+        source: SourceLine,
+    ) {
+        let Some(kind) = actor_role(&role) else {
+            self.reject(
+                GlpiType::SupplierTicket,
+                source,
+                Rejection::CompanionBadType { found: role },
+            );
+            return;
+        };
+        let ticket = super::ticket::ticket_source_id(&ticket);
+        if ticket.is_empty() || supplier.is_empty() {
+            self.reject(
+                GlpiType::SupplierTicket,
+                source,
+                Rejection::ConnectionIncomplete,
+            );
+            return;
+        }
+        let key = format!("n°{ticket}|{supplier}|{kind}");
+        let Some(mut rel) = self.new_relation(GlpiType::SupplierTicket, key, &source) else {
+            return;
+        };
+        rel.fields.insert("type".into(), FieldValue::Number(kind));
+        for quiet in [
+            "_disablenotif",
+            "_from_object",
+            "_do_not_compute_takeintoaccount",
+        ] {
+            rel.fields.insert(quiet.into(), FieldValue::Number(1));
+        }
+        rel.sources.push(source);
+        let i = self.push(rel);
+        self.wait_for(
+            i,
+            "tickets_id",
+            Target::Dropdown(GlpiType::Ticket),
+            format!("n°{ticket}"),
+        );
+        self.wait_for(
+            i,
+            "suppliers_id",
+            Target::Dropdown(GlpiType::Supplier),
+            supplier,
+        );
     }
 
     /// Records that field `field` of object `object` waits for `value` to be found as `target`.

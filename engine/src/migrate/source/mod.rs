@@ -13,9 +13,11 @@
 //! read, so an interrupted read continues from the next page not yet read.
 //!
 //! One family per submodule, one owner each: [`assets`], [`software`], [`people`], [`tickets`],
-//! [`network`], [`documents`] (whose files are downloaded once the collections are read).
+//! [`network`], [`contracts`] (suppliers, contracts and their links, suppliers on tickets),
+//! [`documents`] (whose files are downloaded once the collections are read).
 
 pub mod assets;
+pub mod contracts;
 pub mod documents;
 pub mod network;
 pub mod people;
@@ -274,7 +276,9 @@ pub struct SourceRead {
     pub files: BTreeMap<u64, crate::migrate::model::DocumentFile>,
 }
 
-/// Every collection read, in order: people first (assets name their users), tickets last.
+/// Every collection read, in order: people first (assets name their users), then assets,
+/// software, ports, tickets, suppliers and contracts (their links join what came before), then
+/// documents.
 pub fn endpoints() -> Vec<Endpoint> {
     [
         people::ENDPOINTS,
@@ -282,6 +286,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         software::ENDPOINTS,
         network::ENDPOINTS,
         tickets::ENDPOINTS,
+        contracts::ENDPOINTS,
         documents::ENDPOINTS,
     ]
     .concat()
@@ -333,6 +338,7 @@ impl SourceRead {
         software::build(self, &ctx, &mut out);
         network::build(self, &ctx, &mut out);
         tickets::build(self, &ctx, &mut out);
+        contracts::build(self, &ctx, &mut out);
         documents::build(self, &ctx, &mut out);
         out
     }

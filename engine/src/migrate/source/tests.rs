@@ -896,3 +896,330 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
         .collect();
     assert_eq!(decisions, vec!["Skip", "Create", "Create"]);
 }
+
+/// The fixture with suppliers, contracts, their links, a ticket and its suppliers.
+fn with_contracts() -> LocalGlpi {
+    let mut rows = fixture();
+    let pref = "Root Entity > Préfecture de Guyane";
+    let mut put = |t: &str, expand: bool, list: Vec<Value>| {
+        rows.insert((t.into(), expand), list);
+    };
+    put(
+        "Supplier",
+        true,
+        vec![
+            json!({"id": 2, "name": "UGAP", "entities_id": pref, "is_recursive": 1,
+                   "suppliertypes_id": "Centrale d'achat", "registration_number": "180 043 010",
+                   "address": "1 bd Archimède", "postcode": "77444", "town": "Champs-sur-Marne",
+                   "state": null, "country": "France", "website": "https://www.ugap.fr",
+                   "phonenumber": "01 64 73 20 00", "fax": null, "email": "contact@ugap.fr",
+                   "comment": "Union des groupements d&#39;achats publics", "is_active": 1,
+                   "is_deleted": 0}),
+            json!({"id": 3, "name": "Orange Caraïbe", "entities_id": pref, "is_deleted": 1}),
+            json!({"id": 4, "name": "Ailleurs SA", "entities_id": "Root Entity > Ailleurs", "is_deleted": 0}),
+        ],
+    );
+    put(
+        "Contract",
+        true,
+        vec![
+            json!({"id": 5, "name": "Maintenance postes", "entities_id": pref, "is_recursive": 0,
+                   "num": "MP-2026-01", "contracttypes_id": "Maintenance", "begin_date": "2026-01-01",
+                   "duration": 36, "notice": 3, "periodicity": 12, "billing": 12, "renewal": 1,
+                   "alert": 0, "accounting_number": "6152", "locations_id": "Cayenne",
+                   "states_id": "&nbsp;", "comment": "Postes", "is_template": 0, "is_deleted": 0}),
+            json!({"id": 6, "name": "Gabarit", "entities_id": pref, "is_template": 1, "is_deleted": 0}),
+        ],
+    );
+    put(
+        "Contract_Item",
+        false,
+        vec![
+            json!({"id": 1, "contracts_id": 5, "itemtype": "Computer", "items_id": 20}),
+            json!({"id": 2, "contracts_id": 5, "itemtype": "Computer", "items_id": 23}),
+            json!({"id": 3, "contracts_id": 5, "itemtype": "Monitor", "items_id": 30}),
+        ],
+    );
+    put(
+        "Contract_Supplier",
+        false,
+        vec![
+            json!({"id": 1, "contracts_id": 5, "suppliers_id": 2}),
+            json!({"id": 2, "contracts_id": 5, "suppliers_id": 3}),
+        ],
+    );
+    put(
+        "Ticket",
+        true,
+        vec![
+            json!({"id": 51, "name": "Imprimante en panne", "entities_id": pref, "type": 1,
+                   "status": 2, "urgency": 3, "impact": 3, "priority": 3,
+                   "date": "2026-11-10 08:00:00", "content": "Bourrage", "itilcategories_id": 0,
+                   "locations_id": 0, "requesttypes_id": 0, "users_id_recipient": 0}),
+        ],
+    );
+    put(
+        "Supplier_Ticket",
+        false,
+        vec![
+            json!({"id": 1, "tickets_id": 51, "suppliers_id": 2, "type": 2}),
+            json!({"id": 2, "tickets_id": 99, "suppliers_id": 2, "type": 2}),
+        ],
+    );
+    LocalGlpi {
+        rows,
+        requests: RefCell::new(Vec::new()),
+        fail_after: Cell::new(None),
+    }
+}
+
+#[test]
+fn suppliers_and_contracts_are_read_with_their_links_and_planned_after_what_they_join() {
+    let glpi = with_contracts();
+    let mut read = SourceRead::default();
+    read_all(&glpi, &mut read).unwrap();
+    let paths: Vec<String> = glpi
+        .requests
+        .borrow()
+        .iter()
+        .filter(|r| r.path.starts_with("/Supplier") || r.path.starts_with("/Contract"))
+        .map(|r| r.path.clone())
+        .collect();
+    let q = "get_hateoas=false&sort=id&order=ASC";
+    assert_eq!(
+        paths,
+        vec![
+            format!("/Supplier?range=0-1&{q}&expand_dropdowns=true"),
+            format!("/Supplier?range=2-3&{q}&expand_dropdowns=true"),
+            format!("/Contract?range=0-1&{q}&expand_dropdowns=true"),
+            format!("/Contract_Item?range=0-1&{q}"),
+            format!("/Contract_Item?range=2-3&{q}"),
+            format!("/Contract_Supplier?range=0-1&{q}"),
+            format!("/Supplier_Ticket?range=0-1&{q}"),
+        ],
+        "paged, GET only (the first test checks every request's method)"
+    );
+    let p = read.prepared();
+    assert_eq!(
+        companion(&p, CompanionKind::Suppliers),
+        vec![vec![
+            "UGAP",
+            "Root Entity > Préfecture de Guyane",
+            "Oui",
+            "Centrale d'achat",
+            "180 043 010",
+            "1 bd Archimède",
+            "77444",
+            "Champs-sur-Marne",
+            "",
+            "France",
+            "https://www.ugap.fr",
+            "01 64 73 20 00",
+            "",
+            "contact@ugap.fr",
+            "Union des groupements d'achats publics",
+            "Oui"
+        ]],
+        "trashed suppliers and those of other entities left"
+    );
+    assert_eq!(
+        companion(&p, CompanionKind::Contracts),
+        vec![vec![
+            "Maintenance postes",
+            "Root Entity > Préfecture de Guyane",
+            "Non",
+            "MP-2026-01",
+            "Maintenance",
+            "2026-01-01",
+            "36",
+            "3",
+            "12",
+            "12",
+            "1",
+            "0",
+            "6152",
+            "Cayenne",
+            "",
+            "Postes"
+        ]],
+        "templates left; a dropdown GLPI shows as &nbsp; is empty"
+    );
+    assert_eq!(
+        companion(&p, CompanionKind::ContractLinks),
+        vec![
+            vec!["Maintenance postes", "Computer", "CZC1"],
+            vec!["Maintenance postes", "Monitor", "MON1"],
+            vec!["Maintenance postes", "Supplier", "UGAP"],
+        ]
+    );
+    assert_eq!(
+        companion(&p, CompanionKind::TicketSuppliers),
+        vec![vec!["51", "UGAP", "2"]]
+    );
+    let counts: BTreeMap<GlpiType, SourceCount> =
+        read.counts().into_iter().map(|c| (c.itemtype, c)).collect();
+    let skipped = |t: GlpiType| counts[&t].not_carried.clone();
+    assert_eq!(counts[&GlpiType::Supplier].read, 3);
+    assert_eq!(
+        skipped(GlpiType::Supplier),
+        [(SkipReason::Deleted, 1), (SkipReason::OutsideEntity, 1)]
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(
+        skipped(GlpiType::Contract),
+        [(SkipReason::Template, 1)].into_iter().collect()
+    );
+    assert_eq!(
+        skipped(GlpiType::ContractItem),
+        [(SkipReason::OutsideRead, 1)].into_iter().collect()
+    );
+    assert_eq!(
+        skipped(GlpiType::ContractSupplier),
+        [(SkipReason::OutsideRead, 1)].into_iter().collect()
+    );
+    assert_eq!(
+        skipped(GlpiType::SupplierTicket),
+        [(SkipReason::OutsideRead, 1)].into_iter().collect()
+    );
+
+    // The plan: the supplier and the contract with their fields, the links after them.
+    let draft = p.draft();
+    let plan = draft.plan(&TargetData::default(), &PlanOptions::default());
+    let find = |t: GlpiType, key: &str| {
+        plan.objects
+            .iter()
+            .find(|o| o.key.itemtype == t && o.key.key == key)
+            .unwrap_or_else(|| panic!("{t} {key}"))
+    };
+    let position = |o: &crate::migrate::model::PlannedObject| {
+        plan.objects.iter().position(|x| x.key == o.key).unwrap()
+    };
+    let supplier = find(GlpiType::Supplier, "UGAP");
+    let contract = find(GlpiType::Contract, "Maintenance postes");
+    let computer = find(GlpiType::Computer, "serial:CZC1");
+    let ticket = find(GlpiType::Ticket, "n°51");
+    for o in [supplier, contract] {
+        assert!(matches!(
+            o.decision,
+            crate::migrate::model::Decision::Create
+        ));
+        for field in o.fields.keys() {
+            assert!(o.key.itemtype.keeps(field), "{} {field}", o.key.itemtype);
+        }
+    }
+    assert_eq!(
+        supplier.fields["town"],
+        FieldValue::Text("Champs-sur-Marne".into())
+    );
+    assert_eq!(supplier.fields["is_active"], FieldValue::Number(1));
+    assert!(
+        matches!(supplier.fields["suppliertypes_id"], FieldValue::Ref(ref k) if k.itemtype == GlpiType::SupplierType)
+    );
+    assert_eq!(contract.fields["duration"], FieldValue::Number(36));
+    assert_eq!(contract.fields["renewal"], FieldValue::Number(1));
+    assert_eq!(
+        contract.fields["begin_date"],
+        FieldValue::Text("2026-01-01".into())
+    );
+    assert!(!contract.fields.contains_key("states_id"));
+    let infocom = plan
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::Infocom)
+        .unwrap();
+    assert_eq!(
+        infocom.fields["suppliers_id"],
+        FieldValue::Ref(supplier.key.clone()),
+        "the infocom names the supplier read, not a bare dropdown"
+    );
+    let item = find(GlpiType::ContractItem, "Maintenance postes|Computer|CZC1");
+    let link = find(
+        GlpiType::ContractSupplier,
+        "Maintenance postes|Supplier|UGAP",
+    );
+    let actor = find(GlpiType::SupplierTicket, "n°51|UGAP|2");
+    assert!(position(contract) < position(item) && position(computer) < position(item));
+    assert!(position(supplier) < position(link) && position(contract) < position(link));
+    assert!(position(ticket) < position(actor) && position(supplier) < position(actor));
+    let mut ids = crate::migrate::model::IdMap::new();
+    ids.insert(contract.key.clone(), 8);
+    ids.insert(computer.key.clone(), 7);
+    ids.insert(supplier.key.clone(), 9);
+    ids.insert(ticket.key.clone(), 12);
+    let body = |o: &crate::migrate::model::PlannedObject| {
+        for field in o.fields.keys() {
+            assert!(o.key.itemtype.keeps(field), "{} {field}", o.key.itemtype);
+        }
+        Value::Object(
+            o.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json(&ids).unwrap()))
+                .collect(),
+        )
+    };
+    assert_eq!(
+        body(item),
+        json!({"contracts_id": 8, "itemtype": "Computer", "items_id": 7})
+    );
+    assert_eq!(body(link), json!({"contracts_id": 8, "suppliers_id": 9}));
+    assert_eq!(
+        body(actor),
+        json!({"tickets_id": 12, "suppliers_id": 9, "type": 2, "_disablenotif": 1,
+               "_from_object": 1, "_do_not_compute_takeintoaccount": 1})
+    );
+
+    // Against a target holding the supplier, the contract, the computer and its link: those
+    // are skipped, what is missing created.
+    let mut target = TargetData::default();
+    let item_of = |v: Value| v.as_object().unwrap().clone();
+    target.items.insert(
+        GlpiType::Computer,
+        vec![item_of(
+            json!({"id": 7, "name": "PC-20", "serial": "CZC1", "entities_id": 0}),
+        )],
+    );
+    target.items.insert(
+        GlpiType::Supplier,
+        vec![item_of(
+            json!({"id": 9, "name": "UGAP", "entities_id": 0, "is_recursive": 1,
+            "registration_number": "180 043 010", "address": "1 bd Archimède", "postcode": "77444",
+            "town": "Champs-sur-Marne", "country": "France", "website": "https://www.ugap.fr",
+            "phonenumber": "01 64 73 20 00", "email": "contact@ugap.fr",
+            "comment": "Union des groupements d'achats publics", "is_active": 1,
+            "suppliertypes_id": 3}),
+        )],
+    );
+    target.items.insert(
+        GlpiType::SupplierType,
+        vec![item_of(json!({"id": 3, "name": "Centrale d'achat"}))],
+    );
+    target.items.insert(
+        GlpiType::Contract,
+        vec![item_of(
+            json!({"id": 8, "name": "Maintenance postes", "entities_id": 0}),
+        )],
+    );
+    target.items.insert(
+        GlpiType::ContractItem,
+        vec![item_of(
+            json!({"id": 80, "contracts_id": 8, "itemtype": "Computer", "items_id": 7}),
+        )],
+    );
+    let plan = draft.plan(&target, &PlanOptions::default());
+    let decision = |t: GlpiType| {
+        plan.objects
+            .iter()
+            .filter(|o| o.key.itemtype == t)
+            .map(|o| format!("{:?}", o.decision.kind()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(decision(GlpiType::Supplier), vec!["Skip"]);
+    assert_eq!(decision(GlpiType::ContractItem), vec!["Skip", "Create"]);
+    assert_eq!(decision(GlpiType::ContractSupplier), vec!["Create"]);
+    assert_eq!(
+        decision(GlpiType::Contract),
+        vec!["Update"],
+        "the contract found by its name, its terms brought up to date"
+    );
+}

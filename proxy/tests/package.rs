@@ -19,12 +19,17 @@ use std::process::{Command, Stdio};
 /// B of wasm (2,577,211 → 2,685,832 B) and +30,998 B of brotli (849,384 → 880,382 B), main's page
 /// before this change (dist/ of main, built at 22:36 UTC) against this one; the ceilings move by
 /// that much, keeping their margin.
-const WASM_BUDGET: usize = 2_710_700;
+/// Raised on 2026-12-03 (issue 16) by what suppliers and contracts added (the engine's
+/// `source::contracts` family, four companion kinds with their templates and help, the plan's
+/// suppliers, contracts and their links): +14,395 B of wasm (2,704,331 → 2,718,726 B) and
+/// +4,290 B of brotli (the page's files, 885,620 → 889,910 B), main at f3cc279 against this
+/// change, both built with scripts/build-page.sh.
+const WASM_BUDGET: usize = 2_725_100;
 /// 818.2 KB + 5%, the French State design system's CSS included (its core and the components
 /// the page draws, scripts/dsfr-css.sh: 37 KB of brotli, served by the proxy since a CDN is not
 /// allowed; its fonts and icons are fetched by that CSS, not linked from index.html, so they are
 /// not counted here).
-const PAGE_BR_BUDGET: usize = 891_000;
+const PAGE_BR_BUDGET: usize = 895_300;
 
 fn deb() -> PathBuf {
     if let Some(p) = std::env::var_os("PASSERELLE_DEB") {

@@ -5,7 +5,8 @@
 //! Before the read, the source gains through SQL (GLPI's own tables): a contract type, a
 //! contract supplied by UGAP covering two computers of the prefecture, a second contract with
 //! its begin date, duration, notice, periodicity, billing, renewal and accounting number, and
-//! a supplier assigned to a ticket of the prefecture. After the migration the oracle (written
+//! a supplier assigned to a ticket of the prefecture; and a contract in the trash, which the
+//! command counts as not carried. After the migration the oracle (written
 //! from GLPI's schema) finds nothing missing or altered: suppliers with every field, contracts,
 //! the items they cover, their suppliers and the ticket's supplier, nor for the other kinds.
 //! A second run writes nothing and `--verify` is clean; `--undo` leaves the target as fresh.
@@ -83,6 +84,8 @@ fn add_contracts(source: &RealGlpi) -> real_glpi::Result<()> {
             'Postes de la préfecture', NOW()), \
            (2, 1, 0, 'Téléphonie mobile', 'TM-2025', 2, '2025-07-01', 24, 2, 1, 3, 2, 0, \
             '6152-TEL', 'Flotte &#38; forfaits', NOW()); \
+         INSERT INTO glpi_contracts (id, entities_id, name, num, is_deleted, date_creation) \
+           VALUES (3, 1, 'Ancien contrat', 'OLD-1', 1, NOW()); \
          INSERT INTO glpi_contracts_suppliers (contracts_id, suppliers_id) VALUES (1, 1); \
          INSERT INTO glpi_contracts_items (contracts_id, itemtype, items_id) VALUES \
            (1, 'Computer', {c1}), (1, 'Computer', {c2}); \
@@ -192,6 +195,16 @@ fn suppliers_and_contracts_arrive_with_nothing_missing_or_altered() {
         ("Contract_Supplier", 1),
         ("Supplier_Ticket", 1),
     ];
+    // What the command says it read, and what it leaves with the reason.
+    for line in [
+        "  Supplier: 3 lus\n",
+        "  Contract: 3 lus, 1 non transférés (dans la corbeille)\n",
+        "  Contract_Item: 2 lus\n",
+        "  Contract_Supplier: 1 lus\n",
+        "  Supplier_Ticket: 1 lus\n",
+    ] {
+        assert!(o.first.stdout.contains(line), "{line:?} in\n{}", o.first.stdout);
+    }
     for ((kind, in_source, on_target), (k, n)) in o.counts.iter().zip(expected) {
         assert_eq!((kind.as_str(), *in_source), (k, n), "the source's {kind}");
         assert_eq!(on_target, in_source, "{kind} on the target");

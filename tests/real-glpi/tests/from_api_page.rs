@@ -147,6 +147,14 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
     let (source, target, proxy) = (&glpis.source, &glpis.target, &glpis.proxy);
     let (target_entity, source_entity) = (glpis.entity, SOURCE_ENTITY);
     let fresh = glpis.target_fingerprint().unwrap_or_else(|e| panic!("{e}"));
+    // Documents (issue 16): a PDF on a closed ticket, which the run must link before it closes
+    // the ticket on the target, and a text on a computer.
+    real_glpi::documents::add_closed_ticket_and_computer_documents(
+        source,
+        source_entity,
+        &glpis.dir,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
     let mut audit = Audit::default();
     open(&browser, &proxy.base_url).await;
@@ -340,6 +348,14 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
         "{} differences between the source's tickets and the target's:\n{}",
         ticket_differences.len(),
         first_lines(&ticket_differences, 80)
+    );
+    // The documents on the target: same files (bytes, sha1sum), names, MIME types, category,
+    // and links (the closed ticket's included).
+    let documents = real_glpi::documents::stored(source).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(documents.len(), 2, "the source's documents were not made");
+    assert_eq!(
+        real_glpi::documents::stored(target).unwrap_or_else(|e| panic!("{e}")),
+        documents
     );
 
     // The page's own undo: the target gives back its fresh fingerprint.

@@ -18,7 +18,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use passerelle_engine::migrate::client::GlpiClient;
-use passerelle_engine::migrate::source::{read_source_keeping, SourceOptions, SourceRead};
+use passerelle_engine::migrate::source::{
+    kept::{read_log, KeptLog},
+    read_source_keeping, SourceOptions, SourceRead,
+};
 
 use crate::target::{self, Target, PASSWORD_ENV, USER_TOKEN_ENV};
 
@@ -36,7 +39,7 @@ pub struct MigrateArgs {
     /// or the local GLPI's `…/apirest.php` (then its App-Token comes from
     /// PASSERELLE_SOURCE_APP_TOKEN). Credentials: PASSERELLE_SOURCE_USER_TOKEN, or
     /// --source-login with PASSERELLE_SOURCE_PASSWORD. What was read is kept beside the journal
-    /// (`JOURNAL.source.json`), so an interrupted read or run resumes from it.
+    /// (`JOURNAL.source.jsonl`, appended as it goes), so an interrupted read or run resumes from it.
     #[arg(long = "from-api", value_name = "URL")]
     from_api: Option<String>,
     /// With --from-api: log in to the local GLPI with this login (password in
@@ -271,7 +274,7 @@ fn source_credentials(args: &MigrateArgs) -> Result<Credentials, String> {
 /// Where what was read of the local GLPI is kept: beside the journal.
 fn source_read_path(journal: &std::path::Path) -> PathBuf {
     let mut name = journal.as_os_str().to_owned();
-    name.push(".source.json");
+    name.push(".source.jsonl");
     PathBuf::from(name)
 }
 
@@ -300,13 +303,22 @@ async fn read_local_glpi(args: &MigrateArgs, url: &str) -> Result<SourceRead, St
     }
     let path = source_read_path(&args.journal);
     let mut read: SourceRead = match std::fs::read(&path) {
-        Ok(bytes) if !args.dry_run => serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{} : illisible ({e})", path.display()))?,
+        Ok(bytes) if !args.dry_run => {
+            let text = String::from_utf8_lossy(&bytes);
+            let (read, whole) = read_log(&text)
+                .ok_or_else(|| format!("{} : illisible / unreadable", path.display()))?;
+            // A torn last line (killed while appending) goes before anything is appended.
+            if whole < bytes.len() {
+                truncate(&path, whole)?;
+            }
+            read
+        }
         _ => SourceRead::default(),
     };
     if read.is_complete() && !args.resume && !args.verify {
-        // A new run reads the local GLPI as it is now.
+        // A new run reads the local GLPI as it is now, kept from an empty file.
         read = SourceRead::default();
+        truncate(&path, 0)?;
     }
     if read.is_complete() {
         eprintln!(
@@ -331,12 +343,13 @@ async fn read_local_glpi(args: &MigrateArgs, url: &str) -> Result<SourceRead, St
     let started = std::time::Instant::now();
     let dry_run = args.dry_run;
     // Kept as it goes (each collection, and every 2 s within one): a process killed during the
-    // read continues from there. Written aside then renamed, so a kill never leaves half a file.
+    // read continues from there. Only what is new is appended (see `kept`).
+    let mut log = KeptLog::holding(&read);
     let mut keep = |read: &SourceRead| {
         if dry_run {
             return;
         }
-        if let Err(e) = save_source_read(&path, read) {
+        if let Err(e) = append_source_read(&path, &mut log, read) {
             eprintln!("GLPI local : {e}");
         }
     };
@@ -357,7 +370,7 @@ async fn read_local_glpi(args: &MigrateArgs, url: &str) -> Result<SourceRead, St
     .await;
     client.logout().await;
     if !args.dry_run {
-        save_source_read(&path, &read)?;
+        append_source_read(&path, &mut log, &read)?;
     }
     result.map_err(|e| format!("{}\nrien n'a été écrit", e.render(Lang::Fr)))?;
     eprintln!(
@@ -368,14 +381,31 @@ async fn read_local_glpi(args: &MigrateArgs, url: &str) -> Result<SourceRead, St
     Ok(read)
 }
 
-/// Writes what was read beside the journal: to a file aside, then renamed over it.
-fn save_source_read(path: &std::path::Path, read: &SourceRead) -> Result<(), String> {
-    let json = serde_json::to_vec(read).map_err(|e| e.to_string())?;
-    let mut aside = path.as_os_str().to_owned();
-    aside.push(".tmp");
-    let aside = PathBuf::from(aside);
-    std::fs::write(&aside, json)
-        .and_then(|()| std::fs::rename(&aside, path))
+/// Appends to the file beside the journal what `log` does not hold yet of `read`.
+fn append_source_read(
+    path: &std::path::Path,
+    log: &mut KeptLog,
+    read: &SourceRead,
+) -> Result<(), String> {
+    use std::io::Write;
+    let lines = log.append(read);
+    if lines.is_empty() {
+        return Ok(());
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(lines.as_bytes()))
+        .map_err(|e| format!("{} : {e}", path.display()))
+}
+
+/// Cuts the file beside the journal to its whole lines.
+fn truncate(path: &std::path::Path, len: usize) -> Result<(), String> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(len as u64))
         .map_err(|e| format!("{} : {e}", path.display()))
 }
 

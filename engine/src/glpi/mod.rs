@@ -278,10 +278,18 @@ const INTERPRETED_INPUTS: &[(GlpiType, &str)] = &[
     // unless told not to (`Document_Item::post_addItem`).
     (GlpiType::DocumentItem, "_do_update_ticket"),
     (GlpiType::DocumentItem, "_disablenotif"),
+    // On a PUT, the network name to update (without it, `updateDependencies` adds another);
+    // its `_ipaddresses` keyed by an existing address's id update it ("" deletes it).
+    (GlpiType::NetworkPort, NETWORK_NAME_ID_INPUT),
 ];
 
 /// The inputs of a port's POST that GLPI turns into its network name and its IP addresses.
 pub const NETWORK_NAME_INPUTS: [&str; 2] = ["NetworkName_name", "NetworkName__ipaddresses"];
+
+/// The input of a port's PUT naming the network name its [`NETWORK_NAME_INPUTS`] update. The
+/// engine's client also gives each port it reads these three (its first network name's id,
+/// name, and addresses keyed by id), so that reconciliation compares them with the source's.
+pub const NETWORK_NAME_ID_INPUT: &str = "NetworkName_id";
 
 use GlpiType::*;
 

@@ -688,6 +688,12 @@ const FIELDS: &[(&str, &str, &str)] = &[
 /// software's manufacturer its publisher.
 const FIELDS_OF_TYPE: &[(GlpiType, &str, &str, &str)] = &[
     (GlpiType::User, "name", "Identifiant", "Login"),
+    (
+        GlpiType::User,
+        "entities_id",
+        "Entité par défaut",
+        "Default entity",
+    ),
     (GlpiType::Ticket, "name", "Titre", "Title"),
     (
         GlpiType::Software,

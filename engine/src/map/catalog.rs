@@ -572,6 +572,12 @@ const USER: &[FieldSpec] = &[
         &["lieu", "location", "locations_id"],
         false,
     ),
+    f(
+        "entities_id",
+        TreePath,
+        &["entite par defaut", "default entity", "entities_id"],
+        false,
+    ),
     f("_groups", GroupPath, &["groupes", "groups"], false),
     f(
         "_profiles",

@@ -474,8 +474,69 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     pub async fn read_all(&self, itemtype: GlpiType) -> Result<Vec<Map<String, Value>>, CallError> {
         let mut items = self.read_pages(itemtype, "ASC", None).await?;
         self.attach_requesters(itemtype, &mut items).await?;
+        self.attach_network_names(itemtype, &mut items).await?;
         self.normalize(itemtype, &mut items).await?;
         Ok(items)
+    }
+
+    /// Ports read get their first network name's id, name and addresses (keyed by id), as the
+    /// inputs of a port's PUT name them ([`crate::glpi::NETWORK_NAME_ID_INPUT`],
+    /// [`crate::glpi::NETWORK_NAME_INPUTS`]): GLPI keeps them in tables of their own, and
+    /// reconciliation compares them with the source's.
+    async fn attach_network_names(
+        &self,
+        itemtype: GlpiType,
+        items: &mut [Map<String, Value>],
+    ) -> Result<(), CallError> {
+        use crate::glpi::{NETWORK_NAME_ID_INPUT, NETWORK_NAME_INPUTS};
+        if itemtype != GlpiType::NetworkPort || items.is_empty() {
+            return Ok(());
+        }
+        let num = |m: &Map<String, Value>, f: &str| {
+            m.get(f).and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            })
+        };
+        let live = |m: &Map<String, Value>, owner: &str| {
+            m.get("itemtype").and_then(Value::as_str) == Some(owner)
+                && num(m, "is_deleted").unwrap_or(0) == 0
+        };
+        // Port id → (name id, name): the first name by id, the one a port's form shows.
+        let mut names: std::collections::HashMap<u64, (u64, Value)> =
+            std::collections::HashMap::new();
+        for n in self.read_pages(GlpiType::NetworkName, "ASC", None).await? {
+            if let (true, Some(id), Some(port)) =
+                (live(&n, "NetworkPort"), num(&n, "id"), num(&n, "items_id"))
+            {
+                names
+                    .entry(port)
+                    .or_insert((id, n.get("name").cloned().unwrap_or(Value::Null)));
+            }
+        }
+        let mut addresses: std::collections::HashMap<u64, Map<String, Value>> =
+            std::collections::HashMap::new();
+        for a in self.read_pages(GlpiType::IpAddress, "ASC", None).await? {
+            if let (true, Some(id), Some(name)) =
+                (live(&a, "NetworkName"), num(&a, "id"), num(&a, "items_id"))
+            {
+                addresses.entry(name).or_default().insert(
+                    id.to_string(),
+                    a.get("name").cloned().unwrap_or(Value::Null),
+                );
+            }
+        }
+        for item in items.iter_mut() {
+            let id = num(item, "id").unwrap_or(0);
+            let Some((name_id, name)) = names.remove(&id) else {
+                continue;
+            };
+            let ips = addresses.remove(&name_id).unwrap_or_default();
+            item.insert(NETWORK_NAME_ID_INPUT.into(), json!(name_id));
+            item.insert(NETWORK_NAME_INPUTS[0].into(), name);
+            item.insert(NETWORK_NAME_INPUTS[1].into(), Value::Object(ips));
+        }
+        Ok(())
     }
 
     /// Items made version-independent ([`GlpiVersion::normalize_item`]); on GLPI 11, an

@@ -68,6 +68,10 @@ pub enum FieldValue {
     /// A document's file, uploaded with it: sent as GLPI's upload manifest names it
     /// (`_filename: [name]`), its bytes in the request's file part.
     File(DocumentFile),
+    /// Children of an existing item, keyed as GLPI's forms key them: an existing child's id
+    /// sets its value (an empty value deletes it), a negative key adds one (a port's addresses
+    /// put back to the source's).
+    Children(Vec<(i64, String)>),
 }
 
 /// A file to upload as a GLPI document: its name, MIME type and bytes (base64 in JSON, so
@@ -135,6 +139,11 @@ impl FieldValue {
                 list.iter()
                     .enumerate()
                     .map(|(i, v)| (format!("-{}", i + 1), Value::String(v.clone())))
+                    .collect(),
+            ),
+            FieldValue::Children(list) => Value::Object(
+                list.iter()
+                    .map(|(k, v)| (k.to_string(), Value::String(v.clone())))
                     .collect(),
             ),
             FieldValue::List(list) => Value::Array(

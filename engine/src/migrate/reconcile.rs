@@ -204,7 +204,8 @@ pub fn object_key(obj: &PlannedObject, fields: &[String], ids: &IdMap) -> KeyVal
                     FieldValue::Texts(_)
                     | FieldValue::List(_)
                     | FieldValue::NewChildren(_)
-                    | FieldValue::File(_) => return KeyValue::Empty,
+                    | FieldValue::File(_)
+                    | FieldValue::Children(_) => return KeyValue::Empty,
                 });
             }
             parts.push(set_text(texts));
@@ -223,7 +224,8 @@ pub fn object_key(obj: &PlannedObject, fields: &[String], ids: &IdMap) -> KeyVal
                 FieldValue::Texts(_)
                 | FieldValue::List(_)
                 | FieldValue::NewChildren(_)
-                | FieldValue::File(_),
+                | FieldValue::File(_)
+                | FieldValue::Children(_),
             ) => return KeyValue::Empty,
         };
         if text.is_empty() {
@@ -304,6 +306,9 @@ pub fn diff(
         changes.insert(field.clone(), value.clone());
         before.insert(field.clone(), current.cloned().unwrap_or(Value::Null));
     }
+    if obj.key.itemtype == crate::glpi::GlpiType::NetworkPort {
+        port_children(obj, item, rules, &mut changes, &mut before);
+    }
     if changes.is_empty() {
         Decision::Skip { id }
     } else {
@@ -313,6 +318,82 @@ pub fn diff(
             before,
         }
     }
+}
+
+/// A port whose network name or addresses differ from the source's gets them back in its PUT
+/// (`_create_children` with the [`crate::glpi::NETWORK_NAME_ID_INPUT`] of the name the client
+/// read): an address of both stays, the other target addresses take the source's in place (an
+/// empty value deletes the ones left over), and the rest are added. The before-values give the
+/// name and the addresses changed in place back; the ones deleted are added again (one the PUT
+/// added stays: its id is not known before).
+fn port_children(
+    obj: &PlannedObject,
+    item: &Map<String, Value>,
+    rules: ReconcileRules,
+    changes: &mut BTreeMap<String, FieldValue>,
+    before: &mut Map<String, Value>,
+) {
+    use crate::glpi::{NETWORK_NAME_ID_INPUT, NETWORK_NAME_INPUTS};
+    let [name_input, addresses_input] = NETWORK_NAME_INPUTS;
+    let (Some(FieldValue::Text(name)), Some(FieldValue::NewChildren(wanted))) =
+        (obj.fields.get(name_input), obj.fields.get(addresses_input))
+    else {
+        return;
+    };
+    let current_name = target_text(item.get(name_input));
+    // Addresses on the target, by id (the client's order: ids ascending).
+    let mut current: Vec<(i64, String)> = match item.get(addresses_input) {
+        Some(Value::Object(m)) => m
+            .iter()
+            .filter_map(|(k, v)| Some((k.parse().ok()?, target_text(Some(v)))))
+            .collect(),
+        _ => Vec::new(),
+    };
+    current.sort_unstable();
+    let norm = |a: &str| a.trim().to_lowercase();
+    let mut left: Vec<&String> = wanted.iter().collect();
+    let mut free = Vec::new();
+    for (cid, address) in &current {
+        match left.iter().position(|w| norm(w) == norm(address)) {
+            Some(i) => {
+                left.remove(i);
+            }
+            None => free.push((*cid, address.clone())),
+        }
+    }
+    let same_name = same_value(&Value::String(name.clone()), &current_name);
+    if same_name && free.is_empty() && left.is_empty() {
+        return;
+    }
+    if rules.never_overwrite && (!current_name.is_empty() || !current.is_empty()) {
+        return;
+    }
+    let mut set = Vec::new();
+    let mut restore = Map::new();
+    let mut added = 0;
+    for (n, (cid, old)) in free.iter().enumerate() {
+        set.push((*cid, left.get(n).map(|w| (*w).clone()).unwrap_or_default()));
+        if n < left.len() {
+            restore.insert(cid.to_string(), Value::String(old.clone()));
+        } else {
+            added += 1;
+            restore.insert(format!("-{added}"), Value::String(old.clone()));
+        }
+    }
+    for (n, w) in left.iter().skip(free.len()).enumerate() {
+        set.push((-(n as i64) - 1, (*w).clone()));
+    }
+    changes.insert("_create_children".into(), FieldValue::Number(1));
+    before.insert("_create_children".into(), Value::from(1));
+    if let Some(name_id) = item.get(NETWORK_NAME_ID_INPUT).filter(|v| !v.is_null()) {
+        let name_id = target_text(Some(name_id)).parse().unwrap_or(0);
+        changes.insert(NETWORK_NAME_ID_INPUT.into(), FieldValue::Id(name_id));
+        before.insert(NETWORK_NAME_ID_INPUT.into(), Value::from(name_id));
+    }
+    changes.insert(name_input.into(), FieldValue::Text(name.clone()));
+    before.insert(name_input.into(), Value::String(current_name));
+    changes.insert(addresses_input.into(), FieldValue::Children(set));
+    before.insert(addresses_input.into(), Value::Object(restore));
 }
 
 /// Whether an expected JSON value equals a target value's text (numbers, dates with or without
@@ -409,6 +490,63 @@ mod tests {
             decide(&ticket(&[7]), &keys, &index, &ids, rules),
             Decision::Create
         );
+    }
+
+    /// A port whose network name and an address were changed on the target gets the source's
+    /// back in place (same name id, same address id), the before-values holding the target's;
+    /// a port whose addresses only come in another order is left alone.
+    #[test]
+    fn a_port_gets_its_network_name_and_addresses_back() {
+        use crate::glpi::{NETWORK_NAME_ID_INPUT, NETWORK_NAME_INPUTS};
+        let mut port = PlannedObject::new(ObjectKey::new(GlpiType::NetworkPort, "PC-1|eth0"), 0);
+        port.fields
+            .insert("name".into(), FieldValue::Text("eth0".into()));
+        port.fields.insert(
+            NETWORK_NAME_INPUTS[0].into(),
+            FieldValue::Text("pc-1".into()),
+        );
+        port.fields.insert(
+            NETWORK_NAME_INPUTS[1].into(),
+            FieldValue::NewChildren(vec!["10.0.0.1".into(), "fe80::1".into()]),
+        );
+        let item = |name: &str, ips: Value| {
+            json!({"id": 7, "name": "eth0", NETWORK_NAME_ID_INPUT: 3,
+                   NETWORK_NAME_INPUTS[0]: name, NETWORK_NAME_INPUTS[1]: ips})
+            .as_object()
+            .cloned()
+            .unwrap()
+        };
+        let rules = ReconcileRules::default();
+        let ids = IdMap::new();
+        let same = item("pc-1", json!({"12": "fe80::1", "11": "10.0.0.1"}));
+        assert_eq!(diff(&port, 7, &same, &ids, rules), Decision::Skip { id: 7 });
+        let altered = item("renamed", json!({"11": "10.0.0.1", "12": "10.9.9.9"}));
+        match diff(&port, 7, &altered, &ids, rules) {
+            Decision::Update {
+                id,
+                changes,
+                before,
+            } => {
+                assert_eq!(id, 7);
+                let sent: Map<String, Value> = changes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json(&ids).unwrap()))
+                    .collect();
+                assert_eq!(
+                    Value::Object(sent),
+                    json!({"_create_children": 1, NETWORK_NAME_ID_INPUT: 3,
+                           NETWORK_NAME_INPUTS[0]: "pc-1",
+                           NETWORK_NAME_INPUTS[1]: {"12": "fe80::1"}})
+                );
+                assert_eq!(
+                    Value::Object(before),
+                    json!({"_create_children": 1, NETWORK_NAME_ID_INPUT: 3,
+                           NETWORK_NAME_INPUTS[0]: "renamed",
+                           NETWORK_NAME_INPUTS[1]: {"12": "10.9.9.9"}})
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     /// GLPI 11's `externalid` is used when the object carries one; when no target ticket holds

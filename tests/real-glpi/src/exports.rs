@@ -463,9 +463,14 @@ impl Carried {
     /// Whether the database comparison checks `field` of `kind`: an asset's field only when its
     /// export has the column (an asset's `date_creation` is carried for computers, not for
     /// printers, whose export has no such column), plus every operating-system field (what the
-    /// export does not give must stay empty); every field of the other kinds (all exported).
+    /// export does not give must stay empty); every field of the other kinds (all exported) but
+    /// a user's default entity.
     pub fn compares(&self, kind: &str, field: &str) -> bool {
         if !crate::oracle::files_carry(kind) {
+            return false;
+        }
+        // The User export has no default entity column (only its authorizations).
+        if (kind, field) == ("User", "entity") {
             return false;
         }
         let asset = matches!(

@@ -269,15 +269,18 @@ pub fn kinds() -> Vec<Kind> {
             "is_active",
             "comment",
             "date_creation",
+            "entity",
         ],
+        // `entity` is the user's default entity (`glpi_users.entities_id`, a preference).
         sql: format!(
             "SELECT u.name, u.realname, u.firstname, u.phone, u.mobile, u.registration_number, \
              t.name, c.name, l.completename, u.is_active, u.comment, \
-             DATE_FORMAT(u.date_creation, '%Y-%m-%d %H:%i') \
-             FROM glpi_users u {} {} {} WHERE u.is_deleted = 0",
+             DATE_FORMAT(u.date_creation, '%Y-%m-%d %H:%i'), ue.completename \
+             FROM glpi_users u {} {} {} {} WHERE u.is_deleted = 0",
             name_of("glpi_usertitles", "t", "u.usertitles_id"),
             name_of("glpi_usercategories", "c", "u.usercategories_id"),
             name_of("glpi_locations", "l", "u.locations_id"),
+            name_of("glpi_entities", "ue", "u.entities_id"),
         ),
         check_missing: true,
         files_carry: true,

@@ -476,6 +476,11 @@ impl Draft {
         if itemtype.has_entity() {
             refs.push(("entities_id".into(), Target::Entity, entity.clone()));
             *self.entity_rows.entry(entity.clone()).or_default() += 1;
+        } else if itemtype == GlpiType::User && !entity.is_empty() {
+            // A user's default entity (a preference, not a restriction), where one is given
+            // (the local GLPI's read): mapped like any other entity.
+            refs.push(("entities_id".into(), Target::Entity, entity.clone()));
+            *self.entity_rows.entry(entity.clone()).or_default() += 1;
         }
         // The first authorization is made with the user: GLPI then gives no default
         // Self-Service one (User::post_addItem).

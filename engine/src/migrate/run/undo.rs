@@ -91,15 +91,19 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                 .collect(),
         )
         .await?;
-        let mut by_rank: BTreeMap<(u32, GlpiType), Vec<Record>> = BTreeMap::new();
+        // Within a rank, a user's authorizations go last: they are what lets a session on
+        // another entity than the root see the user (`User::canUpdateItem`), and GLPI refuses
+        // to purge the memberships of a user it cannot see.
+        let mut by_rank: BTreeMap<(u32, bool, GlpiType), Vec<Record>> = BTreeMap::new();
         for r in records {
+            let itemtype = r.object.itemtype;
             by_rank
-                .entry((r.rank, r.object.itemtype))
+                .entry((r.rank, itemtype != GlpiType::ProfileUser, itemtype))
                 .or_default()
                 .push(r);
         }
         let mut summary = UndoSummary::default();
-        for ((_, itemtype), group) in by_rank.into_iter().rev() {
+        for ((_, _, itemtype), group) in by_rank.into_iter().rev() {
             let (created, updated): (Vec<Record>, Vec<Record>) = group
                 .into_iter()
                 .partition(|r| r.outcome == Outcome::Created);

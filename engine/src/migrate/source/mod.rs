@@ -10,7 +10,8 @@
 //! users by login, dates `YYYY-MM-DD`.
 //!
 //! Reads are GET only, page by page ([`GlpiClient::read_page`]); [`SourceRead`] keeps what was
-//! read, so an interrupted read continues from the next page not yet read.
+//! read, so an interrupted read continues from the next page not yet read; [`kept`] stores it as
+//! it goes, appending only what is new.
 //!
 //! One family per submodule, one owner each: [`assets`], [`software`], [`people`], [`tickets`],
 //! [`network`], [`contracts`] (suppliers, contracts and their links, suppliers on tickets),
@@ -19,6 +20,7 @@
 pub mod assets;
 pub mod contracts;
 pub mod documents;
+pub mod kept;
 pub mod network;
 pub mod people;
 pub mod software;

@@ -94,6 +94,7 @@ const USER_FIELDS: &[&str] = &[
     "usertitles_id",
     "usercategories_id",
     "locations_id",
+    "entities_id",
     "_groups",
     "_profiles",
     "is_active",
@@ -254,6 +255,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                 "_groups" => join(member_of.get(&uid).cloned()),
                 "_profiles" => join(authorizations.get(&uid).cloned()),
                 "is_active" => yes_no(u, f),
+                // The default entity, when it is one of those read (else GLPI's default).
+                "entities_id" if !ctx.in_scope_named(u) => String::new(),
                 _ => text(u, f),
             })
             .collect();

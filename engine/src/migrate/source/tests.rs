@@ -865,7 +865,8 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
         "no name, no address: no network name"
     );
 
-    // Against a target holding the computer and its first port: that port is skipped.
+    // Against a target holding the computer and its first port with its name and addresses
+    // (as the client reads a port): that port is skipped.
     let mut target = TargetData::default();
     target.items.insert(
         GlpiType::Computer,
@@ -881,7 +882,9 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
         vec![
             json!({"id": 70, "itemtype": "Computer", "items_id": 7, "logical_number": 1,
                     "name": "Ethernet", "mac": "a4:bb:6d:a0:1f:51",
-                    "instantiation_type": "NetworkPortEthernet", "entities_id": 0})
+                    "instantiation_type": "NetworkPortEthernet", "entities_id": 0,
+                    "NetworkName_id": 5, "NetworkName_name": "pc-cay-0001",
+                    "NetworkName__ipaddresses": {"9": "2001:db8::20", "8": "10.73.10.20"}})
             .as_object()
             .unwrap()
             .clone(),
@@ -895,6 +898,27 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
         .map(|o| format!("{:?}", o.decision.kind()))
         .collect();
     assert_eq!(decisions, vec!["Skip", "Create", "Create"]);
+
+    // Its network name renamed on the target: the port is updated, the name put back.
+    let port = target.items.get_mut(&GlpiType::NetworkPort).unwrap();
+    port[0].insert("NetworkName_name".into(), json!("renamed"));
+    let plan = draft.plan(&target, &PlanOptions::default());
+    let first = plan
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::NetworkPort)
+        .unwrap();
+    match &first.decision {
+        crate::migrate::model::Decision::Update { id, changes, .. } => {
+            assert_eq!(*id, 70);
+            assert_eq!(
+                changes["NetworkName_name"],
+                FieldValue::Text("pc-cay-0001".into())
+            );
+            assert_eq!(changes["NetworkName_id"], FieldValue::Id(5));
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// The fixture with suppliers, contracts, their links, a ticket and its suppliers.

@@ -671,6 +671,11 @@ fn shown(v: &FieldValue) -> String {
         FieldValue::Id(id) => format!("#{id}"),
         FieldValue::Ref(k) => k.key.clone(),
         FieldValue::Texts(list) | FieldValue::NewChildren(list) => list.join(", "),
+        FieldValue::Children(list) => list
+            .iter()
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         FieldValue::List(list) => list.iter().map(shown).collect::<Vec<_>>().join(", "),
         FieldValue::File(file) => file.filename.clone(),
     }

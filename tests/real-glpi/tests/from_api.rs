@@ -6,7 +6,8 @@
 //! Then the two databases are compared by the oracle (written from GLPI's schema, never from
 //! the engine), every field of every kind it reads: assets with their OS, purchase and
 //! warranty, connections, software, versions, installations, users, e-mails, authorizations,
-//! groups, memberships, locations. A second run with a new journal writes nothing; `--undo`
+//! groups, memberships, locations. The target session is on the prefecture's entity, as its
+//! administrator opens it. A second run with a new journal writes nothing; `--undo`
 //! brings the target back to its fresh state; a run killed during its read writes nothing and
 //! the next one continues the read from what was kept; a run killed in the middle of its writes
 //! and resumed doubles nothing; and the source database is the same before and after all of it.
@@ -70,12 +71,35 @@ fn source_state(db: &str) -> real_glpi::Result<Vec<(String, String)>> {
     Ok(state)
 }
 
+/// What the command keeps of its read beside the journal (JSON lines, appended as it goes: a
+/// `page` line per collection's new rows with where it stands, a last `complete` one): the
+/// collections read to their end, and whether the whole read is. A torn last line (the
+/// process killed while appending) is not counted.
+fn kept_read(path: &std::path::Path) -> (Vec<String>, bool) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut done = std::collections::BTreeSet::new();
+    let mut complete = false;
+    for line in text.split_inclusive('\n').filter(|l| l.ends_with('\n')) {
+        let Ok(line) = serde_json::from_str::<serde_json::Value>(line) else {
+            break;
+        };
+        if line["page"]["done"] == true {
+            if let Some(key) = line["page"]["key"].as_str() {
+                done.insert(key.to_string());
+            }
+        }
+        complete |= line["complete"] == true;
+    }
+    (done.into_iter().collect(), complete)
+}
+
 fn scenario() -> real_glpi::Result<Outcome> {
     let started = Instant::now();
-    // The target session on the root entity, as the other suites: with the prefecture's
-    // entity active, GLPI refuses the undo's purge of memberships of users whose default
-    // entity is the root ("You don't have permission").
-    let glpis = TwoGlpis::up(SOURCE, TARGET, "from-api")?;
+    // The target session on the prefecture's entity, as its administrator opens it: the run
+    // and its undo must do everything from there (the undo purges nothing GLPI refuses).
+    let mut glpis = TwoGlpis::up(SOURCE, TARGET, "from-api")?;
+    glpis.session_entity = glpis.entity;
+    let glpis = glpis;
     let dir = &glpis.dir;
     let (sdb, tdb) = (glpis.source_db(), glpis.target_db());
     let source_before = source_state(&sdb)?;
@@ -121,7 +145,7 @@ fn scenario() -> real_glpi::Result<Outcome> {
     // 4. Killed during the read of the local GLPI (once part of it is kept beside the journal):
     //    nothing is written, and the next run continues the read from what was kept.
     let journal = dir.join("killed.jsonl");
-    let kept = dir.join("killed.jsonl.source.json");
+    let kept = dir.join("killed.jsonl.source.jsonl");
     let mut child = glpis
         .command(&journal, &[])?
         .stdout(std::process::Stdio::null())
@@ -130,35 +154,13 @@ fn scenario() -> real_glpi::Result<Outcome> {
         .map_err(|e| real_glpi::RealGlpiError::Io("passerelle".into(), e))?;
     let deadline = Instant::now() + Duration::from_secs(120);
     let kept_at_kill: Vec<String> = loop {
-        let read: Option<serde_json::Value> = std::fs::read(&kept)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
         // Killed once a few collections (Entity, Profile, Location, Group, User…) are kept.
-        let kept_enough = read.as_ref().is_some_and(|r| {
-            r["reads"]
-                .as_object()
-                .is_some_and(|m| m.values().filter(|r| r["done"] == true).count() >= 5)
-        });
-        if let (Some(read), true) = (read, kept_enough) {
+        if kept_read(&kept).0.len() >= 5 {
             let _ = child.kill();
             let _ = child.wait();
             // What the file held when the process died (it may have kept more meanwhile).
-            let read: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(&kept).unwrap_or_default()).unwrap_or(read);
-            let done = read["reads"]
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .filter(|(_, r)| r["done"] == true)
-                        .map(|(k, _)| k.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
-            break if read["complete"] == true {
-                Vec::new()
-            } else {
-                done
-            };
+            let (done, complete) = kept_read(&kept);
+            break if complete { Vec::new() } else { done };
         }
         if Instant::now() > deadline || matches!(child.try_wait(), Ok(Some(_))) {
             let _ = child.kill();
@@ -327,11 +329,17 @@ fn a_second_run_writes_nothing_and_verifies_clean() {
     assert_eq!(o.second.code, 0, "{}\n{}", o.second.stdout, o.second.stderr);
 }
 
-/// `--undo` with the first run's journal empties the target back to its fresh state.
+/// `--undo` with the first run's journal, from the same session on the prefecture's entity,
+/// empties the target back to its fresh state: GLPI refuses none of its purges.
 #[test]
 fn undo_brings_the_target_back_to_fresh() {
     let o = outcome();
     assert_eq!(o.undo.code, 0, "{}\n{}", o.undo.stdout, o.undo.stderr);
+    assert!(
+        o.undo.stdout.contains(" 0 échecs"),
+        "refused:\n{}",
+        o.undo.stdout
+    );
     assert!(
         o.undo_left.is_empty(),
         "after the undo:\n{}",

@@ -5,8 +5,11 @@
 //!
 //! The oracle (written from GLPI's tables, never from the engine) then compares every kind,
 //! network ports (asset, logical number, name → MAC, instantiation, network name, addresses)
-//! and IP addresses (port → version, network name, main item) included. A second run with a
-//! new journal writes nothing; `--undo` leaves no port, network name, address or metrics row.
+//! and IP addresses (port → version, network name, main item) included. The target session is
+//! on the prefecture's entity. A second run with a new journal writes nothing; a port whose
+//! network name and address were changed by hand on the target gets the source's back from a
+//! third run (in place, the oracle clean again), and the undo of that run gives the changed
+//! ones back; `--undo` of the first leaves no port, network name, address or metrics row.
 //!
 //! The scenario runs once per test binary; each test asserts one part of its outcome.
 
@@ -39,6 +42,16 @@ struct Outcome {
     target_counts: (usize, usize),
     second: CliRun,
     second_writes: Vec<String>,
+    /// A port's network name and address (name id, name, address id, address): as the first
+    /// run made them, as changed by hand, after the third run, after its undo.
+    port_as_migrated: Vec<Vec<Option<String>>>,
+    port_as_changed: Vec<Vec<Option<String>>>,
+    port_after_third: Vec<Vec<Option<String>>>,
+    port_after_undo_of_third: Vec<Vec<Option<String>>>,
+    third: CliRun,
+    /// Source against target after the third run.
+    differences_after_third: Vec<String>,
+    undo_of_third: CliRun,
     undo: CliRun,
     undo_left: Vec<String>,
     /// Rows of [`PORT_TABLES`] on the target after the undo.
@@ -55,7 +68,9 @@ fn counts(s: &Snapshot) -> (usize, usize) {
 }
 
 fn scenario() -> real_glpi::Result<Outcome> {
-    let glpis = TwoGlpis::up(SOURCE, TARGET, "from-api-network")?;
+    let mut glpis = TwoGlpis::up(SOURCE, TARGET, "from-api-network")?;
+    glpis.session_entity = glpis.entity;
+    let glpis = glpis;
     let (sdb, tdb) = (glpis.source_db(), glpis.target_db());
     let fresh = glpis.target_fingerprint()?;
     let dir = &glpis.dir;
@@ -73,6 +88,53 @@ fn scenario() -> real_glpi::Result<Outcome> {
     let before = write_fingerprint(&tdb)?;
     let second = run(&dir.join("second.jsonl"), &["--verify"])?;
     let second_writes = fingerprint_changes(&before, &write_fingerprint(&tdb)?);
+
+    // 3. Someone changes a port's network name and one of its IPv4 addresses on the target.
+    let picked = query(
+        &tdb,
+        "SELECT n.items_id, ip.id FROM glpi_networknames n JOIN glpi_ipaddresses ip \
+         ON ip.itemtype = 'NetworkName' AND ip.items_id = n.id AND ip.is_deleted = 0 \
+         WHERE n.itemtype = 'NetworkPort' AND n.is_deleted = 0 AND ip.version = 4 \
+         ORDER BY n.items_id, ip.id LIMIT 1",
+    )?;
+    let cell = |r: &[Vec<Option<String>>], i: usize| {
+        r.first()
+            .and_then(|row| row.get(i).cloned().flatten())
+            .unwrap_or_default()
+    };
+    let (port, address) = (cell(&picked, 0), cell(&picked, 1));
+    let port_state = || {
+        query(
+            &tdb,
+            &format!(
+                "SELECT n.id, n.name, ip.id, ip.name FROM glpi_networknames n \
+                 JOIN glpi_ipaddresses ip ON ip.itemtype = 'NetworkName' AND ip.items_id = n.id \
+                 AND ip.is_deleted = 0 WHERE n.itemtype = 'NetworkPort' AND n.items_id = {port} \
+                 AND n.is_deleted = 0 ORDER BY n.id, ip.id"
+            ),
+        )
+    };
+    let port_as_migrated = port_state()?;
+    query(
+        &tdb,
+        &format!(
+            "UPDATE glpi_networknames n JOIN glpi_ipaddresses ip ON ip.items_id = n.id \
+             SET n.name = 'renomme-a-la-main', ip.name = '10.99.99.99', \
+             ip.binary_3 = INET_ATON('10.99.99.99') WHERE ip.id = {address}"
+        ),
+    )?;
+    let port_as_changed = port_state()?;
+    // 4. A third run puts the source's back; its undo, the changed ones.
+    let third_journal = dir.join("third.jsonl");
+    let third = run(&third_journal, &["--verify"])?;
+    eprintln!(
+        "[from_api_network] third run: exit {}\n{}",
+        third.code, third.stdout
+    );
+    let port_after_third = port_state()?;
+    let differences_after_third = glpis.differences()?;
+    let undo_of_third = run(&third_journal, &["--undo"])?;
+    let port_after_undo_of_third = port_state()?;
 
     let undo = run(&first_journal, &["--undo"])?;
     let undo_left = fingerprint_changes(&fresh, &glpis.target_fingerprint()?);
@@ -92,6 +154,13 @@ fn scenario() -> real_glpi::Result<Outcome> {
         target_counts: counts(&dst),
         second,
         second_writes,
+        port_as_migrated,
+        port_as_changed,
+        port_after_third,
+        port_after_undo_of_third,
+        third,
+        differences_after_third,
+        undo_of_third,
         undo,
         undo_left,
         port_rows_after_undo,
@@ -131,6 +200,39 @@ fn a_second_run_writes_no_port() {
         o.second_writes.join("\n"),
         o.second.stdout
     );
+}
+
+/// A port whose network name and address were changed on the target gets the source's back
+/// from the next run (the same name and address rows, updated), the oracle finds nothing
+/// different; the undo of that run gives the changed values back.
+#[test]
+fn a_port_changed_on_the_target_gets_the_source_name_and_address_back() {
+    let o = outcome();
+    assert_eq!(o.port_as_migrated.len(), 1, "{:?}", o.port_as_migrated);
+    assert_ne!(o.port_as_changed, o.port_as_migrated, "the change by hand");
+    assert_eq!(o.third.code, 0, "{}\n{}", o.third.stdout, o.third.stderr);
+    assert!(
+        o.third.stdout.contains("NetworkPort: 1 mis à jour"),
+        "{}",
+        o.third.stdout
+    );
+    assert_eq!(
+        o.port_after_third, o.port_as_migrated,
+        "the source's, in place"
+    );
+    let d = &o.differences_after_third;
+    assert!(
+        d.is_empty(),
+        "{} differences:\n{}",
+        d.len(),
+        first_lines(d, 80)
+    );
+    assert_eq!(
+        o.undo_of_third.code, 0,
+        "{}\n{}",
+        o.undo_of_third.stdout, o.undo_of_third.stderr
+    );
+    assert_eq!(o.port_after_undo_of_third, o.port_as_changed);
 }
 
 /// `--undo` purges each port, and GLPI its network name, addresses and metrics with it.

@@ -39,6 +39,8 @@ struct Outcome {
     dry_writes: Vec<String>,
     resumed: CliRun,
     target_docs: Vec<Stored>,
+    /// The status of each target ticket a document is linked to, after the resume.
+    linked_ticket_statuses: Vec<String>,
     differences: Vec<String>,
     second: CliRun,
     second_writes: Vec<String>,
@@ -101,6 +103,14 @@ fn scenario() -> real_glpi::Result<Outcome> {
         resumed.code, resumed.stdout, resumed.stderr
     );
     let target_docs = stored(target)?;
+    let linked_ticket_statuses = target
+        .query(
+            "SELECT t.status FROM glpi_documents_items di \
+             JOIN glpi_tickets t ON t.id = di.items_id WHERE di.itemtype = 'Ticket'",
+        )?
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect();
     let differences = glpis
         .differences()?
         .into_iter()
@@ -161,6 +171,7 @@ fn scenario() -> real_glpi::Result<Outcome> {
         dry_writes,
         resumed,
         target_docs,
+        linked_ticket_statuses,
         differences,
         second,
         second_writes,
@@ -222,6 +233,8 @@ fn a_closed_tickets_document_arrives_linked_after_a_kill_and_resume() {
     );
     // The same rows, files and links: nothing twice, nothing lost to the closing.
     assert_eq!(o.target_docs, o.source_docs);
+    // Linked, and closed all the same (status 6): the link came before the closing.
+    assert_eq!(o.linked_ticket_statuses, vec!["6".to_string()]);
     assert!(o.differences.is_empty(), "{:#?}", o.differences);
 }
 

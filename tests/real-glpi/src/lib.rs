@@ -8,6 +8,7 @@
 //! `mysql -uroot` through the local socket.
 #![warn(missing_docs)]
 
+pub mod coverage;
 pub mod directory;
 pub mod documents;
 pub mod exports;

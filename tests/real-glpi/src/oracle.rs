@@ -192,12 +192,12 @@ fn name_of(table: &str, alias: &str, column: &str) -> String {
 }
 
 /// The natural key of an asset of `table` aliased `a`: serial, else name.
-fn asset_key(a: &str) -> String {
+pub(crate) fn asset_key(a: &str) -> String {
     format!("COALESCE(NULLIF(TRIM({a}.serial), ''), {a}.name)")
 }
 
 /// GLPI's six asset types.
-const GLPI_ASSETS: [&str; 6] = [
+pub(crate) const GLPI_ASSETS: [&str; 6] = [
     "Computer",
     "Monitor",
     "Printer",

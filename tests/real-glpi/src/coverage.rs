@@ -1,0 +1,462 @@
+//! Column coverage (issue 16): what a migration from the local GLPI keeps of EVERY column of the
+//! tables it writes, not only the fields the oracle picks.
+//!
+//! Written from GLPI's schema (read in `information_schema`), never from the engine: the source
+//! rows of the prefecture's entity subtree and the target's rows are matched by the oracle's
+//! natural keys; a column `xxx_id` (or `xxx_id_yyy`) is read as the name (or complete name) of
+//! the row it points to in `glpi_xxx`, an `items_id` beside an `itemtype` as that item's natural
+//! key, `entities_id` as the entity's complete name; then each column's values are compared.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::oracle::{asset_key, normalize, GLPI_ASSETS};
+use crate::Result;
+
+/// The prefecture's entity, the same complete name on both sides.
+const PREFECTURE: &str = "Root Entity > Préfecture de Guyane";
+
+/// Columns that cannot be equal by nature, with the reason (`*` for every table).
+pub const SKIPPED: &[(&str, &str, &str)] = &[
+    ("*", "id", "each database numbers its own rows"),
+    ("*", "date_mod", "GLPI stamps it at every write"),
+    // Caches of ancestors' and children's ids: ids, which each database numbers its own way
+    // (the parents themselves are compared through `completename` and `xxx_id`).
+    (
+        "*",
+        "ancestors_cache",
+        "ids of the ancestors, each database's own",
+    ),
+    (
+        "*",
+        "sons_cache",
+        "ids of the children, each database's own",
+    ),
+    // Secrets and session state: never carried, and never printed in a report.
+    ("glpi_users", "password", "a secret: never read nor written"),
+    ("glpi_users", "password_last_update", "follows the password"),
+    ("glpi_users", "password_forget_token", "a secret"),
+    (
+        "glpi_users",
+        "password_forget_token_date",
+        "follows the secret",
+    ),
+    ("glpi_users", "personal_token", "a secret"),
+    ("glpi_users", "personal_token_date", "follows the secret"),
+    ("glpi_users", "api_token", "a secret"),
+    ("glpi_users", "api_token_date", "follows the secret"),
+    ("glpi_users", "cookie_token", "a secret"),
+    ("glpi_users", "cookie_token_date", "follows the secret"),
+    (
+        "glpi_users",
+        "last_login",
+        "the user's own sessions on the local GLPI",
+    ),
+    // A document's file path is where GLPI stored the upload on that server.
+    (
+        "glpi_documents",
+        "filepath",
+        "where each GLPI stores its upload",
+    ),
+];
+
+/// Whether `table.column` is in [`SKIPPED`].
+fn skipped(table: &str, column: &str) -> bool {
+    SKIPPED
+        .iter()
+        .any(|(t, c, _)| (*t == "*" || *t == table) && *c == column)
+}
+
+/// One table the migration writes: its natural key (over alias `a`) and which source rows are
+/// the prefecture's (a condition over `a`).
+struct Table {
+    name: &'static str,
+    key: String,
+    scope: String,
+}
+
+/// The entity subtree of the prefecture, as a condition on an `entities_id` expression.
+fn in_prefecture(entities_id: &str) -> String {
+    format!(
+        "{entities_id} IN (SELECT id FROM glpi_entities WHERE completename = '{PREFECTURE}' \
+         OR completename LIKE '{PREFECTURE} > %')"
+    )
+}
+
+/// An item's natural key by `itemtype`/`items_id` columns (assets, tickets, users).
+fn item_key(itemtype: &str, items_id: &str) -> String {
+    let whens = GLPI_ASSETS
+        .iter()
+        .map(|t| {
+            format!(
+                "WHEN '{t}' THEN (SELECT {} FROM glpi_{}s x WHERE x.id = {items_id})",
+                asset_key("x"),
+                t.to_lowercase()
+            )
+        })
+        .chain([
+            format!("WHEN 'Ticket' THEN (SELECT {} FROM glpi_tickets x WHERE x.id = {items_id})", ticket_key("x")),
+            format!("WHEN 'User' THEN (SELECT x.name FROM glpi_users x WHERE x.id = {items_id})"),
+            format!("WHEN 'Software' THEN (SELECT x.name FROM glpi_softwares x WHERE x.id = {items_id})"),
+        ])
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("CONCAT({itemtype}, ' / ', COALESCE(CASE {itemtype} {whens} END, ''))")
+}
+
+/// A ticket's natural key: its opening date (to the second) and title.
+fn ticket_key(t: &str) -> String {
+    format!("CONCAT(DATE_FORMAT({t}.date, '%Y-%m-%d %H:%i:%s'), ' / ', {t}.name)")
+}
+
+/// The tables measured.
+fn tables() -> Vec<Table> {
+    let mut out = Vec::new();
+    let entity = in_prefecture("a.entities_id");
+    for t in GLPI_ASSETS {
+        out.push(Table {
+            name: match t {
+                "NetworkEquipment" => "glpi_networkequipments",
+                "Computer" => "glpi_computers",
+                "Monitor" => "glpi_monitors",
+                "Printer" => "glpi_printers",
+                "Phone" => "glpi_phones",
+                _ => "glpi_peripherals",
+            },
+            key: asset_key("a"),
+            scope: format!("{entity} AND a.is_deleted = 0 AND a.is_template = 0"),
+        });
+    }
+    let by_item = |name| Table {
+        name,
+        key: item_key("a.itemtype", "a.items_id"),
+        scope: entity.clone(),
+    };
+    out.push(by_item("glpi_infocoms"));
+    out.push(by_item("glpi_items_operatingsystems"));
+    out.push(Table {
+        name: "glpi_softwares",
+        key: "a.name".into(),
+        scope: format!("{entity} AND a.is_deleted = 0 AND a.is_template = 0"),
+    });
+    out.push(Table {
+        name: "glpi_softwareversions",
+        key: "CONCAT((SELECT s.name FROM glpi_softwares s WHERE s.id = a.softwares_id), ' / ', a.name)"
+            .into(),
+        scope: in_prefecture("(SELECT s.entities_id FROM glpi_softwares s WHERE s.id = a.softwares_id)"),
+    });
+    // Users are global: those with an authorization in the prefecture's subtree.
+    let user_in = |users_id: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM glpi_profiles_users pu WHERE pu.users_id = {users_id} AND {})",
+            in_prefecture("pu.entities_id")
+        )
+    };
+    out.push(Table {
+        name: "glpi_users",
+        key: "a.name".into(),
+        scope: format!("a.is_deleted = 0 AND {}", user_in("a.id")),
+    });
+    out.push(Table {
+        name: "glpi_useremails",
+        key: "CONCAT((SELECT u.name FROM glpi_users u WHERE u.id = a.users_id), ' / ', a.email)"
+            .into(),
+        scope: user_in("a.users_id"),
+    });
+    for name in ["glpi_groups", "glpi_locations"] {
+        out.push(Table {
+            name,
+            key: "a.completename".into(),
+            scope: entity.clone(),
+        });
+    }
+    out.push(Table {
+        name: "glpi_tickets",
+        key: ticket_key("a"),
+        scope: format!("{entity} AND a.is_deleted = 0"),
+    });
+    // A timeline entry: its ticket, its date and its author.
+    let ticket_of = |tickets_id: &str| {
+        format!(
+            "(SELECT {} FROM glpi_tickets t WHERE t.id = {tickets_id})",
+            ticket_key("t")
+        )
+    };
+    let entry = |name, tickets_id: &str, date: &str, scope: String| Table {
+        name,
+        key: format!(
+            "CONCAT({}, ' / ', DATE_FORMAT(a.{date}, '%Y-%m-%d %H:%i:%s'), ' / ', \
+             COALESCE((SELECT u.name FROM glpi_users u WHERE u.id = a.users_id), ''))",
+            ticket_of(tickets_id)
+        ),
+        scope,
+    };
+    let ticket_scope = |tickets_id: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM glpi_tickets t WHERE t.id = {tickets_id} AND t.is_deleted = 0 \
+             AND {})",
+            in_prefecture("t.entities_id")
+        )
+    };
+    out.push(entry(
+        "glpi_itilfollowups",
+        "a.items_id",
+        "date",
+        format!("a.itemtype = 'Ticket' AND {}", ticket_scope("a.items_id")),
+    ));
+    out.push(entry(
+        "glpi_tickettasks",
+        "a.tickets_id",
+        "date",
+        ticket_scope("a.tickets_id"),
+    ));
+    out.push(entry(
+        "glpi_itilsolutions",
+        "a.items_id",
+        "date_creation",
+        format!("a.itemtype = 'Ticket' AND {}", ticket_scope("a.items_id")),
+    ));
+    out.push(Table {
+        name: "glpi_networkports",
+        key: format!(
+            "CONCAT({}, ' / ', a.logical_number, ' / ', COALESCE(a.name, ''))",
+            item_key("a.itemtype", "a.items_id")
+        ),
+        scope: format!("{entity} AND a.is_deleted = 0"),
+    });
+    out.push(Table {
+        name: "glpi_documents",
+        key: "CONCAT(LOWER(a.sha1sum), ' / ', a.filename)".into(),
+        scope: format!("{entity} AND a.is_deleted = 0"),
+    });
+    out.push(Table {
+        name: "glpi_suppliers",
+        key: "a.name".into(),
+        scope: format!("{entity} AND a.is_deleted = 0"),
+    });
+    out.push(Table {
+        name: "glpi_contracts",
+        key: "CONCAT(a.name, ' / ', COALESCE(a.num, ''))".into(),
+        scope: format!("{entity} AND a.is_deleted = 0 AND a.is_template = 0"),
+    });
+    out
+}
+
+/// What one column kept.
+#[derive(Debug, Clone)]
+pub struct ColumnCoverage {
+    /// `glpi_xxx.column`.
+    pub column: String,
+    /// Values compared (rows matched on both sides).
+    pub compared: usize,
+    /// Of them, neither empty nor 0 in the source (an always empty column proves little).
+    pub filled: usize,
+    /// Values that differ.
+    pub differing: usize,
+    /// The first difference: key, source value, target value.
+    pub example: Option<(String, String, String)>,
+}
+
+/// One table's rows: source rows in scope, matched on the target.
+#[derive(Debug, Clone)]
+pub struct TableCoverage {
+    /// `glpi_xxx`.
+    pub table: String,
+    /// Source rows of the prefecture's subtree (with a unique key).
+    pub source_rows: usize,
+    /// Of them, found on the target by their key.
+    pub matched: usize,
+    /// Per column, in the schema's order.
+    pub columns: Vec<ColumnCoverage>,
+}
+
+/// The expression that reads `column` of `table` (alias `a`) as a comparable value: a foreign
+/// key as the name of what it points to (GLPI's convention `xxx_id[_yyy]` → `glpi_xxx`).
+fn column_expr(
+    column: &str,
+    columns: &BTreeSet<String>,
+    schema: &BTreeMap<String, BTreeSet<String>>,
+) -> String {
+    if column == "entities_id" {
+        return "(SELECT e.completename FROM glpi_entities e WHERE e.id = a.entities_id)".into();
+    }
+    if column == "items_id" && columns.contains("itemtype") {
+        return item_key("a.itemtype", "a.items_id");
+    }
+    if column == "tickets_id" {
+        return format!(
+            "(SELECT {} FROM glpi_tickets t WHERE t.id = a.tickets_id)",
+            ticket_key("t")
+        );
+    }
+    let prefix = column
+        .strip_suffix("_id")
+        .or_else(|| column.split_once("_id_").map(|(p, _)| p));
+    if let Some(prefix) = prefix {
+        let target = format!("glpi_{prefix}");
+        if let Some(cols) = schema.get(&target) {
+            let name = if cols.contains("completename") {
+                "completename"
+            } else if cols.contains("name") {
+                "name"
+            } else {
+                return format!("a.{column}");
+            };
+            return format!("(SELECT f.{name} FROM {target} f WHERE f.id = a.{column})");
+        }
+    }
+    format!("a.{column}")
+}
+
+/// Every column of every table of `db`, from GLPI's schema.
+fn schema(db: &str) -> Result<BTreeMap<String, BTreeSet<String>>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in crate::query(
+        "information_schema",
+        &format!("SELECT table_name, column_name FROM columns WHERE table_schema = '{db}'"),
+    )? {
+        if let (Some(Some(t)), Some(Some(c))) = (row.first(), row.get(1)) {
+            out.entry(t.clone()).or_default().insert(c.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The ordered columns of `table` in `db`.
+fn ordered_columns(db: &str, table: &str) -> Result<Vec<String>> {
+    Ok(crate::query(
+        "information_schema",
+        &format!(
+            "SELECT column_name FROM columns WHERE table_schema = '{db}' AND table_name = '{table}' \
+             ORDER BY ordinal_position"
+        ),
+    )?
+    .into_iter()
+    .filter_map(|r| r.into_iter().next().flatten())
+    .collect())
+}
+
+/// Rows by key (keys seen twice are dropped: they cannot be matched one to one).
+fn rows(db: &str, sql: &str) -> Result<BTreeMap<String, Vec<String>>> {
+    let mut out = BTreeMap::new();
+    let mut twice = BTreeSet::new();
+    for row in crate::query(db, sql)? {
+        let mut cells = row.into_iter().map(|c| normalize(c.unwrap_or_default()));
+        let key = cells.next().unwrap_or_default();
+        if out.insert(key.clone(), cells.collect()).is_some() {
+            twice.insert(key);
+        }
+    }
+    for k in twice {
+        out.remove(&k);
+    }
+    Ok(out)
+}
+
+/// Measures every table present in the source database `source` against `target`.
+pub fn measure(source: &str, target: &str) -> Result<Vec<TableCoverage>> {
+    let schema = schema(source)?;
+    let mut out = Vec::new();
+    for table in tables() {
+        let Some(present) = schema.get(table.name) else {
+            continue;
+        };
+        let columns: Vec<String> = ordered_columns(source, table.name)?
+            .into_iter()
+            .filter(|c| !skipped(table.name, c))
+            .collect();
+        let exprs = columns
+            .iter()
+            .map(|c| column_expr(c, present, &schema))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let select = format!("SELECT {}, {exprs} FROM {} a", table.key, table.name);
+        let src = rows(source, &format!("{select} WHERE {}", table.scope))?;
+        let dst = rows(target, &select)?;
+        let mut cols: Vec<ColumnCoverage> = columns
+            .iter()
+            .map(|c| ColumnCoverage {
+                column: format!("{}.{c}", table.name),
+                compared: 0,
+                filled: 0,
+                differing: 0,
+                example: None,
+            })
+            .collect();
+        let mut matched = 0;
+        for (key, s) in &src {
+            let Some(d) = dst.get(key) else { continue };
+            matched += 1;
+            for (i, col) in cols.iter_mut().enumerate() {
+                col.compared += 1;
+                let (e, f) = (&s[i], &d[i]);
+                if !e.is_empty() && e != "0" {
+                    col.filled += 1;
+                }
+                if e != f {
+                    col.differing += 1;
+                    col.example
+                        .get_or_insert_with(|| (key.clone(), e.clone(), f.clone()));
+                }
+            }
+        }
+        out.push(TableCoverage {
+            table: table.name.to_string(),
+            source_rows: src.len(),
+            matched,
+            columns: cols,
+        });
+    }
+    Ok(out)
+}
+
+/// Cuts a value for a report line.
+fn cut(v: &str) -> String {
+    let v = v.replace('\n', " ");
+    if v.chars().count() > 60 {
+        format!("{}…", v.chars().take(60).collect::<String>())
+    } else {
+        v
+    }
+}
+
+/// The report: per table its rows, then per column with differences the count and an example,
+/// then the equal columns (with how many of their source values are filled).
+pub fn report(tables: &[TableCoverage]) -> String {
+    let mut s = String::from("| table.column | compared (filled) | differing | example (key: source → target) |\n|---|---|---|---|\n");
+    for t in tables {
+        s.push_str(&format!(
+            "| {} (rows) | {} in the subtree | {} not matched | |\n",
+            t.table,
+            t.source_rows,
+            t.source_rows - t.matched
+        ));
+        for c in t.columns.iter().filter(|c| c.differing > 0) {
+            let example = c
+                .example
+                .as_ref()
+                .map(|(k, e, f)| format!("{}: {:?} → {:?}", cut(k), cut(e), cut(f)))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "| {} | {} ({}) | {} | {example} |\n",
+                c.column, c.compared, c.filled, c.differing
+            ));
+        }
+        let equal: Vec<String> = t
+            .columns
+            .iter()
+            .filter(|c| c.differing == 0)
+            .map(|c| {
+                let name = c.column.split_once('.').map_or(&*c.column, |(_, n)| n);
+                format!("{name} ({})", c.filled)
+            })
+            .collect();
+        s.push_str(&format!(
+            "| {} equal: {} of {} | {} | | |\n",
+            t.table,
+            equal.len(),
+            t.columns.len(),
+            equal.join(", ")
+        ));
+    }
+    s
+}

@@ -1,0 +1,230 @@
+//! What the migration from the local GLPI (issue 16) keeps of EVERY column of the tables it
+//! writes: two real GLPI 10.0.11 side by side (the source loaded with the prefecture's database on
+//! port 8124, a fresh target on 8125), the real proxy, the real `passerelle migrate --from-api`
+//! of the whole prefecture entity; then [`real_glpi::coverage`] reads every column of the source
+//! rows of the prefecture's subtree and of the target's rows, matched by natural keys, foreign
+//! keys read as names. The report is printed and written to `target/coverage-from-api.md`.
+//!
+//! Every column that differs must be in [`KNOWN_LOSSES`], each with its reason: the list is the
+//! measurement of what the migration does not carry yet, and a new loss fails the suite.
+
+use std::sync::OnceLock;
+
+use real_glpi::coverage::{measure, report, TableCoverage};
+use real_glpi::migration::{repo_root, CliRun};
+use real_glpi::suite::once;
+use real_glpi::two_glpis::TwoGlpis;
+use real_glpi::Instance;
+
+/// The local GLPI (the prefecture's database).
+const SOURCE: Instance = Instance::new("from-api-coverage-source", 8124);
+/// The national GLPI (fresh, with the prefecture's entity).
+const TARGET: Instance = Instance::new("from-api-coverage", 8125);
+
+/// Columns known to differ after the migration, and why.
+const KNOWN_LOSSES: &[(&str, &str)] = &[
+    // GLPI sets these itself: the time of the write when a POST gives none.
+    (
+        "glpi_infocoms.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_items_operatingsystems.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_softwares.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_softwareversions.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_groups.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_locations.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_suppliers.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_networkports.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_tickets.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_itilfollowups.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    (
+        "glpi_tickettasks.date_creation",
+        "not carried by the engine yet: GLPI stamps the write's time",
+    ),
+    // A ticket's life: GLPI computes them when the status changes through the API.
+    (
+        "glpi_tickets.closedate",
+        "GLPI sets it itself when the ticket is closed (the write's time)",
+    ),
+    (
+        "glpi_tickets.takeintoaccountdate",
+        "GLPI sets it itself when a technician acts (the write's time)",
+    ),
+    (
+        "glpi_tickets.begin_waiting_date",
+        "GLPI sets it itself on entering/leaving 'pending'",
+    ),
+    (
+        "glpi_tickets.close_delay_stat",
+        "GLPI computes it from closedate",
+    ),
+    (
+        "glpi_tickets.takeintoaccount_delay_stat",
+        "GLPI computes it from takeintoaccountdate",
+    ),
+    (
+        "glpi_itilsolutions.date_approval",
+        "GLPI sets it itself when the solution is approved (the write's time)",
+    ),
+    (
+        "glpi_tickets.users_id_recipient",
+        "not carried by the engine yet (who typed the ticket in)",
+    ),
+    // `&amp;` inside a ticket's HTML arrives as a bare `&` (renders the same, stored differently).
+    (
+        "glpi_tickets.content",
+        "not carried as is yet: the engine decodes one entity level too many",
+    ),
+    // The engine marks the tasks it writes (how a second run and the undo find them).
+    (
+        "glpi_tickettasks.uuid",
+        "the engine's own mark on the tasks it writes",
+    ),
+    (
+        "glpi_tickettasks.begin",
+        "not carried by the engine yet (a task's planning)",
+    ),
+    (
+        "glpi_tickettasks.end",
+        "not carried by the engine yet (a task's planning)",
+    ),
+    // Columns of the plan the reader does not fill yet.
+    ("glpi_printers.have_usb", "not carried by the engine yet"),
+    (
+        "glpi_printers.have_ethernet",
+        "not carried by the engine yet",
+    ),
+    (
+        "glpi_softwareversions.is_recursive",
+        "not carried by the engine yet",
+    ),
+    (
+        "glpi_softwareversions.states_id",
+        "not carried by the engine yet",
+    ),
+    (
+        "glpi_users.entities_id",
+        "not carried by the engine yet: the user's default entity is what GLPI sets on creation",
+    ),
+    ("glpi_users.language", "not carried by the engine yet"),
+    ("glpi_locations.country", "not carried by the engine yet"),
+];
+
+struct Outcome {
+    run: CliRun,
+    tables: Vec<TableCoverage>,
+}
+
+fn outcome() -> &'static Outcome {
+    static OUTCOME: OnceLock<Result<Outcome, String>> = OnceLock::new();
+    once(&OUTCOME, || {
+        let glpis = TwoGlpis::up(SOURCE, TARGET, "from-api-coverage")?;
+        let run = glpis.run(&glpis.dir.join("coverage.jsonl"), &[])?;
+        eprintln!(
+            "[from_api_coverage] run: exit {} in {:?}\n{}",
+            run.code, run.elapsed, run.stdout
+        );
+        let tables = measure(&glpis.source_db(), &glpis.target_db())?;
+        let text = report(&tables);
+        eprintln!("{text}");
+        let dir = repo_root().join("target");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join("coverage-from-api.md"), &text);
+        Ok(Outcome { run, tables })
+    })
+}
+
+#[test]
+fn the_migration_succeeds() {
+    let o = outcome();
+    assert_eq!(o.run.code, 0, "{}\n{}", o.run.stdout, o.run.stderr);
+}
+
+/// The measurement reads something: the prefecture's rows, all matched on the target.
+#[test]
+fn every_table_is_read_and_matched() {
+    let o = outcome();
+    for t in &o.tables {
+        assert_eq!(
+            t.matched, t.source_rows,
+            "{}: source rows not found on the target",
+            t.table
+        );
+    }
+    let read = |name: &str| {
+        o.tables
+            .iter()
+            .find(|t| t.table == name)
+            .map_or(0, |t| t.source_rows)
+    };
+    for (table, n) in [
+        ("glpi_computers", 120),
+        ("glpi_users", 40),
+        ("glpi_tickets", 60),
+        ("glpi_networkports", 148),
+        ("glpi_infocoms", 120),
+    ] {
+        assert_eq!(read(table), n, "{table} rows of the prefecture");
+    }
+}
+
+/// Every differing column is a known loss.
+#[test]
+fn every_differing_column_is_a_known_loss() {
+    let o = outcome();
+    let unknown: Vec<String> = o
+        .tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .filter(|c| c.differing > 0 && !KNOWN_LOSSES.iter().any(|(k, _)| *k == c.column))
+        .map(|c| {
+            format!(
+                "{}: {} of {} differ, e.g. {:?}",
+                c.column, c.differing, c.compared, c.example
+            )
+        })
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "columns lost without a reason:\n{}",
+        unknown.join("\n")
+    );
+    // A known loss that no longer differs is printed: the list is to be shortened.
+    for (column, _) in KNOWN_LOSSES {
+        let still = o
+            .tables
+            .iter()
+            .flat_map(|t| &t.columns)
+            .any(|c| c.column == *column && c.differing > 0);
+        if !still {
+            eprintln!("[from_api_coverage] {column} is equal now: remove it from KNOWN_LOSSES");
+        }
+    }
+}

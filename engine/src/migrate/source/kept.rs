@@ -4,7 +4,9 @@
 //!
 //! Lines, in order: `{"start":{"entity":1,"recursive":true}}` (a read begins; what came before
 //! it no longer applies), `{"page":{"key":"Computer+names","rows":[…],"next":2000,"total":…,
-//! "done":false}}` (rows appended to a collection, with where it stands), `{"complete":true}`.
+//! "done":false}}` (rows appended to a collection, with where it stands), `{"file":{"id":7,
+//! "file":{"filename":…,"mime":…,"bytes":"<base64>"}}}` (a document's file, downloaded once),
+//! `{"complete":true}`.
 //! A process killed while appending leaves at most a torn last line, which [`read_log`] drops.
 
 use serde::{Deserialize, Serialize};
@@ -12,6 +14,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 use super::{PagedRead, SourceRead};
+use crate::migrate::model::DocumentFile;
 
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +33,8 @@ enum Line {
         total: Option<usize>,
         done: bool,
     },
+    /// A document's file, as downloaded.
+    File { id: u64, file: DocumentFile },
     /// Every collection is read.
     Complete(bool),
 }
@@ -41,6 +46,8 @@ pub struct KeptLog {
     started: Option<(Option<u64>, bool)>,
     /// Per collection: rows written, and its `next` and `done` as last written.
     written: BTreeMap<String, (usize, usize, bool)>,
+    /// Documents whose file is written.
+    files: std::collections::BTreeSet<u64>,
     complete: bool,
 }
 
@@ -54,6 +61,7 @@ impl KeptLog {
                 .iter()
                 .map(|(k, r)| (k.clone(), (r.rows.len(), r.next, r.done)))
                 .collect(),
+            files: read.files.keys().copied().collect(),
             complete: read.complete,
         }
     }
@@ -99,6 +107,17 @@ impl KeptLog {
             );
             self.written
                 .insert(key.clone(), (r.rows.len(), r.next, r.done));
+        }
+        for (id, file) in &read.files {
+            if self.files.insert(*id) {
+                push(
+                    &mut out,
+                    &Line::File {
+                        id: *id,
+                        file: file.clone(),
+                    },
+                );
+            }
         }
         if read.complete && !self.complete {
             push(&mut out, &Line::Complete(true));
@@ -152,6 +171,9 @@ pub fn read_log(text: &str) -> Option<(SourceRead, usize)> {
                 r.next = next;
                 r.total = total;
                 r.done = done;
+            }
+            Line::File { id, file } => {
+                read.files.insert(id, file);
             }
             Line::Complete(complete) => read.complete = complete,
         }
@@ -212,6 +234,30 @@ mod tests {
         let (back, len) = read_log(&file).unwrap();
         assert_eq!(back, read);
         assert_eq!(len, file.len());
+        assert_eq!(KeptLog::holding(&back), log);
+    }
+
+    /// A document's file is written once, with the read, and read back whole.
+    #[test]
+    fn a_documents_file_is_kept_once() {
+        let mut log = KeptLog::default();
+        let mut read = partial();
+        let mut file = log.append(&read);
+        read.files.insert(
+            7,
+            DocumentFile {
+                filename: "facture.pdf".into(),
+                mime: "application/pdf".into(),
+                bytes: b"%PDF-1.4\n\x00\xff".to_vec(),
+            },
+        );
+        read.complete = true;
+        let more = log.append(&read);
+        assert_eq!(more.lines().count(), 2, "the file, then the end: {more}");
+        file.push_str(&more);
+        assert_eq!(log.append(&read), "", "written once");
+        let (back, _) = read_log(&file).unwrap();
+        assert_eq!(back, read);
         assert_eq!(KeptLog::holding(&back), log);
     }
 

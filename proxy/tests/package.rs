@@ -24,12 +24,16 @@ use std::process::{Command, Stdio};
 /// suppliers, contracts and their links): +14,395 B of wasm (2,704,331 → 2,718,726 B) and
 /// +4,290 B of brotli (the page's files, 885,620 → 889,910 B), main at f3cc279 against this
 /// change, both built with scripts/build-page.sh.
-const WASM_BUDGET: usize = 2_725_100;
+/// Raised again the same day (issue 16) by what documents as planned objects, port updates and
+/// users' default entities added (uploads' bytes in the plan, the sha1 check, three GLPI types):
+/// 2,794,082 B of wasm and 908,576 B of brotli measured at f80085a with scripts/build-page.sh,
+/// plus 0.5% for the issue's last pieces. Issue 14's budget (1 MB, 400 KB) is not met.
+const WASM_BUDGET: usize = 2_808_000;
 /// 818.2 KB + 5%, the French State design system's CSS included (its core and the components
 /// the page draws, scripts/dsfr-css.sh: 37 KB of brotli, served by the proxy since a CDN is not
 /// allowed; its fonts and icons are fetched by that CSS, not linked from index.html, so they are
 /// not counted here).
-const PAGE_BR_BUDGET: usize = 895_300;
+const PAGE_BR_BUDGET: usize = 913_000;
 
 fn deb() -> PathBuf {
     if let Some(p) = std::env::var_os("PASSERELLE_DEB") {

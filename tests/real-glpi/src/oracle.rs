@@ -376,8 +376,8 @@ pub fn kinds() -> Vec<Kind> {
     });
     kinds.push(Kind {
         name: "SoftwareVersion",
-        fields: vec![],
-        sql: "SELECT CONCAT(s.name, ' / ', v.name) FROM glpi_softwareversions v \
+        fields: vec!["is_recursive"],
+        sql: "SELECT CONCAT(s.name, ' / ', v.name), v.is_recursive FROM glpi_softwareversions v \
               JOIN glpi_softwares s ON s.id = v.softwares_id"
             .into(),
         check_missing: true,

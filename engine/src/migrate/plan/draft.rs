@@ -500,6 +500,9 @@ impl Draft {
         }
         obj.fields = fields;
         obj.sources.push(source.clone());
+        // A version is as recursive as its software: what GLPI gives it when no entity is sent
+        // (CommonDBChild::addNeededInfoToInput), but the plan sends the entity.
+        let recursive = obj.fields.get("is_recursive").cloned();
         let owner = obj.key.clone();
         let index = self.push(obj);
         for (field, target, value) in refs {
@@ -552,6 +555,9 @@ impl Draft {
             v.fields.insert("name".into(), FieldValue::Text(version));
             v.fields
                 .insert("softwares_id".into(), FieldValue::Ref(owner.clone()));
+            if let Some(r) = &recursive {
+                v.fields.insert("is_recursive".into(), r.clone());
+            }
             v.sources.push(source.clone());
             let i = self.push(v);
             self.wait_for(i, "entities_id", Target::Entity, entity.clone());

@@ -439,3 +439,15 @@ pub fn assert_second_run_verified(second: &CliRun) {
         second.stdout, second.stderr
     );
 }
+
+/// The undo of a run exited 0, GLPI refused none of its purges, and the target is as fresh:
+/// `left` is what its write fingerprint still differs by.
+pub fn assert_undone_to_fresh(undo: &CliRun, left: &[String]) {
+    assert_eq!(undo.code, 0, "undo: {}\n{}", undo.stdout, undo.stderr);
+    assert!(
+        undo.stdout.contains(" 0 échecs"),
+        "refused:\n{}",
+        undo.stdout
+    );
+    assert!(left.is_empty(), "after the undo:\n{}", left.join("\n"));
+}

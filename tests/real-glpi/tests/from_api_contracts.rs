@@ -13,7 +13,10 @@
 
 use std::sync::OnceLock;
 
-use real_glpi::migration::{fingerprint_changes, write_fingerprint, CliRun};
+use real_glpi::migration::{
+    assert_second_run_verified, assert_second_run_wrote_nothing, assert_undone_to_fresh,
+    fingerprint_changes, write_fingerprint, CliRun,
+};
 use real_glpi::oracle::Snapshot;
 use real_glpi::suite::{first_lines, once};
 use real_glpi::two_glpis::TwoGlpis;
@@ -201,23 +204,13 @@ fn suppliers_and_contracts_arrive_with_nothing_missing_or_altered() {
 #[test]
 fn a_second_run_writes_nothing_and_verifies_clean() {
     let o = outcome();
-    assert!(
-        o.second_writes.is_empty(),
-        "the second run wrote:\n{}\n{}",
-        o.second_writes.join("\n"),
-        o.second.stdout
-    );
-    assert_eq!(o.second.code, 0, "{}\n{}", o.second.stdout, o.second.stderr);
+    assert_second_run_verified(&o.second);
+    assert_second_run_wrote_nothing(&o.second_writes, &o.second);
 }
 
 /// `--undo` with the first run's journal leaves the target as fresh.
 #[test]
 fn undo_brings_the_target_back_to_fresh() {
     let o = outcome();
-    assert_eq!(o.undo.code, 0, "{}\n{}", o.undo.stdout, o.undo.stderr);
-    assert!(
-        o.undo_left.is_empty(),
-        "after the undo:\n{}",
-        o.undo_left.join("\n")
-    );
+    assert_undone_to_fresh(&o.undo, &o.undo_left);
 }

@@ -15,7 +15,10 @@
 
 use std::sync::OnceLock;
 
-use real_glpi::migration::{fingerprint_changes, write_fingerprint, CliRun};
+use real_glpi::migration::{
+    assert_second_run_verified, assert_second_run_wrote_nothing, assert_undone_to_fresh,
+    fingerprint_changes, write_fingerprint, CliRun,
+};
 use real_glpi::oracle::Snapshot;
 use real_glpi::suite::{first_lines, once};
 use real_glpi::two_glpis::TwoGlpis;
@@ -193,13 +196,8 @@ fn every_port_arrives_with_its_name_and_addresses() {
 #[test]
 fn a_second_run_writes_no_port() {
     let o = outcome();
-    assert_eq!(o.second.code, 0, "{}\n{}", o.second.stdout, o.second.stderr);
-    assert!(
-        o.second_writes.is_empty(),
-        "the second run wrote:\n{}\n{}",
-        o.second_writes.join("\n"),
-        o.second.stdout
-    );
+    assert_second_run_verified(&o.second);
+    assert_second_run_wrote_nothing(&o.second_writes, &o.second);
 }
 
 /// A port whose network name and address were changed on the target gets the source's back
@@ -239,13 +237,8 @@ fn a_port_changed_on_the_target_gets_the_source_name_and_address_back() {
 #[test]
 fn undo_leaves_no_port_name_or_address() {
     let o = outcome();
-    assert_eq!(o.undo.code, 0, "{}\n{}", o.undo.stdout, o.undo.stderr);
+    assert_undone_to_fresh(&o.undo, &o.undo_left);
     for (table, n) in &o.port_rows_after_undo {
         assert_eq!(n, "0", "{table} after the undo");
     }
-    assert!(
-        o.undo_left.is_empty(),
-        "after the undo:\n{}",
-        o.undo_left.join("\n")
-    );
 }

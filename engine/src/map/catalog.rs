@@ -513,6 +513,12 @@ const SOFTWARE: &[FieldSpec] = &[
         false,
     ),
     f(
+        "date_creation",
+        DateTime,
+        &["date de creation", "creation date", "date_creation"],
+        false,
+    ),
+    f(
         "date_mod",
         Ignored,
         &["derniere modification", "last update", "date_mod"],
@@ -685,6 +691,12 @@ const GROUP: &[FieldSpec] = &[
         false,
     ),
     f(
+        "date_creation",
+        DateTime,
+        &["date de creation", "creation date", "date_creation"],
+        false,
+    ),
+    f(
         "date_mod",
         Ignored,
         &["derniere modification", "last update", "date_mod"],
@@ -743,6 +755,12 @@ const LOCATION: &[FieldSpec] = &[
         "comment",
         LongText,
         &["commentaires", "comments", "comment"],
+        false,
+    ),
+    f(
+        "date_creation",
+        DateTime,
+        &["date de creation", "creation date", "date_creation"],
         false,
     ),
     f(
@@ -852,6 +870,12 @@ const TICKET: &[FieldSpec] = &[
         "closedate",
         DateTime,
         &["date de cloture", "closing date", "closedate"],
+        false,
+    ),
+    f(
+        "date_creation",
+        DateTime,
+        &["date de creation", "creation date", "date_creation"],
         false,
     ),
     f(

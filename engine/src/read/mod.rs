@@ -481,17 +481,41 @@ pub fn glpi_cell_str(raw: &str) -> Cow<'_, str> {
     if !t.contains('&') {
         return Cow::Borrowed(t);
     }
-    let decoded = t
-        .replace("&nbsp;", " ")
-        .replace("&#60;", "<")
-        .replace("&#62;", ">")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#38;", "&")
-        .replace("&amp;", "&");
-    Cow::Owned(decoded)
+    Cow::Owned(decode_once(t))
+}
+
+/// The entities a GLPI cell holds, decoded in one pass: one level only, so that a stored
+/// `&#38;amp;` (the HTML `&amp;` as typed) reads `&amp;` and is stored again as it was.
+fn decode_once(t: &str) -> String {
+    const ENTITIES: [(&str, &str); 9] = [
+        ("&nbsp;", " "),
+        ("&#60;", "<"),
+        ("&#62;", ">"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&#38;", "&"),
+        ("&amp;", "&"),
+    ];
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        match ENTITIES.iter().find(|(e, _)| tail.starts_with(e)) {
+            Some((e, c)) => {
+                out.push_str(c);
+                rest = &tail[e.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `str::trim`, with a fast path for the usual cell that begins and ends with ASCII: Unicode
@@ -669,6 +693,11 @@ mod tests {
         assert_eq!(glpi_cell_value("&nbsp;"), "");
         assert_eq!(glpi_cell_value(" "), "");
         assert_eq!(glpi_cell_value("a &#60;b&#62; &#38; c"), "a <b> & c");
+        // One level: the HTML `&amp;` typed in a ticket, stored `&#38;amp;`, stays `&amp;`.
+        assert_eq!(
+            glpi_cell_value("&#60;p&#62;120 ms &#38;amp; pertes&#60;/p&#62;"),
+            "<p>120 ms &amp; pertes</p>"
+        );
         assert_eq!(
             split_multi("Dupré Chloé <br>Gaillard Inès"),
             vec!["Dupré Chloé", "Gaillard Inès"]

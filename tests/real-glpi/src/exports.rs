@@ -464,7 +464,7 @@ impl Carried {
     /// export has the column (an asset's `date_creation` is carried for computers, not for
     /// printers, whose export has no such column), plus every operating-system field (what the
     /// export does not give must stay empty); every field of the other kinds (all exported) but
-    /// a user's default entity.
+    /// a user's default entity, and their creation date only where exported.
     pub fn compares(&self, kind: &str, field: &str) -> bool {
         if !crate::oracle::files_carry(kind) {
             return false;
@@ -477,7 +477,9 @@ impl Carried {
             kind,
             "Computer" | "Monitor" | "Printer" | "NetworkEquipment" | "Phone" | "Peripheral"
         );
-        !asset
+        // A creation date is compared only where the export has the column (groups', locations'
+        // and software's lists have none by default).
+        (!asset && field != "date_creation")
             || field.starts_with("os_")
             || self.fields.contains(&(kind.to_string(), field.to_string()))
     }

@@ -327,11 +327,12 @@ pub fn kinds() -> Vec<Kind> {
             "is_usergroup",
             "is_itemgroup",
             "comment",
+            "date_creation",
         ],
         sql: format!(
             "SELECT g.completename, g.name, p.completename, e.completename, g.is_recursive, \
-             g.is_requester, g.is_assign, g.is_usergroup, g.is_itemgroup, g.comment \
-             FROM glpi_groups g {} {}",
+             g.is_requester, g.is_assign, g.is_usergroup, g.is_itemgroup, g.comment, \
+             DATE_FORMAT(g.date_creation, '%Y-%m-%d %H:%i') FROM glpi_groups g {} {}",
             name_of("glpi_groups", "p", "g.groups_id"),
             name_of("glpi_entities", "e", "g.entities_id"),
         ),
@@ -351,10 +352,12 @@ pub fn kinds() -> Vec<Kind> {
             "building",
             "room",
             "comment",
+            "date_creation",
         ],
         sql: format!(
             "SELECT l.completename, l.name, p.completename, e.completename, l.is_recursive, \
-             l.address, l.postcode, l.town, l.building, l.room, l.comment FROM glpi_locations l {} {}",
+             l.address, l.postcode, l.town, l.building, l.room, l.comment, \
+             DATE_FORMAT(l.date_creation, '%Y-%m-%d %H:%i') FROM glpi_locations l {} {}",
             name_of("glpi_locations", "p", "l.locations_id"),
             name_of("glpi_entities", "e", "l.entities_id"),
         ),
@@ -363,10 +366,17 @@ pub fn kinds() -> Vec<Kind> {
     });
     kinds.push(Kind {
         name: "Software",
-        fields: vec!["entity", "publisher", "category", "is_recursive", "comment"],
+        fields: vec![
+            "entity",
+            "publisher",
+            "category",
+            "is_recursive",
+            "comment",
+            "date_creation",
+        ],
         sql: format!(
-            "SELECT s.name, e.completename, m.name, c.completename, s.is_recursive, s.comment \
-             FROM glpi_softwares s {} {} {} WHERE s.is_deleted = 0 AND s.is_template = 0",
+            "SELECT s.name, e.completename, m.name, c.completename, s.is_recursive, s.comment, \
+             DATE_FORMAT(s.date_creation, '%Y-%m-%d %H:%i') FROM glpi_softwares s {} {} {} WHERE s.is_deleted = 0 AND s.is_template = 0",
             name_of("glpi_entities", "e", "s.entities_id"),
             name_of("glpi_manufacturers", "m", "s.manufacturers_id"),
             name_of("glpi_softwarecategories", "c", "s.softwarecategories_id"),

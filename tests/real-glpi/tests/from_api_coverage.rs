@@ -34,19 +34,7 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
         "not carried by the engine yet: GLPI stamps the write's time",
     ),
     (
-        "glpi_softwares.date_creation",
-        "not carried by the engine yet: GLPI stamps the write's time",
-    ),
-    (
         "glpi_softwareversions.date_creation",
-        "not carried by the engine yet: GLPI stamps the write's time",
-    ),
-    (
-        "glpi_groups.date_creation",
-        "not carried by the engine yet: GLPI stamps the write's time",
-    ),
-    (
-        "glpi_locations.date_creation",
         "not carried by the engine yet: GLPI stamps the write's time",
     ),
     (
@@ -55,10 +43,6 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
     ),
     (
         "glpi_networkports.date_creation",
-        "not carried by the engine yet: GLPI stamps the write's time",
-    ),
-    (
-        "glpi_tickets.date_creation",
         "not carried by the engine yet: GLPI stamps the write's time",
     ),
     (
@@ -97,11 +81,6 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
     (
         "glpi_tickets.users_id_recipient",
         "not carried by the engine yet (who typed the ticket in)",
-    ),
-    // `&amp;` inside a ticket's HTML arrives as a bare `&` (renders the same, stored differently).
-    (
-        "glpi_tickets.content",
-        "not carried as is yet: the engine decodes one entity level too many",
     ),
     // The engine marks the tasks it writes (how a second run and the undo find them).
     (

@@ -67,6 +67,7 @@ const LOCATION_FIELDS: &[&str] = &[
     "building",
     "room",
     "comment",
+    "date_creation",
 ];
 
 /// Group columns.
@@ -80,6 +81,7 @@ const GROUP_FIELDS: &[&str] = &[
     "is_itemgroup",
     "_manager",
     "comment",
+    "date_creation",
 ];
 
 /// User columns.

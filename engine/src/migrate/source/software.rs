@@ -40,6 +40,7 @@ const FIELDS: &[&str] = &[
     "_versions",
     "is_recursive",
     "comment",
+    "date_creation",
 ];
 
 /// Builds the Software table and the installations companion.

@@ -94,7 +94,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
 ];
 
 /// The Ticket table's columns: catalog fields of [`ItemType::Ticket`].
-pub const TICKET_FIELDS: [&str; 23] = [
+pub const TICKET_FIELDS: [&str; 24] = [
     "id",
     "name",
     "entities_id",
@@ -117,6 +117,7 @@ pub const TICKET_FIELDS: [&str; 23] = [
     "solvedate",
     "closedate",
     "date_mod",
+    "date_creation",
     "content",
 ];
 
@@ -234,7 +235,9 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                 "entities_id" | "itilcategories_id" | "locations_id" | "requesttypes_id" => {
                     shown(t, field)
                 }
-                "date" | "solvedate" | "closedate" | "date_mod" => datetime(t, field),
+                "date" | "solvedate" | "closedate" | "date_mod" | "date_creation" => {
+                    datetime(t, field)
+                }
                 "name" | "content" => raw(t, field),
                 f if f.starts_with('_') => continue,
                 f => text(t, f),

@@ -38,14 +38,6 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
         "not carried by the engine yet: GLPI stamps the write's time",
     ),
     (
-        "glpi_suppliers.date_creation",
-        "not carried by the engine yet: GLPI stamps the write's time",
-    ),
-    (
-        "glpi_networkports.date_creation",
-        "not carried by the engine yet: GLPI stamps the write's time",
-    ),
-    (
         "glpi_itilfollowups.date_creation",
         "not carried by the engine yet: GLPI stamps the write's time",
     ),

@@ -862,7 +862,7 @@ impl Draft {
                 }
                 CompanionKind::Timeline => {}
                 CompanionKind::NetworkPorts => {
-                    let cells: Vec<String> = (0..8).map(cell).collect();
+                    let cells: Vec<String> = (0..9).map(cell).collect();
                     self.add_port(&cells, source)
                 }
                 CompanionKind::Suppliers => {
@@ -986,6 +986,7 @@ impl Draft {
             ("name", name),
             ("instantiation_type", cell(4)),
             ("mac", mac),
+            ("date_creation", cell(8)),
         ] {
             if !value.is_empty() {
                 port.fields.insert(field.into(), FieldValue::Text(value));

@@ -98,6 +98,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
             text(p, "mac"),
             name,
             ips.join(" "),
+            text(p, "date_creation"),
         ]);
     }
     out.companion(CompanionKind::NetworkPorts, rows);

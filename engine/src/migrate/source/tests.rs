@@ -778,7 +778,8 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "NetworkPortEthernet",
                 "a4:bb:6d:a0:1f:51",
                 "pc-cay-0001",
-                "10.73.10.20 2001:db8::20"
+                "10.73.10.20 2001:db8::20",
+                "2026-12-02 05:01:37"
             ],
             vec![
                 "CZC1",
@@ -788,7 +789,8 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "NetworkPortWifi",
                 "f4:26:79:d8:b0:20",
                 "pc-cay-0001-wifi",
-                "10.73.50.12"
+                "10.73.50.12",
+                "2026-12-02 05:01:37"
             ],
             vec![
                 "PC-21",
@@ -798,7 +800,8 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "NetworkPortEthernet",
                 "00:1b:54:2c:34:23",
                 "",
-                ""
+                "",
+                "2026-12-02 05:01:37"
             ],
         ],
         "the asset's key as the plan knows it; ports of assets not read and trashed ones left"
@@ -825,6 +828,10 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
     assert_eq!(planned.len(), 3);
     let first = planned[0];
     assert_eq!(first.key.key, "CZC1|Computer|1|Ethernet|a4:bb:6d:a0:1f:51");
+    assert_eq!(
+        first.fields["date_creation"],
+        FieldValue::Text("2026-12-02 05:01:37".into())
+    );
     assert!(matches!(
         first.decision,
         crate::migrate::model::Decision::Create
@@ -854,6 +861,7 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
         Value::Object(body),
         json!({"itemtype": "Computer", "items_id": 7, "logical_number": 1, "name": "Ethernet",
                "instantiation_type": "NetworkPortEthernet", "mac": "a4:bb:6d:a0:1f:51",
+               "date_creation": "2026-12-02 05:01:37",
                "_create_children": 1, "NetworkName_name": "pc-cay-0001",
                "NetworkName__ipaddresses": {"-1": "10.73.10.20", "-2": "2001:db8::20"}})
     );
@@ -883,7 +891,7 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
             json!({"id": 70, "itemtype": "Computer", "items_id": 7, "logical_number": 1,
                     "name": "Ethernet", "mac": "a4:bb:6d:a0:1f:51",
                     "instantiation_type": "NetworkPortEthernet", "entities_id": 0,
-                    "NetworkName_id": 5, "NetworkName_name": "pc-cay-0001",
+                    "date_creation": "2026-12-02 05:01:37", "NetworkName_id": 5, "NetworkName_name": "pc-cay-0001",
                     "NetworkName__ipaddresses": {"9": "2001:db8::20", "8": "10.73.10.20"}})
             .as_object()
             .unwrap()
@@ -938,7 +946,7 @@ fn with_contracts() -> LocalGlpi {
                    "state": null, "country": "France", "website": "https://www.ugap.fr",
                    "phonenumber": "01 64 73 20 00", "fax": null, "email": "contact@ugap.fr",
                    "comment": "Union des groupements d&#39;achats publics", "is_active": 1,
-                   "is_deleted": 0}),
+                   "is_deleted": 0, "date_creation": "2021-03-03 10:40:00"}),
             json!({"id": 3, "name": "Orange Caraïbe", "entities_id": pref, "is_deleted": 1}),
             json!({"id": 4, "name": "Ailleurs SA", "entities_id": "Root Entity > Ailleurs", "is_deleted": 0}),
         ],
@@ -1042,7 +1050,8 @@ fn suppliers_and_contracts_are_read_with_their_links_and_planned_after_what_they
             "",
             "contact@ugap.fr",
             "Union des groupements d'achats publics",
-            "Oui"
+            "Oui",
+            "2021-03-03 10:40:00"
         ]],
         "trashed suppliers and those of other entities left"
     );
@@ -1137,6 +1146,11 @@ fn suppliers_and_contracts_are_read_with_their_links_and_planned_after_what_they
         FieldValue::Text("Champs-sur-Marne".into())
     );
     assert_eq!(supplier.fields["is_active"], FieldValue::Number(1));
+    // Its creation date kept (GLPI would stamp the write's time).
+    assert_eq!(
+        supplier.fields["date_creation"],
+        FieldValue::Text("2021-03-03 10:40:00".into())
+    );
     assert!(
         matches!(supplier.fields["suppliertypes_id"], FieldValue::Ref(ref k) if k.itemtype == GlpiType::SupplierType)
     );
@@ -1211,7 +1225,7 @@ fn suppliers_and_contracts_are_read_with_their_links_and_planned_after_what_they
             "town": "Champs-sur-Marne", "country": "France", "website": "https://www.ugap.fr",
             "phonenumber": "01 64 73 20 00", "email": "contact@ugap.fr",
             "comment": "Union des groupements d'achats publics", "is_active": 1,
-            "suppliertypes_id": 3}),
+            "suppliertypes_id": 3, "date_creation": "2021-03-03 10:40:00"}),
         )],
     );
     target.items.insert(

@@ -604,6 +604,27 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("date", "Date d'ouverture", "Opening date"),
     ("solvedate", "Date de résolution", "Resolution date"),
     ("closedate", "Date de clôture", "Closing date"),
+    (
+        "takeintoaccountdate",
+        "Date de prise en compte",
+        "Take into account date",
+    ),
+    (
+        "takeintoaccount_delay_stat",
+        "Délai de prise en compte (s)",
+        "Take into account time (s)",
+    ),
+    ("users_id_recipient", "Rédacteur", "Writer"),
+    (
+        "waiting_duration",
+        "Durée d'attente (s)",
+        "Waiting duration (s)",
+    ),
+    (
+        "begin_waiting_date",
+        "Début de l'attente",
+        "Waiting start date",
+    ),
     ("content", "Description", "Content"),
     (
         "_followups",

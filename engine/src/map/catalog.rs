@@ -872,6 +872,60 @@ const TICKET: &[FieldSpec] = &[
         &["date de cloture", "closing date", "closedate"],
         false,
     ),
+    // GLPI keeps them when given at creation (since 10.0.4; `glpi-facts-2.md` §2): a
+    // ticket's take-into-account is set once, by whoever first acts on it. No export has the
+    // date, and exports show the delay as a duration: the delay's labels say seconds.
+    f(
+        "takeintoaccountdate",
+        DateTime,
+        &[
+            "date de prise en compte",
+            "take into account date",
+            "takeintoaccountdate",
+        ],
+        false,
+    ),
+    f(
+        "takeintoaccount_delay_stat",
+        Integer,
+        &[
+            "delai de prise en compte (s)",
+            "take into account time (s)",
+            "takeintoaccount_delay_stat",
+        ],
+        false,
+    ),
+    // Time spent pending (seconds) and the start of the current wait: GLPI counts the first
+    // out of the resolution and closing delays, and stamps the second on a status change,
+    // so the plan sends it after the status.
+    f(
+        "waiting_duration",
+        Integer,
+        &[
+            "duree d'attente (s)",
+            "waiting duration (s)",
+            "waiting_duration",
+        ],
+        false,
+    ),
+    f(
+        "begin_waiting_date",
+        DateTime,
+        &[
+            "debut de l'attente",
+            "waiting start date",
+            "begin_waiting_date",
+        ],
+        false,
+    ),
+    // Who typed the ticket in; kept on creation because `_skip_auto_assign` stops GLPI from
+    // naming the API's account (`CommonITILObject::prepareInputForAdd`).
+    f(
+        "users_id_recipient",
+        UserName,
+        &["redacteur", "writer", "users_id_recipient"],
+        false,
+    ),
     f(
         "date_creation",
         DateTime,

@@ -45,34 +45,16 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
         "glpi_tickettasks.date_creation",
         "not carried by the engine yet: GLPI stamps the write's time",
     ),
-    // A ticket's life: GLPI computes them when the status changes through the API.
+    // A ticket's closing: the update that closes it stamps the closing date with now, and
+    // GLPI refuses any later change of a closed ticket but its status, entity and category
+    // (`CommonITILObject::prepareInputForUpdate`, `pre_updateInDB`).
     (
         "glpi_tickets.closedate",
-        "GLPI sets it itself when the ticket is closed (the write's time)",
-    ),
-    (
-        "glpi_tickets.takeintoaccountdate",
-        "GLPI sets it itself when a technician acts (the write's time)",
-    ),
-    (
-        "glpi_tickets.begin_waiting_date",
-        "GLPI sets it itself on entering/leaving 'pending'",
+        "GLPI sets it itself when the ticket is closed (the write's time) and freezes it",
     ),
     (
         "glpi_tickets.close_delay_stat",
-        "GLPI computes it from closedate",
-    ),
-    (
-        "glpi_tickets.takeintoaccount_delay_stat",
-        "GLPI computes it from takeintoaccountdate",
-    ),
-    (
-        "glpi_itilsolutions.date_approval",
-        "GLPI sets it itself when the solution is approved (the write's time)",
-    ),
-    (
-        "glpi_tickets.users_id_recipient",
-        "not carried by the engine yet (who typed the ticket in)",
+        "GLPI computes it from closedate (the write's time)",
     ),
     // The engine marks the tasks it writes (how a second run and the undo find them).
     (

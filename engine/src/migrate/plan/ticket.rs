@@ -93,6 +93,10 @@ pub struct TimelineEntry {
     pub request_source: Option<String>,
     /// Solution type.
     pub solution_type: Option<String>,
+    /// When a solution was approved or refused (`YYYY-MM-DD HH:MM:SS`).
+    pub approval_date: Option<String>,
+    /// Who approved or refused a solution (login or name).
+    pub approver: Option<String>,
 }
 
 impl TimelineEntry {
@@ -109,6 +113,8 @@ impl TimelineEntry {
             category: None,
             request_source: None,
             solution_type: None,
+            approval_date: None,
+            approver: None,
         }
     }
 }
@@ -416,6 +422,16 @@ pub fn timeline_from_companion(
             }
             EntryKind::Solution => {
                 e.solution_type = filled(cell(11));
+                let approval = cell(12);
+                e.approval_date = match datetime(&approval) {
+                    Some(d) => Some(d),
+                    None if approval.is_empty() => None,
+                    None => {
+                        rejected.push((itemtype, source, bad(12, approval)));
+                        continue;
+                    }
+                };
+                e.approver = filled(cell(13));
                 e.state = match parse_solution_status(&state) {
                     Some(s) => Some(s),
                     None if state.is_empty() => None,
@@ -447,8 +463,21 @@ struct TicketValues {
     status: Option<i64>,
     solvedate: Option<String>,
     closedate: Option<String>,
+    begin_waiting: Option<String>,
     source_id: String,
     date_mod: bool,
+}
+
+/// What a ticket's last updates set: its status and the dates GLPI stamps on a status change.
+pub(super) struct Closing {
+    /// The status (1 to 6).
+    pub status: Option<i64>,
+    /// Resolution date.
+    pub solvedate: Option<String>,
+    /// Closing date.
+    pub closedate: Option<String>,
+    /// Start of the current wait (pending or solved).
+    pub begin_waiting: Option<String>,
 }
 
 /// A stable task uuid for the migration: the same ticket and position give the same uuid, so a
@@ -622,7 +651,13 @@ impl Draft {
             }
         };
         self.add_timeline(&owner, &date, &name, timeline, &source);
-        self.add_closing(&owner, v.status, v.solvedate, v.closedate, &source);
+        let dates = Closing {
+            status: v.status,
+            solvedate: v.solvedate,
+            closedate: v.closedate,
+            begin_waiting: v.begin_waiting,
+        };
+        self.add_closing(&owner, dates, &source);
     }
 
     /// Timeline entries of a planned ticket, oldest first.
@@ -715,6 +750,15 @@ impl Draft {
                     if let Some(s) = e.state {
                         f.insert("status".into(), FieldValue::Number(s));
                     }
+                    // Kept as sent: the status computation that would stamp them is blocked,
+                    // and closing the ticket leaves its solutions alone
+                    // (`ITILSolution::prepareInputForAdd`, `CommonITILObject::pre_updateInDB`).
+                    if let Some(d) = e.approval_date {
+                        f.insert("date_approval".into(), FieldValue::Text(d));
+                    }
+                    if let Some(a) = e.approver {
+                        refs.push(("users_id_approval", Target::User, a));
+                    }
                     if let Some(t) = e.solution_type {
                         refs.push((
                             "solutiontypes_id",
@@ -735,16 +779,9 @@ impl Draft {
         }
     }
 
-    /// The status, then the resolution and closing dates, as updates of the ticket once its
-    /// timeline and solution are in.
-    pub(super) fn add_closing(
-        &mut self,
-        ticket: &ObjectKey,
-        status: Option<i64>,
-        solvedate: Option<String>,
-        closedate: Option<String>,
-        source: &SourceLine,
-    ) {
+    /// The status, then the resolution and closing dates and the start of the current wait,
+    /// as updates of the ticket once its timeline and solution are in.
+    pub(super) fn add_closing(&mut self, ticket: &ObjectKey, c: Closing, source: &SourceLine) {
         let step = |suffix: &str, rank: u32| {
             let mut o = PlannedObject::new(
                 ObjectKey::new(GlpiType::Ticket, format!("{}#{suffix}", ticket.key)),
@@ -755,6 +792,12 @@ impl Draft {
             o.fields
                 .insert("_disablenotif".into(), FieldValue::Number(1));
             o.fields.insert("_no_reopen".into(), FieldValue::Number(1));
+            // Without it, an update of a ticket not taken into account stamps its
+            // take-into-account date with now (`Ticket::pre_updateInDB`).
+            o.fields.insert(
+                "_do_not_compute_takeintoaccount".into(),
+                FieldValue::Number(1),
+            );
             o.sources.push(source.clone());
             o
         };
@@ -762,17 +805,21 @@ impl Draft {
         // (`CommonITILObject::handleTemplateFields`), and the update that closes it stamps its
         // closing date with now whatever it is sent (`CommonITILObject::pre_updateInDB`; created
         // closed, it would get the opening date as resolution and closing dates and refuse its
-        // tasks). Its resolution date rides in the closing update itself: GLPI writes it, since
-        // a closed status (unlike a solved one) does not stamp it. Only the closing date is
-        // lost, and named.
-        if status == Some(CLOSED) {
+        // tasks). Its resolution date and the start of its last wait ride in the closing update
+        // itself: GLPI writes them, since a closed status (unlike a solved one) stamps neither.
+        // Only the closing date (and the closing delay GLPI computes from it) is lost, and named.
+        if c.status == Some(CLOSED) {
             let mut o = step("statut", status_rank());
             o.fields.insert("status".into(), FieldValue::Number(CLOSED));
-            if let Some(d) = solvedate {
+            if let Some(d) = c.solvedate {
                 o.fields.insert("solvedate".into(), FieldValue::Text(d));
             }
+            if let Some(d) = c.begin_waiting {
+                o.fields
+                    .insert("begin_waiting_date".into(), FieldValue::Text(d));
+            }
             self.push(o);
-            if closedate.is_some() {
+            if c.closedate.is_some() {
                 self.note(
                     "migrate.not_carried.ticket_closed_dates",
                     "tickets clos dont la date de clôture ne peut pas être gardée : GLPI la met au moment où la migration les clôt et refuse ensuite toute modification d'un ticket clos (hors statut, entité, catégorie) ; la date de résolution est gardée",
@@ -781,19 +828,23 @@ impl Draft {
             }
             return;
         }
-        if let Some(status) = status {
+        if let Some(status) = c.status {
             let mut o = step("statut", status_rank());
             o.fields.insert("status".into(), FieldValue::Number(status));
             self.push(o);
         }
-        // A solved status stamps the resolution date with now: the dates come in a later update.
-        if solvedate.is_some() || closedate.is_some() {
+        // A solved or pending status stamps the resolution date and the start of the wait with
+        // now: the source's come in a later update.
+        if c.solvedate.is_some() || c.closedate.is_some() || c.begin_waiting.is_some() {
             let mut o = step("dates", dates_rank());
-            if let Some(d) = solvedate {
-                o.fields.insert("solvedate".into(), FieldValue::Text(d));
-            }
-            if let Some(d) = closedate {
-                o.fields.insert("closedate".into(), FieldValue::Text(d));
+            for (field, value) in [
+                ("solvedate", c.solvedate),
+                ("closedate", c.closedate),
+                ("begin_waiting_date", c.begin_waiting),
+            ] {
+                if let Some(d) = value {
+                    o.fields.insert(field.into(), FieldValue::Text(d));
+                }
             }
             self.push(o);
         }
@@ -828,6 +879,7 @@ impl Draft {
             "status" => v.status = number(&value),
             "solvedate" => v.solvedate = Some(value).filter(|s| !s.is_empty()),
             "closedate" => v.closedate = Some(value).filter(|s| !s.is_empty()),
+            "begin_waiting_date" => v.begin_waiting = Some(value).filter(|s| !s.is_empty()),
             // One item a line (`PC-1 - ` LF `PC-2 -`), or `<br>` between them.
             "_items" => v.items.extend(value.lines().flat_map(split_multi)),
             "_users_id_requester" | "_users_id_assign" | "_users_id_observer" => {
@@ -856,6 +908,8 @@ impl Draft {
                     v.refs.push((field.to_string(), target, value));
                 }
             }
+            // Sent on the POST: `_skip_auto_assign` keeps GLPI from naming the API's account.
+            "users_id_recipient" => v.refs.push((field.to_string(), Target::User, value)),
             _ => {
                 let fv = match (spec.kind, number(&value)) {
                     (FieldKind::Enum(_) | FieldKind::Integer, Some(n)) => FieldValue::Number(n),

@@ -176,13 +176,12 @@ pub enum SkipReason {
     ActorNotRead,
     /// An item linked to a ticket that is not an asset (software, contract…).
     NotAnAsset,
-    /// A ticket's take-into-account date or time to own/resolve, which the plan has no field for.
+    /// A ticket's time to own or to resolve, which the plan has no field for.
     TicketDelays,
-    /// A ticket's writer: the target names the migration's account.
-    TicketWriter,
     /// A task's schedule (begin, end) or technician group.
     TaskPlanning,
-    /// A solution's approval date and approver: the target sets them when the ticket closes.
+    /// A solution's approver who was not read (outside the read entities): the approval date is
+    /// carried, the approver left empty.
     SolutionApproval,
     /// A document with no file (a link to a web page), or whose file is not downloaded yet.
     NoFile,
@@ -217,16 +216,10 @@ impl SkipReason {
                 "linked item that is not an asset (software, contract…): not carried"
             }
             (SkipReason::TicketDelays, Lang::Fr) => {
-                "date de prise en compte ou temps de prise en charge / de résolution non repris"
+                "temps de prise en charge / de résolution non repris"
             }
             (SkipReason::TicketDelays, Lang::En) => {
-                "take-into-account date or time to own / to resolve not carried"
-            }
-            (SkipReason::TicketWriter, Lang::Fr) => {
-                "rédacteur non repris : la cible nomme le compte de la migration"
-            }
-            (SkipReason::TicketWriter, Lang::En) => {
-                "writer not carried: the target names the migration's account"
+                "time to own / to resolve not carried"
             }
             (SkipReason::TaskPlanning, Lang::Fr) => {
                 "planification (début, fin) ou groupe technicien de la tâche non repris"
@@ -235,10 +228,10 @@ impl SkipReason {
                 "task schedule (begin, end) or technician group not carried"
             }
             (SkipReason::SolutionApproval, Lang::Fr) => {
-                "date et auteur de l'approbation de la solution non repris : la cible les pose à la clôture"
+                "approbateur de la solution non lu (hors des entités lues) : non repris, la date d'approbation l'est"
             }
             (SkipReason::SolutionApproval, Lang::En) => {
-                "solution approval date and approver not carried: the target sets them on closing"
+                "solution approver not read (outside the read entities): not carried, the approval date is"
             }
             (SkipReason::NoFile, Lang::Fr) => {
                 "document sans fichier (lien web) ou dont le fichier n'est pas encore téléchargé"

@@ -94,7 +94,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
 ];
 
 /// The Ticket table's columns: catalog fields of [`ItemType::Ticket`].
-pub const TICKET_FIELDS: [&str; 24] = [
+pub const TICKET_FIELDS: [&str; 29] = [
     "id",
     "name",
     "entities_id",
@@ -119,6 +119,11 @@ pub const TICKET_FIELDS: [&str; 24] = [
     "date_mod",
     "date_creation",
     "content",
+    "takeintoaccountdate",
+    "takeintoaccount_delay_stat",
+    "users_id_recipient",
+    "waiting_duration",
+    "begin_waiting_date",
 ];
 
 /// Actor fields by `Ticket_User` / `Group_Ticket` type (1 requester, 2 assigned, 3 observer).
@@ -235,9 +240,15 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                 "entities_id" | "itilcategories_id" | "locations_id" | "requesttypes_id" => {
                     shown(t, field)
                 }
-                "date" | "solvedate" | "closedate" | "date_mod" | "date_creation" => {
-                    datetime(t, field)
-                }
+                "date"
+                | "solvedate"
+                | "closedate"
+                | "date_mod"
+                | "date_creation"
+                | "takeintoaccountdate"
+                | "begin_waiting_date" => datetime(t, field),
+                // Expanded: the writer's name as GLPI shows it, resolved as a user by name.
+                "users_id_recipient" => shown(t, field),
                 "name" | "content" => raw(t, field),
                 f if f.starts_with('_') => continue,
                 f => text(t, f),
@@ -245,16 +256,11 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
             cells.insert(field, value);
         }
         // What the ticket plan has no field for.
-        if ["takeintoaccountdate", "time_to_resolve", "time_to_own"]
+        if ["time_to_resolve", "time_to_own"]
             .iter()
             .any(|f| !datetime(t, f).is_empty())
         {
             out.skip(GlpiType::Ticket, SkipReason::TicketDelays);
-        }
-        if number(t, "users_id_recipient").unwrap_or(0) != 0
-            || !shown(t, "users_id_recipient").is_empty()
-        {
-            out.skip(GlpiType::Ticket, SkipReason::TicketWriter);
         }
         rows.insert(ticket, cells);
     }
@@ -359,6 +365,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                     named(&sources, r, "requesttypes_id"),
                     String::new(),
                     String::new(),
+                    String::new(),
+                    String::new(),
                 ]),
                 GlpiType::TicketTask => {
                     if !datetime(r, "begin").is_empty()
@@ -374,10 +382,13 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         String::new(),
                         named(&categories, r, "taskcategories_id"),
                         String::new(),
+                        String::new(),
+                        String::new(),
                     ])
                 }
                 _ => {
-                    if !datetime(r, "date_approval").is_empty() {
+                    let approver = ctx.login(r, "users_id_approval");
+                    if approver.is_empty() && number(r, "users_id_approval").unwrap_or(0) != 0 {
                         out.skip(GlpiType::ItilSolution, SkipReason::SolutionApproval);
                     }
                     cells.extend([
@@ -388,6 +399,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         String::new(),
                         String::new(),
                         named(&solution_types, r, "solutiontypes_id"),
+                        datetime(r, "date_approval"),
+                        approver,
                     ])
                 }
             }

@@ -176,6 +176,7 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
         "_versions" => D::Objects {
             itemtype: SoftwareVersion,
         },
+        "_versions_states" => related(SoftwareVersion, "states_id"),
         "_useremails" => D::Objects {
             itemtype: UserEmail,
         },

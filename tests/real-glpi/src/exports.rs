@@ -469,8 +469,18 @@ impl Carried {
         if !crate::oracle::files_carry(kind) {
             return false;
         }
-        // The User export has no default entity column (only its authorizations).
-        if (kind, field) == ("User", "entity") {
+        // The User export has no default entity nor language column (only its authorizations),
+        // the Location export no state, country nor coordinates, the Software export no
+        // version's status.
+        if matches!(
+            (kind, field),
+            ("User", "entity" | "language")
+                | ("SoftwareVersion", "state")
+                | (
+                    "Location",
+                    "state" | "country" | "latitude" | "longitude" | "altitude"
+                )
+        ) {
             return false;
         }
         let asset = matches!(

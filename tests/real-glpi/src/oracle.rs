@@ -222,14 +222,31 @@ pub fn kinds() -> Vec<Kind> {
             "glpi_monitors",
             "monitormodels",
             "monitortypes",
-            &[("size", "CAST(a.size AS DECIMAL(10,2))")][..],
+            &[
+                ("size", "CAST(a.size AS DECIMAL(10,2))"),
+                ("have_micro", "a.have_micro"),
+                ("have_speaker", "a.have_speaker"),
+                ("have_subd", "a.have_subd"),
+                ("have_bnc", "a.have_bnc"),
+                ("have_dvi", "a.have_dvi"),
+                ("have_pivot", "a.have_pivot"),
+                ("have_hdmi", "a.have_hdmi"),
+                ("have_displayport", "a.have_displayport"),
+            ][..],
         ),
         (
             "Printer",
             "glpi_printers",
             "printermodels",
             "printertypes",
-            &[("last_pages_counter", "a.last_pages_counter")][..],
+            &[
+                ("last_pages_counter", "a.last_pages_counter"),
+                ("have_serial", "a.have_serial"),
+                ("have_parallel", "a.have_parallel"),
+                ("have_usb", "a.have_usb"),
+                ("have_wifi", "a.have_wifi"),
+                ("have_ethernet", "a.have_ethernet"),
+            ][..],
         ),
         (
             "NetworkEquipment",
@@ -243,7 +260,11 @@ pub fn kinds() -> Vec<Kind> {
             "glpi_phones",
             "phonemodels",
             "phonetypes",
-            &[("number_line", "a.number_line")][..],
+            &[
+                ("number_line", "a.number_line"),
+                ("have_headset", "a.have_headset"),
+                ("have_hp", "a.have_hp"),
+            ][..],
         ),
         (
             "Peripheral",
@@ -270,12 +291,13 @@ pub fn kinds() -> Vec<Kind> {
             "comment",
             "date_creation",
             "entity",
+            "language",
         ],
         // `entity` is the user's default entity (`glpi_users.entities_id`, a preference).
         sql: format!(
             "SELECT u.name, u.realname, u.firstname, u.phone, u.mobile, u.registration_number, \
              t.name, c.name, l.completename, u.is_active, u.comment, \
-             DATE_FORMAT(u.date_creation, '%Y-%m-%d %H:%i'), ue.completename \
+             DATE_FORMAT(u.date_creation, '%Y-%m-%d %H:%i'), ue.completename, u.language \
              FROM glpi_users u {} {} {} {} WHERE u.is_deleted = 0",
             name_of("glpi_usertitles", "t", "u.usertitles_id"),
             name_of("glpi_usercategories", "c", "u.usercategories_id"),
@@ -353,11 +375,17 @@ pub fn kinds() -> Vec<Kind> {
             "room",
             "comment",
             "date_creation",
+            "state",
+            "country",
+            "latitude",
+            "longitude",
+            "altitude",
         ],
         sql: format!(
             "SELECT l.completename, l.name, p.completename, e.completename, l.is_recursive, \
              l.address, l.postcode, l.town, l.building, l.room, l.comment, \
-             DATE_FORMAT(l.date_creation, '%Y-%m-%d %H:%i') FROM glpi_locations l {} {}",
+             DATE_FORMAT(l.date_creation, '%Y-%m-%d %H:%i'), l.state, l.country, l.latitude, \
+             l.longitude, l.altitude FROM glpi_locations l {} {}",
             name_of("glpi_locations", "p", "l.locations_id"),
             name_of("glpi_entities", "e", "l.entities_id"),
         ),
@@ -386,10 +414,12 @@ pub fn kinds() -> Vec<Kind> {
     });
     kinds.push(Kind {
         name: "SoftwareVersion",
-        fields: vec!["is_recursive"],
-        sql: "SELECT CONCAT(s.name, ' / ', v.name), v.is_recursive FROM glpi_softwareversions v \
-              JOIN glpi_softwares s ON s.id = v.softwares_id"
-            .into(),
+        fields: vec!["is_recursive", "state"],
+        sql: format!(
+            "SELECT CONCAT(s.name, ' / ', v.name), v.is_recursive, st.completename \
+             FROM glpi_softwareversions v JOIN glpi_softwares s ON s.id = v.softwares_id {}",
+            name_of("glpi_states", "st", "v.states_id"),
+        ),
         check_missing: true,
         files_carry: true,
     });

@@ -69,18 +69,6 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
         "glpi_tickettasks.end",
         "not carried by the engine yet (a task's planning)",
     ),
-    // Columns the engine's plan has no field for yet.
-    ("glpi_printers.have_usb", "not carried by the engine yet"),
-    (
-        "glpi_printers.have_ethernet",
-        "not carried by the engine yet",
-    ),
-    (
-        "glpi_softwareversions.states_id",
-        "not carried by the engine yet",
-    ),
-    ("glpi_users.language", "not carried by the engine yet"),
-    ("glpi_locations.country", "not carried by the engine yet"),
 ];
 
 struct Outcome {

@@ -44,6 +44,8 @@ struct RowValues {
     related_refs: Vec<(GlpiType, String, Target, String)>,
     warranty_expiration: Option<String>,
     versions: Vec<String>,
+    /// Each version's status (complete name), in the versions' order; empty where none.
+    version_states: Vec<String>,
     emails: Vec<String>,
     groups: Vec<String>,
     profiles: Vec<String>,
@@ -407,6 +409,7 @@ impl Draft {
             related_refs,
             warranty_expiration,
             versions,
+            version_states,
             emails,
             groups,
             profiles,
@@ -543,7 +546,7 @@ impl Draft {
                 self.wait_for(i, field, *target, value.clone());
             }
         }
-        for version in versions {
+        for (n, version) in versions.into_iter().enumerate() {
             let version_key = format!("{}|{}", owner.key, version);
             if self.find(GlpiType::SoftwareVersion, &version_key).is_some() {
                 continue;
@@ -561,6 +564,9 @@ impl Draft {
             v.sources.push(source.clone());
             let i = self.push(v);
             self.wait_for(i, "entities_id", Target::Entity, entity.clone());
+            if let Some(state) = version_states.get(n).filter(|s| !s.is_empty()) {
+                self.wait_for(i, "states_id", Target::Tree(GlpiType::State), state.clone());
+            }
         }
         if itemtype == GlpiType::User {
             self.add_user_relations(index, &source, emails, groups, authorizations);
@@ -736,6 +742,14 @@ impl Draft {
             }
             Destination::GroupManager => {
                 row.managers.extend(split_multi(&value));
+                return;
+            }
+            // A status per version, by position: an empty one keeps its place.
+            Destination::Related {
+                itemtype: GlpiType::SoftwareVersion,
+                ..
+            } => {
+                row.version_states = value.split("<br>").map(|s| s.trim().to_string()).collect();
                 return;
             }
             Destination::WarrantyExpiration => {

@@ -28,8 +28,14 @@ pub const INSTALLATIONS: Endpoint = Endpoint {
     expand: false,
 };
 
+/// Statuses (a tree), for a version's: versions are read as ids.
+pub const STATES: Endpoint = Endpoint {
+    itemtype: GlpiType::State,
+    expand: false,
+};
+
 /// The collections this family reads.
-pub const ENDPOINTS: &[Endpoint] = &[SOFTWARE, VERSIONS, INSTALLATIONS];
+pub const ENDPOINTS: &[Endpoint] = &[SOFTWARE, VERSIONS, INSTALLATIONS, STATES];
 
 /// Software columns.
 const FIELDS: &[&str] = &[
@@ -38,6 +44,7 @@ const FIELDS: &[&str] = &[
     "manufacturers_id",
     "softwarecategories_id",
     "_versions",
+    "_versions_states",
     "is_recursive",
     "comment",
     "date_creation",
@@ -63,8 +70,15 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
             kept.push((sid, s));
         }
     }
+    let state_names: HashMap<u64, String> = read
+        .rows(STATES)
+        .iter()
+        .filter_map(|s| Some((id(s)?, text(s, "completename"))))
+        .collect();
     // Versions by software, in id order; version id → (software, version) names.
     let mut versions: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    // Each version's status (complete name), in the same order.
+    let mut states: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     let mut version_names: HashMap<u64, (String, String)> = HashMap::new();
     for v in read.rows(VERSIONS) {
         let (Some(vid), Some(sid)) = (id(v), number(v, "softwares_id")) else {
@@ -76,6 +90,11 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
         };
         out.read(GlpiType::SoftwareVersion, 1);
         versions.entry(sid).or_default().push(text(v, "name"));
+        let state = number(v, "states_id").and_then(|s| state_names.get(&s).cloned());
+        states
+            .entry(sid)
+            .or_default()
+            .push(state.unwrap_or_default());
         version_names.insert(vid, (name.clone(), text(v, "name")));
     }
     for (sid, s) in kept {
@@ -85,6 +104,11 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                 "_versions" => versions
                     .get(&sid)
                     .map(|v| v.join("<br>"))
+                    .unwrap_or_default(),
+                "_versions_states" => states
+                    .get(&sid)
+                    .filter(|s| s.iter().any(|s| !s.is_empty()))
+                    .map(|s| s.join("<br>"))
                     .unwrap_or_default(),
                 "is_recursive" => yes_no(s, f),
                 _ => text(s, f),

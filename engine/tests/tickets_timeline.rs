@@ -301,3 +301,40 @@ fn the_template_is_a_timeline_file_and_english_headers_are_recognised() {
     let other: Vec<String> = ["ordinateur", "type", "element"].map(String::from).to_vec();
     assert_eq!(detect_companion(&other), Some(CompanionKind::Connections));
 }
+
+/// A task's schedule (`debut`, `fin`) is planned as the task's `begin` and `end`; a schedule
+/// with one end only is rejected with the column at fault (GLPI plans nothing from one date).
+#[test]
+fn a_task_schedule_is_planned_with_both_ends_or_rejected() {
+    let header = "ticket;type;date;auteur;contenu;prive;duree;technicien;statut;source;categorie;type_solution;debut;fin\r\n";
+    // A ticket the check keeps (homonyms make some rejected).
+    let ticket = plan(header.to_string())
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::Ticket && matches!(o.decision, Decision::Create))
+        .map(|o| o.key.key.trim_start_matches("n°").to_string())
+        .expect("a planned ticket");
+    let planned = format!(
+        "{ticket};Tâche;2026-11-03 10:37:38;;Intervention planifiée;Non;7200;;A faire;;;;2026-11-25 09:00:00;2026-11-25 11:00:00\r\n"
+    );
+    let half = format!(
+        "{ticket};Tâche;2026-11-04 10:00:00;;Début seul;Non;;;A faire;;;;2026-11-26 09:00;\r\n"
+    );
+    let plan = plan(format!("{header}{planned}{half}"));
+    let tasks: Vec<&PlannedObject> = plan
+        .objects
+        .iter()
+        .filter(|o| o.key.itemtype == GlpiType::TicketTask)
+        .collect();
+    let scheduled = tasks
+        .iter()
+        .find(|o| field(o, "content").contains("Intervention planifiée"))
+        .expect("the scheduled task is planned");
+    assert_eq!(field(scheduled, "begin"), "2026-11-25 09:00:00");
+    assert_eq!(field(scheduled, "end"), "2026-11-25 11:00:00");
+    assert_eq!(field(scheduled, "actiontime"), "7200");
+    let rejected = plan.objects.iter().any(|o| {
+        matches!(&o.decision, Decision::Rejected { rejection: Rejection::TimelineBadValue { column, .. } } if column == "fin")
+    });
+    assert!(rejected, "a schedule without its end is rejected");
+}

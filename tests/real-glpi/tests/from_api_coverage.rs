@@ -61,14 +61,6 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
         "glpi_tickettasks.uuid",
         "the engine's own mark on the tasks it writes",
     ),
-    (
-        "glpi_tickettasks.begin",
-        "not carried by the engine yet (a task's planning)",
-    ),
-    (
-        "glpi_tickettasks.end",
-        "not carried by the engine yet (a task's planning)",
-    ),
 ];
 
 struct Outcome {

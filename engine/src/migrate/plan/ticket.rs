@@ -97,6 +97,8 @@ pub struct TimelineEntry {
     pub approval_date: Option<String>,
     /// Who approved or refused a solution (login or name).
     pub approver: Option<String>,
+    /// A task's schedule: begin and end (`YYYY-MM-DD HH:MM:SS`).
+    pub planning: Option<(String, String)>,
 }
 
 impl TimelineEntry {
@@ -115,6 +117,7 @@ impl TimelineEntry {
             solution_type: None,
             approval_date: None,
             approver: None,
+            planning: None,
         }
     }
 }
@@ -411,6 +414,21 @@ pub fn timeline_from_companion(
                 };
                 e.technician = filled(cell(7));
                 e.category = filled(cell(10));
+                // A schedule is both ends or none (GLPI plans nothing from one date).
+                let (begin, end) = (cell(14), cell(15));
+                if !begin.is_empty() || !end.is_empty() {
+                    match (datetime(&begin), datetime(&end)) {
+                        (Some(b), Some(e_)) => e.planning = Some((b, e_)),
+                        (None, _) => {
+                            rejected.push((itemtype, source, bad(14, begin)));
+                            continue;
+                        }
+                        (_, None) => {
+                            rejected.push((itemtype, source, bad(15, end)));
+                            continue;
+                        }
+                    }
+                }
                 e.state = match parse_task_state(&state) {
                     Some(s) => Some(s),
                     None if state.is_empty() => None,
@@ -733,6 +751,12 @@ impl Draft {
                     }
                     if let Some(s) = e.state {
                         f.insert("state".into(), FieldValue::Number(s));
+                    }
+                    // Sent as the columns, not as `plan`: GLPI would recompute the duration
+                    // from them and check the technician's calendar (CommonITILTask).
+                    if let Some((begin, end)) = e.planning {
+                        f.insert("begin".into(), FieldValue::Text(begin));
+                        f.insert("end".into(), FieldValue::Text(end));
                     }
                     if let Some(t) = e.technician {
                         refs.push(("users_id_tech", Target::User, t));

@@ -367,11 +367,11 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                     String::new(),
                     String::new(),
                     String::new(),
+                    String::new(),
+                    String::new(),
                 ]),
                 GlpiType::TicketTask => {
-                    if !datetime(r, "begin").is_empty()
-                        || number(r, "groups_id_tech").unwrap_or(0) != 0
-                    {
+                    if number(r, "groups_id_tech").unwrap_or(0) != 0 {
                         out.skip(GlpiType::TicketTask, SkipReason::TaskPlanning);
                     }
                     cells.extend([
@@ -384,6 +384,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         String::new(),
                         String::new(),
                         String::new(),
+                        datetime(r, "begin"),
+                        datetime(r, "end"),
                     ])
                 }
                 _ => {
@@ -401,6 +403,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         named(&solution_types, r, "solutiontypes_id"),
                         datetime(r, "date_approval"),
                         approver,
+                        String::new(),
+                        String::new(),
                     ])
                 }
             }

@@ -13,6 +13,7 @@ pub mod glpi;
 pub mod map;
 pub mod migrate;
 pub mod read;
+pub mod sort;
 pub mod validate;
 
 /// The product's version, shown by every front end.

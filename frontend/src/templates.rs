@@ -49,7 +49,7 @@ pub async fn load_all() -> Result<Vec<MappingTemplate>, TemplateError> {
         .filter_map(|v| v.as_string())
         .filter_map(|t| MappingTemplate::from_json(&t).ok())
         .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    passerelle_engine::sort::sort_by(&mut out, |a, b| a.name.cmp(&b.name));
     db.close();
     Ok(out)
 }
@@ -108,7 +108,7 @@ pub fn merge(saved: &[MappingTemplate], new: Vec<MappingTemplate>) -> Vec<Mappin
         .cloned()
         .collect();
     out.extend(new);
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    passerelle_engine::sort::sort_by(&mut out, |a, b| a.name.cmp(&b.name));
     out
 }
 

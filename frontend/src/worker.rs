@@ -67,6 +67,8 @@ pub enum Channel {
     Check,
     /// The migration.
     Migrate,
+    /// The check's downloads (a file's rejected rows).
+    Export,
 }
 
 // Externally tagged (serde's default, `{"checked": {…}}`), not internally: an internally tagged
@@ -104,6 +106,23 @@ pub struct DraftRequest {
     pub id: u32,
     /// The files.
     pub source: DraftSource,
+}
+
+/// What the page asks for a file's rejected rows: the file read again in the worker (with the
+/// user's corrections), off the main thread, and its rows with an error in the last check on
+/// channel `of`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RejectedRequest {
+    /// Number of the request, carried by the reply.
+    pub id: u32,
+    /// The check whose problems say which rows are rejected.
+    pub of: Channel,
+    /// The file as the page sent it to that check (its bytes beside the request).
+    pub file: FileSpec,
+    /// Its name as checked (two files of one name are told apart by position).
+    pub checked_as: String,
+    /// The language of the file's last column (why each row is rejected).
+    pub lang: passerelle_engine::diagnostic::Lang,
 }
 
 /// The four reference exports the HR directory rules need, as dropped.
@@ -163,6 +182,15 @@ pub enum Reply {
         id: u32,
         /// The draft or what stops it.
         drafted: Drafted,
+    },
+    /// A file's rejected rows, answering a [`RejectedRequest`].
+    Rejected {
+        /// The request.
+        id: u32,
+        /// The file's name, as dropped.
+        file: String,
+        /// The rows, as CSV text, with their reasons.
+        csv: String,
     },
     /// The check could not run.
     Failed {
@@ -249,6 +277,8 @@ pub enum Job {
     Check(Request, Vec<Vec<u8>>, Option<RefBytes>),
     /// A draft, with the files of [`DraftSource::Files`].
     Draft(DraftRequest, Vec<Vec<u8>>),
+    /// A file's rejected rows, with its bytes.
+    Rejected(RejectedRequest, Vec<Vec<u8>>),
 }
 
 /// The last check of a channel, as the worker keeps it: the files as the page sent them, and
@@ -262,6 +292,8 @@ struct Kept {
 thread_local! {
     /// The last check of each channel (in the worker; on the main thread when no worker runs).
     static KEPT: RefCell<HashMap<Channel, Kept>> = RefCell::new(HashMap::new());
+    /// The problems the last check of each channel found, whatever its files.
+    static FOUND: RefCell<HashMap<Channel, Vec<Diagnostic>>> = RefCell::new(HashMap::new());
 }
 
 /// Runs a job for `channel`, replying through `post`.
@@ -270,7 +302,12 @@ pub fn handle(channel: Channel, job: Job, post: &mut dyn FnMut(Reply)) {
         Job::Check(request, files, refs) => {
             let templates = request.templates.clone();
             let specs = request.files.clone();
-            let prepared = check(&request, files, refs.as_ref(), post);
+            let prepared = check(&request, files, refs.as_ref(), &mut |r: Reply| {
+                if let Reply::Done { report, .. } = &r {
+                    FOUND.with(|f| f.borrow_mut().insert(channel, report.diagnostics.clone()));
+                }
+                post(r)
+            });
             KEPT.with(|k| {
                 let mut kept = k.borrow_mut();
                 match prepared {
@@ -287,6 +324,41 @@ pub fn handle(channel: Channel, job: Job, post: &mut dyn FnMut(Reply)) {
             });
         }
         Job::Draft(request, files) => draft(request, files, post),
+        Job::Rejected(request, files) => post(rejected(request, files)),
+    }
+}
+
+/// A file's rejected rows: read again as checked (overrides and corrections applied), with the
+/// problems the last check of the request's channel found in it.
+fn rejected(request: RejectedRequest, files: Vec<Vec<u8>>) -> Reply {
+    use passerelle_engine::check::{read_input, CheckInput};
+    let id = request.id;
+    let Some(bytes) = files.into_iter().next() else {
+        return Reply::failed(
+            id,
+            "message du vérificateur incohérent (fichier manquant)",
+            "inconsistent message to the checker (file missing)",
+        );
+    };
+    let input = CheckInput {
+        name: &request.checked_as,
+        bytes: &bytes,
+        overrides: &request.file.overrides,
+    };
+    let table = match read_input(&input, &Default::default(), &mut |_, _| {}) {
+        Ok(table) => table,
+        Err(e) => return Reply::failed(id, e.to_string(), e.to_string()),
+    };
+    let csv = FOUND.with(|f| {
+        let found = f.borrow();
+        let problems = found.get(&request.of).map(Vec::as_slice).unwrap_or(&[]);
+        passerelle_engine::export::rejected_rows(&table, problems, request.lang)
+    });
+    Reply::Rejected {
+        id,
+        file: request.file.name,
+        csv: String::from_utf8(csv)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     }
 }
 
@@ -507,6 +579,24 @@ pub fn to_messages(
     )
 }
 
+/// The messages of a rejected rows request (`{rejected, channel}` after the file's parts).
+pub fn rejected_messages(
+    channel: Channel,
+    request: &RejectedRequest,
+    file: &Rc<Vec<u8>>,
+) -> Vec<(JsValue, js_sys::Array)> {
+    job_messages(
+        channel,
+        request.id,
+        (
+            "rejected",
+            serde_json::to_string(request).unwrap_or_default(),
+        ),
+        std::slice::from_ref(file),
+        None,
+    )
+}
+
 /// The messages of a draft request (`{draft, channel}` after the files' parts).
 pub fn draft_messages(
     channel: Channel,
@@ -530,6 +620,7 @@ fn channel_value(channel: Channel) -> JsValue {
     JsValue::from_str(match channel {
         Channel::Check => "check",
         Channel::Migrate => "migrate",
+        Channel::Export => "export",
     })
 }
 
@@ -586,6 +677,7 @@ thread_local! {
 fn channel_of(data: &JsValue) -> Channel {
     match field(data, "channel").as_string().as_deref() {
         Some("migrate") => Channel::Migrate,
+        Some("export") => Channel::Export,
         _ => Channel::Check,
     }
 }
@@ -630,6 +722,11 @@ pub fn receive(data: &JsValue) -> Result<Option<(Channel, Job)>, String> {
             }
         })
     };
+    if let Some(json) = field(data, "rejected").as_string() {
+        let request: RejectedRequest = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        let files = files_of(request.id);
+        return Ok(Some((channel, Job::Rejected(request, files))));
+    }
     if let Some(json) = field(data, "draft").as_string() {
         let request: DraftRequest = serde_json::from_str(&json).map_err(|e| e.to_string())?;
         let files = files_of(request.id);
@@ -853,6 +950,18 @@ impl Runner {
         let bytes = self.bytes_for_fallback(&files);
         self.hub
             .post(messages, self.channel, Job::Check(request, bytes, refs));
+    }
+
+    /// Asks for a file's rejected rows; the reply ([`Reply::Rejected`] or [`Reply::Failed`])
+    /// comes to this runner's callback.
+    pub fn rejected(&self, request: RejectedRequest, file: Rc<Vec<u8>>) {
+        let messages = match self.hub.worker {
+            Some(_) => rejected_messages(self.channel, &request, &file),
+            None => Vec::new(),
+        };
+        let bytes = self.bytes_for_fallback(std::slice::from_ref(&file));
+        self.hub
+            .post(messages, self.channel, Job::Rejected(request, bytes));
     }
 
     /// Asks for a plan's draft; the reply ([`Reply::Draft`] or [`Reply::Failed`]) comes to
@@ -1106,6 +1215,73 @@ mod tests {
         let answer = replies(
             Channel::Migrate,
             ask(vec![spec("notes.csv"), spec("Computer.csv")]),
+        );
+        assert!(matches!(answer.as_slice(), [Reply::Failed { id: 5, .. }]));
+    }
+
+    /// A file's rejected rows come from the worker: the file read again with the user's
+    /// overrides, its rows with an error from the channel's last check, each with its reason.
+    #[test]
+    fn rejected_rows_are_read_again_in_the_worker_with_the_last_check_s_problems() {
+        let file = "Nom;Numéro de série;Date d'achat\nPC-1;SN1;2020-01-01\nPC-2;SN2;pas une date\n";
+        let request = Request {
+            id: 3,
+            files: vec![spec("Computer.csv")],
+            templates: Vec::new(),
+            service: None,
+        };
+        let done = replies(
+            Channel::Check,
+            Job::Check(request, vec![file.as_bytes().to_vec()], None),
+        );
+        let Some(Reply::Done { report, .. }) = done.last() else {
+            panic!("{done:?}")
+        };
+        let errors: Vec<u64> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == passerelle_engine::diagnostic::Severity::Error)
+            .map(|d| d.line)
+            .collect();
+        assert_eq!(errors, [3], "{:?}", report.diagnostics);
+        let ask = |id, lang| {
+            Job::Rejected(
+                RejectedRequest {
+                    id,
+                    of: Channel::Check,
+                    file: spec("Computer.csv"),
+                    checked_as: "Computer.csv".into(),
+                    lang,
+                },
+                vec![file.as_bytes().to_vec()],
+            )
+        };
+        let answer = replies(
+            Channel::Export,
+            ask(4, passerelle_engine::diagnostic::Lang::Fr),
+        );
+        let [Reply::Rejected { id: 4, file, csv }] = answer.as_slice() else {
+            panic!("{answer:?}")
+        };
+        assert_eq!(file, "Computer.csv");
+        assert!(
+            csv.contains("PC-2") && csv.contains("pas une date"),
+            "{csv}"
+        );
+        assert!(!csv.contains("PC-1"), "{csv}");
+        // No file sent with the request: refused, not a crash.
+        let answer = replies(
+            Channel::Export,
+            Job::Rejected(
+                RejectedRequest {
+                    id: 5,
+                    of: Channel::Check,
+                    file: spec("Computer.csv"),
+                    checked_as: "Computer.csv".into(),
+                    lang: passerelle_engine::diagnostic::Lang::En,
+                },
+                Vec::new(),
+            ),
         );
         assert!(matches!(answer.as_slice(), [Reply::Failed { id: 5, .. }]));
     }

@@ -28,12 +28,16 @@ use std::process::{Command, Stdio};
 /// users' default entities added (uploads' bytes in the plan, the sha1 check, three GLPI types):
 /// 2,794,082 B of wasm and 908,576 B of brotli measured at f80085a with scripts/build-page.sh,
 /// plus 0.5% for the issue's last pieces. Issue 14's budget (1 MB, 400 KB) is not met.
-const WASM_BUDGET: usize = 2_808_000;
+/// Lowered on 2026-12-03 (issue 14) when the engine's sorts went through one shared instance of
+/// the standard sort (`passerelle_engine::sort`: -52,527 B of wasm) and a file's rejected rows
+/// were read again in the worker: 2,767,213 B of wasm and 905,485 B of brotli for the whole page
+/// with scripts/build-page.sh, plus 0.5%.
+const WASM_BUDGET: usize = 2_781_000;
 /// 818.2 KB + 5%, the French State design system's CSS included (its core and the components
 /// the page draws, scripts/dsfr-css.sh: 37 KB of brotli, served by the proxy since a CDN is not
 /// allowed; its fonts and icons are fetched by that CSS, not linked from index.html, so they are
 /// not counted here).
-const PAGE_BR_BUDGET: usize = 913_000;
+const PAGE_BR_BUDGET: usize = 910_000;
 
 fn deb() -> PathBuf {
     if let Some(p) = std::env::var_os("PASSERELLE_DEB") {

@@ -1057,9 +1057,9 @@ pub fn plan_directory(
         };
         out.lines.push((number, action));
     }
-    out.messages.sort_by_key(|m| m.line);
+    crate::sort::sort_by_key(&mut out.messages, |m| m.line);
     let mut objects = b.objects;
-    objects.sort_by_key(|o| o.rank);
+    crate::sort::sort_by_key(&mut objects, |o| o.rank);
     decide_all(&mut objects, target, &out.plan.options);
     out.plan.objects = objects;
     out

@@ -394,7 +394,7 @@ pub fn validate(
     } else {
         (phase_one, phase_two)
     };
-    diagnostics.sort_by_key(|d| d.line);
+    crate::sort::sort_by_key(&mut diagnostics, |d| d.line);
     DirectoryReport {
         file: file.into(),
         phase_one_ok,

@@ -228,7 +228,7 @@ pub fn error_lines(
             }
         }
     }
-    out.sort_by_key(|e| e.line);
+    crate::sort::sort_by_key(&mut out, |e| e.line);
     out
 }
 

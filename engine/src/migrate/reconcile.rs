@@ -129,7 +129,7 @@ const EMPTY_SET: &str = "-";
 
 /// Ids as one key part: sorted, deduplicated, comma-separated (`-` for none).
 fn set_text(mut ids: Vec<String>) -> String {
-    ids.sort_by_key(|s| (s.len(), s.clone()));
+    crate::sort::sort_by(&mut ids, |a, b| (a.len(), a).cmp(&(b.len(), b)));
     ids.dedup();
     if ids.is_empty() {
         EMPTY_SET.to_string()

@@ -166,7 +166,7 @@ pub fn encode<'a>(encoding: &'static Encoding, text: &'a str) -> Cow<'a, [u8]> {
         .collect();
     // Stable: of two bytes giving one character, the first (lowest) stays, as in WHATWG's index
     // lookup.
-    table.sort_by_key(|&(c, _)| c);
+    crate::sort::sort_by_key(&mut table, |&(c, _)| c);
     table.dedup_by_key(|&mut (c, _)| c);
     let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {

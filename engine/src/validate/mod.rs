@@ -378,8 +378,9 @@ fn validate_file(
             RowProblem::OnTarget { of, count },
         );
     }
-    ctx.out
-        .sort_by_key(|d| (d.line, d.column.as_ref().map(|c: &ColumnRef| c.index)));
+    crate::sort::sort_by_key(&mut ctx.out, |d| {
+        (d.line, d.column.as_ref().map(|c: &ColumnRef| c.index))
+    });
     ctx.out
 }
 

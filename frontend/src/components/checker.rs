@@ -12,11 +12,10 @@ pub mod texts;
 
 use std::rc::Rc;
 
-use passerelle_engine::check::{read_input, CheckInput, CheckReport, Stage};
+use passerelle_engine::check::{CheckReport, Stage};
 use passerelle_engine::detect::ItemType;
 use passerelle_engine::diagnostic::{Diagnostic, Severity};
-use passerelle_engine::export::{diagnostics_csv, rejected_rows};
-use passerelle_engine::read::ReadOptions;
+use passerelle_engine::export::diagnostics_csv;
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
 use yew::prelude::*;
@@ -26,7 +25,7 @@ use crate::dom::event_input;
 use crate::files;
 use crate::i18n::{Key, Lang, Translate};
 use crate::templates;
-use crate::worker::Runner;
+use crate::worker::{Channel, FileSpec, RejectedRequest, Reply, Runner};
 use model::{Cell, Edit, Failure, Model, Msg};
 use passerelle_engine::map::MappingTemplate;
 
@@ -121,6 +120,52 @@ pub fn checker(props: &CheckerProps) -> Html {
     let runner = {
         let d = model.dispatcher();
         use_memo((), move |_| Runner::new(move |r| d.dispatch(Msg::Reply(r))))
+    };
+    // A file's rejected rows are read again in the worker, off the main thread (a large export
+    // would freeze the page); its answer is downloaded.
+    let exporter = {
+        let d = model.dispatcher();
+        use_memo((), move |_| {
+            Runner::on(Channel::Export, move |r| match r {
+                Reply::Rejected { file, csv, .. } => {
+                    let _ = files::download(&format!("rejets-{file}"), "text/csv", csv.as_bytes());
+                }
+                Reply::Failed {
+                    message_fr,
+                    message_en,
+                    ..
+                } => d.dispatch(Msg::ReadFailed(Failure {
+                    fr: message_fr,
+                    en: message_en,
+                })),
+                _ => {}
+            })
+        })
+    };
+    let exports = use_mut_ref(|| 0u32);
+    let on_rejected = {
+        let model = model.clone();
+        Callback::from(move |name: String| {
+            let Some(input) = model.file(&name) else {
+                return;
+            };
+            let id = {
+                let mut n = exports.borrow_mut();
+                *n += 1;
+                *n
+            };
+            let request = RejectedRequest {
+                id,
+                of: Channel::Check,
+                file: FileSpec {
+                    name: input.name.clone(),
+                    overrides: input.overrides.clone(),
+                },
+                checked_as: name,
+                lang,
+            };
+            exporter.rejected(request, input.bytes.clone());
+        })
     };
     {
         let on_stage = props.on_stage.clone();
@@ -301,7 +346,7 @@ pub fn checker(props: &CheckerProps) -> Html {
                 on_delete={on_delete_template} on_import={on_import_templates}
                 error={(*template_error).clone()} />
             if let Some(r) = &model.report {
-                { summary(lang, r, &model, &dispatch) }
+                { summary(lang, r, &model, &dispatch, &on_rejected) }
                 // The mapping in force: the one the user set, until the check that applies it ends.
                 { for r.files.iter().filter_map(|f| f.mapping.clone().map(|m| html! {
                     <mapping::MappingEditor key={f.summary.file.clone()} {lang} file={f.summary.file.clone()}
@@ -379,7 +424,13 @@ fn progress_view(lang: Lang, model: &Model) -> Html {
     }
 }
 
-fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callback<Msg>) -> Html {
+fn summary(
+    lang: Lang,
+    report: &Rc<CheckReport>,
+    model: &Model,
+    dispatch: &Callback<Msg>,
+    on_rejected: &Callback<String>,
+) -> Html {
     let download_all = {
         let report = report.clone();
         Callback::from(move |_: MouseEvent| {
@@ -427,18 +478,11 @@ fn summary(lang: Lang, report: &Rc<CheckReport>, model: &Model, dispatch: &Callb
                     let name = s.file.clone();
                     let input = model.file(&name).cloned();
                     let overrides = input.as_ref().map(|i| i.overrides.clone()).unwrap_or_default();
-                    let rejected = {
-                        let (report, input) = (report.clone(), input.clone());
-                        Callback::from(move |_: MouseEvent| {
-                            let Some(input) = &input else { return };
-                            let check_input = CheckInput { name: &input.name, bytes: &input.bytes, overrides: &input.overrides };
-                            // The corrected cells are in the table: rejected rows carry the corrections.
-                            if let Ok(table) = read_input(&check_input, &ReadOptions::default(), &mut |_, _| {}) {
-                                let out = rejected_rows(&table, &report.diagnostics, lang);
-                                let _ = files::download(&format!("rejets-{}", input.name), "text/csv", &out);
-                            }
-                        })
-                    };
+                    // Read again with the corrections: rejected rows carry them.
+                    let rejected = on_rejected.reform({
+                        let name = name.clone();
+                        move |_: MouseEvent| name.clone()
+                    });
                     let on_encoding = {
                         let (d, name) = (dispatch.clone(), name.clone());
                         Callback::from(move |v: String| {
@@ -643,7 +687,7 @@ pub fn problems_table(props: &ProblemsTableProps) -> Html {
         .iter()
         .filter_map(|d| d.column.as_ref().and_then(|c| c.name.clone()))
         .collect();
-    columns.sort();
+    passerelle_engine::sort::sort(&mut columns);
     columns.dedup();
     // A file or column the latest check no longer has filters nothing (and the list says so).
     let f = props.filter.in_force(&files, &columns);

@@ -202,6 +202,77 @@ async fn a_cell_corrected_in_place_is_re_validated() {
     browser.close().await.unwrap();
 }
 
+/// The rejected rows are read again in the worker, off the main thread: the download holds the
+/// rows still in error, with their reason, and not a row corrected in place.
+#[tokio::test]
+async fn rejected_rows_come_from_the_worker_with_their_reasons_and_without_corrected_rows() {
+    let _one = ONE_BROWSER.lock().await;
+    let (_sandbox, _proxy, browser) = open_page().await;
+    let dir = std::env::temp_dir().join(format!("passerelle-e2e-rejected-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("Computer.csv");
+    std::fs::write(
+        &path,
+        "Nom;Numéro de série;Date d'achat\nPC-1;SN1;2020-01-01\nPC-2;SN2;pas une date\nPC-3;SN3;jamais\n",
+    )
+    .unwrap();
+    send_files(&browser, "#file-input", &[path]).await;
+    wait_cell(&browser, "Computer.csv", "errors", "2").await;
+    // PC-3's date corrected in place: its row is no longer rejected.
+    let cell =
+        "#problems .problem-row[data-file=\"Computer.csv\"][data-line=\"4\"] input.value-edit";
+    find(&browser, cell)
+        .await
+        .send_keys(&format!("{CONTROL}a{RELEASE}2021-06-30{ENTER}"))
+        .await
+        .unwrap();
+    wait_cell(&browser, "Computer.csv", "errors", "1").await;
+    browser
+        .client
+        .execute(
+            "window.__blobs = []; const o = URL.createObjectURL; \
+             URL.createObjectURL = (b) => { window.__blobs.push(b); return o.call(URL, b); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser
+        .click(&format!(
+            "{} button.download-rejected",
+            "tr.summary-row[data-file=\"Computer.csv\"]"
+        ))
+        .await
+        .unwrap();
+    // The worker answers asynchronously: wait for the blob.
+    let csv = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const t0 = Date.now(); \
+             (function poll() { if (window.__blobs.length) { window.__blobs[0].text().then(done); } \
+             else if (Date.now() - t0 > 20000) { done(null); } else { setTimeout(poll, 50); } })();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let csv = csv
+        .as_str()
+        .expect("the rejected rows were offered")
+        .to_string();
+    assert!(
+        csv.contains("PC-2") && csv.contains("pas une date"),
+        "{csv}"
+    );
+    assert!(!csv.contains("PC-1") && !csv.contains("PC-3"), "{csv}");
+    // Each row says why (the last column, in French).
+    let row = csv.lines().find(|l| l.contains("PC-2")).unwrap();
+    assert!(
+        row.contains("Date d'achat") || row.contains("date"),
+        "{row}"
+    );
+    browser.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[tokio::test]
 async fn a_directory_file_is_checked_with_its_reference_exports_and_service() {
     let _one = ONE_BROWSER.lock().await;

@@ -220,7 +220,7 @@ impl Draft {
         }
         // Trees and groups first so that references from other files find them.
         let mut ordered: Vec<&SourceFile<'_>> = files.iter().collect();
-        ordered.sort_by_key(|f| match f.mapping.item_type {
+        crate::sort::sort_by_key(&mut ordered, |f| match f.mapping.item_type {
             ItemType::Location => 0,
             ItemType::Group => 1,
             ItemType::User => 2,
@@ -236,8 +236,9 @@ impl Draft {
             .into_values()
             .flatten()
             .collect();
-        orphans
-            .sort_by(|a, b| (&a.source.file, a.source.line).cmp(&(&b.source.file, b.source.line)));
+        crate::sort::sort_by(&mut orphans, |a, b| {
+            (&a.source.file, a.source.line).cmp(&(&b.source.file, b.source.line))
+        });
         for e in orphans {
             let itemtype = match e.entry.kind {
                 super::ticket::EntryKind::Followup => GlpiType::ItilFollowup,

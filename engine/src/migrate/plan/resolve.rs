@@ -461,7 +461,7 @@ impl<'a> Resolver<'a> {
         // Relations whose computer was rejected cannot be made.
         // Order: by rank, stable within (files order).
         let mut order: Vec<usize> = (0..self.objects.len()).collect();
-        order.sort_by_key(|i| (self.objects[*i].rank, *i));
+        crate::sort::sort_by_key(&mut order, |i| (self.objects[*i].rank, *i));
         let mut objects: Vec<PlannedObject> =
             order.into_iter().map(|i| self.objects[i].clone()).collect();
         // Reconcile in order, so references to matched objects are known.

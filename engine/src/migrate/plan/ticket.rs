@@ -243,7 +243,7 @@ pub fn timeline_from_cells(
             contents = vec![String::new(); dates.len()];
         }
         let mut sorted = dates.clone();
-        sorted.sort();
+        crate::sort::sort(&mut sorted);
         sorted.dedup();
         if sorted.len() != dates.len() {
             warnings.push(format!(
@@ -310,7 +310,7 @@ pub fn timeline_from_cells(
         out.push(e);
     }
     // Oldest first, followups before tasks before the solution at the same date (stable).
-    out.sort_by(|a, b| (&a.date, a.kind).cmp(&(&b.date, b.kind)));
+    crate::sort::sort_by(&mut out, |a, b| (&a.date, a.kind).cmp(&(&b.date, b.kind)));
     (out, warnings)
 }
 

@@ -155,7 +155,9 @@ impl RecordingTransport {
             .get(&itemtype)
             .cloned()
             .unwrap_or_default();
-        rows.sort_by_key(|m| m.get("id").and_then(Value::as_u64).unwrap_or(0));
+        crate::sort::sort_by_key(&mut rows, |m| {
+            m.get("id").and_then(Value::as_u64).unwrap_or(0)
+        });
         if param("order") == Some("DESC") {
             rows.reverse();
         }

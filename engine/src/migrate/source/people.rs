@@ -250,7 +250,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     }
     for list in emails.values_mut() {
         // Stable: the others keep GLPI's order.
-        list.sort_by_key(|(default, _)| !default);
+        crate::sort::sort_by_key(list, |(default, _)| !default);
     }
 
     let mut user_rows = Vec::new();

@@ -417,8 +417,9 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
             });
         }
     }
-    entries
-        .sort_by(|a, b| (a.ticket, &a.date, a.rank, a.id).cmp(&(b.ticket, &b.date, b.rank, b.id)));
+    crate::sort::sort_by(&mut entries, |a, b| {
+        (a.ticket, &a.date, a.rank, a.id).cmp(&(b.ticket, &b.date, b.rank, b.id))
+    });
 
     let table = rows
         .into_iter()

@@ -4,6 +4,7 @@
 //! issue 14's size budget); these functions are generic only in a loop of swaps.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` by `compare`, stably (equal items keep their order), like `slice::sort_by`.
 pub fn sort_by<T>(items: &mut [T], compare: impl Fn(&T, &T) -> Ordering) {
@@ -28,6 +29,33 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
 }
+
+/// Ordered sets and maps built by inserting items one by one. `collect()` into a `BTreeSet` or a
+/// `BTreeMap` sorts the items first with the standard stable sort: one more instance of it per
+/// element type.
+pub trait CollectOrdered: Iterator + Sized {
+    /// The items as a set, like `collect::<BTreeSet<_>>()`.
+    fn into_set(self) -> BTreeSet<Self::Item>
+    where
+        Self::Item: Ord,
+    {
+        let mut set = BTreeSet::new();
+        set.extend(self);
+        set
+    }
+
+    /// The pairs as a map, the last value of a key kept, like `collect::<BTreeMap<_, _>>()`.
+    fn into_map<K: Ord, V>(self) -> BTreeMap<K, V>
+    where
+        Self: Iterator<Item = (K, V)>,
+    {
+        let mut map = BTreeMap::new();
+        map.extend(self);
+        map
+    }
+}
+
+impl<I: Iterator> CollectOrdered for I {}
 
 /// The swaps that put `len` items in the order `compare` (on positions) gives, ties in their
 /// original order. Not generic: the one instantiation of the standard sort.
@@ -82,6 +110,10 @@ mod tests {
                 assert_eq!(ours, std_sorted);
             }
         }
+        let set = [3, 1, 3, 2].into_iter().into_set();
+        assert_eq!(set.into_iter().collect::<Vec<_>>(), [1, 2, 3]);
+        let map = [(2, "b"), (1, "a"), (2, "c")].into_iter().into_map();
+        assert_eq!(map.into_iter().collect::<Vec<_>>(), [(1, "a"), (2, "c")]);
         let mut words = vec!["b", "a", "c", "a"];
         sort_by(&mut words, |a, b| b.cmp(a));
         assert_eq!(words, ["c", "b", "a", "a"]);

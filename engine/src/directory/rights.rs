@@ -15,6 +15,7 @@
 //!   is under the session's (a user without any: every profile of GLPI must be);
 //! - an authorization may be given only with a profile under the session's.
 
+use crate::sort::CollectOrdered;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -107,7 +108,7 @@ impl RightsRule {
 
     /// GLPI's rule for `session` against the profiles of GLPI (id → rights).
     pub fn new(session: &SessionProfile, profiles: &BTreeMap<u64, ProfileRights>) -> Self {
-        let all: BTreeSet<u64> = profiles.keys().copied().collect();
+        let all: BTreeSet<u64> = profiles.keys().copied().into_set();
         let session_right = |name: &str| session.rights.get(name).copied().unwrap_or(0);
         if session_right("profile") & bits::CREATE != 0 {
             return RightsRule { under: None, all };
@@ -119,7 +120,7 @@ impl RightsRule {
             .values()
             .flat_map(|p| p.rights.keys().map(String::as_str))
             .filter(|n| central || HELPDESK_RIGHTS.contains(n))
-            .collect();
+            .into_set();
         let under = profiles
             .iter()
             .filter(|(_, p)| {
@@ -183,7 +184,7 @@ pub fn profiles_from_rows(
                 },
             )
         })
-        .collect();
+        .into_map();
     for r in rights {
         if let Some(p) = out.get_mut(&num(r.get("profiles_id"))) {
             let name = r

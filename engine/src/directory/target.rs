@@ -3,6 +3,7 @@
 //! generated passwords (sent to GLPI only, never journaled), and the seed-004 error file with
 //! every message of the check, the plan and the run.
 
+use crate::sort::CollectOrdered;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -308,7 +309,7 @@ pub async fn run_directory<T: Transport, S: JournalSink, C: Control>(
         .iter()
         .filter(|o| o.key.itemtype == GlpiType::Entity && matches!(o.decision, Decision::Create))
         .map(|o| o.rank)
-        .collect();
+        .into_set();
     for rank in levels {
         let mut part = plan.clone();
         part.objects

@@ -1,6 +1,7 @@
 //! Rows to planned objects, before the target is read: identities, field values, references
 //! waiting to be resolved, relations carried by user rows and companion files.
 
+use crate::sort::CollectOrdered;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -530,7 +531,7 @@ impl Draft {
             .keys()
             .copied()
             .chain(related_refs.iter().map(|r| r.0))
-            .collect();
+            .into_set();
         for rel_type in related_types {
             let mut rel = PlannedObject::new(
                 ObjectKey::new(rel_type, owner.key.clone()),
@@ -1218,7 +1219,7 @@ impl Draft {
 
     /// The target itemtypes the plan must read.
     pub fn needed_types(&self) -> BTreeSet<GlpiType> {
-        let mut out: BTreeSet<GlpiType> = self.objects.iter().map(|o| o.key.itemtype).collect();
+        let mut out: BTreeSet<GlpiType> = self.objects.iter().map(|o| o.key.itemtype).into_set();
         for p in &self.pending {
             match p.target {
                 Target::Dropdown(t) | Target::Tree(t) => {

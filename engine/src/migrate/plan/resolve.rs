@@ -1,6 +1,7 @@
 //! References resolved against the target (planned object, existing item, or a value to map,
 //! create or leave empty), then every object reconciled, in creation order.
 
+use crate::sort::CollectOrdered;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -471,7 +472,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .filter(|o| matches!(o.decision, Decision::Rejected { .. }))
             .map(|o| o.key.clone())
-            .collect();
+            .into_set();
         let rules = ReconcileRules {
             never_overwrite: self.options.never_overwrite,
         };

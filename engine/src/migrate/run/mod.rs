@@ -13,6 +13,7 @@
 //!
 //! Retries wait with the client's backoff ([`GlpiClient::backoff`]): one policy.
 
+use crate::sort::CollectOrdered;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -365,7 +366,7 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
             .in_flight_creates()
             .into_iter()
             .map(|(o, _)| o.itemtype)
-            .collect();
+            .into_set();
         for itemtype in types {
             let mut last: Option<Vec<u64>> = None;
             for _ in 0..SETTLE_READS {

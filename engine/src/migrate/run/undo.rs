@@ -2,6 +2,7 @@
 //! before-values back, in reverse dependency order. Resumable: what is undone is journaled,
 //! and an item already gone counts as undone.
 
+use crate::sort::CollectOrdered;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -60,7 +61,7 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
             .iter()
             .filter(|r| r.object.itemtype == GlpiType::Ticket)
             .filter_map(|r| r.id)
-            .collect();
+            .into_set();
         if !reopen.is_empty() {
             let inputs: Vec<Value> = reopen
                 .iter()

@@ -1,6 +1,7 @@
 //! Verification: every object the journal says is on the target is read back and compared
 //! field by field with the plan (the source as mapped).
 
+use crate::sort::CollectOrdered;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -53,7 +54,7 @@ pub async fn verify<T: Transport>(
 ) -> Result<VerifyReport, CallError> {
     let ids = journal.ids();
     let mut report = VerifyReport::default();
-    let types: BTreeSet<GlpiType> = plan.objects.iter().map(|o| o.key.itemtype).collect();
+    let types: BTreeSet<GlpiType> = plan.objects.iter().map(|o| o.key.itemtype).into_set();
     let mut read: HashMap<GlpiType, HashMap<u64, Map<String, Value>>> = HashMap::new();
     for t in types {
         let wanted = plan

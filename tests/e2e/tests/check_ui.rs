@@ -227,15 +227,7 @@ async fn rejected_rows_come_from_the_worker_with_their_reasons_and_without_corre
         .await
         .unwrap();
     wait_cell(&browser, "Computer.csv", "errors", "1").await;
-    browser
-        .client
-        .execute(
-            "window.__blobs = []; const o = URL.createObjectURL; \
-             URL.createObjectURL = (b) => { window.__blobs.push(b); return o.call(URL, b); };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    capture_downloads(&browser).await;
     browser
         .click(&format!(
             "{} button.download-rejected",
@@ -243,21 +235,10 @@ async fn rejected_rows_come_from_the_worker_with_their_reasons_and_without_corre
         ))
         .await
         .unwrap();
-    // The worker answers asynchronously: wait for the blob.
-    let csv = browser
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; const t0 = Date.now(); \
-             (function poll() { if (window.__blobs.length) { window.__blobs[0].text().then(done); } \
-             else if (Date.now() - t0 > 20000) { done(null); } else { setTimeout(poll, 50); } })();",
-            vec![],
-        )
+    // The worker answers asynchronously: the download comes when it has read the file.
+    let csv = first_download(&browser)
         .await
-        .unwrap();
-    let csv = csv
-        .as_str()
-        .expect("the rejected rows were offered")
-        .to_string();
+        .expect("the rejected rows were offered");
     assert!(
         csv.contains("PC-2") && csv.contains("pas une date"),
         "{csv}"
@@ -583,25 +564,9 @@ async fn templates_are_saved_reapplied_after_a_reload_exported_and_imported() {
     assert!(applied.contains("Parc Guyane"), "{applied:?}");
 
     // Export: the JSON file offered for download (its blob is read back through WebDriver).
-    browser
-        .client
-        .execute(
-            "window.__blobs = []; const o = URL.createObjectURL; \
-             URL.createObjectURL = (b) => { window.__blobs.push(b); return o.call(URL, b); };",
-            vec![],
-        )
-        .await
-        .unwrap();
+    capture_downloads(&browser).await;
     browser.click("#templates-export").await.unwrap();
-    let json = browser
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; window.__blobs[0].text().then(done);",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let json = json.as_str().expect("exported text").to_string();
+    let json = first_download(&browser).await.expect("exported text");
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed[0]["name"], "Parc Guyane");
 
@@ -625,6 +590,36 @@ async fn templates_are_saved_reapplied_after_a_reload_exported_and_imported() {
     wait_cell(&browser, "Computer.csv", "warnings", "0").await;
     browser.close().await.unwrap();
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// From now on, the page's downloads are kept for [`first_download`] (each blob it offers).
+async fn capture_downloads(browser: &Browser) {
+    browser
+        .client
+        .execute(
+            "window.__blobs = []; const o = URL.createObjectURL; \
+             URL.createObjectURL = (b) => { window.__blobs.push(b); return o.call(URL, b); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+}
+
+/// The text of the first download offered since [`capture_downloads`], waited for up to 20 s
+/// (read back through WebDriver); `None` when none came.
+async fn first_download(browser: &Browser) -> Option<String> {
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const t0 = Date.now(); \
+             (function poll() { if (window.__blobs.length) { window.__blobs[0].text().then(done); } \
+             else if (Date.now() - t0 > 20000) { done(null); } else { setTimeout(poll, 50); } })();",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .map(str::to_string)
 }
 
 /// Waits until no check is running (the progress bar gone) and the summary is there.

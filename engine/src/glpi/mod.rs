@@ -291,6 +291,40 @@ pub const NETWORK_NAME_INPUTS: [&str; 2] = ["NetworkName_name", "NetworkName__ip
 /// name, and addresses keyed by id), so that reconciliation compares them with the source's.
 pub const NETWORK_NAME_ID_INPUT: &str = "NetworkName_id";
 
+/// Completes the before-values of a port's update (the inputs of the PUT that undoes it) with
+/// the port as the target has it now (`now`, read with [`NETWORK_NAME_ID_INPUT`] and
+/// [`NETWORK_NAME_INPUTS`]): an address the update added is not among the before-values (its
+/// id was not known when the update was journaled, which names every address the target had
+/// then), so it gets an empty value, which has GLPI delete it (`NetworkName::post_workOnItem`).
+/// Only for the same network name: an id of another name's address would delete that one.
+/// Left as is when the before-values carry no addresses.
+pub fn undo_added_addresses(
+    before: &mut serde_json::Map<String, serde_json::Value>,
+    now: &serde_json::Map<String, serde_json::Value>,
+) {
+    use serde_json::Value;
+    let id = |m: &serde_json::Map<String, Value>| {
+        m.get(NETWORK_NAME_ID_INPUT).and_then(|v| {
+            v.as_u64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        })
+    };
+    if id(before).is_none() || id(before) != id(now) {
+        return;
+    }
+    let (Some(Value::Object(restored)), Some(Value::Object(current))) = (
+        before.get_mut(NETWORK_NAME_INPUTS[1]),
+        now.get(NETWORK_NAME_INPUTS[1]),
+    ) else {
+        return;
+    };
+    for address in current.keys() {
+        if !restored.contains_key(address) {
+            restored.insert(address.clone(), Value::String(String::new()));
+        }
+    }
+}
+
 use GlpiType::*;
 
 impl GlpiType {
@@ -796,5 +830,45 @@ mod tests {
             Ticket.field_target("itilcategories_id"),
             Some(Target::Tree(ItilCategory))
         );
+    }
+
+    /// The undo of a port's update deletes the addresses the update added (ids the target has
+    /// now that the before-values do not name), keeps the others' before-values, and touches
+    /// nothing when the port's network name is another one or the update left addresses alone.
+    #[test]
+    fn undoing_a_port_update_deletes_the_addresses_it_added() {
+        use serde_json::{json, Map, Value};
+        let obj = |v: Value| -> Map<String, Value> { v.as_object().cloned().unwrap() };
+        let before = obj(json!({"_create_children": 1, NETWORK_NAME_ID_INPUT: 3,
+            NETWORK_NAME_INPUTS[0]: "renamed",
+            NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.9.9.9", "-1": "fe80::9"}}));
+        // 11 kept, 12 updated in place, the one "-1" restores deleted by the update; 14 added.
+        let now = obj(json!({"id": 7, NETWORK_NAME_ID_INPUT: "3",
+            NETWORK_NAME_INPUTS[0]: "pc-1",
+            NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.0.0.2", "14": "10.0.0.3"}}));
+        let mut restored = before.clone();
+        undo_added_addresses(&mut restored, &now);
+        assert_eq!(
+            restored[NETWORK_NAME_INPUTS[1]],
+            json!({"11": "10.0.0.1", "12": "10.9.9.9", "-1": "fe80::9", "14": ""})
+        );
+        // Undone again (a resumed undo): what the first one re-added is deleted and added once.
+        let again = obj(json!({NETWORK_NAME_ID_INPUT: 3,
+            NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.9.9.9", "15": "fe80::9"}}));
+        let mut restored = before.clone();
+        undo_added_addresses(&mut restored, &again);
+        assert_eq!(
+            restored[NETWORK_NAME_INPUTS[1]],
+            json!({"11": "10.0.0.1", "12": "10.9.9.9", "-1": "fe80::9", "15": ""})
+        );
+        let other_name = obj(json!({NETWORK_NAME_ID_INPUT: 4,
+            NETWORK_NAME_INPUTS[1]: {"20": "10.0.0.1"}}));
+        let mut restored = before.clone();
+        undo_added_addresses(&mut restored, &other_name);
+        assert_eq!(restored, before);
+        let plain = obj(json!({"name": "eth0"}));
+        let mut restored = plain.clone();
+        undo_added_addresses(&mut restored, &now);
+        assert_eq!(restored, plain);
     }
 }

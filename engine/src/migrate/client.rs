@@ -479,6 +479,26 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
         Ok(items)
     }
 
+    /// Ports as the target has them now, by id, with their first network name's id, name and
+    /// addresses keyed by id (read as [`Self::read_all`] gives them): the undo of a port's
+    /// update reads them to delete the addresses it added ([`crate::glpi::undo_added_addresses`]).
+    pub async fn read_network_names(
+        &self,
+        ports: &[u64],
+    ) -> Result<std::collections::HashMap<u64, Map<String, Value>>, CallError> {
+        let mut items: Vec<Map<String, Value>> = ports
+            .iter()
+            .map(|id| {
+                let mut port = Map::new();
+                port.insert("id".into(), json!(id));
+                port
+            })
+            .collect();
+        self.attach_network_names(GlpiType::NetworkPort, &mut items)
+            .await?;
+        Ok(ports.iter().copied().zip(items).collect())
+    }
+
     /// Ports read get their first network name's id, name and addresses (keyed by id), as the
     /// inputs of a port's PUT name them ([`crate::glpi::NETWORK_NAME_ID_INPUT`],
     /// [`crate::glpi::NETWORK_NAME_INPUTS`]): GLPI keeps them in tables of their own, and

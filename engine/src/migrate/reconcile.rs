@@ -324,8 +324,9 @@ pub fn diff(
 /// (`_create_children` with the [`crate::glpi::NETWORK_NAME_ID_INPUT`] of the name the client
 /// read): an address of both stays, the other target addresses take the source's in place (an
 /// empty value deletes the ones left over), and the rest are added. The before-values give the
-/// name and the addresses changed in place back; the ones deleted are added again (one the PUT
-/// added stays: its id is not known before).
+/// name and the addresses changed in place back, name the ones kept, and add the deleted ones
+/// again; one the PUT added is deleted by the undo, which reads the port again
+/// ([`crate::glpi::undo_added_addresses`]): its id is not known before.
 fn port_children(
     obj: &PlannedObject,
     item: &Map<String, Value>,
@@ -353,10 +354,12 @@ fn port_children(
     let norm = |a: &str| a.trim().to_lowercase();
     let mut left: Vec<&String> = wanted.iter().collect();
     let mut free = Vec::new();
+    let mut kept = Vec::new();
     for (cid, address) in &current {
         match left.iter().position(|w| norm(w) == norm(address)) {
             Some(i) => {
                 left.remove(i);
+                kept.push((*cid, address.clone()));
             }
             None => free.push((*cid, address.clone())),
         }
@@ -369,7 +372,12 @@ fn port_children(
         return;
     }
     let mut set = Vec::new();
+    // Every address of the target is named in the before-values, the ones kept too: the undo
+    // deletes those it finds that they do not name, the ones this update added.
     let mut restore = Map::new();
+    for (cid, old) in &kept {
+        restore.insert(cid.to_string(), Value::String(old.clone()));
+    }
     let mut added = 0;
     for (n, (cid, old)) in free.iter().enumerate() {
         set.push((*cid, left.get(n).map(|w| (*w).clone()).unwrap_or_default()));
@@ -542,7 +550,7 @@ mod tests {
                     Value::Object(before),
                     json!({"_create_children": 1, NETWORK_NAME_ID_INPUT: 3,
                            NETWORK_NAME_INPUTS[0]: "renamed",
-                           NETWORK_NAME_INPUTS[1]: {"12": "10.9.9.9"}})
+                           NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.9.9.9"}})
                 );
             }
             other => panic!("{other:?}"),

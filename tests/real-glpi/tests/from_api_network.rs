@@ -7,9 +7,11 @@
 //! network ports (asset, logical number, name → MAC, instantiation, network name, addresses)
 //! and IP addresses (port → version, network name, main item) included. The target session is
 //! on the prefecture's entity. A second run with a new journal writes nothing; a port whose
-//! network name and address were changed by hand on the target gets the source's back from a
-//! third run (in place, the oracle clean again), and the undo of that run gives the changed
-//! ones back; `--undo` of the first leaves no port, network name, address or metrics row.
+//! network name and one address were changed by hand on the target, and another of its
+//! addresses deleted, gets the source's back from a third run (the name and the changed address
+//! in place, the deleted one added again, the oracle clean again), and the undo of that run
+//! gives exactly the changed ones back (the address it added deleted); `--undo` of the first
+//! leaves no port, network name, address or metrics row.
 //!
 //! The scenario runs once per test binary; each test asserts one part of its outcome.
 
@@ -45,13 +47,17 @@ struct Outcome {
     target_counts: (usize, usize),
     second: CliRun,
     second_writes: Vec<String>,
-    /// A port's network name and address (name id, name, address id, address): as the first
-    /// run made them, as changed by hand, after the third run, after its undo.
+    /// A port's network name and addresses (name id, name, address id, address; one row per
+    /// live address): as the first run made them, as changed by hand (one address changed,
+    /// another deleted), after the third run, after its undo.
     port_as_migrated: Vec<Vec<Option<String>>>,
     port_as_changed: Vec<Vec<Option<String>>>,
     port_after_third: Vec<Vec<Option<String>>>,
     port_after_undo_of_third: Vec<Vec<Option<String>>>,
     third: CliRun,
+    /// The ids of the address changed by hand and of the one deleted by hand.
+    changed_address: String,
+    deleted_address: String,
     /// Source against target after the third run.
     differences_after_third: Vec<String>,
     undo_of_third: CliRun,
@@ -92,20 +98,22 @@ fn scenario() -> real_glpi::Result<Outcome> {
     let second = run(&dir.join("second.jsonl"), &["--verify"])?;
     let second_writes = fingerprint_changes(&before, &write_fingerprint(&tdb)?);
 
-    // 3. Someone changes a port's network name and one of its IPv4 addresses on the target.
+    // 3. Someone changes a port's network name and one of its IPv4 addresses on the target,
+    // and deletes another (a port with three: one stays as it is).
     let picked = query(
         &tdb,
-        "SELECT n.items_id, ip.id FROM glpi_networknames n JOIN glpi_ipaddresses ip \
-         ON ip.itemtype = 'NetworkName' AND ip.items_id = n.id AND ip.is_deleted = 0 \
-         WHERE n.itemtype = 'NetworkPort' AND n.is_deleted = 0 AND ip.version = 4 \
-         ORDER BY n.items_id, ip.id LIMIT 1",
+        "SELECT n.items_id, MIN(ip.id), MAX(ip.id) FROM glpi_networknames n \
+         JOIN glpi_ipaddresses ip ON ip.itemtype = 'NetworkName' AND ip.items_id = n.id \
+         AND ip.is_deleted = 0 AND ip.version = 4 \
+         WHERE n.itemtype = 'NetworkPort' AND n.is_deleted = 0 \
+         GROUP BY n.id, n.items_id HAVING COUNT(*) >= 3 ORDER BY n.items_id LIMIT 1",
     )?;
     let cell = |r: &[Vec<Option<String>>], i: usize| {
         r.first()
             .and_then(|row| row.get(i).cloned().flatten())
             .unwrap_or_default()
     };
-    let (port, address) = (cell(&picked, 0), cell(&picked, 1));
+    let (port, address, deleted) = (cell(&picked, 0), cell(&picked, 1), cell(&picked, 2));
     let port_state = || {
         query(
             &tdb,
@@ -125,6 +133,12 @@ fn scenario() -> real_glpi::Result<Outcome> {
              SET n.name = 'renomme-a-la-main', ip.name = '10.99.99.99', \
              ip.binary_3 = INET_ATON('10.99.99.99') WHERE ip.id = {address}"
         ),
+    )?;
+    // As GLPI deletes an address taken off a network name (`NetworkName::post_workOnItem`:
+    // `IPAddress::delete` without purge, the row marked deleted).
+    query(
+        &tdb,
+        &format!("UPDATE glpi_ipaddresses SET is_deleted = 1 WHERE id = {deleted}"),
     )?;
     let port_as_changed = port_state()?;
     // 4. A third run puts the source's back; its undo, the changed ones.
@@ -162,6 +176,8 @@ fn scenario() -> real_glpi::Result<Outcome> {
         port_after_third,
         port_after_undo_of_third,
         third,
+        changed_address: address,
+        deleted_address: deleted,
         differences_after_third,
         undo_of_third,
         undo,
@@ -200,13 +216,27 @@ fn a_second_run_writes_no_port() {
     assert_second_run_wrote_nothing(&o.second_writes, &o.second);
 }
 
-/// A port whose network name and address were changed on the target gets the source's back
-/// from the next run (the same name and address rows, updated), the oracle finds nothing
-/// different; the undo of that run gives the changed values back.
+/// A port whose network name and an address were changed on the target, and another address
+/// deleted, gets the source's back from the next run (the same name and changed address rows,
+/// updated; the deleted address added again), the oracle finds nothing different; the undo of
+/// that run gives exactly the changed state back: the address it added is deleted.
 #[test]
 fn a_port_changed_on_the_target_gets_the_source_name_and_address_back() {
     let o = outcome();
-    assert_eq!(o.port_as_migrated.len(), 1, "{:?}", o.port_as_migrated);
+    assert!(o.port_as_migrated.len() >= 3, "{:?}", o.port_as_migrated);
+    let address_ids = |rows: &[Vec<Option<String>>]| -> Vec<String> {
+        rows.iter()
+            .map(|r| r[2].clone().unwrap_or_default())
+            .collect()
+    };
+    let migrated_ids = address_ids(&o.port_as_migrated);
+    let changed_ids = address_ids(&o.port_as_changed);
+    assert!(
+        migrated_ids.contains(&o.deleted_address),
+        "{migrated_ids:?}"
+    );
+    assert!(!changed_ids.contains(&o.deleted_address), "deleted by hand");
+    assert_eq!(changed_ids.len(), migrated_ids.len() - 1, "{changed_ids:?}");
     assert_ne!(o.port_as_changed, o.port_as_migrated, "the change by hand");
     assert_eq!(o.third.code, 0, "{}\n{}", o.third.stdout, o.third.stderr);
     assert!(
@@ -214,9 +244,32 @@ fn a_port_changed_on_the_target_gets_the_source_name_and_address_back() {
         "{}",
         o.third.stdout
     );
+    // The source's name and addresses; the name and the address changed by hand in place,
+    // the deleted one under a new id.
+    let without_address_ids = |rows: &[Vec<Option<String>>]| -> Vec<Vec<Option<String>>> {
+        let mut rows: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .map(|r| vec![r[0].clone(), r[1].clone(), r[3].clone()])
+            .collect();
+        rows.sort();
+        rows
+    };
     assert_eq!(
-        o.port_after_third, o.port_as_migrated,
-        "the source's, in place"
+        without_address_ids(&o.port_after_third),
+        without_address_ids(&o.port_as_migrated),
+        "the source's: {:?}",
+        o.port_after_third
+    );
+    let third_ids = address_ids(&o.port_after_third);
+    assert!(third_ids.contains(&o.changed_address), "{third_ids:?}");
+    let added: Vec<&String> = third_ids
+        .iter()
+        .filter(|id| !migrated_ids.contains(id))
+        .collect();
+    assert_eq!(
+        added.len(),
+        1,
+        "the deleted address added again: {third_ids:?}"
     );
     let d = &o.differences_after_third;
     assert!(
@@ -230,7 +283,10 @@ fn a_port_changed_on_the_target_gets_the_source_name_and_address_back() {
         "{}\n{}",
         o.undo_of_third.stdout, o.undo_of_third.stderr
     );
-    assert_eq!(o.port_after_undo_of_third, o.port_as_changed);
+    assert_eq!(
+        o.port_after_undo_of_third, o.port_as_changed,
+        "the undo gives the changed state back, the address the third run added deleted"
+    );
 }
 
 /// `--undo` purges each port, and GLPI its network name, addresses and metrics with it.

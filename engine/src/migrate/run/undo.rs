@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::{Control, JournalSink, RunError, Runner};
-use crate::glpi::GlpiType;
+use crate::glpi::{undo_added_addresses, GlpiType, NETWORK_NAME_INPUTS};
 use crate::migrate::api::Transport;
 use crate::migrate::client::{BulkResult, CallError, ItemResult};
 use crate::migrate::journal::{Event, Outcome, Record};
@@ -115,11 +115,31 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                 summary.removed += n;
                 summary.failed += chunk.len() - n;
             }
+            // Ports whose update changed their addresses are read again: the undo deletes the
+            // ones the update added, whose ids the journal could not know.
+            let ports: Vec<u64> = updated
+                .iter()
+                .filter(|r| {
+                    itemtype == GlpiType::NetworkPort
+                        && r.before
+                            .as_ref()
+                            .is_some_and(|b| b.contains_key(NETWORK_NAME_INPUTS[1]))
+                })
+                .filter_map(|r| r.id)
+                .collect();
+            let now = if ports.is_empty() {
+                Ok(Default::default())
+            } else {
+                self.client.read_network_names(&ports).await
+            };
             for chunk in updated.chunks(self.options.max_batch_size.max(1)) {
                 let inputs: Vec<Value> = chunk
                     .iter()
                     .map(|r| {
                         let mut m = r.before.clone().unwrap_or_default();
+                        if let Some(port) = now.as_ref().ok().and_then(|n| n.get(&r.id?)) {
+                            undo_added_addresses(&mut m, port);
+                        }
                         m.insert("id".into(), json!(r.id.unwrap_or(0)));
                         for flag in itemtype.quiet_inputs() {
                             m.insert((*flag).into(), json!(1));
@@ -127,7 +147,12 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                         Value::Object(m)
                     })
                     .collect();
-                let result = self.client.update(itemtype, inputs).await;
+                // Ports not read are not restored: their added addresses would stay. A later
+                // undo tries again.
+                let result = match &now {
+                    Err(e) => Err(e.clone()),
+                    Ok(_) => self.client.update(itemtype, inputs).await,
+                };
                 let n = self
                     .record_undo(chunk, &result, "valeurs d'avant rétablies")
                     .await?;

@@ -291,18 +291,29 @@ pub const NETWORK_NAME_INPUTS: [&str; 2] = ["NetworkName_name", "NetworkName__ip
 /// name, and addresses keyed by id), so that reconciliation compares them with the source's.
 pub const NETWORK_NAME_ID_INPUT: &str = "NetworkName_id";
 
+/// A mark in a port update's before-values, never sent to GLPI: they name every address the
+/// target had, the kept ones too. Journals written before it name only the addresses changed or
+/// deleted: the undo of their updates must not take the others for added ones and delete them.
+pub const EVERY_ADDRESS_NAMED: &str = "_passerelle_every_address_named";
+
 /// Completes the before-values of a port's update (the inputs of the PUT that undoes it) with
 /// the port as the target has it now (`now`, read with [`NETWORK_NAME_ID_INPUT`] and
 /// [`NETWORK_NAME_INPUTS`]): an address the update added is not among the before-values (its
 /// id was not known when the update was journaled, which names every address the target had
 /// then), so it gets an empty value, which has GLPI delete it (`NetworkName::post_workOnItem`).
 /// Only for the same network name: an id of another name's address would delete that one.
-/// Left as is when the before-values carry no addresses.
+/// Left as is when the before-values carry no addresses, or do not name them all (no
+/// [`EVERY_ADDRESS_NAMED`]: an older journal), or the port could not be read (`now` is `None`);
+/// the mark itself is always taken out.
 pub fn undo_added_addresses(
     before: &mut serde_json::Map<String, serde_json::Value>,
-    now: &serde_json::Map<String, serde_json::Value>,
+    now: Option<&serde_json::Map<String, serde_json::Value>>,
 ) {
     use serde_json::Value;
+    let every_address_named = before.remove(EVERY_ADDRESS_NAMED).is_some();
+    let Some(now) = now.filter(|_| every_address_named) else {
+        return;
+    };
     let id = |m: &serde_json::Map<String, Value>| {
         m.get(NETWORK_NAME_ID_INPUT).and_then(|v| {
             v.as_u64()
@@ -840,23 +851,35 @@ mod tests {
         use serde_json::{json, Map, Value};
         let obj = |v: Value| -> Map<String, Value> { v.as_object().cloned().unwrap() };
         let before = obj(json!({"_create_children": 1, NETWORK_NAME_ID_INPUT: 3,
-            NETWORK_NAME_INPUTS[0]: "renamed",
+            EVERY_ADDRESS_NAMED: 1, NETWORK_NAME_INPUTS[0]: "renamed",
             NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.9.9.9", "-1": "fe80::9"}}));
         // 11 kept, 12 updated in place, the one "-1" restores deleted by the update; 14 added.
         let now = obj(json!({"id": 7, NETWORK_NAME_ID_INPUT: "3",
             NETWORK_NAME_INPUTS[0]: "pc-1",
             NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.0.0.2", "14": "10.0.0.3"}}));
         let mut restored = before.clone();
-        undo_added_addresses(&mut restored, &now);
+        undo_added_addresses(&mut restored, Some(&now));
         assert_eq!(
             restored[NETWORK_NAME_INPUTS[1]],
             json!({"11": "10.0.0.1", "12": "10.9.9.9", "-1": "fe80::9", "14": ""})
         );
+        assert!(!restored.contains_key(EVERY_ADDRESS_NAMED), "never sent");
+        // A journal written before the mark names only what the update changed: nothing is
+        // deleted (11, kept by the update, would be taken for an added address).
+        let mut older = before.clone();
+        older.remove(EVERY_ADDRESS_NAMED);
+        let mut restored = older.clone();
+        undo_added_addresses(&mut restored, Some(&now));
+        assert_eq!(restored, older);
+        // The port could not be read again: the before-values as journaled, the mark out.
+        let mut restored = before.clone();
+        undo_added_addresses(&mut restored, None);
+        assert_eq!(restored, older);
         // Undone again (a resumed undo): what the first one re-added is deleted and added once.
         let again = obj(json!({NETWORK_NAME_ID_INPUT: 3,
             NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.9.9.9", "15": "fe80::9"}}));
         let mut restored = before.clone();
-        undo_added_addresses(&mut restored, &again);
+        undo_added_addresses(&mut restored, Some(&again));
         assert_eq!(
             restored[NETWORK_NAME_INPUTS[1]],
             json!({"11": "10.0.0.1", "12": "10.9.9.9", "-1": "fe80::9", "15": ""})
@@ -864,11 +887,11 @@ mod tests {
         let other_name = obj(json!({NETWORK_NAME_ID_INPUT: 4,
             NETWORK_NAME_INPUTS[1]: {"20": "10.0.0.1"}}));
         let mut restored = before.clone();
-        undo_added_addresses(&mut restored, &other_name);
-        assert_eq!(restored, before);
+        undo_added_addresses(&mut restored, Some(&other_name));
+        assert_eq!(restored, older);
         let plain = obj(json!({"name": "eth0"}));
         let mut restored = plain.clone();
-        undo_added_addresses(&mut restored, &now);
+        undo_added_addresses(&mut restored, Some(&now));
         assert_eq!(restored, plain);
     }
 }

@@ -402,6 +402,7 @@ fn port_children(
     before.insert(name_input.into(), Value::String(current_name));
     changes.insert(addresses_input.into(), FieldValue::Children(set));
     before.insert(addresses_input.into(), Value::Object(restore));
+    before.insert(crate::glpi::EVERY_ADDRESS_NAMED.into(), Value::from(1));
 }
 
 /// Whether an expected JSON value equals a target value's text (numbers, dates with or without
@@ -550,7 +551,8 @@ mod tests {
                     Value::Object(before),
                     json!({"_create_children": 1, NETWORK_NAME_ID_INPUT: 3,
                            NETWORK_NAME_INPUTS[0]: "renamed",
-                           NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.9.9.9"}})
+                           NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.9.9.9"},
+                           crate::glpi::EVERY_ADDRESS_NAMED: 1})
                 );
             }
             other => panic!("{other:?}"),

@@ -137,9 +137,8 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                     .iter()
                     .map(|r| {
                         let mut m = r.before.clone().unwrap_or_default();
-                        if let Some(port) = now.as_ref().ok().and_then(|n| n.get(&r.id?)) {
-                            undo_added_addresses(&mut m, port);
-                        }
+                        let port = now.as_ref().ok().and_then(|n| n.get(&r.id?));
+                        undo_added_addresses(&mut m, port);
                         m.insert("id".into(), json!(r.id.unwrap_or(0)));
                         for flag in itemtype.quiet_inputs() {
                             m.insert((*flag).into(), json!(1));

@@ -12,6 +12,9 @@ use crate::process::ChildProcess;
 use crate::services::free_port;
 use crate::{http, HarnessError, Result};
 
+/// How many times an element replaced by the page while being read is looked up again.
+const STALE_RETRIES: usize = 5;
+
 /// chromedriver, overridable by `CHROMEDRIVER` (the bootstrap exports it).
 const DEFAULT_CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Chromium, overridable by `CHROME_BIN`.
@@ -100,20 +103,36 @@ impl Browser {
 
     /// The visible text of the element matching `selector`, trimmed; `None` if absent.
     pub async fn text(&self, selector: &str) -> Result<Option<String>> {
-        match self.client.find(Locator::Css(selector)).await {
-            Ok(e) => Ok(Some(e.text().await?.trim().to_string())),
-            Err(e) if e.is_no_such_element() => Ok(None),
-            Err(e) => Err(e.into()),
+        // The page may replace or remove the element between its lookup and its reading (a
+        // re-render): it is looked up again, and counts as absent once it is gone.
+        for _ in 0..STALE_RETRIES {
+            match self.client.find(Locator::Css(selector)).await {
+                Ok(e) => match e.text().await {
+                    Ok(t) => return Ok(Some(t.trim().to_string())),
+                    Err(err) if err.is_stale_element_reference() => continue,
+                    Err(err) => return Err(err.into()),
+                },
+                Err(e) if e.is_no_such_element() => return Ok(None),
+                Err(e) => return Err(e.into()),
+            }
         }
+        Ok(None)
     }
 
     /// An attribute of the element matching `selector`; `None` if the element or attribute is absent.
     pub async fn attr(&self, selector: &str, name: &str) -> Result<Option<String>> {
-        match self.client.find(Locator::Css(selector)).await {
-            Ok(e) => Ok(e.attr(name).await?),
-            Err(e) if e.is_no_such_element() => Ok(None),
-            Err(e) => Err(e.into()),
+        for _ in 0..STALE_RETRIES {
+            match self.client.find(Locator::Css(selector)).await {
+                Ok(e) => match e.attr(name).await {
+                    Ok(v) => return Ok(v),
+                    Err(err) if err.is_stale_element_reference() => continue,
+                    Err(err) => return Err(err.into()),
+                },
+                Err(e) if e.is_no_such_element() => return Ok(None),
+                Err(e) => return Err(e.into()),
+            }
         }
+        Ok(None)
     }
 
     /// Waits until the text of `selector` equals `expected` (trimmed).

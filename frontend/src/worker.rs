@@ -347,7 +347,16 @@ fn rejected(request: RejectedRequest, files: Vec<Vec<u8>>) -> Reply {
     };
     let table = match read_input(&input, &Default::default(), &mut |_, _| {}) {
         Ok(table) => table,
-        Err(e) => return Reply::failed(id, e.to_string(), e.to_string()),
+        // Named and in each language, like the check's own message for an unreadable file.
+        Err(e) => {
+            use passerelle_engine::diagnostic::Lang;
+            let file = &request.checked_as;
+            return Reply::failed(
+                id,
+                format!("{file} : {}", e.render(Lang::Fr)),
+                format!("{file}: {}", e.render(Lang::En)),
+            );
+        }
     };
     let csv = FOUND.with(|f| {
         let found = f.borrow();
@@ -1284,6 +1293,31 @@ mod tests {
             ),
         );
         assert!(matches!(answer.as_slice(), [Reply::Failed { id: 5, .. }]));
+        // A file that cannot be read (here, empty): why, named, in both languages.
+        let answer = replies(
+            Channel::Export,
+            Job::Rejected(
+                RejectedRequest {
+                    id: 6,
+                    of: Channel::Check,
+                    file: spec("Computer.csv"),
+                    checked_as: "Computer.csv".into(),
+                    lang: passerelle_engine::diagnostic::Lang::Fr,
+                },
+                vec![Vec::new()],
+            ),
+        );
+        let [Reply::Failed {
+            id: 6,
+            message_fr,
+            message_en,
+        }] = answer.as_slice()
+        else {
+            panic!("{answer:?}")
+        };
+        assert!(message_fr.starts_with("Computer.csv : "), "{message_fr}");
+        assert!(message_en.starts_with("Computer.csv: "), "{message_en}");
+        assert_ne!(message_fr, message_en);
     }
 
     #[test]

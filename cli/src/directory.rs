@@ -22,7 +22,6 @@ use passerelle_engine::migrate::client::ClientOptions;
 use passerelle_engine::migrate::journal::Journal;
 use passerelle_engine::migrate::run::{self, ControlState, RunOptions};
 use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionError};
-use passerelle_native::HttpTransport;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -256,7 +255,7 @@ async fn directory_async(args: DirectoryArgs) -> ExitCode {
 
 async fn work(
     args: &DirectoryArgs,
-    session: &mut MigrationSession<'_, HttpTransport>,
+    session: &mut MigrationSession<'_>,
     loaded: Option<Loaded>,
     checked: Option<passerelle_engine::directory::DirectoryReport>,
 ) -> ExitCode {

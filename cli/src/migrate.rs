@@ -597,7 +597,7 @@ fn prepare_files(
 }
 
 async fn make_plan(
-    session: &mut MigrationSession<'_, HttpTransport>,
+    session: &mut MigrationSession<'_>,
     prepared: Prepared,
     options: &PlanOptions,
     in_flight: usize,
@@ -628,7 +628,7 @@ async fn make_plan(
 
 async fn work(
     args: &MigrateArgs,
-    session: &mut MigrationSession<'_, HttpTransport>,
+    session: &mut MigrationSession<'_>,
     inputs: &[(String, Vec<u8>)],
     source: Option<&SourceRead>,
     templates: &[MappingTemplate],

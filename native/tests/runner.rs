@@ -23,11 +23,7 @@ fn computers_csv(n: usize, entity: impl Fn(usize) -> &'static str) -> Vec<u8> {
     s.into_bytes()
 }
 
-async fn plan_for(
-    client: &GlpiClient<'_, HttpTransport>,
-    bytes: Vec<u8>,
-    options: &PlanOptions,
-) -> Plan {
+async fn plan_for(client: &GlpiClient<'_>, bytes: Vec<u8>, options: &PlanOptions) -> Plan {
     let prepared = Prepared::from_files(&[("Computer.csv".into(), bytes)], &ReadOptions::default());
     let draft = prepared.draft();
     let target = run::read_target(client, &draft, 4)
@@ -43,7 +39,7 @@ fn temp(name: &str) -> std::path::PathBuf {
 }
 
 /// A client of the sandbox's demo user, with no ceiling on calls.
-fn demo_client(transport: &HttpTransport) -> GlpiClient<'_, HttpTransport> {
+fn demo_client(transport: &HttpTransport) -> GlpiClient<'_> {
     GlpiClient::new(
         transport,
         Credentials::UserToken {

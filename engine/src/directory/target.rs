@@ -12,7 +12,7 @@ use super::rights::{profiles_from_rows, RightsRule, SessionProfile};
 use super::DirectoryReport;
 use crate::diagnostic::{Lang, Severity};
 use crate::glpi::GlpiType;
-use crate::migrate::api::{ApiRequest, Method, Transport};
+use crate::migrate::api::{ApiRequest, Method};
 use crate::migrate::client::{CallError, GlpiClient, ItemResult};
 use crate::migrate::journal::{Journal, Outcome};
 use crate::migrate::model::Decision;
@@ -22,9 +22,7 @@ use crate::migrate::session::{MigrationSession, Report, RunRequest, SessionError
 
 /// Reads what a directory plan needs, users in GLPI's trash included (a login stays taken
 /// there, and an S line already carried out finds its user there).
-pub async fn read_directory_target<T: Transport>(
-    client: &GlpiClient<'_, T>,
-) -> Result<DirectoryTarget, CallError> {
+pub async fn read_directory_target(client: &GlpiClient<'_>) -> Result<DirectoryTarget, CallError> {
     let mut target = DirectoryTarget::default();
     for t in DirectoryTarget::TYPES {
         target.items.insert(t, client.read_all(t).await?);
@@ -33,16 +31,14 @@ pub async fn read_directory_target<T: Transport>(
     Ok(target)
 }
 
-async fn read_trashed_users<T: Transport>(
-    client: &GlpiClient<'_, T>,
-) -> Result<Vec<Map<String, Value>>, CallError> {
+async fn read_trashed_users(client: &GlpiClient<'_>) -> Result<Vec<Map<String, Value>>, CallError> {
     read_pages(client, GlpiType::User.name(), "is_deleted=1&").await
 }
 
 /// Every row of `/{itemtype}?{filter}range=…`, in pages, until GLPI says the range is past the
 /// end.
-async fn read_pages<T: Transport>(
-    client: &GlpiClient<'_, T>,
+async fn read_pages(
+    client: &GlpiClient<'_>,
     itemtype: &str,
     filter: &str,
 ) -> Result<Vec<Map<String, Value>>, CallError> {
@@ -79,9 +75,7 @@ async fn read_pages<T: Transport>(
 /// GLPI's "more rights than" rule for the session ([`RightsRule`]): the active profile from
 /// `getFullSession`, every profile and every row of `ProfileRight` (GLPI answers a collection
 /// without the rights, so they are read apart).
-pub async fn read_rights_rule<T: Transport>(
-    client: &GlpiClient<'_, T>,
-) -> Result<RightsRule, CallError> {
+pub async fn read_rights_rule(client: &GlpiClient<'_>) -> Result<RightsRule, CallError> {
     let session = client.full_session().await?;
     let active = SessionProfile::from_active_profile(
         session.get("glpiactiveprofile").unwrap_or(&Value::Null),
@@ -153,8 +147,8 @@ pub fn password_failures(
 /// Sets a generated password on each user (`password` and `password2`), one call each so that
 /// a refusal names its user. The passwords go to GLPI and back to the caller only (the
 /// administrator's download): never to the journal, a log or a report.
-pub async fn set_passwords<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn set_passwords(
+    client: &GlpiClient<'_>,
     users: &[(String, u64)],
     generate: &mut dyn FnMut() -> String,
 ) -> Vec<(String, Result<String, String>)> {
@@ -268,8 +262,8 @@ pub fn without_trash(plan: &crate::migrate::plan::Plan) -> crate::migrate::plan:
 }
 
 /// Reads back, one by one, the users the run moved to the trash: the logins not found there.
-pub async fn verify_trashed<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn verify_trashed(
+    client: &GlpiClient<'_>,
     plan: &crate::migrate::plan::Plan,
     journal: &Journal,
 ) -> Result<Vec<String>, CallError> {
@@ -298,8 +292,8 @@ pub async fn verify_trashed<T: Transport>(
 /// are created first, one level at a time, the session's entities refreshed after each
 /// (`changeActiveEntities` on `entity`, recursive), then the whole plan runs on the same
 /// journal (a resume: nothing is created twice).
-pub async fn run_directory<T: Transport, S: JournalSink, C: Control>(
-    session: &mut MigrationSession<'_, T>,
+pub async fn run_directory<S: JournalSink, C: Control>(
+    session: &mut MigrationSession<'_>,
     plan: &Plan,
     entity: u64,
     mut request: RunRequest<'_, S, C>,

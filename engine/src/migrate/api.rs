@@ -1,6 +1,7 @@
 //! The boundary between the engine and a GLPI legacy REST API: requests and answers as plain data,
 //! a transport trait the adapters implement (browser fetch, native HTTP), and GLPI's error bodies.
 
+use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::future::Future;
@@ -272,6 +273,59 @@ pub trait Transport {
     fn now_ms(&self) -> f64;
     /// A random number in `[0, 1)` (jitter).
     fn random(&self) -> f64;
+}
+
+/// A [`Transport`] behind a pointer, as [`GlpiClient`](crate::migrate::client::GlpiClient)
+/// holds it. The client, the runner and everything over them are then compiled once per program
+/// instead of once per transport: the page has two (the proxy's fetch and the dry-run's
+/// recording), and each copy of the runner weighs some 80 KB of wasm. One allocation per call
+/// is the price, nothing next to a call to GLPI. Every [`Transport`] is one; implement
+/// [`Transport`], never this.
+pub trait ErasedTransport {
+    /// [`Transport::send`], its future boxed.
+    fn send_erased<'a>(
+        &'a self,
+        request: &'a ApiRequest,
+    ) -> LocalBoxFuture<'a, Result<ApiResponse, TransportError>>;
+    /// [`Transport::sleep`], its future boxed.
+    fn sleep_erased(&self, ms: u64) -> LocalBoxFuture<'_, ()>;
+    /// [`Transport::now_ms`].
+    fn now_ms_erased(&self) -> f64;
+    /// [`Transport::random`].
+    fn random_erased(&self) -> f64;
+}
+
+impl<T: Transport> ErasedTransport for T {
+    fn send_erased<'a>(
+        &'a self,
+        request: &'a ApiRequest,
+    ) -> LocalBoxFuture<'a, Result<ApiResponse, TransportError>> {
+        Box::pin(self.send(request))
+    }
+    fn sleep_erased(&self, ms: u64) -> LocalBoxFuture<'_, ()> {
+        Box::pin(self.sleep(ms))
+    }
+    fn now_ms_erased(&self) -> f64 {
+        self.now_ms()
+    }
+    fn random_erased(&self) -> f64 {
+        self.random()
+    }
+}
+
+impl Transport for dyn ErasedTransport + '_ {
+    async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, TransportError> {
+        self.send_erased(request).await
+    }
+    fn sleep(&self, ms: u64) -> impl Future<Output = ()> {
+        self.sleep_erased(ms)
+    }
+    fn now_ms(&self) -> f64 {
+        self.now_ms_erased()
+    }
+    fn random(&self) -> f64 {
+        self.random_erased()
+    }
 }
 
 /// Percent-encodes a query value.

@@ -8,7 +8,8 @@ use std::cell::{Cell, RefCell};
 use thiserror::Error;
 
 use super::api::{
-    base64, ApiRequest, ApiResponse, Credentials, GlpiError, Method, Transport, TransportError,
+    base64, ApiRequest, ApiResponse, Credentials, ErasedTransport, GlpiError, Method, Transport,
+    TransportError,
 };
 use crate::glpi::{GlpiType, GlpiVersion, GROUP_FIELDS};
 
@@ -158,8 +159,9 @@ pub struct Page {
 }
 
 /// An open GLPI session.
-pub struct GlpiClient<'t, T: Transport> {
-    transport: &'t T,
+pub struct GlpiClient<'t> {
+    /// Erased: see [`ErasedTransport`].
+    transport: &'t (dyn ErasedTransport + 't),
     credentials: Credentials,
     options: ClientOptions,
     token: RefCell<Option<String>>,
@@ -174,9 +176,13 @@ pub struct GlpiClient<'t, T: Transport> {
     version: Cell<Option<GlpiVersion>>,
 }
 
-impl<'t, T: Transport> GlpiClient<'t, T> {
+impl<'t> GlpiClient<'t> {
     /// A client; nothing is sent until the first call.
-    pub fn new(transport: &'t T, credentials: Credentials, options: ClientOptions) -> Self {
+    pub fn new<T: Transport>(
+        transport: &'t T,
+        credentials: Credentials,
+        options: ClientOptions,
+    ) -> Self {
         GlpiClient {
             transport,
             credentials,
@@ -214,7 +220,7 @@ impl<'t, T: Transport> GlpiClient<'t, T> {
     }
 
     /// The transport (clock, sleep).
-    pub fn transport(&self) -> &'t T {
+    pub fn transport(&self) -> &'t (dyn ErasedTransport + 't) {
         self.transport
     }
 

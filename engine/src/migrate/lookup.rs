@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use super::api::{encode_query, ApiRequest, Method, Transport};
+use super::api::{encode_query, ApiRequest, Method};
 use super::client::{CallError, GlpiClient};
 use super::reconcile::normalize_key;
 use crate::glpi::{decode_entities, GlpiType, GlpiVersion};
@@ -104,8 +104,8 @@ pub fn lookup_results(
 }
 
 /// Searches the target for `itemtype`'s items named like `text` (nothing for a blank text).
-pub async fn lookup<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn lookup(
+    client: &GlpiClient<'_>,
     itemtype: GlpiType,
     text: &str,
 ) -> Result<Vec<Found>, CallError> {

@@ -140,14 +140,17 @@ pub struct RunRequest<'a, S: JournalSink, C: Control> {
 }
 
 /// An open GLPI session and what it read of the target.
-pub struct MigrationSession<'t, T: Transport> {
-    client: GlpiClient<'t, T>,
+pub struct MigrationSession<'t> {
+    client: GlpiClient<'t>,
     target: Option<TargetData>,
 }
 
-impl<'t, T: Transport> MigrationSession<'t, T> {
+impl<'t> MigrationSession<'t> {
     /// Opens a session: login, then the profile and entity.
-    pub async fn open(transport: &'t T, settings: SessionSettings) -> Result<Self, SessionError> {
+    pub async fn open<T: Transport>(
+        transport: &'t T,
+        settings: SessionSettings,
+    ) -> Result<Self, SessionError> {
         let client = GlpiClient::new(transport, settings.credentials, settings.client);
         let session = MigrationSession {
             client,
@@ -194,7 +197,7 @@ impl<'t, T: Transport> MigrationSession<'t, T> {
     }
 
     /// The client, for what the session does not wrap (version, profiles, entities).
-    pub fn client(&self) -> &GlpiClient<'t, T> {
+    pub fn client(&self) -> &GlpiClient<'t> {
         &self.client
     }
 

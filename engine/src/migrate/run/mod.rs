@@ -14,6 +14,7 @@
 //! Retries wait with the client's backoff ([`GlpiClient::backoff`]): one policy.
 
 use crate::sort::CollectOrdered;
+use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -106,6 +107,19 @@ pub trait JournalSink {
     fn append(&self, events: &[Event]) -> impl Future<Output = Result<(), String>>;
 }
 
+/// A [`JournalSink`] behind a pointer, as the [`Runner`] holds it: one runner for every sink (see
+/// [`ErasedTransport`](super::api::ErasedTransport)). Implement [`JournalSink`], never this.
+pub trait ErasedSink {
+    /// [`JournalSink::append`], its future boxed.
+    fn append_erased<'a>(&'a self, events: &'a [Event]) -> LocalBoxFuture<'a, Result<(), String>>;
+}
+
+impl<S: JournalSink> ErasedSink for S {
+    fn append_erased<'a>(&'a self, events: &'a [Event]) -> LocalBoxFuture<'a, Result<(), String>> {
+        Box::pin(self.append(events))
+    }
+}
+
 /// Why a run stopped before its end.
 #[derive(Debug, Clone, Error, PartialEq)]
 pub enum RunError {
@@ -125,8 +139,8 @@ pub enum RunError {
 /// Reads, once and in large pages, every target itemtype a draft plan needs (and the entities),
 /// `in_flight` types at a time: a prefecture's plan needs some thirty types, most of them a
 /// handful of rows, and each read costs GLPI's start-up (tens of milliseconds) whatever its size.
-pub async fn read_target<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn read_target(
+    client: &GlpiClient<'_>,
     draft: &Draft,
     in_flight: usize,
 ) -> Result<TargetData, CallError> {
@@ -156,8 +170,8 @@ pub struct MissingRight {
 
 /// Checks, before anything is written, that the session's profile has the rights each planned
 /// itemtype needs (read, create, update, and delete for undo when asked).
-pub async fn preflight<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn preflight(
+    client: &GlpiClient<'_>,
     plan: &Plan,
     with_delete: bool,
 ) -> Result<Vec<MissingRight>, CallError> {
@@ -216,10 +230,11 @@ const SETTLE_PAUSE_MS: u64 = 2_000;
 
 /// Runs (or resumes) a plan. `journal` holds what earlier attempts recorded; new events are
 /// added to it and stored through `sink` as they happen.
-pub struct Runner<'a, 'c, T: Transport, S: JournalSink, C: Control> {
-    client: &'a GlpiClient<'c, T>,
-    sink: &'a S,
-    control: &'a C,
+pub struct Runner<'a, 'c> {
+    client: &'a GlpiClient<'c>,
+    /// Erased, like the client's transport: one runner per program.
+    sink: &'a (dyn ErasedSink + 'a),
+    control: &'a (dyn Control + 'a),
     options: RunOptions,
     journal: RefCell<Journal>,
     started_ms: f64,
@@ -231,10 +246,10 @@ pub struct Runner<'a, 'c, T: Transport, S: JournalSink, C: Control> {
     indexes: RefCell<HashMap<GlpiType, TargetIndex>>,
 }
 
-impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
+impl<'a, 'c> Runner<'a, 'c> {
     /// A runner.
-    pub fn new(
-        client: &'a GlpiClient<'c, T>,
+    pub fn new<S: JournalSink, C: Control>(
+        client: &'a GlpiClient<'c>,
         journal: Journal,
         sink: &'a S,
         control: &'a C,
@@ -293,7 +308,10 @@ impl<'a, 'c, T: Transport, S: JournalSink, C: Control> Runner<'a, 'c, T, S, C> {
         if events.is_empty() {
             return Ok(());
         }
-        self.sink.append(&events).await.map_err(RunError::Journal)?;
+        self.sink
+            .append_erased(&events)
+            .await
+            .map_err(RunError::Journal)?;
         let mut j = self.journal.borrow_mut();
         for e in events {
             j.push(e);

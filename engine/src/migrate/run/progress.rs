@@ -4,9 +4,8 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use super::{Control, JournalSink, Runner};
+use super::Runner;
 use crate::glpi::GlpiType;
-use crate::migrate::api::Transport;
 use crate::migrate::journal::Outcome;
 use crate::migrate::plan::Plan;
 
@@ -65,7 +64,7 @@ impl Progress {
     }
 }
 
-impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
+impl Runner<'_, '_> {
     /// Recomputes the progress from the journal and tells the observer.
     pub(super) fn note_progress(&self, plan: &Plan) {
         let journal = self.journal.borrow();

@@ -7,7 +7,6 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 use crate::glpi::GlpiType;
-use crate::migrate::api::Transport;
 use crate::migrate::client::{CallError, GlpiClient};
 use crate::migrate::journal::{BatchAction, IntentKey, Outcome, RecordReason};
 use crate::migrate::model::{Decision, FieldValue, IdMap, PlannedObject};
@@ -178,8 +177,8 @@ pub(super) fn intent_key(o: &PlannedObject, keys: &[Vec<String>], ids: &IdMap) -
 
 /// Reads the items of `itemtype` newer than `watermark` and returns, for each object found
 /// among them by key, its position in `objs` and the item.
-pub(super) async fn find_created<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub(super) async fn find_created(
+    client: &GlpiClient<'_>,
     itemtype: GlpiType,
     watermark: u64,
     objs: &[&PlannedObject],

@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::recovery::{resolve, Known, ToSend};
 use super::send::Work;
-use super::{Control, JournalSink, RunError, Runner};
+use super::{RunError, Runner};
 use crate::glpi::GlpiType;
-use crate::migrate::api::Transport;
 use crate::migrate::journal::{Event, Outcome, RecordReason};
 use crate::migrate::model::{Decision, IdMap, ObjectKey, PlannedObject};
 use crate::migrate::plan::Plan;
@@ -37,7 +36,7 @@ fn by_type<'p>(stage: &[&'p PlannedObject]) -> Vec<(GlpiType, Vec<&'p PlannedObj
     out
 }
 
-impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
+impl Runner<'_, '_> {
     /// Makes sure the index of `itemtype` exists: from the seed the plan was made with, or one
     /// read of the whole type. Never read twice in a run.
     pub(super) async fn ensure_index(

@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::recovery::{created_item, find_created, intent_key};
-use super::{Control, ControlState, JournalSink, RunError, Runner};
+use super::{ControlState, RunError, Runner};
 use crate::glpi::GlpiType;
 use crate::migrate::api::{ApiRequest, Method, Transport};
 use crate::migrate::client::{BulkResult, CallError, GlpiClient, ItemResult};
@@ -59,7 +59,7 @@ struct BatchOutcome {
     journal_error: Option<String>,
 }
 
-impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
+impl Runner<'_, '_> {
     /// Sends a stage's queue (creates first, then updates, each a list per item type).
     /// Returns whether the run was cancelled.
     pub(super) async fn send_stage<'p>(
@@ -209,7 +209,7 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                 journal_error: None,
             };
             // The intent is stored before the request leaves: a resume knows what may exist.
-            if let Err(e) = self.sink.append(std::slice::from_ref(&intent)).await {
+            if let Err(e) = self.sink.append_erased(std::slice::from_ref(&intent)).await {
                 out.journal_error = Some(e);
                 return out;
             }
@@ -278,7 +278,7 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
                                     },
                                 );
                                 r.curl = Some(
-                                    GlpiClient::<T>::create_request(itemtype, vec![payload])
+                                    GlpiClient::create_request(itemtype, vec![payload])
                                         .to_curl(&self.options.api_url),
                                 );
                                 records.push(r);
@@ -434,8 +434,7 @@ impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
             );
             let payload = Value::Object(o.payload(ids).unwrap_or_default());
             r.curl = Some(
-                GlpiClient::<T>::create_request(itemtype, vec![payload])
-                    .to_curl(&self.options.api_url),
+                GlpiClient::create_request(itemtype, vec![payload]).to_curl(&self.options.api_url),
             );
             records.push(r);
         }

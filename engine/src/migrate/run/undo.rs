@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-use super::{Control, JournalSink, RunError, Runner};
+use super::{RunError, Runner};
 use crate::glpi::{undo_added_addresses, GlpiType, NETWORK_NAME_INPUTS};
-use crate::migrate::api::Transport;
 use crate::migrate::client::{BulkResult, CallError, ItemResult};
 use crate::migrate::journal::{Event, Outcome, Record};
 
@@ -24,7 +23,7 @@ pub struct UndoSummary {
     pub failed: usize,
 }
 
-impl<T: Transport, S: JournalSink, C: Control> Runner<'_, '_, T, S, C> {
+impl Runner<'_, '_> {
     /// Removes what the journal's runs created (reverse dependency order) and restores what they
     /// updated from the before-values. Resumable: what is already undone is left alone.
     pub async fn undo(&self) -> Result<UndoSummary, RunError> {

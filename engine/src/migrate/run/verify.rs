@@ -7,7 +7,6 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::glpi::GlpiType;
-use crate::migrate::api::Transport;
 use crate::migrate::client::{CallError, GlpiClient};
 use crate::migrate::journal::{Journal, Outcome};
 use crate::migrate::model::{Decision, ObjectKey};
@@ -47,8 +46,8 @@ impl VerifyReport {
 
 /// Reads back every object the journal says is on the target and compares it field by field
 /// with the plan (the source as mapped).
-pub async fn verify<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn verify(
+    client: &GlpiClient<'_>,
     plan: &Plan,
     journal: &Journal,
 ) -> Result<VerifyReport, CallError> {

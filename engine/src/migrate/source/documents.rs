@@ -145,8 +145,8 @@ fn wanted<'r>(
 /// Downloads the file of each document to carry that `read` does not hold yet, handing `read`
 /// to `keep` after each (at most every [`KEEP_EVERY_MS`]) and at the end when a file was
 /// downloaded since. GET only.
-pub async fn download<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn download(
+    client: &GlpiClient<'_>,
     read: &mut SourceRead,
     progress: &mut dyn FnMut(SourceProgress),
     keep: &mut dyn FnMut(&SourceRead),

@@ -564,8 +564,8 @@ pub fn flag(row: &Map<String, Value>, field: &str) -> bool {
 /// entities GLPI opens it with (the user's) and what lies outside the chosen entity's subtree
 /// is left out when the tables are built ([`Context::in_scope`]). `progress` is told after each
 /// page.
-pub async fn read_source<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn read_source(
+    client: &GlpiClient<'_>,
     options: &SourceOptions,
     read: &mut SourceRead,
     progress: &mut dyn FnMut(SourceProgress),
@@ -580,8 +580,8 @@ pub const KEEP_EVERY_MS: f64 = 2000.0;
 /// [`read_source`], handing what was read so far to `keep` at each collection's end and every
 /// [`KEEP_EVERY_MS`] within one, so that a process killed in the middle of the read (no error
 /// returned, nothing saved then) continues from what `keep` stored.
-pub async fn read_source_keeping<T: Transport>(
-    client: &GlpiClient<'_, T>,
+pub async fn read_source_keeping(
+    client: &GlpiClient<'_>,
     options: &SourceOptions,
     read: &mut SourceRead,
     progress: &mut dyn FnMut(SourceProgress),

@@ -407,7 +407,7 @@ fn run<F: Future>(f: F) -> F::Output {
     }
 }
 
-fn client(glpi: &LocalGlpi) -> GlpiClient<'_, LocalGlpi> {
+fn client(glpi: &LocalGlpi) -> GlpiClient<'_> {
     let options = ClientOptions {
         max_attempts: 2,
         page_size: 1000,

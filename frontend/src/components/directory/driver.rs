@@ -33,7 +33,7 @@ use crate::{files, prefs};
 /// The proxy's API.
 static TRANSPORT: FetchTransport = FetchTransport::PROXY;
 
-type Session = MigrationSession<'static, FetchTransport>;
+type Session = MigrationSession<'static>;
 
 /// Holds the section's GLPI session and runs effects; answers through `send`.
 pub struct Driver {

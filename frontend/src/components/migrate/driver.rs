@@ -31,10 +31,10 @@ static TRANSPORT: FetchTransport = FetchTransport::PROXY;
 static SOURCE_TRANSPORT: FetchTransport = FetchTransport::SOURCE;
 
 /// A session through the proxy.
-type Session = MigrationSession<'static, FetchTransport>;
+type Session = MigrationSession<'static>;
 
 /// A session to the local GLPI.
-type SourceClient = GlpiClient<'static, FetchTransport>;
+type SourceClient = GlpiClient<'static>;
 
 /// Holds the session and runs effects; answers through `send`.
 pub struct Driver {
@@ -75,7 +75,7 @@ fn list_of(v: &Value, key: &str, name: &str) -> Vec<(u64, String)> {
 }
 
 /// What the connection shows: version, who, profiles, entities, the active ones.
-async fn describe(client: &GlpiClient<'_, FetchTransport>) -> Result<Connection, String> {
+async fn describe(client: &GlpiClient<'_>) -> Result<Connection, String> {
     let (_, config, _) = client
         .call_json(ApiRequest::new(Method::Get, "/getGlpiConfig"))
         .await

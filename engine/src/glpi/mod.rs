@@ -278,8 +278,9 @@ const INTERPRETED_INPUTS: &[(GlpiType, &str)] = &[
     // unless told not to (`Document_Item::post_addItem`).
     (GlpiType::DocumentItem, "_do_update_ticket"),
     (GlpiType::DocumentItem, "_disablenotif"),
-    // On a PUT, the network name to update (without it, `updateDependencies` adds another);
-    // its `_ipaddresses` keyed by an existing address's id update it ("" deletes it).
+    // On a PUT, the network name to update (without it, `updateDependencies` adds another;
+    // left empty, without name or address, it is purged); its `_ipaddresses` keyed by an
+    // existing address's id update it ("" deletes it).
     (GlpiType::NetworkPort, NETWORK_NAME_ID_INPUT),
 ];
 
@@ -295,6 +296,42 @@ pub const NETWORK_NAME_ID_INPUT: &str = "NetworkName_id";
 /// target had, the kept ones too. Journals written before it name only the addresses changed or
 /// deleted: the undo of their updates must not take the others for added ones and delete them.
 pub const EVERY_ADDRESS_NAMED: &str = "_passerelle_every_address_named";
+
+/// A mark in a port update's before-values, never sent to GLPI: the target port had no network
+/// name, so the update has GLPI add one (`NetworkPort::updateDependencies`, no
+/// [`NETWORK_NAME_ID_INPUT`]). Without it (journals written before it), the undo leaves the
+/// port's names alone.
+pub const NETWORK_NAME_ADDED: &str = "_passerelle_network_name_added";
+
+/// Completes the before-values of a port's update that added its network name
+/// ([`NETWORK_NAME_ADDED`]) with the name the port has now (`now`, as for
+/// [`undo_added_addresses`]): the undo's PUT names it with an empty name and no address, which
+/// has GLPI purge it with its addresses (`NetworkPort::updateDependencies` deletes an empty
+/// name with force, `NetworkName::cleanDBonPurge` its addresses). Without it, the PUT would
+/// not name the added name, and GLPI would leave it. Left as is without the mark (an older
+/// journal), when the port could not be read (`now` is `None`) or has no name now (already
+/// undone); the mark itself is always taken out.
+pub fn undo_added_network_name(
+    before: &mut serde_json::Map<String, serde_json::Value>,
+    now: Option<&serde_json::Map<String, serde_json::Value>>,
+) {
+    use serde_json::Value;
+    let added = before.remove(NETWORK_NAME_ADDED).is_some();
+    let Some(name_id) = now
+        .filter(|_| added)
+        .and_then(|n| n.get(NETWORK_NAME_ID_INPUT))
+        .filter(|v| !v.is_null())
+    else {
+        return;
+    };
+    before.insert(NETWORK_NAME_ID_INPUT.into(), name_id.clone());
+    // Empty, whatever the journal holds: GLPI purges only an empty name.
+    before.insert(NETWORK_NAME_INPUTS[0].into(), Value::String(String::new()));
+    before.insert(
+        NETWORK_NAME_INPUTS[1].into(),
+        Value::Object(serde_json::Map::new()),
+    );
+}
 
 /// Completes the before-values of a port's update (the inputs of the PUT that undoes it) with
 /// the port as the target has it now (`now`, read with [`NETWORK_NAME_ID_INPUT`] and
@@ -893,5 +930,49 @@ mod tests {
         let mut restored = plain.clone();
         undo_added_addresses(&mut restored, Some(&now));
         assert_eq!(restored, plain);
+    }
+
+    /// The undo of an update that gave a nameless port its network name names the port's name
+    /// read again, emptied (GLPI purges it with its addresses); an older journal (no mark), a
+    /// port not read, or a port with no name any more (a resumed undo) keep the before-values.
+    #[test]
+    fn undoing_a_port_update_purges_the_network_name_it_added() {
+        use serde_json::{json, Map, Value};
+        let obj = |v: Value| -> Map<String, Value> { v.as_object().cloned().unwrap() };
+        let before = obj(json!({"_create_children": 1, NETWORK_NAME_INPUTS[0]: "",
+            NETWORK_NAME_INPUTS[1]: {}, EVERY_ADDRESS_NAMED: 1, NETWORK_NAME_ADDED: 1}));
+        let now = obj(json!({"id": 7, NETWORK_NAME_ID_INPUT: 149,
+            NETWORK_NAME_INPUTS[0]: "pc-1", NETWORK_NAME_INPUTS[1]: {"153": "10.0.0.1"}}));
+        // As the undo completes them: the addresses first, then the name.
+        let undone = |before: &Map<String, Value>, now: Option<&Map<String, Value>>| {
+            let mut restored = before.clone();
+            undo_added_addresses(&mut restored, now);
+            undo_added_network_name(&mut restored, now);
+            restored
+        };
+        assert_eq!(
+            Value::Object(undone(&before, Some(&now))),
+            json!({"_create_children": 1, NETWORK_NAME_ID_INPUT: 149,
+                NETWORK_NAME_INPUTS[0]: "", NETWORK_NAME_INPUTS[1]: {}}),
+            "the added name named, empty; the marks never sent"
+        );
+        let as_journaled = obj(json!({"_create_children": 1, NETWORK_NAME_INPUTS[0]: "",
+            NETWORK_NAME_INPUTS[1]: {}}));
+        // A journal written before the mark: the name is left (no name id: GLPI adds none).
+        let mut older = before.clone();
+        older.remove(NETWORK_NAME_ADDED);
+        assert_eq!(undone(&older, Some(&now)), as_journaled);
+        // The port could not be read again: the before-values as journaled, the marks out.
+        assert_eq!(undone(&before, None), as_journaled);
+        // Undone again (a resumed undo) once the name is gone: nothing named, nothing purged.
+        let nameless = obj(json!({"id": 7}));
+        assert_eq!(undone(&before, Some(&nameless)), as_journaled);
+        // A port that had a name keeps it: its before-values carry no mark.
+        let named = obj(json!({"_create_children": 1, NETWORK_NAME_ID_INPUT: 149,
+            NETWORK_NAME_INPUTS[0]: "old", NETWORK_NAME_INPUTS[1]: {"153": "10.0.0.1"},
+            EVERY_ADDRESS_NAMED: 1}));
+        let mut expected = named.clone();
+        expected.remove(EVERY_ADDRESS_NAMED);
+        assert_eq!(undone(&named, Some(&now)), expected);
     }
 }

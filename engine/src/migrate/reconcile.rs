@@ -326,7 +326,8 @@ pub fn diff(
 /// empty value deletes the ones left over), and the rest are added. The before-values give the
 /// name and the addresses changed in place back, name the ones kept, and add the deleted ones
 /// again; one the PUT added is deleted by the undo, which reads the port again
-/// ([`crate::glpi::undo_added_addresses`]): its id is not known before.
+/// ([`crate::glpi::undo_added_addresses`]): its id is not known before. So is the network name
+/// the PUT adds to a port that had none ([`crate::glpi::undo_added_network_name`]).
 fn port_children(
     obj: &PlannedObject,
     item: &Map<String, Value>,
@@ -397,6 +398,9 @@ fn port_children(
         let name_id = target_text(Some(name_id)).parse().unwrap_or(0);
         changes.insert(NETWORK_NAME_ID_INPUT.into(), FieldValue::Id(name_id));
         before.insert(NETWORK_NAME_ID_INPUT.into(), Value::from(name_id));
+    } else {
+        // No name: GLPI adds one, whose id the undo learns by reading the port again.
+        before.insert(crate::glpi::NETWORK_NAME_ADDED.into(), Value::from(1));
     }
     changes.insert(name_input.into(), FieldValue::Text(name.clone()));
     before.insert(name_input.into(), Value::String(current_name));
@@ -553,6 +557,27 @@ mod tests {
                            NETWORK_NAME_INPUTS[0]: "renamed",
                            NETWORK_NAME_INPUTS[1]: {"11": "10.0.0.1", "12": "10.9.9.9"},
                            crate::glpi::EVERY_ADDRESS_NAMED: 1})
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // A port without a network name on the target: GLPI adds one, the before-values say so
+        // (and name no name, whose id is not known yet).
+        let unnamed = json!({"id": 7, "name": "eth0"})
+            .as_object()
+            .cloned()
+            .unwrap();
+        match diff(&port, 7, &unnamed, &ids, rules) {
+            Decision::Update {
+                changes, before, ..
+            } => {
+                assert!(!changes.contains_key(NETWORK_NAME_ID_INPUT));
+                assert_eq!(
+                    Value::Object(before),
+                    json!({"_create_children": 1, NETWORK_NAME_INPUTS[0]: "",
+                           NETWORK_NAME_INPUTS[1]: {},
+                           crate::glpi::EVERY_ADDRESS_NAMED: 1,
+                           crate::glpi::NETWORK_NAME_ADDED: 1})
                 );
             }
             other => panic!("{other:?}"),

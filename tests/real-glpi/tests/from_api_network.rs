@@ -10,7 +10,9 @@
 //! network name and one address were changed by hand on the target, and another of its
 //! addresses deleted, gets the source's back from a third run (the name and the changed address
 //! in place, the deleted one added again, the oracle clean again), and the undo of that run
-//! gives exactly the changed ones back (the address it added deleted); `--undo` of the first
+//! gives exactly the changed ones back (the address it added deleted). Another port whose
+//! network name and addresses were deleted on the target gets them from the third run (GLPI
+//! adds a name), and none again, no row left, after its undo. `--undo` of the first
 //! leaves no port, network name, address or metrics row.
 //!
 //! The scenario runs once per test binary; each test asserts one part of its outcome.
@@ -58,6 +60,13 @@ struct Outcome {
     /// The ids of the address changed by hand and of the one deleted by hand.
     changed_address: String,
     deleted_address: String,
+    /// A port whose network name and addresses were deleted on the target before the third
+    /// run: every row of its names and their addresses (kind, id, name, is_deleted) before the
+    /// third run, after it and after its undo.
+    unnamed_port: String,
+    unnamed_before_third: Vec<Vec<Option<String>>>,
+    unnamed_after_third: Vec<Vec<Option<String>>>,
+    unnamed_after_undo_of_third: Vec<Vec<Option<String>>>,
     /// Source against target after the third run.
     differences_after_third: Vec<String>,
     undo_of_third: CliRun,
@@ -141,6 +150,65 @@ fn scenario() -> real_glpi::Result<Outcome> {
         &format!("UPDATE glpi_ipaddresses SET is_deleted = 1 WHERE id = {deleted}"),
     )?;
     let port_as_changed = port_state()?;
+    // And another port's network name, with its addresses, is gone on the target (as if it
+    // never had one): the third run makes GLPI add one, which its undo must take away.
+    let unnamed = query(
+        &tdb,
+        &format!(
+            "SELECT n.items_id FROM glpi_networknames n \
+             JOIN glpi_ipaddresses ip ON ip.itemtype = 'NetworkName' AND ip.items_id = n.id \
+             AND ip.is_deleted = 0 \
+             WHERE n.itemtype = 'NetworkPort' AND n.is_deleted = 0 AND n.items_id <> {port} \
+             ORDER BY n.items_id LIMIT 1"
+        ),
+    )?;
+    let unnamed = cell(&unnamed, 0);
+    let names_of_unnamed = format!(
+        "SELECT id FROM glpi_networknames WHERE itemtype = 'NetworkPort' AND items_id = {unnamed}"
+    );
+    query(
+        &tdb,
+        &format!(
+            "DELETE ipn FROM glpi_ipaddresses_ipnetworks ipn JOIN glpi_ipaddresses ip \
+             ON ip.id = ipn.ipaddresses_id WHERE ip.itemtype = 'NetworkName' \
+             AND ip.items_id IN ({names_of_unnamed})"
+        ),
+    )?;
+    query(
+        &tdb,
+        &format!(
+            "DELETE FROM glpi_ipaddresses WHERE itemtype = 'NetworkName' \
+             AND items_id IN ({names_of_unnamed})"
+        ),
+    )?;
+    query(
+        &tdb,
+        &format!(
+            "DELETE FROM glpi_networknames WHERE itemtype = 'NetworkPort' \
+             AND items_id = {unnamed}"
+        ),
+    )?;
+    // Every row, deleted ones too, of its names and of their addresses, and any address whose
+    // name is gone (a name purged without its addresses would leave them).
+    let unnamed_rows = || -> real_glpi::Result<Vec<Vec<Option<String>>>> {
+        let mut rows = query(
+            &tdb,
+            &format!(
+                "SELECT 'name', id, name, is_deleted FROM glpi_networknames \
+                 WHERE itemtype = 'NetworkPort' AND items_id = {unnamed} ORDER BY id"
+            ),
+        )?;
+        rows.extend(query(
+            &tdb,
+            &format!(
+                "SELECT 'address', ip.id, ip.name, ip.is_deleted FROM glpi_ipaddresses ip \
+                 WHERE ip.itemtype = 'NetworkName' AND (ip.items_id IN ({names_of_unnamed}) \
+                 OR ip.items_id NOT IN (SELECT id FROM glpi_networknames)) ORDER BY ip.id"
+            ),
+        )?);
+        Ok(rows)
+    };
+    let unnamed_before_third = unnamed_rows()?;
     // 4. A third run puts the source's back; its undo, the changed ones.
     let third_journal = dir.join("third.jsonl");
     let third = run(&third_journal, &["--verify"])?;
@@ -149,9 +217,11 @@ fn scenario() -> real_glpi::Result<Outcome> {
         third.code, third.stdout
     );
     let port_after_third = port_state()?;
+    let unnamed_after_third = unnamed_rows()?;
     let differences_after_third = glpis.differences()?;
     let undo_of_third = run(&third_journal, &["--undo"])?;
     let port_after_undo_of_third = port_state()?;
+    let unnamed_after_undo_of_third = unnamed_rows()?;
 
     let undo = run(&first_journal, &["--undo"])?;
     let undo_left = fingerprint_changes(&fresh, &glpis.target_fingerprint()?);
@@ -177,6 +247,10 @@ fn scenario() -> real_glpi::Result<Outcome> {
         port_after_undo_of_third,
         third,
         changed_address: address,
+        unnamed_port: unnamed,
+        unnamed_before_third,
+        unnamed_after_third,
+        unnamed_after_undo_of_third,
         deleted_address: deleted,
         differences_after_third,
         undo_of_third,
@@ -240,7 +314,7 @@ fn a_port_changed_on_the_target_gets_the_source_name_and_address_back() {
     assert_ne!(o.port_as_changed, o.port_as_migrated, "the change by hand");
     assert_eq!(o.third.code, 0, "{}\n{}", o.third.stdout, o.third.stderr);
     assert!(
-        o.third.stdout.contains("NetworkPort: 1 mis à jour"),
+        o.third.stdout.contains("NetworkPort: 2 mis à jour"),
         "{}",
         o.third.stdout
     );
@@ -286,6 +360,47 @@ fn a_port_changed_on_the_target_gets_the_source_name_and_address_back() {
     assert_eq!(
         o.port_after_undo_of_third, o.port_as_changed,
         "the undo gives the changed state back, the address the third run added deleted"
+    );
+}
+
+/// A port without a network name on the target gets the source's from the next run (GLPI adds
+/// the name and its addresses); the undo of that run takes them away: its names' and
+/// addresses' rows are exactly those before the run (none), no other name added, no address
+/// left behind.
+#[test]
+fn a_port_without_a_name_on_the_target_has_none_again_after_the_undo() {
+    let o = outcome();
+    assert!(!o.unnamed_port.is_empty(), "a port with a name was found");
+    assert!(
+        o.unnamed_before_third.is_empty(),
+        "{:?}",
+        o.unnamed_before_third
+    );
+    let kinds = |rows: &[Vec<Option<String>>], kind: &str| {
+        rows.iter()
+            .filter(|r| r[0].as_deref() == Some(kind) && r[3].as_deref() == Some("0"))
+            .count()
+    };
+    assert_eq!(
+        kinds(&o.unnamed_after_third, "name"),
+        1,
+        "{:?}",
+        o.unnamed_after_third
+    );
+    assert!(
+        kinds(&o.unnamed_after_third, "address") >= 1,
+        "{:?}",
+        o.unnamed_after_third
+    );
+    assert_eq!(
+        o.undo_of_third.code, 0,
+        "{}\n{}",
+        o.undo_of_third.stdout, o.undo_of_third.stderr
+    );
+    assert_eq!(
+        o.unnamed_after_undo_of_third, o.unnamed_before_third,
+        "port {}: the name the third run made, and its addresses, are gone",
+        o.unnamed_port
     );
 }
 

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use super::{RunError, Runner};
-use crate::glpi::{undo_added_addresses, GlpiType, NETWORK_NAME_INPUTS};
+use crate::glpi::{undo_added_addresses, undo_added_network_name, GlpiType, NETWORK_NAME_INPUTS};
 use crate::migrate::client::{BulkResult, CallError, ItemResult};
 use crate::migrate::journal::{Event, Outcome, Record};
 
@@ -115,7 +115,8 @@ impl Runner<'_, '_> {
                 summary.failed += chunk.len() - n;
             }
             // Ports whose update changed their addresses are read again: the undo deletes the
-            // ones the update added, whose ids the journal could not know.
+            // ones the update added, and the network name it added, whose ids the journal could
+            // not know.
             let ports: Vec<u64> = updated
                 .iter()
                 .filter(|r| {
@@ -138,6 +139,7 @@ impl Runner<'_, '_> {
                         let mut m = r.before.clone().unwrap_or_default();
                         let port = now.as_ref().ok().and_then(|n| n.get(&r.id?));
                         undo_added_addresses(&mut m, port);
+                        undo_added_network_name(&mut m, port);
                         m.insert("id".into(), json!(r.id.unwrap_or(0)));
                         for flag in itemtype.quiet_inputs() {
                             m.insert((*flag).into(), json!(1));

@@ -482,6 +482,7 @@ mod tests {
         (ReadError::Empty.into(), "le fichier est vide (0 octet) : une recherche GLPI sans résultat exporte un fichier vide", "the file is empty (0 bytes): GLPI exports an empty search as an empty file"),
         (ReadError::Binary { offset: 12 }.into(), "ce n'est pas un fichier texte : octet de contrôle à la position 12", "not a text file: control byte at offset 12"),
         (ReadError::UnknownEncoding("klingon".into()).into(), "encodage inconnu « klingon » (essayez utf-8, windows-1252 ou iso-8859-1)", "unknown encoding \"klingon\" (try utf-8, windows-1252 or iso-8859-1)"),
+        (ReadError::UnsupportedEncoding("Shift_JIS".into()).into(), "encodage « Shift_JIS » non pris en charge : seuls UTF-8, UTF-16 et les encodages d'un octet par caractère (Windows-1252, ISO-8859-…) sont lus ; enregistrez le fichier en UTF-8", "encoding \"Shift_JIS\" not supported: only UTF-8, UTF-16 and the one-byte-per-character encodings (Windows-1252, ISO-8859-…) are read; save the file as UTF-8"),
         (ReadError::NoLines.into(), "le fichier ne contient aucune ligne", "the file holds no line"),
         (ReadError::TooLarge { bytes: 5000000000 }.into(), "fichier trop grand (5000000000 octets de texte) : 4 Go au plus ; découpez l'export en plusieurs fichiers", "file too large (5000000000 bytes of text): 4 GiB at most; split the export into several files"),
         ]
@@ -631,7 +632,7 @@ mod tests {
         // Every code is there, and every code is one kind.
         let codes: std::collections::BTreeSet<&str> =
             kinds.iter().map(|(k, _, _)| k.code()).collect();
-        assert_eq!(codes.len(), 25 + 13 + 5 + 6 + 5, "{codes:?}");
+        assert_eq!(codes.len(), 25 + 13 + 6 + 6 + 5, "{codes:?}");
     }
 
     #[test]

@@ -9,7 +9,8 @@ pub fn decode(bytes: &[u8]) -> (String, bool) {
         let multibyte = bytes.iter().any(|b| *b >= 0x80);
         return (text.to_string(), multibyte);
     }
-    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    // Windows-1252 reads every byte: a BOM of UTF-16, the only other way, is read as UTF-16.
+    let text = crate::read::decode_sniffing(encoding_rs::WINDOWS_1252, bytes).unwrap_or_default();
     (text.into_owned(), false)
 }
 

@@ -163,6 +163,7 @@ impl Prepared {
                         ReadError::Empty
                             | ReadError::Binary { .. }
                             | ReadError::UnknownEncoding(_)
+                            | ReadError::UnsupportedEncoding(_)
                             | ReadError::NoLines
                     ) | DiagnosticKind::File(FileProblem::UnsupportedFile)
                 )

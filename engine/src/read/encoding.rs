@@ -15,7 +15,8 @@ pub enum EncodingSource {
     Bom,
     /// The bytes are valid UTF-8.
     ValidUtf8,
-    /// Guessed by the detector (chardetng) from the bytes.
+    /// Neither a BOM nor valid UTF-8: read as Windows-1252, the encoding of French Windows exports
+    /// (the code stays `detected`, as in the reports written before).
     Detected,
     /// Chosen by the user.
     Override,
@@ -41,7 +42,13 @@ pub fn decode<'a>(bytes: &'a [u8], override_label: Option<&str>) -> Result<Decod
     if let Some(label) = override_label {
         let encoding = Encoding::for_label(label.trim().as_bytes())
             .ok_or_else(|| ReadError::UnknownEncoding(label.to_string()))?;
-        let (text, _) = encoding.decode_with_bom_removal(bytes);
+        // The BOM of the chosen encoding is dropped, any other is read as text (as
+        // `encoding_rs`'s `decode_with_bom_removal`).
+        let body = match Encoding::for_bom(bytes) {
+            Some((bom, len)) if bom == encoding => &bytes[len..],
+            _ => bytes,
+        };
+        let text = decode_as(encoding, body)?;
         return Ok(Decoded {
             text,
             encoding,
@@ -54,7 +61,7 @@ pub fn decode<'a>(bytes: &'a [u8], override_label: Option<&str>) -> Result<Decod
         // UTF-8 checked with SIMD (encoding_rs has no SIMD in WebAssembly on stable Rust).
         let text = match simdutf8::basic::from_utf8(body) {
             Ok(text) if encoding == encoding_rs::UTF_8 => Cow::Borrowed(text),
-            _ => encoding.decode_without_bom_handling(body).0,
+            _ => decode_as(encoding, body)?,
         };
         return Ok(Decoded {
             text,
@@ -74,11 +81,12 @@ pub fn decode<'a>(bytes: &'a [u8], override_label: Option<&str>) -> Result<Decod
             utf8_sequences_in_legacy: 0,
         });
     }
-    let mut detector = chardetng::EncodingDetector::new();
-    detector.feed(bytes, true);
-    // French files: let the detector prefer Western encodings on ties.
-    let encoding = detector.guess(Some(b"fr"), true);
-    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    // Not UTF-8 and no BOM: Windows-1252, the encoding of the exports of French Windows (and a
+    // superset of ISO-8859-1's characters). A detector (chardetng) answered the same for every
+    // French file and would bring every East Asian decoder into the page; the user chooses
+    // another encoding by hand, and the mixed-encoding count below warns of a wrong guess.
+    let encoding = encoding_rs::WINDOWS_1252;
+    let text = decode_as(encoding, bytes)?;
     Ok(Decoded {
         text,
         encoding,
@@ -154,13 +162,14 @@ pub fn encode<'a>(encoding: &'static Encoding, text: &'a str) -> Cow<'a, [u8]> {
         out.extend_from_slice(text.as_bytes());
         return Cow::Owned(out);
     }
-    // The decoder is linked anyway (reading, and chardetng's guesses): decoding each byte once
-    // gives the table. ASCII maps to itself in every single-byte encoding.
+    // The reverse of the decoding table. ASCII maps to itself in every single-byte encoding.
+    let Some(decoding) = single_byte_table(output) else {
+        return Cow::Borrowed(text.as_bytes());
+    };
     let mut table: Vec<(char, u8)> = (0x80..=0xFFu8)
-        .filter_map(|b| {
-            let byte = [b];
-            let (c, _) = output.decode_without_bom_handling(&byte);
-            let c = c.chars().next().filter(|c| *c != '\u{FFFD}')?;
+        .zip(decoding)
+        .filter_map(|(b, &c)| {
+            let c = char::from_u32(u32::from(c)).filter(|c| *c != '\u{FFFD}')?;
             Some((c, b))
         })
         .collect();
@@ -179,6 +188,82 @@ pub fn encode<'a>(encoding: &'static Encoding, text: &'a str) -> Cow<'a, [u8]> {
         }
     }
     Cow::Owned(out)
+}
+
+/// `bytes` (without a BOM) as `encoding`, with WHATWG's replacement of malformed input: UTF-8,
+/// UTF-16 and every single-byte encoding. The East Asian multi-byte encodings (and WHATWG's
+/// "replacement") are refused: see [`single_byte`](super::single_byte) for why.
+pub fn decode_as<'a>(
+    encoding: &'static Encoding,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, str>, ReadError> {
+    if encoding == encoding_rs::UTF_8 {
+        return Ok(String::from_utf8_lossy(bytes));
+    }
+    if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+        return Ok(Cow::Owned(decode_utf16(
+            bytes,
+            encoding == encoding_rs::UTF_16BE,
+        )));
+    }
+    let table = single_byte_table(encoding)
+        .ok_or_else(|| ReadError::UnsupportedEncoding(encoding.name().to_string()))?;
+    if bytes.is_ascii() {
+        return Ok(Cow::Borrowed(
+            std::str::from_utf8(bytes).unwrap_or_default(),
+        ));
+    }
+    Ok(Cow::Owned(
+        bytes
+            .iter()
+            .map(|&b| match b {
+                0..=0x7F => char::from(b),
+                _ => char::from_u32(u32::from(table[usize::from(b - 0x80)])).unwrap_or('\u{FFFD}'),
+            })
+            .collect(),
+    ))
+}
+
+/// `bytes` as `default`, unless they start with a BOM, which decides (as `encoding_rs`'s
+/// `decode`).
+pub fn decode_sniffing<'a>(
+    default: &'static Encoding,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, str>, ReadError> {
+    match Encoding::for_bom(bytes) {
+        Some((encoding, len)) => decode_as(encoding, &bytes[len..]),
+        None => decode_as(default, bytes),
+    }
+}
+
+/// The decoding table of a single-byte encoding (the characters of bytes 0x80 to 0xFF).
+fn single_byte_table(encoding: &'static Encoding) -> Option<&'static [u16; 128]> {
+    super::single_byte::TABLES
+        .iter()
+        .find(|(name, _)| *name == encoding.name())
+        .map(|(_, table)| table)
+}
+
+/// UTF-16 as WHATWG decodes it: an unpaired surrogate or a lone last byte is U+FFFD.
+fn decode_utf16(bytes: &[u8], big_endian: bool) -> String {
+    let units = bytes.chunks_exact(2).map(|pair| {
+        let pair = [pair[0], pair[1]];
+        if big_endian {
+            u16::from_be_bytes(pair)
+        } else {
+            u16::from_le_bytes(pair)
+        }
+    });
+    let last = units.clone().next_back();
+    let mut text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or('\u{FFFD}'))
+        .collect();
+    // A lone last byte is one more U+FFFD, unless it follows a lead surrogate: WHATWG reports
+    // the two, both pending at the end, as one.
+    if bytes.len() % 2 == 1 && !last.is_some_and(|u| (0xD800..0xDC00).contains(&u)) {
+        text.push('\u{FFFD}');
+    }
+    text
 }
 
 /// Offset of the first byte that no text file holds (NUL or most C0 controls), if any.
@@ -267,6 +352,126 @@ mod tests {
             for sample in [text.as_str(), "Bélizaire Océane 12 €", "plain ascii"] {
                 assert_eq!(encode(e, sample), e.encode(sample).0, "{label}");
             }
+        }
+    }
+
+    /// The single-byte tables are `encoding_rs`'s decoding, byte for byte, for every single-byte
+    /// encoding WHATWG has (29, ISO-8859-8-I and x-user-defined included).
+    #[test]
+    fn single_byte_tables_are_encoding_rs_s() {
+        let mut names = std::collections::BTreeSet::new();
+        for (name, table) in super::super::single_byte::TABLES {
+            let e = Encoding::for_label(name.as_bytes()).unwrap();
+            assert_eq!(e.name(), name);
+            assert!(e.is_single_byte(), "{name}");
+            for (b, &c) in (0x80..=0xFFu8).zip(table.iter()) {
+                let byte = [b];
+                let (expected, _) = e.decode_without_bom_handling(&byte);
+                assert_eq!(
+                    char::from_u32(u32::from(c)).map(String::from).as_deref(),
+                    Some(&*expected),
+                    "{name} byte {b:#04X}"
+                );
+            }
+            names.insert(name);
+        }
+        assert_eq!(names.len(), 29, "one table per encoding");
+    }
+
+    /// Pseudo-random bytes (xorshift, fixed seed): no input is special.
+    fn noise(len: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    /// Our decoding gives `encoding_rs`'s text, malformed input replaced alike, for UTF-8,
+    /// UTF-16 and every single-byte encoding, on random bytes, on text, and on inputs cut in the
+    /// middle of a sequence.
+    #[test]
+    fn decoding_matches_encoding_rs() {
+        let mut inputs: Vec<Vec<u8>> = (0..300u64)
+            .map(|seed| noise((seed as usize * 7) % 200, seed + 1))
+            .collect();
+        // Mostly valid UTF-8 and UTF-16, cut anywhere.
+        let text = "Bélizaire Océane 東京 😀 €";
+        for cut in 0..text.len() {
+            inputs.push(text.as_bytes()[..cut].to_vec());
+        }
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for cut in 0..utf16.len() {
+            inputs.push(utf16[..cut].to_vec());
+        }
+        // Lone surrogates, both orders.
+        inputs.push(vec![0x00, 0xD8, 0x41, 0x00]);
+        inputs.push(vec![0x00, 0xDC, 0x00, 0xD8]);
+        let mut encodings: Vec<&'static Encoding> = vec![
+            encoding_rs::UTF_8,
+            encoding_rs::UTF_16LE,
+            encoding_rs::UTF_16BE,
+        ];
+        encodings.extend(
+            super::super::single_byte::TABLES
+                .iter()
+                .map(|(name, _)| Encoding::for_label(name.as_bytes()).unwrap()),
+        );
+        for e in encodings {
+            for bytes in &inputs {
+                let (expected, _) = e.decode_without_bom_handling(bytes);
+                assert_eq!(
+                    decode_as(e, bytes).unwrap(),
+                    expected,
+                    "{} {bytes:02X?}",
+                    e.name()
+                );
+            }
+        }
+    }
+
+    /// A BOM decides, a file with none is read as the default; a chosen encoding drops its own
+    /// BOM only; the East Asian encodings are refused by name.
+    #[test]
+    fn boms_overrides_and_unsupported_encodings() {
+        let utf16 = b"\xFF\xFEc\x00a\x00f\x00\xE9\x00";
+        assert_eq!(
+            decode_sniffing(encoding_rs::WINDOWS_1252, utf16).unwrap(),
+            "café"
+        );
+        assert_eq!(
+            decode_sniffing(encoding_rs::WINDOWS_1252, b"caf\xE9").unwrap(),
+            "café"
+        );
+        assert_eq!(decode(utf16, None).unwrap().text, "café");
+        assert_eq!(decode(utf16, Some("utf-16le")).unwrap().text, "café");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFcaf\xC3\xA9", Some("windows-1252"))
+                .unwrap()
+                .text,
+            "\u{EF}\u{BB}\u{BF}caf\u{C3}\u{A9}",
+            "another encoding's BOM is text"
+        );
+        for label in [
+            "shift_jis",
+            "euc-jp",
+            "iso-2022-jp",
+            "euc-kr",
+            "big5",
+            "gbk",
+            "gb18030",
+            "iso-2022-kr",
+        ] {
+            let name = Encoding::for_label(label.as_bytes()).unwrap().name();
+            assert_eq!(
+                decode(b"abc", Some(label)).unwrap_err(),
+                ReadError::UnsupportedEncoding(name.into()),
+                "{label}"
+            );
         }
     }
 

@@ -6,6 +6,7 @@
 
 pub mod cells;
 pub mod encoding;
+mod single_byte;
 pub mod sniff;
 pub mod split;
 
@@ -17,7 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{ColumnRef, Diagnostic, FileProblem, Lang, Severity};
 pub use cells::{CellSource, CellStore, Cells, Corrections};
-pub use encoding::{decode, decode_owned, encode, Decoded, EncodingSource};
+pub use encoding::{
+    decode, decode_as, decode_owned, decode_sniffing, encode, Decoded, EncodingSource,
+};
 
 /// Options chosen by the user; `None` means "detect".
 #[derive(Debug, Clone, Default)]
@@ -46,6 +49,9 @@ pub enum ReadError {
     /// The encoding label chosen by the user is unknown.
     #[serde(rename = "read.unknown_encoding")]
     UnknownEncoding(String),
+    /// A known encoding the check does not read: the East Asian multi-byte ones (WHATWG name).
+    #[serde(rename = "read.unsupported_encoding")]
+    UnsupportedEncoding(String),
     /// Only blank lines.
     #[serde(rename = "read.no_lines")]
     NoLines,
@@ -64,6 +70,7 @@ impl ReadError {
             ReadError::Empty => "read.empty",
             ReadError::Binary { .. } => "read.binary",
             ReadError::UnknownEncoding(_) => "read.unknown_encoding",
+            ReadError::UnsupportedEncoding(_) => "read.unsupported_encoding",
             ReadError::NoLines => "read.no_lines",
             ReadError::TooLarge { .. } => "read.too_large",
         }
@@ -88,6 +95,9 @@ impl ReadError {
             ReadError::UnknownEncoding(l) => {
                 format!("encodage inconnu « {l} » (essayez utf-8, windows-1252 ou iso-8859-1)")
             }
+            ReadError::UnsupportedEncoding(e) => format!(
+                "encodage « {e} » non pris en charge : seuls UTF-8, UTF-16 et les encodages d'un octet par caractère (Windows-1252, ISO-8859-…) sont lus ; enregistrez le fichier en UTF-8"
+            ),
             ReadError::NoLines => "le fichier ne contient aucune ligne".into(),
             ReadError::TooLarge { bytes } => format!(
                 "fichier trop grand ({bytes} octets de texte) : 4 Go au plus ; découpez l'export en plusieurs fichiers"
@@ -106,6 +116,9 @@ impl ReadError {
             ReadError::UnknownEncoding(l) => {
                 format!("unknown encoding \"{l}\" (try utf-8, windows-1252 or iso-8859-1)")
             }
+            ReadError::UnsupportedEncoding(e) => format!(
+                "encoding \"{e}\" not supported: only UTF-8, UTF-16 and the one-byte-per-character encodings (Windows-1252, ISO-8859-…) are read; save the file as UTF-8"
+            ),
             ReadError::NoLines => "the file holds no line".into(),
             ReadError::TooLarge { bytes } => format!(
                 "file too large ({bytes} bytes of text): 4 GiB at most; split the export into several files"

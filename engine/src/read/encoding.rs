@@ -456,16 +456,7 @@ mod tests {
             "\u{EF}\u{BB}\u{BF}caf\u{C3}\u{A9}",
             "another encoding's BOM is text"
         );
-        for label in [
-            "shift_jis",
-            "euc-jp",
-            "iso-2022-jp",
-            "euc-kr",
-            "big5",
-            "gbk",
-            "gb18030",
-            "iso-2022-kr",
-        ] {
+        for label in EAST_ASIAN.iter().chain(&["iso-2022-kr"]) {
             let name = Encoding::for_label(label.as_bytes()).unwrap().name();
             assert_eq!(
                 decode(b"abc", Some(label)).unwrap_err(),
@@ -475,17 +466,20 @@ mod tests {
         }
     }
 
+    /// The East Asian multi-byte encodings (labels).
+    const EAST_ASIAN: [&str; 7] = [
+        "shift_jis",
+        "euc-jp",
+        "iso-2022-jp",
+        "euc-kr",
+        "big5",
+        "gbk",
+        "gb18030",
+    ];
+
     #[test]
     fn east_asian_encodings_are_written_as_utf8_with_a_bom() {
-        for label in [
-            "shift_jis",
-            "euc-jp",
-            "iso-2022-jp",
-            "euc-kr",
-            "big5",
-            "gbk",
-            "gb18030",
-        ] {
+        for label in EAST_ASIAN {
             let e = Encoding::for_label(label.as_bytes()).unwrap();
             assert_eq!(encode(e, "ascii"), b"ascii".as_slice(), "{label}");
             assert_eq!(encode(e, "東京 é"), "\u{feff}東京 é".as_bytes(), "{label}");

@@ -2,6 +2,9 @@
 //! `encoding_rs`'s, on the same 49 MB, three rounds (BENCHMARKS.md, "one runner, the diagnostics
 //! read by hand, the decoders"). `cargo run --release -p passerelle-engine --example decode_speed`
 
+// Compared with encoding_rs's own decoding, which the engine does not call.
+#![allow(clippy::disallowed_methods)]
+
 use std::time::Instant;
 
 fn main() {

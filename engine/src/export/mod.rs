@@ -181,7 +181,7 @@ mod tests {
         let out = rejected_rows(&table, &[error_at("a.tsv", 3)], Lang::En);
         let why = error_at("a.tsv", 3).message(Lang::En);
         assert_eq!(
-            encoding_rs::WINDOWS_1252.decode(&out).0,
+            crate::read::decode_as(encoding_rs::WINDOWS_1252, &out).unwrap(),
             format!("NOM\tPRENOM\tRejection reason (Passerelle)\r\n'=cmd\tx\t{why}\r\n")
         );
         // Latin-1 stays Latin-1, the reason included.

@@ -358,6 +358,7 @@ mod tests {
     /// The single-byte tables are `encoding_rs`'s decoding, byte for byte, for every single-byte
     /// encoding WHATWG has (29, ISO-8859-8-I and x-user-defined included).
     #[test]
+    #[allow(clippy::disallowed_methods)] // compared with encoding_rs's own decoding
     fn single_byte_tables_are_encoding_rs_s() {
         let mut names = std::collections::BTreeSet::new();
         for (name, table) in super::super::single_byte::TABLES {
@@ -395,6 +396,7 @@ mod tests {
     /// UTF-16 and every single-byte encoding, on random bytes, on text, and on inputs cut in the
     /// middle of a sequence.
     #[test]
+    #[allow(clippy::disallowed_methods)] // compared with encoding_rs's own decoding
     fn decoding_matches_encoding_rs() {
         let mut inputs: Vec<Vec<u8>> = (0..300u64)
             .map(|seed| noise((seed as usize * 7) % 200, seed + 1))

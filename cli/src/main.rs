@@ -46,7 +46,8 @@ struct CheckArgs {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
-    /// Encoding to use instead of detecting it (utf-8, windows-1252, iso-8859-1…).
+    /// Encoding to read the files with (utf-8, windows-1252, iso-8859-1…); by default a BOM
+    /// decides, else UTF-8, else Windows-1252. East Asian encodings are refused.
     #[arg(long)]
     encoding: Option<String>,
     /// Item type of every file, instead of recognising it (Computer, User, Ticket…).

@@ -178,3 +178,21 @@ fn a_saved_mapping_template_maps_a_non_glpi_file() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/template.json"));
 }
+
+/// An East Asian encoding chosen by hand is refused for that file, by name and located on it,
+/// and the check says so (exit 1); an unknown label likewise.
+#[test]
+fn an_east_asian_encoding_chosen_by_hand_is_refused_by_name() {
+    let file = samples().join("glpi-10.0.11-export/fr/Location.csv");
+    let out = passerelle(&["check", "--encoding", "shift_jis", file.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("Location.csv:0: ERREUR: encodage « Shift_JIS » non pris en charge"),
+        "{stdout}"
+    );
+    let out = passerelle(&["check", "--encoding", "klingon", file.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("encodage inconnu « klingon »"), "{stdout}");
+}

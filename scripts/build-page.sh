@@ -12,7 +12,15 @@ bash scripts/node-modules.sh
 # The DSFR's core and the components the page draws, in one file (index.html links it).
 bash scripts/dsfr-css.sh
 # Debian's rustc knows wasm32; the wasm build gets its own target dir so native builds keep theirs.
+# The standard library is built with the page, with panic=immediate-abort: a panic in the page
+# already ended in a trap with no message (wasm32-unknown-unknown has no stderr, and the page
+# installs no hook), so the panic messages, their source locations and the formatting behind
+# them were bytes the page never showed (-18 KB of wasm; BENCHMARKS.md, "panic=immediate-abort").
+# Both flags are unstable, hence RUSTC_BOOTSTRAP (bootstrap.sh builds the wasm sysroot the same
+# way); the wasm tests keep the prebuilt standard library.
 RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \
+  RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
   trunk build --release --dist "$dist" "$@"
 
 # The worker: a content hash in its name like trunk's files (so it can be cached as immutable),

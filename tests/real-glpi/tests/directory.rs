@@ -4,7 +4,8 @@
 //! the files, the reference export and the mapping (an oracle that does not use the engine):
 //! users, titles, categories, groups, memberships, authorizations and e-mails one by one; the
 //! error file against EXPECTED.md line by line; a second run of valid.tsv writes nothing; undo
-//! gives every user back. The figures go to tests/real-glpi/directory-report.md.
+//! gives every user back. The figures go to target/tmp/directory-report.md (a recorded run is
+//! tests/real-glpi/directory-report.md).
 
 use std::path::Path;
 use std::process::Command;
@@ -284,8 +285,11 @@ fn directory_files_on_the_prefecture_glpi() {
         errors.errors,
     ));
     report.push_str("\n## Decisions and limits\n\n- `passerelle directory` is its own subcommand: a directory file needs the reference exports, the importer's service, the PROFIL/PRIV table and writes an error file; none of `migrate`'s export options applies.\n- CLE goes to `sync_field` by default: the prefecture's `registration_number` already holds its own numbers (`--mapping` with `key_field: registration_number` to change).\n- M writes what the line changes in the directory's record (the reference export), field by field; the service membership is added (or an existing membership in the same level-1 tree moved); missions are added, never removed.\n- S sets `is_deleted` (GLPI's trash; `User` has no mark-deleted hook in 10.0.11, so this is what `DELETE` without purge stores); undo sets it back.\n- A given LOGIN already taken by someone else gets a computed one with an INFO (seed 004 and EXPECTED.md line 8), not a rejection.\n- MEL already present as a non-default address of the user (noel.sylvestre in the dump): e-mails kept with an INFO (GLPI refuses a UserEmail update without its address, and keeps one row per address).\n- VALIDE/PROFIL/PRIV: applied when the session has more rights than the user (GLPI's `User::currentUserHaveMoreRightThan`: every profile of the user's authorizations under the session's, or the session may create profiles) and, for a new authorization, than its profile; otherwise a warning and the rest of the line applies (proven with an Admin session against a Super-Admin user by `only_a_session_with_more_rights_changes_valide_profil_priv`).\n- Entities as the hierarchy option (`--hierarchy entities` or `hierarchy: entities` in the template): proven by `entities_option_builds_the_entity_tree_and_undo_removes_it`. The page's flow is proven by `tests/directory_page.rs` with the same database checks.\n");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("directory-report.md");
+    // Each run's figures go to cargo's scratch folder, not to the tracked copy: a clone stays
+    // unmodified after the suite (tests/real-glpi/directory-report.md is a recorded run).
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("directory-report.md");
     std::fs::write(&path, &report).unwrap();
+    eprintln!("report written to {}", path.display());
     eprintln!("{report}");
 }
 

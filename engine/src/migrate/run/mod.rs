@@ -1,14 +1,14 @@
 //! Carrying a plan out, in parts of one job each:
 //!
-//! - [`schedule`]: the stages (every object of one rank together), one target read per item type
+//! - `schedule`: the stages (every object of one rank together), one target read per item type
 //!   per run kept up to date from the create answers, the fresh decision of each object, and
 //!   batches of one type and action spanning every group of the rank;
-//! - [`send`]: the batches themselves (intent journaled before the request leaves, a bounded
+//! - `send`: the batches themselves (intent journaled before the request leaves, a bounded
 //!   number in flight, sizes adapted to the answer time);
-//! - [`recovery`]: what an interrupted or unanswered create really did (read back newer than
+//! - `recovery`: what an interrupted or unanswered create really did (read back newer than
 //!   the watermark, matched by key), and the outcome an interrupted batch is journaled with;
-//! - [`progress`], [`undo`], [`verify`];
-//! - [`dry_run`]: the runner itself over a transport that records the requests and answers
+//! - [`progress`], [`undo`], [`verify`](mod@verify);
+//! - [`dry_run`](mod@dry_run): the runner itself over a transport that records the requests and answers
 //!   writes with made-up ids, so the preview is what the run would send.
 //!
 //! Retries wait with the client's backoff ([`GlpiClient::backoff`]): one policy.

@@ -167,7 +167,7 @@ impl From<DirectoryProblem> for DiagnosticKind {
 }
 
 /// A problem with a file as a whole, or with the shape of one of its lines.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", content = "values")]
 pub enum FileProblem {
     /// A record without as many fields as the header.
@@ -424,6 +424,25 @@ impl fmt::Display for Diagnostic {
             self.severity.label(Lang::Fr),
             self.kind.render(Lang::Fr)
         )
+    }
+}
+
+// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
+crate::wire::deserialize_from_tagged!(FileProblem);
+
+impl crate::wire::FromTagged for FileProblem {
+    const TAG: &'static str = "code";
+    const CONTENT: Option<&'static str> = Some("values");
+
+    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
+        crate::wire::read_variants!(o as FileProblem {
+            "read.column_count" => ColumnCount { found, expected, spans_lines },
+            "read.mixed_encoding" => MixedEncoding { encoding, count },
+            "detect.unknown_type" => UnknownType,
+            "mapping.required_missing" => RequiredFieldMissing { field, label },
+            "directory.references_missing" => DirectoryReferencesMissing,
+            "migrate.unsupported_file" => UnsupportedFile,
+        })
     }
 }
 

@@ -15,6 +15,7 @@ pub mod migrate;
 pub mod read;
 pub mod sort;
 pub mod validate;
+mod wire;
 
 /// The product's version, shown by every front end.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

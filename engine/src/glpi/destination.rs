@@ -79,7 +79,7 @@ impl NotCarriedReason {
 }
 
 /// Where the value of one exported field goes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Destination {
     /// A column of the item's own table.
@@ -268,6 +268,26 @@ fn ticket_destination(field: &str) -> Option<Destination> {
 /// The column of `itemtype` named `field`, with the static lifetime of the column table.
 fn static_column(itemtype: GlpiType, field: &str) -> Option<&'static str> {
     itemtype.columns().iter().copied().find(|c| *c == field)
+}
+
+// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
+crate::wire::deserialize_from_tagged!(Destination);
+
+impl crate::wire::FromTagged for Destination {
+    const TAG: &'static str = "kind";
+
+    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
+        crate::wire::read_variants!(o as Destination {
+            "column" => Column { column },
+            "related" => Related { itemtype, column },
+            "warranty_expiration" => WarrantyExpiration,
+            "tree_path" => TreePath,
+            "entity" => Entity,
+            "objects" => Objects { itemtype },
+            "group_manager" => GroupManager,
+            "not_carried" => NotCarried { reason },
+        })
+    }
 }
 
 #[cfg(test)]

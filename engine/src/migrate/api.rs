@@ -204,7 +204,12 @@ impl ApiResponse {
 
     /// The body as JSON (`Null` when it is not JSON).
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+        // Checked as UTF-8 first, then read from text: JSON is UTF-8 anyway, and the page then
+        // carries one JSON reader, not a second one over bytes (10 KB).
+        std::str::from_utf8(&self.body)
+            .ok()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or(Value::Null)
     }
 
     /// GLPI's `["ERROR_CODE", message]` envelope, when the body is one.

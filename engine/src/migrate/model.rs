@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::diagnostic::{DiagnosticKind, Lang};
 use crate::glpi::GlpiType;
+use crate::wire::{read_variants, FromTagged, Tagged};
 
 /// The identity of a planned object: its GLPI type and a readable key (`serial:ABC`, a login,
 /// a complete name). Stable across runs, so the journal can find it again.
@@ -47,7 +48,7 @@ impl fmt::Display for ObjectKey {
 }
 
 /// A field value in the plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum FieldValue {
     /// Text, already normalised (dates in GLPI's format, decimals with a point).
@@ -193,7 +194,7 @@ pub fn place(file: &str, line: u64, lang: crate::diagnostic::Lang) -> String {
 }
 
 /// What the plan does with an object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "decision")]
 pub enum Decision {
     /// Not on the target: created.
@@ -226,7 +227,7 @@ pub enum Decision {
 
 /// Why the plan rejects an object: typed, its code and its text in French or English rendered
 /// from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rejection {
     /// The check found an error on the source line (its diagnostic's code is the code).
@@ -520,6 +521,64 @@ impl PlannedObject {
                 })
                 .collect(),
             _ => Vec::new(),
+        })
+    }
+}
+
+// The plan's tagged enums are read by hand (crate::wire): the same JSON, a fraction of the
+// page's code.
+crate::wire::deserialize_from_tagged!(Decision, Rejection, FieldValue);
+
+impl FromTagged for Decision {
+    const TAG: &'static str = "decision";
+
+    fn from_tagged(mut o: Tagged) -> Result<Self, serde_json::Error> {
+        read_variants!(o as Decision {
+            "create" => Create,
+            "update" => Update { id, changes, before },
+            "skip" => Skip { id },
+            "conflict" => Conflict { ids },
+            "rejected" => Rejected { rejection },
+        })
+    }
+}
+
+impl FromTagged for Rejection {
+    const TAG: &'static str = "kind";
+
+    fn from_tagged(mut o: Tagged) -> Result<Self, serde_json::Error> {
+        read_variants!(o as Rejection {
+            "check" => Check { diagnostic },
+            "reference_missing" => ReferenceMissing { detail },
+            "dependency_rejected" => DependencyRejected { object },
+            "no_key" => NoKey { keys },
+            "row_without_key" => RowWithoutKey,
+            "same_key_as" => SameKeyAs { key, first_line },
+            "given_above" => GivenAbove { key },
+            "companion_bad_type" => CompanionBadType { found },
+            "connection_incomplete" => ConnectionIncomplete,
+            "installation_incomplete" => InstallationIncomplete,
+            "timeline_ticket_unknown" => TimelineTicketUnknown { ticket },
+            "timeline_bad_value" => TimelineBadValue { column, value },
+        })
+    }
+}
+
+impl FromTagged for FieldValue {
+    const TAG: &'static str = "kind";
+    const CONTENT: Option<&'static str> = Some("value");
+
+    fn from_tagged(o: Tagged) -> Result<Self, serde_json::Error> {
+        read_variants!(o as FieldValue {
+            "text" => Text(_),
+            "number" => Number(_),
+            "id" => Id(_),
+            "ref" => Ref(_),
+            "texts" => Texts(_),
+            "list" => List(_),
+            "new_children" => NewChildren(_),
+            "file" => File(_),
+            "children" => Children(_),
         })
     }
 }

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::diagnostic::{ColumnRef, Diagnostic, FileProblem, Lang, Severity};
 pub use cells::{CellSource, CellStore, Cells, Corrections};
@@ -34,7 +34,7 @@ pub struct ReadOptions {
 }
 
 /// Why a file could not be read at all: the kind of a `read.*` blocking diagnostic.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", content = "values")]
 pub enum ReadError {
     /// 0 bytes: GLPI exports an empty search as an empty file.
@@ -584,6 +584,25 @@ impl<'a> Iterator for SplitBr<'a> {
         }
         self.rest = None;
         Some(rest)
+    }
+}
+
+// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
+crate::wire::deserialize_from_tagged!(ReadError);
+
+impl crate::wire::FromTagged for ReadError {
+    const TAG: &'static str = "code";
+    const CONTENT: Option<&'static str> = Some("values");
+
+    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
+        crate::wire::read_variants!(o as ReadError {
+            "read.empty" => Empty,
+            "read.binary" => Binary { offset },
+            "read.unknown_encoding" => UnknownEncoding(_),
+            "read.unsupported_encoding" => UnsupportedEncoding(_),
+            "read.no_lines" => NoLines,
+            "read.too_large" => TooLarge { bytes },
+        })
     }
 }
 

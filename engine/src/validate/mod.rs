@@ -414,7 +414,7 @@ pub enum RefKind {
 }
 
 /// A problem found by comparing rows with each other and with the other files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", content = "values")]
 pub enum RowProblem {
     /// The row's reconciliation key is already on an earlier line.
@@ -737,6 +737,24 @@ fn check_reference(
         }
     }
     true
+}
+
+// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
+crate::wire::deserialize_from_tagged!(RowProblem);
+
+impl crate::wire::FromTagged for RowProblem {
+    const TAG: &'static str = "code";
+    const CONTENT: Option<&'static str> = Some("values");
+
+    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
+        crate::wire::read_variants!(o as RowProblem {
+            "duplicate.key" => DuplicateKey { key, first_line },
+            "reference.on_target" => OnTarget { of, count },
+            "reference.not_in_files" => NotInFiles { of, name },
+            "reference.homonym_by_contact" => HomonymByContact { name, logins, login },
+            "reference.ambiguous_user" => AmbiguousUser { name, logins },
+        })
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use crate::detect::normalize_label;
 use crate::diagnostic::Lang;
 use crate::map::{EnumKind, FieldKind};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -11,7 +11,7 @@ use crate::read::{glpi_cell_str, multi_values as multi, trim_cell};
 
 /// A problem with one value: the kind of a `value.*` diagnostic, with the faulty part when it is
 /// not the whole cell (one address of a multi-valued cell).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", content = "values")]
 pub enum ValueProblem {
     /// Required and empty.
@@ -559,6 +559,32 @@ pub fn enum_value(value: &str, kind: EnumKind) -> Option<u8> {
         .iter()
         .find(|(l, n)| *l == norm && *n <= kind.max())
         .map(|(_, n)| *n)
+}
+
+// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
+crate::wire::deserialize_from_tagged!(ValueProblem);
+
+impl crate::wire::FromTagged for ValueProblem {
+    const TAG: &'static str = "code";
+    const CONTENT: Option<&'static str> = Some("values");
+
+    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
+        crate::wire::read_variants!(o as ValueProblem {
+            "value.missing" => Missing,
+            "value.line_break" => LineBreak,
+            "value.too_long" => TooLong { len },
+            "value.integer" => NotInteger,
+            "value.decimal" => NotDecimal,
+            "value.date" => NotDate,
+            "value.datetime" => NotDateTime,
+            "value.ip" => NotIp(_),
+            "value.mac" => NotMac(_),
+            "value.email" => NotEmail(_),
+            "value.phone" => NotPhone,
+            "value.yes_no" => NotYesNo,
+            "value.enum" => NotInEnum(_),
+        })
+    }
 }
 
 #[cfg(test)]

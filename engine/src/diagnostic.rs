@@ -427,24 +427,16 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
-crate::wire::deserialize_from_tagged!(FileProblem);
-
-impl crate::wire::FromTagged for FileProblem {
-    const TAG: &'static str = "code";
-    const CONTENT: Option<&'static str> = Some("values");
-
-    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
-        crate::wire::read_variants!(o as FileProblem {
-            "read.column_count" => ColumnCount { found, expected, spans_lines },
-            "read.mixed_encoding" => MixedEncoding { encoding, count },
-            "detect.unknown_type" => UnknownType,
-            "mapping.required_missing" => RequiredFieldMissing { field, label },
-            "directory.references_missing" => DirectoryReferencesMissing,
-            "migrate.unsupported_file" => UnsupportedFile,
-        })
-    }
-}
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(FileProblem, tag = "code", content = "values" {
+    "read.column_count" => ColumnCount { found, expected, spans_lines },
+    "read.mixed_encoding" => MixedEncoding { encoding, count },
+    "detect.unknown_type" => UnknownType,
+    "mapping.required_missing" => RequiredFieldMissing { field, label },
+    "directory.references_missing" => DirectoryReferencesMissing,
+    "migrate.unsupported_file" => UnsupportedFile,
+});
 
 #[cfg(test)]
 mod tests {

@@ -105,22 +105,35 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: FromTagged>(
     .map_err(D::Error::custom)
 }
 
-/// `impl Deserialize` for enums that implement [`FromTagged`].
-macro_rules! deserialize_from_tagged {
-    ($($t:ty),+ $(,)?) => {$(
-        impl<'de> serde::Deserialize<'de> for $t {
+/// Reads an enum by hand: its `Deserialize` and [`FromTagged`] impls, from one line per
+/// variant as the JSON names it.
+///
+/// `read_tagged!(Event, tag = "event" { … })`, or `tag = "code", content = "values"` for an
+/// adjacently tagged enum; each variant is `"tag" => Unit`, `"tag" => Newtype(_)` or
+/// `"tag" => Struct { a, b: optional, c: or_default }` (a field is read with
+/// [`Tagged::field`] unless another reading is named).
+macro_rules! read_tagged {
+    ($ty:ident, tag = $tag:literal $(, content = $content:literal)? { $($variants:tt)* }) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 $crate::wire::deserialize(deserializer)
             }
         }
-    )+};
-}
-pub(crate) use deserialize_from_tagged;
 
-/// The body of [`FromTagged::from_tagged`]: one line per variant, as the JSON names it.
-///
-/// `"tag" => Unit`, `"tag" => Newtype(_)`, `"tag" => Struct { a, b: optional, c: or_default }`
-/// (a field's reading is [`Tagged::field`] unless named).
+        impl $crate::wire::FromTagged for $ty {
+            const TAG: &'static str = $tag;
+            $(const CONTENT: Option<&'static str> = Some($content);)?
+
+            #[allow(unused_mut)] // enums of unit and newtype variants take no field by name
+            fn from_tagged(mut o: $crate::wire::Tagged) -> Result<Self, serde_json::Error> {
+                $crate::wire::read_variants!(o as $ty { $($variants)* })
+            }
+        }
+    };
+}
+pub(crate) use read_tagged;
+
+/// The body of [`FromTagged::from_tagged`], for [`read_tagged!`].
 macro_rules! read_variants {
     ($o:ident as $ty:ident { $($tag:literal => $variant:ident $({ $($field:ident $(: $how:ident)?),* $(,)? })? $(($newtype:tt))?),+ $(,)? }) => {
         Ok(match $o.kind.as_str() {

@@ -290,40 +290,32 @@ impl fmt::Display for Problem {
 
 impl std::error::Error for Problem {}
 
-// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
-crate::wire::deserialize_from_tagged!(Problem);
-
-impl crate::wire::FromTagged for Problem {
-    const TAG: &'static str = "code";
-    const CONTENT: Option<&'static str> = Some("values");
-
-    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
-        crate::wire::read_variants!(o as Problem {
-            "directory.encoding.utf8" => Utf8Content,
-            "directory.header.position" => HeaderPosition { position, expected, found },
-            "directory.header.unknown_column" => HeaderUnknown { position, name },
-            "directory.header.missing_column" => HeaderMissing(_),
-            "directory.column_count" => ColumnCount { found, expected },
-            "directory.mode.unknown" => ModeUnknown(_),
-            "directory.mode.empty" => ModeEmpty,
-            "directory.reference.profil" => UnknownProfil(_),
-            "directory.reference.priv" => UnknownPriv(_),
-            "directory.reference.service" => UnknownService { column, value },
-            "directory.mode.not_detected" => ModeNotDetected,
-            "directory.create.nom_empty" => NomEmpty,
-            "directory.create.prenom_empty" => PrenomEmpty,
-            "directory.create.profil_default" => ProfilDefault,
-            "directory.create.priv_default" => PrivDefault,
-            "directory.create.login_exists" => LoginExists { login, cle },
-            "directory.modify.not_found" => NotFoundByKey { cle, login },
-            "directory.modify.key_login_mismatch" => KeyLoginMismatch { cle, cle_login, login },
-            "directory.modify.ambiguous" => Ambiguous { nom, prenom, serv, count, list },
-            "directory.modify.not_found_by_name" => NotFoundByName { nom, prenom, serv },
-            "directory.modify.no_identification" => NoIdentification,
-            "directory.delete.field_empty" => DeleteFieldEmpty(_),
-            "directory.delete.not_found" => DeleteNotFound { cle, login },
-            "directory.hierarchy" => OutOfHierarchy(_),
-            "directory.modify.mission_added" => MissionAdded(_),
-        })
-    }
-}
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(Problem, tag = "code", content = "values" {
+    "directory.encoding.utf8" => Utf8Content,
+    "directory.header.position" => HeaderPosition { position, expected, found },
+    "directory.header.unknown_column" => HeaderUnknown { position, name },
+    "directory.header.missing_column" => HeaderMissing(_),
+    "directory.column_count" => ColumnCount { found, expected },
+    "directory.mode.unknown" => ModeUnknown(_),
+    "directory.mode.empty" => ModeEmpty,
+    "directory.reference.profil" => UnknownProfil(_),
+    "directory.reference.priv" => UnknownPriv(_),
+    "directory.reference.service" => UnknownService { column, value },
+    "directory.mode.not_detected" => ModeNotDetected,
+    "directory.create.nom_empty" => NomEmpty,
+    "directory.create.prenom_empty" => PrenomEmpty,
+    "directory.create.profil_default" => ProfilDefault,
+    "directory.create.priv_default" => PrivDefault,
+    "directory.create.login_exists" => LoginExists { login, cle },
+    "directory.modify.not_found" => NotFoundByKey { cle, login },
+    "directory.modify.key_login_mismatch" => KeyLoginMismatch { cle, cle_login, login },
+    "directory.modify.ambiguous" => Ambiguous { nom, prenom, serv, count, list },
+    "directory.modify.not_found_by_name" => NotFoundByName { nom, prenom, serv },
+    "directory.modify.no_identification" => NoIdentification,
+    "directory.delete.field_empty" => DeleteFieldEmpty(_),
+    "directory.delete.not_found" => DeleteNotFound { cle, login },
+    "directory.hierarchy" => OutOfHierarchy(_),
+    "directory.modify.mission_added" => MissionAdded(_),
+});

@@ -270,25 +270,18 @@ fn static_column(itemtype: GlpiType, field: &str) -> Option<&'static str> {
     itemtype.columns().iter().copied().find(|c| *c == field)
 }
 
-// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
-crate::wire::deserialize_from_tagged!(Destination);
-
-impl crate::wire::FromTagged for Destination {
-    const TAG: &'static str = "kind";
-
-    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
-        crate::wire::read_variants!(o as Destination {
-            "column" => Column { column },
-            "related" => Related { itemtype, column },
-            "warranty_expiration" => WarrantyExpiration,
-            "tree_path" => TreePath,
-            "entity" => Entity,
-            "objects" => Objects { itemtype },
-            "group_manager" => GroupManager,
-            "not_carried" => NotCarried { reason },
-        })
-    }
-}
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(Destination, tag = "kind" {
+    "column" => Column { column },
+    "related" => Related { itemtype, column },
+    "warranty_expiration" => WarrantyExpiration,
+    "tree_path" => TreePath,
+    "entity" => Entity,
+    "objects" => Objects { itemtype },
+    "group_manager" => GroupManager,
+    "not_carried" => NotCarried { reason },
+});
 
 #[cfg(test)]
 mod tests {

@@ -13,7 +13,6 @@ use super::model::{IdMap, ObjectKey, Rejection, SourceLine};
 use crate::diagnostic::Lang;
 use crate::export::neutralize;
 use crate::glpi::GlpiType;
-use crate::wire::{read_variants, FromTagged, Tagged};
 
 /// What a batch does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -733,61 +732,41 @@ impl Journal {
     }
 }
 
-// The journal's tagged enums are read by hand (crate::wire): the same JSON, a fraction of the
-// page's code.
-crate::wire::deserialize_from_tagged!(Failure, RecordReason, Event);
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(Failure, tag = "kind" {
+    "refused" => Refused { code, message },
+    "no_answer" => NoAnswer { code },
+    "call" => Call { error },
+    "file_altered" => FileAltered { expected, found },
+});
 
-impl FromTagged for Failure {
-    const TAG: &'static str = "kind";
+crate::wire::read_tagged!(RecordReason, tag = "kind" {
+    "created" => Created,
+    "updated" => Updated,
+    "identical" => Identical,
+    "found_created" => FoundCreated,
+    "found_updated" => FoundUpdated,
+    "made_with_owner" => MadeWithOwner { owner },
+    "found_created_differences_sent" => FoundCreatedDifferencesSent,
+    "found_created_differences_updated" => FoundCreatedDifferencesUpdated,
+    "found_created_differences_failed" => FoundCreatedDifferencesFailed { failure },
+    "answer_lost" => AnswerLost { error },
+    "rejected" => Rejected { rejection },
+    "conflict" => Conflict { ids },
+    "dependency_failed" => DependencyFailed { object },
+    "failed" => Failed { failure },
+    "recorded" => Recorded { code: optional, message },
+});
 
-    fn from_tagged(mut o: Tagged) -> Result<Self, serde_json::Error> {
-        read_variants!(o as Failure {
-            "refused" => Refused { code, message },
-            "no_answer" => NoAnswer { code },
-            "call" => Call { error },
-            "file_altered" => FileAltered { expected, found },
-        })
-    }
-}
-
-impl FromTagged for RecordReason {
-    const TAG: &'static str = "kind";
-
-    fn from_tagged(mut o: Tagged) -> Result<Self, serde_json::Error> {
-        read_variants!(o as RecordReason {
-            "created" => Created,
-            "updated" => Updated,
-            "identical" => Identical,
-            "found_created" => FoundCreated,
-            "found_updated" => FoundUpdated,
-            "made_with_owner" => MadeWithOwner { owner },
-            "found_created_differences_sent" => FoundCreatedDifferencesSent,
-            "found_created_differences_updated" => FoundCreatedDifferencesUpdated,
-            "found_created_differences_failed" => FoundCreatedDifferencesFailed { failure },
-            "answer_lost" => AnswerLost { error },
-            "rejected" => Rejected { rejection },
-            "conflict" => Conflict { ids },
-            "dependency_failed" => DependencyFailed { object },
-            "failed" => Failed { failure },
-            "recorded" => Recorded { code: optional, message },
-        })
-    }
-}
-
-impl FromTagged for Event {
-    const TAG: &'static str = "event";
-
-    fn from_tagged(mut o: Tagged) -> Result<Self, serde_json::Error> {
-        read_variants!(o as Event {
-            "started" => Started { run, objects, resumed },
-            "intent" => Intent { batch, action, itemtype, objects, before: or_default, keys: or_default },
-            "done" => Done(_),
-            "closed" => Closed { batch },
-            "finished" => Finished { cancelled },
-            "undone" => Undone { object, ok, message },
-        })
-    }
-}
+crate::wire::read_tagged!(Event, tag = "event" {
+    "started" => Started { run, objects, resumed },
+    "intent" => Intent { batch, action, itemtype, objects, before: or_default, keys: or_default },
+    "done" => Done(_),
+    "closed" => Closed { batch },
+    "finished" => Finished { cancelled },
+    "undone" => Undone { object, ok, message },
+});
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,6 @@ use std::fmt;
 
 use crate::diagnostic::{DiagnosticKind, Lang};
 use crate::glpi::GlpiType;
-use crate::wire::{read_variants, FromTagged, Tagged};
 
 /// The identity of a planned object: its GLPI type and a readable key (`serial:ABC`, a login,
 /// a complete name). Stable across runs, so the journal can find it again.
@@ -525,60 +524,39 @@ impl PlannedObject {
     }
 }
 
-// The plan's tagged enums are read by hand (crate::wire): the same JSON, a fraction of the
-// page's code.
-crate::wire::deserialize_from_tagged!(Decision, Rejection, FieldValue);
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(Decision, tag = "decision" {
+    "create" => Create,
+    "update" => Update { id, changes, before },
+    "skip" => Skip { id },
+    "conflict" => Conflict { ids },
+    "rejected" => Rejected { rejection },
+});
 
-impl FromTagged for Decision {
-    const TAG: &'static str = "decision";
+crate::wire::read_tagged!(Rejection, tag = "kind" {
+    "check" => Check { diagnostic },
+    "reference_missing" => ReferenceMissing { detail },
+    "dependency_rejected" => DependencyRejected { object },
+    "no_key" => NoKey { keys },
+    "row_without_key" => RowWithoutKey,
+    "same_key_as" => SameKeyAs { key, first_line },
+    "given_above" => GivenAbove { key },
+    "companion_bad_type" => CompanionBadType { found },
+    "connection_incomplete" => ConnectionIncomplete,
+    "installation_incomplete" => InstallationIncomplete,
+    "timeline_ticket_unknown" => TimelineTicketUnknown { ticket },
+    "timeline_bad_value" => TimelineBadValue { column, value },
+});
 
-    fn from_tagged(mut o: Tagged) -> Result<Self, serde_json::Error> {
-        read_variants!(o as Decision {
-            "create" => Create,
-            "update" => Update { id, changes, before },
-            "skip" => Skip { id },
-            "conflict" => Conflict { ids },
-            "rejected" => Rejected { rejection },
-        })
-    }
-}
-
-impl FromTagged for Rejection {
-    const TAG: &'static str = "kind";
-
-    fn from_tagged(mut o: Tagged) -> Result<Self, serde_json::Error> {
-        read_variants!(o as Rejection {
-            "check" => Check { diagnostic },
-            "reference_missing" => ReferenceMissing { detail },
-            "dependency_rejected" => DependencyRejected { object },
-            "no_key" => NoKey { keys },
-            "row_without_key" => RowWithoutKey,
-            "same_key_as" => SameKeyAs { key, first_line },
-            "given_above" => GivenAbove { key },
-            "companion_bad_type" => CompanionBadType { found },
-            "connection_incomplete" => ConnectionIncomplete,
-            "installation_incomplete" => InstallationIncomplete,
-            "timeline_ticket_unknown" => TimelineTicketUnknown { ticket },
-            "timeline_bad_value" => TimelineBadValue { column, value },
-        })
-    }
-}
-
-impl FromTagged for FieldValue {
-    const TAG: &'static str = "kind";
-    const CONTENT: Option<&'static str> = Some("value");
-
-    fn from_tagged(o: Tagged) -> Result<Self, serde_json::Error> {
-        read_variants!(o as FieldValue {
-            "text" => Text(_),
-            "number" => Number(_),
-            "id" => Id(_),
-            "ref" => Ref(_),
-            "texts" => Texts(_),
-            "list" => List(_),
-            "new_children" => NewChildren(_),
-            "file" => File(_),
-            "children" => Children(_),
-        })
-    }
-}
+crate::wire::read_tagged!(FieldValue, tag = "kind", content = "value" {
+    "text" => Text(_),
+    "number" => Number(_),
+    "id" => Id(_),
+    "ref" => Ref(_),
+    "texts" => Texts(_),
+    "list" => List(_),
+    "new_children" => NewChildren(_),
+    "file" => File(_),
+    "children" => Children(_),
+});

@@ -587,24 +587,16 @@ impl<'a> Iterator for SplitBr<'a> {
     }
 }
 
-// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
-crate::wire::deserialize_from_tagged!(ReadError);
-
-impl crate::wire::FromTagged for ReadError {
-    const TAG: &'static str = "code";
-    const CONTENT: Option<&'static str> = Some("values");
-
-    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
-        crate::wire::read_variants!(o as ReadError {
-            "read.empty" => Empty,
-            "read.binary" => Binary { offset },
-            "read.unknown_encoding" => UnknownEncoding(_),
-            "read.unsupported_encoding" => UnsupportedEncoding(_),
-            "read.no_lines" => NoLines,
-            "read.too_large" => TooLarge { bytes },
-        })
-    }
-}
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(ReadError, tag = "code", content = "values" {
+    "read.empty" => Empty,
+    "read.binary" => Binary { offset },
+    "read.unknown_encoding" => UnknownEncoding(_),
+    "read.unsupported_encoding" => UnsupportedEncoding(_),
+    "read.no_lines" => NoLines,
+    "read.too_large" => TooLarge { bytes },
+});
 
 #[cfg(test)]
 mod tests {

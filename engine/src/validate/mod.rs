@@ -739,23 +739,15 @@ fn check_reference(
     true
 }
 
-// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
-crate::wire::deserialize_from_tagged!(RowProblem);
-
-impl crate::wire::FromTagged for RowProblem {
-    const TAG: &'static str = "code";
-    const CONTENT: Option<&'static str> = Some("values");
-
-    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
-        crate::wire::read_variants!(o as RowProblem {
-            "duplicate.key" => DuplicateKey { key, first_line },
-            "reference.on_target" => OnTarget { of, count },
-            "reference.not_in_files" => NotInFiles { of, name },
-            "reference.homonym_by_contact" => HomonymByContact { name, logins, login },
-            "reference.ambiguous_user" => AmbiguousUser { name, logins },
-        })
-    }
-}
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(RowProblem, tag = "code", content = "values" {
+    "duplicate.key" => DuplicateKey { key, first_line },
+    "reference.on_target" => OnTarget { of, count },
+    "reference.not_in_files" => NotInFiles { of, name },
+    "reference.homonym_by_contact" => HomonymByContact { name, logins, login },
+    "reference.ambiguous_user" => AmbiguousUser { name, logins },
+});
 
 #[cfg(test)]
 mod tests {

@@ -561,31 +561,23 @@ pub fn enum_value(value: &str, kind: EnumKind) -> Option<u8> {
         .map(|(_, n)| *n)
 }
 
-// Read by hand (crate::wire): the same JSON, a fraction of the page's code.
-crate::wire::deserialize_from_tagged!(ValueProblem);
-
-impl crate::wire::FromTagged for ValueProblem {
-    const TAG: &'static str = "code";
-    const CONTENT: Option<&'static str> = Some("values");
-
-    fn from_tagged(mut o: crate::wire::Tagged) -> Result<Self, serde_json::Error> {
-        crate::wire::read_variants!(o as ValueProblem {
-            "value.missing" => Missing,
-            "value.line_break" => LineBreak,
-            "value.too_long" => TooLong { len },
-            "value.integer" => NotInteger,
-            "value.decimal" => NotDecimal,
-            "value.date" => NotDate,
-            "value.datetime" => NotDateTime,
-            "value.ip" => NotIp(_),
-            "value.mac" => NotMac(_),
-            "value.email" => NotEmail(_),
-            "value.phone" => NotPhone,
-            "value.yes_no" => NotYesNo,
-            "value.enum" => NotInEnum(_),
-        })
-    }
-}
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(ValueProblem, tag = "code", content = "values" {
+    "value.missing" => Missing,
+    "value.line_break" => LineBreak,
+    "value.too_long" => TooLong { len },
+    "value.integer" => NotInteger,
+    "value.decimal" => NotDecimal,
+    "value.date" => NotDate,
+    "value.datetime" => NotDateTime,
+    "value.ip" => NotIp(_),
+    "value.mac" => NotMac(_),
+    "value.email" => NotEmail(_),
+    "value.phone" => NotPhone,
+    "value.yes_no" => NotYesNo,
+    "value.enum" => NotInEnum(_),
+});
 
 #[cfg(test)]
 mod tests {

@@ -419,6 +419,90 @@ mod tests {
     }
 
     #[test]
+    fn the_plans_choices_credentials_and_the_directorys_actions_read_back_too() {
+        use crate::directory::apply::{ApplyProblem, LineAction};
+        use crate::migrate::api::Credentials;
+        use crate::migrate::plan::ValueChoice;
+        round_trip(&[
+            ValueChoice::Create,
+            ValueChoice::MapTo(7),
+            ValueChoice::Empty,
+        ]);
+        round_trip(&[
+            Credentials::UserToken { token: "t".into() },
+            Credentials::Password {
+                login: "glpi".into(),
+                password: "p".into(),
+            },
+        ]);
+        let login = || "jean.dupont".to_string();
+        round_trip(&[
+            LineAction::Create { login: login() },
+            LineAction::AlreadyCreated { login: login() },
+            LineAction::Modify { login: login() },
+            LineAction::Trash { login: login() },
+            LineAction::AlreadyTrashed { login: login() },
+            LineAction::Rejected,
+        ]);
+        let s = |t: &str| t.to_string();
+        round_trip(&[
+            ApplyProblem::NotFound {
+                mode: 'M',
+                cle: s("12"),
+                login: login(),
+            },
+            ApplyProblem::KeyLoginMismatch {
+                mode: 'S',
+                cle: s("12"),
+                cle_login: s("autre"),
+                login: login(),
+            },
+            ApplyProblem::NotFoundByName {
+                nom: s("DUPONT"),
+                prenom: s("Jean"),
+                serv: s("SG"),
+            },
+            ApplyProblem::Ambiguous {
+                nom: s("DUPONT"),
+                prenom: s("Jean"),
+                serv: s("SG"),
+                logins: s("a, b"),
+            },
+            ApplyProblem::InTrash { login: login() },
+            ApplyProblem::OutOfScope {
+                login: login(),
+                serv: s("SG"),
+            },
+            ApplyProblem::LoginTaken {
+                given: s("jd"),
+                login: login(),
+            },
+            ApplyProblem::NoLogin,
+            ApplyProblem::UnknownProfile {
+                profil: s("3"),
+                name: s("Observer"),
+            },
+            ApplyProblem::RightsNotChanged {
+                fields: s("VALIDE"),
+            },
+            ApplyProblem::SeveralAuthorizations { entity: 4 },
+            ApplyProblem::MailKept,
+            ApplyProblem::MailAlreadyThere { mail: s("a@b.fr") },
+            ApplyProblem::NoLocation {
+                address: s("1 rue"),
+            },
+            ApplyProblem::Run {
+                object: s("User jd"),
+                message: s("refusé"),
+            },
+            ApplyProblem::Password {
+                login: login(),
+                message: s("trop court"),
+            },
+        ]);
+    }
+
+    #[test]
     fn journal_lines_written_before_are_read_as_they_were() {
         // A created record and an intent without before-values or keys, as older journals hold.
         let done: Event = serde_json::from_str(

@@ -249,7 +249,7 @@ impl DirectoryTarget {
 }
 
 /// A message the plan adds to the error file, typed; French first.
-#[derive(Debug, Clone, Error, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Error, PartialEq, Eq, Serialize)]
 #[serde(tag = "code", content = "values", rename_all = "snake_case")]
 pub enum ApplyProblem {
     /// M or S: no GLPI user with that key and login.
@@ -465,7 +465,7 @@ pub struct LineMessage {
 }
 
 /// What the plan does with one line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "action")]
 pub enum LineAction {
     /// Creates the user with this login.
@@ -1819,6 +1819,36 @@ fn decide_all(objects: &mut [PlannedObject], target: &DirectoryTarget, options: 
         }
     }
 }
+
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(ApplyProblem, tag = "code", content = "values" {
+    "not_found" => NotFound { mode, cle, login },
+    "key_login_mismatch" => KeyLoginMismatch { mode, cle, cle_login, login },
+    "not_found_by_name" => NotFoundByName { nom, prenom, serv },
+    "ambiguous" => Ambiguous { nom, prenom, serv, logins },
+    "in_trash" => InTrash { login },
+    "out_of_scope" => OutOfScope { login, serv },
+    "login_taken" => LoginTaken { given, login },
+    "no_login" => NoLogin,
+    "unknown_profile" => UnknownProfile { profil, name },
+    "rights_not_changed" => RightsNotChanged { fields },
+    "several_authorizations" => SeveralAuthorizations { entity },
+    "mail_kept" => MailKept,
+    "mail_already_there" => MailAlreadyThere { mail },
+    "no_location" => NoLocation { address },
+    "run" => Run { object, message },
+    "password" => Password { login, message },
+});
+
+crate::wire::read_tagged!(LineAction, tag = "action" {
+    "create" => Create { login },
+    "already_created" => AlreadyCreated { login },
+    "modify" => Modify { login },
+    "trash" => Trash { login },
+    "already_trashed" => AlreadyTrashed { login },
+    "rejected" => Rejected,
+});
 
 #[cfg(test)]
 mod tests {

@@ -34,7 +34,7 @@ pub struct SourceFile<'a> {
 }
 
 /// What to do with a value that has no match on the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "choice", content = "id")]
 pub enum ValueChoice {
     /// Create it (dropdowns only, when allowed).
@@ -221,6 +221,14 @@ impl Plan {
             .collect()
     }
 }
+
+// The tagged enums of this module are read by hand (crate::wire): the same JSON as the
+// derive writes, a fraction of the page's code.
+crate::wire::read_tagged!(ValueChoice, tag = "choice", content = "id" {
+    "create" => Create,
+    "map_to" => MapTo(_),
+    "empty" => Empty,
+});
 
 #[cfg(test)]
 mod tests {

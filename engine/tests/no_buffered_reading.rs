@@ -21,20 +21,39 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The file's lines, an attribute spread over several lines (rustfmt splits a long derive)
+/// joined into one, each with its 1-based line number.
+fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut open = 0i32;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if open > 0 {
+            let last = &mut out.last_mut().unwrap().1;
+            last.push(' ');
+            last.push_str(line);
+        } else {
+            out.push((i + 1, line.to_string()));
+        }
+        if open > 0 || line.starts_with("#[") {
+            open += line.matches('[').count() as i32 - line.matches(']').count() as i32;
+        }
+    }
+    out
+}
+
 /// The types of one file whose derived reading buffers: `file:line: name (why)`.
 fn buffered_readings(path: &Path, text: &str) -> Vec<String> {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = logical_lines(text);
     let mut found = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let line = line.trim();
+    for (i, (_, line)) in lines.iter().enumerate() {
         if !(line.starts_with("#[derive(") && line.contains("Deserialize")) {
             continue;
         }
         // The container's attributes, up to the item itself.
         let mut attributes = String::new();
         let mut item = None;
-        for (j, next) in lines.iter().enumerate().skip(i + 1) {
-            let next = next.trim();
+        for (j, (_, next)) in lines.iter().enumerate().skip(i + 1) {
             if next.starts_with("#[") || next.starts_with("//") {
                 attributes.push_str(next);
             } else {
@@ -43,7 +62,7 @@ fn buffered_readings(path: &Path, text: &str) -> Vec<String> {
             }
         }
         let Some(item) = item else { continue };
-        let head = lines[item].trim();
+        let (number, head) = &lines[item];
         let Some(name) = head
             .split_whitespace()
             .skip_while(|w| !matches!(*w, "enum" | "struct"))
@@ -66,16 +85,16 @@ fn buffered_readings(path: &Path, text: &str) -> Vec<String> {
             None
         };
         if let Some(why) = why {
-            found.push(format!("{}:{}: {name} ({why})", path.display(), item + 1));
+            found.push(format!("{}:{number}: {name} ({why})", path.display()));
         }
     }
     found
 }
 
 /// Whether the struct starting at the first line has a `#[serde(flatten)]` field.
-fn has_flattened_field(lines: &[&str]) -> bool {
+fn has_flattened_field(lines: &[(usize, String)]) -> bool {
     let mut depth = 0i32;
-    for line in lines {
+    for (_, line) in lines {
         if line.contains("#[serde(flatten") {
             return true;
         }
@@ -144,6 +163,15 @@ pub enum ThroughWire { E }
 pub struct Plain {
     a: u8,
 }
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(
+    rename_all = "snake_case",
+    tag = "kind"
+)]
+pub enum Long { F }
 "#;
     let found = buffered_readings(Path::new("x.rs"), text);
     assert_eq!(
@@ -153,6 +181,7 @@ pub struct Plain {
             "x.rs:8: Adjacently (tagged)",
             "x.rs:12: Untagged (untagged)",
             "x.rs:15: Flat (a flattened field)",
+            "x.rs:41: Long (tagged)",
         ]
     );
 }

@@ -15,7 +15,8 @@ bash scripts/dsfr-css.sh
 # The standard library is built with the page, with panic=immediate-abort: a panic in the page
 # already ended in a trap with no message (wasm32-unknown-unknown has no stderr, and the page
 # installs no hook), so the panic messages, their source locations and the formatting behind
-# them were bytes the page never showed (-18 KB of wasm; BENCHMARKS.md, "panic=immediate-abort").
+# them were bytes the page never showed (-40 KB of wasm, -18 KB of brotli; BENCHMARKS.md, "panics
+# that abort").
 # Both flags are unstable, hence RUSTC_BOOTSTRAP (bootstrap.sh builds the wasm sysroot the same
 # way); the wasm tests keep the prebuilt standard library.
 RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \

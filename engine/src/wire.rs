@@ -137,10 +137,16 @@ pub(crate) use read_tagged;
 /// The body of [`FromTagged::from_tagged`], for [`read_tagged!`].
 macro_rules! read_variants {
     ($o:ident as $ty:ident { $($tag:literal => $variant:ident $({ $($field:ident $(: $how:ident)?),* $(,)? })? $(($newtype:tt))?),+ $(,)? }) => {
-        Ok(match $o.kind.as_str() {
-            $($tag => $crate::wire::read_variants!(@variant $o $ty $variant $({ $($field $(: $how)?),* })? $(($newtype))?),)+
-            _ => return Err($o.unknown(&[$($tag),+])),
-        })
+        {
+            // Exhaustive: a variant added to the enum without its line here does not compile.
+            let _every_variant_has_a_line = |value: &$ty| match value {
+                $($ty::$variant { .. } => {})+
+            };
+            Ok(match $o.kind.as_str() {
+                $($tag => $crate::wire::read_variants!(@variant $o $ty $variant $({ $($field $(: $how)?),* })? $(($newtype))?),)+
+                _ => return Err($o.unknown(&[$($tag),+])),
+            })
+        }
     };
     (@variant $o:ident $ty:ident $variant:ident) => { $ty::$variant };
     (@variant $o:ident $ty:ident $variant:ident { $($field:ident $(: $how:ident)?),* }) => {

@@ -17,11 +17,17 @@ bash scripts/dsfr-css.sh
 # installs no hook), so the panic messages, their source locations and the formatting behind
 # them were bytes the page never showed (-40 KB of wasm, -18 KB of brotli; BENCHMARKS.md, "panics
 # that abort").
-# Both flags are unstable, hence RUSTC_BOOTSTRAP (bootstrap.sh builds the wasm sysroot the same
+# Built so, the standard library also takes its smaller forms (`optimize_for_size`: a plain
+# merge sort and heapsort, still n log n; smaller number formatting), and no caller location is
+# kept for the panics that print nothing (`-Zlocation-detail=none`): -42 KB of wasm, -11 KB of
+# brotli together (BENCHMARKS.md, "the standard library for size"). The page's check speed was
+# measured against the same page without them (same section).
+# The flags are unstable, hence RUSTC_BOOTSTRAP (bootstrap.sh builds the wasm sysroot the same
 # way); the wasm tests keep the prebuilt standard library.
 RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \
   RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
   trunk build --release --dist "$dist" "$@"
 
 # The worker: a content hash in its name like trunk's files (so it can be cached as immutable),

@@ -20,8 +20,8 @@ bash scripts/dsfr-css.sh
 # Built so, the standard library also takes its smaller forms (`optimize_for_size`: a plain
 # merge sort and heapsort, still n log n; smaller number formatting), and no caller location is
 # kept for the panics that print nothing (`-Zlocation-detail=none`): -42 KB of wasm, -11 KB of
-# brotli together (BENCHMARKS.md, "the standard library for size"). The page's check speed was
-# measured against the same page without them (same section).
+# brotli together (BENCHMARKS.md, "the standard library for size"). The page's check time was
+# measured against the page before any of the size work: no slower (same section).
 # The flags are unstable, hence RUSTC_BOOTSTRAP (bootstrap.sh builds the wasm sysroot the same
 # way); the wasm tests keep the prebuilt standard library.
 RUSTC="$PASSERELLE_WASM_RUSTC" CARGO_TARGET_DIR="${PASSERELLE_WASM_TARGET_DIR:-target/wasm}" \

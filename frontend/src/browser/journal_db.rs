@@ -100,6 +100,15 @@ impl JournalDb {
         Ok(())
     }
 
+    /// The stored journal, empty when there is none or it cannot be read: after a run's error,
+    /// what was done (the run stores its journal before each batch).
+    pub async fn stored_journal(&self) -> Journal {
+        match self.load().await {
+            Ok(Some((_, journal))) => journal,
+            _ => Journal::default(),
+        }
+    }
+
     /// The stored run and its journal, if any.
     pub async fn load(&self) -> Result<Option<(RunMeta, Journal)>, String> {
         let tx = self

@@ -3,7 +3,9 @@
 
 pub mod fetch_transport;
 pub mod journal_db;
+pub mod session_slot;
 pub mod web_lock;
 
 pub use fetch_transport::FetchTransport;
 pub use journal_db::{purge_at, JournalDb, RunMeta, RETENTION_DAYS};
+pub use session_slot::{identify, Session, SessionSlot};

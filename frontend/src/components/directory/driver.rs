@@ -14,11 +14,10 @@ use passerelle_engine::directory::target::{
 };
 use passerelle_engine::directory::Importer;
 use passerelle_engine::migrate::api::{ApiRequest, Credentials, Method};
-use passerelle_engine::migrate::client::ClientOptions;
 use passerelle_engine::migrate::journal::Journal;
 use passerelle_engine::migrate::plan::Plan;
 use passerelle_engine::migrate::run::{ControlState, RunOptions, UndoSummary};
-use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionSettings};
+use passerelle_engine::migrate::session::RunRequest;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 use yew::platform::spawn_local;
@@ -27,18 +26,13 @@ use yew::Callback;
 use super::model::{Connection, Effect, Msg, StoredRun, MAPPING_KEY};
 use crate::browser::journal_db::DIRECTORY_DB_NAME;
 use crate::browser::web_lock::{self, Attempt, JournalLock};
-use crate::browser::{FetchTransport, JournalDb, RunMeta};
+use crate::browser::{identify, JournalDb, RunMeta, Session, SessionSlot};
 use crate::{files, prefs};
-
-/// The proxy's API.
-static TRANSPORT: FetchTransport = FetchTransport::PROXY;
-
-type Session = MigrationSession<'static>;
 
 /// Holds the section's GLPI session and runs effects; answers through `send`.
 pub struct Driver {
     send: Callback<Msg>,
-    session: RefCell<Option<Session>>,
+    session: SessionSlot,
     /// The last run's generated passwords (`login TAB password` lines), for the
     /// administrator's download only: never in the model, the journal, a log or a report.
     passwords: RefCell<Option<String>>,
@@ -77,40 +71,11 @@ fn busy() -> String {
     "la session GLPI est occupée ou fermée / the GLPI session is busy or closed".into()
 }
 
-/// (id, name) pairs of a `getMy…` answer.
-fn list_of(v: &Value, key: &str, name: &str) -> Vec<(u64, String)> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| {
-                    Some((
-                        p.get("id")?.as_u64()?,
-                        p.get(name)
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
+/// What the section shows of the session: GLPI's version, who, the entities, the profiles'
+/// names (the rights rule's choices).
 async fn describe(session: &Session) -> Result<Connection, String> {
     let client = session.client();
-    let (_, config, _) = client
-        .call_json(ApiRequest::new(Method::Get, "/getGlpiConfig"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let full = client.full_session().await.map_err(|e| e.to_string())?;
-    let (_, entities, _) = client
-        .call_json(ApiRequest::new(
-            Method::Get,
-            "/getMyEntities?is_recursive=true",
-        ))
-        .await
-        .map_err(|e| e.to_string())?;
+    let identity = identify(client).await.map_err(|e| e.to_string())?;
     let (_, profiles, _) = client
         .call_json(ApiRequest::new(
             Method::Get,
@@ -127,12 +92,9 @@ async fn describe(session: &Session) -> Result<Connection, String> {
         })
         .unwrap_or_default();
     Ok(Connection {
-        user: full["glpiname"].as_str().unwrap_or("").to_string(),
-        version: config["cfg_glpi"]["version"]
-            .as_str()
-            .unwrap_or("?")
-            .to_string(),
-        entities: list_of(&entities, "myentities", "name"),
+        user: identity.user,
+        version: identity.version,
+        entities: identity.entities,
         profiles,
     })
 }
@@ -154,17 +116,9 @@ impl Driver {
     pub fn new(send: Callback<Msg>) -> Rc<Driver> {
         Rc::new(Driver {
             send,
-            session: RefCell::new(None),
+            session: SessionSlot::default(),
             passwords: RefCell::new(None),
         })
-    }
-
-    fn take(&self) -> Option<Session> {
-        self.session.borrow_mut().take()
-    }
-
-    fn put(&self, session: Session) {
-        *self.session.borrow_mut() = Some(session);
     }
 
     /// Carries out one effect (asynchronous ones in the background).
@@ -173,29 +127,8 @@ impl Driver {
         let send = self.send.clone();
         match effect {
             Effect::Connect(token) => spawn_local(async move {
-                let settings = SessionSettings {
-                    credentials: Credentials::UserToken { token },
-                    client: ClientOptions::default(),
-                    profile: None,
-                    entity: None,
-                    recursive: true,
-                };
-                let result = match MigrationSession::open(&TRANSPORT, settings).await {
-                    Ok(session) => match describe(&session).await {
-                        Ok(c) => {
-                            if let Some(old) = d.take() {
-                                old.close().await;
-                            }
-                            d.put(session);
-                            Ok(c)
-                        }
-                        Err(e) => {
-                            session.close().await;
-                            Err(e)
-                        }
-                    },
-                    Err(e) => Err(e.to_string()),
-                };
+                let credentials = Credentials::UserToken { token };
+                let result = d.session.open(credentials, describe).await;
                 send.emit(Msg::Connected(result));
             }),
             Effect::Plan {
@@ -203,7 +136,7 @@ impl Driver {
                 mapping,
                 entity,
             } => spawn_local(async move {
-                let Some(session) = d.take() else {
+                let Some(session) = d.session.take() else {
                     return send.emit(Msg::Planned(Err(busy())));
                 };
                 let client = session.client();
@@ -238,7 +171,7 @@ impl Driver {
                     ))
                 }
                 .await;
-                d.put(session);
+                d.session.put(session);
                 send.emit(Msg::Planned(result.map(Rc::new)));
             }),
             Effect::Run {
@@ -286,13 +219,13 @@ impl Driver {
         if random_bytes().is_none() {
             return (0, Vec::new());
         }
-        let Some(session) = self.take() else {
+        let Some(session) = self.session.take() else {
             return (0, Vec::new());
         };
         let users = created_users(journal);
         let mut generate = || password_from(&random_bytes().unwrap_or_default());
         let set = set_passwords(session.client(), &users, &mut generate).await;
-        self.put(session);
+        self.session.put(session);
         let text = passwords_file(&set);
         let count = text.lines().count();
         *self.passwords.borrow_mut() = Some(text);
@@ -315,7 +248,7 @@ impl Driver {
             Ok(db) => db,
             Err(e) => return (resume.unwrap_or_default(), Err(e)),
         };
-        let Some(mut session) = self.take() else {
+        let Some(mut session) = self.session.take() else {
             return (resume.unwrap_or_default(), Err(busy()));
         };
         let resuming = resume.is_some();
@@ -330,7 +263,7 @@ impl Driver {
                     started_ms: js_sys::Date::now(),
                 };
                 if let Err(e) = db.start(&meta).await {
-                    self.put(session);
+                    self.session.put(session);
                     return (Journal::default(), Err(e));
                 }
                 Journal::default()
@@ -358,15 +291,12 @@ impl Driver {
                 .map_err(|e| e.to_string())
         }
         .await;
-        self.put(session);
+        self.session.put(session);
         match result {
             Ok(j) => (j, Ok(())),
             Err(e) => {
                 // What was done is in the database, stored before each batch.
-                let journal = match db.load().await {
-                    Ok(Some((_, j))) => j,
-                    _ => Journal::default(),
-                };
+                let journal = db.stored_journal().await;
                 (journal, Err(e))
             }
         }
@@ -376,7 +306,7 @@ impl Driver {
     async fn undo(&self, runs: Vec<Rc<Journal>>) -> Result<(UndoSummary, Journal), String> {
         let _lock = hold_directory().await?;
         let db = JournalDb::open_named(DIRECTORY_DB_NAME).await?;
-        let Some(session) = self.take() else {
+        let Some(session) = self.session.take() else {
             return Err(busy());
         };
         let mut total = UndoSummary::default();
@@ -399,7 +329,7 @@ impl Driver {
                 }
             }
         }
-        self.put(session);
+        self.session.put(session);
         result.map(|()| (total, last))
     }
 }

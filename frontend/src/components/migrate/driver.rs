@@ -1,7 +1,7 @@
 //! Carries out the migration panel's [`Effect`]s: the one place that holds the GLPI session
-//! (the engine's [`MigrationSession`] over the proxy's [`FetchTransport`]), the run's pause and
-//! cancel, the journal in IndexedDB and its Web Lock, and the panel's channel to the worker.
-//! Each effect ends in messages back to the reducer (`model.rs`).
+//! (the engine's `MigrationSession` over the proxy's [`FetchTransport`], in a [`SessionSlot`]),
+//! the run's pause and cancel, the journal in IndexedDB and its Web Lock, and the panel's
+//! channel to the worker. Each effect ends in messages back to the reducer (`model.rs`).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,26 +12,20 @@ use passerelle_engine::migrate::journal::Journal;
 use passerelle_engine::migrate::lookup;
 use passerelle_engine::migrate::plan::Plan;
 use passerelle_engine::migrate::run::{self, ControlState, Progress, RunOptions};
-use passerelle_engine::migrate::session::{MigrationSession, RunRequest, SessionSettings};
+use passerelle_engine::migrate::session::RunRequest;
 use passerelle_engine::migrate::source::{read_source_keeping, SourceOptions, SourceRead};
-use serde_json::Value;
 use yew::platform::spawn_local;
 use yew::Callback;
 
 use super::model::{Connection, Effect, Msg, Problem, ReadEnd, SourceConnection, Stored};
+use crate::browser::session_slot::list_of;
 use crate::browser::web_lock::{self, Attempt, JournalLock};
-use crate::browser::{FetchTransport, JournalDb, RunMeta};
+use crate::browser::{identify, FetchTransport, JournalDb, RunMeta, Session, SessionSlot};
 use crate::files;
 use crate::worker::{self, Channel};
 
-/// The proxy's API: one transport for the page, borrowed by the session.
-static TRANSPORT: FetchTransport = FetchTransport::PROXY;
-
 /// The local GLPI, read through the same proxy (`/source-api`, which refuses writes).
 static SOURCE_TRANSPORT: FetchTransport = FetchTransport::SOURCE;
-
-/// A session through the proxy.
-type Session = MigrationSession<'static>;
 
 /// A session to the local GLPI.
 type SourceClient = GlpiClient<'static>;
@@ -40,7 +34,7 @@ type SourceClient = GlpiClient<'static>;
 pub struct Driver {
     send: Callback<Msg>,
     /// The open session; taken out while an effect uses it (one at a time).
-    session: RefCell<Option<Session>>,
+    session: SessionSlot,
     /// Pause and cancel, read by the running migration.
     control: Cell<ControlState>,
     /// This tab holds the journal now (its own lock is not "elsewhere").
@@ -55,41 +49,12 @@ pub struct Driver {
     read_cancel: Rc<Cell<bool>>,
 }
 
-fn list_of(v: &Value, key: &str, name: &str) -> Vec<(u64, String)> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| {
-                    Some((
-                        p.get("id")?.as_u64()?,
-                        p.get(name)
-                            .and_then(Value::as_str)
-                            .unwrap_or("")
-                            .to_string(),
-                    ))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// What the connection shows: version, who, profiles, entities, the active ones.
-async fn describe(client: &GlpiClient<'_>) -> Result<Connection, String> {
-    let (_, config, _) = client
-        .call_json(ApiRequest::new(Method::Get, "/getGlpiConfig"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let session = client.full_session().await.map_err(|e| e.to_string())?;
+async fn describe(session: &Session) -> Result<Connection, String> {
+    let client = session.client();
+    let identity = identify(client).await.map_err(|e| e.to_string())?;
     let (_, profiles, _) = client
         .call_json(ApiRequest::new(Method::Get, "/getMyProfiles"))
-        .await
-        .map_err(|e| e.to_string())?;
-    let (_, entities, _) = client
-        .call_json(ApiRequest::new(
-            Method::Get,
-            "/getMyEntities?is_recursive=true",
-        ))
         .await
         .map_err(|e| e.to_string())?;
     // The GLPI written to, named in the confirmation; the page works without it.
@@ -99,15 +64,14 @@ async fn describe(client: &GlpiClient<'_>) -> Result<Connection, String> {
         .unwrap_or_default();
     Ok(Connection {
         api_url,
-        version: config["cfg_glpi"]["version"]
-            .as_str()
-            .unwrap_or("?")
-            .to_string(),
-        user: session["glpiname"].as_str().unwrap_or("").to_string(),
+        version: identity.version,
+        user: identity.user,
         profiles: list_of(&profiles, "myprofiles", "name"),
-        entities: list_of(&entities, "myentities", "name"),
-        profile: session["glpiactiveprofile"]["id"].as_u64().unwrap_or(0),
-        entity: session["glpiactive_entity"].as_u64().unwrap_or(0),
+        entities: identity.entities,
+        profile: identity.session["glpiactiveprofile"]["id"]
+            .as_u64()
+            .unwrap_or(0),
+        entity: identity.session["glpiactive_entity"].as_u64().unwrap_or(0),
     })
 }
 
@@ -124,24 +88,12 @@ fn call_problem(e: &passerelle_engine::migrate::client::CallError) -> Problem {
 async fn describe_source(
     client: &SourceClient,
 ) -> Result<SourceConnection, passerelle_engine::migrate::client::CallError> {
-    let (_, config, _) = client
-        .call_json(ApiRequest::new(Method::Get, "/getGlpiConfig"))
-        .await?;
-    let session = client.full_session().await?;
-    let (_, entities, _) = client
-        .call_json(ApiRequest::new(
-            Method::Get,
-            "/getMyEntities?is_recursive=true",
-        ))
-        .await?;
+    let identity = identify(client).await?;
     Ok(SourceConnection {
-        version: config["cfg_glpi"]["version"]
-            .as_str()
-            .unwrap_or("?")
-            .to_string(),
-        user: session["glpiname"].as_str().unwrap_or("").to_string(),
-        entities: list_of(&entities, "myentities", "name"),
-        active: session["glpiactive_entity"].as_u64().unwrap_or(0),
+        active: identity.session["glpiactive_entity"].as_u64().unwrap_or(0),
+        version: identity.version,
+        user: identity.user,
+        entities: identity.entities,
     })
 }
 
@@ -239,21 +191,13 @@ impl Driver {
         Rc::new(Driver {
             worker: worker::Runner::on(Channel::Migrate, move |r| to.emit(Msg::Worker(r))),
             send,
-            session: RefCell::new(None),
+            session: SessionSlot::default(),
             control: Cell::new(ControlState::Running),
             own: Rc::new(Cell::new(false)),
             watching: Cell::new(false),
             source: RefCell::new(None),
             read_cancel: Rc::new(Cell::new(false)),
         })
-    }
-
-    fn take(&self) -> Option<Session> {
-        self.session.borrow_mut().take()
-    }
-
-    fn put(&self, session: Session) {
-        *self.session.borrow_mut() = Some(session);
     }
 
     /// Carries out one effect (asynchronous ones in the background).
@@ -263,29 +207,7 @@ impl Driver {
         match effect {
             Effect::Watch => self.watch(),
             Effect::Connect(credentials) => spawn_local(async move {
-                let settings = SessionSettings {
-                    credentials,
-                    client: ClientOptions::default(),
-                    profile: None,
-                    entity: None,
-                    recursive: true,
-                };
-                let result = match MigrationSession::open(&TRANSPORT, settings).await {
-                    Ok(session) => match describe(session.client()).await {
-                        Ok(c) => {
-                            if let Some(old) = d.take() {
-                                old.close().await;
-                            }
-                            d.put(session);
-                            Ok(c)
-                        }
-                        Err(e) => {
-                            session.close().await;
-                            Err(e)
-                        }
-                    },
-                    Err(e) => Err(e.to_string()),
-                };
+                let result = d.session.open(credentials, describe).await;
                 send.emit(Msg::Connected(result));
             }),
             Effect::ChooseScope {
@@ -293,7 +215,7 @@ impl Driver {
                 change_profile,
                 entity,
             } => spawn_local(async move {
-                let Some(session) = d.take() else {
+                let Some(session) = d.session.take() else {
                     return send.emit(Msg::ScopeChosen(Err(session_busy())));
                 };
                 let client = session.client();
@@ -304,7 +226,7 @@ impl Driver {
                     client.set_entity(entity, true).await
                 }
                 .await;
-                d.put(session);
+                d.session.put(session);
                 send.emit(Msg::ScopeChosen(
                     result
                         .map(|()| (profile, entity))
@@ -324,7 +246,7 @@ impl Driver {
                 // The session may be planning again (a value just picked): wait for it a little.
                 let mut session = None;
                 for _ in 0..100 {
-                    session = d.take();
+                    session = d.session.take();
                     if session.is_some() {
                         break;
                     }
@@ -338,7 +260,7 @@ impl Driver {
                     });
                 };
                 let result = lookup::lookup(session.client(), itemtype, &text).await;
-                d.put(session);
+                d.session.put(session);
                 send.emit(Msg::SearchFound {
                     key,
                     seq,
@@ -380,13 +302,13 @@ impl Driver {
             }
             Effect::CancelRead => self.read_cancel.set(true),
             Effect::Plan { draft, options } => spawn_local(async move {
-                let Some(mut session) = d.take() else {
+                let Some(mut session) = d.session.take() else {
                     return send.emit(Msg::Planned(Err(session_busy())));
                 };
                 let result = session
                     .plan(&draft, &options, RunOptions::default().in_flight)
                     .await;
-                d.put(session);
+                d.session.put(session);
                 send.emit(Msg::Planned(
                     result.map_err(|e| Problem::Text(e.to_string())),
                 ));
@@ -411,11 +333,11 @@ impl Driver {
             }),
             Effect::Control(state) => self.control.set(state),
             Effect::Verify { plan, journal } => spawn_local(async move {
-                let Some(session) = d.take() else {
+                let Some(session) = d.session.take() else {
                     return send.emit(Msg::Verified(Err(session_busy())));
                 };
                 let result = session.verify(&plan, &journal).await;
-                d.put(session);
+                d.session.put(session);
                 send.emit(Msg::Verified(
                     result.map_err(|e| Problem::Text(e.to_string())),
                 ));
@@ -586,13 +508,13 @@ impl Driver {
             Ok(db) => db,
             Err(e) => return Ran::Refused(Problem::Text(e)),
         };
-        let Some(mut session) = self.take() else {
+        let Some(mut session) = self.session.take() else {
             return Ran::Refused(session_busy());
         };
         let ran = self.run_in(&mut session, &db, plan, entity, resume).await;
         // The session is closed at the end of a run; verify and undo open it again.
         session.client().logout().await;
-        self.put(session);
+        self.session.put(session);
         ran
     }
 
@@ -662,10 +584,7 @@ impl Driver {
             Ok(report) => Ran::Ended(report.journal, Ok(())),
             Err(e) => {
                 // What was done is in the database, stored before each batch.
-                let journal = match db.load().await {
-                    Ok(Some((_, j))) => j,
-                    _ => Journal::default(),
-                };
+                let journal = db.stored_journal().await;
                 Ran::Ended(journal, Err(e.to_string()))
             }
         }
@@ -684,13 +603,13 @@ impl Driver {
             Ok(db) => db,
             Err(e) => return (Err(Problem::Text(e)), None),
         };
-        let Some(session) = self.take() else {
+        let Some(session) = self.session.take() else {
             return (Err(session_busy()), None);
         };
         let result = session
             .undo((*journal).clone(), &db, RunOptions::default())
             .await;
-        self.put(session);
+        self.session.put(session);
         match result {
             Ok((summary, journal)) => (Ok(summary), Some(journal)),
             Err(e) => (Err(Problem::Text(e.to_string())), None),

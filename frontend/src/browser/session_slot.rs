@@ -91,15 +91,23 @@ pub async fn identify(client: &GlpiClient<'_>) -> Result<Identity, CallError> {
             "/getMyEntities?is_recursive=true",
         ))
         .await?;
-    Ok(Identity {
-        version: config["cfg_glpi"]["version"]
-            .as_str()
-            .unwrap_or("?")
-            .to_string(),
-        user: session["glpiname"].as_str().unwrap_or("").to_string(),
-        entities: list_of(&entities, "myentities", "name"),
-        session,
-    })
+    Ok(Identity::from_answers(&config, session, &entities))
+}
+
+impl Identity {
+    /// What GLPI's three answers say: `getGlpiConfig`'s body, `getFullSession`'s `session`
+    /// object and `getMyEntities`'s body.
+    pub fn from_answers(config: &Value, session: Value, entities: &Value) -> Identity {
+        Identity {
+            version: config["cfg_glpi"]["version"]
+                .as_str()
+                .unwrap_or("?")
+                .to_string(),
+            user: session["glpiname"].as_str().unwrap_or("").to_string(),
+            entities: list_of(entities, "myentities", "name"),
+            session,
+        }
+    }
 }
 
 /// The (id, name) pairs of a `getMy…` answer: the list under `key`, each item's name under
@@ -121,4 +129,56 @@ pub fn list_of(v: &Value, key: &str, name: &str) -> Vec<(u64, String)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The body of the `index`-th request of a case recorded on the real GLPI 10.0.11
+    /// (`../shared/conformance`).
+    fn recorded(case: &str, index: usize) -> Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/conformance/golden-glpi-10.0.11")
+            .join(format!("{case}.json"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+        let case: Value = serde_json::from_str(&text).unwrap();
+        case["requests"][index]["body"].clone()
+    }
+
+    #[test]
+    fn the_real_glpi_s_answers_give_its_user_and_entities() {
+        let session = recorded("get_full_session", 0)["session"].clone();
+        let entities = recorded("get_my_entities", 1);
+        let config = json!({"cfg_glpi": {"version": "10.0.11"}});
+        let identity = Identity::from_answers(&config, session, &entities);
+        assert_eq!(identity.version, "10.0.11");
+        assert_eq!(identity.user, "glpi");
+        assert_eq!(identity.entities, vec![(0, "Root Entity".to_string())]);
+        assert_eq!(identity.session["glpiactive_entity"], json!(0));
+    }
+
+    #[test]
+    fn what_glpi_leaves_out_is_shown_as_unknown_not_refused() {
+        let identity = Identity::from_answers(&json!({}), Value::Null, &json!([]));
+        assert_eq!(identity.version, "?");
+        assert_eq!(identity.user, "");
+        assert!(identity.entities.is_empty());
+    }
+
+    #[test]
+    fn items_without_a_numeric_id_are_left_out_and_a_missing_name_is_empty() {
+        let answer = json!({"myprofiles": [
+            {"id": 4, "name": "Super-Admin"},
+            {"id": "5", "name": "Technician"},
+            {"name": "no id"},
+            {"id": 7}
+        ]});
+        assert_eq!(
+            list_of(&answer, "myprofiles", "name"),
+            vec![(4, "Super-Admin".to_string()), (7, String::new())]
+        );
+        assert!(list_of(&answer, "myentities", "name").is_empty());
+    }
 }

@@ -151,21 +151,6 @@ async fn json_of(res: reqwest::Response) -> (u16, reqwest::header::HeaderMap, se
     (status, headers, v)
 }
 
-/// A request written by hand: any method, path and headers, exactly as given.
-async fn raw(addr: SocketAddr, head: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(head.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, out)
-}
-
 #[tokio::test]
 async fn foreign_origins_are_refused_and_preflights_never_forwarded() {
     let up = upstream().await;
@@ -290,7 +275,7 @@ async fn odd_methods_and_unknown_paths_get_json_everywhere() {
         let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         );
-        let (got, text) = raw(p.addr(), &head).await;
+        let (got, text) = common::raw(p.addr(), &head).await;
         assert_eq!(got, status, "{method} {path}: {text}");
         let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
         let v: serde_json::Value = serde_json::from_str(body.trim())
@@ -308,7 +293,7 @@ async fn odd_methods_and_unknown_paths_get_json_everywhere() {
         );
     }
     assert_eq!(up.calls(), 0);
-    let (status, text) = raw(
+    let (status, text) = common::raw(
         p.addr(),
         "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     )

@@ -74,6 +74,25 @@ async fn proxy(upstream: &str, extra: &[(&str, &str)]) -> RunningProxy {
     spawn(config(upstream, extra)).await.unwrap()
 }
 
+/// The API address of the fake GLPI listening on `up`.
+fn api_of(up: SocketAddr) -> String {
+    format!("http://{up}/apirest.php")
+}
+
+/// A proxy to the fake GLPI on `up` with a TLS listener: the cert.pem and key.pem of `dir`.
+async fn tls_proxy(up: SocketAddr, dir: &std::path::Path) -> RunningProxy {
+    let cert = dir.join("cert.pem");
+    let key = dir.join("key.pem");
+    proxy(
+        &api_of(up),
+        &[
+            ("PASSERELLE_TLS_CERT", cert.to_str().unwrap()),
+            ("PASSERELLE_TLS_KEY", key.to_str().unwrap()),
+        ],
+    )
+    .await
+}
+
 fn config(upstream: &str, extra: &[(&str, &str)]) -> Config {
     common::config(upstream, APP_TOKEN, 1, extra)
 }
@@ -98,7 +117,7 @@ fn assert_logs_clean() {
 #[tokio::test]
 async fn forwards_with_the_app_token_and_rewrites_glpi_urls() {
     let (up, _t) = fake_glpi("ok").await;
-    let p = proxy(&format!("http://{up}/apirest.php"), &[]).await;
+    let p = proxy(&api_of(up), &[]).await;
     let url = format!(
         "http://{}/api/Computer?range=0-19&session_token={SESSION_TOKEN}",
         p.addr()
@@ -152,7 +171,7 @@ async fn forwards_with_the_app_token_and_rewrites_glpi_urls() {
 #[tokio::test]
 async fn leaving_the_api_and_odd_methods_are_refused_with_json() {
     let (up, _t) = fake_glpi("ok").await;
-    let p = proxy(&format!("http://{up}/apirest.php"), &[]).await;
+    let p = proxy(&api_of(up), &[]).await;
     // Sent raw: an HTTP client library would normalise the dots before sending.
     for path in [
         "/api/..%2f..%2fetc/passwd",
@@ -161,7 +180,8 @@ async fn leaving_the_api_and_odd_methods_are_refused_with_json() {
         "/api/http:%2f%2fevil.test",
         "/api/Computer/../../x",
     ] {
-        let (status, body) = raw_get(p.addr(), path).await;
+        let head = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let (status, body) = common::raw(p.addr(), &head).await;
         assert_eq!(status, 400, "{path}: {body}");
         assert!(
             body.contains("\"error\":\"forbidden_path\""),
@@ -199,11 +219,7 @@ async fn upstream_down_slow_and_oversized_bodies() {
     assert!(v["message"].as_str().unwrap().contains("GLPI injoignable"));
 
     let (up, _t) = fake_glpi("ok").await;
-    let p = proxy(
-        &format!("http://{up}/apirest.php"),
-        &[("PASSERELLE_BODY_LIMIT_BYTES", "100")],
-    )
-    .await;
+    let p = proxy(&api_of(up), &[("PASSERELLE_BODY_LIMIT_BYTES", "100")]).await;
     let res = client()
         .get(format!("http://{}/api/slow", p.addr()))
         .send()
@@ -248,7 +264,7 @@ async fn upstream_down_slow_and_oversized_bodies() {
 async fn clients_outside_the_allowed_networks_get_403() {
     let (up, _t) = fake_glpi("ok").await;
     let p = proxy(
-        &format!("http://{up}/apirest.php"),
+        &api_of(up),
         &[("PASSERELLE_ALLOWED_NETWORKS", "10.0.0.0/8")],
     )
     .await;
@@ -261,7 +277,7 @@ async fn clients_outside_the_allowed_networks_get_403() {
         assert_eq!(res.status(), 403, "{path}");
     }
     let p = proxy(
-        &format!("http://{up}/apirest.php"),
+        &api_of(up),
         &[("PASSERELLE_ALLOWED_NETWORKS", "127.0.0.0/8")],
     )
     .await;
@@ -279,11 +295,7 @@ async fn clients_outside_the_allowed_networks_get_403() {
 #[tokio::test]
 async fn health_readiness_and_info() {
     let (up, _t) = fake_glpi("ok").await;
-    let p = proxy(
-        &format!("http://{up}/apirest.php"),
-        &[("PASSERELLE_GLPI_SANDBOX", "true")],
-    )
-    .await;
+    let p = proxy(&api_of(up), &[("PASSERELLE_GLPI_SANDBOX", "true")]).await;
     let base = format!("http://{}", p.addr());
     assert_eq!(
         client()
@@ -309,11 +321,7 @@ async fn health_readiness_and_info() {
     assert_eq!(v["glpi"]["sandbox"], true);
     assert_no_secret(&h, &body);
 
-    let p = proxy(
-        &format!("http://{up}/apirest.php"),
-        &[("PASSERELLE_GLPI_APP_TOKEN", "wrong-token")],
-    )
-    .await;
+    let p = proxy(&api_of(up), &[("PASSERELLE_GLPI_APP_TOKEN", "wrong-token")]).await;
     let res = client()
         .get(format!("http://{}/readyz", p.addr()))
         .send()
@@ -366,7 +374,7 @@ async fn the_page_is_served_with_security_headers_and_real_404s() {
     std::fs::write(dir.join("app_bg.wasm"), b"\0asm").unwrap();
     let (up, _t) = fake_glpi("ok").await;
     let p = proxy(
-        &format!("http://{up}/apirest.php"),
+        &api_of(up),
         &[("PASSERELLE_STATIC_DIR", dir.to_str().unwrap())],
     )
     .await;
@@ -404,7 +412,7 @@ async fn the_page_is_served_with_security_headers_and_real_404s() {
 async fn cors_only_for_configured_origins() {
     let (up, _t) = fake_glpi("ok").await;
     let p = proxy(
-        &format!("http://{up}/apirest.php"),
+        &api_of(up),
         &[("PASSERELLE_ALLOWED_ORIGINS", "https://passerelle.intranet")],
     )
     .await;
@@ -426,7 +434,7 @@ async fn cors_only_for_configured_origins() {
         .unwrap();
     assert_eq!(other.status(), 403, "a foreign origin is refused");
     assert!(other.headers().get("access-control-allow-origin").is_none());
-    let p = proxy(&format!("http://{up}/apirest.php"), &[]).await;
+    let p = proxy(&api_of(up), &[]).await;
     let none = client()
         .get(format!("http://{}/api/Computer", p.addr()))
         .header("Origin", "https://passerelle.intranet")
@@ -438,37 +446,11 @@ async fn cors_only_for_configured_origins() {
     let _ = PASSWORD;
 }
 
-async fn raw_get(addr: SocketAddr, path: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    let status = out
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, out)
-}
-
 #[tokio::test]
 async fn tls_listener_serves_the_same_routes() {
     let (cert, dir) = self_signed("tls");
     let (up, _t) = fake_glpi("ok").await;
-    let p = proxy(
-        &format!("http://{up}/apirest.php"),
-        &[
-            (
-                "PASSERELLE_TLS_CERT",
-                dir.join("cert.pem").to_str().unwrap(),
-            ),
-            ("PASSERELLE_TLS_KEY", dir.join("key.pem").to_str().unwrap()),
-        ],
-    )
-    .await;
+    let p = tls_proxy(up, &dir).await;
     assert!(p.url().starts_with("https://"));
     let tls_client = reqwest::Client::builder()
         .no_proxy()
@@ -491,7 +473,7 @@ async fn tls_listener_serves_the_same_routes() {
 
     std::fs::write(dir.join("bad.pem"), "not a certificate").unwrap();
     let bad = config(
-        &format!("http://{up}/apirest.php"),
+        &api_of(up),
         &[
             ("PASSERELLE_TLS_CERT", dir.join("bad.pem").to_str().unwrap()),
             ("PASSERELLE_TLS_KEY", dir.join("key.pem").to_str().unwrap()),
@@ -506,17 +488,7 @@ async fn intranet_ca_bundle_and_outbound_http_proxy() {
     // An HTTPS upstream signed by an "intranet CA": another proxy instance with a TLS listener.
     let (_cert, dir) = self_signed("ca");
     let (up, _t) = fake_glpi("ok").await;
-    let tls_front = proxy(
-        &format!("http://{up}/apirest.php"),
-        &[
-            (
-                "PASSERELLE_TLS_CERT",
-                dir.join("cert.pem").to_str().unwrap(),
-            ),
-            ("PASSERELLE_TLS_KEY", dir.join("key.pem").to_str().unwrap()),
-        ],
-    )
-    .await;
+    let tls_front = tls_proxy(up, &dir).await;
     let https_api = format!("https://localhost:{}/api", tls_front.addr().port());
     // Without the CA bundle the certificate is refused: 502.
     let p = proxy(&https_api, &[]).await;

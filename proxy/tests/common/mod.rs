@@ -1,5 +1,6 @@
 //! What the proxy's test binaries share: every log line of the run, captured to prove that no
-//! secret is ever written; a configuration from environment-like variables; an HTTP client.
+//! secret is ever written; a configuration from environment-like variables; an HTTP client; a
+//! request written by hand.
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
@@ -65,4 +66,20 @@ pub fn client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
+}
+
+/// A request written by hand, sent as given (any method, path and headers: an HTTP client
+/// library would normalise some of them); the status and the whole answer as text.
+pub async fn raw(addr: std::net::SocketAddr, head: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).await.unwrap();
+    let status = out
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out)
 }

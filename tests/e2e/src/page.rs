@@ -235,3 +235,105 @@ pub async fn wait_list(browser: &Browser, selector: &str, value: &str, context: 
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// How long the waits below give the page: a check, a plan or a run of the samples ends well
+/// within it on two cores.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Waits until `probe` holds; panics naming `what` after [`PATIENCE`].
+pub async fn wait_until<F, Fut>(what: &str, probe: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = std::time::Instant::now();
+    while !probe().await {
+        assert!(start.elapsed() < PATIENCE, "timed out waiting for {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the element `selector` is shown; `what` names it in the failure.
+pub async fn wait_shown(browser: &Browser, what: &str, selector: &str) {
+    wait_until(&format!("{what} ({selector})"), || async {
+        matches!(browser.text(selector).await, Ok(Some(_)))
+    })
+    .await;
+}
+
+/// How many elements match `selector` now.
+pub async fn count(browser: &Browser, selector: &str) -> usize {
+    browser
+        .client
+        .find_all(Locator::Css(selector))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+/// Waits until `selector` matches `n` elements.
+pub async fn wait_count(browser: &Browser, selector: &str, n: usize) {
+    let start = std::time::Instant::now();
+    loop {
+        let got = count(browser, selector).await;
+        if got == n {
+            return;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "{selector}: {got} elements, expected {n}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Picks `value` in the `<select>` `selector`, as WebDriver clicks an option.
+pub async fn select(browser: &Browser, selector: &str, value: &str) {
+    browser
+        .client
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("{selector}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{selector} = {value}: {e}"));
+}
+
+/// The selector of the check summary's cell `class` (`rows`, `type`, `encoding`…) on the row of
+/// `file`.
+pub fn summary_cell(file: &str, class: &str) -> String {
+    format!("tr.summary-row[data-file=\"{file}\"] .{class}")
+}
+
+/// The text of the summary cell `class` of `file`, once the row is shown.
+pub async fn summary_text(browser: &Browser, file: &str, class: &str) -> String {
+    let selector = summary_cell(file, class);
+    wait_shown(browser, "a summary cell", &selector).await;
+    browser
+        .text(&selector)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("{selector}: gone"))
+}
+
+/// Waits until the summary cell `class` of `file` reads `expected`.
+pub async fn wait_cell(browser: &Browser, file: &str, class: &str, expected: &str) {
+    browser
+        .wait_text(&summary_cell(file, class), expected)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Waits until the migration section lists `name` among the files it read.
+pub async fn wait_migration_file(browser: &Browser, name: &str) {
+    wait_until(&format!("{name} read by the migration section"), || async {
+        browser
+            .text("#migrate-file-names")
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.contains(name))
+    })
+    .await;
+}

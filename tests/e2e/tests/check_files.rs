@@ -2,7 +2,7 @@
 //! WebAssembly, and the summary and located problems appear — also with the proxy gone.
 
 use fantoccini::Locator;
-use passerelle_e2e::page::{glpi_sample, open_page, send_files};
+use passerelle_e2e::page::{glpi_sample, open_page, send_files, summary_text};
 use passerelle_e2e::Browser;
 
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -12,17 +12,6 @@ async fn drop_files(browser: &Browser, files: &[&str]) {
     send_files(browser, "#file-input", &paths).await;
 }
 
-async fn cell(browser: &Browser, file: &str, class: &str) -> String {
-    let selector = format!("tr.summary-row[data-file=\"{file}\"] .{class}");
-    for _ in 0..200 {
-        if let Ok(Some(t)) = browser.text(&selector).await {
-            return t;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("no summary cell {selector}");
-}
-
 /// The sandbox, the proxy in front of it, and Chromium showing the page once it reached the proxy.
 #[tokio::test]
 async fn real_exports_are_checked_in_the_page_with_located_problems() {
@@ -30,11 +19,14 @@ async fn real_exports_are_checked_in_the_page_with_located_problems() {
     let (_sandbox, _proxy, browser) = open_page().await;
 
     drop_files(&browser, &["Computer.csv", "Monitor.csv", "User.csv"]).await;
-    assert_eq!(cell(&browser, "Computer.csv", "rows").await, "120");
-    assert_eq!(cell(&browser, "Computer.csv", "type").await, "Ordinateurs");
-    assert_eq!(cell(&browser, "User.csv", "rows").await, "44");
-    assert_eq!(cell(&browser, "User.csv", "errors").await, "0");
-    assert_eq!(cell(&browser, "Computer.csv", "errors").await, "0");
+    assert_eq!(summary_text(&browser, "Computer.csv", "rows").await, "120");
+    assert_eq!(
+        summary_text(&browser, "Computer.csv", "type").await,
+        "Ordinateurs"
+    );
+    assert_eq!(summary_text(&browser, "User.csv", "rows").await, "44");
+    assert_eq!(summary_text(&browser, "User.csv", "errors").await, "0");
+    assert_eq!(summary_text(&browser, "Computer.csv", "errors").await, "0");
 
     // The homonym "Joseph Céline" on line 15 of Monitor.csv: nothing on the row says which one.
     let row = browser
@@ -108,6 +100,6 @@ async fn files_are_checked_with_the_network_gone() {
     drop(proxy);
     drop(sandbox);
     drop_files(&browser, &["Ticket.csv"]).await;
-    assert_eq!(cell(&browser, "Ticket.csv", "rows").await, "60");
+    assert_eq!(summary_text(&browser, "Ticket.csv", "rows").await, "60");
     browser.close().await.unwrap();
 }

@@ -5,12 +5,11 @@
 //! leaving with corrections.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use passerelle_e2e::page::{
-    connect_demo, glpi_sample, list_state, open_page, send_files, wait_list, CONTROL, ENTER,
-    RELEASE,
+    connect_demo, count, glpi_sample, list_state, open_page, select, send_files, summary_cell,
+    wait_cell, wait_count, wait_list, CONTROL, ENTER, RELEASE,
 };
 
 /// WebDriver key: Delete.
@@ -18,42 +17,6 @@ const DELETE: &str = "\u{E017}";
 use passerelle_e2e::Browser;
 
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-fn summary_cell(file: &str, class: &str) -> String {
-    format!("tr.summary-row[data-file=\"{file}\"] .{class}")
-}
-
-async fn wait_cell(browser: &Browser, file: &str, class: &str, expected: &str) {
-    browser
-        .wait_text(&summary_cell(file, class), expected)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-}
-
-async fn count(browser: &Browser, selector: &str) -> usize {
-    browser
-        .client
-        .find_all(Locator::Css(selector))
-        .await
-        .map(|v| v.len())
-        .unwrap_or(0)
-}
-
-/// Waits until `selector` matches `n` elements.
-async fn wait_count(browser: &Browser, selector: &str, n: usize) {
-    let start = Instant::now();
-    loop {
-        let got = count(browser, selector).await;
-        if got == n {
-            return;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{selector}: {got} elements, expected {n}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// A folder of its own for files written by a test, removed at the end.
 struct Scratch(PathBuf);
@@ -398,27 +361,16 @@ async fn a_cleared_cell_stays_as_it_was_until_empty_is_chosen() {
     browser.close().await.unwrap();
 }
 
-async fn pick(browser: &Browser, selector: &str, value: &str) {
-    browser
-        .client
-        .find(Locator::Css(selector))
-        .await
-        .unwrap_or_else(|e| panic!("{selector}: {e}"))
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("{selector} = {value}: {e}"));
-}
-
 #[tokio::test]
 async fn the_migration_s_lists_show_the_choice_in_force() {
     let _one = ONE_BROWSER.lock().await;
     let (_sandbox, _proxy, browser) = open_page().await;
     // The login mode: the personal token first, the password on request, and back.
     wait_list(&browser, "#login-mode", "token", "at first").await;
-    pick(&browser, "#login-mode", "password").await;
+    select(&browser, "#login-mode", "password").await;
     wait_list(&browser, "#login-mode", "password", "after a change").await;
     assert!(browser.text("#login-name").await.is_ok_and(|t| t.is_some()));
-    pick(&browser, "#login-mode", "token").await;
+    select(&browser, "#login-mode", "token").await;
     wait_list(&browser, "#login-mode", "token", "after a change back").await;
 
     send_files(
@@ -438,7 +390,7 @@ async fn the_migration_s_lists_show_the_choice_in_force() {
     browser.click("#use-checked").await.unwrap();
     // The asset key: GLPI's default in force, then the one chosen, also after the plan.
     wait_list(&browser, "#opt-key", "serial", "before the plan").await;
-    pick(&browser, "#opt-key", "name").await;
+    select(&browser, "#opt-key", "name").await;
     wait_list(&browser, "#opt-key", "name", "after a change").await;
     browser.click("#plan-button").await.unwrap();
     browser
@@ -459,7 +411,7 @@ async fn the_migration_s_lists_show_the_choice_in_force() {
         .expect("a missing value");
     let list = format!("{row} select.value-choice");
     wait_list(&browser, &list, &first, "after the plan").await;
-    pick(&browser, &list, "empty").await;
+    select(&browser, &list, "empty").await;
     browser
         .wait_attr(row, "data-choice", "empty")
         .await

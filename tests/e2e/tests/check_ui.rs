@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 use passerelle_e2e::page::{
-    directory_sample, glpi_sample, list_state, open_page, send_files, wait_list, CONTROL, ENTER,
-    RELEASE,
+    directory_sample, glpi_sample, list_state, open_page, select, send_files, summary_cell,
+    wait_cell, wait_list, CONTROL, ENTER, RELEASE,
 };
 use passerelle_e2e::{Browser, Proxy};
 
@@ -23,28 +23,8 @@ async fn find(browser: &Browser, selector: &str) -> Element {
         .unwrap_or_else(|e| panic!("{selector}: {e}"))
 }
 
-fn summary_cell(file: &str, class: &str) -> String {
-    format!("tr.summary-row[data-file=\"{file}\"] .{class}")
-}
-
-/// Waits until the summary cell of `file` reads `expected`.
-async fn wait_cell(browser: &Browser, file: &str, class: &str, expected: &str) {
-    browser
-        .wait_text(&summary_cell(file, class), expected)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-}
-
 async fn present(browser: &Browser, selector: &str) -> bool {
     matches!(browser.text(selector).await, Ok(Some(_)))
-}
-
-async fn select(browser: &Browser, selector: &str, value: &str) {
-    find(browser, selector)
-        .await
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("{selector} = {value}: {e}"));
 }
 
 /// Computer.csv with its records repeated `times` times: a large, realistic export.

@@ -13,7 +13,7 @@ use fantoccini::Locator;
 use passerelle_e2e::a11y::{screenshot, Audit};
 use passerelle_e2e::page::{
     connect_demo, glpi_sample, item_count, open_page_with, pick_existing_value, sandbox_dump,
-    send_files, unmatched_row, CONTROL, ENTER, MIGRATION_SAMPLES, RELEASE,
+    send_files, unmatched_row, wait_count, wait_shown, CONTROL, ENTER, MIGRATION_SAMPLES, RELEASE,
 };
 use passerelle_e2e::Browser;
 
@@ -76,34 +76,6 @@ impl Walk<'_> {
         screenshot(self.browser, self.words.lang, self.shots, name).await;
         self.audit.check(self.browser, name).await;
     }
-}
-
-/// Waits until `selector` matches `n` elements.
-async fn wait_count(browser: &Browser, selector: &str, n: usize) {
-    let mut seen = 0;
-    for _ in 0..600 {
-        seen = browser
-            .client
-            .find_all(Locator::Css(selector))
-            .await
-            .map(|v| v.len())
-            .unwrap_or(0);
-        if seen == n {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{selector}: {seen} elements, not {n}");
-}
-
-async fn wait_for(browser: &Browser, what: &str, selector: &str) {
-    for _ in 0..600 {
-        if matches!(browser.text(selector).await, Ok(Some(_))) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what}: {selector} never shown");
 }
 
 /// Records in the journal's IndexedDB database, every store together (read through WebDriver).
@@ -228,7 +200,7 @@ async fn flow(words: &Words) {
     // 2b. A file dropped by mistake, removed: the five remain.
     send_files(&browser, "#file-input", &[glpi_sample("Phone.csv")]).await;
     let phones = "tr.summary-row[data-file=\"Phone.csv\"]";
-    wait_for(&browser, "the phones", &format!("{phones} .rows")).await;
+    wait_shown(&browser, "the phones", &format!("{phones} .rows")).await;
     browser
         .click(&format!("{phones} button.remove-file"))
         .await
@@ -316,7 +288,7 @@ async fn flow(words: &Words) {
         .send_keys("del")
         .await
         .unwrap();
-    wait_for(
+    wait_shown(
         &browser,
         "the values found",
         &format!("{dell} button.value-pick"),
@@ -398,7 +370,7 @@ async fn flow(words: &Words) {
     walk.step("confirm-undo", "verify", 6, "#confirm-dialog")
         .await;
     browser.click("#confirm-yes").await.unwrap();
-    wait_for(&browser, "undo", "#undo-result").await;
+    wait_shown(&browser, "undo", "#undo-result").await;
     let undone = sandbox_dump(&sandbox);
     for t in ["Computer", "Monitor", "Location", "User", "Group"] {
         assert_eq!(item_count(&undone, t), item_count(&before, t), "{t}");
@@ -410,7 +382,7 @@ async fn flow(words: &Words) {
         journal_records(&browser).await > 0,
         "the run's journal is kept"
     );
-    wait_for(&browser, "what the browser keeps", "#kept-data").await;
+    wait_shown(&browser, "what the browser keeps", "#kept-data").await;
     browser.click("#journal-purge").await.unwrap();
     wait_count(&browser, "#kept-data", 0).await;
     for _ in 0..100 {

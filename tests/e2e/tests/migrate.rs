@@ -7,20 +7,17 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 use passerelle_e2e::page::{
-    glpi_sample, open_page_with, run_confirmed, send_files, CONTROL, ENTER, RELEASE,
+    glpi_sample, open_page_with, run_confirmed, send_files, wait_migration_file, CONTROL, ENTER,
+    RELEASE,
 };
-use passerelle_e2e::{Browser, Sandbox};
+use passerelle_e2e::Browser;
 use serde_json::Value;
 
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-use passerelle_e2e::page::{connect_demo as connect, item_count as count, sandbox_dump};
+use passerelle_e2e::page::{connect_demo as connect, item_count as count, sandbox_dump as dump};
 
 const FILES: [&str; 5] = passerelle_e2e::page::MIGRATION_SAMPLES;
-
-fn dump(sandbox: &Sandbox) -> Value {
-    sandbox_dump(sandbox)
-}
 
 /// The id of the element holding the focus.
 async fn active_id(browser: &Browser) -> String {
@@ -40,18 +37,7 @@ async fn active_id(browser: &Browser) -> String {
 async fn choose_files(browser: &Browser) {
     let paths: Vec<_> = FILES.iter().map(|f| glpi_sample(f)).collect();
     send_files(browser, "#migrate-files", &paths).await;
-    for _ in 0..100 {
-        if browser
-            .text("#migrate-file-names")
-            .await
-            .unwrap()
-            .is_some_and(|t| t.contains("Monitor.csv"))
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("files not read");
+    wait_migration_file(browser, "Monitor.csv").await;
 }
 
 async fn plan(browser: &Browser, computers_to_create: &str) {
@@ -504,17 +490,7 @@ async fn a_file_that_cannot_be_migrated_stops_the_plan_with_its_name() {
         &[glpi_sample("Computer.csv"), photo],
     )
     .await;
-    for _ in 0..100 {
-        if browser
-            .text("#migrate-file-names")
-            .await
-            .unwrap()
-            .is_some_and(|t| t.contains("photo.csv"))
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_migration_file(&browser, "photo.csv").await;
     browser.click("#plan-button").await.unwrap();
     let mut message = None;
     for _ in 0..100 {

@@ -4,51 +4,25 @@
 //! twice.
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
 
-use passerelle_e2e::page::{glpi_sample, open_page_with, run_confirmed, send_files};
-use passerelle_e2e::{Browser, Sandbox};
-use serde_json::Value;
+use passerelle_e2e::page::{
+    glpi_sample, open_page_with, run_confirmed, send_files, wait_migration_file, wait_until,
+};
+use passerelle_e2e::Browser;
 
-use passerelle_e2e::page::{connect_demo as connect, item_count as count, sandbox_dump};
+use passerelle_e2e::page::{connect_demo as connect, item_count as count, sandbox_dump as dump};
 
 const FILES: [&str; 5] = passerelle_e2e::page::MIGRATION_SAMPLES;
-
-fn dump(sandbox: &Sandbox) -> Value {
-    sandbox_dump(sandbox)
-}
 
 async fn choose_files_and_plan(browser: &Browser) {
     let paths: Vec<_> = FILES.iter().map(|f| glpi_sample(f)).collect();
     send_files(browser, "#migrate-files", &paths).await;
-    wait_for(browser, "the files read", || async {
-        browser
-            .text("#migrate-file-names")
-            .await
-            .unwrap()
-            .is_some_and(|t| t.contains("Monitor.csv"))
-    })
-    .await;
+    wait_migration_file(browser, "Monitor.csv").await;
     browser.click("#plan-button").await.unwrap();
-    wait_for(browser, "the plan", || async {
+    wait_until("the plan", || async {
         browser.text("#run-button").await.unwrap().is_some()
     })
     .await;
-}
-
-async fn wait_for<F, Fut>(_browser: &Browser, what: &str, probe: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let start = Instant::now();
-    while !probe().await {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn disabled(browser: &Browser, selector: &str) -> bool {
@@ -72,7 +46,7 @@ async fn a_second_window_is_told_the_migration_runs_elsewhere_and_cannot_start_i
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     // Paused once it writes: still running (the journal held), for as long as the test needs.
-    wait_for(&browser, "the first users", || async {
+    wait_until("the first users", || async {
         count(&dump(&sandbox), "User") > 5
     })
     .await;
@@ -94,7 +68,7 @@ async fn a_second_window_is_told_the_migration_runs_elsewhere_and_cannot_start_i
         .wait_text("#proxy-status", "Proxy joignable")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    wait_for(&browser, "the 'running elsewhere' banner", || async {
+    wait_until("the 'running elsewhere' banner", || async {
         browser.text("#elsewhere-banner").await.unwrap().is_some()
     })
     .await;
@@ -108,13 +82,13 @@ async fn a_second_window_is_told_the_migration_runs_elsewhere_and_cannot_start_i
     assert!(disabled(&browser, "#resume-interrupted").await);
     assert!(disabled(&browser, "#forget-interrupted").await);
     // It watches the other window's progress through the journal.
-    wait_for(&browser, "the watched progress", || async {
+    wait_until("the watched progress", || async {
         browser.text("#elsewhere-progress").await.unwrap().is_some()
     })
     .await;
 
     browser.click("#lang-en").await.unwrap();
-    wait_for(&browser, "the English banner", || async {
+    wait_until("the English banner", || async {
         browser
             .text("#elsewhere-banner")
             .await
@@ -136,7 +110,7 @@ async fn a_second_window_is_told_the_migration_runs_elsewhere_and_cannot_start_i
     // The first window resumes and ends its run.
     browser.client.switch_to_window(first).await.unwrap();
     browser.click("#resume-button").await.unwrap();
-    wait_for(&browser, "the first window's run to finish", || async {
+    wait_until("the first window's run to finish", || async {
         browser
             .attr("#run-status", "data-phase")
             .await
@@ -159,7 +133,7 @@ async fn a_second_window_is_told_the_migration_runs_elsewhere_and_cannot_start_i
 
     // The second window is free again: no banner, the run button usable.
     browser.client.switch_to_window(second).await.unwrap();
-    wait_for(&browser, "the banner to go", || async {
+    wait_until("the banner to go", || async {
         browser.text("#elsewhere-banner").await.unwrap().is_none()
     })
     .await;

@@ -113,3 +113,114 @@ fn a_100_mb_single_line_is_read_without_crash() {
     let report = check("Computer.csv", bytes);
     assert_eq!(report.files[0].summary.rows, 1);
 }
+
+/// A saved mapping template edited by hand (templates are shared between prefectures as JSON
+/// files): columns past the file's end, repeated or unknown fields, another item type, broken
+/// `%…%` placeholders, odd constants. Applied to the file whose header it names, it may make
+/// the check refuse rows, never crash it; the report says which template was applied.
+#[test]
+fn hand_edited_templates_never_panic() {
+    use passerelle_engine::check::{CheckInput, FileOverrides};
+    use passerelle_engine::detect::ItemType;
+    use passerelle_engine::map::{header_signature, MappingTemplate};
+    use passerelle_engine::migrate::inputs::Prepared;
+    use passerelle_engine::read::ReadOptions;
+
+    let bytes = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/samples/glpi-10.0.11-export/fr/Computer.csv"),
+    )
+    .unwrap();
+    let detected = check("Computer.csv", bytes.clone()).files[0]
+        .mapping
+        .clone()
+        .expect("a mapping for the computers");
+    let headers: Vec<String> = detected.columns.iter().map(|c| c.header.clone()).collect();
+    let fields = [
+        "name",
+        "serial",
+        "otherserial",
+        "locations_id",
+        "users_id",
+        "states_id",
+        "comment",
+        "entities_id",
+        "id",
+        "date_mod",
+        "no_such_field",
+        "",
+    ];
+    let texts = [
+        "",
+        "%",
+        "%%",
+        "%Nom%",
+        "%nope%",
+        "a%Nom",
+        "%Nom% %Numéro de série%",
+        "-1",
+        "99999999999999999999999",
+        "é\u{0}\n",
+    ];
+    let types = [
+        ItemType::Computer,
+        ItemType::Monitor,
+        ItemType::User,
+        ItemType::Ticket,
+    ];
+    let mut rng = Rng(0x7E57_1A7E);
+    let mut pick = |n: usize| (rng.next() % n as u64) as usize;
+    for round in 0..250 {
+        let mut mapping = detected.clone();
+        if pick(4) == 0 {
+            mapping.item_type = types[pick(types.len())];
+        }
+        for c in &mut mapping.columns {
+            match pick(6) {
+                0 => c.column = pick(64),
+                1 => c.field = Some(fields[pick(fields.len())].to_string()),
+                2 => c.field = None,
+                _ => {}
+            }
+        }
+        if pick(3) == 0 {
+            let mut extra = mapping.columns[0].clone();
+            extra.column = headers.len() + pick(5);
+            mapping.columns.push(extra);
+        }
+        if pick(3) == 0 {
+            mapping.columns.truncate(pick(headers.len()));
+        }
+        for _ in 0..pick(3) {
+            let field = fields[pick(fields.len())].to_string();
+            mapping
+                .constants
+                .insert(field, texts[pick(texts.len())].to_string());
+            let field = fields[pick(fields.len())].to_string();
+            mapping
+                .templates
+                .insert(field, texts[pick(texts.len())].to_string());
+        }
+        let name = format!("edited {round}");
+        let options = CheckOptions {
+            templates: vec![MappingTemplate {
+                name: name.clone(),
+                signature: header_signature(&headers),
+                mapping,
+            }],
+            ..CheckOptions::default()
+        };
+        let inputs = [("Computer.csv".to_string(), bytes.clone())];
+        let report = check_files(&inputs, &options);
+        assert_eq!(report.files.len(), 1);
+        assert_eq!(report.files[0].template.as_deref(), Some(name.as_str()));
+        // The migration's draft of the same file with the same template.
+        let none = FileOverrides::default();
+        let prepared = Prepared::from_inputs(
+            &CheckInput::plain(&inputs, &none),
+            &ReadOptions::default(),
+            &options.templates,
+        );
+        let _ = prepared.draft();
+    }
+}

@@ -13,7 +13,8 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::{
-    date, flag, id, number, text, twins, Built, Context, Endpoint, SkipReason, SourceRead,
+    counted_twins, date, flag, id, number, text, twins, Built, Context, Endpoint, SkipReason,
+    SourceRead,
 };
 use crate::detect::ItemType;
 use crate::glpi::GlpiType;
@@ -196,9 +197,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
         headers.extend(OS);
         headers.extend(INFOCOM);
         let mut rows = Vec::new();
-        let pairs = twins(read, itemtype);
-        out.read(itemtype, pairs.len());
-        for (raw, named) in pairs {
+        for (raw, named) in counted_twins(read, itemtype, out) {
+            // Paired by id: every pair has one.
             let Some(aid) = id(raw) else { continue };
             if flag(raw, "is_template") {
                 out.skip(itemtype, SkipReason::Template);

@@ -70,7 +70,10 @@ fn carried(
     out.read(itemtype, rows.len());
     let (mut names, mut table) = (HashMap::new(), Vec::new());
     for r in rows {
-        let Some(oid) = id(r) else { continue };
+        let Some(oid) = id(r) else {
+            out.skip(itemtype, SkipReason::NoId);
+            continue;
+        };
         if flag(r, "is_template") {
             out.skip(itemtype, SkipReason::Template);
             continue;

@@ -185,6 +185,12 @@ pub enum SkipReason {
     SolutionApproval,
     /// A document with no file (a link to a web page), or whose file is not downloaded yet.
     NoFile,
+    /// A row whose `id` is no number: GLPI always sends one, so the answer is damaged (a
+    /// plugin, a proxy in between); counted so that nothing read disappears unsaid.
+    NoId,
+    /// An asset read as ids but not with names (the two reads of its type are a few seconds
+    /// apart): created or purged in the local GLPI meanwhile; the next read takes it.
+    ChangedDuringRead,
 }
 
 impl SkipReason {
@@ -238,6 +244,18 @@ impl SkipReason {
             }
             (SkipReason::NoFile, Lang::En) => {
                 "document with no file (a web link) or whose file is not downloaded yet"
+            }
+            (SkipReason::NoId, Lang::Fr) => {
+                "ligne sans identifiant lisible dans la réponse du GLPI local (réponse altérée)"
+            }
+            (SkipReason::NoId, Lang::En) => {
+                "row with no readable id in the local GLPI's answer (a damaged answer)"
+            }
+            (SkipReason::ChangedDuringRead, Lang::Fr) => {
+                "créé ou supprimé dans le GLPI local pendant la lecture : repris à la prochaine lecture"
+            }
+            (SkipReason::ChangedDuringRead, Lang::En) => {
+                "created or removed in the local GLPI during the read: carried at the next read"
             }
         }
     }
@@ -550,6 +568,29 @@ pub fn twins(read: &SourceRead, itemtype: GlpiType) -> Vec<Twin<'_>> {
     .iter()
     .filter_map(|r| Some((r, *named.get(&id(r)?)?)))
     .collect()
+}
+
+/// [`twins`], with every row read as ids counted in `out`: read, and not carried when it has
+/// no id ([`SkipReason::NoId`]) or no row with names ([`SkipReason::ChangedDuringRead`]).
+pub fn counted_twins<'a>(
+    read: &'a SourceRead,
+    itemtype: GlpiType,
+    out: &mut Built,
+) -> Vec<Twin<'a>> {
+    let pairs = twins(read, itemtype);
+    let raw = read.rows(Endpoint {
+        itemtype,
+        expand: false,
+    });
+    out.read(itemtype, raw.len());
+    let no_id = raw.iter().filter(|r| id(r).is_none()).count();
+    for _ in 0..no_id {
+        out.skip(itemtype, SkipReason::NoId);
+    }
+    for _ in 0..raw.len() - no_id - pairs.len() {
+        out.skip(itemtype, SkipReason::ChangedDuringRead);
+    }
+    pairs
 }
 
 /// Whether a flag field (`is_deleted`, `is_template`) is set.

@@ -58,7 +58,10 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     out.read(GlpiType::Software, all.len());
     let mut kept = Vec::new();
     for s in all {
-        let Some(sid) = id(s) else { continue };
+        let Some(sid) = id(s) else {
+            out.skip(GlpiType::Software, SkipReason::NoId);
+            continue;
+        };
         if flag(s, "is_template") {
             out.skip(GlpiType::Software, SkipReason::Template);
         } else if flag(s, "is_deleted") {

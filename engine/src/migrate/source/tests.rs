@@ -1261,3 +1261,109 @@ fn suppliers_and_contracts_are_read_with_their_links_and_planned_after_what_they
         "the contract found by its name, its terms brought up to date"
     );
 }
+
+/// A local GLPI whose answers hold what no field should (a plugin's odd columns, a damaged
+/// database): any value of any JSON type in any field, fields missing, rows that are not
+/// objects. The read ends and what it read is planned; never a panic (a panic in the page's
+/// wasm ends the page).
+#[test]
+fn odd_values_from_the_local_glpi_never_panic() {
+    let odd = [
+        Value::Null,
+        json!(""),
+        json!(-1),
+        json!(0),
+        json!(1.5e300),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(true),
+        json!([]),
+        json!([1, "a"]),
+        json!({}),
+        json!({"id": 1}),
+        json!("x\n\t\"é"),
+        json!("9".repeat(400)),
+        json!("Root Entity > "),
+        json!(" > > "),
+    ];
+    let mut state = 0x0DD_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for _ in 0..120 {
+        let mut glpi = LocalGlpi::new();
+        for rows in glpi.rows.values_mut() {
+            for row in rows.iter_mut() {
+                if next(40) == 0 {
+                    *row = odd[next(odd.len())].clone();
+                    continue;
+                }
+                let Some(fields) = row.as_object_mut() else {
+                    continue;
+                };
+                let names: Vec<String> = fields.keys().cloned().collect();
+                for name in names {
+                    match next(12) {
+                        0 => {
+                            fields.insert(name, odd[next(odd.len())].clone());
+                        }
+                        1 => {
+                            fields.remove(&name);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let mut read = SourceRead::default();
+        // A damaged answer is read, not refused: what it lacks is counted (see below).
+        read_all(&glpi, &mut read).expect("the read ends");
+        let prepared = read.prepared();
+        let _ = prepared.stopping_problems();
+        let _ = prepared.draft();
+    }
+}
+
+/// Nothing read disappears unsaid: a computer whose id GLPI's answer damaged, and one created
+/// between the read as ids and the read with names, are counted as read and not carried, each
+/// with its reason; the others are carried as before.
+#[test]
+fn a_row_with_no_id_or_no_named_twin_is_counted_with_its_reason() {
+    let mut glpi = LocalGlpi::new();
+    let raw = glpi.rows.get_mut(&("Computer".to_string(), false)).unwrap();
+    raw[0]["id"] = json!("abc");
+    let mut newcomer = raw[1].clone();
+    newcomer["id"] = json!(99);
+    raw.push(newcomer);
+    let mut read = SourceRead::default();
+    read_all(&glpi, &mut read).unwrap();
+    let counts: BTreeMap<GlpiType, SourceCount> =
+        read.counts().into_iter().map(|c| (c.itemtype, c)).collect();
+    let computer = &counts[&GlpiType::Computer];
+    assert_eq!(computer.read, 5);
+    assert_eq!(
+        computer.not_carried,
+        BTreeMap::from([
+            (SkipReason::Deleted, 1),
+            (SkipReason::OutsideEntity, 1),
+            (SkipReason::NoId, 1),
+            (SkipReason::ChangedDuringRead, 1),
+        ])
+    );
+    // Computer 20 lost its id: 21 alone is carried.
+    let p = read.prepared();
+    assert_eq!(
+        table(&p, ItemType::Computer)
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        vec![21]
+    );
+    assert_eq!(
+        SkipReason::ChangedDuringRead.render(Lang::Fr),
+        "créé ou supprimé dans le GLPI local pendant la lecture : repris à la prochaine lecture"
+    );
+}

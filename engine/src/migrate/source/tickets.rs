@@ -228,7 +228,10 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     }
     let mut rows: BTreeMap<u64, BTreeMap<&'static str, String>> = BTreeMap::new();
     for t in tickets {
-        let Some(ticket) = id(t) else { continue };
+        let Some(ticket) = id(t) else {
+            out.skip(GlpiType::Ticket, SkipReason::NoId);
+            continue;
+        };
         // The session sees the user's entities: only the chosen subtree is carried.
         if !ctx.in_scope_named(t) {
             out.skip(GlpiType::Ticket, SkipReason::OutsideRead);

@@ -104,6 +104,9 @@ fn wanted<'r>(
         let (Some(lid), Some(doc), Some(item)) =
             (id(l), number(l, "documents_id"), number(l, "items_id"))
         else {
+            if let Some(out) = out.as_deref_mut() {
+                out.skip(GlpiType::DocumentItem, SkipReason::NoId);
+            }
             continue;
         };
         let key = GlpiType::from_name(&text(l, "itemtype"))
@@ -120,7 +123,12 @@ fn wanted<'r>(
     }
     let mut docs = Vec::new();
     for d in read.rows(DOCUMENTS) {
-        let Some(did) = id(d) else { continue };
+        let Some(did) = id(d) else {
+            if let Some(out) = out.as_deref_mut() {
+                out.skip(GlpiType::Document, SkipReason::NoId);
+            }
+            continue;
+        };
         let reason = if flag(d, "is_deleted") {
             Some(SkipReason::Deleted)
         } else if text(d, "filename").is_empty() {

@@ -177,7 +177,9 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     out.read(GlpiType::User, all_users.len());
     let mut users: Vec<&Map<String, Value>> = Vec::new();
     for u in all_users {
-        if super::flag(u, "is_deleted") {
+        if id(u).is_none() {
+            out.skip(GlpiType::User, SkipReason::NoId);
+        } else if super::flag(u, "is_deleted") {
             out.skip(GlpiType::User, SkipReason::Deleted);
         } else if !id(u).is_some_and(|i| authorizations.contains_key(&i)) {
             out.skip(GlpiType::User, SkipReason::OutsideEntity);
@@ -198,6 +200,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     let mut managers: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     for m in read.rows(MEMBERSHIPS) {
         let (Some(user), Some(group)) = (number(m, "users_id"), number(m, "groups_id")) else {
+            out.skip(GlpiType::GroupUser, SkipReason::NoId);
             continue;
         };
         let (Some(name), Some(u)) = (groups.get(&group), user_ids.get(&user)) else {

@@ -85,6 +85,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     let mut version_names: HashMap<u64, (String, String)> = HashMap::new();
     for v in read.rows(VERSIONS) {
         let (Some(vid), Some(sid)) = (id(v), number(v, "softwares_id")) else {
+            out.skip(GlpiType::SoftwareVersion, SkipReason::NoId);
             continue;
         };
         let Some(name) = software.get(&sid) else {

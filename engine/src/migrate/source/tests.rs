@@ -1329,7 +1329,8 @@ fn odd_values_from_the_local_glpi_never_panic() {
 
 /// Nothing read disappears unsaid: a computer whose id GLPI's answer damaged, and one created
 /// between the read as ids and the read with names, are counted as read and not carried, each
-/// with its reason; the others are carried as before.
+/// with its reason; the others are carried as before. So are a user, a version and a
+/// membership without their ids.
 #[test]
 fn a_row_with_no_id_or_no_named_twin_is_counted_with_its_reason() {
     let mut glpi = LocalGlpi::new();
@@ -1338,6 +1339,21 @@ fn a_row_with_no_id_or_no_named_twin_is_counted_with_its_reason() {
     let mut newcomer = raw[1].clone();
     newcomer["id"] = json!(99);
     raw.push(newcomer);
+    // A user, a software version and a group membership without their ids.
+    for (itemtype, field) in [
+        ("User", "id"),
+        ("SoftwareVersion", "id"),
+        ("Group_User", "groups_id"),
+    ] {
+        for rows in glpi
+            .rows
+            .iter_mut()
+            .filter(|((t, _), _)| t == itemtype)
+            .map(|(_, rows)| rows)
+        {
+            rows[0][field] = Value::Null;
+        }
+    }
     let mut read = SourceRead::default();
     read_all(&glpi, &mut read).unwrap();
     let counts: BTreeMap<GlpiType, SourceCount> =
@@ -1353,6 +1369,18 @@ fn a_row_with_no_id_or_no_named_twin_is_counted_with_its_reason() {
             (SkipReason::ChangedDuringRead, 1),
         ])
     );
+    for itemtype in [
+        GlpiType::User,
+        GlpiType::SoftwareVersion,
+        GlpiType::GroupUser,
+    ] {
+        assert_eq!(
+            counts[&itemtype].not_carried.get(&SkipReason::NoId),
+            Some(&1),
+            "{itemtype}: {:?}",
+            counts[&itemtype]
+        );
+    }
     // Computer 20 lost its id: 21 alone is carried.
     let p = read.prepared();
     assert_eq!(

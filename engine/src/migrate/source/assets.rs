@@ -13,8 +13,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::{
-    counted_twins, date, flag, id, number, text, twins, Built, Context, Endpoint, SkipReason,
-    SourceRead,
+    date, flag, id, number, text, twins, Built, Context, Endpoint, SkipReason, SourceRead,
 };
 use crate::detect::ItemType;
 use crate::glpi::GlpiType;
@@ -175,7 +174,7 @@ type Related<'a> = HashMap<(String, u64), super::Twin<'a>>;
 
 fn related(read: &SourceRead, itemtype: GlpiType) -> Related<'_> {
     let mut out = HashMap::new();
-    for (raw, named) in twins(read, itemtype) {
+    for (raw, named) in twins(read, itemtype, None) {
         if let Some(item) = number(raw, "items_id") {
             // The first one: GLPI keeps one per asset.
             out.entry((text(raw, "itemtype"), item))
@@ -197,7 +196,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
         headers.extend(OS);
         headers.extend(INFOCOM);
         let mut rows = Vec::new();
-        for (raw, named) in counted_twins(read, itemtype, out) {
+        for (raw, named) in twins(read, itemtype, Some(out)) {
             // Paired by id: every pair has one.
             let Some(aid) = id(raw) else { continue };
             if flag(raw, "is_template") {

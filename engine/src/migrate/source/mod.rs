@@ -185,10 +185,11 @@ pub enum SkipReason {
     SolutionApproval,
     /// A document with no file (a link to a web page), or whose file is not downloaded yet.
     NoFile,
-    /// A row whose `id` is no number: GLPI always sends one, so the answer is damaged (a
-    /// plugin, a proxy in between); counted so that nothing read disappears unsaid.
+    /// A row whose `id`, or the id of the object it links, is no number: GLPI always sends
+    /// them, so the answer is damaged (a plugin, a proxy in between); counted so that nothing
+    /// read disappears unsaid.
     NoId,
-    /// An asset read as ids but not with names (the two reads of its type are a few seconds
+    /// A row read as ids but not with names (the two reads of its type are a few seconds
     /// apart): created or purged in the local GLPI meanwhile; the next read takes it.
     ChangedDuringRead,
 }
@@ -246,10 +247,10 @@ impl SkipReason {
                 "document with no file (a web link) or whose file is not downloaded yet"
             }
             (SkipReason::NoId, Lang::Fr) => {
-                "ligne sans identifiant lisible dans la réponse du GLPI local (réponse altérée)"
+                "ligne sans identifiant lisible (le sien ou celui de l'objet lié) dans la réponse du GLPI local (réponse altérée)"
             }
             (SkipReason::NoId, Lang::En) => {
-                "row with no readable id in the local GLPI's answer (a damaged answer)"
+                "row with no readable id (its own or its linked object's) in the local GLPI's answer (a damaged answer)"
             }
             (SkipReason::ChangedDuringRead, Lang::Fr) => {
                 "créé ou supprimé dans le GLPI local pendant la lecture : repris à la prochaine lecture"
@@ -551,8 +552,14 @@ pub type Twin<'a> = (&'a Map<String, Value>, &'a Map<String, Value>);
 
 /// A type read twice, as ids and with names: each row as ids with its row with names (the
 /// same `id`), in id order. A row with no named twin (created between the two reads) is left
-/// out: it is read on the next migration.
-pub fn twins(read: &SourceRead, itemtype: GlpiType) -> Vec<Twin<'_>> {
+/// out: it is read on the next migration. With `out`, every row read as ids is counted there:
+/// read, and not carried when it has no id ([`SkipReason::NoId`]) or no row with names
+/// ([`SkipReason::ChangedDuringRead`]).
+pub fn twins<'a>(
+    read: &'a SourceRead,
+    itemtype: GlpiType,
+    mut out: Option<&mut Built>,
+) -> Vec<Twin<'a>> {
     let named: HashMap<u64, &Map<String, Value>> = read
         .rows(Endpoint {
             itemtype,
@@ -561,34 +568,26 @@ pub fn twins(read: &SourceRead, itemtype: GlpiType) -> Vec<Twin<'_>> {
         .iter()
         .filter_map(|r| Some((id(r)?, r)))
         .collect();
-    read.rows(Endpoint {
-        itemtype,
-        expand: false,
-    })
-    .iter()
-    .filter_map(|r| Some((r, *named.get(&id(r)?)?)))
-    .collect()
-}
-
-/// [`twins`], with every row read as ids counted in `out`: read, and not carried when it has
-/// no id ([`SkipReason::NoId`]) or no row with names ([`SkipReason::ChangedDuringRead`]).
-pub fn counted_twins<'a>(
-    read: &'a SourceRead,
-    itemtype: GlpiType,
-    out: &mut Built,
-) -> Vec<Twin<'a>> {
-    let pairs = twins(read, itemtype);
     let raw = read.rows(Endpoint {
         itemtype,
         expand: false,
     });
-    out.read(itemtype, raw.len());
-    let no_id = raw.iter().filter(|r| id(r).is_none()).count();
-    for _ in 0..no_id {
-        out.skip(itemtype, SkipReason::NoId);
+    if let Some(out) = out.as_deref_mut() {
+        out.read(itemtype, raw.len());
     }
-    for _ in 0..raw.len() - no_id - pairs.len() {
-        out.skip(itemtype, SkipReason::ChangedDuringRead);
+    let mut pairs = Vec::with_capacity(raw.len());
+    for r in raw {
+        let skipped = match id(r).map(|i| named.get(&i)) {
+            Some(Some(named)) => {
+                pairs.push((r, *named));
+                continue;
+            }
+            Some(None) => SkipReason::ChangedDuringRead,
+            None => SkipReason::NoId,
+        };
+        if let Some(out) = out.as_deref_mut() {
+            out.skip(itemtype, skipped);
+        }
     }
     pairs
 }

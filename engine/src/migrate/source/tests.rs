@@ -451,6 +451,11 @@ fn table(p: &Prepared, item_type: ItemType) -> BTreeMap<u64, BTreeMap<String, St
         .collect()
 }
 
+/// What was read and not carried, per type.
+fn counts_by_type(read: &SourceRead) -> BTreeMap<GlpiType, SourceCount> {
+    read.counts().into_iter().map(|c| (c.itemtype, c)).collect()
+}
+
 fn companion(p: &Prepared, kind: CompanionKind) -> Vec<Vec<String>> {
     let (t, _) = p.companions.iter().find(|(_, k)| *k == kind).unwrap();
     t.rows().map(|r| r.cells.to_vec()).collect()
@@ -644,8 +649,7 @@ fn values_are_written_as_the_plan_reads_them() {
     assert_eq!(locations[&1]["address"], "1 rue Fiedmond");
 
     // What is not carried is counted with its reason.
-    let counts: BTreeMap<GlpiType, SourceCount> =
-        read.counts().into_iter().map(|c| (c.itemtype, c)).collect();
+    let counts = counts_by_type(&read);
     let computer = &counts[&GlpiType::Computer];
     assert_eq!(computer.read, 4);
     assert_eq!(
@@ -806,8 +810,7 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
         ],
         "the asset's key as the plan knows it; ports of assets not read and trashed ones left"
     );
-    let counts: BTreeMap<GlpiType, SourceCount> =
-        read.counts().into_iter().map(|c| (c.itemtype, c)).collect();
+    let counts = counts_by_type(&read);
     let ports = &counts[&GlpiType::NetworkPort];
     assert_eq!(ports.read, 3);
     assert_eq!(
@@ -1089,8 +1092,7 @@ fn suppliers_and_contracts_are_read_with_their_links_and_planned_after_what_they
         companion(&p, CompanionKind::TicketSuppliers),
         vec![vec!["51", "UGAP", "2"]]
     );
-    let counts: BTreeMap<GlpiType, SourceCount> =
-        read.counts().into_iter().map(|c| (c.itemtype, c)).collect();
+    let counts = counts_by_type(&read);
     let skipped = |t: GlpiType| counts[&t].not_carried.clone();
     assert_eq!(counts[&GlpiType::Supplier].read, 3);
     assert_eq!(
@@ -1356,8 +1358,7 @@ fn a_row_with_no_id_or_no_named_twin_is_counted_with_its_reason() {
     }
     let mut read = SourceRead::default();
     read_all(&glpi, &mut read).unwrap();
-    let counts: BTreeMap<GlpiType, SourceCount> =
-        read.counts().into_iter().map(|c| (c.itemtype, c)).collect();
+    let counts = counts_by_type(&read);
     let computer = &counts[&GlpiType::Computer];
     assert_eq!(computer.read, 5);
     assert_eq!(

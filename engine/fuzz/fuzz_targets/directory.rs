@@ -1,7 +1,7 @@
 //! Any bytes as an HR directory file (seed 004), with the samples' reference exports: the
 //! directory's check, the page's check with the directory rules and, when the check allows it,
-//! the plan never panic. Seeds: `cargo fuzz run directory corpus/directory
-//! ../../../shared/samples/directory`.
+//! the plan never panic. Seeded with the samples, from `engine/`: `cargo fuzz run directory
+//! fuzz/corpus/directory ../../shared/samples/directory`.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use passerelle_engine::check::{check_files, CheckOptions, DirectoryContext};

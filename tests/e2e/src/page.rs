@@ -1,5 +1,6 @@
 //! What the browser tests share: the reference samples where they are, the page opened through
-//! the proxy in front of a sandbox, files given to a file input, WebDriver key codes.
+//! the proxy in front of a sandbox, files given to a file input, WebDriver key codes, lists
+//! picked and read, the check summary's cells, and waits for what the page shows.
 
 use std::path::PathBuf;
 

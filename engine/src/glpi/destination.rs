@@ -194,6 +194,11 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
         | "operatingsystemkernelversions_id"
         | "operatingsystemeditions_id"
         | "license_number"
+        | "licenseid"
+        | "install_date"
+        | "company"
+        | "owner"
+        | "hostid"
             if own.is_asset() =>
         {
             related(
@@ -204,10 +209,13 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
         "buy_date" | "use_date" | "value" | "warranty_value" | "warranty_duration"
         | "warranty_date" | "warranty_info" | "suppliers_id" | "order_number"
         | "delivery_number" | "immo_number" | "bill" | "order_date" | "delivery_date"
+        | "sink_time" | "sink_type" | "sink_coeff" | "inventory_date" | "decommission_date"
             if own.is_asset() =>
         {
             related(Infocom, static_column(Infocom, field)?)
         }
+        // The asset has its own `comment`.
+        "_infocom_comment" if own.is_asset() => related(Infocom, "comment"),
         _ => match static_column(own, &concrete_field(item_type, field)) {
             Some(column) => D::Column {
                 column: column.to_string(),

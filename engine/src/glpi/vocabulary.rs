@@ -523,6 +523,61 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "Informations financières et administratives - Fournisseur",
         "Financial and administrative information - Supplier",
     ),
+    (
+        "licenseid",
+        "Système d'exploitation - Identifiant du produit",
+        "Operating system - Product ID",
+    ),
+    (
+        "install_date",
+        "Système d'exploitation - Date d'installation",
+        "Operating system - Installation date",
+    ),
+    (
+        "company",
+        "Système d'exploitation - Société",
+        "Operating system - Company",
+    ),
+    (
+        "owner",
+        "Système d'exploitation - Propriétaire",
+        "Operating system - Owner",
+    ),
+    (
+        "hostid",
+        "Système d'exploitation - Identifiant de l'hôte",
+        "Operating system - Host ID",
+    ),
+    (
+        "sink_time",
+        "Informations financières et administratives - Durée d'amortissement",
+        "Financial and administrative information - Amortization duration",
+    ),
+    (
+        "sink_type",
+        "Informations financières et administratives - Type d'amortissement",
+        "Financial and administrative information - Amortization type",
+    ),
+    (
+        "sink_coeff",
+        "Informations financières et administratives - Coefficient d'amortissement",
+        "Financial and administrative information - Amortization coefficient",
+    ),
+    (
+        "_infocom_comment",
+        "Informations financières et administratives - Commentaires",
+        "Financial and administrative information - Comments",
+    ),
+    (
+        "inventory_date",
+        "Informations financières et administratives - Date du dernier inventaire physique",
+        "Financial and administrative information - Date of last physical inventory",
+    ),
+    (
+        "decommission_date",
+        "Informations financières et administratives - Date de réforme",
+        "Financial and administrative information - Decommission date",
+    ),
     ("size", "Taille", "Size"),
     ("number_line", "Nombre de lignes", "Number of lines"),
     (

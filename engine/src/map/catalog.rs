@@ -52,6 +52,8 @@ pub enum EnumKind {
     Priority,
     /// Incident (1) or request (2).
     TicketType,
+    /// An asset's amortization: linear (1) or decreasing (2).
+    Amortization,
 }
 
 impl EnumKind {
@@ -92,6 +94,12 @@ impl EnumKind {
                 ("major", 6),
             ],
             EnumKind::TicketType => &[("incident", 1), ("demande", 2), ("request", 2)],
+            EnumKind::Amortization => &[
+                ("lineaire", 1),
+                ("linear", 1),
+                ("degressif", 2),
+                ("decreasing", 2),
+            ],
         }
     }
 
@@ -100,7 +108,7 @@ impl EnumKind {
         match self {
             EnumKind::TicketStatus | EnumKind::Priority => 6,
             EnumKind::Level => 5,
-            EnumKind::TicketType => 2,
+            EnumKind::TicketType | EnumKind::Amortization => 2,
         }
     }
 
@@ -111,6 +119,7 @@ impl EnumKind {
             EnumKind::Level => "Très basse, Basse, Moyenne, Haute, Très haute ou 1 à 5",
             EnumKind::Priority => "Très basse, Basse, Moyenne, Haute, Très haute, Majeure ou 1 à 6",
             EnumKind::TicketType => "Incident, Demande ou 1, 2",
+            EnumKind::Amortization => "Linéaire, Dégressif ou 1, 2",
         }
     }
 
@@ -121,6 +130,7 @@ impl EnumKind {
             EnumKind::Level => "Very low, Low, Medium, High, Very high or 1 to 5",
             EnumKind::Priority => "Very low, Low, Medium, High, Very high, Major or 1 to 6",
             EnumKind::TicketType => "Incident, Request or 1, 2",
+            EnumKind::Amortization => "Linear, Decreasing or 1, 2",
         }
     }
 }
@@ -427,6 +437,109 @@ const ASSET_COMMON: &[FieldSpec] = &[
         &[
             "informations financieres et administratives - fournisseur",
             "financial and administrative information - supplier",
+        ],
+        false,
+    ),
+    // The operating system's licence and install (`Item_OperatingSystem`); company, owner and
+    // host id are not in GLPI's exports (no search option): the local GLPI's read carries them.
+    f(
+        "licenseid",
+        Text,
+        &[
+            "systeme d'exploitation - identifiant du produit",
+            "operating system - product id",
+        ],
+        false,
+    ),
+    f(
+        "install_date",
+        Date,
+        &[
+            "systeme d'exploitation - date d'installation",
+            "operating system - installation date",
+        ],
+        false,
+    ),
+    f(
+        "company",
+        Text,
+        &[
+            "systeme d'exploitation - societe",
+            "operating system - company",
+        ],
+        false,
+    ),
+    f(
+        "owner",
+        Text,
+        &[
+            "systeme d'exploitation - proprietaire",
+            "operating system - owner",
+        ],
+        false,
+    ),
+    f(
+        "hostid",
+        Text,
+        &[
+            "systeme d'exploitation - identifiant de l'hote",
+            "operating system - host id",
+        ],
+        false,
+    ),
+    // Amortization, inventory and decommission (`Infocom`). Not its alert: GLPI replaces it on
+    // creation by the target entity's default (`Infocom::prepareInputForAdd`).
+    f(
+        "sink_time",
+        Integer,
+        &[
+            "informations financieres et administratives - duree d'amortissement",
+            "financial and administrative information - amortization duration",
+        ],
+        false,
+    ),
+    f(
+        "sink_type",
+        Enum(EnumKind::Amortization),
+        &[
+            "informations financieres et administratives - type d'amortissement",
+            "financial and administrative information - amortization type",
+        ],
+        false,
+    ),
+    f(
+        "sink_coeff",
+        Decimal,
+        &[
+            "informations financieres et administratives - coefficient d'amortissement",
+            "financial and administrative information - amortization coefficient",
+        ],
+        false,
+    ),
+    f(
+        "_infocom_comment",
+        LongText,
+        &[
+            "informations financieres et administratives - commentaires",
+            "financial and administrative information - comments",
+        ],
+        false,
+    ),
+    f(
+        "inventory_date",
+        Date,
+        &[
+            "informations financieres et administratives - date du dernier inventaire physique",
+            "financial and administrative information - date of last physical inventory",
+        ],
+        false,
+    ),
+    f(
+        "decommission_date",
+        DateTime,
+        &[
+            "informations financieres et administratives - date de reforme",
+            "financial and administrative information - decommission date",
         ],
         false,
     ),

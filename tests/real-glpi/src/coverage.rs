@@ -352,6 +352,65 @@ fn rows(db: &str, sql: &str) -> Result<BTreeMap<String, Vec<String>>> {
     Ok(out)
 }
 
+/// The tables whose every column [`fill_empty_columns`] gives a value to.
+pub const FILLED_TABLES: &[&str] = &["glpi_items_operatingsystems", "glpi_infocoms"];
+
+/// Gives values to the columns of [`FILLED_TABLES`] that the prefecture's database leaves
+/// empty (as an agent's inventory and a purchasing office fill them: product id, installation
+/// date, amortization, budget, business criticity…), on two rows in three, so that the
+/// measurement sees a loss there: a column always empty in the source proves nothing. Written
+/// from GLPI's schema, run on the source database before the migration.
+pub fn fill_empty_columns(source: &str) -> Result<()> {
+    let entity = format!("(SELECT id FROM glpi_entities WHERE completename = '{PREFECTURE}')");
+    for sql in [
+        format!(
+            "INSERT INTO glpi_budgets (name, entities_id, is_recursive, value, begin_date, end_date) \
+             VALUES ('Budget DSI 2026', {entity}, 1, 50000, '2026-01-01', '2026-12-31')"
+        ),
+        format!(
+            "INSERT INTO glpi_businesscriticities (name, completename, entities_id, is_recursive, level) \
+             VALUES ('Critique', 'Critique', {entity}, 1, 1)"
+        ),
+        "INSERT INTO glpi_operatingsystemarchitectures (name) VALUES ('x86_64')".to_string(),
+        "INSERT INTO glpi_operatingsystemservicepacks (name) VALUES ('SP1')".to_string(),
+        "INSERT INTO glpi_operatingsystemeditions (name) VALUES ('Professionnel')".to_string(),
+        "INSERT INTO glpi_operatingsystemkernels (name) VALUES ('Linux')".to_string(),
+        "INSERT INTO glpi_operatingsystemkernelversions (name, operatingsystemkernels_id) \
+         SELECT '6.1.0-18-amd64', id FROM glpi_operatingsystemkernels WHERE name = 'Linux'"
+            .to_string(),
+        "UPDATE glpi_items_operatingsystems SET \
+         operatingsystemarchitectures_id = (SELECT id FROM glpi_operatingsystemarchitectures WHERE name = 'x86_64'), \
+         operatingsystemservicepacks_id = (SELECT id FROM glpi_operatingsystemservicepacks WHERE name = 'SP1'), \
+         operatingsystemeditions_id = (SELECT id FROM glpi_operatingsystemeditions WHERE name = 'Professionnel'), \
+         operatingsystemkernelversions_id = (SELECT id FROM glpi_operatingsystemkernelversions WHERE name = '6.1.0-18-amd64'), \
+         licenseid = CONCAT('00330-80000-', LPAD(id, 5, '0'), '-AA', id % 10), \
+         company = 'Préfecture de Guyane', owner = 'DSI', \
+         hostid = CONCAT('7f', LPAD(HEX(id), 6, '0')), \
+         install_date = DATE_ADD('2024-01-01', INTERVAL id DAY), \
+         license_number = CONCAT('W', LPAD(id, 8, '0')) \
+         WHERE id % 3 <> 0"
+            .to_string(),
+        "UPDATE glpi_infocoms SET \
+         use_date = DATE_ADD(COALESCE(buy_date, '2025-01-01'), INTERVAL 7 DAY), \
+         order_date = DATE_SUB(COALESCE(buy_date, '2025-01-01'), INTERVAL 30 DAY), \
+         delivery_date = DATE_SUB(COALESCE(buy_date, '2025-01-01'), INTERVAL 3 DAY), \
+         inventory_date = '2026-06-30', \
+         decommission_date = IF(id % 4 = 1, '2031-02-01 00:00:00', NULL), \
+         warranty_info = 'Sur site J+1', warranty_value = 120.5, \
+         order_number = CONCAT('CMD-', id), delivery_number = CONCAT('BL-', id), \
+         immo_number = CONCAT('IMM-', LPAD(id, 6, '0')), bill = CONCAT('FAC-', id), \
+         sink_time = 5, sink_type = 2, sink_coeff = 1.5, alert = 4, \
+         comment = CONCAT('Marché n°', id, ' — lot 2'), \
+         budgets_id = (SELECT id FROM glpi_budgets WHERE name = 'Budget DSI 2026'), \
+         businesscriticities_id = (SELECT id FROM glpi_businesscriticities WHERE name = 'Critique') \
+         WHERE id % 3 <> 0"
+            .to_string(),
+    ] {
+        crate::query(source, &sql)?;
+    }
+    Ok(())
+}
+
 /// Measures every table present in the source database `source` against `target`.
 pub fn measure(source: &str, target: &str) -> Result<Vec<TableCoverage>> {
     let schema = schema(source)?;

@@ -127,6 +127,11 @@ const OS: &[&str] = &[
     "operatingsystemservicepacks_id",
     "operatingsystemeditions_id",
     "license_number",
+    "licenseid",
+    "install_date",
+    "company",
+    "owner",
+    "hostid",
 ];
 
 /// Financial columns (`Infocom`); the warranty is given as its expiration, as the exports do.
@@ -144,6 +149,12 @@ const INFOCOM: &[&str] = &[
     "immo_number",
     "bill",
     "suppliers_id",
+    "sink_time",
+    "sink_type",
+    "sink_coeff",
+    "_infocom_comment",
+    "inventory_date",
+    "decommission_date",
 ];
 
 /// What an asset is known by in companion tables: its serial, else its name (the plan's key).
@@ -228,7 +239,13 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         };
                     }
                     if OS.contains(f) {
-                        return os.map(|(_, n)| text(n, f)).unwrap_or_default();
+                        let Some((_, n)) = os else {
+                            return String::new();
+                        };
+                        return match *f {
+                            "install_date" => date(n, f),
+                            _ => text(n, f),
+                        };
                     }
                     if INFOCOM.contains(f) {
                         let Some((_, n)) = infocom else {
@@ -238,6 +255,10 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                             "warranty_expiration" => warranty_expiration(n),
                             "buy_date" | "use_date" | "order_date" | "delivery_date" => date(n, f),
                             "value" | "warranty_value" => decimal(n, f),
+                            "_infocom_comment" => text(n, "comment"),
+                            "inventory_date" => date(n, f),
+                            // GLPI's 0: none (the enumeration starts at 1).
+                            "sink_type" if number(n, f) == Some(0) => String::new(),
                             _ => text(n, f),
                         };
                     }

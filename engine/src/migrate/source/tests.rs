@@ -249,14 +249,18 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
     twin(
         &mut r,
         "Item_OperatingSystem",
-        json!({"id": 1, "itemtype": "Computer", "items_id": 20, "operatingsystems_id": 2, "operatingsystemversions_id": 3, "license_number": "X"}),
-        json!({"items_id": "PC-20", "operatingsystems_id": "Microsoft Windows 11 Entreprise", "operatingsystemversions_id": "23H2"}),
+        json!({"id": 1, "itemtype": "Computer", "items_id": 20, "operatingsystems_id": 2, "operatingsystemversions_id": 3, "license_number": "X",
+               "licenseid": "00330-80000-00016-AA6", "install_date": "2024-01-17", "company": "Préfecture", "owner": "DSI", "hostid": "7f000010"}),
+        json!({"items_id": "PC-20", "operatingsystems_id": "Microsoft Windows 11 Entreprise", "operatingsystemversions_id": "23H2",
+               "licenseid": "00330-80000-00016-AA6", "install_date": "2024-01-17", "company": "Préfecture", "owner": "DSI", "hostid": "7f000010"}),
     );
     twin(
         &mut r,
         "Infocom",
         json!({"id": 1, "itemtype": "Computer", "items_id": 20, "buy_date": "2026-02-01", "warranty_date": "2026-02-01", "warranty_duration": 36, "value": "899.0000", "suppliers_id": 2, "order_date": null}),
-        json!({"items_id": "PC-20", "suppliers_id": "UGAP"}),
+        json!({"items_id": "PC-20", "suppliers_id": "UGAP", "sink_time": 5, "sink_type": 2, "sink_coeff": 1.5,
+               "comment": "Marché n°16", "alert": 4, "inventory_date": "2026-06-30",
+               "decommission_date": "2031-02-01 00:00:00"}),
     );
     put(
         &mut r,
@@ -603,6 +607,63 @@ fn values_are_written_as_the_plan_reads_them() {
     assert_eq!(get("warranty_expiration"), "2029-02-01");
     assert_eq!(get("value"), "899.00");
     assert_eq!(get("suppliers_id"), "UGAP");
+    // What inventories and purchasing offices fill, beyond the exports' usual columns.
+    for (field, value) in [
+        ("licenseid", "00330-80000-00016-AA6"),
+        ("install_date", "2024-01-17"),
+        ("company", "Préfecture"),
+        ("owner", "DSI"),
+        ("hostid", "7f000010"),
+        ("sink_time", "5"),
+        ("sink_type", "2"),
+        ("sink_coeff", "1.5"),
+        ("_infocom_comment", "Marché n°16"),
+        ("inventory_date", "2026-06-30"),
+        ("decommission_date", "2031-02-01 00:00:00"),
+    ] {
+        assert_eq!(get(field), value, "{field}");
+    }
+    // A computer without financial data: empty cells, not GLPI's defaults.
+    assert_eq!(computers[&21]["sink_type"], "");
+    assert_eq!(computers[&21]["sink_time"], "");
+    // The plan writes them where GLPI keeps them, the infocom's comment as its `comment`.
+    let plan = p
+        .draft()
+        .plan(&TargetData::default(), &PlanOptions::default());
+    let related = |t: GlpiType| {
+        plan.objects
+            .iter()
+            .find(|o| o.key.itemtype == t && o.key.key.contains("CZC1"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{t} of CZC1: {:?}",
+                    plan.objects.iter().map(|o| &o.key).collect::<Vec<_>>()
+                )
+            })
+    };
+    let os = related(GlpiType::ItemOperatingSystem);
+    for field in ["licenseid", "install_date", "company", "owner", "hostid"] {
+        assert!(os.fields.contains_key(field), "{field}: {:?}", os.fields);
+    }
+    let infocom = related(GlpiType::Infocom);
+    for field in [
+        "sink_time",
+        "sink_type",
+        "sink_coeff",
+        "comment",
+        "inventory_date",
+        "decommission_date",
+    ] {
+        assert!(
+            infocom.fields.contains_key(field),
+            "{field}: {:?}",
+            infocom.fields
+        );
+    }
+    assert_eq!(
+        infocom.fields["comment"],
+        FieldValue::Text("Marché n°16".into())
+    );
     assert_eq!(get("date_creation"), "2026-03-02 09:50:00");
     assert_eq!(table(&p, ItemType::Monitor)[&30]["size"], "24.00");
 

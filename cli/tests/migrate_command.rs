@@ -681,7 +681,14 @@ async fn ten_thousand_rows_with_faults_killed_twice_and_resumed_exactly_once() {
     let mut seen: HashSet<(String, usize)> = HashSet::new();
     for r in j.records() {
         assert!(r.outcome.is_final(), "{:?}", r);
-        if !r.object.itemtype.name().ends_with("Model")
+        if r.object.key.ends_with("#connexion") {
+            // A connected monitor's own values put back after GLPI copied its computer's.
+            assert!(
+                matches!(r.outcome, Outcome::Updated | Outcome::Skipped),
+                "{:?}",
+                r
+            );
+        } else if !r.object.itemtype.name().ends_with("Model")
             && r.object.itemtype != passerelle_engine::glpi::GlpiType::Manufacturer
         {
             assert!(matches!(r.outcome, Outcome::Created), "{:?}", r);

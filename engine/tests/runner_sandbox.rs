@@ -293,7 +293,18 @@ fn check_run(sb: &Sandbox, reference: &Reference, journal: &Journal, plan: &Plan
             }
             Outcome::Updated | Outcome::Skipped => {
                 let id = r.id.expect("id");
-                assert!(existed(id), "{case}: {} was there (#{id})", o.key);
+                // A later step (an asset's own values put back after its connection) updates
+                // what its owner created in the same run.
+                let created_by_owner = o.step_of().is_some_and(|owner| {
+                    journal
+                        .record(owner)
+                        .is_some_and(|w| w.outcome == Outcome::Created && w.id == Some(id))
+                });
+                assert!(
+                    existed(id) || created_by_owner,
+                    "{case}: {} was there (#{id})",
+                    o.key
+                );
             }
             Outcome::Rejected | Outcome::Failed => {}
         }
@@ -360,9 +371,20 @@ fn the_target_is_read_once_per_type_and_batches_span_the_groups_of_a_rank() {
             _ => {}
         }
     }
+    // Once per type; a type with update steps that GLPI's own changes call for (a connected
+    // monitor's values put back) once more, at their stage, to see what GLPI changed.
+    let plan_for_steps = a.plan.as_ref().unwrap();
     for (path, n) in &reads {
-        assert_eq!(*n, 1, "{path} read {n} times: {reads:?}");
+        let stepped = plan_for_steps.objects.iter().any(|o| {
+            o.step_of().is_some() && path.starts_with(&format!("/{}", o.key.itemtype.name()))
+        });
+        let expected = if stepped { 2 } else { 1 };
+        assert_eq!(*n, expected, "{path} read {n} times: {reads:?}");
     }
+    assert!(
+        reads.keys().any(|p| p.starts_with("/Monitor")),
+        "the scenario connects monitors: {reads:?}"
+    );
     // Manufacturers come from two files (computers and monitors): one rank, sent together.
     let plan = a.plan.unwrap();
     let makers = plan

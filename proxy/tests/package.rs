@@ -42,14 +42,17 @@ use std::process::{Command, Stdio};
 /// 2,160,144 B and 701,081 B at 2fd4810; with four more enums read by hand, 2,151,086 B and
 /// 699,048 B at c80e773. Then the GLPI tables the engine does not write dropped from its
 /// columns and the standard library in its smaller forms without panic locations: 2,068,904 B
-/// and 678,846 B at 4b2067e, plus 0.5%.
-const WASM_BUDGET: usize = 2_079_300;
-/// The whole page on the wire with brotli, measured with the wasm's ceiling above (678,846 B at
-/// 4b2067e) plus 0.5%, the French State design system's CSS included (its core and the components
+/// and 678,846 B at 4b2067e, plus 0.5%. Then what the migration lost or let GLPI change carried
+/// (the operating system's and financial record's other columns, software owners and versions'
+/// columns, users' validity and supervisor, update steps after connections and locations):
+/// 2,092,667 B and 686,378 B, plus 0.5%.
+const WASM_BUDGET: usize = 2_103_300;
+/// The whole page on the wire with brotli, measured with the wasm's ceiling above (686,378 B)
+/// plus 0.5%, the French State design system's CSS included (its core and the components
 /// the page draws, scripts/dsfr-css.sh: 37 KB of brotli, served by the proxy since a CDN is not
 /// allowed; its fonts and icons are fetched by that CSS, not linked from index.html, so they are
 /// not counted here).
-const PAGE_BR_BUDGET: usize = 682_300;
+const PAGE_BR_BUDGET: usize = 689_600;
 
 fn deb() -> PathBuf {
     if let Some(p) = std::env::var_os("PASSERELLE_DEB") {

@@ -177,6 +177,9 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
             itemtype: SoftwareVersion,
         },
         "_versions_states" => related(SoftwareVersion, "states_id"),
+        "_versions_arch" => related(SoftwareVersion, "arch"),
+        "_versions_comments" => related(SoftwareVersion, "comment"),
+        "_versions_os" => related(SoftwareVersion, "operatingsystems_id"),
         "_useremails" => D::Objects {
             itemtype: UserEmail,
         },
@@ -209,7 +212,8 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
         "buy_date" | "use_date" | "value" | "warranty_value" | "warranty_duration"
         | "warranty_date" | "warranty_info" | "suppliers_id" | "order_number"
         | "delivery_number" | "immo_number" | "bill" | "order_date" | "delivery_date"
-        | "sink_time" | "sink_type" | "sink_coeff" | "inventory_date" | "decommission_date"
+        | "sink_time" | "sink_type" | "sink_coeff" | "alert" | "inventory_date"
+        | "decommission_date"
             if own.is_asset() =>
         {
             related(Infocom, static_column(Infocom, field)?)

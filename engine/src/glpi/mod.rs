@@ -732,7 +732,7 @@ impl GlpiType {
             "states_id" => Target::Tree(State),
             "softwarecategories_id" => Target::Tree(SoftwareCategory),
             "groups_id" | "groups_id_tech" => Target::Group,
-            "users_id" | "users_id_tech" => Target::User,
+            "users_id" | "users_id_tech" | "users_id_supervisor" => Target::User,
             "manufacturers_id" => Target::Dropdown(Manufacturer),
             "operatingsystems_id" => Target::Dropdown(OperatingSystem),
             "operatingsystemversions_id" => Target::Dropdown(OperatingSystemVersion),

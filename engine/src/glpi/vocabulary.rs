@@ -564,6 +564,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "Financial and administrative information - Amortization coefficient",
     ),
     (
+        "alert",
+        "Informations financières et administratives - Alertes sur les informations financières",
+        "Financial and administrative information - Alarms on financial and administrative information",
+    ),
+    (
         "_infocom_comment",
         "Informations financières et administratives - Commentaires",
         "Financial and administrative information - Comments",
@@ -578,6 +583,21 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "Informations financières et administratives - Date de réforme",
         "Financial and administrative information - Decommission date",
     ),
+    (
+        "contact_num",
+        "Numéro de l'usager",
+        "Alternate username number",
+    ),
+    ("uuid", "UUID", "UUID"),
+    ("brand", "Marque", "Brand"),
+    ("memory_size", "Mémoire", "Memory"),
+    (
+        "init_pages_counter",
+        "Compteur de page initial",
+        "Initial page counter",
+    ),
+    ("ram", "Mémoire (Mio)", "Memory (MiB)"),
+    ("cpu", "Processeur (%)", "CPU (%)"),
     ("size", "Taille", "Size"),
     ("number_line", "Nombre de lignes", "Number of lines"),
     (
@@ -591,6 +611,13 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("softwarecategories_id", "Catégorie", "Category"),
     ("_versions", "Versions - Nom", "Versions - Name"),
     ("_versions_states", "Versions - Statut", "Versions - Status"),
+    ("_versions_arch", "Versions - Architecture", "Versions - Architecture"),
+    ("_versions_comments", "Versions - Commentaires", "Versions - Comments"),
+    (
+        "_versions_os",
+        "Versions - Système d'exploitation",
+        "Versions - Operating system",
+    ),
     (
         "_installations",
         "Nombre d'installations",
@@ -602,6 +629,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("_useremails", "Courriels", "Emails"),
     ("phone", "Téléphone", "Phone"),
     ("mobile", "Téléphone mobile", "Mobile phone"),
+    ("phone2", "Téléphone 2", "Phone 2"),
+    ("users_id_supervisor", "Responsable", "Supervisor"),
+    ("nickname", "Surnom", "Nickname"),
+    ("begin_date", "Valide depuis", "Valid since"),
+    ("end_date", "Valide jusqu'à", "Valid until"),
     ("registration_number", "Matricule", "Administrative number"),
     ("usertitles_id", "Titre", "Title"),
     ("usercategories_id", "Catégorie", "Category"),
@@ -786,6 +818,18 @@ const FIELDS: &[(&str, &str, &str)] = &[
 /// software's manufacturer its publisher.
 const FIELDS_OF_TYPE: &[(GlpiType, &str, &str, &str)] = &[
     (GlpiType::User, "name", "Identifiant", "Login"),
+    (
+        GlpiType::User,
+        "groups_id",
+        "Groupe par défaut",
+        "Default group",
+    ),
+    (
+        GlpiType::Software,
+        "groups_id_tech",
+        "Groupe responsable",
+        "Group in charge of the software",
+    ),
     (
         GlpiType::User,
         "entities_id",

@@ -487,8 +487,7 @@ const ASSET_COMMON: &[FieldSpec] = &[
         ],
         false,
     ),
-    // Amortization, inventory and decommission (`Infocom`). Not its alert: GLPI replaces it on
-    // creation by the target entity's default (`Infocom::prepareInputForAdd`).
+    // Amortization, alert, inventory and decommission (`Infocom`).
     f(
         "sink_time",
         Integer,
@@ -513,6 +512,15 @@ const ASSET_COMMON: &[FieldSpec] = &[
         &[
             "informations financieres et administratives - coefficient d'amortissement",
             "financial and administrative information - amortization coefficient",
+        ],
+        false,
+    ),
+    f(
+        "alert",
+        Integer,
+        &[
+            "informations financieres et administratives - alertes sur les informations financieres",
+            "financial and administrative information - alarms on financial and administrative information",
         ],
         false,
     ),
@@ -543,6 +551,41 @@ const ASSET_COMMON: &[FieldSpec] = &[
         ],
         false,
     ),
+    f(
+        "contact_num",
+        Text,
+        &[
+            "numero de l'usager",
+            "alternate username number",
+            "contact_num",
+        ],
+        false,
+    ),
+    f("uuid", Text, &["uuid"], false),
+    f("brand", Text, &["marque", "brand"], false),
+    f(
+        "memory_size",
+        Text,
+        &["memoire", "memory", "memory_size"],
+        false,
+    ),
+    f(
+        "init_pages_counter",
+        Integer,
+        &[
+            "compteur de page initial",
+            "initial page counter",
+            "init_pages_counter",
+        ],
+        false,
+    ),
+    f(
+        "ram",
+        Text,
+        &["memoire (mio)", "memory (mio)", "ram"],
+        false,
+    ),
+    f("cpu", Integer, &["processeur (%)", "cpu (%)", "cpu"], false),
     f("size", Decimal, &["taille", "size"], false),
     f(
         "number_line",
@@ -670,6 +713,27 @@ const SOFTWARE: &[FieldSpec] = &[
         false,
     ),
     f(
+        "_versions_arch",
+        Text,
+        &["versions - architecture", "versions - architecture (arch)"],
+        false,
+    ),
+    f(
+        "_versions_comments",
+        Text,
+        &["versions - commentaires", "versions - comments"],
+        false,
+    ),
+    f(
+        "_versions_os",
+        Text,
+        &[
+            "versions - systeme d'exploitation",
+            "versions - operating system",
+        ],
+        false,
+    ),
+    f(
         "_installations",
         Ignored,
         &["nombre d'installations", "number of installations"],
@@ -679,6 +743,29 @@ const SOFTWARE: &[FieldSpec] = &[
         "is_recursive",
         YesNo,
         &["sous-entites", "child entities", "is_recursive"],
+        false,
+    ),
+    f(
+        "locations_id",
+        TreePath,
+        &["lieu", "location", "locations_id"],
+        false,
+    ),
+    f(
+        "groups_id",
+        GroupPath,
+        &["groupe", "group", "groups_id"],
+        false,
+    ),
+    f(
+        "groups_id_tech",
+        GroupPath,
+        &[
+            "groupe responsable",
+            "group in charge of the software",
+            "group in charge",
+            "groups_id_tech",
+        ],
         false,
     ),
     f(
@@ -727,6 +814,37 @@ const USER: &[FieldSpec] = &[
         "mobile",
         Phone,
         &["telephone mobile", "mobile phone", "mobile"],
+        false,
+    ),
+    f(
+        "phone2",
+        Phone,
+        &["telephone 2", "phone 2", "phone2"],
+        false,
+    ),
+    f("nickname", Text, &["surnom", "nickname"], false),
+    f(
+        "begin_date",
+        DateTime,
+        &["valide depuis", "valid since", "begin_date"],
+        false,
+    ),
+    f(
+        "end_date",
+        DateTime,
+        &["valide jusqu'a", "valid until", "end_date"],
+        false,
+    ),
+    f(
+        "groups_id",
+        GroupPath,
+        &["groupe par defaut", "default group", "groups_id"],
+        false,
+    ),
+    f(
+        "users_id_supervisor",
+        UserName,
+        &["responsable", "supervisor", "users_id_supervisor"],
         false,
     ),
     f(

@@ -191,7 +191,7 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "ordinateur : numéro de série ou nom de l'ordinateur ; type : Moniteur, Périphérique, Imprimante ou Téléphone (ou Monitor, Peripheral, Printer, Phone) ; element : numéro de série ou nom de l'élément branché.",
             CompanionKind::Installations => "ordinateur : numéro de série ou nom de l'ordinateur ; logiciel : nom du logiciel (tel qu'exporté) ; version : nom de la version installée.",
-            CompanionKind::Suppliers => "une ligne par fournisseur. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; type : type de fournisseur ; numero_enregistrement, adresse, code_postal, ville, region, pays, site_web, telephone, fax, courriel, commentaire ; actif : Oui/Non ; colonne facultative date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI.",
+            CompanionKind::Suppliers => "une ligne par fournisseur. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; type : type de fournisseur ; numero_enregistrement, adresse, code_postal, ville, region, pays, site_web, telephone, fax, courriel, commentaire ; actif : Oui/Non ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI, et commentaire : le commentaire du port.",
             CompanionKind::Contracts => "une ligne par contrat. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; numero ; type : type de contrat ; debut : AAAA-MM-JJ ; duree, preavis, periodicite, facturation : en mois ; reconduction : 0 jamais, 1 tacite, 2 expresse ; alerte : code d'alerte de GLPI ; numero_comptable ; lieu : nom complet ; statut : nom complet ; commentaire.",
             CompanionKind::ContractLinks => "contrat : nom du contrat ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (ou leurs noms français) pour un élément couvert, Supplier (ou Fournisseur) pour un fournisseur du contrat ; element : numéro de série ou nom de l'élément, ou nom du fournisseur.",
             CompanionKind::TicketSuppliers => "ticket : ID du ticket dans l'export des tickets ; fournisseur : nom du fournisseur ; role : Demandeur, Attribué ou Observateur.",
@@ -205,7 +205,7 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "computer: serial number or name of the computer; type: Monitor, Peripheral, Printer or Phone (French names accepted); item: serial number or name of the connected item.",
             CompanionKind::Installations => "computer: serial number or name of the computer; software: software name (as exported); version: installed version name.",
-            CompanionKind::Suppliers => "one row per supplier. name; entity: the entity's complete name; recursive: Yes/No; type: supplier type; registration_number, address, postcode, town, state, country, website, phone, fax, email, comment; active: Yes/No; optional column creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI.",
+            CompanionKind::Suppliers => "one row per supplier. name; entity: the entity's complete name; recursive: Yes/No; type: supplier type; registration_number, address, postcode, town, state, country, website, phone, fax, email, comment; active: Yes/No; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI, and comment (or commentaire): the port's comment.",
             CompanionKind::Contracts => "one row per contract. name; entity: the entity's complete name; recursive: Yes/No; number; type: contract type; begin_date: YYYY-MM-DD; duration, notice, periodicity, billing: in months; renewal: 0 never, 1 tacit, 2 express; alert: GLPI's alert code; accounting_number; location: complete name; state: complete name; comment.",
             CompanionKind::ContractLinks => "contract: the contract's name; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (French names accepted) for a covered item, Supplier for a supplier of the contract; item: the item's serial number or name, or the supplier's name.",
             CompanionKind::TicketSuppliers => "ticket: the ticket's ID in the ticket export; supplier: the supplier's name; role: Requester, Assigned or Observer (French names accepted).",
@@ -256,7 +256,7 @@ const TIMELINE_EN: [&str; 16] = [
 ];
 
 /// The network ports file's columns (French).
-const PORTS_FR: [&str; 9] = [
+const PORTS_FR: [&str; 10] = [
     "element",
     "type",
     "numero",
@@ -267,10 +267,12 @@ const PORTS_FR: [&str; 9] = [
     "adresses_ip",
     // Optional: the port's creation date in the old GLPI (GLPI stamps the write's time otherwise).
     "date_creation",
+    // Optional: the port's comment (a wall socket, a patch panel position).
+    "commentaire",
 ];
 
 /// The same in English.
-const PORTS_EN: [&str; 9] = [
+const PORTS_EN: [&str; 10] = [
     "item",
     "type",
     "number",
@@ -280,6 +282,7 @@ const PORTS_EN: [&str; 9] = [
     "network_name",
     "ip_addresses",
     "creation_date",
+    "comment",
 ];
 
 /// The suppliers file's columns (French), each with the supplier's field it fills.

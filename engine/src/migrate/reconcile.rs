@@ -251,6 +251,14 @@ pub fn decide(
     ids: &IdMap,
     rules: ReconcileRules,
 ) -> Decision {
+    // A later step of another object (an asset's own values put back after its connection, a
+    // ticket's status) is that object, whatever the keys: found by its id once it exists.
+    if let Some(owner) = obj.step_of() {
+        return match ids.get(owner).map(|id| (*id, index.get(*id))) {
+            Some((id, Some(item))) => diff(obj, id, item, ids, rules),
+            _ => Decision::Create,
+        };
+    }
     for fields in keys {
         match object_key(obj, fields, ids) {
             KeyValue::Pending => return Decision::Create,
@@ -273,6 +281,22 @@ pub fn decide(
         rejection: Rejection::NoKey {
             keys: keys.to_vec(),
         },
+    }
+}
+
+/// A later step of another object (its `id` names it: a ticket's status, an asset's own values
+/// put back after its connection) that the target index cannot find is never a creation: it
+/// updates its owner with every field it sets. `id` is the owner's, 0 until the run knows it.
+pub fn step_update(obj: &PlannedObject, id: u64) -> Decision {
+    Decision::Update {
+        id,
+        changes: obj
+            .fields
+            .iter()
+            .filter(|(k, _)| obj.key.itemtype.compares(k) && *k != "id")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        before: Map::new(),
     }
 }
 

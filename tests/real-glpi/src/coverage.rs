@@ -408,8 +408,96 @@ pub fn fill_empty_columns(source: &str) -> Result<()> {
     ] {
         crate::query(source, &sql)?;
     }
+    for sql in SPARSE_FILLS {
+        crate::query(source, sql)?;
+    }
     Ok(())
 }
+
+/// Values in columns of the other tables that the prefecture's database leaves empty and that
+/// a prefecture's GLPI fills (private followups, task categories, users' validity and supervisor,
+/// software owners, locations' coordinates, assets' UUIDs…): the columns of [`FILLED_COLUMNS`].
+const SPARSE_FILLS: &[&str] = &[
+    "UPDATE glpi_itilfollowups SET is_private = 1 WHERE id % 3 = 1",
+    "INSERT INTO glpi_taskcategories (entities_id, is_recursive, name, completename, level) \
+     VALUES (1, 1, 'Intervention sur site', 'Intervention sur site', 1)",
+    "UPDATE glpi_tickettasks SET is_private = 1, \
+     taskcategories_id = (SELECT id FROM glpi_taskcategories WHERE name = 'Intervention sur site'), \
+     groups_id_tech = 2 WHERE id % 3 = 1",
+    "INSERT INTO glpi_solutiontypes (name, entities_id, is_recursive) VALUES ('Résolu à distance', 1, 1)",
+    "UPDATE glpi_itilsolutions SET \
+     solutiontypes_id = (SELECT id FROM glpi_solutiontypes WHERE name = 'Résolu à distance') \
+     WHERE id % 2 = 0",
+    "UPDATE glpi_users SET phone2 = '0594 39 45 00', nickname = CONCAT('n-', name), \
+     begin_date = '2020-09-01 00:00:00', end_date = '2030-08-31 00:00:00', groups_id = 1 \
+     WHERE id % 3 = 1 AND name NOT IN ('glpi', 'tech', 'normal', 'post-only')",
+    "UPDATE glpi_users u JOIN (SELECT MIN(pu.users_id) AS id FROM glpi_profiles_users pu \
+     JOIN glpi_users x ON x.id = pu.users_id WHERE pu.entities_id = 1 AND x.name NOT IN \
+     ('glpi', 'tech', 'normal', 'post-only')) s SET u.users_id_supervisor = s.id \
+     WHERE u.id % 3 = 2 AND u.id <> s.id",
+    "UPDATE glpi_softwares SET locations_id = (SELECT MIN(id) FROM glpi_locations), \
+     groups_id_tech = 2, groups_id = 1 WHERE id % 2 = 0",
+    "UPDATE glpi_softwareversions SET arch = 'x64', comment = 'Version validée par le SIDSIC', \
+     operatingsystems_id = 1 WHERE id % 2 = 0",
+    "UPDATE glpi_locations SET state = 'Guyane', latitude = '4.9372', longitude = '-52.3260', \
+     altitude = '8' WHERE id % 2 = 1",
+    "UPDATE glpi_computers SET contact_num = '4521', uuid = CONCAT('4c4c4544-0042-3510-8052-', LPAD(id, 12, '0')) \
+     WHERE id % 3 <> 0",
+    "UPDATE glpi_monitors SET groups_id_tech = 2, contact_num = '4522' WHERE id % 2 = 0",
+    "UPDATE glpi_printers SET memory_size = '512', init_pages_counter = 1200, contact_num = '4523' \
+     WHERE id % 2 = 0",
+    "UPDATE glpi_networkequipments SET ram = '2048', cpu = 45, contact = 'astreinte réseau', \
+     groups_id = 1 WHERE id % 2 = 0",
+    "UPDATE glpi_phones SET brand = 'Yealink', contact = 'accueil', have_headset = 1 WHERE id % 2 = 0",
+    "UPDATE glpi_peripherals SET brand = 'Logitech', groups_id = 1, groups_id_tech = 2 WHERE id % 2 = 0",
+    "UPDATE glpi_networkports SET comment = 'Prise murale B12', ifmtu = 1500, ifspeed = 1000000000 \
+     WHERE id % 3 = 1",
+];
+
+/// The columns [`SPARSE_FILLS`] gives values to, as `glpi_xxx.column`.
+pub const FILLED_COLUMNS: &[&str] = &[
+    "glpi_itilfollowups.is_private",
+    "glpi_tickettasks.is_private",
+    "glpi_tickettasks.taskcategories_id",
+    "glpi_tickettasks.groups_id_tech",
+    "glpi_itilsolutions.solutiontypes_id",
+    "glpi_users.phone2",
+    "glpi_users.nickname",
+    "glpi_users.begin_date",
+    "glpi_users.end_date",
+    "glpi_users.groups_id",
+    "glpi_users.users_id_supervisor",
+    "glpi_softwares.locations_id",
+    "glpi_softwares.groups_id_tech",
+    "glpi_softwares.groups_id",
+    "glpi_softwareversions.arch",
+    "glpi_softwareversions.comment",
+    "glpi_softwareversions.operatingsystems_id",
+    "glpi_locations.state",
+    "glpi_locations.latitude",
+    "glpi_locations.longitude",
+    "glpi_locations.altitude",
+    "glpi_computers.contact_num",
+    "glpi_computers.uuid",
+    "glpi_monitors.groups_id_tech",
+    "glpi_monitors.contact_num",
+    "glpi_printers.memory_size",
+    "glpi_printers.init_pages_counter",
+    "glpi_printers.contact_num",
+    "glpi_networkequipments.ram",
+    "glpi_networkequipments.cpu",
+    "glpi_networkequipments.contact",
+    "glpi_networkequipments.groups_id",
+    "glpi_phones.brand",
+    "glpi_phones.contact",
+    "glpi_phones.have_headset",
+    "glpi_peripherals.brand",
+    "glpi_peripherals.groups_id",
+    "glpi_peripherals.groups_id_tech",
+    "glpi_networkports.comment",
+    "glpi_networkports.ifmtu",
+    "glpi_networkports.ifspeed",
+];
 
 /// Measures every table present in the source database `source` against `target`.
 pub fn measure(source: &str, target: &str) -> Result<Vec<TableCoverage>> {

@@ -213,6 +213,60 @@ fn add_one(
             if taken && !global {
                 return Err(String::new());
             }
+            // Computer_Item::prepareInputForAdd, under GLPI's default configuration
+            // (is_location_autoupdate, is_user_autoupdate, is_group_autoupdate,
+            // is_contact_autoupdate; state_autoupdate_mode 0): the item takes its computer's
+            // location, user, group, alternate username and number.
+            if let (Some((t, _)), false) = (target, global) {
+                let from = state.get("Computer", computer).cloned().unwrap_or_default();
+                if let Some(item) = state
+                    .items
+                    .get_mut(t.name)
+                    .and_then(|m| m.get_mut(&items_id))
+                {
+                    for field in [
+                        "locations_id",
+                        "users_id",
+                        "groups_id",
+                        "contact",
+                        "contact_num",
+                    ] {
+                        if let (Some(v), true) = (from.get(field), item.contains_key(field)) {
+                            item.insert(field.into(), v.clone());
+                        }
+                    }
+                }
+            }
+        }
+        // Infocom::prepareInputForAdd: the alert is the entity's default, whatever is sent.
+        "Infocom" => {
+            let entity = u(input.get("entities_id")).unwrap_or(0);
+            let default = state
+                .get("Entity", entity)
+                .and_then(|e| e.get("default_infocom_alert"))
+                .and_then(Value::as_i64)
+                .filter(|a| *a >= 0)
+                .unwrap_or(0);
+            input.insert("alert".into(), json!(default));
+        }
+        // Location::prepareInputForAdd: a location given no coordinates under a parent takes
+        // its parent's.
+        "Location" => {
+            let empty = |v: Option<&Value>| match v {
+                None | Some(Value::Null) => true,
+                Some(Value::String(s)) => s.is_empty(),
+                Some(Value::Number(n)) => n.as_f64() == Some(0.0),
+                _ => false,
+            };
+            let parent = u(input.get("locations_id")).unwrap_or(0);
+            let coordinates = ["latitude", "longitude", "altitude"];
+            if parent > 0 && coordinates.iter().all(|c| empty(input.get(*c))) {
+                if let Some(p) = state.get("Location", parent).cloned() {
+                    for c in coordinates {
+                        input.insert(c.into(), p.get(c).cloned().unwrap_or(Value::Null));
+                    }
+                }
+            }
         }
         _ => {}
     }

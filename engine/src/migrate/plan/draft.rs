@@ -45,8 +45,9 @@ struct RowValues {
     related_refs: Vec<(GlpiType, String, Target, String)>,
     warranty_expiration: Option<String>,
     versions: Vec<String>,
-    /// Each version's status (complete name), in the versions' order; empty where none.
-    version_states: Vec<String>,
+    /// Per column of a version (its status, architecture, comment, operating system): each
+    /// version's value, in the versions' order; empty where none.
+    version_columns: BTreeMap<String, Vec<String>>,
     emails: Vec<String>,
     groups: Vec<String>,
     profiles: Vec<String>,
@@ -80,7 +81,36 @@ pub struct Draft {
     /// belong to; what is left names no ticket of the files.
     #[serde(skip)]
     pub(super) timelines: HashMap<String, Vec<super::ticket::CompanionEntry>>,
+    /// What a connectable asset's row gives for the fields GLPI overwrites when it is
+    /// connected to a computer ([`CONNECTION_OVERWRITES`]), by (type, key); empty values kept.
+    #[serde(skip)]
+    connected_values: HashMap<(GlpiType, String), Vec<(String, String)>>,
+    /// The assets the connections companion connects: (type, serial or name).
+    #[serde(skip)]
+    connected: Vec<(GlpiType, String)>,
+    /// Locations with a parent whose row gives coordinates, all empty: GLPI would give them
+    /// their parent's ([`Draft::add_coordinate_steps`]).
+    #[serde(skip)]
+    without_coordinates: Vec<String>,
 }
+
+/// A location's coordinates, which GLPI copies from its parent when all are empty
+/// (`Location::prepareInputForAdd`).
+const COORDINATES: [&str; 3] = ["latitude", "longitude", "altitude"];
+
+/// The fields of a monitor, printer, peripheral or phone that GLPI replaces by its computer's
+/// when the two are connected (`Computer_Item::prepareInputForAdd`, under the defaults
+/// `is_location_autoupdate`, `is_user_autoupdate`, `is_group_autoupdate`,
+/// `is_contact_autoupdate` and `state_autoupdate_mode`): no input turns it off, so the plan
+/// writes the asset's own values back once it is connected.
+pub const CONNECTION_OVERWRITES: [&str; 6] = [
+    "locations_id",
+    "users_id",
+    "groups_id",
+    "contact",
+    "contact_num",
+    "states_id",
+];
 
 /// A reason the files cannot carry some values: rows concerned, French and English texts.
 pub(super) type NotCarriedNote = (usize, Cow<'static, str>, Cow<'static, str>);
@@ -265,7 +295,99 @@ impl Draft {
             }
             d.add_companion(c);
         }
+        d.add_connection_steps();
+        d.add_coordinate_steps();
         d
+    }
+
+    /// A location created without coordinates under a parent that has some gets them from
+    /// GLPI; an update step once it is created (`…#coordonnees`) empties them again. Only
+    /// where the file gives the three columns (else what the source held is not known).
+    fn add_coordinate_steps(&mut self) {
+        for key in std::mem::take(&mut self.without_coordinates) {
+            // What the parent holds when this one is created: its own coordinates, or, when it
+            // has none, those GLPI gave it from its own parent (the steps come after every
+            // location is created). Up to an ancestor with coordinates, or one not planned here
+            // (the target's may have some); none when no ancestor has any.
+            let mut inherits = false;
+            let mut ancestor = parent_path(&key);
+            while let Some(path) = ancestor {
+                let Some(p) = self.find(GlpiType::Location, path) else {
+                    inherits = true;
+                    break;
+                };
+                let has = |f: &str| matches!(self.objects[p].fields.get(f), Some(FieldValue::Text(t)) if !t.is_empty());
+                if COORDINATES.iter().any(|f| has(f)) {
+                    inherits = true;
+                    break;
+                }
+                ancestor = parent_path(path);
+            }
+            if !inherits {
+                continue;
+            }
+            let Some(i) = self.find(GlpiType::Location, &key) else {
+                continue;
+            };
+            let owner = self.objects[i].key.clone();
+            let mut step = PlannedObject::new(
+                ObjectKey::new(GlpiType::Location, format!("{key}#coordonnees")),
+                rank_of(GlpiType::Location, 50),
+            );
+            step.fields.insert("id".into(), FieldValue::Ref(owner));
+            for f in COORDINATES {
+                step.fields
+                    .insert(f.into(), FieldValue::Text(String::new()));
+            }
+            step.sources = self.objects[i].sources.clone();
+            self.push(step);
+        }
+    }
+
+    /// After each connection, the connected asset's own values of [`CONNECTION_OVERWRITES`]
+    /// (an update step of the asset, `…#connexion`): an empty one empties what GLPI copied.
+    fn add_connection_steps(&mut self) {
+        let mut done = BTreeSet::new();
+        for (itemtype, value) in std::mem::take(&mut self.connected) {
+            let found = ["serial:", "name:"]
+                .iter()
+                .find_map(|p| self.find(itemtype, &format!("{p}{value}")));
+            let Some(item) = found else { continue };
+            let owner = self.objects[item].key.clone();
+            let Some(values) = self
+                .connected_values
+                .get(&(itemtype, owner.key.clone()))
+                .cloned()
+            else {
+                continue;
+            };
+            if !done.insert(owner.clone()) {
+                continue;
+            }
+            let mut step = PlannedObject::new(
+                ObjectKey::new(itemtype, format!("{}#connexion", owner.key)),
+                rank_of(GlpiType::ComputerItem, 1),
+            );
+            step.fields
+                .insert("id".into(), FieldValue::Ref(owner.clone()));
+            step.sources = self.objects[item].sources.clone();
+            let mut refs = Vec::new();
+            for (field, value) in values {
+                match itemtype.field_target(&field) {
+                    Some(target) if !value.is_empty() => refs.push((field, target, value)),
+                    Some(_) => {
+                        step.fields.insert(field, FieldValue::Number(0));
+                    }
+                    None => {
+                        step.fields.insert(field, FieldValue::Text(value));
+                    }
+                }
+            }
+            let i = self.push(step);
+            for (field, target, value) in refs {
+                self.wait_for(i, &field, target, value);
+            }
+        }
     }
 
     pub(super) fn find(&self, itemtype: GlpiType, key: &str) -> Option<usize> {
@@ -411,7 +533,7 @@ impl Draft {
             related_refs,
             warranty_expiration,
             versions,
-            version_states,
+            version_columns,
             emails,
             groups,
             profiles,
@@ -455,6 +577,38 @@ impl Draft {
                     },
                 );
                 return;
+            }
+        }
+        if matches!(
+            itemtype,
+            GlpiType::Monitor | GlpiType::Printer | GlpiType::Peripheral | GlpiType::Phone
+        ) {
+            let values: Vec<(String, String)> = file
+                .mapping
+                .columns
+                .iter()
+                .filter_map(|col| {
+                    let field = col.field.as_deref()?;
+                    CONNECTION_OVERWRITES.contains(&field).then(|| {
+                        let value = cells.get(col.column).unwrap_or_default().trim();
+                        (field.to_string(), value.to_string())
+                    })
+                })
+                .collect();
+            if !values.is_empty() {
+                self.connected_values
+                    .insert((itemtype, key.clone()), values);
+            }
+        }
+        if itemtype == GlpiType::Location && parent_path(&key).is_some() {
+            let mapped_empty = |f: &str| {
+                file.mapping.columns.iter().any(|col| {
+                    col.field.as_deref() == Some(f)
+                        && cells.get(col.column).unwrap_or_default().trim().is_empty()
+                })
+            };
+            if COORDINATES.iter().all(|f| mapped_empty(f)) {
+                self.without_coordinates.push(key.clone());
             }
         }
         let depth = if is_tree { tree_depth(&key) } else { 0 };
@@ -509,9 +663,26 @@ impl Draft {
         // (CommonDBChild::addNeededInfoToInput), but the plan sends the entity.
         let recursive = obj.fields.get("is_recursive").cloned();
         let owner = obj.key.clone();
+        // A user's supervisor is a user of the same stage, maybe later in the file: set in an
+        // update once every user exists (`…#responsable`).
+        let supervisor = refs
+            .iter()
+            .position(|(f, _, _)| f == "users_id_supervisor")
+            .map(|i| refs.remove(i));
         let index = self.push(obj);
         for (field, target, value) in refs {
             self.wait_for(index, &field, target, value);
+        }
+        if let Some((field, target, value)) = supervisor {
+            let mut step = PlannedObject::new(
+                ObjectKey::new(itemtype, format!("{}#responsable", owner.key)),
+                rank_of(itemtype, 1),
+            );
+            step.fields
+                .insert("id".into(), FieldValue::Ref(owner.clone()));
+            step.sources.push(source.clone());
+            let i = self.push(step);
+            self.wait_for(i, &field, target, value);
         }
         // Objects GLPI keeps beside an asset: one of each type per asset.
         if let Some(expiration) = warranty_expiration {
@@ -542,10 +713,27 @@ impl Draft {
                 .insert("itemtype".into(), FieldValue::Text(itemtype.name().into()));
             rel.fields
                 .insert("items_id".into(), FieldValue::Ref(owner.clone()));
+            // GLPI gives a new financial record the entity's default alert whatever it is sent
+            // (`Infocom::prepareInputForAdd`): the alert comes in an update once it exists.
+            let alert = match rel_type {
+                GlpiType::Infocom => rel.fields.remove("alert"),
+                _ => None,
+            };
             rel.sources.push(source.clone());
+            let rel_key = rel.key.clone();
             let i = self.push(rel);
             for (_, field, target, value) in related_refs.iter().filter(|r| r.0 == rel_type) {
                 self.wait_for(i, field, *target, value.clone());
+            }
+            if let Some(alert) = alert {
+                let mut step = PlannedObject::new(
+                    ObjectKey::new(rel_type, format!("{}#alerte", rel_key.key)),
+                    rank_of(rel_type, 1),
+                );
+                step.fields.insert("id".into(), FieldValue::Ref(rel_key));
+                step.fields.insert("alert".into(), alert);
+                step.sources.push(source.clone());
+                self.push(step);
             }
         }
         for (n, version) in versions.into_iter().enumerate() {
@@ -566,8 +754,18 @@ impl Draft {
             v.sources.push(source.clone());
             let i = self.push(v);
             self.wait_for(i, "entities_id", Target::Entity, entity.clone());
-            if let Some(state) = version_states.get(n).filter(|s| !s.is_empty()) {
-                self.wait_for(i, "states_id", Target::Tree(GlpiType::State), state.clone());
+            for (column, values) in &version_columns {
+                let Some(value) = values.get(n).filter(|s| !s.is_empty()) else {
+                    continue;
+                };
+                match GlpiType::SoftwareVersion.field_target(column) {
+                    Some(target) => self.wait_for(i, column, target, value.clone()),
+                    None => {
+                        self.objects[i]
+                            .fields
+                            .insert(column.clone(), FieldValue::Text(value.clone()));
+                    }
+                }
             }
         }
         if itemtype == GlpiType::User {
@@ -746,12 +944,13 @@ impl Draft {
                 row.managers.extend(split_multi(&value));
                 return;
             }
-            // A status per version, by position: an empty one keeps its place.
+            // A value per version, by position: an empty one keeps its place.
             Destination::Related {
                 itemtype: GlpiType::SoftwareVersion,
-                ..
+                column,
             } => {
-                row.version_states = value.split("<br>").map(|s| s.trim().to_string()).collect();
+                let values = value.split("<br>").map(|s| s.trim().to_string()).collect();
+                row.version_columns.insert(column, values);
                 return;
             }
             Destination::WarrantyExpiration => {
@@ -874,11 +1073,12 @@ impl Draft {
                         Target::Dropdown(GlpiType::Computer),
                         computer,
                     );
+                    self.connected.push((itemtype, third.clone()));
                     self.wait_for(i, "items_id", Target::Dropdown(itemtype), third);
                 }
                 CompanionKind::Timeline => {}
                 CompanionKind::NetworkPorts => {
-                    let cells: Vec<String> = (0..9).map(cell).collect();
+                    let cells: Vec<String> = (0..10).map(cell).collect();
                     self.add_port(&cells, source)
                 }
                 CompanionKind::Suppliers => {
@@ -1003,6 +1203,7 @@ impl Draft {
             ("instantiation_type", cell(4)),
             ("mac", mac),
             ("date_creation", cell(8)),
+            ("comment", cell(9)),
         ] {
             if !value.is_empty() {
                 port.fields.insert(field.into(), FieldValue::Text(value));

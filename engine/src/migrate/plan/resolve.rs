@@ -505,16 +505,7 @@ impl<'a> Resolver<'a> {
             {
                 // A later step of an object created by this plan (a ticket's status and
                 // dates): an update of it, whose id the run knows.
-                o.decision = Decision::Update {
-                    id: 0,
-                    changes: o
-                        .fields
-                        .iter()
-                        .filter(|(k, _)| o.key.itemtype.compares(k) && *k != "id")
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                    before: Map::new(),
-                };
+                o.decision = crate::migrate::reconcile::step_update(o, 0);
             }
             match &o.decision {
                 Decision::Conflict { .. } | Decision::Rejected { .. } => {

@@ -11,7 +11,7 @@ use crate::glpi::GlpiType;
 use crate::migrate::journal::{Event, Outcome, RecordReason};
 use crate::migrate::model::{Decision, IdMap, ObjectKey, PlannedObject};
 use crate::migrate::plan::Plan;
-use crate::migrate::reconcile::{decide, ReconcileRules, TargetIndex};
+use crate::migrate::reconcile::{decide, step_update, ReconcileRules, TargetIndex};
 
 /// The plan's objects by rank, lowest first, in plan order within a rank. Objects of one rank
 /// never point to each other (a reference is always to a lower rank), so a whole rank can be
@@ -38,7 +38,8 @@ fn by_type<'p>(stage: &[&'p PlannedObject]) -> Vec<(GlpiType, Vec<&'p PlannedObj
 
 impl Runner<'_, '_> {
     /// Makes sure the index of `itemtype` exists: from the seed the plan was made with, or one
-    /// read of the whole type. Never read twice in a run.
+    /// read of the whole type. Read again only for the update steps of assets and locations
+    /// ([`Runner::run_stage`]).
     pub(super) async fn ensure_index(
         &self,
         itemtype: GlpiType,
@@ -102,6 +103,16 @@ impl Runner<'_, '_> {
         let mut updates: Vec<(GlpiType, Vec<Work<'p>>)> = Vec::new();
         for (itemtype, objects) in by_type(stage) {
             let keys = plan.options.keys_for(itemtype);
+            // GLPI changes a connected asset (its computer's location, user, group…) and a new
+            // location (its parent's coordinates) after the run created them, which the index
+            // (what the run sent) does not know: their update steps are decided against the
+            // target as it is now, read again once for the stage. A ticket's steps set what
+            // GLPI ignored at its creation: what the run sent is what it holds.
+            if itemtype != GlpiType::Ticket && objects.iter().any(|o| o.step_of().is_some()) {
+                self.indexes.borrow_mut().remove(&itemtype);
+                // A resumed run may not have used the plan's read of the type yet: older still.
+                self.seed.borrow_mut().remove(&itemtype);
+            }
             let todo: Vec<&PlannedObject> = {
                 let journal = self.journal.borrow();
                 objects
@@ -132,7 +143,15 @@ impl Runner<'_, '_> {
                         let fresh = {
                             let indexes = self.indexes.borrow();
                             let index = indexes.get(&itemtype).expect("index just ensured");
-                            decide(o, &keys, index, ids, rules)
+                            match decide(o, &keys, index, ids, rules) {
+                                // A step whose owner the index does not hold (a dry run's
+                                // target, read again, holds nothing the run created).
+                                Decision::Create => match o.step_of().and_then(|w| ids.get(w)) {
+                                    Some(&id) => step_update(o, id),
+                                    None => Decision::Create,
+                                },
+                                d => d,
+                            }
                         };
                         resolve(fresh, in_flight.get(&o.key))
                     }

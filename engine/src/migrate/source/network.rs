@@ -99,6 +99,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
             name,
             ips.join(" "),
             text(p, "date_creation"),
+            text(p, "comment"),
         ]);
     }
     out.companion(CompanionKind::NetworkPorts, rows);

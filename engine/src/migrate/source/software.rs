@@ -34,8 +34,23 @@ pub const STATES: Endpoint = Endpoint {
     expand: false,
 };
 
+/// Operating systems, for a version's: versions are read as ids.
+pub const OPERATING_SYSTEMS: Endpoint = Endpoint {
+    itemtype: GlpiType::OperatingSystem,
+    expand: false,
+};
+
 /// The collections this family reads.
-pub const ENDPOINTS: &[Endpoint] = &[SOFTWARE, VERSIONS, INSTALLATIONS, STATES];
+pub const ENDPOINTS: &[Endpoint] = &[SOFTWARE, VERSIONS, INSTALLATIONS, STATES, OPERATING_SYSTEMS];
+
+/// A version's columns (its status, architecture, comment and operating system), each given per
+/// software as one value per version, `<br>` between.
+const VERSION_COLUMNS: [&str; 4] = [
+    "_versions_states",
+    "_versions_arch",
+    "_versions_comments",
+    "_versions_os",
+];
 
 /// Software columns.
 const FIELDS: &[&str] = &[
@@ -45,7 +60,13 @@ const FIELDS: &[&str] = &[
     "softwarecategories_id",
     "_versions",
     "_versions_states",
+    "_versions_arch",
+    "_versions_comments",
+    "_versions_os",
     "is_recursive",
+    "locations_id",
+    "groups_id",
+    "groups_id_tech",
     "comment",
     "date_creation",
 ];
@@ -78,10 +99,15 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
         .iter()
         .filter_map(|s| Some((id(s)?, text(s, "completename"))))
         .collect();
+    let os_names: HashMap<u64, String> = read
+        .rows(OPERATING_SYSTEMS)
+        .iter()
+        .filter_map(|s| Some((id(s)?, text(s, "name"))))
+        .collect();
     // Versions by software, in id order; version id → (software, version) names.
     let mut versions: BTreeMap<u64, Vec<String>> = BTreeMap::new();
-    // Each version's status (complete name), in the same order.
-    let mut states: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+    // Per software, each of [`VERSION_COLUMNS`] for its versions, in the same order.
+    let mut columns: BTreeMap<u64, [Vec<String>; 4]> = BTreeMap::new();
     let mut version_names: HashMap<u64, (String, String)> = HashMap::new();
     for v in read.rows(VERSIONS) {
         let (Some(vid), Some(sid)) = (id(v), number(v, "softwares_id")) else {
@@ -94,11 +120,21 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
         };
         out.read(GlpiType::SoftwareVersion, 1);
         versions.entry(sid).or_default().push(text(v, "name"));
-        let state = number(v, "states_id").and_then(|s| state_names.get(&s).cloned());
-        states
-            .entry(sid)
-            .or_default()
-            .push(state.unwrap_or_default());
+        let named = |names: &HashMap<u64, String>, f: &str| {
+            number(v, f)
+                .and_then(|i| names.get(&i).cloned())
+                .unwrap_or_default()
+        };
+        let values = [
+            named(&state_names, "states_id"),
+            text(v, "arch"),
+            text(v, "comment"),
+            named(&os_names, "operatingsystems_id"),
+        ];
+        let lists = columns.entry(sid).or_default();
+        for (list, value) in lists.iter_mut().zip(values) {
+            list.push(value);
+        }
         version_names.insert(vid, (name.clone(), text(v, "name")));
     }
     for (sid, s) in kept {
@@ -109,11 +145,16 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                     .get(&sid)
                     .map(|v| v.join("<br>"))
                     .unwrap_or_default(),
-                "_versions_states" => states
-                    .get(&sid)
-                    .filter(|s| s.iter().any(|s| !s.is_empty()))
-                    .map(|s| s.join("<br>"))
-                    .unwrap_or_default(),
+                f if f.starts_with("_versions_") => {
+                    let k = VERSION_COLUMNS.iter().position(|c| *c == f);
+                    columns
+                        .get(&sid)
+                        .zip(k)
+                        .map(|(lists, k)| &lists[k])
+                        .filter(|l| l.iter().any(|s| !s.is_empty()))
+                        .map(|l| l.join("<br>"))
+                        .unwrap_or_default()
+                }
                 "is_recursive" => yes_no(s, f),
                 _ => text(s, f),
             })

@@ -145,9 +145,10 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
         "Location",
         true,
         vec![
-            json!({"id": 1, "completename": "Cayenne", "entities_id": pref, "is_recursive": 1, "locations_id": 0, "address": "1 rue Fiedmond", "town": "Cayenne", "postcode": "97300", "building": "", "room": null, "comment": null}),
+            json!({"id": 1, "completename": "Cayenne", "entities_id": pref, "is_recursive": 1, "locations_id": 0, "address": "1 rue Fiedmond", "town": "Cayenne", "postcode": "97300", "building": "", "room": null, "comment": null, "latitude": "4.9372", "longitude": "-52.3260", "altitude": "8"}),
             json!({"id": 2, "completename": "Cayenne &#62; Bâtiment A", "entities_id": "Root Entity &#62; Préfecture de Guyane", "is_recursive": 1, "locations_id": "Cayenne", "town": "Cayenne"}),
             json!({"id": 3, "completename": "Ailleurs", "entities_id": "Root Entity > Ailleurs", "is_recursive": 0}),
+            json!({"id": 4, "completename": "Cayenne &#62; Bâtiment A &#62; 1er étage", "entities_id": pref, "is_recursive": 1, "locations_id": "Cayenne &#62; Bâtiment A"}),
         ],
     );
     put(
@@ -165,7 +166,7 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
         vec![
             json!({"id": 2, "name": "glpi", "realname": null, "firstname": null, "entities_id": "Root Entity", "is_deleted": 0, "is_active": 1}),
             json!({"id": 10, "name": "kevin.tiburce", "realname": "Tiburce", "firstname": "Kévin", "phone": "05 94 39 57 28", "usertitles_id": "Technicien", "usercategories_id": 0, "locations_id": "Cayenne > Bâtiment A", "is_active": 1, "is_deleted": 0, "date_creation": "2025-12-15 11:14:00", "registration_number": "M1"}),
-            json!({"id": 11, "name": "celine.joseph", "realname": "Joseph", "firstname": "Céline", "is_active": 1, "is_deleted": 0}),
+            json!({"id": 11, "name": "celine.joseph", "realname": "Joseph", "firstname": "Céline", "is_active": 1, "is_deleted": 0, "users_id_supervisor": "Tiburce Kévin"}),
             json!({"id": 12, "name": "celine.joseph2", "realname": "Joseph", "firstname": "Céline", "is_active": 0, "is_deleted": 0}),
             json!({"id": 13, "name": "parti", "realname": "Parti", "firstname": "Déjà", "is_active": 0, "is_deleted": 1}),
         ],
@@ -243,8 +244,8 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
     twin(
         &mut r,
         "Monitor",
-        json!({"id": 30, "name": "Écran", "serial": "MON1", "entities_id": 1, "users_id": 0, "is_deleted": 0, "is_template": 0, "size": "24.00", "monitormodels_id": 0}),
-        json!({"entities_id": pref, "users_id": 0}),
+        json!({"id": 30, "name": "Écran", "serial": "MON1", "entities_id": 1, "users_id": 0, "is_deleted": 0, "is_template": 0, "size": "24.00", "monitormodels_id": 0, "contact_num": "4522"}),
+        json!({"entities_id": pref, "users_id": 0, "contact_num": "4522", "groups_id": "SIDSIC > Support"}),
     );
     twin(
         &mut r,
@@ -285,8 +286,15 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
         false,
         vec![
             json!({"id": 41, "softwares_id": 40, "name": "7.6.4"}),
-            json!({"id": 42, "softwares_id": 40, "name": "24.2"}),
+            json!({"id": 42, "softwares_id": 40, "name": "24.2", "arch": "x64",
+                   "comment": "validée", "operatingsystems_id": 5}),
         ],
+    );
+    put(
+        &mut r,
+        "OperatingSystem",
+        false,
+        vec![json!({"id": 5, "name": "Microsoft Windows 11 Entreprise"})],
     );
     put(
         &mut r,
@@ -317,15 +325,19 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
         "NetworkPort",
         false,
         vec![
-            port(
-                1,
-                20,
-                1,
-                json!("Ethernet"),
-                "NetworkPortEthernet",
-                "a4:bb:6d:a0:1f:51",
-                0,
-            ),
+            {
+                let mut p = port(
+                    1,
+                    20,
+                    1,
+                    json!("Ethernet"),
+                    "NetworkPortEthernet",
+                    "a4:bb:6d:a0:1f:51",
+                    0,
+                );
+                p["comment"] = json!("Prise murale B12");
+                p
+            },
             port(
                 2,
                 20,
@@ -453,6 +465,16 @@ fn table(p: &Prepared, item_type: ItemType) -> BTreeMap<u64, BTreeMap<String, St
             (r.line, cells)
         })
         .collect()
+}
+
+/// The fixture read whole and planned against an empty target.
+fn fixture_planned() -> crate::migrate::plan::Plan {
+    let glpi = LocalGlpi::new();
+    let mut read = SourceRead::default();
+    read_all(&glpi, &mut read).unwrap();
+    read.prepared()
+        .draft()
+        .plan(&TargetData::default(), &PlanOptions::default())
 }
 
 /// What was read and not carried, per type.
@@ -618,6 +640,7 @@ fn values_are_written_as_the_plan_reads_them() {
         ("sink_type", "2"),
         ("sink_coeff", "1.5"),
         ("_infocom_comment", "Marché n°16"),
+        ("alert", "4"),
         ("inventory_date", "2026-06-30"),
         ("decommission_date", "2031-02-01 00:00:00"),
     ] {
@@ -664,6 +687,15 @@ fn values_are_written_as_the_plan_reads_them() {
         infocom.fields["comment"],
         FieldValue::Text("Marché n°16".into())
     );
+    // The alert in an update once the record exists (GLPI sets the entity's default at its
+    // creation).
+    assert!(!infocom.fields.contains_key("alert"));
+    let alert = plan
+        .objects
+        .iter()
+        .find(|o| o.step_of() == Some(&infocom.key))
+        .expect("the alert's step");
+    assert_eq!(alert.fields["alert"], FieldValue::Number(4));
     assert_eq!(get("date_creation"), "2026-03-02 09:50:00");
     assert_eq!(table(&p, ItemType::Monitor)[&30]["size"], "24.00");
 
@@ -706,7 +738,7 @@ fn values_are_written_as_the_plan_reads_them() {
     let groups = table(&p, ItemType::Group);
     assert_eq!(groups[&4]["_manager"], "Tiburce Kévin");
     let locations = table(&p, ItemType::Location);
-    assert_eq!(locations.keys().copied().collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(locations.keys().copied().collect::<Vec<_>>(), vec![1, 2, 4]);
     assert_eq!(locations[&1]["address"], "1 rue Fiedmond");
 
     // What is not carried is counted with its reason.
@@ -844,7 +876,8 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "a4:bb:6d:a0:1f:51",
                 "pc-cay-0001",
                 "10.73.10.20 2001:db8::20",
-                "2026-12-02 05:01:37"
+                "2026-12-02 05:01:37",
+                "Prise murale B12"
             ],
             vec![
                 "CZC1",
@@ -855,7 +888,8 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "f4:26:79:d8:b0:20",
                 "pc-cay-0001-wifi",
                 "10.73.50.12",
-                "2026-12-02 05:01:37"
+                "2026-12-02 05:01:37",
+                ""
             ],
             vec![
                 "PC-21",
@@ -866,7 +900,8 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "00:1b:54:2c:34:23",
                 "",
                 "",
-                "2026-12-02 05:01:37"
+                "2026-12-02 05:01:37",
+                ""
             ],
         ],
         "the asset's key as the plan knows it; ports of assets not read and trashed ones left"
@@ -925,7 +960,7 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
         Value::Object(body),
         json!({"itemtype": "Computer", "items_id": 7, "logical_number": 1, "name": "Ethernet",
                "instantiation_type": "NetworkPortEthernet", "mac": "a4:bb:6d:a0:1f:51",
-               "date_creation": "2026-12-02 05:01:37",
+               "date_creation": "2026-12-02 05:01:37", "comment": "Prise murale B12",
                "_create_children": 1, "NetworkName_name": "pc-cay-0001",
                "NetworkName__ipaddresses": {"-1": "10.73.10.20", "-2": "2001:db8::20"}})
     );
@@ -955,7 +990,8 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
             json!({"id": 70, "itemtype": "Computer", "items_id": 7, "logical_number": 1,
                     "name": "Ethernet", "mac": "a4:bb:6d:a0:1f:51",
                     "instantiation_type": "NetworkPortEthernet", "entities_id": 0,
-                    "date_creation": "2026-12-02 05:01:37", "NetworkName_id": 5, "NetworkName_name": "pc-cay-0001",
+                    "date_creation": "2026-12-02 05:01:37", "comment": "Prise murale B12",
+                    "NetworkName_id": 5, "NetworkName_name": "pc-cay-0001",
                     "NetworkName__ipaddresses": {"9": "2001:db8::20", "8": "10.73.10.20"}})
             .as_object()
             .unwrap()
@@ -1387,6 +1423,140 @@ fn odd_values_from_the_local_glpi_never_panic() {
         let prepared = read.prepared();
         let _ = prepared.stopping_problems();
         let _ = prepared.draft();
+    }
+}
+
+/// GLPI gives a connected monitor its computer's location, user, group, alternate username and
+/// number (`Computer_Item::prepareInputForAdd`, no input turns it off): once connected, the
+/// monitor gets its own back in an update step, an empty one emptied.
+#[test]
+fn a_connected_item_gets_its_own_values_back_after_its_connection() {
+    let plan = fixture_planned();
+    let position = |t: GlpiType, key: &str| {
+        plan.objects
+            .iter()
+            .position(|o| o.key.itemtype == t && o.key.key == key)
+            .unwrap_or_else(|| panic!("{t} {key}"))
+    };
+    let step = &plan.objects[position(GlpiType::Monitor, "serial:MON1#connexion")];
+    let monitor = position(GlpiType::Monitor, "serial:MON1");
+    assert_eq!(step.step_of(), Some(&plan.objects[monitor].key));
+    assert!(
+        position(GlpiType::ComputerItem, "CZC1|Monitor|MON1")
+            < position(GlpiType::Monitor, "serial:MON1#connexion"),
+        "after the connection"
+    );
+    assert_eq!(step.fields["contact_num"], FieldValue::Text("4522".into()));
+    // Its computer has a user and a location, the monitor none: emptied.
+    assert_eq!(step.fields["users_id"], FieldValue::Number(0));
+    assert_eq!(step.fields["locations_id"], FieldValue::Number(0));
+    assert_eq!(step.fields["contact"], FieldValue::Text(String::new()));
+    assert!(
+        matches!(step.fields["groups_id"], FieldValue::Ref(ref g) if g.key == "SIDSIC > Support"),
+        "{:?}",
+        step.fields.get("groups_id")
+    );
+    // A step is counted with its owner, not as an object of its own.
+    assert!(matches!(
+        step.decision,
+        crate::migrate::model::Decision::Update { .. }
+    ));
+}
+
+/// A version's architecture, comment and operating system ride beside its name, one value per
+/// version (an empty one keeps its place), and reach the version planned.
+#[test]
+fn a_versions_architecture_comment_and_operating_system_are_carried() {
+    let glpi = LocalGlpi::new();
+    let mut read = SourceRead::default();
+    read_all(&glpi, &mut read).unwrap();
+    let p = read.prepared();
+    let software = table(&p, ItemType::Software);
+    let office = &software[&40];
+    assert_eq!(office["_versions"], "7.6.4<br>24.2");
+    assert_eq!(office["_versions_arch"], "<br>x64");
+    assert_eq!(office["_versions_comments"], "<br>validée");
+    assert_eq!(
+        office["_versions_os"],
+        "<br>Microsoft Windows 11 Entreprise"
+    );
+    let plan = p
+        .draft()
+        .plan(&TargetData::default(), &PlanOptions::default());
+    let version = |name: &str| {
+        plan.objects
+            .iter()
+            .find(|o| o.key.itemtype == GlpiType::SoftwareVersion && o.key.key.ends_with(name))
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let new = version("|24.2");
+    assert_eq!(new.fields["arch"], FieldValue::Text("x64".into()));
+    assert_eq!(new.fields["comment"], FieldValue::Text("validée".into()));
+    assert!(
+        matches!(new.fields["operatingsystems_id"], FieldValue::Ref(ref k) if k.key == "Microsoft Windows 11 Entreprise"),
+        "{:?}",
+        new.fields
+    );
+    let old = version("|7.6.4");
+    for f in ["arch", "comment", "operatingsystems_id"] {
+        assert!(!old.fields.contains_key(f), "{f}");
+    }
+}
+
+/// A user's supervisor, a user of the same stage, is set by an update of the user once every
+/// user exists.
+#[test]
+fn a_users_supervisor_is_set_once_every_user_exists() {
+    let plan = fixture_planned();
+    let position = |key: &str| {
+        plan.objects
+            .iter()
+            .position(|o| o.key.itemtype == GlpiType::User && o.key.key == key)
+            .unwrap_or_else(|| panic!("{key}"))
+    };
+    let user = &plan.objects[position("celine.joseph")];
+    assert!(!user.fields.contains_key("users_id_supervisor"));
+    let step = &plan.objects[position("celine.joseph#responsable")];
+    assert_eq!(step.step_of(), Some(&user.key));
+    assert!(
+        matches!(step.fields["users_id_supervisor"], FieldValue::Ref(ref k) if k.key == "kevin.tiburce"),
+        "{:?}",
+        step.fields
+    );
+    // After both users (and every other user) are created.
+    assert!(plan
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.key.itemtype == GlpiType::User && o.step_of().is_none())
+        .all(|(i, _)| i < position("celine.joseph#responsable")));
+}
+
+/// GLPI gives a location created without coordinates its parent's
+/// (`Location::prepareInputForAdd`): an update step empties them again once it is created; a
+/// location with coordinates of its own, or under ancestors without any, gets none.
+#[test]
+fn a_location_without_coordinates_does_not_keep_its_parents() {
+    let plan = fixture_planned();
+    let steps: Vec<&str> = plan
+        .objects
+        .iter()
+        .filter(|o| o.key.itemtype == GlpiType::Location && o.step_of().is_some())
+        .map(|o| o.key.key.as_str())
+        .collect();
+    // The floor: its parent has none of its own, but holds Cayenne's when the floor is made.
+    assert_eq!(
+        steps,
+        vec![
+            "Cayenne > Bâtiment A#coordonnees",
+            "Cayenne > Bâtiment A > 1er étage#coordonnees"
+        ]
+    );
+    let position = |key: &str| plan.objects.iter().position(|o| o.key.key == key).unwrap();
+    assert!(position("Cayenne > Bâtiment A") < position("Cayenne > Bâtiment A#coordonnees"));
+    let step = &plan.objects[position("Cayenne > Bâtiment A#coordonnees")];
+    for f in ["latitude", "longitude", "altitude"] {
+        assert_eq!(step.fields[f], FieldValue::Text(String::new()), "{f}");
     }
 }
 

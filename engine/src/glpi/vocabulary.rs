@@ -525,7 +525,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ),
     (
         "licenseid",
-        "Système d'exploitation - Identifiant du produit",
+        "Système d'exploitation - Product ID",
         "Operating system - Product ID",
     ),
     (
@@ -535,7 +535,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ),
     (
         "company",
-        "Système d'exploitation - Société",
+        "Système d'exploitation - Entreprise",
         "Operating system - Company",
     ),
     (
@@ -565,8 +565,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ),
     (
         "alert",
-        "Informations financières et administratives - Alertes sur les informations financières",
-        "Financial and administrative information - Alarms on financial and administrative information",
+        "Informations financières et administratives - Alertes par courriel",
+        "Financial and administrative information - Email alarms",
     ),
     (
         "_infocom_comment",
@@ -575,7 +575,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ),
     (
         "inventory_date",
-        "Informations financières et administratives - Date du dernier inventaire physique",
+        "Informations financières et administratives - Date de dernier inventaire physique",
         "Financial and administrative information - Date of last physical inventory",
     ),
     (
@@ -583,11 +583,7 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "Informations financières et administratives - Date de réforme",
         "Financial and administrative information - Decommission date",
     ),
-    (
-        "contact_num",
-        "Numéro de l'usager",
-        "Alternate username number",
-    ),
+    ("contact_num", "Usager numéro", "Alternate username number"),
     ("uuid", "UUID", "UUID"),
     ("brand", "Marque", "Brand"),
     ("memory_size", "Mémoire", "Memory"),
@@ -611,8 +607,16 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("softwarecategories_id", "Catégorie", "Category"),
     ("_versions", "Versions - Nom", "Versions - Name"),
     ("_versions_states", "Versions - Statut", "Versions - Status"),
-    ("_versions_arch", "Versions - Architecture", "Versions - Architecture"),
-    ("_versions_comments", "Versions - Commentaires", "Versions - Comments"),
+    (
+        "_versions_arch",
+        "Versions - Architecture",
+        "Versions - Architecture",
+    ),
+    (
+        "_versions_comments",
+        "Versions - Commentaires",
+        "Versions - Comments",
+    ),
     (
         "_versions_os",
         "Versions - Système d'exploitation",
@@ -630,8 +634,8 @@ const FIELDS: &[(&str, &str, &str)] = &[
     ("phone", "Téléphone", "Phone"),
     ("mobile", "Téléphone mobile", "Mobile phone"),
     ("phone2", "Téléphone 2", "Phone 2"),
-    ("users_id_supervisor", "Responsable", "Supervisor"),
-    ("nickname", "Surnom", "Nickname"),
+    ("users_id_supervisor", "Responsable", "Responsible"),
+    ("nickname", "Pseudonyme", "Nickname"),
     ("begin_date", "Valide depuis", "Valid since"),
     ("end_date", "Valide jusqu'à", "Valid until"),
     ("registration_number", "Matricule", "Administrative number"),
@@ -827,7 +831,7 @@ const FIELDS_OF_TYPE: &[(GlpiType, &str, &str, &str)] = &[
     (
         GlpiType::Software,
         "groups_id_tech",
-        "Groupe responsable",
+        "Groupe chargé du logiciel",
         "Group in charge of the software",
     ),
     (

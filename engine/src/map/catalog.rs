@@ -52,8 +52,10 @@ pub enum EnumKind {
     Priority,
     /// Incident (1) or request (2).
     TicketType,
-    /// An asset's amortization: linear (1) or decreasing (2).
+    /// An asset's amortization: none (0), linear (1) or decreasing (2).
     Amortization,
+    /// A financial record's e-mail alarms: none (0) or at the warranty's expiration (4).
+    InfocomAlert,
 }
 
 impl EnumKind {
@@ -94,11 +96,18 @@ impl EnumKind {
                 ("major", 6),
             ],
             EnumKind::TicketType => &[("incident", 1), ("demande", 2), ("request", 2)],
+            // GLPI's exports write "-----" for none (`Dropdown::EMPTY_VALUE`).
             EnumKind::Amortization => &[
+                ("-----", 0),
                 ("lineaire", 1),
                 ("linear", 1),
                 ("degressif", 2),
                 ("decreasing", 2),
+            ],
+            EnumKind::InfocomAlert => &[
+                ("-----", 0),
+                ("date d'expiration de la garantie", 4),
+                ("warranty expiration date", 4),
             ],
         }
     }
@@ -109,6 +118,15 @@ impl EnumKind {
             EnumKind::TicketStatus | EnumKind::Priority => 6,
             EnumKind::Level => 5,
             EnumKind::TicketType | EnumKind::Amortization => 2,
+            EnumKind::InfocomAlert => 4,
+        }
+    }
+
+    /// Lowest numeric value accepted: 0 where GLPI's 0 means "none" and is worth sending.
+    pub fn min(self) -> u8 {
+        match self {
+            EnumKind::Amortization | EnumKind::InfocomAlert => 0,
+            _ => 1,
         }
     }
 
@@ -119,7 +137,8 @@ impl EnumKind {
             EnumKind::Level => "Très basse, Basse, Moyenne, Haute, Très haute ou 1 à 5",
             EnumKind::Priority => "Très basse, Basse, Moyenne, Haute, Très haute, Majeure ou 1 à 6",
             EnumKind::TicketType => "Incident, Demande ou 1, 2",
-            EnumKind::Amortization => "Linéaire, Dégressif ou 1, 2",
+            EnumKind::Amortization => "Linéaire, Dégressif, ----- ou 0 à 2",
+            EnumKind::InfocomAlert => "Date d'expiration de la garantie, ----- ou 0, 4",
         }
     }
 
@@ -130,7 +149,8 @@ impl EnumKind {
             EnumKind::Level => "Very low, Low, Medium, High, Very high or 1 to 5",
             EnumKind::Priority => "Very low, Low, Medium, High, Very high, Major or 1 to 6",
             EnumKind::TicketType => "Incident, Request or 1, 2",
-            EnumKind::Amortization => "Linear, Decreasing or 1, 2",
+            EnumKind::Amortization => "Linear, Decreasing, ----- or 0 to 2",
+            EnumKind::InfocomAlert => "Warranty expiration date, ----- or 0, 4",
         }
     }
 }
@@ -446,8 +466,9 @@ const ASSET_COMMON: &[FieldSpec] = &[
         "licenseid",
         Text,
         &[
-            "systeme d'exploitation - identifiant du produit",
+            "systeme d'exploitation - product id",
             "operating system - product id",
+            "systeme d'exploitation - identifiant du produit",
         ],
         false,
     ),
@@ -464,7 +485,7 @@ const ASSET_COMMON: &[FieldSpec] = &[
         "company",
         Text,
         &[
-            "systeme d'exploitation - societe",
+            "systeme d'exploitation - entreprise",
             "operating system - company",
         ],
         false,
@@ -517,10 +538,10 @@ const ASSET_COMMON: &[FieldSpec] = &[
     ),
     f(
         "alert",
-        Integer,
+        Enum(EnumKind::InfocomAlert),
         &[
-            "informations financieres et administratives - alertes sur les informations financieres",
-            "financial and administrative information - alarms on financial and administrative information",
+            "informations financieres et administratives - alertes par courriel",
+            "financial and administrative information - email alarms",
         ],
         false,
     ),
@@ -537,14 +558,14 @@ const ASSET_COMMON: &[FieldSpec] = &[
         "inventory_date",
         Date,
         &[
-            "informations financieres et administratives - date du dernier inventaire physique",
+            "informations financieres et administratives - date de dernier inventaire physique",
             "financial and administrative information - date of last physical inventory",
         ],
         false,
     ),
     f(
         "decommission_date",
-        DateTime,
+        Date,
         &[
             "informations financieres et administratives - date de reforme",
             "financial and administrative information - decommission date",
@@ -554,18 +575,14 @@ const ASSET_COMMON: &[FieldSpec] = &[
     f(
         "contact_num",
         Text,
-        &[
-            "numero de l'usager",
-            "alternate username number",
-            "contact_num",
-        ],
+        &["usager numero", "alternate username number", "contact_num"],
         false,
     ),
     f("uuid", Text, &["uuid"], false),
     f("brand", Text, &["marque", "brand"], false),
     f(
         "memory_size",
-        Text,
+        Integer,
         &["memoire", "memory", "memory_size"],
         false,
     ),
@@ -581,7 +598,7 @@ const ASSET_COMMON: &[FieldSpec] = &[
     ),
     f(
         "ram",
-        Text,
+        Integer,
         &["memoire (mio)", "memory (mio)", "ram"],
         false,
     ),
@@ -761,8 +778,9 @@ const SOFTWARE: &[FieldSpec] = &[
         "groups_id_tech",
         GroupPath,
         &[
-            "groupe responsable",
+            "groupe charge du logiciel",
             "group in charge of the software",
+            "groupe responsable",
             "group in charge",
             "groups_id_tech",
         ],
@@ -822,7 +840,7 @@ const USER: &[FieldSpec] = &[
         &["telephone 2", "phone 2", "phone2"],
         false,
     ),
-    f("nickname", Text, &["surnom", "nickname"], false),
+    f("nickname", Text, &["pseudonyme", "nickname"], false),
     f(
         "begin_date",
         DateTime,
@@ -844,7 +862,12 @@ const USER: &[FieldSpec] = &[
     f(
         "users_id_supervisor",
         UserName,
-        &["responsable", "supervisor", "users_id_supervisor"],
+        &[
+            "responsable",
+            "responsible",
+            "supervisor",
+            "users_id_supervisor",
+        ],
         false,
     ),
     f(

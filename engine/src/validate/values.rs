@@ -240,8 +240,12 @@ fn kind_problem(value: &str, kind: FieldKind) -> Option<ValueProblem> {
             None
         }
         FieldKind::LongText | FieldKind::Ignored => None,
-        FieldKind::Integer => (!is_number(value, false)).then_some(ValueProblem::NotInteger),
-        FieldKind::Decimal => (!is_number(value, true)).then_some(ValueProblem::NotDecimal),
+        FieldKind::Integer => {
+            (!is_number(without_unit(value), false)).then_some(ValueProblem::NotInteger)
+        }
+        FieldKind::Decimal => {
+            (!is_number(without_unit(value), true)).then_some(ValueProblem::NotDecimal)
+        }
         FieldKind::Date => date_parts(value).is_none().then_some(ValueProblem::NotDate),
         FieldKind::DateTime => datetime_parts(value)
             .is_none()
@@ -273,8 +277,10 @@ fn kind_problem(value: &str, kind: FieldKind) -> Option<ValueProblem> {
 /// A checked, non-empty value as GLPI wants it, borrowed when it already is.
 pub(crate) fn normalized(value: Cow<'_, str>, kind: FieldKind) -> Cow<'_, str> {
     let owned = match kind {
-        FieldKind::Integer if value.contains(SPACES) => integer(&value),
-        FieldKind::Decimal if value.contains(SPACES) || value.contains(',') => decimal(&value),
+        FieldKind::Integer if value.contains(SPACES) => integer(without_unit(&value)),
+        FieldKind::Decimal if value.contains(SPACES) || value.contains(',') => {
+            decimal(without_unit(&value))
+        }
         FieldKind::Date => {
             let (len, text) = match date_parts(&value) {
                 Some(p) if p.normalized => (p.len, None),
@@ -315,6 +321,25 @@ fn yes_no(value: &str) -> Option<bool> {
 
 /// What GLPI and French users put between thousands.
 const SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
+
+/// A number without the unit GLPI's exports write after it (`5 ans`, `45 %`, `2048 Mio`,
+/// `899,00 €`): the last word, after a space, when it holds no digit and is short. `1 200`
+/// keeps its thousands.
+fn without_unit(value: &str) -> &str {
+    let trimmed = value.trim_end_matches(SPACES);
+    match trimmed.rsplit_once(SPACES) {
+        Some((number, unit))
+            if !unit.is_empty()
+                && unit.chars().count() <= 12
+                && !unit
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || c == '-' || c == ',' || c == '.') =>
+        {
+            number.trim_end_matches(SPACES)
+        }
+        _ => trimmed,
+    }
+}
 
 /// The first `len` bytes of a checked value, borrowed when the value is.
 fn prefix(value: Cow<'_, str>, len: usize) -> Cow<'_, str> {
@@ -552,7 +577,7 @@ fn is_email(v: &str) -> bool {
 /// The numeric value of an enumeration label or number.
 pub fn enum_value(value: &str, kind: EnumKind) -> Option<u8> {
     if let Ok(n) = value.trim().parse::<u8>() {
-        return (1..=kind.max()).contains(&n).then_some(n);
+        return (kind.min()..=kind.max()).contains(&n).then_some(n);
     }
     let norm = normalize_label(value);
     kind.labels()
@@ -596,6 +621,20 @@ mod tests {
         assert_eq!(
             check_value("1,2,3", Decimal, false),
             Err(ValueProblem::NotDecimal)
+        );
+        // GLPI's exports write some numbers with their unit: the number is what is kept.
+        assert_eq!(check_value("5 ans", Integer, false).unwrap(), "5");
+        assert_eq!(check_value("45 %", Integer, false).unwrap(), "45");
+        assert_eq!(check_value("2 048 Mio", Integer, false).unwrap(), "2048");
+        assert_eq!(check_value("899,00 €", Decimal, false).unwrap(), "899.00");
+        assert_eq!(
+            check_value("5 ans 3", Integer, false),
+            Err(ValueProblem::NotInteger),
+            "a unit is the last word"
+        );
+        assert_eq!(
+            check_value("Mio", Integer, false),
+            Err(ValueProblem::NotInteger)
         );
     }
 
@@ -710,6 +749,23 @@ mod tests {
             "2"
         );
         assert_eq!(check_value("Oui", YesNo, false).unwrap(), "1");
+        // GLPI's 0 ("-----" in its exports) means none where it is worth sending.
+        let alert = Enum(EnumKind::InfocomAlert);
+        assert_eq!(check_value("-----", alert, false).unwrap(), "0");
+        assert_eq!(check_value("0", alert, false).unwrap(), "0");
+        assert_eq!(
+            check_value("Date d'expiration de la garantie", alert, false).unwrap(),
+            "4"
+        );
+        assert_eq!(
+            check_value("Dégressif", Enum(EnumKind::Amortization), false).unwrap(),
+            "2"
+        );
+        assert_eq!(
+            check_value("0", Enum(EnumKind::TicketType), false),
+            Err(ValueProblem::NotInEnum(EnumKind::TicketType)),
+            "no 0 where GLPI has none"
+        );
     }
 
     #[test]

@@ -264,7 +264,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                             "buy_date" | "use_date" | "order_date" | "delivery_date" => date(n, f),
                             "value" | "warranty_value" => decimal(n, f),
                             "_infocom_comment" => text(n, "comment"),
-                            "inventory_date" => date(n, f),
+                            "inventory_date" | "decommission_date" => date(n, f),
                             // GLPI's 0: none (the enumeration starts at 1).
                             "sink_type" if number(n, f) == Some(0) => String::new(),
                             _ => text(n, f),

@@ -642,7 +642,7 @@ fn values_are_written_as_the_plan_reads_them() {
         ("_infocom_comment", "Marché n°16"),
         ("alert", "4"),
         ("inventory_date", "2026-06-30"),
-        ("decommission_date", "2031-02-01 00:00:00"),
+        ("decommission_date", "2031-02-01"),
     ] {
         assert_eq!(get(field), value, "{field}");
     }

@@ -38,6 +38,9 @@ struct Outcome {
     differences: Vec<String>,
     /// Objects the oracle read on the target after it, per kind.
     target_counts: Vec<(String, usize)>,
+    /// Rows the first run added to the target's tables of operating systems and financial
+    /// records (the tables GLPI keeps them in, read in its database).
+    related_added: Vec<(&'static str, u64)>,
     /// The second run (new journal) and what it changed on the target.
     second: CliRun,
     second_writes: Vec<String>,
@@ -107,6 +110,20 @@ fn scenario() -> real_glpi::Result<Outcome> {
     let (sdb, tdb) = (glpis.source_db(), glpis.target_db());
     let source_before = source_state(&sdb)?;
     let fresh = glpis.target_fingerprint()?;
+    let related_rows = || -> real_glpi::Result<Vec<(&'static str, u64)>> {
+        RELATED_TABLES
+            .iter()
+            .map(|(itemtype, table)| {
+                Ok((
+                    *itemtype,
+                    glpis
+                        .target
+                        .count(&format!("SELECT COUNT(*) FROM {table}"))?,
+                ))
+            })
+            .collect()
+    };
+    let related_before = related_rows()?;
     let run = |journal: &std::path::Path, extra: &[&str]| glpis.run(journal, extra);
 
     // 1. The whole entity, uninterrupted.
@@ -121,6 +138,11 @@ fn scenario() -> real_glpi::Result<Outcome> {
         .filter(|e| e["event"] == "outcome" || e["event"] == "done")
         .count();
     let differences_first = glpis.differences()?;
+    let related_added = related_rows()?
+        .into_iter()
+        .zip(&related_before)
+        .map(|((t, after), (_, before))| (t, after.saturating_sub(*before)))
+        .collect();
     let snapshot = Snapshot::read(&tdb)?;
     let target_counts = snapshot
         .kinds
@@ -263,6 +285,7 @@ fn scenario() -> real_glpi::Result<Outcome> {
         first,
         differences: differences_first,
         target_counts,
+        related_added,
         second,
         second_writes,
         undo,
@@ -305,6 +328,41 @@ fn the_whole_entity_is_read_and_migrated() {
         assert_eq!(found, Some(n), "{kind} on the target");
     }
     assert!(o.items > 0);
+}
+
+/// The types counted with the assets, and the target's table of each.
+const RELATED_TABLES: [(&str, &str); 2] = [
+    ("Item_OperatingSystem", "glpi_items_operatingsystems"),
+    ("Infocom", "glpi_infocoms"),
+];
+
+/// Nothing read disappears unsaid: for the operating systems and financial records, what the
+/// command counts as read less what it names as not carried is what arrived in the target's
+/// tables, row for row.
+#[test]
+fn every_operating_system_and_financial_record_read_arrived_or_is_named() {
+    let o = outcome();
+    for (itemtype, added) in &o.related_added {
+        let prefix = format!("  {itemtype}: ");
+        let line = o
+            .first
+            .stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .unwrap_or_else(|| panic!("no count for {itemtype} in:\n{}", o.first.stdout));
+        // "12 lus, 1 non transférés (dans la corbeille), …"
+        let numbers: Vec<u64> = line
+            .split(", ")
+            .filter_map(|part| part.split(' ').next()?.parse().ok())
+            .collect();
+        let (read, not_carried) = numbers.split_first().expect("a count read");
+        assert!(*read > 0, "{itemtype}: {line}");
+        assert_eq!(
+            read - not_carried.iter().sum::<u64>(),
+            *added,
+            "{itemtype}: the command counted {line:?}; the target's table gained {added}"
+        );
+    }
 }
 
 /// The target holds what the source holds, every field the oracle reads, nothing more.

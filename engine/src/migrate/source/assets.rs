@@ -8,6 +8,7 @@
 //! share). The operating systems and financial data are read the same way: their `items_id`
 //! would be expanded into the asset's name.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
@@ -191,24 +192,52 @@ fn own_fields(itemtype: GlpiType) -> Vec<String> {
 /// Related rows (OS, infocom) by (itemtype, items_id), as (ids, names).
 type Related<'a> = HashMap<(String, u64), super::Twin<'a>>;
 
-fn related(read: &SourceRead, itemtype: GlpiType) -> Related<'_> {
-    let mut out = HashMap::new();
-    for (raw, named) in twins(read, itemtype, None) {
-        if let Some(item) = number(raw, "items_id") {
-            // The first one: GLPI keeps one per asset.
-            out.entry((text(raw, "itemtype"), item))
-                .or_insert((raw, named));
+/// The related rows of `itemtype`, counted in `out`: read, and not carried when damaged or a
+/// second one for the same asset (GLPI lets an asset hold several operating systems; its table
+/// carries the first). Whether its asset is carried is counted by [`count_unattached`].
+fn related<'a>(read: &'a SourceRead, itemtype: GlpiType, out: &mut Built) -> Related<'a> {
+    let mut related = HashMap::new();
+    for (raw, named) in twins(read, itemtype, Some(out)) {
+        let Some(item) = number(raw, "items_id") else {
+            out.skip(itemtype, SkipReason::NoId);
+            continue;
+        };
+        match related.entry((text(raw, "itemtype"), item)) {
+            Entry::Vacant(v) => {
+                v.insert((raw, named));
+            }
+            Entry::Occupied(_) => out.skip(itemtype, SkipReason::SecondForItsAsset),
         }
     }
-    out
+    related
+}
+
+/// Counts the related rows whose asset is not carried: with the asset's own reason when it was
+/// read and left out (a template, in the trash, another entity), else as linked to an object not
+/// read (another type, such as a licence's financial record, or an asset not read).
+fn count_unattached(
+    related: &Related<'_>,
+    itemtype: GlpiType,
+    carried: &HashMap<(String, u64), Option<SkipReason>>,
+    out: &mut Built,
+) {
+    for link in related.keys() {
+        match carried.get(link) {
+            Some(None) => {}
+            Some(Some(reason)) => out.skip(itemtype, *reason),
+            None => out.skip(itemtype, SkipReason::OutsideRead),
+        }
+    }
 }
 
 /// Builds the six asset tables and the connections companion.
 pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
-    let os = related(read, GlpiType::ItemOperatingSystem);
-    let infocoms = related(read, GlpiType::Infocom);
+    let os = related(read, GlpiType::ItemOperatingSystem, out);
+    let infocoms = related(read, GlpiType::Infocom, out);
     // (itemtype, id) → key, for connections.
     let mut keys: HashMap<(GlpiType, u64), String> = HashMap::new();
+    // (itemtype, id) → carried (`None`) or why not, for the related rows' counts.
+    let mut carried: HashMap<(String, u64), Option<SkipReason>> = HashMap::new();
     for itemtype in ASSETS {
         let own = own_fields(itemtype);
         let mut headers: Vec<&str> = own.iter().map(String::as_str).collect();
@@ -218,20 +247,22 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
         for (raw, named) in twins(read, itemtype, Some(out)) {
             // Paired by id: every pair has one.
             let Some(aid) = id(raw) else { continue };
-            if flag(raw, "is_template") {
-                out.skip(itemtype, SkipReason::Template);
-                continue;
-            }
-            if flag(raw, "is_deleted") {
-                out.skip(itemtype, SkipReason::Deleted);
-                continue;
-            }
-            if !ctx.in_scope(raw) {
-                out.skip(itemtype, SkipReason::OutsideEntity);
+            let link = (itemtype.name().to_string(), aid);
+            let left_out = if flag(raw, "is_template") {
+                Some(SkipReason::Template)
+            } else if flag(raw, "is_deleted") {
+                Some(SkipReason::Deleted)
+            } else if !ctx.in_scope(raw) {
+                Some(SkipReason::OutsideEntity)
+            } else {
+                None
+            };
+            carried.insert(link.clone(), left_out);
+            if let Some(reason) = left_out {
+                out.skip(itemtype, reason);
                 continue;
             }
             keys.insert((itemtype, aid), asset_key(raw));
-            let link = (itemtype.name().to_string(), aid);
             let os = os.get(&link);
             let infocom = infocoms.get(&link);
             let cells = headers
@@ -281,6 +312,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
             .unwrap_or(ItemType::Computer);
         out.table(item_type, &headers, rows);
     }
+    count_unattached(&os, GlpiType::ItemOperatingSystem, &carried, out);
+    count_unattached(&infocoms, GlpiType::Infocom, &carried, out);
 
     let mut connections = Vec::new();
     for c in read.rows(Endpoint {

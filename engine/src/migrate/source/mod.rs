@@ -192,6 +192,9 @@ pub enum SkipReason {
     /// A row read as ids but not with names (the two reads of its type are a few seconds
     /// apart): created or purged in the local GLPI meanwhile; the next read takes it.
     ChangedDuringRead,
+    /// A second operating system (or financial record) of one asset: GLPI lets an asset hold
+    /// several operating systems, the asset tables carry one, the first read.
+    SecondForItsAsset,
 }
 
 impl SkipReason {
@@ -257,6 +260,12 @@ impl SkipReason {
             }
             (SkipReason::ChangedDuringRead, Lang::En) => {
                 "created or removed in the local GLPI during the read: carried at the next read"
+            }
+            (SkipReason::SecondForItsAsset, Lang::Fr) => {
+                "second pour le même matériel (plusieurs systèmes d'exploitation) : seul le premier est repris"
+            }
+            (SkipReason::SecondForItsAsset, Lang::En) => {
+                "a second one for the same asset (several operating systems): only the first is carried"
             }
         }
     }

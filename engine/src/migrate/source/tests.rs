@@ -1627,3 +1627,61 @@ fn a_row_with_no_id_or_no_named_twin_is_counted_with_its_reason() {
         "créé ou supprimé dans le GLPI local pendant la lecture : repris à la prochaine lecture"
     );
 }
+
+/// Operating systems and financial records are counted like what they belong to: read, and not
+/// carried with their reason. A second operating system of one computer (GLPI lets an asset
+/// hold several; its table carries one) is named as such; the first read stays the one carried.
+/// The OS of a computer in the trash shares its reason; a licence's financial record (a type not
+/// migrated) is linked to an object not read; a row whose asset id is damaged has no id.
+#[test]
+fn every_operating_system_and_financial_record_is_counted_with_its_reason() {
+    let mut glpi = LocalGlpi::new();
+    let os = |id: u64, item: Value, name: &str| {
+        (
+            json!({"id": id, "itemtype": "Computer", "items_id": item, "operatingsystems_id": 9}),
+            json!({"items_id": "PC", "operatingsystems_id": name}),
+        )
+    };
+    for (raw, names) in [
+        os(2, json!(20), "Debian GNU/Linux 12"),
+        os(3, json!(22), "Microsoft Windows 10"),
+        os(4, Value::Null, "Microsoft Windows 10"),
+    ] {
+        twin(&mut glpi.rows, "Item_OperatingSystem", raw, names);
+    }
+    twin(
+        &mut glpi.rows,
+        "Infocom",
+        json!({"id": 2, "itemtype": "SoftwareLicense", "items_id": 7, "value": "120.0000"}),
+        json!({"items_id": "Office 2021"}),
+    );
+    let mut read = SourceRead::default();
+    read_all(&glpi, &mut read).unwrap();
+    let counts = counts_by_type(&read);
+    let os = &counts[&GlpiType::ItemOperatingSystem];
+    assert_eq!(os.read, 4);
+    assert_eq!(
+        os.not_carried,
+        BTreeMap::from([
+            (SkipReason::Deleted, 1),
+            (SkipReason::NoId, 1),
+            (SkipReason::SecondForItsAsset, 1),
+        ])
+    );
+    let infocom = &counts[&GlpiType::Infocom];
+    assert_eq!(infocom.read, 2);
+    assert_eq!(
+        infocom.not_carried,
+        BTreeMap::from([(SkipReason::OutsideRead, 1)])
+    );
+    // The first operating system read stays the one carried.
+    let p = read.prepared();
+    assert_eq!(
+        table(&p, ItemType::Computer)[&20]["operatingsystems_id"],
+        "Microsoft Windows 11 Entreprise"
+    );
+    assert_eq!(
+        SkipReason::SecondForItsAsset.render(Lang::Fr),
+        "second pour le même matériel (plusieurs systèmes d'exploitation) : seul le premier est repris"
+    );
+}

@@ -191,11 +191,11 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "ordinateur : numéro de série ou nom de l'ordinateur ; type : Moniteur, Périphérique, Imprimante ou Téléphone (ou Monitor, Peripheral, Printer, Phone) ; element : numéro de série ou nom de l'élément branché.",
             CompanionKind::Installations => "ordinateur : numéro de série ou nom de l'ordinateur ; logiciel : nom du logiciel (tel qu'exporté) ; version : nom de la version installée.",
-            CompanionKind::Suppliers => "une ligne par fournisseur. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; type : type de fournisseur ; numero_enregistrement, adresse, code_postal, ville, region, pays, site_web, telephone, fax, courriel, commentaire ; actif : Oui/Non ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI, et commentaire : le commentaire du port.",
+            CompanionKind::Suppliers => "une ligne par fournisseur. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; type : type de fournisseur ; numero_enregistrement, adresse, code_postal, ville, region, pays, site_web, telephone, fax, courriel, commentaire ; actif : Oui/Non ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI.",
             CompanionKind::Contracts => "une ligne par contrat. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; numero ; type : type de contrat ; debut : AAAA-MM-JJ ; duree, preavis, periodicite, facturation : en mois ; reconduction : 0 jamais, 1 tacite, 2 expresse ; alerte : code d'alerte de GLPI ; numero_comptable ; lieu : nom complet ; statut : nom complet ; commentaire.",
             CompanionKind::ContractLinks => "contrat : nom du contrat ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (ou leurs noms français) pour un élément couvert, Supplier (ou Fournisseur) pour un fournisseur du contrat ; element : numéro de série ou nom de l'élément, ou nom du fournisseur.",
             CompanionKind::TicketSuppliers => "ticket : ID du ticket dans l'export des tickets ; fournisseur : nom du fournisseur ; role : Demandeur, Attribué ou Observateur.",
-            CompanionKind::NetworkPorts => "une ligne par port. element : numéro de série ou nom du matériel ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral ou Phone (ou Ordinateur, Moniteur, Imprimante, Matériel réseau, Périphérique, Téléphone) ; numero : numéro logique du port ; port : nom du port ; instanciation : NetworkPortEthernet, NetworkPortWifi… ; mac : adresse MAC ; nom_reseau : nom réseau du port ; adresses_ip : ses adresses IP, séparées par des espaces ; colonne facultative date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI.",
+            CompanionKind::NetworkPorts => "une ligne par port. element : numéro de série ou nom du matériel ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral ou Phone (ou Ordinateur, Moniteur, Imprimante, Matériel réseau, Périphérique, Téléphone) ; numero : numéro logique du port ; port : nom du port ; instanciation : NetworkPortEthernet, NetworkPortWifi… ; mac : adresse MAC ; nom_reseau : nom réseau du port ; adresses_ip : ses adresses IP, séparées par des espaces ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI, et commentaire : le commentaire du port (prise murale, position au brassage).",
             CompanionKind::Timeline => "une ligne par suivi, tâche ou solution, dans l'ordre d'origine. ticket : ID du ticket dans l'export des tickets ; type : Suivi, Tâche ou Solution ; date : AAAA-MM-JJ HH:MM[:SS] ; auteur : identifiant ou « Nom Prénom » ; contenu : texte ou HTML ; prive : Oui/Non ; duree (tâches) : secondes ou « 1 heures 30 minutes » ; technicien (tâches) : identifiant ou nom ; statut : Information, A faire ou Fait pour une tâche, En attente, Acceptée, Refusée ou Aucune pour une solution ; colonnes facultatives source (source de la demande d'un suivi), categorie (catégorie de tâche), type_solution, date_approbation et approbateur (d'une solution approuvée ou refusée), debut et fin (planification d'une tâche : AAAA-MM-JJ HH:MM[:SS]).",
         }
     }
@@ -205,11 +205,11 @@ impl CompanionKind {
         match self {
             CompanionKind::Connections => "computer: serial number or name of the computer; type: Monitor, Peripheral, Printer or Phone (French names accepted); item: serial number or name of the connected item.",
             CompanionKind::Installations => "computer: serial number or name of the computer; software: software name (as exported); version: installed version name.",
-            CompanionKind::Suppliers => "one row per supplier. name; entity: the entity's complete name; recursive: Yes/No; type: supplier type; registration_number, address, postcode, town, state, country, website, phone, fax, email, comment; active: Yes/No; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI, and comment (or commentaire): the port's comment.",
+            CompanionKind::Suppliers => "one row per supplier. name; entity: the entity's complete name; recursive: Yes/No; type: supplier type; registration_number, address, postcode, town, state, country, website, phone, fax, email, comment; active: Yes/No; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI.",
             CompanionKind::Contracts => "one row per contract. name; entity: the entity's complete name; recursive: Yes/No; number; type: contract type; begin_date: YYYY-MM-DD; duration, notice, periodicity, billing: in months; renewal: 0 never, 1 tacit, 2 express; alert: GLPI's alert code; accounting_number; location: complete name; state: complete name; comment.",
             CompanionKind::ContractLinks => "contract: the contract's name; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (French names accepted) for a covered item, Supplier for a supplier of the contract; item: the item's serial number or name, or the supplier's name.",
             CompanionKind::TicketSuppliers => "ticket: the ticket's ID in the ticket export; supplier: the supplier's name; role: Requester, Assigned or Observer (French names accepted).",
-            CompanionKind::NetworkPorts => "one row per port. item: serial number or name of the asset; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral or Phone (French names accepted); number: the port's logical number; port: its name; instantiation: NetworkPortEthernet, NetworkPortWifi…; mac: MAC address; network_name: the port's network name; ip_addresses: its IP addresses, separated by spaces; optional column creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI.",
+            CompanionKind::NetworkPorts => "one row per port. item: serial number or name of the asset; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral or Phone (French names accepted); number: the port's logical number; port: its name; instantiation: NetworkPortEthernet, NetworkPortWifi…; mac: MAC address; network_name: the port's network name; ip_addresses: its IP addresses, separated by spaces; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI, and comment (or commentaire): the port's comment (wall socket, patch panel position).",
             CompanionKind::Timeline => "one row per followup, task or solution, in their original order. ticket: the ticket's ID in the ticket export; kind: Followup, Task or Solution (French names accepted); date: YYYY-MM-DD HH:MM[:SS]; author: login or \"Last First\" name; content: text or HTML; private: Yes/No; duration (tasks): seconds or \"1 hours 30 minutes\"; technician (tasks): login or name; state: Information, To do or Done for a task, Waiting, Accepted, Refused or None for a solution; optional columns source (a followup's request source), category (task category), solution_type, approval_date and approver (of an approved or refused solution), begin and end (a task's schedule: YYYY-MM-DD HH:MM[:SS]).",
         }
     }
@@ -490,6 +490,26 @@ pub struct CompanionFile<'a> {
 mod tests {
     use super::*;
     use crate::read::{read_bytes, ReadOptions};
+
+    /// The help shown beside each template names every column the file may have, in its
+    /// language: an optional column missing from it is one a user cannot know to give.
+    #[test]
+    fn each_help_names_every_column_of_its_file() {
+        for kind in CompanionKind::ALL {
+            for (help, columns) in [
+                (kind.help_fr(), kind.all_headers()),
+                (kind.help_en(), kind.english()),
+            ] {
+                for column in columns {
+                    assert!(
+                        help.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                            .any(|word| word == *column),
+                        "{kind:?}: the help does not name {column:?}: {help}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn templates_are_recognised_when_read_back() {

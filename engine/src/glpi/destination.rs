@@ -180,6 +180,7 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
         "_versions_arch" => related(SoftwareVersion, "arch"),
         "_versions_comments" => related(SoftwareVersion, "comment"),
         "_versions_os" => related(SoftwareVersion, "operatingsystems_id"),
+        "_versions_dates" => related(SoftwareVersion, "date_creation"),
         "_useremails" => D::Objects {
             itemtype: UserEmail,
         },
@@ -209,17 +210,35 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
                 static_column(ItemOperatingSystem, field)?,
             )
         }
-        "buy_date" | "use_date" | "value" | "warranty_value" | "warranty_duration"
-        | "warranty_date" | "warranty_info" | "suppliers_id" | "order_number"
-        | "delivery_number" | "immo_number" | "bill" | "order_date" | "delivery_date"
-        | "sink_time" | "sink_type" | "sink_coeff" | "alert" | "inventory_date"
+        "buy_date"
+        | "use_date"
+        | "value"
+        | "warranty_value"
+        | "warranty_duration"
+        | "warranty_date"
+        | "warranty_info"
+        | "suppliers_id"
+        | "order_number"
+        | "delivery_number"
+        | "immo_number"
+        | "bill"
+        | "order_date"
+        | "delivery_date"
+        | "sink_time"
+        | "sink_type"
+        | "sink_coeff"
+        | "alert"
+        | "inventory_date"
         | "decommission_date"
+        | "businesscriticities_id"
             if own.is_asset() =>
         {
             related(Infocom, static_column(Infocom, field)?)
         }
-        // The asset has its own `comment`.
+        // The asset has its own `comment` and `date_creation`.
         "_infocom_comment" if own.is_asset() => related(Infocom, "comment"),
+        "_infocom_date_creation" if own.is_asset() => related(Infocom, "date_creation"),
+        "_os_date_creation" if own.is_asset() => related(ItemOperatingSystem, "date_creation"),
         _ => match static_column(own, &concrete_field(item_type, field)) {
             Some(column) => D::Column {
                 column: column.to_string(),

@@ -209,6 +209,8 @@ glpi_types! {
     TaskCategory = "TaskCategory" in "glpi_taskcategories",
     /// Solution types.
     SolutionType = "SolutionType" in "glpi_solutiontypes",
+    /// Business criticities (a tree), named by an asset's financial record.
+    BusinessCriticity = "BusinessCriticity" in "glpi_businesscriticities",
 }
 
 /// The profile right bits GLPI stores per right name.
@@ -498,6 +500,7 @@ impl GlpiType {
             ItilCategory => "itilcategories_id",
             TaskCategory => "taskcategories_id",
             DocumentCategory => "documentcategories_id",
+            BusinessCriticity => "businesscriticities_id",
             _ => return None,
         })
     }
@@ -520,6 +523,7 @@ impl GlpiType {
                     | TaskCategory
                     | SolutionType
                     | Document
+                    | BusinessCriticity
             )
     }
 
@@ -527,7 +531,7 @@ impl GlpiType {
     pub fn stage(self) -> u32 {
         match self {
             Location | State | SoftwareCategory | ItilCategory | TaskCategory
-            | DocumentCategory | SupplierType => 0,
+            | DocumentCategory | SupplierType | BusinessCriticity => 0,
             Manufacturer
             | UserTitle
             | UserCategory
@@ -749,6 +753,7 @@ impl GlpiType {
             "profiles_id" | "_profiles_id" => Target::Dropdown(Profile),
             "itilcategories_id" => Target::Tree(ItilCategory),
             "taskcategories_id" => Target::Tree(TaskCategory),
+            "businesscriticities_id" => Target::Tree(BusinessCriticity),
             "requesttypes_id" => Target::Dropdown(RequestType),
             "solutiontypes_id" => Target::Dropdown(SolutionType),
             "tickets_id" => Target::Dropdown(Ticket),

@@ -365,6 +365,11 @@ impl GlpiType {
                 ("Type de solution", "Types de solutions"),
                 ("Solution type", "Solution types"),
             ),
+            // GLPI's French interface says "Criticité business".
+            BusinessCriticity => Noun::new(
+                ("Criticité business", "Criticités business"),
+                ("Business criticity", "Business criticities"),
+            ),
         }
     }
 
@@ -549,6 +554,21 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "Operating system - Host ID",
     ),
     (
+        "_os_date_creation",
+        "Système d'exploitation - Date de création",
+        "Operating system - Creation date",
+    ),
+    (
+        "businesscriticities_id",
+        "Informations financières et administratives - Criticité business",
+        "Financial and administrative information - Business criticity",
+    ),
+    (
+        "_infocom_date_creation",
+        "Informations financières et administratives - Date de création",
+        "Financial and administrative information - Creation date",
+    ),
+    (
         "sink_time",
         "Informations financières et administratives - Durée d'amortissement",
         "Financial and administrative information - Amortization duration",
@@ -621,6 +641,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "_versions_os",
         "Versions - Système d'exploitation",
         "Versions - Operating system",
+    ),
+    (
+        "_versions_dates",
+        "Versions - Date de création",
+        "Versions - Creation date",
     ),
     (
         "_installations",

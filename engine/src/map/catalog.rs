@@ -508,6 +508,35 @@ const ASSET_COMMON: &[FieldSpec] = &[
         ],
         false,
     ),
+    // GLPI's exports have no creation date of the OS or the financial record (no search
+    // option): the local GLPI's read carries them, else GLPI stamps the write's time.
+    f(
+        "_os_date_creation",
+        DateTime,
+        &[
+            "systeme d'exploitation - date de creation",
+            "operating system - creation date",
+        ],
+        false,
+    ),
+    f(
+        "businesscriticities_id",
+        TreePath,
+        &[
+            "informations financieres et administratives - criticite business",
+            "financial and administrative information - business criticity",
+        ],
+        false,
+    ),
+    f(
+        "_infocom_date_creation",
+        DateTime,
+        &[
+            "informations financieres et administratives - date de creation",
+            "financial and administrative information - creation date",
+        ],
+        false,
+    ),
     // Amortization, alert, inventory and decommission (`Infocom`).
     f(
         "sink_time",
@@ -551,6 +580,9 @@ const ASSET_COMMON: &[FieldSpec] = &[
         &[
             "informations financieres et administratives - commentaires",
             "financial and administrative information - comments",
+            // GLPI's own label of the column (search option 122), behind its group's name.
+            "informations financieres et administratives - commentaires sur les informations financieres et administratives",
+            "financial and administrative information - comments on financial and administrative information",
         ],
         false,
     ),
@@ -748,6 +780,12 @@ const SOFTWARE: &[FieldSpec] = &[
             "versions - systeme d'exploitation",
             "versions - operating system",
         ],
+        false,
+    ),
+    f(
+        "_versions_dates",
+        Text,
+        &["versions - date de creation", "versions - creation date"],
         false,
     ),
     f(

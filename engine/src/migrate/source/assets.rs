@@ -140,6 +140,7 @@ const OS: &[&str] = &[
     "company",
     "owner",
     "hostid",
+    "_os_date_creation",
 ];
 
 /// Financial columns (`Infocom`); the warranty is given as its expiration, as the exports do.
@@ -164,6 +165,8 @@ const INFOCOM: &[&str] = &[
     "alert",
     "inventory_date",
     "decommission_date",
+    "businesscriticities_id",
+    "_infocom_date_creation",
 ];
 
 /// What an asset is known by in companion tables: its serial, else its name (the plan's key).
@@ -283,6 +286,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         };
                         return match *f {
                             "install_date" => date(n, f),
+                            "_os_date_creation" => text(n, "date_creation"),
                             _ => text(n, f),
                         };
                     }
@@ -295,6 +299,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                             "buy_date" | "use_date" | "order_date" | "delivery_date" => date(n, f),
                             "value" | "warranty_value" => decimal(n, f),
                             "_infocom_comment" => text(n, "comment"),
+                            "_infocom_date_creation" => text(n, "date_creation"),
                             "inventory_date" | "decommission_date" => date(n, f),
                             // GLPI's 0: none (the enumeration starts at 1).
                             "sink_type" if number(n, f) == Some(0) => String::new(),

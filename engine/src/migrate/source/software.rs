@@ -43,13 +43,14 @@ pub const OPERATING_SYSTEMS: Endpoint = Endpoint {
 /// The collections this family reads.
 pub const ENDPOINTS: &[Endpoint] = &[SOFTWARE, VERSIONS, INSTALLATIONS, STATES, OPERATING_SYSTEMS];
 
-/// A version's columns (its status, architecture, comment and operating system), each given per
-/// software as one value per version, `<br>` between.
-const VERSION_COLUMNS: [&str; 4] = [
+/// A version's columns (its status, architecture, comment, operating system and creation date),
+/// each given per software as one value per version, `<br>` between.
+const VERSION_COLUMNS: [&str; 5] = [
     "_versions_states",
     "_versions_arch",
     "_versions_comments",
     "_versions_os",
+    "_versions_dates",
 ];
 
 /// Software columns.
@@ -63,6 +64,7 @@ const FIELDS: &[&str] = &[
     "_versions_arch",
     "_versions_comments",
     "_versions_os",
+    "_versions_dates",
     "is_recursive",
     "locations_id",
     "groups_id",
@@ -107,7 +109,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     // Versions by software, in id order; version id → (software, version) names.
     let mut versions: BTreeMap<u64, Vec<String>> = BTreeMap::new();
     // Per software, each of [`VERSION_COLUMNS`] for its versions, in the same order.
-    let mut columns: BTreeMap<u64, [Vec<String>; 4]> = BTreeMap::new();
+    let mut columns: BTreeMap<u64, [Vec<String>; 5]> = BTreeMap::new();
     let mut version_names: HashMap<u64, (String, String)> = HashMap::new();
     for v in read.rows(VERSIONS) {
         let (Some(vid), Some(sid)) = (id(v), number(v, "softwares_id")) else {
@@ -130,6 +132,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
             text(v, "arch"),
             text(v, "comment"),
             named(&os_names, "operatingsystems_id"),
+            text(v, "date_creation"),
         ];
         let lists = columns.entry(sid).or_default();
         for (list, value) in lists.iter_mut().zip(values) {

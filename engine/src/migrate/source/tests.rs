@@ -251,15 +251,17 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
         &mut r,
         "Item_OperatingSystem",
         json!({"id": 1, "itemtype": "Computer", "items_id": 20, "operatingsystems_id": 2, "operatingsystemversions_id": 3, "license_number": "X",
-               "licenseid": "00330-80000-00016-AA6", "install_date": "2024-01-17", "company": "Préfecture", "owner": "DSI", "hostid": "7f000010"}),
+               "licenseid": "00330-80000-00016-AA6", "install_date": "2024-01-17", "company": "Préfecture", "owner": "DSI", "hostid": "7f000010",
+               "date_creation": "2024-01-17 09:12:00"}),
         json!({"items_id": "PC-20", "operatingsystems_id": "Microsoft Windows 11 Entreprise", "operatingsystemversions_id": "23H2",
                "licenseid": "00330-80000-00016-AA6", "install_date": "2024-01-17", "company": "Préfecture", "owner": "DSI", "hostid": "7f000010"}),
     );
     twin(
         &mut r,
         "Infocom",
-        json!({"id": 1, "itemtype": "Computer", "items_id": 20, "buy_date": "2026-02-01", "warranty_date": "2026-02-01", "warranty_duration": 36, "value": "899.0000", "suppliers_id": 2, "order_date": null}),
-        json!({"items_id": "PC-20", "suppliers_id": "UGAP", "sink_time": 5, "sink_type": 2, "sink_coeff": 1.5,
+        json!({"id": 1, "itemtype": "Computer", "items_id": 20, "buy_date": "2026-02-01", "warranty_date": "2026-02-01", "warranty_duration": 36, "value": "899.0000", "suppliers_id": 2, "order_date": null,
+               "date_creation": "2026-02-03 14:30:00", "businesscriticities_id": 2}),
+        json!({"items_id": "PC-20", "suppliers_id": "UGAP", "businesscriticities_id": "Critique > Élevée", "sink_time": 5, "sink_type": 2, "sink_coeff": 1.5,
                "comment": "Marché n°16", "alert": 4, "inventory_date": "2026-06-30",
                "decommission_date": "2031-02-01 00:00:00"}),
     );
@@ -287,7 +289,8 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
         vec![
             json!({"id": 41, "softwares_id": 40, "name": "7.6.4"}),
             json!({"id": 42, "softwares_id": 40, "name": "24.2", "arch": "x64",
-                   "comment": "validée", "operatingsystems_id": 5}),
+                   "comment": "validée", "operatingsystems_id": 5,
+                   "date_creation": "2025-09-01 08:00:00"}),
         ],
     );
     put(
@@ -668,6 +671,11 @@ fn values_are_written_as_the_plan_reads_them() {
     for field in ["licenseid", "install_date", "company", "owner", "hostid"] {
         assert!(os.fields.contains_key(field), "{field}: {:?}", os.fields);
     }
+    // Their own creation dates, not the computer's (GLPI would stamp the write's time).
+    assert_eq!(
+        os.fields["date_creation"],
+        FieldValue::Text("2024-01-17 09:12:00".into())
+    );
     let infocom = related(GlpiType::Infocom);
     for field in [
         "sink_time",
@@ -686,6 +694,27 @@ fn values_are_written_as_the_plan_reads_them() {
     assert_eq!(
         infocom.fields["comment"],
         FieldValue::Text("Marché n°16".into())
+    );
+    assert_eq!(
+        infocom.fields["date_creation"],
+        FieldValue::Text("2026-02-03 14:30:00".into())
+    );
+    // Its business criticity, a tree created level by level where the target lacks it.
+    assert!(
+        matches!(&infocom.fields["businesscriticities_id"], FieldValue::Ref(k)
+            if k.itemtype == GlpiType::BusinessCriticity && k.key == "Critique > Élevée"),
+        "{:?}",
+        infocom.fields
+    );
+    let high = plan
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::BusinessCriticity && o.key.key == "Critique > Élevée")
+        .expect("the criticity planned");
+    assert!(
+        matches!(&high.fields["businesscriticities_id"], FieldValue::Ref(k) if k.key == "Critique"),
+        "{:?}",
+        high.fields
     );
     // The alert in an update once the record exists (GLPI sets the entity's default at its
     // creation).
@@ -1466,7 +1495,7 @@ fn a_connected_item_gets_its_own_values_back_after_its_connection() {
 /// A version's architecture, comment and operating system ride beside its name, one value per
 /// version (an empty one keeps its place), and reach the version planned.
 #[test]
-fn a_versions_architecture_comment_and_operating_system_are_carried() {
+fn a_versions_architecture_comment_operating_system_and_creation_date_are_carried() {
     let glpi = LocalGlpi::new();
     let mut read = SourceRead::default();
     read_all(&glpi, &mut read).unwrap();
@@ -1480,6 +1509,7 @@ fn a_versions_architecture_comment_and_operating_system_are_carried() {
         office["_versions_os"],
         "<br>Microsoft Windows 11 Entreprise"
     );
+    assert_eq!(office["_versions_dates"], "<br>2025-09-01 08:00:00");
     let plan = p
         .draft()
         .plan(&TargetData::default(), &PlanOptions::default());
@@ -1492,13 +1522,17 @@ fn a_versions_architecture_comment_and_operating_system_are_carried() {
     let new = version("|24.2");
     assert_eq!(new.fields["arch"], FieldValue::Text("x64".into()));
     assert_eq!(new.fields["comment"], FieldValue::Text("validée".into()));
+    assert_eq!(
+        new.fields["date_creation"],
+        FieldValue::Text("2025-09-01 08:00:00".into())
+    );
     assert!(
         matches!(new.fields["operatingsystems_id"], FieldValue::Ref(ref k) if k.key == "Microsoft Windows 11 Entreprise"),
         "{:?}",
         new.fields
     );
     let old = version("|7.6.4");
-    for f in ["arch", "comment", "operatingsystems_id"] {
+    for f in ["arch", "comment", "operatingsystems_id", "date_creation"] {
         assert!(!old.fields.contains_key(f), "{f}");
     }
 }

@@ -304,9 +304,10 @@ fn the_template_is_a_timeline_file_and_english_headers_are_recognised() {
 
 /// A task's schedule (`debut`, `fin`) is planned as the task's `begin` and `end`; a schedule
 /// with one end only is rejected with the column at fault (GLPI plans nothing from one date).
+/// Its technician group (`groupe_technicien`, a complete name) is the group of the groups file.
 #[test]
-fn a_task_schedule_is_planned_with_both_ends_or_rejected() {
-    let header = "ticket;type;date;auteur;contenu;prive;duree;technicien;statut;source;categorie;type_solution;debut;fin\r\n";
+fn a_task_schedule_and_group_are_planned_with_both_ends_or_rejected() {
+    let header = "ticket;type;date;auteur;contenu;prive;duree;technicien;statut;source;categorie;type_solution;debut;fin;groupe_technicien\r\n";
     // A ticket the check keeps (homonyms make some rejected).
     let ticket = plan(header.to_string())
         .objects
@@ -315,7 +316,7 @@ fn a_task_schedule_is_planned_with_both_ends_or_rejected() {
         .map(|o| o.key.key.trim_start_matches("n°").to_string())
         .expect("a planned ticket");
     let planned = format!(
-        "{ticket};Tâche;2026-11-03 10:37:38;;Intervention planifiée;Non;7200;;A faire;;;;2026-11-25 09:00:00;2026-11-25 11:00:00\r\n"
+        "{ticket};Tâche;2026-11-03 10:37:38;;Intervention planifiée;Non;7200;;A faire;;;;2026-11-25 09:00:00;2026-11-25 11:00:00;SIDSIC > Support de proximité\r\n"
     );
     let half = format!(
         "{ticket};Tâche;2026-11-04 10:00:00;;Début seul;Non;;;A faire;;;;2026-11-26 09:00;\r\n"
@@ -333,6 +334,12 @@ fn a_task_schedule_is_planned_with_both_ends_or_rejected() {
     assert_eq!(field(scheduled, "begin"), "2026-11-25 09:00:00");
     assert_eq!(field(scheduled, "end"), "2026-11-25 11:00:00");
     assert_eq!(field(scheduled, "actiontime"), "7200");
+    assert!(
+        matches!(&scheduled.fields["groups_id_tech"], FieldValue::Ref(k)
+            if k.itemtype == GlpiType::Group && k.key == "SIDSIC > Support de proximité"),
+        "{:?}",
+        scheduled.fields
+    );
     let rejected = plan.objects.iter().any(|o| {
         matches!(&o.decision, Decision::Rejected { rejection: Rejection::TimelineBadValue { column, .. } } if column == "fin")
     });

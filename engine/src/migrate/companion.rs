@@ -196,7 +196,7 @@ impl CompanionKind {
             CompanionKind::ContractLinks => "contrat : nom du contrat ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (ou leurs noms français) pour un élément couvert, Supplier (ou Fournisseur) pour un fournisseur du contrat ; element : numéro de série ou nom de l'élément, ou nom du fournisseur.",
             CompanionKind::TicketSuppliers => "ticket : ID du ticket dans l'export des tickets ; fournisseur : nom du fournisseur ; role : Demandeur, Attribué ou Observateur.",
             CompanionKind::NetworkPorts => "une ligne par port. element : numéro de série ou nom du matériel ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral ou Phone (ou Ordinateur, Moniteur, Imprimante, Matériel réseau, Périphérique, Téléphone) ; numero : numéro logique du port ; port : nom du port ; instanciation : NetworkPortEthernet, NetworkPortWifi… ; mac : adresse MAC ; nom_reseau : nom réseau du port ; adresses_ip : ses adresses IP, séparées par des espaces ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI, et commentaire : le commentaire du port (prise murale, position au brassage).",
-            CompanionKind::Timeline => "une ligne par suivi, tâche ou solution, dans l'ordre d'origine. ticket : ID du ticket dans l'export des tickets ; type : Suivi, Tâche ou Solution ; date : AAAA-MM-JJ HH:MM[:SS] ; auteur : identifiant ou « Nom Prénom » ; contenu : texte ou HTML ; prive : Oui/Non ; duree (tâches) : secondes ou « 1 heures 30 minutes » ; technicien (tâches) : identifiant ou nom ; statut : Information, A faire ou Fait pour une tâche, En attente, Acceptée, Refusée ou Aucune pour une solution ; colonnes facultatives source (source de la demande d'un suivi), categorie (catégorie de tâche), type_solution, date_approbation et approbateur (d'une solution approuvée ou refusée), debut et fin (planification d'une tâche : AAAA-MM-JJ HH:MM[:SS]).",
+            CompanionKind::Timeline => "une ligne par suivi, tâche ou solution, dans l'ordre d'origine. ticket : ID du ticket dans l'export des tickets ; type : Suivi, Tâche ou Solution ; date : AAAA-MM-JJ HH:MM[:SS] ; auteur : identifiant ou « Nom Prénom » ; contenu : texte ou HTML ; prive : Oui/Non ; duree (tâches) : secondes ou « 1 heures 30 minutes » ; technicien (tâches) : identifiant ou nom ; statut : Information, A faire ou Fait pour une tâche, En attente, Acceptée, Refusée ou Aucune pour une solution ; colonnes facultatives source (source de la demande d'un suivi), categorie (catégorie de tâche), type_solution, date_approbation et approbateur (d'une solution approuvée ou refusée), debut et fin (planification d'une tâche : AAAA-MM-JJ HH:MM[:SS]), groupe_technicien (groupe technicien d'une tâche : nom complet).",
         }
     }
 
@@ -210,13 +210,13 @@ impl CompanionKind {
             CompanionKind::ContractLinks => "contract: the contract's name; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (French names accepted) for a covered item, Supplier for a supplier of the contract; item: the item's serial number or name, or the supplier's name.",
             CompanionKind::TicketSuppliers => "ticket: the ticket's ID in the ticket export; supplier: the supplier's name; role: Requester, Assigned or Observer (French names accepted).",
             CompanionKind::NetworkPorts => "one row per port. item: serial number or name of the asset; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral or Phone (French names accepted); number: the port's logical number; port: its name; instantiation: NetworkPortEthernet, NetworkPortWifi…; mac: MAC address; network_name: the port's network name; ip_addresses: its IP addresses, separated by spaces; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI, and comment (or commentaire): the port's comment (wall socket, patch panel position).",
-            CompanionKind::Timeline => "one row per followup, task or solution, in their original order. ticket: the ticket's ID in the ticket export; kind: Followup, Task or Solution (French names accepted); date: YYYY-MM-DD HH:MM[:SS]; author: login or \"Last First\" name; content: text or HTML; private: Yes/No; duration (tasks): seconds or \"1 hours 30 minutes\"; technician (tasks): login or name; state: Information, To do or Done for a task, Waiting, Accepted, Refused or None for a solution; optional columns source (a followup's request source), category (task category), solution_type, approval_date and approver (of an approved or refused solution), begin and end (a task's schedule: YYYY-MM-DD HH:MM[:SS]).",
+            CompanionKind::Timeline => "one row per followup, task or solution, in their original order. ticket: the ticket's ID in the ticket export; kind: Followup, Task or Solution (French names accepted); date: YYYY-MM-DD HH:MM[:SS]; author: login or \"Last First\" name; content: text or HTML; private: Yes/No; duration (tasks): seconds or \"1 hours 30 minutes\"; technician (tasks): login or name; state: Information, To do or Done for a task, Waiting, Accepted, Refused or None for a solution; optional columns source (a followup's request source), category (task category), solution_type, approval_date and approver (of an approved or refused solution), begin and end (a task's schedule: YYYY-MM-DD HH:MM[:SS]), technician_group (a task's technician group: complete name).",
         }
     }
 }
 
 /// The timeline file's columns (French): nine required, then three optional.
-const TIMELINE_FR: [&str; 16] = [
+const TIMELINE_FR: [&str; 17] = [
     "ticket",
     "type",
     "date",
@@ -233,10 +233,11 @@ const TIMELINE_FR: [&str; 16] = [
     "approbateur",
     "debut",
     "fin",
+    "groupe_technicien",
 ];
 
 /// The same in English.
-const TIMELINE_EN: [&str; 16] = [
+const TIMELINE_EN: [&str; 17] = [
     "ticket",
     "kind",
     "date",
@@ -253,6 +254,7 @@ const TIMELINE_EN: [&str; 16] = [
     "approver",
     "begin",
     "end",
+    "technician_group",
 ];
 
 /// The network ports file's columns (French).

@@ -53,11 +53,6 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
         "glpi_infocoms.budgets_id",
         "budgets are not migrated yet: the financial data is carried without its budget",
     ),
-    // Counted by the read as not carried (`SkipReason::TaskPlanning`).
-    (
-        "glpi_tickettasks.groups_id_tech",
-        "a task's technician group: counted as not carried by the read",
-    ),
     // What an inventory measures on a port; the national GLPI's agents measure it again.
     (
         "glpi_networkports.ifmtu",

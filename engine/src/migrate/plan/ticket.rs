@@ -78,6 +78,8 @@ pub struct TimelineEntry {
     pub author: Option<String>,
     /// Task technician.
     pub technician: Option<String>,
+    /// Task technician group (complete name).
+    pub technician_group: Option<String>,
     /// Text.
     pub content: String,
     /// Private flag.
@@ -108,6 +110,7 @@ impl TimelineEntry {
             date,
             author: None,
             technician: None,
+            technician_group: None,
             content,
             is_private: false,
             duration_s: None,
@@ -413,6 +416,7 @@ pub fn timeline_from_companion(
                     },
                 };
                 e.technician = filled(cell(7));
+                e.technician_group = filled(cell(16));
                 e.category = filled(cell(10));
                 // A schedule is both ends or none (GLPI plans nothing from one date).
                 let (begin, end) = (cell(14), cell(15));
@@ -760,6 +764,9 @@ impl Draft {
                     }
                     if let Some(t) = e.technician {
                         refs.push(("users_id_tech", Target::User, t));
+                    }
+                    if let Some(g) = e.technician_group {
+                        refs.push(("groups_id_tech", Target::Group, g));
                     }
                     if let Some(c) = e.category {
                         refs.push(("taskcategories_id", Target::Tree(GlpiType::TaskCategory), c));

@@ -178,8 +178,6 @@ pub enum SkipReason {
     NotAnAsset,
     /// A ticket's time to own or to resolve, which the plan has no field for.
     TicketDelays,
-    /// A task's technician group (its schedule, begin and end, is carried).
-    TaskPlanning,
     /// A solution's approver who was not read (outside the read entities): the approval date is
     /// carried, the approver left empty.
     SolutionApproval,
@@ -230,12 +228,6 @@ impl SkipReason {
             }
             (SkipReason::TicketDelays, Lang::En) => {
                 "time to own / to resolve not carried"
-            }
-            (SkipReason::TaskPlanning, Lang::Fr) => {
-                "groupe technicien de la tâche non repris"
-            }
-            (SkipReason::TaskPlanning, Lang::En) => {
-                "task's technician group not carried"
             }
             (SkipReason::SolutionApproval, Lang::Fr) => {
                 "approbateur de la solution non lu (hors des entités lues) : non repris, la date d'approbation l'est"

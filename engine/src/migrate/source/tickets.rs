@@ -372,25 +372,22 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                     String::new(),
                     String::new(),
                     String::new(),
+                    String::new(),
                 ]),
-                GlpiType::TicketTask => {
-                    if number(r, "groups_id_tech").unwrap_or(0) != 0 {
-                        out.skip(GlpiType::TicketTask, SkipReason::TaskPlanning);
-                    }
-                    cells.extend([
-                        yes_no(r, "is_private"),
-                        text(r, "actiontime"),
-                        ctx.login(r, "users_id_tech"),
-                        text(r, "state"),
-                        String::new(),
-                        named(&categories, r, "taskcategories_id"),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        datetime(r, "begin"),
-                        datetime(r, "end"),
-                    ])
-                }
+                GlpiType::TicketTask => cells.extend([
+                    yes_no(r, "is_private"),
+                    text(r, "actiontime"),
+                    ctx.login(r, "users_id_tech"),
+                    text(r, "state"),
+                    String::new(),
+                    named(&categories, r, "taskcategories_id"),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    datetime(r, "begin"),
+                    datetime(r, "end"),
+                    named(&groups, r, "groups_id_tech"),
+                ]),
                 _ => {
                     let approver = ctx.login(r, "users_id_approval");
                     if approver.is_empty() && number(r, "users_id_approval").unwrap_or(0) != 0 {
@@ -406,6 +403,7 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         named(&solution_types, r, "solutiontypes_id"),
                         datetime(r, "date_approval"),
                         approver,
+                        String::new(),
                         String::new(),
                         String::new(),
                     ])

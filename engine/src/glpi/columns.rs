@@ -4,6 +4,8 @@
 /// `(table, columns)`, tables sorted by name.
 #[rustfmt::skip]
 pub(super) const TABLE_COLUMNS: &[(&str, &[&str])] = &[
+    ("glpi_budgets", &["id", "name", "entities_id", "is_recursive", "comment", "is_deleted", "begin_date", "end_date", "value", "is_template", "template_name", "date_mod", "date_creation", "locations_id", "budgettypes_id"]),
+    ("glpi_budgettypes", &["id", "name", "comment", "date_mod", "date_creation"]),
     ("glpi_businesscriticities", &["id", "name", "entities_id", "is_recursive", "comment", "date_mod", "date_creation", "businesscriticities_id", "completename", "level", "ancestors_cache", "sons_cache"]),
     ("glpi_computermodels", &["id", "name", "comment", "product_number", "weight", "required_units", "depth", "power_connections", "power_consumption", "is_half_rack", "picture_front", "picture_rear", "pictures", "date_mod", "date_creation"]),
     ("glpi_computers", &["id", "entities_id", "name", "serial", "otherserial", "contact", "contact_num", "users_id_tech", "groups_id_tech", "comment", "date_mod", "autoupdatesystems_id", "locations_id", "networks_id", "computermodels_id", "computertypes_id", "is_template", "template_name", "manufacturers_id", "is_deleted", "is_dynamic", "users_id", "groups_id", "states_id", "ticket_tco", "uuid", "date_creation", "is_recursive", "last_inventory_update", "last_boot"]),

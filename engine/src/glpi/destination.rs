@@ -231,6 +231,7 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
         | "inventory_date"
         | "decommission_date"
         | "businesscriticities_id"
+        | "budgets_id"
             if own.is_asset() =>
         {
             related(Infocom, static_column(Infocom, field)?)

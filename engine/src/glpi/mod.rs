@@ -211,6 +211,10 @@ glpi_types! {
     SolutionType = "SolutionType" in "glpi_solutiontypes",
     /// Business criticities (a tree), named by an asset's financial record.
     BusinessCriticity = "BusinessCriticity" in "glpi_businesscriticities",
+    /// Budgets (an amount over a period), named by an asset's financial record.
+    Budget = "Budget" in "glpi_budgets",
+    /// Budget types.
+    BudgetType = "BudgetType" in "glpi_budgettypes",
 }
 
 /// The profile right bits GLPI stores per right name.
@@ -524,6 +528,7 @@ impl GlpiType {
                     | SolutionType
                     | Document
                     | BusinessCriticity
+                    | Budget
             )
     }
 
@@ -558,8 +563,9 @@ impl GlpiType {
             | Profile
             | RequestType
             | SolutionType
+            | BudgetType
             | Entity => 1,
-            Group | Contract => 2,
+            Group | Contract | Budget => 2,
             User => 3,
             GroupUser | ProfileUser | UserEmail | ContractSupplier => 4,
             Computer | Monitor | Printer | NetworkEquipment | Peripheral | Phone => 5,
@@ -754,6 +760,8 @@ impl GlpiType {
             "itilcategories_id" => Target::Tree(ItilCategory),
             "taskcategories_id" => Target::Tree(TaskCategory),
             "businesscriticities_id" => Target::Tree(BusinessCriticity),
+            "budgets_id" => Target::Dropdown(Budget),
+            "budgettypes_id" => Target::Dropdown(BudgetType),
             "requesttypes_id" => Target::Dropdown(RequestType),
             "solutiontypes_id" => Target::Dropdown(SolutionType),
             "tickets_id" => Target::Dropdown(Ticket),

@@ -370,6 +370,11 @@ impl GlpiType {
                 ("Criticité business", "Criticités business"),
                 ("Business criticity", "Business criticities"),
             ),
+            Budget => Noun::new(("Budget", "Budgets"), ("Budget", "Budgets")),
+            BudgetType => Noun::new(
+                ("Type de budget", "Types de budget"),
+                ("Budget type", "Budget types"),
+            ),
         }
     }
 
@@ -557,6 +562,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "_os_date_creation",
         "Système d'exploitation - Date de création",
         "Operating system - Creation date",
+    ),
+    (
+        "budgets_id",
+        "Informations financières et administratives - Budget",
+        "Financial and administrative information - Budget",
     ),
     (
         "businesscriticities_id",

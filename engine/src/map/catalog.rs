@@ -520,6 +520,15 @@ const ASSET_COMMON: &[FieldSpec] = &[
         false,
     ),
     f(
+        "budgets_id",
+        Dropdown,
+        &[
+            "informations financieres et administratives - budget",
+            "financial and administrative information - budget",
+        ],
+        false,
+    ),
+    f(
         "businesscriticities_id",
         TreePath,
         &[

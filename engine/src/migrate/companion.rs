@@ -26,6 +26,9 @@ pub enum CompanionKind {
     Suppliers,
     /// Contracts with their terms (see [`CONTRACT_FIELDS`]): `nom;entite;recursif;numero;…`.
     Contracts,
+    /// Budgets with their amount and period (see [`BUDGET_FIELDS`]), which financial records
+    /// name: `nom;entite;recursif;type;debut;fin;valeur;lieu;commentaire`.
+    Budgets,
     /// What a contract covers or who supplies it: `contrat;type;element` (an asset's type and
     /// serial or name, or `Supplier` and the supplier's name).
     ContractLinks,
@@ -36,7 +39,7 @@ pub enum CompanionKind {
 
 impl CompanionKind {
     /// Every kind.
-    pub const ALL: [CompanionKind; 8] = [
+    pub const ALL: [CompanionKind; 9] = [
         CompanionKind::Connections,
         CompanionKind::Installations,
         CompanionKind::Timeline,
@@ -45,6 +48,7 @@ impl CompanionKind {
         CompanionKind::Contracts,
         CompanionKind::ContractLinks,
         CompanionKind::TicketSuppliers,
+        CompanionKind::Budgets,
     ];
 
     /// What the file is, as the check's summary names it.
@@ -65,6 +69,8 @@ impl CompanionKind {
             (CompanionKind::Suppliers, Lang::En) => "suppliers (companion file)",
             (CompanionKind::Contracts, Lang::Fr) => "contrats (fichier compagnon)",
             (CompanionKind::Contracts, Lang::En) => "contracts (companion file)",
+            (CompanionKind::Budgets, Lang::Fr) => "budgets (fichier compagnon)",
+            (CompanionKind::Budgets, Lang::En) => "budgets (companion file)",
             (CompanionKind::ContractLinks, Lang::Fr) => {
                 "éléments et fournisseurs des contrats (fichier compagnon)"
             }
@@ -87,6 +93,7 @@ impl CompanionKind {
             CompanionKind::NetworkPorts => "ports-reseau.csv",
             CompanionKind::Suppliers => "fournisseurs.csv",
             CompanionKind::Contracts => "contrats.csv",
+            CompanionKind::Budgets => "budgets.csv",
             CompanionKind::ContractLinks => "contrats-liens.csv",
             CompanionKind::TicketSuppliers => "tickets-fournisseurs.csv",
         }
@@ -101,6 +108,7 @@ impl CompanionKind {
             CompanionKind::NetworkPorts => &PORTS_FR[..8],
             CompanionKind::Suppliers => &SUPPLIERS_FR[..16],
             CompanionKind::Contracts => &CONTRACTS_FR,
+            CompanionKind::Budgets => &BUDGETS_FR[..9],
             CompanionKind::ContractLinks => &["contrat", "type", "element"],
             CompanionKind::TicketSuppliers => &["ticket", "fournisseur", "role"],
         }
@@ -112,6 +120,7 @@ impl CompanionKind {
             CompanionKind::Timeline => &TIMELINE_FR,
             CompanionKind::NetworkPorts => &PORTS_FR,
             CompanionKind::Suppliers => &SUPPLIERS_FR,
+            CompanionKind::Budgets => &BUDGETS_FR,
             other => other.headers(),
         }
     }
@@ -124,6 +133,7 @@ impl CompanionKind {
             CompanionKind::NetworkPorts => &PORTS_EN,
             CompanionKind::Suppliers => &SUPPLIERS_EN,
             CompanionKind::Contracts => &CONTRACTS_EN,
+            CompanionKind::Budgets => &BUDGETS_EN,
             CompanionKind::ContractLinks => &["contract", "type", "item"],
             CompanionKind::TicketSuppliers => &["ticket", "supplier", "role"],
         }
@@ -172,6 +182,11 @@ impl CompanionKind {
                 "Maintenance postes;Root Entity > Préfecture de Guyane;Non;MP-2026-01;Maintenance;2026-01-01;36;3;12;12;1;0;6152;;;Postes de la préfecture\r\n",
                 "Téléphonie mobile;Root Entity > Préfecture de Guyane;Non;TM-2025;Abonnement;2025-07-01;24;2;1;1;2;0;;;;\r\n",
             ),
+            CompanionKind::Budgets => concat!(
+                "nom;entite;recursif;type;debut;fin;valeur;lieu;commentaire\r\n",
+                "Budget DSI 2026;Root Entity > Préfecture de Guyane;Oui;Fonctionnement;2026-01-01;2026-12-31;50000.00;;Renouvellement du parc\r\n",
+                "Plan de relance 2025;Root Entity > Préfecture de Guyane;Non;Investissement;2025-01-01;2025-12-31;120000.00;Cayenne;\r\n",
+            ),
             CompanionKind::ContractLinks => concat!(
                 "contrat;type;element\r\n",
                 "Maintenance postes;Computer;PC-CAY-0001\r\n",
@@ -193,6 +208,7 @@ impl CompanionKind {
             CompanionKind::Installations => "ordinateur : numéro de série ou nom de l'ordinateur ; logiciel : nom du logiciel (tel qu'exporté) ; version : nom de la version installée.",
             CompanionKind::Suppliers => "une ligne par fournisseur. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; type : type de fournisseur ; numero_enregistrement, adresse, code_postal, ville, region, pays, site_web, telephone, fax, courriel, commentaire ; actif : Oui/Non ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI.",
             CompanionKind::Contracts => "une ligne par contrat. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; numero ; type : type de contrat ; debut : AAAA-MM-JJ ; duree, preavis, periodicite, facturation : en mois ; reconduction : 0 jamais, 1 tacite, 2 expresse ; alerte : code d'alerte de GLPI ; numero_comptable ; lieu : nom complet ; statut : nom complet ; commentaire.",
+            CompanionKind::Budgets => "une ligne par budget. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; type : type de budget ; debut et fin : AAAA-MM-JJ ; valeur : montant (899,00 ou 899.00) ; lieu : nom complet ; commentaire ; colonne facultative date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI. Les informations financières des matériels le nomment dans leur colonne Budget.",
             CompanionKind::ContractLinks => "contrat : nom du contrat ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (ou leurs noms français) pour un élément couvert, Supplier (ou Fournisseur) pour un fournisseur du contrat ; element : numéro de série ou nom de l'élément, ou nom du fournisseur.",
             CompanionKind::TicketSuppliers => "ticket : ID du ticket dans l'export des tickets ; fournisseur : nom du fournisseur ; role : Demandeur, Attribué ou Observateur.",
             CompanionKind::NetworkPorts => "une ligne par port. element : numéro de série ou nom du matériel ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral ou Phone (ou Ordinateur, Moniteur, Imprimante, Matériel réseau, Périphérique, Téléphone) ; numero : numéro logique du port ; port : nom du port ; instanciation : NetworkPortEthernet, NetworkPortWifi… ; mac : adresse MAC ; nom_reseau : nom réseau du port ; adresses_ip : ses adresses IP, séparées par des espaces ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI, et commentaire : le commentaire du port (prise murale, position au brassage).",
@@ -207,6 +223,7 @@ impl CompanionKind {
             CompanionKind::Installations => "computer: serial number or name of the computer; software: software name (as exported); version: installed version name.",
             CompanionKind::Suppliers => "one row per supplier. name; entity: the entity's complete name; recursive: Yes/No; type: supplier type; registration_number, address, postcode, town, state, country, website, phone, fax, email, comment; active: Yes/No; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI.",
             CompanionKind::Contracts => "one row per contract. name; entity: the entity's complete name; recursive: Yes/No; number; type: contract type; begin_date: YYYY-MM-DD; duration, notice, periodicity, billing: in months; renewal: 0 never, 1 tacit, 2 express; alert: GLPI's alert code; accounting_number; location: complete name; state: complete name; comment.",
+            CompanionKind::Budgets => "one row per budget. name; entity: the entity's complete name; recursive: Yes/No; type: budget type; begin_date and end_date: YYYY-MM-DD; value: the amount (899.00 or 899,00); location: complete name; comment; optional column creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI. Assets' financial information names it in its Budget column.",
             CompanionKind::ContractLinks => "contract: the contract's name; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (French names accepted) for a covered item, Supplier for a supplier of the contract; item: the item's serial number or name, or the supplier's name.",
             CompanionKind::TicketSuppliers => "ticket: the ticket's ID in the ticket export; supplier: the supplier's name; role: Requester, Assigned or Observer (French names accepted).",
             CompanionKind::NetworkPorts => "one row per port. item: serial number or name of the asset; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral or Phone (French names accepted); number: the port's logical number; port: its name; instantiation: NetworkPortEthernet, NetworkPortWifi…; mac: MAC address; network_name: the port's network name; ip_addresses: its IP addresses, separated by spaces; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI, and comment (or commentaire): the port's comment (wall socket, patch panel position).",
@@ -409,6 +426,50 @@ pub const CONTRACT_FIELDS: [&str; 16] = [
     "locations_id",
     "states_id",
     "comment",
+];
+
+/// The budgets file's columns (French).
+const BUDGETS_FR: [&str; 10] = [
+    "nom",
+    "entite",
+    "recursif",
+    "type",
+    "debut",
+    "fin",
+    "valeur",
+    "lieu",
+    "commentaire",
+    // Optional: the budget's creation date in the old GLPI (GLPI stamps the write's time
+    // otherwise).
+    "date_creation",
+];
+
+/// The same in English.
+const BUDGETS_EN: [&str; 10] = [
+    "name",
+    "entity",
+    "recursive",
+    "type",
+    "begin_date",
+    "end_date",
+    "value",
+    "location",
+    "comment",
+    "creation_date",
+];
+
+/// The budget's fields, column by column of the budgets file.
+pub const BUDGET_FIELDS: [&str; 10] = [
+    "name",
+    "entities_id",
+    "is_recursive",
+    "budgettypes_id",
+    "begin_date",
+    "end_date",
+    "value",
+    "locations_id",
+    "comment",
+    "date_creation",
 ];
 
 /// The role a ticket suppliers file's `role` column names: GLPI's actor type (1 requester,

@@ -234,6 +234,11 @@ fn tables() -> Vec<Table> {
         scope: format!("{entity} AND a.is_deleted = 0"),
     });
     out.push(Table {
+        name: "glpi_budgets",
+        key: "a.name".into(),
+        scope: format!("{entity} AND a.is_deleted = 0 AND a.is_template = 0"),
+    });
+    out.push(Table {
         name: "glpi_contracts",
         key: "CONCAT(a.name, ' / ', COALESCE(a.num, ''))".into(),
         scope: format!("{entity} AND a.is_deleted = 0 AND a.is_template = 0"),
@@ -364,8 +369,9 @@ pub fn fill_empty_columns(source: &str) -> Result<()> {
     let entity = format!("(SELECT id FROM glpi_entities WHERE completename = '{PREFECTURE}')");
     for sql in [
         format!(
-            "INSERT INTO glpi_budgets (name, entities_id, is_recursive, value, begin_date, end_date) \
-             VALUES ('Budget DSI 2026', {entity}, 1, 50000, '2026-01-01', '2026-12-31')"
+            "INSERT INTO glpi_budgets (name, entities_id, is_recursive, value, begin_date, end_date, \
+             comment, date_creation) VALUES ('Budget DSI 2026', {entity}, 1, 50000, '2026-01-01', \
+             '2026-12-31', 'Renouvellement du parc', '2025-11-20 10:00:00')"
         ),
         format!(
             "INSERT INTO glpi_businesscriticities (name, completename, entities_id, is_recursive, level) \

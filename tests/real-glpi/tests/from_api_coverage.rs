@@ -47,12 +47,6 @@ const KNOWN_LOSSES: &[(&str, &str)] = &[
         "glpi_tickets.close_delay_stat",
         "GLPI computes it from closedate (the write's time)",
     ),
-    // Budgets are objects of their own (an amount, dates, an entity) that the engine does not
-    // create yet; the rest of the financial data is carried.
-    (
-        "glpi_infocoms.budgets_id",
-        "budgets are not migrated yet: the financial data is carried without its budget",
-    ),
     // What an inventory measures on a port; the national GLPI's agents measure it again.
     (
         "glpi_networkports.ifmtu",

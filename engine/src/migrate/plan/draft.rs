@@ -13,7 +13,7 @@ use crate::glpi::{destination, Destination, GlpiType, NotCarriedReason, Target};
 use crate::map::{spec_for, FieldKind};
 use crate::migrate::companion::{
     actor_role, connection_itemtype, contract_link_itemtype, port_itemtype, CompanionFile,
-    CompanionKind, CONTRACT_FIELDS, SUPPLIER_FIELDS,
+    CompanionKind, BUDGET_FIELDS, CONTRACT_FIELDS, SUPPLIER_FIELDS,
 };
 use crate::migrate::model::{
     Decision, FieldValue, ObjectKey, PlannedObject, Rejection, SourceLine,
@@ -290,6 +290,7 @@ impl Draft {
                 CompanionKind::NetworkPorts
                 | CompanionKind::Suppliers
                 | CompanionKind::Contracts
+                | CompanionKind::Budgets
                 | CompanionKind::ContractLinks
                 | CompanionKind::TicketSuppliers => {}
             }
@@ -1083,11 +1084,15 @@ impl Draft {
                 }
                 CompanionKind::Suppliers => {
                     let cells: Vec<String> = (0..SUPPLIER_FIELDS.len()).map(cell).collect();
-                    self.add_described(GlpiType::Supplier, &SUPPLIER_FIELDS, &cells, source)
+                    self.add_described(c.kind, GlpiType::Supplier, &SUPPLIER_FIELDS, &cells, source)
                 }
                 CompanionKind::Contracts => {
                     let cells: Vec<String> = (0..CONTRACT_FIELDS.len()).map(cell).collect();
-                    self.add_described(GlpiType::Contract, &CONTRACT_FIELDS, &cells, source)
+                    self.add_described(c.kind, GlpiType::Contract, &CONTRACT_FIELDS, &cells, source)
+                }
+                CompanionKind::Budgets => {
+                    let cells: Vec<String> = (0..BUDGET_FIELDS.len()).map(cell).collect();
+                    self.add_described(c.kind, GlpiType::Budget, &BUDGET_FIELDS, &cells, source)
                 }
                 CompanionKind::ContractLinks => {
                     self.add_contract_link(computer, second, third, source)
@@ -1233,6 +1238,7 @@ impl Draft {
     /// numbers, the rest as text.
     fn add_described(
         &mut self,
+        kind: CompanionKind,
         itemtype: GlpiType,
         fields: &[&str],
         cells: &[String],
@@ -1248,7 +1254,35 @@ impl Draft {
         };
         let mut refs = Vec::new();
         let mut entity = String::new();
-        for (field, value) in fields.iter().zip(cells) {
+        for ((field, value), column) in fields.iter().zip(cells).zip(kind.all_headers()) {
+            // Numbers and dates read as the check reads them (units, French decimals, dates as
+            // GLPI exports them); a value that is none is the row's rejection, never dropped.
+            let typed = match *field {
+                "duration" | "notice" | "periodicity" | "billing" | "renewal" | "alert" => {
+                    Some(FieldKind::Integer)
+                }
+                "value" => Some(FieldKind::Decimal),
+                "begin_date" | "end_date" => Some(FieldKind::Date),
+                _ => None,
+            };
+            let value = match typed {
+                Some(k) if !value.is_empty() => match check_value(value, k, false) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        self.reject(
+                            itemtype,
+                            source,
+                            Rejection::TimelineBadValue {
+                                column: column.to_string(),
+                                value: value.clone(),
+                            },
+                        );
+                        return;
+                    }
+                },
+                _ => value.clone(),
+            };
+            let value = &value;
             match *field {
                 "entities_id" => entity = value.clone(),
                 _ if value.is_empty() => {}

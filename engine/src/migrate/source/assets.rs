@@ -165,6 +165,7 @@ const INFOCOM: &[&str] = &[
     "alert",
     "inventory_date",
     "decommission_date",
+    "budgets_id",
     "businesscriticities_id",
     "_infocom_date_creation",
 ];

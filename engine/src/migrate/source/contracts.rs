@@ -1,7 +1,8 @@
-//! Suppliers and contracts, with what links them: the items a contract covers
+//! Suppliers, contracts and budgets, with what links them: the items a contract covers
 //! (`Contract_Item`), its suppliers (`Contract_Supplier`), and the suppliers on tickets
 //! (`Supplier_Ticket`) → the suppliers, contracts, contract links and ticket suppliers
-//! companions, which the plan reads as it reads those files.
+//! companions, and the budgets companion (which assets' financial records name), which the plan
+//! reads as it reads those files.
 //!
 //! Suppliers and contracts are read with names (their type, location and state by name, their
 //! entity by complete name); the links as ids, joined here on what was read: a link is carried
@@ -14,7 +15,7 @@ use serde_json::{Map, Value};
 use super::assets::asset_key;
 use super::{date, flag, id, number, text, Built, Context, Endpoint, SkipReason, SourceRead};
 use crate::glpi::GlpiType;
-use crate::migrate::companion::{CompanionKind, CONTRACT_FIELDS, SUPPLIER_FIELDS};
+use crate::migrate::companion::{CompanionKind, BUDGET_FIELDS, CONTRACT_FIELDS, SUPPLIER_FIELDS};
 
 /// Suppliers, with names.
 pub const SUPPLIERS: Endpoint = Endpoint {
@@ -24,6 +25,11 @@ pub const SUPPLIERS: Endpoint = Endpoint {
 /// Contracts, with names.
 pub const CONTRACTS: Endpoint = Endpoint {
     itemtype: GlpiType::Contract,
+    expand: true,
+};
+/// Budgets, with names.
+pub const BUDGETS: Endpoint = Endpoint {
+    itemtype: GlpiType::Budget,
     expand: true,
 };
 /// Items covered by contracts, as ids.
@@ -46,6 +52,7 @@ pub const SUPPLIER_TICKETS: Endpoint = Endpoint {
 pub const ENDPOINTS: &[Endpoint] = &[
     SUPPLIERS,
     CONTRACTS,
+    BUDGETS,
     CONTRACT_ITEMS,
     CONTRACT_SUPPLIERS,
     SUPPLIER_TICKETS,
@@ -90,7 +97,7 @@ fn carried(
             .iter()
             .map(|f| match *f {
                 "is_recursive" | "is_active" => yes(r, f),
-                "begin_date" => date(r, f),
+                "begin_date" | "end_date" => date(r, f),
                 // An expanded dropdown GLPI has no value for comes as `&nbsp;`.
                 f if f.ends_with("_id") => {
                     let t = text(r, f);
@@ -109,12 +116,14 @@ fn carried(
     (names, table)
 }
 
-/// Builds the four companions.
+/// Builds the five companions.
 pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     let (suppliers, rows) = carried(read, ctx, out, SUPPLIERS, &SUPPLIER_FIELDS);
     out.companion(CompanionKind::Suppliers, rows);
     let (contracts, rows) = carried(read, ctx, out, CONTRACTS, &CONTRACT_FIELDS);
     out.companion(CompanionKind::Contracts, rows);
+    let (_, rows) = carried(read, ctx, out, BUDGETS, &BUDGET_FIELDS);
+    out.companion(CompanionKind::Budgets, rows);
 
     // Assets carried, by (type, id): their key as the plan knows it.
     let mut assets: HashMap<(String, u64), String> = HashMap::new();

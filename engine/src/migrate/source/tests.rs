@@ -1719,3 +1719,76 @@ fn every_operating_system_and_financial_record_is_counted_with_its_reason() {
         "second pour le même matériel (plusieurs systèmes d'exploitation) : seul le premier est repris"
     );
 }
+
+/// Budgets are read with their amount, period, type and location, those in the trash counted
+/// and left; the plan creates each and the financial record names it.
+#[test]
+fn budgets_are_read_with_their_amount_and_named_by_the_financial_record() {
+    let mut glpi = LocalGlpi::new();
+    let pref = "Root Entity > Préfecture de Guyane";
+    glpi.rows.insert(
+        ("Budget".into(), true),
+        vec![
+            json!({"id": 7, "name": "Budget DSI 2026", "entities_id": pref, "is_recursive": 1,
+                   "value": "50000.0000", "begin_date": "2026-01-01", "end_date": "2026-12-31",
+                   "budgettypes_id": "Fonctionnement", "locations_id": "&nbsp;",
+                   "comment": "Parc", "is_deleted": 0, "is_template": 0,
+                   "date_creation": "2025-11-20 10:00:00"}),
+            json!({"id": 8, "name": "Budget 2019", "entities_id": pref, "is_deleted": 1,
+                   "is_template": 0}),
+        ],
+    );
+    for (expand, value) in [(false, json!(7)), (true, json!("Budget DSI 2026"))] {
+        let infocoms = glpi.rows.get_mut(&("Infocom".to_string(), expand)).unwrap();
+        infocoms[0]["budgets_id"] = value;
+    }
+    let mut read = SourceRead::default();
+    read_all(&glpi, &mut read).unwrap();
+    let budgets = &counts_by_type(&read)[&GlpiType::Budget];
+    assert_eq!(budgets.read, 2);
+    assert_eq!(
+        budgets.not_carried,
+        BTreeMap::from([(SkipReason::Deleted, 1)])
+    );
+    let p = read.prepared();
+    assert_eq!(
+        companion(&p, CompanionKind::Budgets),
+        vec![vec![
+            "Budget DSI 2026",
+            pref,
+            "Oui",
+            "Fonctionnement",
+            "2026-01-01",
+            "2026-12-31",
+            "50000.0000",
+            "",
+            "Parc",
+            "2025-11-20 10:00:00"
+        ]]
+    );
+    let plan = p
+        .draft()
+        .plan(&TargetData::default(), &PlanOptions::default());
+    let budget = plan
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::Budget)
+        .expect("the budget planned");
+    assert_eq!(
+        budget.fields["value"],
+        FieldValue::Text("50000.0000".into())
+    );
+    assert_eq!(
+        budget.fields["date_creation"],
+        FieldValue::Text("2025-11-20 10:00:00".into())
+    );
+    let infocom = plan
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::Infocom && o.key.key.contains("CZC1"))
+        .expect("the financial record");
+    assert_eq!(
+        infocom.fields["budgets_id"],
+        FieldValue::Ref(budget.key.clone())
+    );
+}

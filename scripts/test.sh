@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 . "${PASSERELLE_TOOLS:-$HOME/.cache/passerelle-tools}/env.sh"
 
+# CI builds everything once: incremental caches would only double the target's size on its disk.
+export CARGO_INCREMENTAL=0
+
 step() { printf '\n=== %s\n' "$*"; }
 
 step "format"

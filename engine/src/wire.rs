@@ -253,7 +253,7 @@ mod tests {
             Rejection::TimelineTicketUnknown {
                 ticket: "42".into(),
             },
-            Rejection::TimelineBadValue {
+            Rejection::CompanionBadValue {
                 column: "date".into(),
                 value: "hier".into(),
             },

@@ -80,7 +80,7 @@ fn a_budget_is_planned_with_its_amount_and_period_and_named_by_the_financial_rec
         let rejected = plan.objects.iter().any(|o| {
             o.key.itemtype == GlpiType::Budget
                 && matches!(&o.decision, Decision::Rejected {
-                    rejection: Rejection::TimelineBadValue { column: c, value: v }
+                    rejection: Rejection::CompanionBadValue { column: c, value: v }
                 } if c == column && v == value)
         });
         assert!(rejected, "{name} rejected on {column}");

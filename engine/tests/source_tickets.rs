@@ -346,6 +346,28 @@ fn the_timeline_companion_says_who_wrote_what_when_in_the_original_order() {
     let (_, timeline) = tables(&o.read);
     let rows = records(&timeline);
     let truth = truth();
+    // When each followup's and task's row was written, and a task's UUID, as the local GLPI
+    // answered them (the ground truth does not have them): by kind, ticket, date and (two
+    // tasks of ticket 50 share a date) duration.
+    let recorded = recorded();
+    let written = |kind: &str, ticket: u64, e: &Value| -> (String, String) {
+        let (collection, ticket_field) = match kind {
+            "followup" => ("ITILFollowup", "items_id"),
+            "task" => ("TicketTask", "tickets_id"),
+            _ => return (String::new(), String::new()),
+        };
+        let row = recorded[collection]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r[ticket_field] == json!(ticket)
+                    && r["date"] == e["date"]
+                    && (kind != "task" || r["actiontime"] == e["duration_s"])
+            })
+            .unwrap_or_else(|| panic!("{collection} of ticket {ticket}: {e} recorded"));
+        (s(&row["date_creation"]), s(&row["uuid"]))
+    };
     let mut expected = Vec::new();
     for id in [1, 2, 50, 51] {
         let t = truth["tickets"]
@@ -380,6 +402,8 @@ fn the_timeline_companion_says_who_wrote_what_when_in_the_original_order() {
                 s(&e["plan_end"]),
                 // A task's group, as a complete name (null for the others).
                 s(&e["technician_group"]),
+                written(&kind, id, e).0,
+                written(&kind, id, e).1,
             ]);
         }
     }
@@ -393,7 +417,12 @@ fn the_timeline_companion_says_who_wrote_what_when_in_the_original_order() {
                 .collect()
         })
         .collect();
-    assert_eq!(timeline.headers.len(), 17, "{:?}", timeline.headers);
+    assert_eq!(timeline.headers.len(), 19, "{:?}", timeline.headers);
+    // Every followup and task has its creation date, every task its UUID.
+    assert!(expected
+        .iter()
+        .filter(|e| e[1] != "Solution")
+        .all(|e| e[17].len() == 19 && (e[1] != "Tâche" || e[18].len() == 36)));
     assert_eq!(got, expected);
     // Ticket 1's description keeps what was typed: `&gt;` stays an entity, not a `>`.
     assert!(expected

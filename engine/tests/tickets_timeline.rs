@@ -278,7 +278,7 @@ fn every_entry_of_the_companion_is_planned_after_its_ticket_in_its_original_orde
         .iter()
         .any(|r| matches!(r, Rejection::TimelineTicketUnknown { ticket } if ticket == "999")));
     assert!(rejections.iter().any(
-        |r| matches!(r, Rejection::TimelineBadValue { column, value } if column == "type" && value == "Appel")
+        |r| matches!(r, Rejection::CompanionBadValue { column, value } if column == "type" && value == "Appel")
     ));
 }
 
@@ -341,7 +341,61 @@ fn a_task_schedule_and_group_are_planned_with_both_ends_or_rejected() {
         scheduled.fields
     );
     let rejected = plan.objects.iter().any(|o| {
-        matches!(&o.decision, Decision::Rejected { rejection: Rejection::TimelineBadValue { column, .. } } if column == "fin")
+        matches!(&o.decision, Decision::Rejected { rejection: Rejection::CompanionBadValue { column, .. } } if column == "fin")
     });
     assert!(rejected, "a schedule without its end is rejected");
+}
+
+/// When a followup's or task's row was written in the old GLPI (`date_creation`) is sent as
+/// its `date_creation` (GLPI keeps it; without it GLPI stamps the write's time), and a task's
+/// `uuid` replaces the engine's own; an unreadable creation date is rejected with its column.
+/// A task without them keeps the engine's UUID and no creation date.
+#[test]
+fn creation_dates_and_task_uuids_of_the_old_glpi_are_kept() {
+    let header =
+        "ticket;type;date;auteur;contenu;prive;duree;technicien;statut;date_creation;uuid\r\n";
+    let ticket = plan(header.to_string())
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::Ticket && matches!(o.decision, Decision::Create))
+        .map(|o| o.key.key.trim_start_matches("n°").to_string())
+        .expect("a planned ticket");
+    let rows = [
+        format!("{ticket};Suivi;2026-11-02 07:16:38;;Un suivi;Non;;;;2026-12-02 05:02:06;\r\n"),
+        format!("{ticket};Tâche;2026-11-03 09:08:38;;Une tâche;Non;3600;;Fait;2026-12-02 05:02:07;0b698398-ed82-4521-bb8c-3ae7596398b5\r\n"),
+        format!("{ticket};Tâche;2026-11-03 10:00:00;;Sans trace;Non;;;Fait;;\r\n"),
+        format!("{ticket};Suivi;2026-11-04 10:00:00;;Mal daté;Non;;;;hier;\r\n"),
+    ];
+    let plan = plan(format!("{header}{}", rows.concat()));
+    let by_content = |text: &str| {
+        plan.objects
+            .iter()
+            .find(|o| field(o, "content").contains(text))
+            .unwrap_or_else(|| panic!("{text} planned"))
+    };
+    let followup = by_content("Un suivi");
+    assert_eq!(followup.key.itemtype, GlpiType::ItilFollowup);
+    assert_eq!(field(followup, "date_creation"), "2026-12-02 05:02:06");
+    assert_eq!(field(followup, "date"), "2026-11-02 07:16:38");
+    let task = by_content("Une tâche");
+    assert_eq!(field(task, "date_creation"), "2026-12-02 05:02:07");
+    assert_eq!(field(task, "uuid"), "0b698398-ed82-4521-bb8c-3ae7596398b5");
+    let bare = by_content("Sans trace");
+    assert_eq!(field(bare, "date_creation"), "");
+    assert!(
+        field(bare, "uuid").starts_with("passerelle-"),
+        "{:?}",
+        bare.fields
+    );
+    let rejected = plan.objects.iter().any(|o| {
+        matches!(&o.decision, Decision::Rejected { rejection: Rejection::CompanionBadValue { column, value } }
+            if column == "date_creation" && value == "hier")
+    });
+    assert!(
+        rejected,
+        "an unreadable creation date is rejected with its column"
+    );
+    assert!(!plan.objects.iter().any(
+        |o| field(o, "content").contains("Mal daté") && matches!(o.decision, Decision::Create)
+    ));
 }

@@ -211,8 +211,8 @@ impl CompanionKind {
             CompanionKind::Budgets => "une ligne par budget. nom ; entite : nom complet de l'entité ; recursif : Oui/Non ; type : type de budget ; debut et fin : AAAA-MM-JJ ; valeur : montant (899,00 ou 899.00) ; lieu : nom complet ; commentaire ; colonne facultative date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI. Les informations financières des matériels le nomment dans leur colonne Budget.",
             CompanionKind::ContractLinks => "contrat : nom du contrat ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (ou leurs noms français) pour un élément couvert, Supplier (ou Fournisseur) pour un fournisseur du contrat ; element : numéro de série ou nom de l'élément, ou nom du fournisseur.",
             CompanionKind::TicketSuppliers => "ticket : ID du ticket dans l'export des tickets ; fournisseur : nom du fournisseur ; role : Demandeur, Attribué ou Observateur.",
-            CompanionKind::NetworkPorts => "une ligne par port. element : numéro de série ou nom du matériel ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral ou Phone (ou Ordinateur, Moniteur, Imprimante, Matériel réseau, Périphérique, Téléphone) ; numero : numéro logique du port ; port : nom du port ; instanciation : NetworkPortEthernet, NetworkPortWifi… ; mac : adresse MAC ; nom_reseau : nom réseau du port ; adresses_ip : ses adresses IP, séparées par des espaces ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI, et commentaire : le commentaire du port (prise murale, position au brassage).",
-            CompanionKind::Timeline => "une ligne par suivi, tâche ou solution, dans l'ordre d'origine. ticket : ID du ticket dans l'export des tickets ; type : Suivi, Tâche ou Solution ; date : AAAA-MM-JJ HH:MM[:SS] ; auteur : identifiant ou « Nom Prénom » ; contenu : texte ou HTML ; prive : Oui/Non ; duree (tâches) : secondes ou « 1 heures 30 minutes » ; technicien (tâches) : identifiant ou nom ; statut : Information, A faire ou Fait pour une tâche, En attente, Acceptée, Refusée ou Aucune pour une solution ; colonnes facultatives source (source de la demande d'un suivi), categorie (catégorie de tâche), type_solution, date_approbation et approbateur (d'une solution approuvée ou refusée), debut et fin (planification d'une tâche : AAAA-MM-JJ HH:MM[:SS]), groupe_technicien (groupe technicien d'une tâche : nom complet).",
+            CompanionKind::NetworkPorts => "une ligne par port. element : numéro de série ou nom du matériel ; type : Computer, Monitor, Printer, NetworkEquipment, Peripheral ou Phone (ou Ordinateur, Moniteur, Imprimante, Matériel réseau, Périphérique, Téléphone) ; numero : numéro logique du port ; port : nom du port ; instanciation : NetworkPortEthernet, NetworkPortWifi… ; mac : adresse MAC ; nom_reseau : nom réseau du port ; adresses_ip : ses adresses IP, séparées par des espaces ; colonnes facultatives date_creation : AAAA-MM-JJ HH:MM:SS, la date de création dans l'ancien GLPI, commentaire : le commentaire du port (prise murale, position au brassage), mtu : la MTU mesurée (octets) et vitesse : le débit mesuré (bit/s), nombres entiers.",
+            CompanionKind::Timeline => "une ligne par suivi, tâche ou solution, dans l'ordre d'origine. ticket : ID du ticket dans l'export des tickets ; type : Suivi, Tâche ou Solution ; date : AAAA-MM-JJ HH:MM[:SS] ; auteur : identifiant ou « Nom Prénom » ; contenu : texte ou HTML ; prive : Oui/Non ; duree (tâches) : secondes ou « 1 heures 30 minutes » ; technicien (tâches) : identifiant ou nom ; statut : Information, A faire ou Fait pour une tâche, En attente, Acceptée, Refusée ou Aucune pour une solution ; colonnes facultatives source (source de la demande d'un suivi), categorie (catégorie de tâche), type_solution, date_approbation et approbateur (d'une solution approuvée ou refusée), debut et fin (planification d'une tâche : AAAA-MM-JJ HH:MM[:SS]), groupe_technicien (groupe technicien d'une tâche : nom complet), date_creation (d'un suivi ou d'une tâche dans l'ancien GLPI : AAAA-MM-JJ HH:MM:SS) et uuid (d'une tâche dans l'ancien GLPI).",
         }
     }
 
@@ -226,14 +226,14 @@ impl CompanionKind {
             CompanionKind::Budgets => "one row per budget. name; entity: the entity's complete name; recursive: Yes/No; type: budget type; begin_date and end_date: YYYY-MM-DD; value: the amount (899.00 or 899,00); location: complete name; comment; optional column creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI. Assets' financial information names it in its Budget column.",
             CompanionKind::ContractLinks => "contract: the contract's name; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral, Phone (French names accepted) for a covered item, Supplier for a supplier of the contract; item: the item's serial number or name, or the supplier's name.",
             CompanionKind::TicketSuppliers => "ticket: the ticket's ID in the ticket export; supplier: the supplier's name; role: Requester, Assigned or Observer (French names accepted).",
-            CompanionKind::NetworkPorts => "one row per port. item: serial number or name of the asset; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral or Phone (French names accepted); number: the port's logical number; port: its name; instantiation: NetworkPortEthernet, NetworkPortWifi…; mac: MAC address; network_name: the port's network name; ip_addresses: its IP addresses, separated by spaces; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI, and comment (or commentaire): the port's comment (wall socket, patch panel position).",
-            CompanionKind::Timeline => "one row per followup, task or solution, in their original order. ticket: the ticket's ID in the ticket export; kind: Followup, Task or Solution (French names accepted); date: YYYY-MM-DD HH:MM[:SS]; author: login or \"Last First\" name; content: text or HTML; private: Yes/No; duration (tasks): seconds or \"1 hours 30 minutes\"; technician (tasks): login or name; state: Information, To do or Done for a task, Waiting, Accepted, Refused or None for a solution; optional columns source (a followup's request source), category (task category), solution_type, approval_date and approver (of an approved or refused solution), begin and end (a task's schedule: YYYY-MM-DD HH:MM[:SS]), technician_group (a task's technician group: complete name).",
+            CompanionKind::NetworkPorts => "one row per port. item: serial number or name of the asset; type: Computer, Monitor, Printer, NetworkEquipment, Peripheral or Phone (French names accepted); number: the port's logical number; port: its name; instantiation: NetworkPortEthernet, NetworkPortWifi…; mac: MAC address; network_name: the port's network name; ip_addresses: its IP addresses, separated by spaces; optional columns creation_date (or date_creation): YYYY-MM-DD HH:MM:SS, the creation date in the old GLPI, comment (or commentaire): the port's comment (wall socket, patch panel position), mtu: the measured MTU (bytes) and speed: the measured speed (bit/s), whole numbers.",
+            CompanionKind::Timeline => "one row per followup, task or solution, in their original order. ticket: the ticket's ID in the ticket export; kind: Followup, Task or Solution (French names accepted); date: YYYY-MM-DD HH:MM[:SS]; author: login or \"Last First\" name; content: text or HTML; private: Yes/No; duration (tasks): seconds or \"1 hours 30 minutes\"; technician (tasks): login or name; state: Information, To do or Done for a task, Waiting, Accepted, Refused or None for a solution; optional columns source (a followup's request source), category (task category), solution_type, approval_date and approver (of an approved or refused solution), begin and end (a task's schedule: YYYY-MM-DD HH:MM[:SS]), technician_group (a task's technician group: complete name), creation_date (or date_creation: when a followup's or task's row was written in the old GLPI, YYYY-MM-DD HH:MM:SS) and uuid (a task's UUID in the old GLPI).",
         }
     }
 }
 
-/// The timeline file's columns (French): nine required, then three optional.
-const TIMELINE_FR: [&str; 17] = [
+/// The timeline file's columns (French): nine required, then the optional ones.
+const TIMELINE_FR: [&str; 19] = [
     "ticket",
     "type",
     "date",
@@ -251,10 +251,15 @@ const TIMELINE_FR: [&str; 17] = [
     "debut",
     "fin",
     "groupe_technicien",
+    // Optional: when the followup's or task's row was written in the old GLPI (its `date` is
+    // the one shown; GLPI stamps the write's time otherwise).
+    "date_creation",
+    // Optional: a task's UUID in the old GLPI (the engine makes one otherwise).
+    "uuid",
 ];
 
 /// The same in English.
-const TIMELINE_EN: [&str; 17] = [
+const TIMELINE_EN: [&str; 19] = [
     "ticket",
     "kind",
     "date",
@@ -272,10 +277,12 @@ const TIMELINE_EN: [&str; 17] = [
     "begin",
     "end",
     "technician_group",
+    "creation_date",
+    "uuid",
 ];
 
 /// The network ports file's columns (French).
-const PORTS_FR: [&str; 10] = [
+const PORTS_FR: [&str; 12] = [
     "element",
     "type",
     "numero",
@@ -288,10 +295,13 @@ const PORTS_FR: [&str; 10] = [
     "date_creation",
     // Optional: the port's comment (a wall socket, a patch panel position).
     "commentaire",
+    // Optional: what the old GLPI's inventory measured, MTU (bytes) and speed (bit/s).
+    "mtu",
+    "vitesse",
 ];
 
 /// The same in English.
-const PORTS_EN: [&str; 10] = [
+const PORTS_EN: [&str; 12] = [
     "item",
     "type",
     "number",
@@ -302,6 +312,8 @@ const PORTS_EN: [&str; 10] = [
     "ip_addresses",
     "creation_date",
     "comment",
+    "mtu",
+    "speed",
 ];
 
 /// The suppliers file's columns (French), each with the supplier's field it fills.

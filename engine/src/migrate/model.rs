@@ -282,8 +282,11 @@ pub enum Rejection {
         /// The ticket's source id as written.
         ticket: String,
     },
-    /// A timeline row's cell cannot be read (`migrate.companion.bad_value`).
-    TimelineBadValue {
+    /// A companion file's cell cannot be read: a timeline's date, a budget's amount, a
+    /// contract's duration, a port's speed… (`migrate.companion.bad_value`). Its JSON tag keeps
+    /// the name it had when only timelines used it, so that written journals still read.
+    #[serde(rename = "timeline_bad_value")]
+    CompanionBadValue {
         /// The column (French header).
         column: String,
         /// The value as written.
@@ -305,7 +308,7 @@ impl Rejection {
                 "migrate.companion.missing"
             }
             Rejection::TimelineTicketUnknown { .. } => "migrate.companion.ticket_unknown",
-            Rejection::TimelineBadValue { .. } => "migrate.companion.bad_value",
+            Rejection::CompanionBadValue { .. } => "migrate.companion.bad_value",
         }
     }
 
@@ -378,10 +381,10 @@ impl Rejection {
             (Rejection::TimelineTicketUnknown { ticket }, Lang::En) => format!(
                 "no ticket with ID \"{ticket}\" in the given ticket exports: the entry belongs to nothing"
             ),
-            (Rejection::TimelineBadValue { column, value }, Lang::Fr) => {
+            (Rejection::CompanionBadValue { column, value }, Lang::Fr) => {
                 format!("colonne {column} : valeur « {value} » illisible")
             }
-            (Rejection::TimelineBadValue { column, value }, Lang::En) => {
+            (Rejection::CompanionBadValue { column, value }, Lang::En) => {
                 format!("column {column}: unreadable value \"{value}\"")
             }
         }
@@ -546,7 +549,7 @@ crate::wire::read_tagged!(Rejection, tag = "kind" {
     "connection_incomplete" => ConnectionIncomplete,
     "installation_incomplete" => InstallationIncomplete,
     "timeline_ticket_unknown" => TimelineTicketUnknown { ticket },
-    "timeline_bad_value" => TimelineBadValue { column, value },
+    "timeline_bad_value" => CompanionBadValue { column, value },
 });
 
 crate::wire::read_tagged!(FieldValue, tag = "kind", content = "value" {

@@ -1026,15 +1026,20 @@ impl Draft {
     }
 
     fn add_companion(&mut self, c: &CompanionFile<'_>) {
+        // Optional columns may come in any order or be left out: each is read where the header
+        // row puts it (the required ones lead, in order).
+        let positions = c.kind.positions(&c.table.headers);
         for record in c.table.rows() {
             let source = SourceLine {
                 file: c.table.file.clone(),
                 line: record.line as usize,
             };
             let cell = |i: usize| {
-                record
-                    .cells
+                positions
                     .get(i)
+                    .copied()
+                    .flatten()
+                    .and_then(|p| record.cells.get(p))
                     .map(|s| s.trim().to_string())
                     .unwrap_or_default()
             };
@@ -1079,7 +1084,7 @@ impl Draft {
                 }
                 CompanionKind::Timeline => {}
                 CompanionKind::NetworkPorts => {
-                    let cells: Vec<String> = (0..10).map(cell).collect();
+                    let cells: Vec<String> = (0..positions.len()).map(cell).collect();
                     self.add_port(&cells, source)
                 }
                 CompanionKind::Suppliers => {
@@ -1194,6 +1199,27 @@ impl Draft {
             );
             return;
         }
+        // What the old GLPI's inventory measured: whole numbers, or the row is rejected with
+        // its column (never dropped).
+        let mut measured = Vec::new();
+        for (field, i) in [("ifmtu", 10), ("ifspeed", 11)] {
+            let value = cell(i);
+            if value.is_empty() {
+                continue;
+            }
+            match value.parse::<i64>() {
+                Ok(n) if n >= 0 => measured.push((field, n)),
+                _ => {
+                    let column = CompanionKind::NetworkPorts.all_headers()[i].to_string();
+                    self.reject(
+                        GlpiType::NetworkPort,
+                        source,
+                        Rejection::CompanionBadValue { column, value },
+                    );
+                    return;
+                }
+            }
+        }
         let (name, mac) = (cell(3), cell(5).to_lowercase());
         let key = format!("{asset}|{itemtype}|{number}|{name}|{mac}");
         let Some(mut port) = self.new_relation(GlpiType::NetworkPort, key, &source) else {
@@ -1213,6 +1239,9 @@ impl Draft {
             if !value.is_empty() {
                 port.fields.insert(field.into(), FieldValue::Text(value));
             }
+        }
+        for (field, n) in measured {
+            port.fields.insert(field.into(), FieldValue::Number(n));
         }
         let network_name = cell(6);
         let addresses: Vec<String> = cell(7).split_whitespace().map(String::from).collect();
@@ -1272,7 +1301,7 @@ impl Draft {
                         self.reject(
                             itemtype,
                             source,
-                            Rejection::TimelineBadValue {
+                            Rejection::CompanionBadValue {
                                 column: column.to_string(),
                                 value: value.clone(),
                             },

@@ -101,6 +101,11 @@ pub struct TimelineEntry {
     pub approver: Option<String>,
     /// A task's schedule: begin and end (`YYYY-MM-DD HH:MM:SS`).
     pub planning: Option<(String, String)>,
+    /// When a followup's or task's row was written in the old GLPI (`YYYY-MM-DD HH:MM:SS`);
+    /// a solution's is its `date`.
+    pub date_creation: Option<String>,
+    /// A task's UUID in the old GLPI, kept instead of the engine's own.
+    pub uuid: Option<String>,
 }
 
 impl TimelineEntry {
@@ -121,6 +126,8 @@ impl TimelineEntry {
             approval_date: None,
             approver: None,
             planning: None,
+            date_creation: None,
+            uuid: None,
         }
     }
 }
@@ -360,7 +367,7 @@ pub fn timeline_from_companion(
                 .map(|s| s.trim().to_string())
                 .unwrap_or_default()
         };
-        let bad = |i: usize, value: String| Rejection::TimelineBadValue {
+        let bad = |i: usize, value: String| Rejection::CompanionBadValue {
             column: names[i].to_string(),
             value,
         };
@@ -399,6 +406,16 @@ pub fn timeline_from_companion(
                 continue;
             }
         };
+        let written = cell(17);
+        if kind != EntryKind::Solution && !written.is_empty() {
+            match datetime(&written) {
+                Some(d) => e.date_creation = Some(d),
+                None => {
+                    rejected.push((itemtype, source, bad(17, written)));
+                    continue;
+                }
+            }
+        }
         let state = cell(8);
         match kind {
             EntryKind::Followup => e.request_source = filled(cell(9)),
@@ -417,6 +434,7 @@ pub fn timeline_from_companion(
                 };
                 e.technician = filled(cell(7));
                 e.technician_group = filled(cell(16));
+                e.uuid = filled(cell(18));
                 e.category = filled(cell(10));
                 // A schedule is both ends or none (GLPI plans nothing from one date).
                 let (begin, end) = (cell(14), cell(15));
@@ -721,11 +739,15 @@ impl Draft {
                 EntryKind::Task => {
                     f.insert("tickets_id".into(), FieldValue::Ref(ticket.clone()));
                     task_n += 1;
-                    f.insert(
-                        "uuid".into(),
-                        FieldValue::Text(task_uuid(ticket_date, ticket_name, task_n)),
-                    );
+                    let uuid = e
+                        .uuid
+                        .clone()
+                        .unwrap_or_else(|| task_uuid(ticket_date, ticket_name, task_n));
+                    f.insert("uuid".into(), FieldValue::Text(uuid));
                 }
+            }
+            if let Some(d) = &e.date_creation {
+                f.insert("date_creation".into(), FieldValue::Text(d.clone()));
             }
             match e.kind {
                 EntryKind::Followup => {

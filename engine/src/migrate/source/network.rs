@@ -100,6 +100,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
             ips.join(" "),
             text(p, "date_creation"),
             text(p, "comment"),
+            text(p, "ifmtu"),
+            text(p, "ifspeed"),
         ]);
     }
     out.companion(CompanionKind::NetworkPorts, rows);

@@ -339,6 +339,8 @@ fn fixture() -> BTreeMap<(String, bool), Vec<Value>> {
                     0,
                 );
                 p["comment"] = json!("Prise murale B12");
+                p["ifmtu"] = json!(1500);
+                p["ifspeed"] = json!(1_000_000_000_u64);
                 p
             },
             port(
@@ -906,7 +908,9 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "pc-cay-0001",
                 "10.73.10.20 2001:db8::20",
                 "2026-12-02 05:01:37",
-                "Prise murale B12"
+                "Prise murale B12",
+                "1500",
+                "1000000000"
             ],
             vec![
                 "CZC1",
@@ -918,7 +922,9 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "pc-cay-0001-wifi",
                 "10.73.50.12",
                 "2026-12-02 05:01:37",
-                ""
+                "",
+                "0",
+                "0"
             ],
             vec![
                 "PC-21",
@@ -930,7 +936,9 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                 "",
                 "",
                 "2026-12-02 05:01:37",
-                ""
+                "",
+                "0",
+                "0"
             ],
         ],
         "the asset's key as the plan knows it; ports of assets not read and trashed ones left"
@@ -990,7 +998,7 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
         json!({"itemtype": "Computer", "items_id": 7, "logical_number": 1, "name": "Ethernet",
                "instantiation_type": "NetworkPortEthernet", "mac": "a4:bb:6d:a0:1f:51",
                "date_creation": "2026-12-02 05:01:37", "comment": "Prise murale B12",
-               "_create_children": 1, "NetworkName_name": "pc-cay-0001",
+               "ifmtu": 1500, "ifspeed": 1_000_000_000_u64, "_create_children": 1, "NetworkName_name": "pc-cay-0001",
                "NetworkName__ipaddresses": {"-1": "10.73.10.20", "-2": "2001:db8::20"}})
     );
     for (field, _) in first.fields.iter() {
@@ -1020,7 +1028,7 @@ fn network_ports_are_read_with_their_names_and_addresses_and_planned_under_their
                     "name": "Ethernet", "mac": "a4:bb:6d:a0:1f:51",
                     "instantiation_type": "NetworkPortEthernet", "entities_id": 0,
                     "date_creation": "2026-12-02 05:01:37", "comment": "Prise murale B12",
-                    "NetworkName_id": 5, "NetworkName_name": "pc-cay-0001",
+                    "ifmtu": 1500, "ifspeed": 1_000_000_000_u64, "NetworkName_id": 5, "NetworkName_name": "pc-cay-0001",
                     "NetworkName__ipaddresses": {"9": "2001:db8::20", "8": "10.73.10.20"}})
             .as_object()
             .unwrap()

@@ -373,6 +373,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                     String::new(),
                     String::new(),
                     String::new(),
+                    datetime(r, "date_creation"),
+                    String::new(),
                 ]),
                 GlpiType::TicketTask => cells.extend([
                     yes_no(r, "is_private"),
@@ -387,6 +389,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                     datetime(r, "begin"),
                     datetime(r, "end"),
                     named(&groups, r, "groups_id_tech"),
+                    datetime(r, "date_creation"),
+                    text(r, "uuid"),
                 ]),
                 _ => {
                     let approver = ctx.login(r, "users_id_approval");
@@ -403,6 +407,8 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         named(&solution_types, r, "solutiontypes_id"),
                         datetime(r, "date_approval"),
                         approver,
+                        String::new(),
+                        String::new(),
                         String::new(),
                         String::new(),
                         String::new(),

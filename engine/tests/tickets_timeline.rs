@@ -128,6 +128,17 @@ fn plan(companion_text: String) -> Plan {
         .plan(&TargetData::default(), &PlanOptions::default())
 }
 
+/// The source id of a ticket the check keeps (homonyms make some rejected), planned with an
+/// empty timeline of these columns.
+fn a_planned_ticket(header: &str) -> String {
+    plan(header.to_string())
+        .objects
+        .iter()
+        .find(|o| o.key.itemtype == GlpiType::Ticket && matches!(o.decision, Decision::Create))
+        .map(|o| o.key.key.trim_start_matches("n°").to_string())
+        .expect("a planned ticket")
+}
+
 fn field(o: &PlannedObject, f: &str) -> String {
     match o.fields.get(f) {
         Some(FieldValue::Text(t)) => t.clone(),
@@ -308,13 +319,7 @@ fn the_template_is_a_timeline_file_and_english_headers_are_recognised() {
 #[test]
 fn a_task_schedule_and_group_are_planned_with_both_ends_or_rejected() {
     let header = "ticket;type;date;auteur;contenu;prive;duree;technicien;statut;source;categorie;type_solution;debut;fin;groupe_technicien\r\n";
-    // A ticket the check keeps (homonyms make some rejected).
-    let ticket = plan(header.to_string())
-        .objects
-        .iter()
-        .find(|o| o.key.itemtype == GlpiType::Ticket && matches!(o.decision, Decision::Create))
-        .map(|o| o.key.key.trim_start_matches("n°").to_string())
-        .expect("a planned ticket");
+    let ticket = a_planned_ticket(header);
     let planned = format!(
         "{ticket};Tâche;2026-11-03 10:37:38;;Intervention planifiée;Non;7200;;A faire;;;;2026-11-25 09:00:00;2026-11-25 11:00:00;SIDSIC > Support de proximité\r\n"
     );
@@ -354,12 +359,7 @@ fn a_task_schedule_and_group_are_planned_with_both_ends_or_rejected() {
 fn creation_dates_and_task_uuids_of_the_old_glpi_are_kept() {
     let header =
         "ticket;type;date;auteur;contenu;prive;duree;technicien;statut;date_creation;uuid\r\n";
-    let ticket = plan(header.to_string())
-        .objects
-        .iter()
-        .find(|o| o.key.itemtype == GlpiType::Ticket && matches!(o.decision, Decision::Create))
-        .map(|o| o.key.key.trim_start_matches("n°").to_string())
-        .expect("a planned ticket");
+    let ticket = a_planned_ticket(header);
     let rows = [
         format!("{ticket};Suivi;2026-11-02 07:16:38;;Un suivi;Non;;;;2026-12-02 05:02:06;\r\n"),
         format!("{ticket};Tâche;2026-11-03 09:08:38;;Une tâche;Non;3600;;Fait;2026-12-02 05:02:07;0b698398-ed82-4521-bb8c-3ae7596398b5\r\n"),

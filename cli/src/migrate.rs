@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use passerelle_engine::migrate::client::GlpiClient;
 use passerelle_engine::migrate::source::{
     kept::{read_log, KeptLog},
-    read_source_keeping, SourceOptions, SourceRead,
+    read_source_keeping, Census, SourceOptions, SourceRead,
 };
 
 use crate::target::{self, Target, PASSWORD_ENV, USER_TOKEN_ENV};
@@ -425,6 +425,19 @@ fn print_source_counts(read: &SourceRead) {
             if skipped.is_empty() { "" } else { ", " },
             skipped.join(", ")
         );
+    }
+    let absent = read.not_migrated();
+    if !absent.is_empty() {
+        println!("Non migré par Passerelle (reste dans le GLPI local) :");
+        for (kind, census) in absent {
+            match census {
+                Census::Counted(n) => println!("  {} : {n}", kind.label(Lang::Fr)),
+                _ => println!(
+                    "  {} : non compté (la session ne peut pas les lire)",
+                    kind.label(Lang::Fr)
+                ),
+            }
+        }
     }
 }
 

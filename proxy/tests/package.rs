@@ -45,14 +45,17 @@ use std::process::{Command, Stdio};
 /// and 678,846 B at 4b2067e, plus 0.5%. Then what the migration lost or let GLPI change carried
 /// (the operating system's and financial record's other columns, software owners and versions'
 /// columns, users' validity and supervisor, update steps after connections and locations):
-/// 2,094,173 B and 686,350 B, plus 0.5%.
-const WASM_BUDGET: usize = 2_103_300;
-/// The whole page on the wire with brotli, measured with the wasm's ceiling above (686,350 B)
+/// 2,094,173 B and 686,350 B, plus 0.5%. Then budgets, business criticities, tasks' groups,
+/// creation dates and UUIDs, ports' measures carried, and the census of what the local GLPI
+/// holds that the migration does not carry (told in the read's table instead of lost
+/// silently): 2,115,375 B and 692,251 B, plus 0.5%.
+const WASM_BUDGET: usize = 2_126_000;
+/// The whole page on the wire with brotli, measured with the wasm's ceiling above (692,251 B)
 /// plus 0.5%, the French State design system's CSS included (its core and the components
 /// the page draws, scripts/dsfr-css.sh: 37 KB of brotli, served by the proxy since a CDN is not
 /// allowed; its fonts and icons are fetched by that CSS, not linked from index.html, so they are
 /// not counted here).
-const PAGE_BR_BUDGET: usize = 689_600;
+const PAGE_BR_BUDGET: usize = 695_800;
 
 fn deb() -> PathBuf {
     if let Some(p) = std::env::var_os("PASSERELLE_DEB") {

@@ -155,6 +155,18 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
         &glpis.dir,
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    // A volume of a computer of the entity: the migration does not carry volumes, and the page
+    // says so after the read.
+    source
+        .query(&format!(
+            "INSERT INTO glpi_items_disks (entities_id, itemtype, items_id, name, mountpoint) \
+             SELECT entities_id, 'Computer', id, 'C:', 'C:' FROM glpi_computers \
+             WHERE entities_id IN (SELECT e.id FROM glpi_entities e, glpi_entities p \
+             WHERE p.id = {source_entity} AND (e.id = p.id OR e.completename LIKE \
+             CONCAT(p.completename, ' > %'))) AND is_deleted = 0 AND is_template = 0 \
+             ORDER BY id LIMIT 1"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
     let mut audit = Audit::default();
     open(&browser, &proxy.base_url).await;
@@ -272,6 +284,25 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
         .await
         .unwrap();
     assert_eq!(computers.as_deref(), Some("120"), "computers read");
+    let disks = browser
+        .attr(
+            ".source-not-migrated[data-kind=\"Item_Disk\"]",
+            "data-count",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        disks.as_deref(),
+        Some("1"),
+        "the volume is told, not carried"
+    );
+    let row = text(&browser, ".source-not-migrated[data-kind=\"Item_Disk\"]")
+        .await
+        .unwrap_or_default();
+    assert!(
+        row.contains("Volumes") && row.contains("non migré par Passerelle"),
+        "{row}"
+    );
     audit.check(&browser, "source read").await;
 
     // The same migration half as for files: plan (the local entity onto the national one).

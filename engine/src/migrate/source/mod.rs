@@ -18,6 +18,7 @@
 //! [`documents`] (whose files are downloaded once the collections are read).
 
 pub mod assets;
+pub mod census;
 pub mod contracts;
 pub mod documents;
 pub mod kept;
@@ -42,6 +43,7 @@ use crate::glpi::{decode_entities, GlpiType};
 use crate::map::{ColumnMapping, Mapping, MatchMethod};
 use crate::read::Table;
 use crate::validate::{validate_files, FileInput};
+pub use census::{Census, NotMigrated};
 
 /// What to read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +99,14 @@ pub enum SourceError {
         /// The call's error.
         error: CallError,
     },
+    /// Counting what the migration does not carry failed (after the client's retries).
+    #[error("GLPI local : décompte de {} : {error}", kind.label(Lang::Fr))]
+    Census {
+        /// The kind being counted.
+        kind: NotMigrated,
+        /// The call's error.
+        error: CallError,
+    },
 }
 
 impl SourceError {
@@ -111,6 +121,13 @@ impl SourceError {
                 }
                 SourceError::Read { itemtype, error } => {
                     format!("local GLPI: reading {itemtype}: {}", error.render(lang))
+                }
+                SourceError::Census { kind, error } => {
+                    format!(
+                        "local GLPI: counting {}: {}",
+                        kind.label(lang),
+                        error.render(lang)
+                    )
                 }
             },
         }
@@ -289,6 +306,10 @@ pub struct SourceRead {
     /// The files of the documents to carry, by document id, as downloaded.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<u64, crate::migrate::model::DocumentFile>,
+    /// What the local GLPI holds of the kinds the migration does not carry, counted once every
+    /// collection is read ([`census`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub census: Vec<(NotMigrated, Census)>,
 }
 
 /// Every collection read, in order: people first (assets name their users), then assets,
@@ -343,6 +364,16 @@ impl SourceRead {
     /// Per type: read, and not carried with the reason.
     pub fn counts(&self) -> Vec<SourceCount> {
         self.build().counts.into_values().collect()
+    }
+
+    /// The kinds the migration does not carry that the local GLPI holds (or that could not be
+    /// counted), in [`NotMigrated::ALL`]'s order.
+    pub fn not_migrated(&self) -> Vec<(NotMigrated, Census)> {
+        self.census
+            .iter()
+            .copied()
+            .filter(|(_, c)| c.is_shown())
+            .collect()
     }
 
     fn build(&self) -> Built {
@@ -690,6 +721,15 @@ pub async fn read_source_keeping(
         }
     }
     documents::download(client, read, progress, keep).await?;
+    for kind in NotMigrated::ALL {
+        if read.census.iter().any(|(k, _)| *k == kind) {
+            continue;
+        }
+        let found = census::count(client, kind)
+            .await
+            .map_err(|error| SourceError::Census { kind, error })?;
+        read.census.push((kind, found));
+    }
     read.complete = true;
     Ok(())
 }

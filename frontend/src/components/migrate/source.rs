@@ -3,7 +3,7 @@
 //! local GLPI: its login (the same form as the national GLPI's), the entity to read, the read
 //! with its progress (resumable: kept in the journal database), and what was read per type.
 
-use passerelle_engine::migrate::source::SourceCount;
+use passerelle_engine::migrate::source::{Census, SourceCount};
 use yew::prelude::*;
 
 use super::connect::ConnectForm;
@@ -38,12 +38,14 @@ pub enum S {
     NotCarried,
     Reasons,
     LoginFirst,
+    NotMigrated,
+    NotCounted,
 }
 
 impl S {
     /// Every text, for the completeness test.
     #[cfg(test)]
-    pub const ALL: [S; 22] = [
+    pub const ALL: [S; 24] = [
         S::Legend,
         S::Files,
         S::Api,
@@ -66,6 +68,8 @@ impl S {
         S::NotCarried,
         S::Reasons,
         S::LoginFirst,
+        S::NotMigrated,
+        S::NotCounted,
     ];
 
     /// The text in `lang`.
@@ -93,6 +97,8 @@ impl S {
             S::NotCarried => ("Non repris", "Not carried"),
             S::Reasons => ("Raisons", "Reasons"),
             S::LoginFirst => ("Connectez-vous au GLPI local pour le lire", "Connect to the local GLPI to read it"),
+            S::NotMigrated => ("non migré par Passerelle : reste dans le GLPI local", "not migrated by Passerelle: stays in the local GLPI"),
+            S::NotCounted => ("non compté : la session ne peut pas les lire ; non migré par Passerelle", "not counted: the session may not read them; not migrated by Passerelle"),
         };
         match lang {
             Lang::Fr => fr,
@@ -257,6 +263,11 @@ pub fn source_panel(lang: Lang, side: &SourceSide, running: bool, send: &Callbac
         String::new()
     };
     let complete = side.read.as_ref().is_some_and(|r| r.is_complete());
+    let not_migrated = side
+        .read
+        .as_ref()
+        .map(|r| r.not_migrated())
+        .unwrap_or_default();
     let counts = (!side.counts.is_empty()).then(|| {
         html! {
             <div class="fr-table fr-mt-2w" id="source-counts">
@@ -277,6 +288,21 @@ pub fn source_panel(lang: Lang, side: &SourceSide, running: bool, send: &Callbac
                                 <td>{ c.not_carried.values().sum::<usize>() }</td>
                                 <td>{ reasons(c, lang) }</td>
                             </tr>
+                        }) }
+                        // What the migration does not carry, counted at the end of the read.
+                        { for not_migrated.iter().map(|(kind, census)| {
+                            let (n, why) = match census {
+                                Census::Counted(n) => (n.to_string(), S::NotMigrated),
+                                _ => ("?".to_string(), S::NotCounted),
+                            };
+                            html! {
+                                <tr class="source-not-migrated" data-kind={kind.api_name()} data-count={n.clone()}>
+                                    <td>{ kind.label(lang) }</td>
+                                    <td>{ n.clone() }</td>
+                                    <td>{ n }</td>
+                                    <td>{ tr(why) }</td>
+                                </tr>
+                            }
                         }) }
                     </tbody>
                 </table>

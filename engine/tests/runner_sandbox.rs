@@ -372,14 +372,23 @@ fn the_target_is_read_once_per_type_and_batches_span_the_groups_of_a_rank() {
         }
     }
     // Once per type; a type with update steps that GLPI's own changes call for (a connected
-    // monitor's values put back) once more, at their stage, to see what GLPI changed.
+    // monitor's values put back) once more, at their stage, to see what GLPI changed. On GLPI
+    // 11 an asset's groups are read item by item (`/Monitor/3`) with each read of its type:
+    // at most as often, and never for items that did not exist yet.
     let plan_for_steps = a.plan.as_ref().unwrap();
     for (path, n) in &reads {
-        let stepped = plan_for_steps.objects.iter().any(|o| {
-            o.step_of().is_some() && path.starts_with(&format!("/{}", o.key.itemtype.name()))
-        });
+        let mut segments = path.trim_start_matches('/').split('/');
+        let collection = segments.next().unwrap_or_default();
+        let stepped = plan_for_steps
+            .objects
+            .iter()
+            .any(|o| o.step_of().is_some() && o.key.itemtype.name() == collection);
         let expected = if stepped { 2 } else { 1 };
-        assert_eq!(*n, expected, "{path} read {n} times: {reads:?}");
+        if segments.next().is_some() {
+            assert!(*n <= expected, "{path} read {n} times: {reads:?}");
+        } else {
+            assert_eq!(*n, expected, "{path} read {n} times: {reads:?}");
+        }
     }
     assert!(
         reads.keys().any(|p| p.starts_with("/Monitor")),

@@ -1,7 +1,7 @@
 //! Network ports from the companion file (`ports-reseau.csv`): the optional columns are read
 //! where the header row puts them, in any order; what the old GLPI's inventory measured (MTU,
 //! speed) is planned as numbers, and a value that is not a whole number rejects its row with the
-//! column at fault.
+//! column at fault, named as the file's header names it.
 
 use passerelle_engine::glpi::GlpiType;
 use passerelle_engine::migrate::companion::CompanionKind;
@@ -61,12 +61,13 @@ fn optional_columns_are_read_by_name_and_measures_planned_as_numbers() {
     let wifi = port(&plan, "Wi-Fi").expect("the second port is planned");
     assert!(!wifi.fields.contains_key("ifmtu") && !wifi.fields.contains_key("ifspeed"));
     assert!(!wifi.fields.contains_key("comment"));
-    // A speed that is not a number: the row is rejected with its column, nothing planned.
+    // A speed that is not a number: the row is rejected with its column as the file names it
+    // (this file is in English), nothing planned.
     assert!(port(&plan, "Lent").is_none());
     let rejected = plan.objects.iter().any(|o| {
         o.key.itemtype == GlpiType::NetworkPort
             && matches!(&o.decision, Decision::Rejected { rejection: Rejection::CompanionBadValue { column, value } }
-                if column == "vitesse" && value == "rapide")
+                if column == "speed" && value == "rapide")
     });
     assert!(
         rejected,

@@ -152,6 +152,19 @@ impl CompanionKind {
             .collect()
     }
 
+    /// The name of each of [`CompanionKind::all_headers`] as this file's header row writes it
+    /// (an English file's rejections name its English column), or the French name when absent.
+    pub fn columns_as_written(self, headers: &[String]) -> Vec<String> {
+        self.positions(headers)
+            .into_iter()
+            .zip(self.all_headers())
+            .map(|(at, fr)| {
+                at.and_then(|p| headers.get(p))
+                    .map_or_else(|| fr.to_string(), |h| h.trim().to_string())
+            })
+            .collect()
+    }
+
     /// The template: header, two example lines, UTF-8 with BOM and `;` like GLPI's exports.
     pub fn template(self) -> String {
         let body = match self {

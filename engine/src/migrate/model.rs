@@ -287,7 +287,7 @@ pub enum Rejection {
     /// the name it had when only timelines used it, so that written journals still read.
     #[serde(rename = "timeline_bad_value")]
     CompanionBadValue {
-        /// The column (French header).
+        /// The column, as the file's header row names it.
         column: String,
         /// The value as written.
         value: String,

@@ -1029,6 +1029,7 @@ impl Draft {
         // Optional columns may come in any order or be left out: each is read where the header
         // row puts it (the required ones lead, in order).
         let positions = c.kind.positions(&c.table.headers);
+        let columns = c.kind.columns_as_written(&c.table.headers);
         for record in c.table.rows() {
             let source = SourceLine {
                 file: c.table.file.clone(),
@@ -1085,19 +1086,31 @@ impl Draft {
                 CompanionKind::Timeline => {}
                 CompanionKind::NetworkPorts => {
                     let cells: Vec<String> = (0..positions.len()).map(cell).collect();
-                    self.add_port(&cells, source)
+                    self.add_port(&cells, &columns, source)
                 }
                 CompanionKind::Suppliers => {
                     let cells: Vec<String> = (0..SUPPLIER_FIELDS.len()).map(cell).collect();
-                    self.add_described(c.kind, GlpiType::Supplier, &SUPPLIER_FIELDS, &cells, source)
+                    self.add_described(
+                        GlpiType::Supplier,
+                        &SUPPLIER_FIELDS,
+                        &cells,
+                        &columns,
+                        source,
+                    )
                 }
                 CompanionKind::Contracts => {
                     let cells: Vec<String> = (0..CONTRACT_FIELDS.len()).map(cell).collect();
-                    self.add_described(c.kind, GlpiType::Contract, &CONTRACT_FIELDS, &cells, source)
+                    self.add_described(
+                        GlpiType::Contract,
+                        &CONTRACT_FIELDS,
+                        &cells,
+                        &columns,
+                        source,
+                    )
                 }
                 CompanionKind::Budgets => {
                     let cells: Vec<String> = (0..BUDGET_FIELDS.len()).map(cell).collect();
-                    self.add_described(c.kind, GlpiType::Budget, &BUDGET_FIELDS, &cells, source)
+                    self.add_described(GlpiType::Budget, &BUDGET_FIELDS, &cells, &columns, source)
                 }
                 CompanionKind::ContractLinks => {
                     self.add_contract_link(computer, second, third, source)
@@ -1167,7 +1180,7 @@ impl Draft {
     /// A network port of an asset, with its network name and addresses given in its POST
     /// ([`crate::glpi::NETWORK_NAME_INPUTS`]): GLPI makes them with the port and purges them
     /// with it.
-    fn add_port(&mut self, cells: &[String], source: SourceLine) {
+    fn add_port(&mut self, cells: &[String], columns: &[String], source: SourceLine) {
         let cell = |i: usize| {
             cells
                 .get(i)
@@ -1210,7 +1223,7 @@ impl Draft {
             match value.parse::<i64>() {
                 Ok(n) if n >= 0 => measured.push((field, n)),
                 _ => {
-                    let column = CompanionKind::NetworkPorts.all_headers()[i].to_string();
+                    let column = columns[i].clone();
                     self.reject(
                         GlpiType::NetworkPort,
                         source,
@@ -1267,10 +1280,10 @@ impl Draft {
     /// numbers, the rest as text.
     fn add_described(
         &mut self,
-        kind: CompanionKind,
         itemtype: GlpiType,
         fields: &[&str],
         cells: &[String],
+        columns: &[String],
         source: SourceLine,
     ) {
         let name = cells.first().cloned().unwrap_or_default();
@@ -1283,7 +1296,7 @@ impl Draft {
         };
         let mut refs = Vec::new();
         let mut entity = String::new();
-        for ((field, value), column) in fields.iter().zip(cells).zip(kind.all_headers()) {
+        for ((field, value), column) in fields.iter().zip(cells).zip(columns) {
             // Numbers and dates read as the check reads them (units, French decimals, dates as
             // GLPI exports them); a value that is none is the row's rejection, never dropped.
             let typed = match *field {

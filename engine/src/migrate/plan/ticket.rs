@@ -353,7 +353,7 @@ pub fn timeline_from_companion(
         return (entries, rejected);
     }
     let pos = c.kind.positions(&c.table.headers);
-    let names = c.kind.all_headers();
+    let names = c.kind.columns_as_written(&c.table.headers);
     for record in c.table.rows() {
         let source = SourceLine {
             file: c.table.file.clone(),
@@ -368,7 +368,7 @@ pub fn timeline_from_companion(
                 .unwrap_or_default()
         };
         let bad = |i: usize, value: String| Rejection::CompanionBadValue {
-            column: names[i].to_string(),
+            column: names[i].clone(),
             value,
         };
         let kind = match normalize_key(&cell(1)).as_str() {

@@ -63,6 +63,8 @@ struct Outcome {
     items: usize,
     /// The census's kinds the local GLPI's API does not know, with its answer.
     unknown_kinds: Vec<String>,
+    /// The rows of the local GLPI's history table (`glpi_logs`) before the runs.
+    history_rows: u64,
 }
 
 fn outcome() -> &'static Outcome {
@@ -153,6 +155,7 @@ fn scenario() -> real_glpi::Result<Outcome> {
             unknown_kinds.push(format!("{}: {answer}", kind.api_name()));
         }
     }
+    let history_rows = glpis.source.count("SELECT COUNT(*) FROM glpi_logs")?;
     let source_before = source_state(&sdb)?;
     let fresh = glpis.target_fingerprint()?;
     let related_rows = || -> real_glpi::Result<Vec<(&'static str, u64)>> {
@@ -344,6 +347,7 @@ fn scenario() -> real_glpi::Result<Outcome> {
         source_changes,
         items,
         unknown_kinds,
+        history_rows,
     })
 }
 
@@ -476,8 +480,8 @@ fn a_run_killed_during_the_read_writes_nothing_and_continues_the_read() {
 }
 
 /// What the migration does not carry is told after the read, counted as the session sees it
-/// (the two volumes and the approval request added to the prefecture's entity), and every kind
-/// the census counts is one GLPI's API knows.
+/// (the two volumes and the approval request added to the prefecture's entity, the whole history
+/// table), and every kind the census counts is one GLPI's API knows.
 #[test]
 fn what_is_not_migrated_is_counted_and_told() {
     let o = outcome();
@@ -488,6 +492,9 @@ fn what_is_not_migrated_is_counted_and_told() {
     );
     assert!(out.contains("\n  Validations de tickets : 1\n"), "{out}");
     assert!(out.contains("\n  Volumes : 2\n"), "{out}");
+    assert!(o.history_rows > 0);
+    let history = format!("\n  Lignes d'historique des objets : {}\n", o.history_rows);
+    assert!(out.contains(&history), "{history:?} in {out}");
     assert!(!out.contains("non compté"), "{out}");
     assert!(o.unknown_kinds.is_empty(), "{:?}", o.unknown_kinds);
 }

@@ -167,6 +167,9 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
              ORDER BY id LIMIT 1"
         ))
         .unwrap_or_else(|e| panic!("{e}"));
+    let history_rows = source
+        .count("SELECT COUNT(*) FROM glpi_logs")
+        .unwrap_or_else(|e| panic!("{e}"));
     let browser = Browser::start().await.unwrap_or_else(|e| panic!("{e}"));
     let mut audit = Audit::default();
     open(&browser, &proxy.base_url).await;
@@ -296,6 +299,12 @@ async fn the_page_migrates_the_local_glpi_into_the_national_one() {
         Some("1"),
         "the volume is told, not carried"
     );
+    // So is the objects' history, every line of the local GLPI's history table.
+    let history = browser
+        .attr(".source-not-migrated[data-kind=\"Log\"]", "data-count")
+        .await
+        .unwrap();
+    assert_eq!(history, Some(history_rows.to_string()), "history told");
     let row = text(&browser, ".source-not-migrated[data-kind=\"Item_Disk\"]")
         .await
         .unwrap_or_default();

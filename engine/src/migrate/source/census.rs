@@ -59,11 +59,14 @@ pub enum NotMigrated {
     Line,
     /// Domains.
     Domain,
+    /// The history of every object (GLPI's "Historique" tab, `glpi_logs`): the national GLPI
+    /// writes its own from the migration on, and the API cannot write past entries.
+    History,
 }
 
 impl NotMigrated {
     /// Every kind, in the order shown.
-    pub const ALL: [NotMigrated; 22] = [
+    pub const ALL: [NotMigrated; 23] = [
         NotMigrated::TicketValidation,
         NotMigrated::TicketCost,
         NotMigrated::LinkedTicket,
@@ -86,6 +89,7 @@ impl NotMigrated {
         NotMigrated::Rack,
         NotMigrated::Line,
         NotMigrated::Domain,
+        NotMigrated::History,
     ];
 
     /// GLPI's itemtype, as the API names it.
@@ -113,6 +117,7 @@ impl NotMigrated {
             NotMigrated::Rack => "Rack",
             NotMigrated::Line => "Line",
             NotMigrated::Domain => "Domain",
+            NotMigrated::History => "Log",
         }
     }
 
@@ -149,6 +154,10 @@ impl NotMigrated {
             NotMigrated::Rack => ("Baies", "Racks"),
             NotMigrated::Line => ("Lignes", "Lines"),
             NotMigrated::Domain => ("Domaines", "Domains"),
+            NotMigrated::History => (
+                "Lignes d'historique des objets",
+                "History entries of objects",
+            ),
         };
         match lang {
             Lang::Fr => fr,

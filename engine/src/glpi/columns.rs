@@ -42,6 +42,7 @@ pub(super) const TABLE_COLUMNS: &[(&str, &[&str])] = &[
     ("glpi_networkports", &["id", "items_id", "itemtype", "entities_id", "is_recursive", "logical_number", "name", "instantiation_type", "mac", "comment", "is_deleted", "is_dynamic", "date_mod", "date_creation", "ifmtu", "ifspeed", "ifinternalstatus", "ifconnectionstatus", "iflastchange", "ifinbytes", "ifinerrors", "ifoutbytes", "ifouterrors", "ifstatus", "ifdescr", "ifalias", "portduplex", "trunk", "lastup"]),
     ("glpi_operatingsystemarchitectures", &["id", "name", "comment", "date_mod", "date_creation"]),
     ("glpi_operatingsystemeditions", &["id", "name", "comment", "date_mod", "date_creation"]),
+    ("glpi_operatingsystemkernels", &["id", "name", "comment", "date_mod", "date_creation"]),
     ("glpi_operatingsystemkernelversions", &["id", "operatingsystemkernels_id", "name", "comment", "date_mod", "date_creation"]),
     ("glpi_operatingsystems", &["id", "name", "comment", "date_mod", "date_creation"]),
     ("glpi_operatingsystemservicepacks", &["id", "name", "comment", "date_mod", "date_creation"]),

@@ -240,6 +240,10 @@ pub fn destination(item_type: ItemType, field: &str) -> Option<Destination> {
         "_infocom_comment" if own.is_asset() => related(Infocom, "comment"),
         "_infocom_date_creation" if own.is_asset() => related(Infocom, "date_creation"),
         "_os_date_creation" if own.is_asset() => related(ItemOperatingSystem, "date_creation"),
+        // The kernel is its kernel version's (a dropdown of its own, made with it).
+        "_os_kernel" if own.is_asset() => {
+            related(OperatingSystemKernelVersion, "operatingsystemkernels_id")
+        }
         _ => match static_column(own, &concrete_field(item_type, field)) {
             Some(column) => D::Column {
                 column: column.to_string(),

@@ -157,6 +157,8 @@ glpi_types! {
     OperatingSystemArchitecture = "OperatingSystemArchitecture" in "glpi_operatingsystemarchitectures",
     /// Operating system service packs.
     OperatingSystemServicePack = "OperatingSystemServicePack" in "glpi_operatingsystemservicepacks",
+    /// Operating system kernels (a kernel version's kernel: `Linux`).
+    OperatingSystemKernel = "OperatingSystemKernel" in "glpi_operatingsystemkernels",
     /// Operating system kernel versions.
     OperatingSystemKernelVersion = "OperatingSystemKernelVersion" in "glpi_operatingsystemkernelversions",
     /// Operating system editions.
@@ -535,8 +537,15 @@ impl GlpiType {
     /// Creation stage: what an object points to is created in an earlier stage.
     pub fn stage(self) -> u32 {
         match self {
-            Location | State | SoftwareCategory | ItilCategory | TaskCategory
-            | DocumentCategory | SupplierType | BusinessCriticity => 0,
+            Location
+            | State
+            | SoftwareCategory
+            | ItilCategory
+            | TaskCategory
+            | DocumentCategory
+            | SupplierType
+            | BusinessCriticity
+            | OperatingSystemKernel => 0,
             Manufacturer
             | UserTitle
             | UserCategory
@@ -749,6 +758,7 @@ impl GlpiType {
             "operatingsystemarchitectures_id" => Target::Dropdown(OperatingSystemArchitecture),
             "operatingsystemservicepacks_id" => Target::Dropdown(OperatingSystemServicePack),
             "operatingsystemkernelversions_id" => Target::Dropdown(OperatingSystemKernelVersion),
+            "operatingsystemkernels_id" => Target::Dropdown(OperatingSystemKernel),
             "operatingsystemeditions_id" => Target::Dropdown(OperatingSystemEdition),
             "suppliers_id" => Target::Dropdown(Supplier),
             "suppliertypes_id" => Target::Dropdown(SupplierType),

@@ -274,6 +274,7 @@ impl GlpiType {
                 ("Service pack", "Service packs"),
                 ("Service pack", "Service packs"),
             ),
+            OperatingSystemKernel => Noun::new(("Noyau", "Noyaux"), ("Kernel", "Kernels")),
             OperatingSystemKernelVersion => Noun::new(
                 ("Version de noyau", "Versions des noyaux"),
                 ("Kernel version", "Kernel versions"),
@@ -562,6 +563,11 @@ const FIELDS: &[(&str, &str, &str)] = &[
         "_os_date_creation",
         "Système d'exploitation - Date de création",
         "Operating system - Creation date",
+    ),
+    (
+        "_os_kernel",
+        "Système d'exploitation - Noyau",
+        "Operating system - Kernel",
     ),
     (
         "budgets_id",

@@ -519,6 +519,14 @@ const ASSET_COMMON: &[FieldSpec] = &[
         ],
         false,
     ),
+    // The kernel of the kernel version (GLPI's search option "Noyau"), given to the kernel
+    // version the plan creates.
+    f(
+        "_os_kernel",
+        Dropdown,
+        &["systeme d'exploitation - noyau", "operating system - kernel"],
+        false,
+    ),
     f(
         "budgets_id",
         Dropdown,

@@ -56,6 +56,23 @@ struct Outcome {
     /// The oracle's differences for software versions (their recursion, carried since this
     /// measurement found it lost).
     versions: Vec<String>,
+    /// The kernel versions of the OS links, each with its kernel: (source, target).
+    kernels: (Vec<String>, Vec<String>),
+}
+
+/// Each kernel version an OS link names, with its kernel (`6.1.0-18-amd64 / Linux`): the kernel
+/// is the kernel version's, a table the column measurement does not read.
+fn kernel_versions(db: &str) -> real_glpi::Result<Vec<String>> {
+    Ok(real_glpi::query(
+        db,
+        "SELECT CONCAT(v.name, ' / ', COALESCE(k.name, '')) FROM glpi_operatingsystemkernelversions v \
+         LEFT JOIN glpi_operatingsystemkernels k ON k.id = v.operatingsystemkernels_id \
+         WHERE v.id IN (SELECT operatingsystemkernelversions_id FROM glpi_items_operatingsystems) \
+         ORDER BY 1",
+    )?
+    .into_iter()
+    .map(|row| row.into_iter().flatten().collect())
+    .collect())
 }
 
 fn outcome() -> &'static Outcome {
@@ -83,10 +100,15 @@ fn outcome() -> &'static Outcome {
             .filter(|d| d.kind == "SoftwareVersion")
             .map(ToString::to_string)
             .collect();
+        let kernels = (
+            kernel_versions(&glpis.source_db())?,
+            kernel_versions(&glpis.target_db())?,
+        );
         Ok(Outcome {
             run,
             tables,
             versions,
+            kernels,
         })
     })
 }
@@ -225,4 +247,13 @@ fn software_versions_keep_their_recursion() {
         "versions compared, recursive, differing"
     );
     assert!(o.versions.is_empty(), "{}", o.versions.join("\n"));
+}
+
+/// An operating system's kernel arrives with its kernel version (GLPI keeps it on the version,
+/// not on the OS link; the fill gives the prefecture's computers `Linux` `6.1.0-18-amd64`).
+#[test]
+fn kernel_versions_keep_their_kernel() {
+    let (source, target) = &outcome().kernels;
+    assert_eq!(source, &vec!["6.1.0-18-amd64 / Linux".to_string()]);
+    assert_eq!(target, source);
 }

@@ -54,6 +54,8 @@ struct RowValues {
     completename: String,
     entity: String,
     managers: Vec<String>,
+    /// The operating system's kernel, given to its kernel version.
+    kernel: Option<String>,
 }
 
 /// Objects built from the files, before the target is read. Serializable, so that the page's
@@ -73,6 +75,10 @@ pub struct Draft {
     pub(super) has_installations: bool,
     /// Where each column of each file goes, with its count of non-empty values.
     pub(super) columns: Vec<ColumnUse>,
+    /// Kernel version (normalised name) → its kernel, as the first row naming both gives it:
+    /// a kernel version the plan creates is created with its kernel.
+    #[serde(default)]
+    pub(super) kernels: BTreeMap<String, String>,
     /// (group complete name, manager's display name, source line), joined to memberships once
     /// every file is read.
     #[serde(skip)]
@@ -541,6 +547,7 @@ impl Draft {
             mut completename,
             entity,
             managers,
+            kernel,
         } = row;
         // Identity.
         let is_tree = itemtype.tree_parent().is_some();
@@ -697,6 +704,14 @@ impl Draft {
             infocom.insert("warranty_duration".into(), FieldValue::Number(months));
             if let Some(w) = warning {
                 self.objects[index].warnings.push(w);
+            }
+        }
+        if let Some(kernel) = kernel {
+            let version = related_refs.iter().find(|r| {
+                r.0 == GlpiType::ItemOperatingSystem && r.1 == "operatingsystemkernelversions_id"
+            });
+            if let Some((.., version)) = version {
+                self.kernels.entry(normalize_key(version)).or_insert(kernel);
             }
         }
         let related_types: BTreeSet<GlpiType> = related
@@ -957,6 +972,15 @@ impl Draft {
             Destination::WarrantyExpiration => {
                 if !value.is_empty() {
                     row.warranty_expiration = Some(value);
+                }
+                return;
+            }
+            Destination::Related {
+                itemtype: GlpiType::OperatingSystemKernelVersion,
+                ..
+            } => {
+                if !value.is_empty() {
+                    row.kernel = Some(value);
                 }
                 return;
             }
@@ -1511,6 +1535,10 @@ impl Draft {
                 Target::Asset => out.extend(GlpiType::ALL.iter().filter(|t| t.is_asset())),
                 Target::Entity => {}
             }
+        }
+        // Kernels are looked up when a kernel version is created with its kernel.
+        if !self.kernels.is_empty() {
+            out.insert(GlpiType::OperatingSystemKernel);
         }
         out
     }

@@ -261,8 +261,28 @@ impl<'a> Resolver<'a> {
                 "{itemtype} « {value} » absent de la cible : valeur laissée vide"
             )),
             ValueChoice::Create => {
-                self.create_implied(itemtype, value, 0, value, None, false, source)
+                let kernel = self.kernel_of(itemtype, value, source);
+                self.create_implied(itemtype, value, 0, value, kernel, false, source)
             }
+        }
+    }
+
+    /// The kernel of a kernel version the plan creates, when a row names both: found, mapped
+    /// or created like any dropdown value (left out if the administrator chose to leave it
+    /// empty).
+    fn kernel_of(
+        &mut self,
+        itemtype: GlpiType,
+        version: &str,
+        source: &[SourceLine],
+    ) -> Option<(String, FieldValue)> {
+        if itemtype != GlpiType::OperatingSystemKernelVersion {
+            return None;
+        }
+        let kernel = self.draft.kernels.get(&normalize_key(version))?.clone();
+        match self.dropdown(GlpiType::OperatingSystemKernel, &kernel, source) {
+            Resolved::Value(v) => Some(("operatingsystemkernels_id".into(), v)),
+            Resolved::Empty(_) => None,
         }
     }
 

@@ -74,7 +74,15 @@ pub const ENDPOINTS: &[Endpoint] = &{
             itemtype: GlpiType::ComputerItem,
             expand: false,
         },
+        KERNEL_VERSIONS,
     ]
+};
+
+/// Kernel versions, with names: an operating system's kernel is its kernel version's
+/// (`Linux` for `6.1.0-18-amd64`), which the OS link does not name.
+const KERNEL_VERSIONS: Endpoint = Endpoint {
+    itemtype: GlpiType::OperatingSystemKernelVersion,
+    expand: true,
 };
 
 /// Columns of the asset itself (those its type keeps are used; `_model`/`_type` are spelled
@@ -141,6 +149,7 @@ const OS: &[&str] = &[
     "owner",
     "hostid",
     "_os_date_creation",
+    "_os_kernel",
 ];
 
 /// Financial columns (`Infocom`); the warranty is given as its expiration, as the exports do.
@@ -238,6 +247,11 @@ fn count_unattached(
 pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
     let os = related(read, GlpiType::ItemOperatingSystem, out);
     let infocoms = related(read, GlpiType::Infocom, out);
+    let kernels: HashMap<u64, String> = read
+        .rows(KERNEL_VERSIONS)
+        .iter()
+        .filter_map(|v| Some((number(v, "id")?, text(v, "operatingsystemkernels_id"))))
+        .collect();
     // (itemtype, id) → key, for connections.
     let mut keys: HashMap<(GlpiType, u64), String> = HashMap::new();
     // (itemtype, id) → carried (`None`) or why not, for the related rows' counts.
@@ -282,12 +296,15 @@ pub fn build(read: &SourceRead, ctx: &Context, out: &mut Built) {
                         };
                     }
                     if OS.contains(f) {
-                        let Some((_, n)) = os else {
+                        let Some((r, n)) = os else {
                             return String::new();
                         };
                         return match *f {
                             "install_date" => date(n, f),
                             "_os_date_creation" => text(n, "date_creation"),
+                            "_os_kernel" => number(r, "operatingsystemkernelversions_id")
+                                .and_then(|v| kernels.get(&v).cloned())
+                                .unwrap_or_default(),
                             _ => text(n, f),
                         };
                     }

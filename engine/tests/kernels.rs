@@ -100,3 +100,51 @@ fn the_targets_kernel_is_used_when_it_has_one() {
         Some(&FieldValue::Id(7))
     );
 }
+
+/// A kernel GLPI cannot keep (no kernel version on its row), or a second kernel for one
+/// version, is a warning on the asset's row, never dropped unseen.
+#[test]
+fn a_kernel_that_cannot_be_kept_is_a_warning_on_its_asset() {
+    let computers = "\"Nom\";\"Entité\";\"Numéro de série\";\
+        \"Système d'exploitation - Version du noyau\";\"Système d'exploitation - Noyau\"\r\n\
+        \"PC-1\";\"Root Entity > Préfecture de Guyane\";\"SN-1\";\"6.1.0-18-amd64\";\"Linux\"\r\n\
+        \"PC-2\";\"Root Entity > Préfecture de Guyane\";\"SN-2\";\"6.1.0-18-amd64\";\"FreeBSD\"\r\n\
+        \"PC-3\";\"Root Entity > Préfecture de Guyane\";\"SN-3\";\"\";\"Linux\"\r\n";
+    let files = vec![("Computer.csv".to_string(), computers.as_bytes().to_vec())];
+    let plan = Prepared::from_files(&files, &ReadOptions::default())
+        .draft()
+        .plan(&TargetData::default(), &PlanOptions::default());
+    let warnings = |name: &str| -> Vec<String> {
+        named(&plan, GlpiType::Computer, name)
+            .iter()
+            .flat_map(|o| o.warnings.clone())
+            .collect()
+    };
+    assert!(warnings("PC-1").is_empty(), "{:?}", warnings("PC-1"));
+    let second = warnings("PC-2");
+    assert!(
+        second
+            .iter()
+            .any(|w| w.contains("FreeBSD") && w.contains("Linux")),
+        "{second:?}"
+    );
+    let without = warnings("PC-3");
+    assert!(
+        without
+            .iter()
+            .any(|w| w.contains("Linux") && w.contains("sans version de noyau")),
+        "{without:?}"
+    );
+    // The first row's kernel is the version's.
+    let version = named(
+        &plan,
+        GlpiType::OperatingSystemKernelVersion,
+        "6.1.0-18-amd64",
+    );
+    let linux = named(&plan, GlpiType::OperatingSystemKernel, "Linux");
+    assert_eq!(
+        version[0].fields.get("operatingsystemkernels_id"),
+        Some(&FieldValue::Ref(linux[0].key.clone()))
+    );
+    assert!(named(&plan, GlpiType::OperatingSystemKernel, "FreeBSD").is_empty());
+}

@@ -710,8 +710,30 @@ impl Draft {
             let version = related_refs.iter().find(|r| {
                 r.0 == GlpiType::ItemOperatingSystem && r.1 == "operatingsystemkernelversions_id"
             });
-            if let Some((.., version)) = version {
-                self.kernels.entry(normalize_key(version)).or_insert(kernel);
+            // GLPI keeps a kernel only on a kernel version: one named without a version, or
+            // a second kernel for a version, is said, not dropped unseen.
+            let warning = match version {
+                None => Some(format!(
+                    "noyau « {kernel} » sans version de noyau : GLPI ne le garde que sur une version, non transféré"
+                )),
+                Some((.., version)) => match self.kernels.entry(normalize_key(version)) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(kernel);
+                        None
+                    }
+                    std::collections::btree_map::Entry::Occupied(o)
+                        if normalize_key(o.get()) != normalize_key(&kernel) =>
+                    {
+                        Some(format!(
+                            "noyau « {kernel} » : la version de noyau « {version} » est déjà donnée au noyau « {} », gardé",
+                            o.get()
+                        ))
+                    }
+                    std::collections::btree_map::Entry::Occupied(_) => None,
+                },
+            };
+            if let Some(w) = warning {
+                self.objects[index].warnings.push(w);
             }
         }
         let related_types: BTreeSet<GlpiType> = related
